@@ -1,0 +1,125 @@
+from __future__ import annotations
+
+from datetime import date
+
+from django.conf import settings
+from django.db import models
+
+from homeward.children.codes import Ethnicity, LegalStatusKind, PlacementType, Sex
+from homeward.organisations.models import Organisation
+
+
+class Child(models.Model):
+    first_name = models.CharField(max_length=100)
+    last_name = models.CharField(max_length=100)
+    date_of_birth = models.DateField()
+    sex = models.CharField(max_length=1, choices=Sex.choices)
+    ethnicity = models.CharField(max_length=4, choices=Ethnicity.choices, default=Ethnicity.NOBT)
+    upn = models.CharField("Unique pupil number", max_length=13, blank=True)
+    nhs_number = models.CharField("NHS number", max_length=10, blank=True)
+    responsible_council = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="responsible_for"
+    )
+    # Denormalised from the current placement so that access checks are one join.
+    current_placement = models.ForeignKey(
+        "Placement", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["last_name", "first_name"]
+        verbose_name_plural = "children"
+        indexes = [
+            models.Index(fields=["last_name", "first_name"]),
+            models.Index(fields=["date_of_birth"]),
+            models.Index(fields=["upn"]),
+            models.Index(fields=["nhs_number"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+    def age_on(self, day: date) -> int:
+        dob = self.date_of_birth
+        return day.year - dob.year - ((day.month, day.day) < (dob.month, dob.day))
+
+    def legal_status_on(self, day: date) -> str:
+        for status in self.legal_statuses.all():
+            if status.start_date <= day and (status.end_date is None or status.end_date >= day):
+                return status.status
+        return LegalStatusKind.NONE
+
+
+class ChildAlias(models.Model):
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="aliases")
+    name = models.CharField(max_length=200)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ChildIdentifier(models.Model):
+    """An agency's own reference for the child (case number, police nominal id...)."""
+
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="identifiers")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    value = models.CharField(max_length=60)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "value"], name="child_identifier_unique_per_org"
+            )
+        ]
+        indexes = [models.Index(fields=["value"])]
+
+
+class LegalStatus(models.Model):
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="legal_statuses")
+    status = models.CharField(max_length=20, choices=LegalStatusKind.choices)
+    start_date = models.DateField()
+    end_date = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-start_date"]
+        verbose_name_plural = "legal statuses"
+
+
+class Placement(models.Model):
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="placements")
+    placement_type = models.CharField(max_length=2, choices=PlacementType.choices)
+    provider = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="placements"
+    )
+    host_council = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="hosted_placements"
+    )
+    postcode_district = models.CharField(max_length=4, blank=True)
+    start_date = models.DateField()
+    end_date = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-start_date"]
+
+    @property
+    def out_of_area(self) -> bool:
+        return self.host_council_id != self.child.responsible_council_id
+
+
+class WorkerAllocation(models.Model):
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="allocations")
+    worker = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="allocations"
+    )
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    start_date = models.DateField()
+    end_date = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-start_date"]

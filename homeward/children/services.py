@@ -1,0 +1,292 @@
+"""The write side for children, and their audited reads.
+
+Every change goes through a function here: permission, validation, save, audit event and
+domain event, in one transaction."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from django.db import transaction
+from django.db.models import Q, QuerySet
+
+from homeward.audit import services as audit
+from homeward.children.codes import (
+    Ethnicity,
+    LegalStatusKind,
+    PlacementType,
+    Sex,
+    nhs_number_is_valid,
+    upn_is_valid,
+)
+from homeward.children.models import (
+    Child,
+    ChildAlias,
+    ChildIdentifier,
+    LegalStatus,
+    Placement,
+    WorkerAllocation,
+)
+from homeward.core import clock
+from homeward.core.actor import Actor
+from homeward.core.errors import ValidationFailed
+from homeward.notifications import events
+from homeward.organisations import policy
+from homeward.organisations.models import Organisation, OrganisationKind, User
+from homeward.organisations.policy import Action
+
+OBJECT = "child"
+
+
+def eighteenth_birthday(dob: date) -> date:
+    """The day a child turns 18 (a 29 February birthday counts from 1 March)."""
+    try:
+        return dob.replace(year=dob.year + 18)
+    except ValueError:
+        return date(dob.year + 18, 3, 1)
+
+
+@dataclass
+class ChildDetails:
+    first_name: str
+    last_name: str
+    date_of_birth: date | None
+    sex: str
+    ethnicity: str = Ethnicity.NOBT
+    upn: str = ""
+    nhs_number: str = ""
+    responsible_council_id: int | None = None
+    aliases: list[str] = field(default_factory=list)
+    agency_reference: str = ""
+
+
+def _validate_details(details: ChildDetails) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    if not details.first_name.strip():
+        errors["first_name"] = ["Enter the child's first name"]
+    if not details.last_name.strip():
+        errors["last_name"] = ["Enter the child's last name"]
+    today = clock.now().date()
+    if details.date_of_birth is None:
+        errors["date_of_birth"] = ["Enter the child's date of birth"]
+    elif details.date_of_birth > today:
+        errors["date_of_birth"] = ["Date of birth must be today or in the past"]
+    elif eighteenth_birthday(details.date_of_birth) <= today:
+        errors["date_of_birth"] = ["Homeward records children: the child must be under 18"]
+    if details.sex not in Sex.values:
+        errors["sex"] = ["Select the child's sex"]
+    if details.ethnicity not in Ethnicity.values:
+        errors["ethnicity"] = ["Select an ethnicity from the DfE list"]
+    if details.upn and not upn_is_valid(details.upn):
+        errors["upn"] = ["Unique pupil number must be 13 characters with a valid check letter"]
+    nhs = details.nhs_number.replace(" ", "")
+    if nhs and not nhs_number_is_valid(nhs):
+        errors["nhs_number"] = [
+            "NHS number must be 10 digits and its last digit must match the check digit"
+        ]
+    return errors
+
+
+@transaction.atomic
+def create_child(actor: Actor, details: ChildDetails) -> Child:
+    policy.require_role(actor, Action.CREATE_CHILD)
+    errors = _validate_details(details)
+    org = actor.organisation
+    council: Organisation | None = None
+    if details.responsible_council_id is None and org and org.kind == OrganisationKind.COUNCIL:
+        council = org
+    elif details.responsible_council_id is not None:
+        council = Organisation.objects.filter(
+            pk=details.responsible_council_id, kind=OrganisationKind.COUNCIL
+        ).first()
+    if council is None:
+        errors["responsible_council"] = ["Select the council responsible for the child"]
+    elif org and org.kind == OrganisationKind.COUNCIL and council != org:
+        errors["responsible_council"] = [
+            "A council can only add children it is responsible for"
+        ]
+    if errors:
+        raise ValidationFailed(errors)
+    assert council is not None and details.date_of_birth is not None
+    child = Child.objects.create(
+        first_name=details.first_name.strip(),
+        last_name=details.last_name.strip(),
+        date_of_birth=details.date_of_birth,
+        sex=details.sex,
+        ethnicity=details.ethnicity,
+        upn=details.upn.strip().upper(),
+        nhs_number=details.nhs_number.replace(" ", ""),
+        responsible_council=council,
+    )
+    for alias in details.aliases:
+        if alias.strip():
+            ChildAlias.objects.create(child=child, name=alias.strip())
+    if details.agency_reference.strip() and org is not None:
+        ChildIdentifier.objects.create(
+            child=child, organisation=org, value=details.agency_reference.strip()
+        )
+    audit.record(actor, "create", OBJECT, child.pk, child_id=child.pk)
+    events.emit(events.CHILD_CREATED, OBJECT, child.pk, child_id=child.pk)
+    return child
+
+
+@transaction.atomic
+def start_placement(
+    actor: Actor,
+    child: Child,
+    *,
+    placement_type: str,
+    host_council: Organisation,
+    start_date: date,
+    provider: Organisation | None = None,
+    postcode_district: str = "",
+) -> Placement:
+    """Start a new placement, ending the current one the day before."""
+    policy.get_child(actor, child.pk, Action.UPDATE_CHILD)
+    errors: dict[str, list[str]] = {}
+    if placement_type not in PlacementType.values:
+        errors["placement_type"] = ["Select a placement type from the SSDA903 list"]
+    if host_council.kind != OrganisationKind.COUNCIL:
+        errors["host_council"] = ["The host must be a council"]
+    if provider is not None and provider.kind != OrganisationKind.CARE_PROVIDER:
+        errors["provider"] = ["The provider must be a care provider"]
+    if start_date > clock.now().date():
+        errors["start_date"] = ["Placement start date must be today or in the past"]
+    if start_date < child.date_of_birth:
+        errors["start_date"] = ["Placement cannot start before the child's date of birth"]
+    current = child.current_placement
+    if current is not None and start_date <= current.start_date:
+        errors["start_date"] = [
+            f"Placement must start after the current placement began "
+            f"({current.start_date:%d/%m/%Y})"
+        ]
+    district = postcode_district.strip().upper()
+    if district and not re.fullmatch(r"[A-Z]{1,2}[0-9][0-9A-Z]?", district):
+        errors["postcode_district"] = ["Enter the first half of a postcode, like LS6 or M1"]
+    if errors:
+        raise ValidationFailed(errors)
+    if current is not None:
+        current.end_date = start_date
+        current.save(update_fields=["end_date"])
+    placement = Placement.objects.create(
+        child=child,
+        placement_type=placement_type,
+        provider=provider,
+        host_council=host_council,
+        postcode_district=district,
+        start_date=start_date,
+    )
+    child.current_placement = placement
+    child.version += 1
+    child.save(update_fields=["current_placement", "version", "updated_at"])
+    audit.record(actor, "start_placement", OBJECT, child.pk, child_id=child.pk,
+                 details={"placement": placement.pk})
+    events.emit(events.PLACEMENT_STARTED, OBJECT, child.pk, child_id=child.pk,
+                payload={"placement": placement.pk})
+    return placement
+
+
+@transaction.atomic
+def set_legal_status(actor: Actor, child: Child, status: str, start_date: date) -> LegalStatus:
+    policy.get_child(actor, child.pk, Action.UPDATE_CHILD)
+    if status not in LegalStatusKind.values:
+        raise ValidationFailed({"status": "Select a legal status"})
+    if start_date > clock.now().date():
+        raise ValidationFailed({"start_date": "Legal status start date must be today or earlier"})
+    current = child.legal_statuses.filter(end_date__isnull=True).first()
+    if current is not None:
+        if start_date < current.start_date:
+            raise ValidationFailed(
+                {"start_date": f"Must be on or after the current status began "
+                               f"({current.start_date:%d/%m/%Y})"}
+            )
+        current.end_date = start_date
+        current.save(update_fields=["end_date"])
+    record = LegalStatus.objects.create(child=child, status=status, start_date=start_date)
+    child.version += 1
+    child.save(update_fields=["version", "updated_at"])
+    audit.record(actor, "set_legal_status", OBJECT, child.pk, child_id=child.pk)
+    events.emit(events.CHILD_UPDATED, OBJECT, child.pk, child_id=child.pk,
+                payload={"fields": ["legal_status"]})
+    return record
+
+
+@transaction.atomic
+def allocate_worker(actor: Actor, child: Child, worker: User, start_date: date) -> WorkerAllocation:
+    policy.get_child(actor, child.pk, Action.UPDATE_CHILD)
+    membership = worker.active_membership()
+    if membership is None or membership.organisation_id != child.responsible_council_id:
+        raise ValidationFailed(
+            {"worker": "The allocated worker must work for the child's responsible council"}
+        )
+    current = child.allocations.filter(end_date__isnull=True).first()
+    if current is not None:
+        if start_date < current.start_date:
+            raise ValidationFailed({"start_date": "Must be on or after the current allocation"})
+        current.end_date = start_date
+        current.save(update_fields=["end_date"])
+    allocation = WorkerAllocation.objects.create(
+        child=child, worker=worker, organisation=membership.organisation, start_date=start_date
+    )
+    audit.record(actor, "allocate_worker", OBJECT, child.pk, child_id=child.pk)
+    events.emit(events.CHILD_UPDATED, OBJECT, child.pk, child_id=child.pk,
+                payload={"fields": ["allocated_worker"]})
+    return allocation
+
+
+# --- reads (each audited) ---------------------------------------------------------------
+
+_DATE_FORMATS = ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y", "%d %m %Y")
+
+
+def _parse_date(text: str) -> date | None:
+    for fmt in _DATE_FORMATS:
+        try:
+            return datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    return None
+
+
+def search_children(actor: Actor, query: str, limit: int = 50) -> list[Child]:
+    """Find children by name, alias, date of birth or identifier, among those the actor
+    may see. Every child returned is an audited read."""
+    policy.require_role(actor, Action.SEE_IDENTITY)
+    text = query.strip()
+    if not text:
+        raise ValidationFailed({"q": "Enter a name, date of birth or identifier to search for"})
+    qs: QuerySet[Child] = policy.visible_children(actor)
+    day = _parse_date(text)
+    if day is not None:
+        qs = qs.filter(date_of_birth=day)
+    else:
+        compact = text.replace(" ", "")
+        condition = (
+            Q(upn__iexact=compact)
+            | Q(nhs_number=compact)
+            | Q(identifiers__value__iexact=text)
+        )
+        name_condition = Q()
+        for word in text.split():
+            name_condition &= (
+                Q(first_name__icontains=word)
+                | Q(last_name__icontains=word)
+                | Q(aliases__name__icontains=word)
+            )
+        qs = qs.filter(condition | name_condition)
+    children = list(
+        qs.distinct().select_related("responsible_council").order_by("last_name", "first_name")[
+            :limit
+        ]
+    )
+    audit.record_many_reads(actor, OBJECT, [c.pk for c in children], action="search_result")
+    return children
+
+
+def read_child(actor: Actor, child_id: object) -> Child:
+    """The child's record, for display. Writes the audit event for the read."""
+    child = policy.get_child(actor, child_id, Action.SEE_IDENTITY)
+    audit.record(actor, "view", OBJECT, child.pk, child_id=child.pk)
+    return child

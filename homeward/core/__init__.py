@@ -1,0 +1,1 @@
+"""Plumbing shared by every app: the actor, service errors, time, middleware."""

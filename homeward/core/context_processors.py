@@ -1,0 +1,10 @@
+from typing import Any
+
+from django.http import HttpRequest
+
+
+def service(request: HttpRequest) -> dict[str, Any]:
+    membership = getattr(request, "membership", None)
+    if membership is None and getattr(request, "user", None) and request.user.is_authenticated:
+        membership = request.user.active_membership()  # type: ignore[union-attr]
+    return {"service_name": "Homeward", "current_membership": membership}

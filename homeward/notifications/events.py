@@ -1,0 +1,39 @@
+"""Emitting domain events into the outbox (same transaction as the change)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from homeward.core import clock
+from homeward.notifications.models import DomainEvent
+
+EPISODE_REPORTED = "episode.reported"
+EPISODE_UPDATED = "episode.updated"
+EPISODE_FURTHER_REPORT = "episode.further_report"
+EPISODE_REGRADED = "episode.regraded"
+EPISODE_CLASSIFICATION_CHANGED = "episode.classification_changed"
+EPISODE_RETURNED = "episode.returned"
+EPISODE_CLOSED = "episode.closed"
+EPISODE_TIMELINE_ADDED = "episode.timeline_added"
+EPISODES_LINKED = "episode.linked"
+CHILD_CREATED = "child.created"
+CHILD_UPDATED = "child.updated"
+PLACEMENT_STARTED = "child.placement_started"
+
+
+def emit(
+    name: str,
+    aggregate_type: str,
+    aggregate_id: object,
+    *,
+    child_id: int | None = None,
+    payload: dict[str, Any] | None = None,
+) -> DomainEvent:
+    return DomainEvent.objects.create(
+        name=name,
+        occurred_at=clock.now(),
+        aggregate_type=aggregate_type,
+        aggregate_id=str(aggregate_id),
+        child_id=child_id,
+        payload=payload or {},
+    )

@@ -1,0 +1,122 @@
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+
+
+class OrganisationKind(models.TextChoices):
+    COUNCIL = "council", "Council (local authority)"
+    POLICE = "police", "Police force"
+    CARE_PROVIDER = "care_provider", "Care provider"
+    RHI_PROVIDER = "rhi_provider", "Return interview provider"
+    SCHOOL = "school", "School"
+    HEALTH = "health", "Health body"
+    NATIONAL = "national", "National body"
+
+
+class Organisation(models.Model):
+    kind = models.CharField(max_length=20, choices=OrganisationKind.choices)
+    name = models.CharField(max_length=200)
+    # DfE LA number for a council, force code for police, Ofsted URN for a provider.
+    code = models.CharField(max_length=20)
+    # For a council: the police force that covers its area.
+    police_force = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="council_areas",
+        limit_choices_to={"kind": OrganisationKind.POLICE},
+    )
+    # For a care provider: the council whose area it sits in.
+    area_council = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="providers_in_area",
+        limit_choices_to={"kind": OrganisationKind.COUNCIL},
+    )
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "code"], name="organisation_kind_code_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Role(models.TextChoices):
+    POLICE_CALL_HANDLER = "police_call_handler", "Police call handler"
+    POLICE_OFFICER = "police_officer", "Police officer"
+    POLICE_MISSING_COORDINATOR = "police_missing_coordinator", "Police missing persons coordinator"
+    SOCIAL_WORKER = "social_worker", "Social worker"
+    COUNCIL_MISSING_COORDINATOR = "council_missing_coordinator", "Council missing children coordinator"
+    COUNCIL_MANAGER = "council_manager", "Council manager"
+    CARE_STAFF = "care_staff", "Care staff"
+    CARE_MANAGER = "care_manager", "Care manager"
+    RHI_WORKER = "rhi_worker", "Return interview worker"
+    BOARD_MEMBER = "board_member", "Corporate parenting board member"
+    NATIONAL_ANALYST = "national_analyst", "National analyst"
+    ORG_ADMIN = "org_admin", "Organisation administrator"
+
+
+# Which roles each kind of organisation may hold.
+ROLES_BY_KIND: dict[str, set[str]] = {
+    OrganisationKind.POLICE: {
+        Role.POLICE_CALL_HANDLER,
+        Role.POLICE_OFFICER,
+        Role.POLICE_MISSING_COORDINATOR,
+        Role.ORG_ADMIN,
+    },
+    OrganisationKind.COUNCIL: {
+        Role.SOCIAL_WORKER,
+        Role.COUNCIL_MISSING_COORDINATOR,
+        Role.COUNCIL_MANAGER,
+        Role.BOARD_MEMBER,
+        Role.ORG_ADMIN,
+    },
+    OrganisationKind.CARE_PROVIDER: {Role.CARE_STAFF, Role.CARE_MANAGER, Role.ORG_ADMIN},
+    OrganisationKind.RHI_PROVIDER: {Role.RHI_WORKER, Role.ORG_ADMIN},
+    OrganisationKind.NATIONAL: {Role.NATIONAL_ANALYST, Role.ORG_ADMIN},
+    OrganisationKind.SCHOOL: {Role.ORG_ADMIN},
+    OrganisationKind.HEALTH: {Role.ORG_ADMIN},
+}
+
+
+class User(AbstractUser):
+    """A person who signs in. What they may do comes from their memberships."""
+
+    def active_membership(self) -> Membership | None:
+        cached: Membership | None = getattr(self, "_active_membership", None)
+        if cached is None:
+            cached = (
+                self.memberships.select_related("organisation", "organisation__police_force")
+                .filter(is_active=True)
+                .order_by("pk")
+                .first()
+            )
+            self._active_membership = cached
+        return cached
+
+
+class Membership(models.Model):
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="memberships"
+    )
+    role = models.CharField(max_length=40, choices=Role.choices)
+    is_active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "organisation", "role"], name="membership_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.get_role_display()}, {self.organisation}"

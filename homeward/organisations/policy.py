@@ -1,0 +1,153 @@
+"""The access policy: the one module that decides who may see and do what.
+
+A user sees a child only through a relationship between their organisation and that
+child; their role decides what they may do with it. The web UI and the API both call
+this module, through the service functions, so there is a single answer everywhere.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from homeward.core.actor import Actor
+from homeward.core.errors import AccessDenied, NotFound
+from homeward.organisations.models import OrganisationKind, Role
+
+
+class Action(StrEnum):
+    SEE_IDENTITY = "see_identity"
+    SEE_EPISODES = "see_episodes"
+    CREATE_CHILD = "create_child"
+    UPDATE_CHILD = "update_child"
+    REPORT = "report"
+    UPDATE_EPISODE = "update_episode"
+    REGRADE = "regrade"
+    RECORD_RETURN = "record_return"
+    CLOSE = "close"
+    EXPORT = "export"
+    ADMINISTER = "administer"
+    SEE_AGGREGATES = "see_aggregates"
+
+
+_PRACTITIONER_READ = {Action.SEE_IDENTITY, Action.SEE_EPISODES}
+_REPORTING = _PRACTITIONER_READ | {Action.REPORT, Action.UPDATE_EPISODE, Action.RECORD_RETURN}
+
+ROLE_ACTIONS: dict[str, frozenset[Action]] = {
+    Role.POLICE_CALL_HANDLER: frozenset(_REPORTING | {Action.REGRADE, Action.CREATE_CHILD}),
+    Role.POLICE_OFFICER: frozenset(_REPORTING | {Action.REGRADE, Action.CLOSE, Action.CREATE_CHILD}),
+    Role.POLICE_MISSING_COORDINATOR: frozenset(
+        _REPORTING | {Action.REGRADE, Action.CLOSE, Action.CREATE_CHILD, Action.SEE_AGGREGATES}
+    ),
+    Role.SOCIAL_WORKER: frozenset(
+        _REPORTING | {Action.CLOSE, Action.CREATE_CHILD, Action.UPDATE_CHILD}
+    ),
+    Role.COUNCIL_MISSING_COORDINATOR: frozenset(
+        _REPORTING
+        | {
+            Action.CLOSE,
+            Action.CREATE_CHILD,
+            Action.UPDATE_CHILD,
+            Action.EXPORT,
+            Action.SEE_AGGREGATES,
+        }
+    ),
+    Role.COUNCIL_MANAGER: frozenset(
+        _REPORTING
+        | {
+            Action.CLOSE,
+            Action.CREATE_CHILD,
+            Action.UPDATE_CHILD,
+            Action.EXPORT,
+            Action.SEE_AGGREGATES,
+        }
+    ),
+    Role.CARE_STAFF: frozenset(_REPORTING),
+    Role.CARE_MANAGER: frozenset(_REPORTING | {Action.CLOSE}),
+    Role.RHI_WORKER: frozenset(_PRACTITIONER_READ),
+    Role.BOARD_MEMBER: frozenset({Action.SEE_AGGREGATES}),
+    Role.NATIONAL_ANALYST: frozenset({Action.SEE_AGGREGATES}),
+    Role.ORG_ADMIN: frozenset({Action.ADMINISTER}),
+}
+
+# Roles that never reach a child's identity, by any route.
+AGGREGATE_ONLY_ROLES = frozenset({Role.BOARD_MEMBER, Role.NATIONAL_ANALYST})
+
+
+def role_allows(actor: Actor, action: Action) -> bool:
+    return actor.role is not None and action in ROLE_ACTIONS.get(actor.role, frozenset())
+
+
+def visible_children(actor: Actor) -> QuerySet:
+    """Children the actor's organisation has a current relationship with."""
+    from homeward.children.models import Child
+    from homeward.episodes.models import Episode
+
+    org = actor.organisation
+    if org is None or not role_allows(actor, Action.SEE_IDENTITY):
+        return Child.objects.none()
+    if org.kind == OrganisationKind.COUNCIL:
+        return Child.objects.filter(
+            Q(responsible_council=org) | Q(current_placement__host_council=org)
+        )
+    if org.kind == OrganisationKind.CARE_PROVIDER:
+        return Child.objects.filter(current_placement__provider=org)
+    if org.kind == OrganisationKind.POLICE:
+        policed = Episode.objects.filter(child=OuterRef("pk")).filter(
+            Q(police_force=org) | Q(found_police_force=org)
+        )
+        return Child.objects.filter(Exists(policed))
+    return Child.objects.none()
+
+
+def visible_episodes(actor: Actor) -> QuerySet:
+    from homeward.episodes.models import Episode
+
+    if not role_allows(actor, Action.SEE_EPISODES):
+        return Episode.objects.none()
+    return Episode.objects.filter(child__in=visible_children(actor).values("pk"))
+
+
+def can(actor: Actor, action: Action, child: object | None = None) -> bool:
+    if not role_allows(actor, action):
+        return False
+    if child is None:
+        return True
+    return visible_children(actor).filter(pk=getattr(child, "pk", child)).exists()
+
+
+def require_role(actor: Actor, action: Action) -> None:
+    if not role_allows(actor, action):
+        raise AccessDenied("Your role does not allow you to do this.")
+
+
+def get_child(actor: Actor, child_id: object, action: Action = Action.SEE_IDENTITY):
+    """The child, if the actor may see them; otherwise NotFound (never revealing existence).
+    Raises AccessDenied when they can see the child but their role cannot do ``action``."""
+    from homeward.children.models import Child
+
+    try:
+        pk = int(str(child_id))
+    except ValueError:
+        raise NotFound("No child was found.") from None
+    child = visible_children(actor).filter(pk=pk).first()
+    if child is None:
+        raise NotFound("No child was found.")
+    if not role_allows(actor, action):
+        raise AccessDenied("Your role does not allow you to do this.")
+    return child if isinstance(child, Child) else child
+
+
+def get_episode(actor: Actor, reference: str, action: Action = Action.SEE_EPISODES):
+    episode = (
+        visible_episodes(actor)
+        .select_related("child", "police_force", "reporting_organisation")
+        .filter(reference=reference)
+        .first()
+    )
+    if episode is None:
+        raise NotFound("No episode was found.")
+    if not role_allows(actor, action):
+        raise AccessDenied("Your role does not allow you to do this.")
+    return episode

@@ -1,0 +1,19 @@
+from django.urls import include, path
+
+from homeward.api import api
+from homeward.core import views as core_views
+from homeward.episodes import views as episode_views
+
+urlpatterns = [
+    path("", episode_views.home, name="home"),
+    path("healthz", core_views.healthz, name="healthz"),
+    path("", include("homeward.organisations.urls")),
+    path("children/", include("homeward.children.urls")),
+    path("episodes/", include("homeward.episodes.urls")),
+    path("api/", api.urls),
+]
+
+handler400 = "homeward.core.views.bad_request"
+handler403 = "homeward.core.views.permission_denied"
+handler404 = "homeward.core.views.page_not_found"
+handler500 = "homeward.core.views.server_error"
