@@ -27,3 +27,9 @@ def police_officer(police):
 @pytest.fixture
 def child(council):
     return factories.ChildFactory(responsible_council=council)
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """Real hashing is deliberately slow; tests make many users."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -88,20 +88,28 @@ class ChildFactory(factory.django.DjangoModelFactory):
 
 def looked_after(child: Child, since: date | None = None) -> Child:
     LegalStatus.objects.create(
-        child=child, status=LegalStatusKind.LOOKED_AFTER,
+        child=child,
+        status=LegalStatusKind.LOOKED_AFTER,
         start_date=since or child.date_of_birth + timedelta(days=365),
     )
     return child
 
 
-def place(child: Child, provider: Organisation | None = None, host: Organisation | None = None,
-          start: date | None = None, placement_type: str = PlacementType.K2) -> Placement:
+def place(
+    child: Child,
+    provider: Organisation | None = None,
+    host: Organisation | None = None,
+    start: date | None = None,
+    placement_type: str = PlacementType.K2,
+) -> Placement:
     """Give the child a current placement (bypassing the service: test set-up only)."""
     if child.current_placement is not None:
         child.current_placement.end_date = start or clock.now().date()
         child.current_placement.save()
     placement = Placement.objects.create(
-        child=child, placement_type=placement_type, provider=provider,
+        child=child,
+        placement_type=placement_type,
+        provider=provider,
         host_council=host or child.responsible_council,
         start_date=start or clock.now().date() - timedelta(days=200),
     )
@@ -110,8 +118,15 @@ def place(child: Child, provider: Organisation | None = None, host: Organisation
     return placement
 
 
-def report(by: Actor, child: Child, *, hours_ago: float = 6, grade: str = "medium",
-           classification: str = Classification.MISSING, **overrides: object) -> Episode:
+def report(
+    by: Actor,
+    child: Child,
+    *,
+    hours_ago: float = 6,
+    grade: str = "medium",
+    classification: str = Classification.MISSING,
+    **overrides: object,
+) -> Episode:
     """Report a child missing through the real service."""
     last_seen: datetime = overrides.pop("last_seen_at", None) or (  # type: ignore[assignment]
         timezone.now() - timedelta(hours=hours_ago)

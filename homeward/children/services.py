@@ -104,9 +104,7 @@ def create_child(actor: Actor, details: ChildDetails) -> Child:
     if council is None:
         errors["responsible_council"] = ["Select the council responsible for the child"]
     elif org and org.kind == OrganisationKind.COUNCIL and council != org:
-        errors["responsible_council"] = [
-            "A council can only add children it is responsible for"
-        ]
+        errors["responsible_council"] = ["A council can only add children it is responsible for"]
     if errors:
         raise ValidationFailed(errors)
     assert council is not None and details.date_of_birth is not None
@@ -181,10 +179,21 @@ def start_placement(
     child.current_placement = placement
     child.version += 1
     child.save(update_fields=["current_placement", "version", "updated_at"])
-    audit.record(actor, "start_placement", OBJECT, child.pk, child_id=child.pk,
-                 details={"placement": placement.pk})
-    events.emit(events.PLACEMENT_STARTED, OBJECT, child.pk, child_id=child.pk,
-                payload={"placement": placement.pk})
+    audit.record(
+        actor,
+        "start_placement",
+        OBJECT,
+        child.pk,
+        child_id=child.pk,
+        details={"placement": placement.pk},
+    )
+    events.emit(
+        events.PLACEMENT_STARTED,
+        OBJECT,
+        child.pk,
+        child_id=child.pk,
+        payload={"placement": placement.pk},
+    )
     return placement
 
 
@@ -199,8 +208,10 @@ def set_legal_status(actor: Actor, child: Child, status: str, start_date: date) 
     if current is not None:
         if start_date < current.start_date:
             raise ValidationFailed(
-                {"start_date": f"Must be on or after the current status began "
-                               f"({current.start_date:%d/%m/%Y})"}
+                {
+                    "start_date": f"Must be on or after the current status began "
+                    f"({current.start_date:%d/%m/%Y})"
+                }
             )
         current.end_date = start_date
         current.save(update_fields=["end_date"])
@@ -208,8 +219,13 @@ def set_legal_status(actor: Actor, child: Child, status: str, start_date: date) 
     child.version += 1
     child.save(update_fields=["version", "updated_at"])
     audit.record(actor, "set_legal_status", OBJECT, child.pk, child_id=child.pk)
-    events.emit(events.CHILD_UPDATED, OBJECT, child.pk, child_id=child.pk,
-                payload={"fields": ["legal_status"]})
+    events.emit(
+        events.CHILD_UPDATED,
+        OBJECT,
+        child.pk,
+        child_id=child.pk,
+        payload={"fields": ["legal_status"]},
+    )
     return record
 
 
@@ -231,8 +247,13 @@ def allocate_worker(actor: Actor, child: Child, worker: User, start_date: date) 
         child=child, worker=worker, organisation=membership.organisation, start_date=start_date
     )
     audit.record(actor, "allocate_worker", OBJECT, child.pk, child_id=child.pk)
-    events.emit(events.CHILD_UPDATED, OBJECT, child.pk, child_id=child.pk,
-                payload={"fields": ["allocated_worker"]})
+    events.emit(
+        events.CHILD_UPDATED,
+        OBJECT,
+        child.pk,
+        child_id=child.pk,
+        payload={"fields": ["allocated_worker"]},
+    )
     return allocation
 
 
@@ -264,9 +285,7 @@ def search_children(actor: Actor, query: str, limit: int = 50) -> list[Child]:
     else:
         compact = text.replace(" ", "")
         condition = (
-            Q(upn__iexact=compact)
-            | Q(nhs_number=compact)
-            | Q(identifiers__value__iexact=text)
+            Q(upn__iexact=compact) | Q(nhs_number=compact) | Q(identifiers__value__iexact=text)
         )
         name_condition = Q()
         for word in text.split():
@@ -277,9 +296,9 @@ def search_children(actor: Actor, query: str, limit: int = 50) -> list[Child]:
             )
         qs = qs.filter(condition | name_condition)
     children = list(
-        qs.distinct().select_related("responsible_council").order_by("last_name", "first_name")[
-            :limit
-        ]
+        qs.distinct()
+        .select_related("responsible_council")
+        .order_by("last_name", "first_name")[:limit]
     )
     audit.record_many_reads(actor, OBJECT, [c.pk for c in children], action="search_result")
     return children

@@ -6,5 +6,5 @@ from django.http import HttpRequest
 def service(request: HttpRequest) -> dict[str, Any]:
     membership = getattr(request, "membership", None)
     if membership is None and getattr(request, "user", None) and request.user.is_authenticated:
-        membership = request.user.active_membership()  # type: ignore[union-attr]
+        membership = request.user.active_membership()
     return {"service_name": "Homeward", "current_membership": membership}

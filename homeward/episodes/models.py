@@ -132,7 +132,8 @@ class Episode(models.Model):
                 name="episode_one_open_per_child",
             ),
             models.CheckConstraint(
-                condition=Q(returned_at__isnull=True) | Q(returned_at__gte=models.F("last_seen_at")),
+                condition=Q(returned_at__isnull=True)
+                | Q(returned_at__gte=models.F("last_seen_at")),
                 name="episode_return_not_before_last_seen",
             ),
         ]

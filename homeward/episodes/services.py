@@ -47,8 +47,13 @@ def _when(value: datetime) -> str:
     return timezone.localtime(value).strftime("%-d %B %Y at %H:%M")
 
 
-def _check_time(errors: dict[str, list[str]], name: str, value: datetime | None, label: str,
-                required: bool = True) -> None:
+def _check_time(
+    errors: dict[str, list[str]],
+    name: str,
+    value: datetime | None,
+    label: str,
+    required: bool = True,
+) -> None:
     if value is None:
         if required:
             errors.setdefault(name, []).append(f"Enter {label}")
@@ -64,9 +69,7 @@ def normalise_grade(value: str) -> tuple[str, str]:
         return key, ""
     mapped = LEGACY_RISK_GRADES.get(key)
     if mapped is None:
-        raise ValidationFailed(
-            {"risk_grade": "Select a risk grade: very low, low, medium or high"}
-        )
+        raise ValidationFailed({"risk_grade": "Select a risk grade: very low, low, medium or high"})
     return str(mapped), "" if key.replace(" ", "_") == mapped else value.strip()
 
 
@@ -171,9 +174,11 @@ def _report_missing(actor: Actor, child_id: object, report: Report) -> ReportRes
     now = clock.now()
     assert report.last_seen_at is not None
 
-    open_episode = Episode.objects.select_for_update().filter(
-        child=child, status=EpisodeStatus.MISSING
-    ).first()
+    open_episode = (
+        Episode.objects.select_for_update()
+        .filter(child=child, status=EpisodeStatus.MISSING)
+        .first()
+    )
     if open_episode is not None:
         _add_timeline(
             actor,
@@ -186,8 +191,9 @@ def _report_missing(actor: Actor, child_id: object, report: Report) -> ReportRes
             location=report.last_seen_location.strip(),
         )
         audit.record(actor, "further_report", OBJECT, open_episode.reference, child_id=child.pk)
-        events.emit(events.EPISODE_FURTHER_REPORT, OBJECT, open_episode.reference,
-                    child_id=child.pk)
+        events.emit(
+            events.EPISODE_FURTHER_REPORT, OBJECT, open_episode.reference, child_id=child.pk
+        )
         return ReportResult(open_episode, created=False)
 
     force = _police_force_for(child, report.missing_from, actor)
@@ -219,29 +225,64 @@ def _report_missing(actor: Actor, child_id: object, report: Report) -> ReportRes
             risk_grade=grade,
         )
     ClassificationChange.objects.create(
-        episode=episode, classification=episode.classification, changed_at=now,
-        changed_by=actor.user, reason="Initial report",
+        episode=episode,
+        classification=episode.classification,
+        changed_at=now,
+        changed_by=actor.user,
+        reason="Initial report",
     )
     RiskAssessment.objects.create(
-        episode=episode, grade=grade, legacy_grade=legacy, rationale=report.risk_rationale.strip(),
-        decided_by=actor.user, decided_by_organisation=org, decided_at=now,
+        episode=episode,
+        grade=grade,
+        legacy_grade=legacy,
+        rationale=report.risk_rationale.strip(),
+        decided_by=actor.user,
+        decided_by_organisation=org,
+        decided_at=now,
     )
-    _add_timeline(actor, episode, TimelineKind.REPORT, episode.reported_at,
-                  f"Reported missing by {ReporterType(report.reporter_type).label.lower()}. "
-                  f"Risk graded {RiskGrade(grade).label.lower()}.",
-                  location=episode.last_seen_location)
-    audit.record(actor, "report", OBJECT, episode.reference, child_id=child.pk,
-                 details={"version": episode.version})
-    events.emit(events.EPISODE_REPORTED, OBJECT, episode.reference, child_id=child.pk,
-                payload={"risk_grade": grade, "classification": episode.classification})
+    _add_timeline(
+        actor,
+        episode,
+        TimelineKind.REPORT,
+        episode.reported_at,
+        f"Reported missing by {ReporterType(report.reporter_type).label.lower()}. "
+        f"Risk graded {RiskGrade(grade).label.lower()}.",
+        location=episode.last_seen_location,
+    )
+    audit.record(
+        actor,
+        "report",
+        OBJECT,
+        episode.reference,
+        child_id=child.pk,
+        details={"version": episode.version},
+    )
+    events.emit(
+        events.EPISODE_REPORTED,
+        OBJECT,
+        episode.reference,
+        child_id=child.pk,
+        payload={"risk_grade": grade, "classification": episode.classification},
+    )
     return ReportResult(episode, created=True)
 
 
-def _add_timeline(actor: Actor, episode: Episode, kind: str, occurred_at: datetime, summary: str,
-                  location: str = "") -> TimelineEntry:
+def _add_timeline(
+    actor: Actor,
+    episode: Episode,
+    kind: str,
+    occurred_at: datetime,
+    summary: str,
+    location: str = "",
+) -> TimelineEntry:
     return TimelineEntry.objects.create(
-        episode=episode, kind=kind, occurred_at=occurred_at, summary=summary, location=location,
-        recorded_by=actor.user, recorded_by_organisation=actor.organisation,
+        episode=episode,
+        kind=kind,
+        occurred_at=occurred_at,
+        summary=summary,
+        location=location,
+        recorded_by=actor.user,
+        recorded_by_organisation=actor.organisation,
     )
 
 
@@ -270,7 +311,8 @@ def _lock(episode: Episode, expected_version: int | None) -> Episode:
         changed: list[str] = []
         who: set[str] = set()
         for event in AuditEvent.objects.filter(
-            object_type=OBJECT, object_id=current.reference,
+            object_type=OBJECT,
+            object_id=current.reference,
             details__version__gt=expected_version,
         ).select_related("user"):
             for name in event.details.get("fields", []):
@@ -290,25 +332,42 @@ def _lock(episode: Episode, expected_version: int | None) -> Episode:
     return current
 
 
-def _save(actor: Actor, episode: Episode, fields: list[str], action: str,
-          extra: dict[str, Any] | None = None) -> Episode:
-    episode.version = F("version") + 1  # type: ignore[assignment]
+def _save(
+    actor: Actor,
+    episode: Episode,
+    fields: list[str],
+    action: str,
+    extra: dict[str, Any] | None = None,
+) -> Episode:
+    episode.version = F("version") + 1
     episode.save(update_fields=[*fields, "version", "updated_at"])
     episode.refresh_from_db()
-    audit.record(actor, action, OBJECT, episode.reference, child_id=episode.child_id,
-                 details={"version": episode.version, "fields": fields, **(extra or {})})
+    audit.record(
+        actor,
+        action,
+        OBJECT,
+        episode.reference,
+        child_id=episode.child_id,
+        details={"version": episode.version, "fields": fields, **(extra or {})},
+    )
     return episode
 
 
 EDITABLE_FIELDS = (
-    "last_seen_at", "last_seen_location", "missing_from", "circumstances", "clothing",
-    "police_reference", "reporter_name",
+    "last_seen_at",
+    "last_seen_location",
+    "missing_from",
+    "circumstances",
+    "clothing",
+    "police_reference",
+    "reporter_name",
 )
 
 
 @transaction.atomic
-def update_episode(actor: Actor, reference: str, expected_version: int | None,
-                   changes: dict[str, Any]) -> Episode:
+def update_episode(
+    actor: Actor, reference: str, expected_version: int | None, changes: dict[str, Any]
+) -> Episode:
     episode = policy.get_episode(actor, reference, Action.UPDATE_EPISODE)
     episode = _lock(episode, expected_version)
     unknown = set(changes) - set(EDITABLE_FIELDS)
@@ -339,8 +398,13 @@ def update_episode(actor: Actor, reference: str, expected_version: int | None,
     if not changed:
         return episode
     episode = _save(actor, episode, changed, "update")
-    events.emit(events.EPISODE_UPDATED, OBJECT, episode.reference, child_id=episode.child_id,
-                payload={"fields": changed})
+    events.emit(
+        events.EPISODE_UPDATED,
+        OBJECT,
+        episode.reference,
+        child_id=episode.child_id,
+        payload={"fields": changed},
+    )
     return episode
 
 
@@ -354,8 +418,9 @@ class Regrading:
 
 
 @transaction.atomic
-def regrade(actor: Actor, reference: str, expected_version: int | None,
-            regrading: Regrading) -> Episode:
+def regrade(
+    actor: Actor, reference: str, expected_version: int | None, regrading: Regrading
+) -> Episode:
     episode = policy.get_episode(actor, reference, Action.REGRADE)
     episode = _lock(episode, expected_version)
     errors: dict[str, list[str]] = {}
@@ -368,32 +433,53 @@ def regrade(actor: Actor, reference: str, expected_version: int | None,
         errors.update(exc.errors)
     if not regrading.rationale.strip():
         errors["rationale"] = ["Enter the reason for the new grade"]
-    _check_time(errors, "information_obtained_at", regrading.information_obtained_at,
-                "when the information was obtained", required=False)
+    _check_time(
+        errors,
+        "information_obtained_at",
+        regrading.information_obtained_at,
+        "when the information was obtained",
+        required=False,
+    )
     if errors:
         raise ValidationFailed(errors)
     previous = episode.risk_grade
     now = clock.now()
     RiskAssessment.objects.create(
-        episode=episode, grade=grade, legacy_grade=legacy, rationale=regrading.rationale.strip(),
+        episode=episode,
+        grade=grade,
+        legacy_grade=legacy,
+        rationale=regrading.rationale.strip(),
         information_used=regrading.information_used.strip(),
         information_source=regrading.information_source.strip(),
         information_obtained_at=regrading.information_obtained_at,
-        decided_by=actor.user, decided_by_organisation=actor.organisation, decided_at=now,
+        decided_by=actor.user,
+        decided_by_organisation=actor.organisation,
+        decided_at=now,
     )
     episode.risk_grade = grade
-    _add_timeline(actor, episode, TimelineKind.REGRADE, now,
-                  f"Risk re-graded from {RiskGrade(previous).label.lower()} to "
-                  f"{RiskGrade(grade).label.lower()}.")
+    _add_timeline(
+        actor,
+        episode,
+        TimelineKind.REGRADE,
+        now,
+        f"Risk re-graded from {RiskGrade(previous).label.lower()} to "
+        f"{RiskGrade(grade).label.lower()}.",
+    )
     episode = _save(actor, episode, ["risk_grade"], "regrade")
-    events.emit(events.EPISODE_REGRADED, OBJECT, episode.reference, child_id=episode.child_id,
-                payload={"from": previous, "to": grade})
+    events.emit(
+        events.EPISODE_REGRADED,
+        OBJECT,
+        episode.reference,
+        child_id=episode.child_id,
+        payload={"from": previous, "to": grade},
+    )
     return episode
 
 
 @transaction.atomic
-def change_classification(actor: Actor, reference: str, expected_version: int | None,
-                          classification: str, reason: str) -> Episode:
+def change_classification(
+    actor: Actor, reference: str, expected_version: int | None, classification: str, reason: str
+) -> Episode:
     episode = policy.get_episode(actor, reference, Action.UPDATE_EPISODE)
     episode = _lock(episode, expected_version)
     errors: dict[str, list[str]] = {}
@@ -405,9 +491,11 @@ def change_classification(actor: Actor, reference: str, expected_version: int | 
         errors["classification"] = [
             f"The episode is already classified as {Classification(classification).label.lower()}"
         ]
-    elif classification == Classification.AWAY and episode.child.legal_status_on(
-        timezone.localtime(episode.last_seen_at).date()
-    ) != LegalStatusKind.LOOKED_AFTER:
+    elif (
+        classification == Classification.AWAY
+        and episode.child.legal_status_on(timezone.localtime(episode.last_seen_at).date())
+        != LegalStatusKind.LOOKED_AFTER
+    ):
         errors["classification"] = [
             "Away from placement without authorisation applies only to a looked-after child"
         ]
@@ -417,26 +505,49 @@ def change_classification(actor: Actor, reference: str, expected_version: int | 
         raise ValidationFailed(errors)
     now = clock.now()
     ClassificationChange.objects.create(
-        episode=episode, classification=classification, changed_at=now, changed_by=actor.user,
+        episode=episode,
+        classification=classification,
+        changed_at=now,
+        changed_by=actor.user,
         reason=reason.strip(),
     )
     episode.classification = classification
-    _add_timeline(actor, episode, TimelineKind.CLASSIFICATION, now,
-                  f"Classification changed to {Classification(classification).label.lower()}: "
-                  f"{reason.strip()}")
+    _add_timeline(
+        actor,
+        episode,
+        TimelineKind.CLASSIFICATION,
+        now,
+        f"Classification changed to {Classification(classification).label.lower()}: "
+        f"{reason.strip()}",
+    )
     episode = _save(actor, episode, ["classification"], "change_classification")
-    events.emit(events.EPISODE_CLASSIFICATION_CHANGED, OBJECT, episode.reference,
-                child_id=episode.child_id, payload={"classification": classification})
+    events.emit(
+        events.EPISODE_CLASSIFICATION_CHANGED,
+        OBJECT,
+        episode.reference,
+        child_id=episode.child_id,
+        payload={"classification": classification},
+    )
     return episode
 
 
 @transaction.atomic
-def add_timeline_entry(actor: Actor, reference: str, kind: str, occurred_at: datetime | None,
-                       summary: str, location: str = "") -> TimelineEntry:
+def add_timeline_entry(
+    actor: Actor,
+    reference: str,
+    kind: str,
+    occurred_at: datetime | None,
+    summary: str,
+    location: str = "",
+) -> TimelineEntry:
     episode = policy.get_episode(actor, reference, Action.UPDATE_EPISODE)
     errors: dict[str, list[str]] = {}
-    if kind not in {TimelineKind.SIGHTING, TimelineKind.CALL, TimelineKind.ACTION,
-                    TimelineKind.NOTE}:
+    if kind not in {
+        TimelineKind.SIGHTING,
+        TimelineKind.CALL,
+        TimelineKind.ACTION,
+        TimelineKind.NOTE,
+    }:
         errors["kind"] = ["Select sighting, call, action or note"]
     _check_time(errors, "occurred_at", occurred_at, "when it happened")
     if not summary.strip():
@@ -447,10 +558,21 @@ def add_timeline_entry(actor: Actor, reference: str, kind: str, occurred_at: dat
         raise ValidationFailed(errors)
     assert occurred_at is not None
     entry = _add_timeline(actor, episode, kind, occurred_at, summary.strip(), location.strip())
-    audit.record(actor, "add_timeline", OBJECT, episode.reference, child_id=episode.child_id,
-                 details={"entry": entry.pk})
-    events.emit(events.EPISODE_TIMELINE_ADDED, OBJECT, episode.reference,
-                child_id=episode.child_id, payload={"kind": kind})
+    audit.record(
+        actor,
+        "add_timeline",
+        OBJECT,
+        episode.reference,
+        child_id=episode.child_id,
+        details={"entry": entry.pk},
+    )
+    events.emit(
+        events.EPISODE_TIMELINE_ADDED,
+        OBJECT,
+        episode.reference,
+        child_id=episode.child_id,
+        payload={"kind": kind},
+    )
     return entry
 
 
@@ -464,8 +586,9 @@ class Return:
 
 
 @transaction.atomic
-def record_return(actor: Actor, reference: str, expected_version: int | None,
-                  details: Return) -> Episode:
+def record_return(
+    actor: Actor, reference: str, expected_version: int | None, details: Return
+) -> Episode:
     episode = policy.get_episode(actor, reference, Action.RECORD_RETURN)
     episode = _lock(episode, expected_version)
     errors: dict[str, list[str]] = {}
@@ -487,19 +610,39 @@ def record_return(actor: Actor, reference: str, expected_version: int | None,
     episode.found_location = details.found_location.strip()
     episode.found_with = details.found_with.strip()
     episode.harm_indicators = details.harm_indicators.strip()
-    fields = ["status", "returned_at", "return_method", "found_location", "found_with",
-              "harm_indicators"]
+    fields = [
+        "status",
+        "returned_at",
+        "return_method",
+        "found_location",
+        "found_with",
+        "harm_indicators",
+    ]
     org = actor.organisation
-    if org is not None and org.kind == OrganisationKind.POLICE and org.pk != episode.police_force_id:
+    if (
+        org is not None
+        and org.kind == OrganisationKind.POLICE
+        and org.pk != episode.police_force_id
+    ):
         episode.found_police_force = org
         fields.append("found_police_force")
-    _add_timeline(actor, episode, TimelineKind.RETURN, details.returned_at,
-                  f"{ReturnMethod(details.return_method).label}."
-                  + (f" Found at {episode.found_location}." if episode.found_location else ""),
-                  location=episode.found_location)
+    _add_timeline(
+        actor,
+        episode,
+        TimelineKind.RETURN,
+        details.returned_at,
+        f"{ReturnMethod(details.return_method).label}."
+        + (f" Found at {episode.found_location}." if episode.found_location else ""),
+        location=episode.found_location,
+    )
     episode = _save(actor, episode, fields, "record_return")
-    events.emit(events.EPISODE_RETURNED, OBJECT, episode.reference, child_id=episode.child_id,
-                payload={"returned_at": details.returned_at.isoformat()})
+    events.emit(
+        events.EPISODE_RETURNED,
+        OBJECT,
+        episode.reference,
+        child_id=episode.child_id,
+        payload={"returned_at": details.returned_at.isoformat()},
+    )
     return episode
 
 
@@ -508,9 +651,7 @@ def close_episode(actor: Actor, reference: str, expected_version: int | None) ->
     episode = policy.get_episode(actor, reference, Action.CLOSE)
     episode = _lock(episode, expected_version)
     if episode.status == EpisodeStatus.MISSING:
-        raise ValidationFailed(
-            {"status": "Record the child's return before closing the episode"}
-        )
+        raise ValidationFailed({"status": "Record the child's return before closing the episode"})
     if episode.status == EpisodeStatus.CLOSED:
         raise ValidationFailed({"status": "This episode is already closed"})
     now = clock.now()
@@ -534,20 +675,25 @@ def link_episodes(actor: Actor, reference: str, other_reference: str) -> Episode
             {"other_reference": "No episode with that reference was found among yours"}
         ) from None
     if other.child_id == episode.child_id:
-        raise ValidationFailed(
-            {"other_reference": "Choose an episode for a different child"}
-        )
+        raise ValidationFailed({"other_reference": "Choose an episode for a different child"})
     if episode.went_missing_with.filter(pk=other.pk).exists():
         raise ValidationFailed({"other_reference": "These episodes are already linked"})
     episode.went_missing_with.add(other)
     for ep in (episode, other):
-        audit.record(actor, "link", OBJECT, ep.reference, child_id=ep.child_id,
-                     details={"fields": ["went_missing_with"]})
+        audit.record(
+            actor,
+            "link",
+            OBJECT,
+            ep.reference,
+            child_id=ep.child_id,
+            details={"fields": ["went_missing_with"]},
+        )
         events.emit(events.EPISODES_LINKED, OBJECT, ep.reference, child_id=ep.child_id)
     return episode
 
 
 # --- reads -------------------------------------------------------------------------------
+
 
 def read_episode(actor: Actor, reference: str) -> Episode:
     episode = policy.get_episode(actor, reference, Action.SEE_EPISODES)
@@ -555,9 +701,15 @@ def read_episode(actor: Actor, reference: str) -> Episode:
     return episode
 
 
-def list_episodes(actor: Actor, *, status: str | None = None, child_id: int | None = None,
-                  risk_grade: str | None = None, since: datetime | None = None,
-                  until: datetime | None = None) -> QuerySet[Episode]:
+def list_episodes(
+    actor: Actor,
+    *,
+    status: str | None = None,
+    child_id: int | None = None,
+    risk_grade: str | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+) -> QuerySet[Episode]:
     qs = policy.visible_episodes(actor).select_related("child", "police_force")
     if status:
         qs = qs.filter(status=status)
@@ -574,5 +726,6 @@ def list_episodes(actor: Actor, *, status: str | None = None, child_id: int | No
 
 def audit_listed(actor: Actor, episodes: list[Episode]) -> None:
     """Lists that show children's names are reads of those children: audit each."""
-    audit.record_many_reads(actor, "child", sorted({e.child_id for e in episodes}),
-                            action="list_result")
+    audit.record_many_reads(
+        actor, "child", sorted({e.child_id for e in episodes}), action="list_result"
+    )

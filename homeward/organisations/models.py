@@ -53,7 +53,10 @@ class Role(models.TextChoices):
     POLICE_OFFICER = "police_officer", "Police officer"
     POLICE_MISSING_COORDINATOR = "police_missing_coordinator", "Police missing persons coordinator"
     SOCIAL_WORKER = "social_worker", "Social worker"
-    COUNCIL_MISSING_COORDINATOR = "council_missing_coordinator", "Council missing children coordinator"
+    COUNCIL_MISSING_COORDINATOR = (
+        "council_missing_coordinator",
+        "Council missing children coordinator",
+    )
     COUNCIL_MANAGER = "council_manager", "Council manager"
     CARE_STAFF = "care_staff", "Care staff"
     CARE_MANAGER = "care_manager", "Care manager"

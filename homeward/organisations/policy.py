@@ -36,7 +36,9 @@ _REPORTING = _PRACTITIONER_READ | {Action.REPORT, Action.UPDATE_EPISODE, Action.
 
 ROLE_ACTIONS: dict[str, frozenset[Action]] = {
     Role.POLICE_CALL_HANDLER: frozenset(_REPORTING | {Action.REGRADE, Action.CREATE_CHILD}),
-    Role.POLICE_OFFICER: frozenset(_REPORTING | {Action.REGRADE, Action.CLOSE, Action.CREATE_CHILD}),
+    Role.POLICE_OFFICER: frozenset(
+        _REPORTING | {Action.REGRADE, Action.CLOSE, Action.CREATE_CHILD}
+    ),
     Role.POLICE_MISSING_COORDINATOR: frozenset(
         _REPORTING | {Action.REGRADE, Action.CLOSE, Action.CREATE_CHILD, Action.SEE_AGGREGATES}
     ),
@@ -125,7 +127,6 @@ def require_role(actor: Actor, action: Action) -> None:
 def get_child(actor: Actor, child_id: object, action: Action = Action.SEE_IDENTITY):
     """The child, if the actor may see them; otherwise NotFound (never revealing existence).
     Raises AccessDenied when they can see the child but their role cannot do ``action``."""
-    from homeward.children.models import Child
 
     try:
         pk = int(str(child_id))
@@ -136,7 +137,7 @@ def get_child(actor: Actor, child_id: object, action: Action = Action.SEE_IDENTI
         raise NotFound("No child was found.")
     if not role_allows(actor, action):
         raise AccessDenied("Your role does not allow you to do this.")
-    return child if isinstance(child, Child) else child
+    return child
 
 
 def get_episode(actor: Actor, reference: str, action: Action = Action.SEE_EPISODES):
