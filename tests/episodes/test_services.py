@@ -257,7 +257,9 @@ class TestClassification:
         factories.looked_after(child)
         episode = report(social_worker, child)
         with pytest.raises(ValidationFailed) as error:
-            services.change_classification(social_worker, episode.reference, episode.version, "A", "")
+            services.change_classification(
+                social_worker, episode.reference, episode.version, "A", ""
+            )
         assert "reason" in error.value.errors
         episode.refresh_from_db()
         assert episode.classification == "M"

@@ -1,0 +1,185 @@
+from datetime import date, timedelta
+
+import pytest
+
+from homeward.audit.models import AuditEvent
+from homeward.children import services
+from homeward.children.codes import PlacementType
+from homeward.children.models import Child
+from homeward.core import clock
+from homeward.core.errors import AccessDenied, NotFound, ValidationFailed
+from homeward.organisations import policy
+from homeward.organisations.models import Role
+from tests import factories
+
+
+def details(**overrides):
+    values = dict(
+        first_name="Ardene",
+        last_name="Wolvercote",
+        date_of_birth=clock.now().date() - timedelta(days=365 * 13),
+        sex="2",
+        ethnicity="WBRI",
+    )
+    values.update(overrides)
+    return services.ChildDetails(**values)
+
+
+class TestCreate:
+    def test_council_creates_a_child_it_is_responsible_for(self, social_worker, council):
+        child = services.create_child(
+            social_worker, details(aliases=["Dee"], agency_reference="CASE-77")
+        )
+        assert child.responsible_council == council
+        assert list(child.aliases.values_list("name", flat=True)) == ["Dee"]
+        assert child.identifiers.get().value == "CASE-77"
+        assert AuditEvent.objects.filter(action="create", child_id=child.pk).exists()
+
+    def test_bad_nhs_number_names_the_field_and_saves_nothing(self, social_worker):
+        with pytest.raises(ValidationFailed) as error:
+            services.create_child(social_worker, details(nhs_number="9434765918"))
+        assert "check digit" in error.value.errors["nhs_number"][0]
+        assert not Child.objects.exists()
+
+    def test_adults_and_the_unborn_are_refused(self, social_worker):
+        today = clock.now().date()
+        with pytest.raises(ValidationFailed) as error:
+            services.create_child(
+                social_worker, details(date_of_birth=today.replace(year=today.year - 18))
+            )
+        assert "under 18" in error.value.errors["date_of_birth"][0]
+        with pytest.raises(ValidationFailed) as error:
+            services.create_child(social_worker, details(date_of_birth=today + timedelta(days=1)))
+        assert "past" in error.value.errors["date_of_birth"][0]
+
+    def test_a_council_cannot_create_another_councils_child(self, social_worker):
+        other = factories.CouncilFactory()
+        with pytest.raises(ValidationFailed) as error:
+            services.create_child(social_worker, details(responsible_council_id=other.pk))
+        assert "responsible_council" in error.value.errors
+
+    def test_care_staff_cannot_create_children(self, council):
+        staff = factories.actor(Role.CARE_STAFF, factories.CareProviderFactory())
+        with pytest.raises(AccessDenied):
+            services.create_child(staff, details(responsible_council_id=council.pk))
+
+
+class TestSearch:
+    def test_finds_by_name_alias_dob_and_identifier_only_among_visible(
+        self, social_worker, council
+    ):
+        mine = services.create_child(
+            social_worker,
+            details(nhs_number="9434765919", aliases=["Tilly"], agency_reference="LA-4411"),
+        )
+        factories.ChildFactory(
+            first_name="Ardene",
+            last_name="Wolvercote",
+            responsible_council=factories.CouncilFactory(),
+        )
+        for query in (
+            "ardene wolver",
+            "Tilly",
+            mine.date_of_birth.strftime("%d/%m/%Y"),
+            "943 476 5919",
+            "LA-4411",
+        ):
+            assert services.search_children(social_worker, query) == [mine], query
+
+    def test_each_result_is_an_audited_read(self, social_worker, council):
+        children = factories.ChildFactory.create_batch(
+            2, responsible_council=council, last_name="Fenby"
+        )
+        services.search_children(social_worker, "Fenby")
+        audited = set(
+            AuditEvent.objects.filter(action="search_result").values_list("child_id", flat=True)
+        )
+        assert audited == {c.pk for c in children}
+
+    def test_empty_search_is_a_clear_error(self, social_worker):
+        with pytest.raises(ValidationFailed) as error:
+            services.search_children(social_worker, "   ")
+        assert "q" in error.value.errors
+
+    def test_aggregate_roles_cannot_search(self, council):
+        factories.ChildFactory(responsible_council=council, last_name="Fenby")
+        for role in (Role.BOARD_MEMBER, Role.NATIONAL_ANALYST):
+            with pytest.raises(AccessDenied):
+                services.search_children(factories.actor(role, council), "Fenby")
+
+
+class TestPlacementsAndAccess:
+    def test_a_move_ends_the_old_homes_access(self, council):
+        manager = factories.actor(Role.COUNCIL_MANAGER, council)
+        old_home = factories.CareProviderFactory()
+        new_home = factories.CareProviderFactory()
+        host = factories.CouncilFactory()
+        child = factories.ChildFactory(responsible_council=council)
+        start = clock.now().date() - timedelta(days=100)
+        services.start_placement(
+            manager,
+            child,
+            placement_type=PlacementType.K2,
+            host_council=host,
+            start_date=start,
+            provider=old_home,
+            postcode_district="LS6",
+        )
+        old_staff = factories.actor(Role.CARE_STAFF, old_home)
+        host_worker = factories.actor(Role.SOCIAL_WORKER, host)
+        assert policy.can(old_staff, policy.Action.SEE_IDENTITY, child)
+        assert policy.can(host_worker, policy.Action.SEE_IDENTITY, child)
+
+        services.start_placement(
+            manager,
+            child,
+            placement_type=PlacementType.U4,
+            host_council=council,
+            start_date=start + timedelta(days=50),
+            provider=new_home,
+        )
+        child.refresh_from_db()
+        assert not policy.can(old_staff, policy.Action.SEE_IDENTITY, child)
+        assert not policy.can(host_worker, policy.Action.SEE_IDENTITY, child)
+        assert policy.can(
+            factories.actor(Role.CARE_STAFF, new_home), policy.Action.SEE_IDENTITY, child
+        )
+        first = child.placements.order_by("start_date").first()
+        assert first.end_date == start + timedelta(days=50)
+
+    def test_placement_rules(self, council):
+        manager = factories.actor(Role.COUNCIL_MANAGER, council)
+        child = factories.ChildFactory(responsible_council=council)
+        with pytest.raises(ValidationFailed) as error:
+            services.start_placement(
+                manager,
+                child,
+                placement_type="ZZ",
+                host_council=council,
+                start_date=clock.now().date() + timedelta(days=2),
+                postcode_district="NOT A POSTCODE",
+            )
+        assert set(error.value.errors) == {"placement_type", "start_date", "postcode_district"}
+        assert not child.placements.exists()
+
+    def test_another_council_cannot_place_the_child(self, council):
+        child = factories.ChildFactory(responsible_council=council)
+        stranger = factories.actor(Role.COUNCIL_MANAGER, factories.CouncilFactory())
+        with pytest.raises(NotFound):
+            services.start_placement(
+                stranger,
+                child,
+                placement_type="K2",
+                host_council=council,
+                start_date=date(2025, 1, 1),
+            )
+
+
+def test_reading_a_child_is_audited(social_worker, child):
+    services.read_child(social_worker, child.pk)
+    event = AuditEvent.objects.get(action="view", child_id=child.pk)
+    assert (event.user, event.organisation, event.channel) == (
+        social_worker.user,
+        social_worker.organisation,
+        "ui",
+    )

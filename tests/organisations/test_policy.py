@@ -1,0 +1,57 @@
+"""The first cut of the access policy: relationships decide who sees a child."""
+
+import pytest
+
+from homeward.organisations import policy
+from homeward.organisations.models import Role
+from homeward.organisations.policy import Action
+from tests import factories
+from tests.factories import report
+
+
+@pytest.fixture
+def placed_child(council):
+    home = factories.CareProviderFactory()
+    host = factories.CouncilFactory()
+    child = factories.ChildFactory(responsible_council=council)
+    factories.looked_after(child)
+    factories.place(child, provider=home, host=host)
+    return child, home, host
+
+
+def sees(role, org, child):
+    return policy.visible_children(factories.actor(role, org)).filter(pk=child.pk).exists()
+
+
+def test_responsible_and_host_councils_and_current_home_see_the_child(council, placed_child):
+    child, home, host = placed_child
+    assert sees(Role.SOCIAL_WORKER, council, child)
+    assert sees(Role.SOCIAL_WORKER, host, child)
+    assert sees(Role.CARE_STAFF, home, child)
+    assert not sees(Role.SOCIAL_WORKER, factories.CouncilFactory(), child)
+    assert not sees(Role.CARE_STAFF, factories.CareProviderFactory(), child)
+
+
+def test_police_see_a_child_once_an_episode_is_in_their_area(council, placed_child, police):
+    child, _, _ = placed_child
+    assert not sees(Role.POLICE_OFFICER, police, child)
+    report(factories.actor(Role.SOCIAL_WORKER, council), child)
+    assert sees(Role.POLICE_OFFICER, police, child)
+    assert not sees(Role.POLICE_OFFICER, factories.PoliceForceFactory(), child)
+
+
+@pytest.mark.parametrize("role", [Role.BOARD_MEMBER, Role.NATIONAL_ANALYST, Role.ORG_ADMIN])
+def test_aggregate_and_admin_roles_never_see_identities(role, council, placed_child):
+    child, _, _ = placed_child
+    assert not sees(role, council, child)
+    assert policy.visible_episodes(factories.actor(role, council)).count() == 0
+
+
+def test_roles_decide_actions():
+    assert Action.REGRADE in policy.ROLE_ACTIONS[Role.POLICE_CALL_HANDLER]
+    assert Action.REGRADE not in policy.ROLE_ACTIONS[Role.SOCIAL_WORKER]
+    assert Action.REPORT in policy.ROLE_ACTIONS[Role.CARE_STAFF]
+    assert Action.CLOSE not in policy.ROLE_ACTIONS[Role.CARE_STAFF]
+    for role in policy.AGGREGATE_ONLY_ROLES:
+        assert Action.SEE_IDENTITY not in policy.ROLE_ACTIONS[role]
+    assert set(policy.ROLE_ACTIONS) == set(Role.values)
