@@ -2,11 +2,22 @@ from django.conf import settings
 from django.db import models
 
 
+class AuditEventQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise TypeError("Audit events are append-only")
+
+    def delete(self):
+        raise TypeError("Audit events are append-only")
+
+
 class AuditEvent(models.Model):
     """Who saw or changed which record, when, through which channel.
 
-    Append-only: nothing in Homeward updates or deletes these rows."""
+    Append-only and hash-chained: each event's hash covers its content and the previous
+    event's hash, so an edited or removed event breaks the chain (`homeward audit verify`).
+    """
 
+    sequence = models.BigIntegerField(unique=True)
     at = models.DateTimeField(db_index=True)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
@@ -23,7 +34,27 @@ class AuditEvent(models.Model):
     child_id = models.BigIntegerField(null=True, blank=True, db_index=True)
     # Field names and versions only: no personal data is copied into the audit log.
     details = models.JSONField(default=dict, blank=True)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64)
+
+    objects = AuditEventQuerySet.as_manager()
 
     class Meta:
-        ordering = ["at", "pk"]
+        ordering = ["sequence"]
         indexes = [models.Index(fields=["object_type", "object_id", "at"])]
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise TypeError("Audit events are append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise TypeError("Audit events are append-only")
+
+
+class AuditChainHead(models.Model):
+    """The last event's sequence and hash: one row, locked while an event is appended,
+    so the chain never forks and a removed tail is detected."""
+
+    sequence = models.BigIntegerField(default=0)
+    hash = models.CharField(max_length=64, default="0" * 64)

@@ -1,12 +1,66 @@
-"""Writing audit events. Called by every service function and every read path."""
+"""Writing and checking the audit log. Every service function and read path calls
+``record``; nothing else writes audit events."""
 
 from __future__ import annotations
 
+import hashlib
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC
 from typing import Any
 
-from homeward.audit.models import AuditEvent
+from django.db import transaction
+
+from homeward.audit.models import AuditChainHead, AuditEvent
 from homeward.core import clock
 from homeward.core.actor import Actor
+
+GENESIS = "0" * 64
+
+
+def event_hash(event: AuditEvent) -> str:
+    content = {
+        "sequence": event.sequence,
+        "at": event.at.astimezone(UTC).isoformat(),
+        "user": event.user_id,
+        "organisation": event.organisation_id,
+        "role": event.role,
+        "channel": event.channel,
+        "action": event.action,
+        "object_type": event.object_type,
+        "object_id": event.object_id,
+        "child_id": event.child_id,
+        "details": event.details,
+        "prev_hash": event.prev_hash,
+    }
+    canonical = json.dumps(content, sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def _append(actor: Actor, rows: Iterable[dict[str, Any]]) -> list[AuditEvent]:
+    with transaction.atomic():
+        head, _ = AuditChainHead.objects.select_for_update().get_or_create(pk=1)
+        now = clock.now()
+        created = []
+        for row in rows:
+            event = AuditEvent(
+                sequence=head.sequence + 1,
+                at=now,
+                user=actor.user,
+                organisation=actor.organisation,
+                role=actor.role or "",
+                channel=actor.channel,
+                prev_hash=head.hash,
+                **row,
+            )
+            event.hash = event_hash(event)
+            head.sequence, head.hash = event.sequence, event.hash
+            created.append(event)
+        if created:
+            AuditEvent.objects.bulk_create(created)
+            head.save(update_fields=["sequence", "hash"])
+        return created
 
 
 def record(
@@ -18,34 +72,60 @@ def record(
     child_id: int | None = None,
     details: dict[str, Any] | None = None,
 ) -> AuditEvent:
-    return AuditEvent.objects.create(
-        at=clock.now(),
-        user=actor.user,
-        organisation=actor.organisation,
-        role=actor.role or "",
-        channel=actor.channel,
-        action=action,
-        object_type=object_type,
-        object_id=str(object_id),
-        child_id=child_id,
-        details=details or {},
-    )
+    row = {
+        "action": action,
+        "object_type": object_type,
+        "object_id": str(object_id),
+        "child_id": child_id,
+        "details": details or {},
+    }
+    return _append(actor, [row])[0]
 
 
 def record_many_reads(actor: Actor, object_type: str, child_ids: list[int], action: str) -> None:
     """One event per child shown in a list or search result."""
-    now = clock.now()
-    AuditEvent.objects.bulk_create(
-        AuditEvent(
-            at=now,
-            user=actor.user,
-            organisation=actor.organisation,
-            role=actor.role or "",
-            channel=actor.channel,
-            action=action,
-            object_type=object_type,
-            object_id=str(child_id),
-            child_id=child_id,
-        )
-        for child_id in child_ids
+    _append(
+        actor,
+        (
+            {
+                "action": action,
+                "object_type": object_type,
+                "object_id": str(child_id),
+                "child_id": child_id,
+                "details": {},
+            }
+            for child_id in child_ids
+        ),
     )
+
+
+@dataclass
+class ChainProblem:
+    sequence: int
+    reason: str
+
+
+def verify_chain(batch_size: int = 5000) -> ChainProblem | None:
+    """Walk the whole log in order; return the first break, or None if it is intact."""
+    expected_sequence = 1
+    previous = GENESIS
+    last_seen = 0
+    queryset = AuditEvent.objects.order_by("sequence")
+    while True:
+        batch = list(queryset.filter(sequence__gt=last_seen)[:batch_size])
+        if not batch:
+            break
+        for event in batch:
+            if event.sequence != expected_sequence:
+                return ChainProblem(expected_sequence, "event is missing (removed from the log)")
+            if event.prev_hash != previous:
+                return ChainProblem(event.sequence, "does not follow the previous event's hash")
+            if event_hash(event) != event.hash:
+                return ChainProblem(event.sequence, "content was altered after it was written")
+            previous = event.hash
+            expected_sequence += 1
+            last_seen = event.sequence
+    head = AuditChainHead.objects.filter(pk=1).first()
+    if head is not None and (head.sequence != last_seen or head.hash != previous):
+        return ChainProblem(last_seen + 1, "event is missing (removed from the end of the log)")
+    return None
