@@ -123,3 +123,29 @@ class WorkerAllocation(models.Model):
 
     class Meta:
         ordering = ["-start_date"]
+
+
+class EmergencyAccess(models.Model):
+    """A practitioner opening a child's record outside their relationships, with a reason.
+
+    Lasts 24 hours, is told to the responsible council's missing coordinator and waits in
+    their review list until someone there reviews it."""
+
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="emergency_accesses")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="emergency_accesses"
+    )
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    role = models.CharField(max_length=40)
+    reason = models.TextField()
+    granted_at = models.DateTimeField()
+    expires_at = models.DateTimeField(db_index=True)
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    review_note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-granted_at"]
+        verbose_name_plural = "emergency accesses"

@@ -19,6 +19,7 @@ EPISODES_LINKED = "episode.linked"
 CHILD_CREATED = "child.created"
 CHILD_UPDATED = "child.updated"
 PLACEMENT_STARTED = "child.placement_started"
+EMERGENCY_ACCESS_USED = "child.emergency_access_used"
 
 
 def emit(

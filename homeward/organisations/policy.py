@@ -11,6 +11,7 @@ from enum import StrEnum
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
+from homeward.core import clock
 from homeward.core.actor import Actor
 from homeward.core.errors import AccessDenied, NotFound
 from homeward.organisations.models import OrganisationKind, Role
@@ -82,25 +83,33 @@ def role_allows(actor: Actor, action: Action) -> bool:
 
 
 def visible_children(actor: Actor) -> QuerySet:
-    """Children the actor's organisation has a current relationship with."""
-    from homeward.children.models import Child
+    """Children the actor's organisation has a current relationship with, and any child
+    the actor personally opened under emergency access that has not yet expired."""
+    from homeward.children.models import Child, EmergencyAccess
     from homeward.episodes.models import Episode
 
     org = actor.organisation
-    if org is None or not role_allows(actor, Action.SEE_IDENTITY):
+    if org is None or actor.user is None or not role_allows(actor, Action.SEE_IDENTITY):
         return Child.objects.none()
+    relationship: Q | Exists
     if org.kind == OrganisationKind.COUNCIL:
-        return Child.objects.filter(
-            Q(responsible_council=org) | Q(current_placement__host_council=org)
+        relationship = Q(responsible_council=org) | Q(current_placement__host_council=org)
+    elif org.kind == OrganisationKind.CARE_PROVIDER:
+        relationship = Q(current_placement__provider=org)
+    elif org.kind == OrganisationKind.POLICE:
+        relationship = Exists(
+            Episode.objects.filter(child=OuterRef("pk")).filter(
+                Q(police_force=org) | Q(found_police_force=org)
+            )
         )
-    if org.kind == OrganisationKind.CARE_PROVIDER:
-        return Child.objects.filter(current_placement__provider=org)
-    if org.kind == OrganisationKind.POLICE:
-        policed = Episode.objects.filter(child=OuterRef("pk")).filter(
-            Q(police_force=org) | Q(found_police_force=org)
+    else:
+        relationship = Q(pk__in=[])
+    emergency = Exists(
+        EmergencyAccess.objects.filter(
+            child=OuterRef("pk"), user=actor.user, organisation=org, expires_at__gt=clock.now()
         )
-        return Child.objects.filter(Exists(policed))
-    return Child.objects.none()
+    )
+    return Child.objects.filter(relationship | emergency)
 
 
 def visible_episodes(actor: Actor) -> QuerySet:

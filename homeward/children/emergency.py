@@ -1,0 +1,130 @@
+"""Emergency access: opening a child's record outside one's relationships, for a stated
+reason, for 24 hours, told to the child's council and reviewed there."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.db import transaction
+from django.db.models import Q, QuerySet
+
+from homeward.audit import services as audit
+from homeward.children.models import Child, EmergencyAccess
+from homeward.core import clock
+from homeward.core.actor import Actor
+from homeward.core.errors import AccessDenied, NotFound, ValidationFailed
+from homeward.notifications import events
+from homeward.organisations import policy
+from homeward.organisations.models import Role
+from homeward.organisations.policy import Action
+
+DURATION = timedelta(hours=24)
+MIN_REASON_LENGTH = 15
+REVIEWER_ROLES = {Role.COUNCIL_MISSING_COORDINATOR, Role.COUNCIL_MANAGER}
+
+
+def _find_by_identifier(identifier: str) -> list[Child]:
+    """Exact identifiers only: emergency access is not a way to browse by name."""
+    text = identifier.strip()
+    compact = text.replace(" ", "")
+    if not text:
+        return []
+    return list(
+        Child.objects.filter(
+            Q(nhs_number=compact)
+            | Q(upn__iexact=compact)
+            | Q(identifiers__value__iexact=text)
+            | Q(episodes__reference__iexact=text)
+            | Q(episodes__police_reference__iexact=text)
+        ).distinct()[:2]
+    )
+
+
+@transaction.atomic
+def open_emergency_access(actor: Actor, identifier: str, reason: str) -> EmergencyAccess:
+    policy.require_role(actor, Action.SEE_IDENTITY)
+    errors: dict[str, list[str]] = {}
+    if len(reason.strip()) < MIN_REASON_LENGTH:
+        errors["reason"] = [
+            f"Explain why you need this record now (at least {MIN_REASON_LENGTH} characters)"
+        ]
+    if not identifier.strip():
+        errors["identifier"] = [
+            "Enter the child's NHS number, UPN, an agency reference or an episode reference"
+        ]
+    if errors:
+        raise ValidationFailed(errors)
+    matches = _find_by_identifier(identifier)
+    audit.record(actor, "emergency_lookup", "child", details={"matches": len(matches)})
+    if len(matches) != 1:
+        raise ValidationFailed(
+            {
+                "identifier": "No single child matches that identifier. Check it, or ask the "
+                "child's council"
+            }
+        )
+    child = matches[0]
+    if policy.visible_children(actor).filter(pk=child.pk).exists():
+        raise ValidationFailed(
+            {"identifier": "You can already see this child's record: no emergency access needed"}
+        )
+    assert actor.user is not None and actor.organisation is not None
+    now = clock.now()
+    access = EmergencyAccess.objects.create(
+        child=child,
+        user=actor.user,
+        organisation=actor.organisation,
+        role=actor.role or "",
+        reason=reason.strip(),
+        granted_at=now,
+        expires_at=now + DURATION,
+    )
+    audit.record(
+        actor,
+        "emergency_access",
+        "child",
+        child.pk,
+        child_id=child.pk,
+        details={"access": access.pk},
+    )
+    events.emit(
+        events.EMERGENCY_ACCESS_USED,
+        "child",
+        child.pk,
+        child_id=child.pk,
+        payload={"access": access.pk, "council": child.responsible_council_id},
+    )
+    return access
+
+
+def awaiting_review(actor: Actor) -> QuerySet[EmergencyAccess]:
+    """Emergency accesses to the reviewer's council's children, newest first."""
+    if actor.role not in REVIEWER_ROLES or actor.organisation is None:
+        raise AccessDenied("Only the council's missing coordinator or a manager reviews these.")
+    return EmergencyAccess.objects.filter(
+        child__responsible_council=actor.organisation
+    ).select_related("user", "organisation", "child")
+
+
+@transaction.atomic
+def review(actor: Actor, access_id: int, note: str) -> EmergencyAccess:
+    access = awaiting_review(actor).select_for_update(of=("self",)).filter(pk=access_id).first()
+    if access is None:
+        raise NotFound("No emergency access was found.")
+    if access.reviewed_at is not None:
+        raise ValidationFailed({"note": "This emergency access has already been reviewed"})
+    if not note.strip():
+        raise ValidationFailed({"note": "Record what the review found"})
+    access.reviewed_at = clock.now()
+    access.reviewed_by = actor.user
+    access.review_note = note.strip()
+    access.save(update_fields=["reviewed_at", "reviewed_by", "review_note"])
+    audit.record(
+        actor,
+        "review_emergency_access",
+        "child",
+        access.child_id,
+        child_id=access.child_id,
+        details={"access": access.pk},
+    )
+    return access
