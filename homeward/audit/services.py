@@ -11,6 +11,7 @@ from datetime import UTC
 from typing import Any
 
 from django.db import transaction
+from django.db.models import QuerySet
 
 from homeward.audit.models import AuditChainHead, AuditEvent
 from homeward.core import clock
@@ -129,3 +130,52 @@ def verify_chain(batch_size: int = 5000) -> ChainProblem | None:
     if head is not None and (head.sequence != last_seen or head.hash != previous):
         return ChainProblem(last_seen + 1, "event is missing (removed from the end of the log)")
     return None
+
+
+TRAIL_ROLES = {"council_missing_coordinator", "council_manager"}
+
+
+def child_audit_trail(actor: Actor, child_id: int) -> QuerySet[AuditEvent]:
+    """Who saw or changed this child's records. For the responsible council's missing
+    coordinator or manager (and, as the system actor, for a subject access request)."""
+    from homeward.children.models import Child
+    from homeward.core.errors import AccessDenied, NotFound
+
+    if actor.user is not None:
+        if actor.role not in TRAIL_ROLES:
+            raise AccessDenied("Only the council's missing coordinator or manager can see this.")
+        if not Child.objects.filter(pk=child_id, responsible_council=actor.organisation).exists():
+            raise NotFound("No child was found.")
+    elif not Child.objects.filter(pk=child_id).exists():
+        raise NotFound("No child was found.")
+    record(actor, "view_audit_trail", "child", child_id, child_id=child_id)
+    return AuditEvent.objects.filter(child_id=child_id).select_related("user", "organisation")
+
+
+TRAIL_COLUMNS = [
+    "when",
+    "username",
+    "name",
+    "organisation",
+    "role",
+    "channel",
+    "action",
+    "record_type",
+    "record",
+]
+
+
+def trail_rows(events: Iterable[AuditEvent]) -> Iterable[list[str]]:
+    for event in events:
+        user = event.user
+        yield [
+            event.at.astimezone(UTC).isoformat(),
+            user.get_username() if user else "system",
+            (user.get_full_name() if user else "Homeward"),
+            event.organisation.name if event.organisation else "",
+            event.role,
+            event.channel,
+            event.action,
+            event.object_type,
+            event.object_id,
+        ]

@@ -75,3 +75,29 @@ def test_batched_reads_continue_the_chain(social_worker, child, logged):
 
 def test_verify_walks_past_one_batch(logged):
     assert audit.verify_chain(batch_size=2) is None
+
+
+def test_coordinator_sees_who_looked_at_their_child(social_worker, child):
+    from homeward.core.errors import AccessDenied
+    from homeward.organisations.models import Role
+    from tests import factories
+
+    children.read_child(social_worker, child.pk)
+    coordinator = factories.actor(Role.COUNCIL_MISSING_COORDINATOR, child.responsible_council)
+    trail = list(audit.child_audit_trail(coordinator, child.pk))
+    assert [(e.user, e.action) for e in trail] == [
+        (social_worker.user, "view"),
+        (coordinator.user, "view_audit_trail"),
+    ]
+    with pytest.raises(AccessDenied):
+        audit.child_audit_trail(social_worker, child.pk)
+
+
+def test_subject_access_export_lists_every_event_for_the_child(social_worker, child, tmp_path):
+    children.read_child(social_worker, child.pk)
+    out = tmp_path / "trail.csv"
+    call_command("audit", "export", "--child", str(child.pk), "--out", str(out))
+    lines = out.read_text().splitlines()
+    assert lines[0].startswith("when,username,name,organisation")
+    assert social_worker.user.username in lines[1] and ",view," in lines[1]
+    assert len(lines) == 3  # header, the read, the export itself
