@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 
 BASE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = BASE_DIR.parent
@@ -25,6 +26,12 @@ HOMEWARD_ENV = os.environ.get("HOMEWARD_ENV", "development")
 PRODUCTION = HOMEWARD_ENV == "production"
 
 if PRODUCTION:
+    from django.core.exceptions import ImproperlyConfigured
+
+    if not os.environ.get("SECRET_KEY") or not os.environ.get("ALLOWED_HOSTS"):
+        raise ImproperlyConfigured(
+            "HOMEWARD_ENV=production needs SECRET_KEY and ALLOWED_HOSTS in the environment"
+        )
     SECRET_KEY = os.environ["SECRET_KEY"]
     ALLOWED_HOSTS = env_list("ALLOWED_HOSTS")
     DEBUG = False
@@ -63,6 +70,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "ninja",
+    "csp",
     "homeward.core",
     "homeward.organisations",
     "homeward.children",
@@ -73,6 +81,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -153,6 +162,22 @@ SESSION_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+
+# Strict Content Security Policy: no inline script or style anywhere, nothing third-party.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 
 if PRODUCTION:
     SESSION_COOKIE_SECURE = True
