@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "homeward.organisations",
     "homeward.children",
     "homeward.episodes",
+    "homeward.aftercare",
     "homeward.audit",
     "homeward.notifications",
 ]

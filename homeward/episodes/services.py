@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, QuerySet
 from django.utils import timezone
 
+from homeward.aftercare import services as aftercare
 from homeward.audit import services as audit
 from homeward.audit.models import AuditEvent
 from homeward.children.codes import LegalStatusKind
@@ -643,6 +644,7 @@ def record_return(
         child_id=episode.child_id,
         payload={"returned_at": details.returned_at.isoformat()},
     )
+    aftercare.open_interview_for_return(actor, episode)
     return episode
 
 

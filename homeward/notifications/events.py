@@ -20,6 +20,9 @@ CHILD_CREATED = "child.created"
 CHILD_UPDATED = "child.updated"
 PLACEMENT_STARTED = "child.placement_started"
 EMERGENCY_ACCESS_USED = "child.emergency_access_used"
+CHECK_RECORDED = "aftercare.check_recorded"
+INTERVIEW_OPENED = "aftercare.interview_opened"
+INTERVIEW_UPDATED = "aftercare.interview_updated"
 
 
 def emit(

@@ -7,6 +7,7 @@ this module, through the service functions, so there is a single answer everywhe
 
 from __future__ import annotations
 
+from datetime import timedelta
 from enum import StrEnum
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
@@ -14,7 +15,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from homeward.core import clock
 from homeward.core.actor import Actor
 from homeward.core.errors import AccessDenied, NotFound
-from homeward.organisations.models import OrganisationKind, Role
+from homeward.organisations.models import Organisation, OrganisationKind, Role
 
 
 class Action(StrEnum):
@@ -27,6 +28,9 @@ class Action(StrEnum):
     REGRADE = "regrade"
     RECORD_RETURN = "record_return"
     CLOSE = "close"
+    RECORD_CHECK = "record_check"
+    RECORD_INTERVIEW = "record_interview"
+    MANAGE_INTERVIEWS = "manage_interviews"
     EXPORT = "export"
     ADMINISTER = "administer"
     SEE_AGGREGATES = "see_aggregates"
@@ -38,10 +42,17 @@ _REPORTING = _PRACTITIONER_READ | {Action.REPORT, Action.UPDATE_EPISODE, Action.
 ROLE_ACTIONS: dict[str, frozenset[Action]] = {
     Role.POLICE_CALL_HANDLER: frozenset(_REPORTING | {Action.REGRADE, Action.CREATE_CHILD}),
     Role.POLICE_OFFICER: frozenset(
-        _REPORTING | {Action.REGRADE, Action.CLOSE, Action.CREATE_CHILD}
+        _REPORTING | {Action.REGRADE, Action.CLOSE, Action.CREATE_CHILD, Action.RECORD_CHECK}
     ),
     Role.POLICE_MISSING_COORDINATOR: frozenset(
-        _REPORTING | {Action.REGRADE, Action.CLOSE, Action.CREATE_CHILD, Action.SEE_AGGREGATES}
+        _REPORTING
+        | {
+            Action.REGRADE,
+            Action.CLOSE,
+            Action.CREATE_CHILD,
+            Action.SEE_AGGREGATES,
+            Action.RECORD_CHECK,
+        }
     ),
     Role.SOCIAL_WORKER: frozenset(
         _REPORTING | {Action.CLOSE, Action.CREATE_CHILD, Action.UPDATE_CHILD}
@@ -49,6 +60,8 @@ ROLE_ACTIONS: dict[str, frozenset[Action]] = {
     Role.COUNCIL_MISSING_COORDINATOR: frozenset(
         _REPORTING
         | {
+            Action.RECORD_INTERVIEW,
+            Action.MANAGE_INTERVIEWS,
             Action.CLOSE,
             Action.CREATE_CHILD,
             Action.UPDATE_CHILD,
@@ -59,6 +72,8 @@ ROLE_ACTIONS: dict[str, frozenset[Action]] = {
     Role.COUNCIL_MANAGER: frozenset(
         _REPORTING
         | {
+            Action.RECORD_INTERVIEW,
+            Action.MANAGE_INTERVIEWS,
             Action.CLOSE,
             Action.CREATE_CHILD,
             Action.UPDATE_CHILD,
@@ -68,7 +83,7 @@ ROLE_ACTIONS: dict[str, frozenset[Action]] = {
     ),
     Role.CARE_STAFF: frozenset(_REPORTING),
     Role.CARE_MANAGER: frozenset(_REPORTING | {Action.CLOSE}),
-    Role.RHI_WORKER: frozenset(_PRACTITIONER_READ),
+    Role.RHI_WORKER: frozenset(_PRACTITIONER_READ | {Action.RECORD_INTERVIEW}),
     Role.BOARD_MEMBER: frozenset({Action.SEE_AGGREGATES}),
     Role.NATIONAL_ANALYST: frozenset({Action.SEE_AGGREGATES}),
     Role.ORG_ADMIN: frozenset({Action.ADMINISTER}),
@@ -102,6 +117,8 @@ def visible_children(actor: Actor) -> QuerySet:
                 Q(police_force=org) | Q(found_police_force=org)
             )
         )
+    elif org.kind == OrganisationKind.RHI_PROVIDER:
+        relationship = Exists(_assigned_interviews(org).filter(child=OuterRef("pk")))
     else:
         relationship = Q(pk__in=[])
     emergency = Exists(
@@ -112,11 +129,29 @@ def visible_children(actor: Actor) -> QuerySet:
     return Child.objects.filter(relationship | emergency)
 
 
+# A return-interview provider keeps access this long after its interview closes.
+INTERVIEW_ACCESS_AFTER_CLOSE = timedelta(days=30)
+
+
+def _assigned_interviews(org: Organisation) -> QuerySet:
+    from homeward.aftercare.models import ReturnInterview
+
+    return ReturnInterview.objects.filter(provider=org).filter(
+        Q(closed_at__isnull=True) | Q(closed_at__gt=clock.now() - INTERVIEW_ACCESS_AFTER_CLOSE)
+    )
+
+
 def visible_episodes(actor: Actor) -> QuerySet:
     from homeward.episodes.models import Episode
 
     if not role_allows(actor, Action.SEE_EPISODES):
         return Episode.objects.none()
+    org = actor.organisation
+    if org is not None and org.kind == OrganisationKind.RHI_PROVIDER:
+        # Only the episodes its interviews cover: what it needs, and nothing more.
+        return Episode.objects.filter(
+            return_interviews__in=_assigned_interviews(org).values("pk")
+        ).distinct()
     return Episode.objects.filter(child__in=visible_children(actor).values("pk"))
 
 

@@ -304,7 +304,12 @@ class TestReturnAndClose:
         assert episode.status == EpisodeStatus.CLOSED
         assert episode.closed_by == social_worker.user
         names = list(DomainEvent.objects.values_list("name", flat=True))
-        assert names == ["episode.reported", "episode.returned", "episode.closed"]
+        assert names == [
+            "episode.reported",
+            "episode.returned",
+            "aftercare.interview_opened",
+            "episode.closed",
+        ]
 
     def test_closing_before_return_is_refused(self, social_worker, child):
         episode = report(social_worker, child)
