@@ -29,7 +29,7 @@ run: install
 	$(BIN)/homeward runserver $(HOST):$(PORT)
 
 worker: install
-	$(BIN)/homeward db_worker
+	$(BIN)/homeward worker
 
 lint: $(STAMP)
 	$(BIN)/ruff check homeward tests benchmarks

@@ -23,6 +23,12 @@ EMERGENCY_ACCESS_USED = "child.emergency_access_used"
 CHECK_RECORDED = "aftercare.check_recorded"
 INTERVIEW_OPENED = "aftercare.interview_opened"
 INTERVIEW_UPDATED = "aftercare.interview_updated"
+INTERVIEW_DUE = "aftercare.interview_due"
+INTERVIEW_OVERDUE = "aftercare.interview_overdue"
+CHECK_OVERDUE = "aftercare.check_overdue"
+HIGH_RISK_REVIEW_DUE = "episode.high_risk_review_due"
+LONG_EPISODE = "episode.long_running"
+REPEAT_THRESHOLD_REACHED = "child.repeat_threshold_reached"
 
 
 def emit(
@@ -33,7 +39,7 @@ def emit(
     child_id: int | None = None,
     payload: dict[str, Any] | None = None,
 ) -> DomainEvent:
-    return DomainEvent.objects.create(
+    event = DomainEvent.objects.create(
         name=name,
         occurred_at=clock.now(),
         aggregate_type=aggregate_type,
@@ -41,3 +47,9 @@ def emit(
         child_id=child_id,
         payload=payload or {},
     )
+    # The task row is written in this same transaction: if the change rolls back, so does
+    # its delivery; if it commits, the worker will deliver it.
+    from homeward.notifications.tasks import deliver_event
+
+    deliver_event.enqueue(event.pk)
+    return event

@@ -112,9 +112,13 @@ def visible_children(actor: Actor) -> QuerySet:
     elif org.kind == OrganisationKind.CARE_PROVIDER:
         relationship = Q(current_placement__provider=org)
     elif org.kind == OrganisationKind.POLICE:
-        relationship = Exists(
-            Episode.objects.filter(child=OuterRef("pk")).filter(
-                Q(police_force=org) | Q(found_police_force=org)
+        # The force of the area the child went missing from or was found in; for a child
+        # in placement, the area they would go missing from is the placement's.
+        relationship = Q(current_placement__host_council__police_force=org) | Q(
+            Exists(
+                Episode.objects.filter(child=OuterRef("pk")).filter(
+                    Q(police_force=org) | Q(found_police_force=org)
+                )
             )
         )
     elif org.kind == OrganisationKind.RHI_PROVIDER:

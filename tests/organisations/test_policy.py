@@ -32,12 +32,18 @@ def test_responsible_and_host_councils_and_current_home_see_the_child(council, p
     assert not sees(Role.CARE_STAFF, factories.CareProviderFactory(), child)
 
 
-def test_police_see_a_child_once_an_episode_is_in_their_area(council, placed_child, police):
-    child, _, _ = placed_child
+def test_police_see_a_child_at_home_once_an_episode_is_in_their_area(council, police):
+    child = factories.ChildFactory(responsible_council=council)
     assert not sees(Role.POLICE_OFFICER, police, child)
     report(factories.actor(Role.SOCIAL_WORKER, council), child)
     assert sees(Role.POLICE_OFFICER, police, child)
     assert not sees(Role.POLICE_OFFICER, factories.PoliceForceFactory(), child)
+
+
+def test_police_see_a_child_placed_in_their_area(placed_child):
+    child, _, host = placed_child
+    assert sees(Role.POLICE_CALL_HANDLER, host.police_force, child)
+    assert not sees(Role.POLICE_CALL_HANDLER, factories.PoliceForceFactory(), child)
 
 
 @pytest.mark.parametrize("role", [Role.BOARD_MEMBER, Role.NATIONAL_ANALYST, Role.ORG_ADMIN])

@@ -129,6 +129,7 @@ class AccessProperty(TestCase):
                     child.responsible_council_id == org.pk
                     or (placement is not None and placement.host_council_id == org.pk)
                     or (placement is not None and placement.provider_id == org.pk)
+                    or (placement is not None and placement.host_council.police_force_id == org.pk)
                     or child.episodes.filter(police_force=org).exists()
                     or child.episodes.filter(found_police_force=org).exists()
                     or (who.user.pk, child.pk) in active

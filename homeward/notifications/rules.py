@@ -1,0 +1,183 @@
+"""Who must be told about each event. Recipients come only from organisations related to
+the child, and every recipient is checked against the access policy before being told."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from homeward.children.models import Child
+from homeward.core.actor import Actor
+from homeward.notifications import events as ev
+from homeward.notifications.models import CouncilRules, DomainEvent
+from homeward.organisations import policy
+from homeward.organisations.models import Membership, Organisation, Role, User
+
+DEFAULT_REPEAT_COUNT = 3
+DEFAULT_REPEAT_DAYS = 90
+DEFAULT_HIGH_RISK_REVIEW_HOURS = [2, 24, 48]
+DEFAULT_LONG_EPISODE_HOURS = [24, 48, 72]
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    repeat_count: int
+    repeat_days: int
+    high_risk_review_hours: list[int]
+    long_episode_hours: list[int]
+
+
+def thresholds(council: Organisation) -> Thresholds:
+    rules = CouncilRules.objects.filter(council=council).first()
+    return Thresholds(
+        repeat_count=rules.repeat_count if rules else DEFAULT_REPEAT_COUNT,
+        repeat_days=rules.repeat_days if rules else DEFAULT_REPEAT_DAYS,
+        high_risk_review_hours=(rules.high_risk_review_hours if rules else None)
+        or DEFAULT_HIGH_RISK_REVIEW_HOURS,
+        long_episode_hours=(rules.long_episode_hours if rules else None)
+        or DEFAULT_LONG_EPISODE_HOURS,
+    )
+
+
+@dataclass(frozen=True)
+class Recipient:
+    membership: Membership
+    reason: str
+
+    @property
+    def user(self) -> User:
+        return self.membership.user
+
+
+# Who, by relationship, hears about each kind of event.
+COORDINATOR = "responsible council's missing coordinator"
+WORKER = "allocated social worker"
+HOST = "host council's missing coordinator"
+POLICE = "police missing persons coordinator"
+HOME = "current placement's manager"
+MANAGER = "council manager"
+PROVIDER = "return interview provider"
+
+AUDIENCES: dict[str, set[str]] = {
+    ev.EPISODE_REPORTED: {COORDINATOR, WORKER, HOST, POLICE, HOME},
+    ev.EPISODE_FURTHER_REPORT: {COORDINATOR, WORKER, POLICE},
+    ev.EPISODE_REGRADED: {COORDINATOR, WORKER, HOST, POLICE, HOME},
+    ev.EPISODE_CLASSIFICATION_CHANGED: {COORDINATOR, WORKER, POLICE},
+    ev.EPISODE_RETURNED: {COORDINATOR, WORKER, HOST, POLICE, HOME},
+    ev.EPISODE_CLOSED: {COORDINATOR, WORKER},
+    ev.CHECK_RECORDED: {COORDINATOR, WORKER, HOST},
+    ev.INTERVIEW_OPENED: {PROVIDER, COORDINATOR},
+    ev.INTERVIEW_DUE: {PROVIDER, COORDINATOR},
+    ev.INTERVIEW_OVERDUE: {PROVIDER, COORDINATOR, MANAGER},
+    ev.CHECK_OVERDUE: {POLICE, COORDINATOR},
+    ev.HIGH_RISK_REVIEW_DUE: {MANAGER, POLICE},
+    ev.LONG_EPISODE: {COORDINATOR, MANAGER, POLICE},
+    ev.REPEAT_THRESHOLD_REACHED: {COORDINATOR, WORKER, MANAGER},
+    ev.EMERGENCY_ACCESS_USED: {COORDINATOR},
+}
+
+
+def _members(orgs: Iterable[Organisation | None], roles: set[str]) -> list[Membership]:
+    ids = [o.pk for o in orgs if o is not None]
+    if not ids:
+        return []
+    return list(
+        Membership.objects.filter(organisation_id__in=ids, role__in=roles, is_active=True)
+        .select_related("user", "organisation")
+        .order_by("pk")
+    )
+
+
+def recipients(event: DomainEvent) -> list[Recipient]:
+    audience = AUDIENCES.get(event.name)
+    if not audience or event.child_id is None:
+        return []
+    child = (
+        Child.objects.select_related(
+            "responsible_council", "current_placement__host_council", "current_placement__provider"
+        )
+        .filter(pk=event.child_id)
+        .first()
+    )
+    if child is None:
+        return []
+    from homeward.episodes.models import Episode
+
+    episode = None
+    if event.aggregate_type == "episode":
+        episode = Episode.objects.filter(reference=event.aggregate_id).first()
+    council = child.responsible_council
+    placement = child.current_placement
+    found: list[Recipient] = []
+    if COORDINATOR in audience:
+        found += [
+            Recipient(m, COORDINATOR)
+            for m in _members([council], {Role.COUNCIL_MISSING_COORDINATOR})
+        ]
+    if MANAGER in audience:
+        found += [Recipient(m, MANAGER) for m in _members([council], {Role.COUNCIL_MANAGER})]
+    if WORKER in audience:
+        allocation = (
+            child.allocations.filter(end_date__isnull=True).select_related("worker").first()
+        )
+        if allocation is not None:
+            found += [
+                Recipient(m, WORKER)
+                for m in Membership.objects.filter(
+                    user=allocation.worker, organisation=council, is_active=True
+                ).select_related("user", "organisation")[:1]
+            ]
+    if HOST in audience and placement is not None and placement.host_council_id != council.pk:
+        found += [
+            Recipient(m, HOST)
+            for m in _members([placement.host_council], {Role.COUNCIL_MISSING_COORDINATOR})
+        ]
+    if POLICE in audience and episode is not None:
+        reported_by_police = episode.reporting_organisation_id == episode.police_force_id
+        if event.name != ev.EPISODE_REPORTED or not reported_by_police:
+            found += [
+                Recipient(m, POLICE)
+                for m in _members(
+                    [episode.police_force, episode.found_police_force],
+                    {Role.POLICE_MISSING_COORDINATOR},
+                )
+            ]
+    if HOME in audience and placement is not None and placement.provider is not None:
+        found += [Recipient(m, HOME) for m in _members([placement.provider], {Role.CARE_MANAGER})]
+    if PROVIDER in audience:
+        provider_id = event.payload.get("provider")
+        if provider_id and provider_id != council.pk:
+            found += [
+                Recipient(m, PROVIDER)
+                for m in Membership.objects.filter(
+                    organisation_id=provider_id, role=Role.RHI_WORKER, is_active=True
+                ).select_related("user", "organisation")
+            ]
+    # One notification per person, and only to people the policy lets see the child.
+    chosen: dict[int, Recipient] = {}
+    for recipient in found:
+        if recipient.user.pk in chosen or not recipient.user.is_active:
+            continue
+        actor = Actor(user=recipient.user, membership=recipient.membership)
+        if policy.visible_children(actor).filter(pk=child.pk).exists():
+            chosen[recipient.user.pk] = recipient
+    return list(chosen.values())
+
+
+TITLES: dict[str, str] = {
+    ev.EPISODE_REPORTED: "Reported missing",
+    ev.EPISODE_FURTHER_REPORT: "Further report on a missing child",
+    ev.EPISODE_REGRADED: "Risk re-graded",
+    ev.EPISODE_CLASSIFICATION_CHANGED: "Classification changed",
+    ev.EPISODE_RETURNED: "Returned or found",
+    ev.EPISODE_CLOSED: "Episode closed",
+    ev.CHECK_RECORDED: "Safe and well check recorded",
+    ev.INTERVIEW_OPENED: "Return interview to arrange",
+    ev.INTERVIEW_DUE: "Return interview due within 24 hours",
+    ev.INTERVIEW_OVERDUE: "Return interview overdue (72 hours passed)",
+    ev.CHECK_OVERDUE: "Safe and well check overdue",
+    ev.HIGH_RISK_REVIEW_DUE: "High-risk episode: manager review due",
+    ev.LONG_EPISODE: "Child still missing: escalation",
+    ev.REPEAT_THRESHOLD_REACHED: "Repeat missing: review the child's plan",
+    ev.EMERGENCY_ACCESS_USED: "Emergency access to a child's record",
+}

@@ -1,0 +1,134 @@
+"""Each event reaches exactly the people who must know, and nobody else."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from homeward.aftercare import services as aftercare
+from homeward.episodes import services as episodes
+from homeward.notifications.models import Notification
+from tests.factories import report
+from tests.notifications.conftest import drain
+
+EVERYONE = {"coordinator", "worker", "host_coordinator", "police_coordinator", "home_manager"}
+
+
+def told(area, name_fragment):
+    users = Notification.objects.filter(event__name=name_fragment).values_list(
+        "recipient", flat=True
+    )
+    names = {
+        field
+        for field in (
+            "coordinator",
+            "manager",
+            "worker",
+            "host_coordinator",
+            "police_coordinator",
+            "home_manager",
+            "home_staff",
+            "stranger_coordinator",
+            "stranger_police",
+        )
+        if getattr(area, field).pk in set(users)
+    }
+    return names
+
+
+def returned(area, grade="medium"):
+    episode = report(area.social_worker, area.child, grade=grade)
+    return episodes.record_return(
+        area.social_worker,
+        episode.reference,
+        episode.version,
+        episodes.Return(
+            returned_at=timezone.now() - timedelta(hours=1), return_method="returned_self"
+        ),
+    )
+
+
+CASES = [
+    ("episode.reported", lambda a: report(a.social_worker, a.child), EVERYONE),
+    (
+        "episode.regraded",
+        lambda a: episodes.regrade(
+            a.officer,
+            report(a.social_worker, a.child).reference,
+            None,
+            episodes.Regrading(grade="high", rationale="Intelligence"),
+        ),
+        EVERYONE,
+    ),
+    ("episode.returned", returned, EVERYONE),
+    (
+        "episode.closed",
+        lambda a: episodes.close_episode(a.social_worker, returned(a).reference, None),
+        {"coordinator", "worker"},
+    ),
+    (
+        "aftercare.check_recorded",
+        lambda a: aftercare.record_check(
+            a.officer,
+            returned(a).reference,
+            aftercare.CheckDetails(done=False, not_done_reason="Refused"),
+        ),
+        {"coordinator", "worker", "host_coordinator"},
+    ),
+    ("aftercare.interview_opened", returned, {"coordinator"}),
+]
+
+
+@pytest.mark.parametrize(("event", "action", "expected"), CASES, ids=[c[0] for c in CASES])
+def test_event_reaches_exactly_the_expected_people(area, event, action, expected):
+    action(area)
+    drain(fire_due_clocks=False)
+    assert told(area, event) == expected
+
+
+def test_police_are_not_told_of_their_own_report(area):
+    report(area.officer, area.child)
+    drain(fire_due_clocks=False)
+    assert "police_coordinator" not in told(area, "episode.reported")
+    assert {"coordinator", "worker"} <= told(area, "episode.reported")
+
+
+def test_a_moved_child_is_no_longer_told_to_the_old_home(area):
+    from tests import factories
+
+    factories.place(
+        area.child, provider=factories.CareProviderFactory(), host=area.child.responsible_council
+    )
+    report(area.social_worker, area.child)
+    drain(fire_due_clocks=False)
+    assert told(area, "episode.reported") == {"coordinator", "worker", "police_coordinator"}
+
+
+def test_repeat_threshold_prompts_plan_review(area):
+    for days_ago in (40, 20):
+        episode = report(area.social_worker, area.child, hours_ago=24 * days_ago)
+        episodes.record_return(
+            area.social_worker,
+            episode.reference,
+            None,
+            episodes.Return(
+                returned_at=episode.last_seen_at + timedelta(hours=3), return_method="returned_self"
+            ),
+        )
+    drain(fire_due_clocks=False)
+    assert not told(area, "child.repeat_threshold_reached")
+    report(area.social_worker, area.child)
+    drain(fire_due_clocks=False)
+    assert told(area, "child.repeat_threshold_reached") == {"coordinator", "worker", "manager"}
+
+
+def test_a_duplicate_delivery_is_suppressed(area):
+    from homeward.notifications import dispatch
+    from homeward.notifications.models import DomainEvent
+
+    report(area.social_worker, area.child)
+    event = DomainEvent.objects.get(name="episode.reported")
+    first = dispatch.deliver(event.pk)
+    again = dispatch.deliver(event.pk)
+    assert first == 5 and again == 0
+    assert Notification.objects.filter(event=event).count() == 5
