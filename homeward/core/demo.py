@@ -16,7 +16,9 @@ generator keeps the services' rules instead: a return is never before last seen,
 never has two episodes open (nor two that overlap), nothing is in the future, 'A' is used
 only for a looked-after child, and each change writes the rows the service would write
 (a RiskAssessment for each grading, a ClassificationChange, timeline entries for report,
-re-grade, classification change, return and close). Two things are deliberately not
+re-grade, classification change, return and close; a ReturnInterview covering each return,
+and a SafeAndWellCheck; an episode is closed only once both are recorded, as
+aftercare.services.Outstanding.blocks_closing expects). Two things are deliberately not
 back-filled: domain events (history must not send notifications) and audit events (the
 audit log is a hash chain of what was done when; the load itself is one event in it).
 """
