@@ -3,7 +3,9 @@ from django.db import models
 
 
 class IdempotencyKey(models.Model):
-    """A create request's Idempotency-Key, so a retried POST returns the first result."""
+    """A create request's Idempotency-Key, so a retried POST returns the first result.
+
+    Written in the same transaction as the change it records (homeward.core.idempotency)."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     key = models.CharField(max_length=200)
@@ -11,6 +13,8 @@ class IdempotencyKey(models.Model):
     request_hash = models.CharField(max_length=64)
     status_code = models.PositiveSmallIntegerField()
     response_body = models.JSONField()
+    # Headers that belong to the result (ETag, Location), replayed with it.
+    response_headers = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
