@@ -8,7 +8,12 @@ def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "homeward.settings")
     from django.core.management import execute_from_command_line
 
-    execute_from_command_line(["homeward", *sys.argv[1:]])
+    args = sys.argv[1:]
+    # Commands read better with hyphens (homeward create-token); Django names them with
+    # underscores (create_token.py).
+    if args and not args[0].startswith("-"):
+        args[0] = args[0].replace("-", "_")
+    execute_from_command_line(["homeward", *args])
 
 
 if __name__ == "__main__":

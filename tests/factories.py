@@ -13,7 +13,14 @@ from homeward.core import clock
 from homeward.core.actor import CHANNEL_UI, Actor
 from homeward.episodes import services as episode_services
 from homeward.episodes.models import Classification, Episode, MissingFrom, ReporterType
-from homeward.organisations.models import Membership, Organisation, OrganisationKind, Role, User
+from homeward.organisations.models import (
+    ApiToken,
+    Membership,
+    Organisation,
+    OrganisationKind,
+    Role,
+    User,
+)
 
 TEST_PASSWORD = "correct-horse-battery-staple-42"
 
@@ -142,6 +149,11 @@ def report(
         **overrides,  # type: ignore[arg-type]
     )
     return episode_services.report_missing(by, child.pk, details).episode
+
+
+def api_token(user: User, days: int = 90) -> str:
+    """An API bearer token for ``user``; returns the token itself (only its hash is kept)."""
+    return ApiToken.issue(user, days=days)[1]
 
 
 __all__ = ["Role"]

@@ -1,5 +1,9 @@
 from __future__ import annotations
 
+import hashlib
+import secrets
+from datetime import datetime, timedelta
+
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 
@@ -123,3 +127,49 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} — {self.get_role_display()}, {self.organisation}"
+
+
+# Marks a string as a Homeward token (for secret scanners and people); not a secret.
+API_TOKEN_PREFIX = "hw_"  # noqa: S105
+API_TOKEN_DEFAULT_DAYS = 90
+
+
+def hash_api_token(secret: str) -> str:
+    return hashlib.sha256(secret.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+class ApiToken(models.Model):
+    """A bearer token for the REST API. Only the SHA-256 of the token is stored: the token
+    itself is shown once, when it is made. ``prefix`` (the token's first characters) lets
+    people and logs say which token was used without holding the secret."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    prefix = models.CharField(max_length=16, db_index=True)
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.prefix}… ({self.user})"
+
+    @classmethod
+    def issue(cls, user: User, days: int = API_TOKEN_DEFAULT_DAYS) -> tuple[ApiToken, str]:
+        """Make a token for ``user``; returns the row and the token, which is not kept."""
+        from homeward.core import clock
+
+        secret = API_TOKEN_PREFIX + secrets.token_urlsafe(32)
+        token = cls.objects.create(
+            user=user,
+            prefix=secret[: len(API_TOKEN_PREFIX) + 8],
+            token_hash=hash_api_token(secret),
+            expires_at=clock.now() + timedelta(days=days),
+        )
+        return token, secret
+
+    def is_usable(self, at: datetime) -> bool:
+        return self.revoked_at is None and self.expires_at > at and self.user.is_active
