@@ -1,0 +1,251 @@
+"""/api/v1/episodes: report, list, read, and every change to an episode.
+
+Thin: each endpoint builds the service input from its schema and calls
+homeward.episodes.services with the token's Actor. Every edit of an episode's recorded
+facts needs the version the client last saw (If-Match or ``version``); appending to the
+timeline or linking episodes overwrites nothing and needs no version."""
+
+from typing import Annotated
+
+from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
+from ninja import Header, Query, Router
+from pydantic import Field
+
+from homeward.core.api import actor_of, expected_version, respond
+from homeward.core.idempotency import idempotent
+from homeward.episodes import services
+from homeward.episodes.models import Episode
+from homeward.episodes.schemas import (
+    ClassificationIn,
+    CloseIn,
+    EpisodeFilters,
+    EpisodeOut,
+    EpisodePageOut,
+    EpisodeSummaryOut,
+    EpisodeUpdateIn,
+    LinkIn,
+    RegradeIn,
+    ReportIn,
+    ReportOut,
+    ReturnIn,
+    TimelineEntryIn,
+)
+from homeward.organisations import policy
+from homeward.organisations.policy import Action
+
+router = Router(tags=["episodes"])
+
+Reference = Annotated[
+    str,
+    Field(
+        min_length=1,
+        max_length=20,
+        pattern=r"^[A-Za-z0-9-]+$",
+        description="The episode reference, e.g. HW-7Q2K9M4P",
+    ),
+]
+IfMatch = Annotated[
+    str | None,
+    Header(
+        alias="If-Match",
+        description='The ETag you last received for the episode, e.g. "3". '
+        "Or send the version in the body.",
+    ),
+]
+
+
+def _url(episode: Episode) -> str:
+    return reverse("api:read_episode", kwargs={"reference": episode.reference})
+
+
+def _episode(request: HttpRequest, episode: Episode, status: int = 200) -> HttpResponse:
+    return respond(EpisodeOut.build(actor_of(request), episode), status)
+
+
+@router.post(
+    "",
+    response={201: ReportOut, 200: ReportOut},
+    summary="Report a child missing",
+    description="Opens an episode (201). If the child is already missing, the report is "
+    "added to the open episode's timeline instead and that episode is returned with "
+    "`already_missing: true` (200): there is never a second open episode.",
+)
+@idempotent
+def report_missing(request: HttpRequest, payload: ReportIn) -> HttpResponse:
+    actor = actor_of(request)
+    report = services.Report(
+        classification=payload.classification.value,
+        last_seen_at=payload.last_seen_at,
+        last_seen_location=payload.last_seen_location,
+        missing_from=payload.missing_from.value,
+        reporter_type=payload.reporter_type.value,
+        risk_grade=payload.risk_grade,
+        risk_rationale=payload.risk_rationale,
+        reported_at=payload.reported_at,
+        reporter_name=payload.reporter_name,
+        circumstances=payload.circumstances,
+        clothing=payload.clothing,
+        police_reference=payload.police_reference,
+    )
+    result = services.report_missing(actor, payload.child_id, report)
+    body = ReportOut(
+        **EpisodeOut.fields_for(actor, result.episode), already_missing=not result.created
+    )
+    return respond(body, 201 if result.created else 200, location=_url(result.episode))
+
+
+@router.get(
+    "",
+    response={200: EpisodePageOut},
+    summary="List episodes you may see",
+    description="Newest last-seen first. Each child shown is an audited read.",
+)
+def list_episodes(request: HttpRequest, filters: Query[EpisodeFilters]) -> HttpResponse:
+    actor = actor_of(request)
+    policy.require_role(actor, Action.SEE_EPISODES)
+    queryset = services.list_episodes(
+        actor,
+        status=filters.status.value if filters.status else None,
+        child_id=filters.child_id,
+        risk_grade=filters.risk_grade.value if filters.risk_grade else None,
+        since=filters.since,
+        until=filters.until,
+    )
+    start = (filters.page - 1) * filters.page_size
+    page = list(queryset[start : start + filters.page_size])
+    services.audit_listed(actor, page)
+    return respond(
+        EpisodePageOut(
+            count=queryset.count(),
+            page=filters.page,
+            page_size=filters.page_size,
+            items=[EpisodeSummaryOut.build(e) for e in page],
+        )
+    )
+
+
+@router.get("/{reference}", response={200: EpisodeOut}, summary="Read an episode")
+def read_episode(request: HttpRequest, reference: Reference) -> HttpResponse:
+    episode = services.read_episode(actor_of(request), reference.upper())
+    return _episode(request, episode)
+
+
+@router.patch(
+    "/{reference}",
+    response={200: EpisodeOut},
+    summary="Change an episode's details",
+    description="Send only the fields that change. Needs If-Match or `version`.",
+)
+def update_episode(
+    request: HttpRequest, reference: Reference, payload: EpisodeUpdateIn, if_match: IfMatch = None
+) -> HttpResponse:
+    version = expected_version(request, if_match, payload.version)
+    episode = services.update_episode(
+        actor_of(request), reference.upper(), version, payload.changes()
+    )
+    return _episode(request, episode)
+
+
+@router.post(
+    "/{reference}/risk-assessments",
+    response={201: EpisodeOut},
+    summary="Re-grade the risk",
+    description="Adds a risk assessment to the episode's risk history. Police roles only.",
+)
+@idempotent
+def regrade(
+    request: HttpRequest, reference: Reference, payload: RegradeIn, if_match: IfMatch = None
+) -> HttpResponse:
+    version = expected_version(request, if_match, payload.version)
+    regrading = services.Regrading(
+        grade=payload.grade,
+        rationale=payload.rationale,
+        information_used=payload.information_used,
+        information_source=payload.information_source,
+        information_obtained_at=payload.information_obtained_at,
+    )
+    episode = services.regrade(actor_of(request), reference.upper(), version, regrading)
+    return _episode(request, episode, 201)
+
+
+@router.post(
+    "/{reference}/classification",
+    response={200: EpisodeOut},
+    summary="Change the classification (missing / away without authorisation)",
+)
+@idempotent
+def change_classification(
+    request: HttpRequest, reference: Reference, payload: ClassificationIn, if_match: IfMatch = None
+) -> HttpResponse:
+    version = expected_version(request, if_match, payload.version)
+    episode = services.change_classification(
+        actor_of(request),
+        reference.upper(),
+        version,
+        payload.classification.value,
+        payload.reason,
+    )
+    return _episode(request, episode)
+
+
+@router.post(
+    "/{reference}/timeline",
+    response={201: EpisodeOut},
+    summary="Add a sighting, call, action or note",
+)
+@idempotent
+def add_timeline_entry(
+    request: HttpRequest, reference: Reference, payload: TimelineEntryIn
+) -> HttpResponse:
+    entry = services.add_timeline_entry(
+        actor_of(request),
+        reference.upper(),
+        payload.kind,
+        payload.occurred_at,
+        payload.summary,
+        payload.location,
+    )
+    return _episode(request, entry.episode, 201)
+
+
+@router.post(
+    "/{reference}/return",
+    response={200: EpisodeOut},
+    summary="Record the child's return or being found",
+)
+@idempotent
+def record_return(
+    request: HttpRequest, reference: Reference, payload: ReturnIn, if_match: IfMatch = None
+) -> HttpResponse:
+    version = expected_version(request, if_match, payload.version)
+    details = services.Return(
+        returned_at=payload.returned_at,
+        return_method=payload.return_method.value,
+        found_location=payload.found_location,
+        found_with=payload.found_with,
+        harm_indicators=payload.harm_indicators,
+    )
+    episode = services.record_return(actor_of(request), reference.upper(), version, details)
+    return _episode(request, episode)
+
+
+@router.post("/{reference}/close", response={200: EpisodeOut}, summary="Close the episode")
+@idempotent
+def close_episode(
+    request: HttpRequest, reference: Reference, payload: CloseIn, if_match: IfMatch = None
+) -> HttpResponse:
+    version = expected_version(request, if_match, payload.version)
+    episode = services.close_episode(actor_of(request), reference.upper(), version)
+    return _episode(request, episode)
+
+
+@router.post(
+    "/{reference}/links",
+    response={201: EpisodeOut},
+    summary="Record that another child went missing with this one",
+)
+@idempotent
+def link_episodes(request: HttpRequest, reference: Reference, payload: LinkIn) -> HttpResponse:
+    episode = services.link_episodes(actor_of(request), reference.upper(), payload.other_reference)
+    return _episode(request, episode, 201)
