@@ -12,7 +12,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('children', '0003_emergency_access'),
         ('episodes', '0002_initial'),
-        ('organisations', '0002_api_token'),
+        ('organisations', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

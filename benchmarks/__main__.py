@@ -1,0 +1,17 @@
+"""Run every benchmark: `make bench` (or `python -m benchmarks [name ...]`)."""
+
+import sys
+
+from benchmarks import notification_latency
+
+BENCHMARKS = {"notification_latency": notification_latency.main}
+
+
+def main() -> None:
+    chosen = sys.argv[1:] or list(BENCHMARKS)
+    for name in chosen:
+        BENCHMARKS[name]()
+
+
+if __name__ == "__main__":
+    main()
