@@ -58,7 +58,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
     # Tests use a file, not memory, so a real worker process can share the test database.
     DATABASES["default"]["TEST"] = {
-        "NAME": os.environ.get("SQLITE_TEST_NAME") or str(DATA_DIR / "test-homeward.sqlite3")
+        "NAME": os.environ.get("SQLITE_TEST_NAME")
+        or str(DATA_DIR / f"test-homeward-{os.getpid()}.sqlite3")
     }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
