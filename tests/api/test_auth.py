@@ -1,0 +1,132 @@
+"""Bearer tokens: stored hashed, refused when wrong, expired or revoked, and acting as the
+user through their active membership."""
+
+import hashlib
+import re
+from datetime import timedelta
+
+import pytest
+
+from homeward.audit.models import AuditEvent
+from homeward.core import clock
+from homeward.organisations.models import ApiToken, Membership, Role
+from tests import factories
+from tests.api.conftest import token_for
+
+EPISODES = "/api/v1/episodes"
+
+
+def assert_unauthorised(response, invalid_token: bool) -> None:
+    assert response.status == 401
+    assert response.problem["type"] == "urn:homeward:problem:unauthenticated"
+    challenge = response.headers["WWW-Authenticate"]
+    assert challenge.startswith("Bearer ")
+    assert ('error="invalid_token"' in challenge) is invalid_token
+
+
+def test_no_token_is_401(api):
+    assert_unauthorised(api.get(EPISODES, validate_request=False), invalid_token=False)
+
+
+@pytest.mark.parametrize(
+    "authorization",
+    ["Bearer hw_not-a-real-token", "Bearer ", "Basic dXNlcjpwYXNz", "Bearer " + "x" * 5000],
+)
+def test_a_wrong_token_is_401(api, authorization):
+    response = api.get(
+        EPISODES, token=None, headers={"Authorization": authorization}, validate_request=False
+    )
+    assert response.status == 401
+
+
+def test_expired_and_revoked_tokens_are_401(api, social_worker):
+    expired = token_for(social_worker)
+    revoked = token_for(social_worker)
+    assert api.get(EPISODES, token=expired).status == 200
+    ApiToken.objects.filter(token_hash=hashlib.sha256(expired.encode()).hexdigest()).update(
+        expires_at=clock.now() - timedelta(seconds=1)
+    )
+    ApiToken.objects.filter(token_hash=hashlib.sha256(revoked.encode()).hexdigest()).update(
+        revoked_at=clock.now()
+    )
+    assert_unauthorised(api.get(EPISODES, token=expired), invalid_token=True)
+    assert_unauthorised(api.get(EPISODES, token=revoked), invalid_token=True)
+
+
+def test_a_deactivated_users_token_is_401(api, social_worker):
+    token = token_for(social_worker)
+    social_worker.user.is_active = False
+    social_worker.user.save()
+    assert_unauthorised(api.get(EPISODES, token=token), invalid_token=True)
+
+
+def test_the_token_is_stored_only_as_its_sha256(social_worker):
+    token, secret = ApiToken.issue(social_worker.user)
+    assert re.fullmatch(r"hw_[A-Za-z0-9_-]{40,}", secret)
+    assert token.token_hash == hashlib.sha256(secret.encode()).hexdigest()
+    assert secret.startswith(token.prefix)
+    assert len(token.prefix) < len(secret) // 3
+    stored = ApiToken.objects.filter(pk=token.pk).values().get()
+    assert all(secret not in str(value) for value in stored.values())
+    assert token.expires_at - token.created_at == pytest.approx(
+        timedelta(days=90), abs=timedelta(seconds=5)
+    )
+
+
+def test_use_is_recorded(api, social_worker):
+    token = token_for(social_worker)
+    api.get(EPISODES, token=token)
+    row = ApiToken.objects.get(user=social_worker.user)
+    assert row.last_used_at is not None
+
+
+def test_the_token_acts_through_the_users_active_membership(api, social_worker, child):
+    token = token_for(social_worker)
+    api.get(f"/api/v1/children/{child.pk}", token=token)
+    event = AuditEvent.objects.get(action="view", child_id=child.pk)
+    assert event.channel == "api"
+    assert event.user == social_worker.user
+    assert event.organisation == social_worker.organisation
+    assert event.role == Role.SOCIAL_WORKER
+
+
+def test_a_user_with_no_active_membership_can_do_nothing(api, social_worker, child):
+    token = token_for(social_worker)
+    Membership.objects.filter(user=social_worker.user).update(is_active=False)
+    assert api.get(f"/api/v1/children/{child.pk}", token=token).status == 404
+    assert api.get(EPISODES, token=token).status == 403
+    assert api.post("/api/v1/children/search", {"q": child.last_name}, token=token).status == 403
+
+
+def test_a_signed_in_browser_session_is_not_api_authentication(api, social_worker):
+    api.client.force_login(social_worker.user)
+    response = api.get(EPISODES, token=None, validate_request=False)
+    assert response.status == 401
+
+
+def _fill(path: str) -> str:
+    return path.replace("{child_id}", "1").replace("{reference}", "HW-AAAAAAAA")
+
+
+def test_every_operation_refuses_a_request_without_a_token(api, openapi_document):
+    for path, operations in openapi_document["paths"].items():
+        for method in operations:
+            response = api.request(
+                method.upper(), _fill(path), json_body={}, validate_request=False
+            )
+            assert response.status == 401, (method, path)
+
+
+def test_csrf_does_not_apply_to_token_requests(openapi_spec, social_worker, child):
+    from django.test import Client
+
+    from tests.api.conftest import ApiClient
+
+    client = ApiClient(openapi_spec, Client(enforce_csrf_checks=True), token_for(social_worker))
+    response = client.post("/api/v1/children/search", {"q": child.last_name})
+    assert response.status == 200
+
+
+def test_factories_make_working_tokens(api, council):
+    user = factories.member(Role.COUNCIL_MANAGER, council)
+    assert api.get(EPISODES, token=factories.api_token(user)).status == 200

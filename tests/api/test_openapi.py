@@ -1,0 +1,165 @@
+"""The OpenAPI document and the docs page: a valid document that describes bearer auth,
+problem responses, ETags and Idempotency-Key on every operation that has them, and a docs
+page that loads entirely from this service (no CDN, no public validator)."""
+
+import json
+from html.parser import HTMLParser
+
+import pytest
+from django.contrib.staticfiles import finders
+from django.test import Client
+from openapi_spec_validator import validate
+
+EXPECTED_OPERATIONS = {
+    ("post", "/api/v1/children/search"),
+    ("get", "/api/v1/children/{child_id}"),
+    ("post", "/api/v1/children"),
+    ("post", "/api/v1/episodes"),
+    ("get", "/api/v1/episodes"),
+    ("get", "/api/v1/episodes/{reference}"),
+    ("patch", "/api/v1/episodes/{reference}"),
+    ("post", "/api/v1/episodes/{reference}/risk-assessments"),
+    ("post", "/api/v1/episodes/{reference}/classification"),
+    ("post", "/api/v1/episodes/{reference}/timeline"),
+    ("post", "/api/v1/episodes/{reference}/return"),
+    ("post", "/api/v1/episodes/{reference}/close"),
+    ("post", "/api/v1/episodes/{reference}/links"),
+}
+VERSIONED = {
+    ("patch", "/api/v1/episodes/{reference}"),
+    ("post", "/api/v1/episodes/{reference}/risk-assessments"),
+    ("post", "/api/v1/episodes/{reference}/classification"),
+    ("post", "/api/v1/episodes/{reference}/return"),
+    ("post", "/api/v1/episodes/{reference}/close"),
+}
+# Every POST that creates or changes something; search is a read.
+IDEMPOTENT = {op for op in EXPECTED_OPERATIONS if op[0] == "post" and "search" not in op[1]}
+
+
+def operations(document):
+    for path, methods in document["paths"].items():
+        for method, operation in methods.items():
+            yield (method, path), operation
+
+
+def test_the_document_is_served_without_a_token_and_is_valid_openapi(openapi_document):
+    validate(openapi_document)
+    assert openapi_document["openapi"].startswith("3.")
+    assert {op for op, _ in operations(openapi_document)} == EXPECTED_OPERATIONS
+
+
+def test_every_operation_needs_a_bearer_token(openapi_document):
+    scheme = openapi_document["components"]["securitySchemes"]["BearerToken"]
+    assert scheme["type"] == "http"
+    assert scheme["scheme"] == "bearer"
+    for op, operation in operations(openapi_document):
+        assert operation["security"] == [{"BearerToken": []}], op
+
+
+def test_every_operation_describes_its_problems(openapi_document):
+    problem_schema = openapi_document["components"]["schemas"]["Problem"]
+    assert {"type", "title", "status", "detail", "errors"} <= set(problem_schema["properties"])
+    for op, operation in operations(openapi_document):
+        responses = operation["responses"]
+        wanted = {"401", "403", "404", "422"}
+        if op in VERSIONED:
+            wanted |= {"409", "412", "428"}
+        if "requestBody" in operation:
+            wanted.add("400")
+        for status in wanted:
+            content = responses[status]["content"]
+            assert list(content) == ["application/problem+json"], (op, status)
+
+
+def test_if_match_and_idempotency_key_are_documented_where_they_apply(openapi_document):
+    for op, operation in operations(openapi_document):
+        headers = {p["name"] for p in operation.get("parameters", []) if p["in"] == "header"}
+        assert ("If-Match" in headers) == (op in VERSIONED), op
+        assert ("Idempotency-Key" in headers) == (op in IDEMPOTENT), op
+
+
+def test_single_episode_responses_document_their_etag(openapi_document):
+    for op, operation in operations(openapi_document):
+        if "/episodes/{reference}" in op[1] or op == ("post", "/api/v1/episodes"):
+            for status, response in operation["responses"].items():
+                if status.startswith("2"):
+                    assert response["headers"]["ETag"]["required"] is True, (op, status)
+
+
+def test_the_episode_schema_covers_the_whole_episode(openapi_document):
+    properties = openapi_document["components"]["schemas"]["EpisodeOut"]["properties"]
+    for name in (
+        "reference",
+        "version",
+        "status",
+        "classification",
+        "risk_grade",
+        "risk_history",
+        "classification_history",
+        "timeline",
+        "return_details",
+        "linked_episodes",
+        "police_force",
+    ):
+        assert name in properties, name
+
+
+def test_personal_data_never_goes_in_a_url(openapi_document):
+    for op, operation in operations(openapi_document):
+        query = {p["name"] for p in operation.get("parameters", []) if p["in"] == "query"}
+        assert not query & {"q", "name", "first_name", "last_name", "date_of_birth"}, op
+
+
+class _Links(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.urls: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        for name, value in attrs:
+            if name in {"src", "href", "action"} and value:
+                self.urls.append(value)
+
+
+@pytest.fixture(scope="module")
+def docs():
+    response = Client().get("/api/docs")
+    assert response.status_code == 200
+    return response
+
+
+def test_the_docs_page_loads_only_from_this_service(docs):
+    html = docs.content.decode()
+    assert "http://" not in html
+    assert "https://" not in html
+    parser = _Links()
+    parser.feed(html)
+    assert parser.urls, "the docs page should load its scripts and styles"
+    for url in parser.urls:
+        assert url.startswith("/") and not url.startswith("//"), url
+
+
+def test_the_docs_assets_are_bundled_static_files(docs):
+    parser = _Links()
+    parser.feed(docs.content.decode())
+    for url in parser.urls:
+        assert url.startswith("/static/"), url
+        assert finders.find(url.removeprefix("/static/")), f"{url} is not a static file"
+    init_script = finders.find("ninja/swagger-ui-init.js")
+    assert init_script
+    with open(init_script) as handle:
+        assert "http" not in handle.read()
+
+
+def test_swagger_ui_reads_our_document_and_not_the_public_validator(docs):
+    html = docs.content.decode()
+    start = html.index('id="swagger-settings">') + len('id="swagger-settings">')
+    settings = json.loads(html[start : html.index("</script>", start)])
+    assert settings["url"] == "/api/openapi.json"
+    assert settings["validatorUrl"] is None
+
+
+def test_the_docs_page_is_bound_by_the_content_security_policy(docs):
+    policy = docs.headers["Content-Security-Policy"]
+    assert "script-src 'self'" in policy
+    assert "http" not in policy

@@ -1,0 +1,96 @@
+"""`homeward create-token USERNAME [--days N]`: prints the token once, keeps its hash."""
+
+import hashlib
+import io
+from datetime import timedelta
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.test import Client
+
+from homeward.audit.models import AuditEvent
+from homeward.cli import main
+from homeward.organisations.models import ApiToken, Role
+from tests import factories
+
+
+def create_token(*args: str) -> tuple[str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    call_command("create_token", *args, stdout=out, stderr=err)
+    return out.getvalue().strip(), err.getvalue()
+
+
+def test_prints_a_working_token_once_and_keeps_only_its_hash(council, child):
+    user = factories.member(Role.SOCIAL_WORKER, council, username="jo.social")
+    token, message = create_token("jo.social")
+
+    row = ApiToken.objects.get(user=user)
+    assert token.startswith("hw_")
+    assert row.token_hash == hashlib.sha256(token.encode()).hexdigest()
+    assert token not in str(ApiToken.objects.filter(pk=row.pk).values().get())
+    assert row.prefix in message and token not in message
+    assert row.expires_at - row.created_at == pytest.approx(
+        timedelta(days=90), abs=timedelta(seconds=5)
+    )
+
+    response = Client().get(
+        f"/api/v1/children/{child.pk}", headers={"Authorization": f"Bearer {token}"}
+    )
+    assert response.status_code == 200
+
+
+def test_days_sets_the_expiry(council):
+    user = factories.member(Role.SOCIAL_WORKER, council, username="short.lived")
+    create_token("short.lived", "--days", "7")
+    row = ApiToken.objects.get(user=user)
+    assert row.expires_at - row.created_at == pytest.approx(
+        timedelta(days=7), abs=timedelta(seconds=5)
+    )
+
+
+@pytest.mark.parametrize("days", ["0", "-3", "400"])
+def test_days_out_of_range_is_refused(council, days):
+    factories.member(Role.SOCIAL_WORKER, council, username="someone")
+    with pytest.raises(CommandError):
+        create_token("someone", "--days", days)
+    assert not ApiToken.objects.exists()
+
+
+def test_unknown_and_inactive_users_get_no_token(council):
+    with pytest.raises(CommandError, match="No user"):
+        create_token("nobody")
+    user = factories.member(Role.SOCIAL_WORKER, council, username="left.the.council")
+    user.is_active = False
+    user.save()
+    with pytest.raises(CommandError, match="not active"):
+        create_token("left.the.council")
+    assert not ApiToken.objects.exists()
+
+
+def test_a_user_without_a_membership_is_warned(db):
+    factories.UserFactory(username="no.membership")
+    token, message = create_token("no.membership")
+    assert token
+    assert "no active membership" in message
+
+
+def test_issuing_a_token_is_audited_without_the_token(council):
+    user = factories.member(Role.SOCIAL_WORKER, council, username="audited")
+    token, _ = create_token("audited")
+    event = AuditEvent.objects.get(action="create_token")
+    assert event.details["user"] == user.pk
+    assert event.channel == "cli"
+    assert token not in str(event.details)
+
+
+def test_the_command_line_accepts_the_hyphenated_name(monkeypatch, council):
+    factories.member(Role.SOCIAL_WORKER, council, username="via.cli")
+    seen = {}
+
+    def fake_execute(argv):
+        seen["argv"] = argv
+
+    monkeypatch.setattr("sys.argv", ["homeward", "create-token", "via.cli", "--days", "3"])
+    monkeypatch.setattr("django.core.management.execute_from_command_line", fake_execute)
+    main()
+    assert seen["argv"] == ["homeward", "create_token", "via.cli", "--days", "3"]
