@@ -32,6 +32,7 @@ from homeward.children.models import (
 from homeward.core import clock
 from homeward.core.actor import Actor
 from homeward.core.errors import ValidationFailed
+from homeward.core.validation import text_errors
 from homeward.notifications import events
 from homeward.organisations import policy
 from homeward.organisations.models import Organisation, OrganisationKind, User
@@ -63,7 +64,9 @@ class ChildDetails:
 
 
 def _validate_details(details: ChildDetails) -> dict[str, list[str]]:
-    errors: dict[str, list[str]] = {}
+    errors: dict[str, list[str]] = text_errors(Child, vars(details))
+    if errors:
+        return errors
     if not details.first_name.strip():
         errors["first_name"] = ["Enter the child's first name"]
     if not details.last_name.strip():

@@ -22,6 +22,7 @@ from homeward.children.models import Child
 from homeward.core import clock
 from homeward.core.actor import Actor
 from homeward.core.errors import NotFound, StaleEdit, ValidationFailed
+from homeward.core.validation import implausible_time, text_errors
 from homeward.episodes.models import (
     LEGACY_RISK_GRADES,
     Classification,
@@ -58,6 +59,9 @@ def _check_time(
     if value is None:
         if required:
             errors.setdefault(name, []).append(f"Enter {label}")
+        return
+    if implausible_time(value):
+        errors.setdefault(name, []).append(f"Enter a real date for {label}")
         return
     if clock.is_future(value):
         errors.setdefault(name, []).append(f"{label[0].upper()}{label[1:]} cannot be in the future")
@@ -111,7 +115,12 @@ class ReportResult:
 
 
 def _validate_report(child: Child, report: Report) -> dict[str, list[str]]:
-    errors: dict[str, list[str]] = {}
+    # The grade is checked against the grade lists below (legacy words are longer).
+    errors: dict[str, list[str]] = text_errors(
+        Episode, {k: v for k, v in vars(report).items() if k != "risk_grade"}
+    )
+    if errors:
+        return errors
     if report.classification not in Classification.values:
         errors["classification"] = ["Select missing or away from placement without authorisation"]
     if report.missing_from not in MissingFrom.values:
@@ -122,16 +131,17 @@ def _validate_report(child: Child, report: Report) -> dict[str, list[str]]:
         errors["last_seen_location"] = ["Enter where the child was last seen"]
     _check_time(errors, "last_seen_at", report.last_seen_at, "when the child was last seen")
     _check_time(errors, "reported_at", report.reported_at, "when it was reported", required=False)
-    if report.last_seen_at and report.reported_at and report.reported_at < report.last_seen_at:
+    seen = None if "last_seen_at" in errors else report.last_seen_at
+    if seen and report.reported_at and "reported_at" not in errors and report.reported_at < seen:
         errors.setdefault("reported_at", []).append(
             "The report cannot be before the child was last seen"
         )
-    if report.last_seen_at and timezone.localtime(report.last_seen_at).date() < child.date_of_birth:
+    if seen and timezone.localtime(seen).date() < child.date_of_birth:
         errors.setdefault("last_seen_at", []).append(
             "Last seen cannot be before the child's date of birth"
         )
     if report.classification == Classification.AWAY:
-        day = timezone.localtime(report.last_seen_at or clock.now()).date()
+        day = timezone.localtime(seen or clock.now()).date()
         if child.legal_status_on(day) != LegalStatusKind.LOOKED_AFTER:
             errors.setdefault("classification", []).append(
                 "Away from placement without authorisation applies only to a looked-after child"
@@ -374,12 +384,12 @@ def update_episode(
     unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
         raise ValidationFailed({name: "This field cannot be changed here" for name in unknown})
-    errors: dict[str, list[str]] = {}
+    errors: dict[str, list[str]] = text_errors(Episode, changes)
     if episode.status == EpisodeStatus.CLOSED:
         errors["status"] = ["A closed episode cannot be changed"]
     if "last_seen_at" in changes:
         _check_time(errors, "last_seen_at", changes["last_seen_at"], "when the child was last seen")
-        new_seen = changes["last_seen_at"]
+        new_seen = None if "last_seen_at" in errors else changes["last_seen_at"]
         if new_seen and episode.returned_at and episode.returned_at < new_seen:
             errors.setdefault("last_seen_at", []).append(
                 f"Last seen cannot be after the return ({_when(episode.returned_at)})"
@@ -424,7 +434,7 @@ def regrade(
 ) -> Episode:
     episode = policy.get_episode(actor, reference, Action.REGRADE)
     episode = _lock(episode, expected_version)
-    errors: dict[str, list[str]] = {}
+    errors: dict[str, list[str]] = text_errors(RiskAssessment, vars(regrading))
     if episode.status != EpisodeStatus.MISSING:
         errors["risk_grade"] = ["Risk can only be re-graded while the child is missing"]
     grade, legacy = "", ""
@@ -483,7 +493,7 @@ def change_classification(
 ) -> Episode:
     episode = policy.get_episode(actor, reference, Action.UPDATE_EPISODE)
     episode = _lock(episode, expected_version)
-    errors: dict[str, list[str]] = {}
+    errors: dict[str, list[str]] = text_errors(ClassificationChange, {"reason": reason})
     if episode.status != EpisodeStatus.MISSING:
         errors["classification"] = ["Classification can only change while the episode is open"]
     elif classification not in Classification.values:
@@ -542,7 +552,9 @@ def add_timeline_entry(
     location: str = "",
 ) -> TimelineEntry:
     episode = policy.get_episode(actor, reference, Action.UPDATE_EPISODE)
-    errors: dict[str, list[str]] = {}
+    errors: dict[str, list[str]] = text_errors(
+        TimelineEntry, {"summary": summary, "location": location}
+    )
     if kind not in {
         TimelineKind.SIGHTING,
         TimelineKind.CALL,
@@ -592,11 +604,12 @@ def record_return(
 ) -> Episode:
     episode = policy.get_episode(actor, reference, Action.RECORD_RETURN)
     episode = _lock(episode, expected_version)
-    errors: dict[str, list[str]] = {}
+    errors: dict[str, list[str]] = text_errors(Episode, vars(details))
     if episode.status != EpisodeStatus.MISSING:
         errors["returned_at"] = ["The return has already been recorded for this episode"]
     _check_time(errors, "returned_at", details.returned_at, "when the child returned or was found")
-    if details.returned_at and details.returned_at < episode.last_seen_at:
+    returned_at = None if "returned_at" in errors else details.returned_at
+    if returned_at and returned_at < episode.last_seen_at:
         errors.setdefault("returned_at", []).append(
             f"The return cannot be before the child was last seen ({_when(episode.last_seen_at)})"
         )
@@ -712,6 +725,7 @@ def list_episodes(
     since: datetime | None = None,
     until: datetime | None = None,
 ) -> QuerySet[Episode]:
+    policy.require_role(actor, Action.SEE_EPISODES)
     qs = policy.visible_episodes(actor).select_related("child", "police_force")
     if status:
         qs = qs.filter(status=status)

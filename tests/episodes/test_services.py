@@ -419,3 +419,37 @@ class TestTimeline:
         sighting = episode.timeline.get(kind=TimelineKind.SIGHTING)
         assert (sighting.summary, sighting.location) == ("Seen at the station", "Central station")
         assert sighting.recorded_by == social_worker.user
+
+
+class TestHostileInput:
+    def test_overlong_text_is_a_field_error_not_a_crash(self, social_worker, child):
+        episode = report(social_worker, child)
+        with pytest.raises(ValidationFailed) as error:
+            services.update_episode(
+                social_worker,
+                episode.reference,
+                episode.version,
+                {"last_seen_location": "x" * 301},
+            )
+        assert error.value.errors["last_seen_location"] == [
+            "Must be 300 characters or fewer (this is 301)"
+        ]
+
+    def test_nul_characters_are_refused(self, social_worker, child):
+        with pytest.raises(ValidationFailed) as error:
+            services.report_missing(
+                social_worker, child.pk, a_report(last_seen_location="Park\x00gate")
+            )
+        assert "last_seen_location" in error.value.errors
+        assert not Episode.objects.exists()
+
+    def test_year_one_is_a_field_error(self, social_worker, child):
+        from datetime import UTC, datetime
+
+        with pytest.raises(ValidationFailed) as error:
+            services.report_missing(
+                social_worker, child.pk, a_report(last_seen_at=datetime(1, 1, 2, tzinfo=UTC))
+            )
+        assert error.value.errors["last_seen_at"] == [
+            "Enter a real date for when the child was last seen"
+        ]
