@@ -1,4 +1,4 @@
-from django.urls import include, path
+from django.urls import include, path, re_path
 
 from homeward.api import api
 from homeward.core import views as core_views
@@ -11,6 +11,8 @@ urlpatterns = [
     path("children/", include("homeward.children.urls")),
     path("episodes/", include("homeward.episodes.urls")),
     path("api/", api.urls),
+    # Anything else under /api/ answers as the API does: a problem document, not a page.
+    re_path(r"^api/", core_views.api_not_found),
 ]
 
 handler400 = "homeward.core.views.bad_request"

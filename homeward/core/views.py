@@ -1,9 +1,20 @@
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import render
+from django.template import loader
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET
+
+from homeward.core.actor import Actor
+from homeward.core.errors import AccessDenied, NotFound
 
 
 @require_GET
@@ -49,4 +60,36 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
-    return _error(request, "errors/500.html", 500)
+    # No request context: the page must draw even when the database is unreachable.
+    return HttpResponseServerError(loader.render_to_string("errors/500.html"))
+
+
+# --- what every web page's view shares ----------------------------------------------------
+
+
+def actor_of(request: HttpRequest) -> Actor:
+    """The signed-in user, in their active membership, acting through the web UI."""
+    return Actor.for_user(request.user)  # type: ignore[arg-type]
+
+
+def web_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Sign-in required; a service's NotFound is the 404 page and its AccessDenied the 403
+    page, so neither tells anyone whether a child exists."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            return view(request, *args, **kwargs)
+        except NotFound:
+            raise Http404("Not found") from None
+        except AccessDenied:
+            raise PermissionDenied from None
+
+    return login_required(wrapped)
+
+
+@csrf_exempt
+def api_not_found(request: HttpRequest) -> HttpResponse:
+    from homeward.core.api import problem
+
+    return problem(request, 404, "There is no API endpoint at this address.")
