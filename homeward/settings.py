@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "homeward.aftercare",
     "homeward.audit",
     "homeward.notifications",
+    "homeward.insights",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+
+
+class InsightsConfig(AppConfig):
+    name = "homeward.insights"
+    label = "insights"
+
+    def ready(self) -> None:
+        from homeward.insights import signals
+
+        signals.connect()

@@ -1,0 +1,303 @@
+"""Keeping the fact tables up to date as changes happen (not a nightly batch).
+
+``refresh_episode(episode_id)`` recomputes the facts of the episode's child: every episode
+of that child, because one episode's change can move another's figures (first in the
+period, repeat counts, the rolling rule). It runs in the caller's transaction, so figures
+and records commit together. signals.py calls it whenever a record that feeds a figure is
+saved; ``rebuild()`` recomputes everything (after a bulk load such as ``homeward demo``).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import datetime
+
+from django.db import transaction
+
+from homeward.aftercare.models import InterviewStatus, ReturnInterview, SafeAndWellCheck
+from homeward.children.models import Child, LegalStatus, WorkerAllocation
+from homeward.core import clock
+from homeward.episodes.models import ClassificationChange, Episode
+from homeward.insights import counting as c
+from homeward.insights.models import EpisodeFact, ReasonFact, ReasonKind
+
+log = logging.getLogger(__name__)
+
+FACT_FIELDS = [
+    f.name
+    for f in EpisodeFact._meta.concrete_fields
+    if f.name != "episode_id" and not f.primary_key
+]
+
+
+def _thresholds(council_id: int) -> tuple[int, int]:
+    from homeward.notifications.rules import thresholds
+    from homeward.organisations.models import Organisation
+
+    rules = thresholds(Organisation(pk=council_id))
+    return rules.repeat_count, rules.repeat_days
+
+
+def _linked_components(episode_ids: Iterable[int]) -> dict[int, int]:
+    """episode id -> incident key, following went_missing_with links across children."""
+    through = Episode.went_missing_with.through
+    links: dict[int, set[int]] = defaultdict(set)
+    frontier = set(episode_ids)
+    seen = set(frontier)
+    while frontier:
+        pairs = through.objects.filter(from_episode_id__in=frontier).values_list(
+            "from_episode_id", "to_episode_id"
+        )
+        frontier = set()
+        for a, b in pairs:
+            links[a].add(b)
+            links[b].add(a)
+            if b not in seen:
+                seen.add(b)
+                frontier.add(b)
+    return {pk: c.incident_key(pk, links) for pk in seen}
+
+
+def compute_child_facts(child: Child, now: datetime) -> tuple[list[EpisodeFact], list[ReasonFact]]:
+    episodes = list(
+        Episode.objects.filter(child=child)
+        .select_related("placement", "child__responsible_council")
+        .order_by("last_seen_at", "pk")
+    )
+    if not episodes:
+        return [], []
+    ids = [e.pk for e in episodes]
+    spells = [
+        c.StatusSpell(s.status, s.start_date, s.end_date)
+        for s in LegalStatus.objects.filter(child=child)
+    ]
+    allocation_starts = list(
+        WorkerAllocation.objects.filter(child=child).values_list("start_date", flat=True)
+    )
+    history: dict[int, list[str]] = defaultdict(list)
+    for episode_id, code in (
+        ClassificationChange.objects.filter(episode_id__in=ids)
+        .order_by("changed_at", "pk")
+        .values_list("episode_id", "classification")
+    ):
+        history[episode_id].append(code)
+    checks = dict(
+        SafeAndWellCheck.objects.filter(episode_id__in=ids).values_list("episode_id", "status")
+    )
+    # The interview that covers each episode: the one due first (as compliance.py reads it).
+    covering: dict[int, ReturnInterview] = {}
+    interviews = list(
+        ReturnInterview.objects.filter(child=child)
+        .prefetch_related("episodes")
+        .order_by("due_at", "pk")
+    )
+    for interview in interviews:
+        for ep in interview.episodes.all():
+            covering.setdefault(ep.pk, interview)
+    incidents = _linked_components(ids)
+    council_id = child.responsible_council_id
+    home_force_id = child.responsible_council.police_force_id
+    repeat_count, repeat_days = _thresholds(council_id)
+    starts = [e.last_seen_at for e in episodes]
+
+    facts: list[EpisodeFact] = []
+    for episode in episodes:
+        start_day = c.local_date(episode.last_seen_at)
+        year, quarter = c.quarter_of(start_day)
+        age = c.age_on(child.date_of_birth, start_day)
+        placement = episode.placement
+        interview = covering.get(episode.pk)
+        returned = episode.returned_at
+        facts.append(
+            EpisodeFact(
+                episode_id=episode.pk,
+                person_key=child.pk,
+                incident_key=incidents.get(episode.pk, episode.pk),
+                council_id=council_id,
+                host_council_id=placement.host_council_id if placement else None,
+                force_id=episode.police_force_id,
+                home_force_id=home_force_id,
+                start_at=episode.last_seen_at,
+                start_date=start_day,
+                start_month=c.month_start(start_day),
+                year=year,
+                quarter=quarter,
+                returned_at=returned,
+                age=age,
+                age_band=c.age_band(age),
+                sex=child.sex,
+                ethnicity=child.ethnicity,
+                legal_status=c.legal_status_on(spells, start_day),
+                placement_type=placement.placement_type if placement else c.NO_PLACEMENT,
+                out_of_area=c.out_of_area(
+                    placement.host_council_id if placement else None, council_id
+                ),
+                risk_grade=episode.risk_grade,
+                classification_start=c.classification_at_start(
+                    history.get(episode.pk, []), episode.classification
+                ),
+                classification=c.classification_at_end(episode.classification),
+                duration_hours=(returned - episode.last_seen_at) / c.HOUR if returned else None,
+                duration_band=c.duration_band(episode.last_seen_at, returned, None),
+                check_status=(
+                    checks.get(episode.pk, c.CHECK_OUTSTANDING) if returned else c.NOT_RETURNED
+                ),
+                interview_status=interview.status if interview else c.NO_INTERVIEW,
+                interview_offered=bool(interview and interview.offered_at is not None),
+                interview_within_72h=(
+                    interview.within_72_hours
+                    if interview and interview.status == InterviewStatus.DONE
+                    else None
+                ),
+                rolling_repeat=c.rolling_repeat(
+                    starts, episode.last_seen_at, repeat_count, repeat_days
+                ),
+                refreshed_at=now,
+            )
+        )
+    _mark_periods(facts, allocation_starts)
+    return facts, _reason_facts(child, interviews, {f.episode_id: f for f in facts})
+
+
+def _mark_periods(facts: list[EpisodeFact], allocation_starts: list) -> None:
+    """First-in-period flags, episodes-in-period counts and worker changes (facts are in
+    start order)."""
+    groups: dict[tuple, list[EpisodeFact]] = defaultdict(list)
+    for fact in facts:
+        groups[("m", fact.start_month)].append(fact)
+        groups[("q", fact.year, fact.quarter)].append(fact)
+        groups[("y", fact.year)].append(fact)
+        groups[("mf", fact.start_month, fact.force_id)].append(fact)
+        groups[("qf", fact.year, fact.quarter, fact.force_id)].append(fact)
+        groups[("yf", fact.year, fact.force_id)].append(fact)
+    for key, members in groups.items():
+        kind = key[0]
+        first = members[0]
+        if kind == "m":
+            first.first_m = True
+        elif kind == "q":
+            first.first_q = True
+            for f in members:
+                f.n_q = len(members)
+        elif kind == "y":
+            first.first_y = True
+            for f in members:
+                f.n_y = len(members)
+        elif kind == "mf":
+            first.first_m_force = True
+        elif kind == "qf":
+            first.first_q_force = True
+            for f in members:
+                f.n_q_force = len(members)
+        elif kind == "yf":
+            first.first_y_force = True
+            for f in members:
+                f.n_y_force = len(members)
+    for fact in facts:
+        q_start, q_end = c.quarter_bounds(fact.year, fact.quarter)
+        y_start, y_end = c.year_bounds(fact.year)
+        fact.worker_changes_q = c.worker_changes(allocation_starts, q_start, q_end)
+        fact.worker_changes_y = c.worker_changes(allocation_starts, y_start, y_end)
+
+
+def _reason_facts(
+    child: Child, interviews: list[ReturnInterview], facts: dict[int, EpisodeFact]
+) -> list[ReasonFact]:
+    rows: list[ReasonFact] = []
+    for interview in interviews:
+        if interview.status != InterviewStatus.DONE:
+            continue
+        covered = sorted(
+            (facts[e.pk] for e in interview.episodes.all() if e.pk in facts),
+            key=lambda f: (f.start_at, f.episode_id),
+        )
+        if not covered:
+            continue
+        first = covered[0]
+        for kind, codes in (
+            (ReasonKind.PUSH, interview.push_factors),
+            (ReasonKind.PULL, interview.pull_factors),
+            (ReasonKind.RISK, interview.risks_found),
+        ):
+            for code in sorted(set(codes or [])):
+                rows.append(
+                    ReasonFact(
+                        interview_id=interview.pk,
+                        person_key=child.pk,
+                        kind=kind,
+                        code=code,
+                        council_id=first.council_id,
+                        force_id=first.force_id,
+                        start_date=first.start_date,
+                    )
+                )
+    return rows
+
+
+@transaction.atomic
+def refresh_child(child_id: int) -> int:
+    """Recompute every fact of one child. Returns how many episode facts it holds."""
+    child = Child.objects.select_related("responsible_council").filter(pk=child_id).first()
+    if child is None:
+        EpisodeFact.objects.filter(person_key=child_id).delete()
+        ReasonFact.objects.filter(person_key=child_id).delete()
+        return 0
+    facts, reasons = compute_child_facts(child, clock.now())
+    _write(child_id, facts, reasons)
+    return len(facts)
+
+
+def _write(child_id: int, facts: list[EpisodeFact], reasons: list[ReasonFact]) -> None:
+    keep = [f.episode_id for f in facts]
+    EpisodeFact.objects.filter(person_key=child_id).exclude(episode_id__in=keep).delete()
+    if facts:
+        EpisodeFact.objects.bulk_create(
+            facts,
+            update_conflicts=True,
+            unique_fields=["episode_id"],
+            update_fields=FACT_FIELDS,
+        )
+    ReasonFact.objects.filter(person_key=child_id).delete()
+    if reasons:
+        ReasonFact.objects.bulk_create(reasons)
+
+
+def refresh_episode(episode_id: int) -> int:
+    """The one entry point for other apps: refresh the figures an episode feeds."""
+    child_id = Episode.objects.filter(pk=episode_id).values_list("child_id", flat=True).first()
+    if child_id is None:
+        child_id = (
+            EpisodeFact.objects.filter(episode_id=episode_id)
+            .values_list("person_key", flat=True)
+            .first()
+        )
+        if child_id is None:
+            return 0
+    return refresh_child(child_id)
+
+
+def refresh_linked(episode_ids: Iterable[int]) -> None:
+    """After episodes are linked or unlinked: every child in the linked groups."""
+    components = _linked_components(episode_ids)
+    children = set(
+        Episode.objects.filter(pk__in=list(components)).values_list("child_id", flat=True)
+    )
+    for child_id in sorted(children):
+        refresh_child(child_id)
+
+
+def rebuild(batch_size: int = 500) -> int:
+    """Recompute every fact from the records (after a bulk load). Returns episodes."""
+    total = 0
+    ids = list(Child.objects.filter(episodes__isnull=False).distinct().values_list("pk", flat=True))
+    known = set(EpisodeFact.objects.values_list("person_key", flat=True).distinct())
+    for stale in known - set(ids):
+        refresh_child(stale)
+    for start in range(0, len(ids), batch_size):
+        with transaction.atomic():
+            for child_id in ids[start : start + batch_size]:
+                total += refresh_child(child_id)
+    log.info("insights facts rebuilt: %s episodes", total)
+    return total
