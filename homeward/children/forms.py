@@ -1,0 +1,104 @@
+"""Web forms for finding and adding children."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from homeward.children.codes import Ethnicity, Sex
+from homeward.core.forms import GovukDateField, GovukForm, RadiosField
+from homeward.organisations.models import Organisation, OrganisationKind
+
+
+class SearchForm(GovukForm):
+    q = forms.CharField(
+        label="Name, date of birth or identifier",
+        help_text="For example, Jamie Smith, 14/03/2012, a unique pupil number, an NHS "
+        "number or your organisation's reference for the child",
+        max_length=200,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+    required_messages = {"q": "Enter a name, date of birth or identifier to search for"}
+
+
+class ChildForm(GovukForm):
+    first_name = forms.CharField(
+        label="First name",
+        max_length=100,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+    last_name = forms.CharField(
+        label="Last name",
+        max_length=100,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+    aliases = forms.CharField(
+        label="Other names the child is known by (optional)",
+        help_text="Put each name on its own line",
+        required=False,
+        widget=forms.Textarea(attrs={"spellcheck": "false"}),
+    )
+    date_of_birth = GovukDateField(
+        label="Date of birth",
+        what="the child's date of birth",
+        help_text="For example, 27 3 2012",
+    )
+    sex = RadiosField(label="Sex", choices=Sex.choices)
+    ethnicity = forms.ChoiceField(
+        label="Ethnicity",
+        choices=Ethnicity.choices,
+        initial=Ethnicity.NOBT,
+        help_text="The DfE categories",
+    )
+    upn = forms.CharField(
+        label="Unique pupil number (optional)",
+        help_text="13 characters, starting with a letter",
+        required=False,
+        max_length=13,
+        widget=forms.TextInput(attrs={"spellcheck": "false", "autocomplete": "off"}),
+    )
+    nhs_number = forms.CharField(
+        label="NHS number (optional)",
+        help_text="10 digits, for example 485 777 3456",
+        required=False,
+        max_length=12,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+    agency_reference = forms.CharField(
+        label="Your organisation's reference for the child (optional)",
+        help_text="For example, your case number or police nominal number",
+        required=False,
+        max_length=60,
+        widget=forms.TextInput(attrs={"spellcheck": "false", "autocomplete": "off"}),
+    )
+    responsible_council = forms.ChoiceField(
+        label="Council responsible for the child",
+        help_text="For a looked-after child, the council that placed them",
+    )
+
+    required_messages = {
+        "first_name": "Enter the child's first name",
+        "last_name": "Enter the child's last name",
+        "sex": "Select the child's sex",
+        "ethnicity": "Select an ethnicity from the DfE list",
+        "responsible_council": "Select the council responsible for the child",
+    }
+
+    def __init__(self, *args: Any, own_council: Organisation | None = None, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        if own_council is not None:
+            # A council adds only children it is responsible for: nothing to choose.
+            del self.fields["responsible_council"]
+        else:
+            councils = Organisation.objects.filter(kind=OrganisationKind.COUNCIL).order_by("name")
+            field = self.fields["responsible_council"]
+            assert isinstance(field, forms.ChoiceField)
+            field.choices = [("", "Select a council")] + [(str(c.pk), c.name) for c in councils]
+
+    def council_id(self) -> int | None:
+        value = self.cleaned_data.get("responsible_council")
+        return int(value) if value else None
+
+    def alias_list(self) -> list[str]:
+        return [line.strip() for line in self.cleaned_data["aliases"].splitlines() if line.strip()]
