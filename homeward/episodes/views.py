@@ -1,5 +1,396 @@
+"""The open-episodes home page, reporting a child missing, and every change to an episode.
+
+Views stay thin: they read the form, call a service function (which checks permission,
+validates, saves and audits), and draw the page. A service's ValidationFailed becomes
+errors on the form's fields; StaleEdit becomes the error summary over the current record."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Case, IntegerField, Value, When
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from homeward.children import services as child_services
+from homeward.children.models import Placement
+from homeward.core.actor import Actor
+from homeward.core.errors import StaleEdit, ValidationFailed
+from homeward.core.forms import add_service_errors
+from homeward.core.views import actor_of, web_view
+from homeward.episodes import services
+from homeward.episodes.forms import (
+    ClassificationForm,
+    CloseForm,
+    DetailsForm,
+    LinkForm,
+    RegradeForm,
+    ReportForm,
+    ReturnForm,
+    TimelineForm,
+)
+from homeward.episodes.models import Classification, Episode, EpisodeStatus, RiskGrade
+from homeward.organisations.policy import AGGREGATE_ONLY_ROLES, Action, role_allows
+
+# The home page lists at most this many episodes in each table.
+HOME_LIMIT = 200
+
+_RISK_ORDER = Case(
+    When(risk_grade=RiskGrade.HIGH, then=Value(0)),
+    When(risk_grade=RiskGrade.MEDIUM, then=Value(1)),
+    When(risk_grade=RiskGrade.LOW, then=Value(2)),
+    default=Value(3),
+    output_field=IntegerField(),
+)
 
 
+@web_view
+@require_http_methods(["GET"])
 def home(request: HttpRequest) -> HttpResponse:
-    return HttpResponse("Homeward")
+    actor = actor_of(request)
+    if not role_allows(actor, Action.SEE_EPISODES):
+        return render(
+            request,
+            "episodes/no_access.html",
+            {
+                "aggregate_only": actor.role in AGGREGATE_ONLY_ROLES,
+                "no_membership": actor.membership is None,
+            },
+        )
+    episodes = services.list_episodes(actor)
+    missing_qs = episodes.filter(status=EpisodeStatus.MISSING)
+    returned_qs = episodes.filter(status=EpisodeStatus.RETURNED)
+    missing = list(
+        missing_qs.annotate(risk_order=_RISK_ORDER).order_by("risk_order", "last_seen_at")[
+            :HOME_LIMIT
+        ]
+    )
+    returned = list(returned_qs.order_by("-returned_at")[:HOME_LIMIT])
+    services.audit_listed(actor, missing + returned)
+    return render(
+        request,
+        "episodes/home.html",
+        {
+            "missing": missing,
+            "missing_total": missing_qs.count() if len(missing) == HOME_LIMIT else len(missing),
+            "returned": returned,
+            "returned_total": returned_qs.count() if len(returned) == HOME_LIMIT else len(returned),
+            "limit": HOME_LIMIT,
+            "nav": "home",
+        },
+    )
+
+
+# --- reporting a child missing -------------------------------------------------------------
+
+
+@web_view
+@require_http_methods(["GET", "POST"])
+def report_missing(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = actor_of(request)
+    child = child_services.read_child(actor, pk)
+    if not role_allows(actor, Action.REPORT):
+        raise PermissionDenied
+    if request.method == "POST":
+        form = ReportForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            report = services.Report(
+                classification=data["classification"],
+                last_seen_at=data["last_seen_at"],
+                last_seen_location=data["last_seen_location"],
+                missing_from=data["missing_from"],
+                reporter_type=data["reporter_type"],
+                risk_grade=data["risk_grade"],
+                risk_rationale=data["risk_rationale"],
+                reported_at=data["reported_at"],
+                reporter_name=data["reporter_name"],
+                circumstances=data["circumstances"],
+                clothing=data["clothing"],
+                police_reference=data["police_reference"],
+            )
+            try:
+                result = services.report_missing(actor, child.pk, report)
+            except ValidationFailed as exc:
+                add_service_errors(form, exc.errors)
+            else:
+                reference = result.episode.reference
+                if result.created:
+                    messages.success(request, f"Episode {reference} has been created")
+                else:
+                    messages.info(
+                        request,
+                        f"The child was already missing, so no new episode was created. "
+                        f"Your report has been added to the timeline of open episode "
+                        f"{reference}.",
+                    )
+                return redirect("episodes:detail", reference=reference)
+    else:
+        form = ReportForm()
+    open_episode = services.list_episodes(
+        actor, child_id=child.pk, status=EpisodeStatus.MISSING
+    ).first()
+    return render(
+        request,
+        "episodes/report.html",
+        {"form": form, "child": child, "open_episode": open_episode},
+    )
+
+
+# --- the episode page ------------------------------------------------------------------------
+
+
+@web_view
+@require_http_methods(["GET"])
+def detail(request: HttpRequest, reference: str) -> HttpResponse:
+    actor = actor_of(request)
+    episode = services.read_episode(actor, reference)
+    linked_ids = list(episode.went_missing_with.values_list("pk", flat=True))
+    linked = list(services.list_episodes(actor).filter(pk__in=linked_ids))
+    services.audit_listed(actor, linked)
+    return render(
+        request,
+        "episodes/detail.html",
+        {
+            "episode": episode,
+            "risk_history": list(
+                episode.risk_history.select_related("decided_by", "decided_by_organisation")
+            ),
+            "classification_history": list(
+                episode.classification_history.select_related("changed_by")
+            ),
+            "timeline": list(
+                episode.timeline.select_related("recorded_by", "recorded_by_organisation")
+            ),
+            "linked": linked,
+            "linked_hidden": len(linked_ids) - len(linked),
+            "placement": _placement(episode),
+            "actions": episode_actions(actor, episode),
+        },
+    )
+
+
+def _placement(episode: Episode) -> Placement | None:
+    """The placement the child was in when they went missing."""
+    if episode.placement_id is None:
+        return None
+    return (
+        Placement.objects.select_related("provider", "host_council")
+        .filter(pk=episode.placement_id)
+        .first()
+    )
+
+
+def episode_actions(actor: Actor, episode: Episode) -> dict[str, bool]:
+    """Which changes this user may make to this episode now: only those are offered."""
+    status = episode.status
+    open_ = status == EpisodeStatus.MISSING
+    not_closed = status != EpisodeStatus.CLOSED
+    return {
+        "update": role_allows(actor, Action.UPDATE_EPISODE) and not_closed,
+        "regrade": role_allows(actor, Action.REGRADE) and open_,
+        "classify": role_allows(actor, Action.UPDATE_EPISODE) and open_,
+        "timeline": role_allows(actor, Action.UPDATE_EPISODE) and not_closed,
+        "record_return": role_allows(actor, Action.RECORD_RETURN) and open_,
+        "close": role_allows(actor, Action.CLOSE) and status == EpisodeStatus.RETURNED,
+        "link": role_allows(actor, Action.UPDATE_EPISODE) and not_closed,
+    }
+
+
+# --- changes to an episode -----------------------------------------------------------------
+
+
+@dataclass
+class Change:
+    """One kind of change to an episode, drawn and handled the same way as the others."""
+
+    action: Action
+    form_class: type[forms.Form]
+    template: str
+    perform: Callable[[Actor, Episode, dict[str, Any]], str]
+    initial: Callable[[Episode], dict[str, Any]] = lambda episode: {}
+    field_map: dict[str, str] = field(default_factory=dict)
+    # After a stale edit: show the current record (True) or keep what was typed (False),
+    # for changes that add to the record rather than overwrite it.
+    reset_on_stale: bool = False
+
+
+def _edit(request: HttpRequest, reference: str, change: Change) -> HttpResponse:
+    actor = actor_of(request)
+    episode = services.read_episode(actor, reference)
+    if not role_allows(actor, change.action):
+        raise PermissionDenied
+    stale_message = ""
+    form: forms.Form
+    if request.method == "POST":
+        form = change.form_class(request.POST)
+        if form.is_valid():
+            try:
+                message = change.perform(actor, episode, form.cleaned_data)
+            except ValidationFailed as exc:
+                add_service_errors(form, exc.errors, change.field_map)
+            except StaleEdit as exc:
+                stale_message = exc.message
+                episode = services.read_episode(actor, reference)
+                if change.reset_on_stale:
+                    form = change.form_class(
+                        initial={**change.initial(episode), "version": episode.version}
+                    )
+                else:
+                    data = request.POST.copy()
+                    data["version"] = str(episode.version)
+                    form = change.form_class(data)
+                    form.is_valid()
+            else:
+                messages.success(request, message)
+                return redirect("episodes:detail", reference=episode.reference)
+    else:
+        form = change.form_class(initial={**change.initial(episode), "version": episode.version})
+    return render(
+        request,
+        change.template,
+        {
+            "form": form,
+            "episode": episode,
+            "stale_message": stale_message,
+            "page_errors": bool(stale_message),
+        },
+    )
+
+
+def _details_initial(episode: Episode) -> dict[str, Any]:
+    return {name: getattr(episode, name) for name in services.EDITABLE_FIELDS}
+
+
+def _update(actor: Actor, episode: Episode, data: dict[str, Any]) -> str:
+    changes = {}
+    for name in services.EDITABLE_FIELDS:
+        new, old = data[name], getattr(episode, name)
+        if name == "last_seen_at" and old is not None:
+            old = old.replace(second=0, microsecond=0)  # the form holds whole minutes
+        if new != old:
+            changes[name] = new
+    services.update_episode(actor, episode.reference, data["version"], changes)
+    return "The episode's details have been updated" if changes else "Nothing was changed"
+
+
+def _regrade(actor: Actor, episode: Episode, data: dict[str, Any]) -> str:
+    updated = services.regrade(
+        actor,
+        episode.reference,
+        data["version"],
+        services.Regrading(
+            grade=data["grade"],
+            rationale=data["rationale"],
+            information_used=data["information_used"],
+            information_source=data["information_source"],
+            information_obtained_at=data["information_obtained_at"],
+        ),
+    )
+    return f"Risk re-graded to {RiskGrade(updated.risk_grade).label.lower()}"
+
+
+def _classify(actor: Actor, episode: Episode, data: dict[str, Any]) -> str:
+    updated = services.change_classification(
+        actor, episode.reference, data["version"], data["classification"], data["reason"]
+    )
+    return f"Classification changed to {Classification(updated.classification).label.lower()}"
+
+
+def _add_timeline(actor: Actor, episode: Episode, data: dict[str, Any]) -> str:
+    # The service takes no version: an entry adds to the timeline and overwrites nothing.
+    services.add_timeline_entry(
+        actor,
+        episode.reference,
+        data["kind"],
+        data["occurred_at"],
+        data["summary"],
+        data["location"],
+    )
+    return "The timeline entry has been added"
+
+
+def _record_return(actor: Actor, episode: Episode, data: dict[str, Any]) -> str:
+    services.record_return(
+        actor,
+        episode.reference,
+        data["version"],
+        services.Return(
+            returned_at=data["returned_at"],
+            return_method=data["return_method"],
+            found_location=data["found_location"],
+            found_with=data["found_with"],
+            harm_indicators=data["harm_indicators"],
+        ),
+    )
+    return "The return has been recorded. A safe and well check and a return interview are now due"
+
+
+def _close(actor: Actor, episode: Episode, data: dict[str, Any]) -> str:
+    services.close_episode(actor, episode.reference, data["version"])
+    return "The episode has been closed"
+
+
+def _link(actor: Actor, episode: Episode, data: dict[str, Any]) -> str:
+    other = data["other_reference"].strip().upper()
+    services.link_episodes(actor, episode.reference, other)
+    return f"Episode linked with {other}: the children went missing together"
+
+
+CHANGES = {
+    "update": Change(
+        Action.UPDATE_EPISODE,
+        DetailsForm,
+        "episodes/update.html",
+        _update,
+        initial=_details_initial,
+        reset_on_stale=True,
+    ),
+    "regrade": Change(
+        Action.REGRADE,
+        RegradeForm,
+        "episodes/regrade.html",
+        _regrade,
+        field_map={"risk_grade": "grade"},
+    ),
+    "classify": Change(
+        Action.UPDATE_EPISODE,
+        ClassificationForm,
+        "episodes/classification.html",
+        _classify,
+        reset_on_stale=True,
+    ),
+    "timeline": Change(
+        Action.UPDATE_EPISODE, TimelineForm, "episodes/timeline.html", _add_timeline
+    ),
+    "return": Change(Action.RECORD_RETURN, ReturnForm, "episodes/return.html", _record_return),
+    "close": Change(Action.CLOSE, CloseForm, "episodes/close.html", _close),
+    "link": Change(Action.UPDATE_EPISODE, LinkForm, "episodes/link.html", _link),
+}
+
+
+def _change_view(key: str) -> Callable[..., HttpResponse]:
+    change = CHANGES[key]
+
+    @web_view
+    @require_http_methods(["GET", "POST"])
+    def view(request: HttpRequest, reference: str) -> HttpResponse:
+        return _edit(request, reference, change)
+
+    view.__name__ = view.__qualname__ = f"{key}_episode"
+    return view
+
+
+update = _change_view("update")
+regrade = _change_view("regrade")
+classify = _change_view("classify")
+add_timeline = _change_view("timeline")
+record_return = _change_view("return")
+close = _change_view("close")
+link = _change_view("link")
