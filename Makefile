@@ -4,10 +4,14 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
+# The DfE's SSDA903 validator pins pandas<2 and numpy<1.25: it gets a virtualenv of its own.
+VALIDATOR_VENV    := .venv-903
+VALIDATOR_VERSION := 0.1.17
+VALIDATOR_STAMP   := $(VALIDATOR_VENV)/.installed-$(VALIDATOR_VERSION)
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: install static run worker test lint typecheck pytest bench clean
+.PHONY: install static run worker test lint typecheck pytest bench clean validator
 
 install: $(STAMP) static
 
@@ -18,6 +22,15 @@ $(STAMP): pyproject.toml
 
 $(NODE_STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+validator: $(VALIDATOR_STAMP)
+
+$(VALIDATOR_STAMP):
+	rm -rf $(VALIDATOR_VENV)
+	$(PYTHON) -m venv $(VALIDATOR_VENV)
+	$(VALIDATOR_VENV)/bin/python -m pip install --quiet --disable-pip-version-check \
+		'csc-validator-be-903==$(VALIDATOR_VERSION)'
 	@touch $@
 
 static: $(NODE_STAMP)
@@ -37,13 +50,13 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy homeward
 
-pytest: install
+pytest: install validator
 	$(BIN)/pytest
 
-test: install lint typecheck pytest
+test: install validator lint typecheck pytest
 
 bench: install
 	$(BIN)/python -m benchmarks
 
 clean:
-	rm -rf $(VENV) node_modules homeward/static/dist var .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(VALIDATOR_VENV) node_modules homeward/static/dist var .pytest_cache .mypy_cache .ruff_cache

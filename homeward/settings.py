@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "homeward.audit",
     "homeward.notifications",
     "homeward.insights",
+    "homeward.interchange",
 ]
 
 MIDDLEWARE = [
