@@ -108,7 +108,7 @@ def compute_child_facts(child: Child, now: datetime) -> tuple[list[EpisodeFact],
         year, quarter = c.quarter_of(start_day)
         age = c.age_on(child.date_of_birth, start_day)
         placement = episode.placement
-        interview = covering.get(episode.pk)
+        covered_by = covering.get(episode.pk)
         returned = episode.returned_at
         facts.append(
             EpisodeFact(
@@ -144,11 +144,11 @@ def compute_child_facts(child: Child, now: datetime) -> tuple[list[EpisodeFact],
                 check_status=(
                     checks.get(episode.pk, c.CHECK_OUTSTANDING) if returned else c.NOT_RETURNED
                 ),
-                interview_status=interview.status if interview else c.NO_INTERVIEW,
-                interview_offered=bool(interview and interview.offered_at is not None),
+                interview_status=covered_by.status if covered_by else c.NO_INTERVIEW,
+                interview_offered=bool(covered_by and covered_by.offered_at is not None),
                 interview_within_72h=(
-                    interview.within_72_hours
-                    if interview and interview.status == InterviewStatus.DONE
+                    covered_by.within_72_hours
+                    if covered_by and covered_by.status == InterviewStatus.DONE
                     else None
                 ),
                 rolling_repeat=c.rolling_repeat(

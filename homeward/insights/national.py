@@ -1,0 +1,136 @@
+"""National figures for government: no identities, small numbers suppressed.
+
+Each table is councils by one characteristic, with totals; suppression.protect hides every
+count from 1 to 4 and enough others that none can be worked out from the published ones.
+The national dashboard shows the same figures through ``suppress_dashboard``."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db.models import Count
+
+from homeward.insights import counting as c
+from homeward.insights import queries as q
+from homeward.insights import suppression
+from homeward.organisations.models import Organisation, OrganisationKind
+
+
+@dataclass
+class NationalTable:
+    key: str
+    title: str
+    measure: str  # "episodes" or "children"
+    row_labels: list[str]  # council names, then "England"
+    column_labels: list[str]  # then "Total"
+    published: list[list[int | str]]
+
+
+_COLUMNS: dict[str, list[tuple[str, str]]] = {
+    "age_band": [(k, lbl) for k, lbl, _a, _b in c.AGE_BANDS],
+    "duration_band": list(c.DURATION_BANDS),
+    "sex": q.DIMENSIONS["sex"][1],
+    "classification": q.DIMENSIONS["classification"][1],
+}
+
+TABLES: tuple[tuple[str, str, str], ...] = (
+    ("episodes_by_age", "Episodes by council and age at the start", "age_band"),
+    ("children_by_age", "Children by council and age at their first episode", "age_band"),
+    ("episodes_by_duration", "Episodes by council and time missing", "duration_band"),
+    ("children_by_sex", "Children by council and sex", "sex"),
+    ("episodes_by_classification", "Episodes by council: missing or away", "classification"),
+)
+
+
+def _councils() -> list[Organisation]:
+    return list(Organisation.objects.filter(kind=OrganisationKind.COUNCIL).order_by("name"))
+
+
+def _counts(period: q.Period, measure: str, dimension: str) -> dict[tuple[int, str], int]:
+    scope = q.Scope(q.NATION)
+    if dimension == "duration_band":
+        # Bands as at the end of the period: 'open' for an episode not back by then.
+        end = c.period_end_instant(period.end)
+        out: dict[tuple[int, str], int] = {}
+        for council_id, start, returned in q.facts(scope, period).values_list(
+            "council_id", "start_at", "returned_at"
+        ):
+            band = c.duration_band(start, returned, end)
+            out[(council_id, band)] = out.get((council_id, band), 0) + 1
+        return out
+    qs = q.facts(scope, period) if measure == "episodes" else q.children(scope, period)
+    return {
+        (council_id, value): n
+        for council_id, value, n in qs.values_list("council_id", dimension)
+        .annotate(n=Count("pk"))
+        .values_list("council_id", dimension, "n")
+    }
+
+
+def table(period: q.Period, key: str) -> NationalTable:
+    title, dimension = next((t, d) for k, t, d in TABLES if k == key)
+    measure = "children" if key.startswith("children") else "episodes"
+    columns = _COLUMNS[dimension]
+    counts = _counts(period, measure, dimension)
+    councils = _councils()
+    cells = [[counts.get((council.pk, col), 0) for col, _ in columns] for council in councils]
+    protected = suppression.protect(cells) if cells else None
+    return NationalTable(
+        key=key,
+        title=title,
+        measure=measure,
+        row_labels=[council.name for council in councils] + ["England"],
+        column_labels=[label for _, label in columns] + ["Total"],
+        published=protected.published() if protected else [],
+    )
+
+
+def tables(period: q.Period) -> list[NationalTable]:
+    return [table(period, key) for key, _t, _d in TABLES]
+
+
+CSV_HEADER = ["period", "table", "measure", "area", "characteristic", "value"]
+
+
+def csv_rows(period: q.Period, items: Iterable[NationalTable]) -> Iterable[list[str]]:
+    yield CSV_HEADER
+    for item in items:
+        for area, row in zip(item.row_labels, item.published, strict=True):
+            for column, value in zip(item.column_labels, row, strict=True):
+                yield [period.label, item.key, item.measure, area, column, str(value)]
+
+
+def to_csv(period: q.Period) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerows(csv_rows(period, tables(period)))
+    return buffer.getvalue()
+
+
+# --- suppressing what a dashboard shows -----------------------------------------------------
+
+
+def suppress_table(table: q.Table) -> q.Table:
+    """Hide small counts in a one-way table, in each measure, with its total published."""
+    table.suppressed = True
+    if table.counts_episodes and table.rows:
+        shown = suppression.suppress_list([r.episodes for r in table.rows])
+        for row, value in zip(table.rows, shown, strict=True):
+            row.shown_episodes = value
+    if table.counts_children and table.rows:
+        shown = suppression.suppress_list([r.children for r in table.rows])
+        for row, value in zip(table.rows, shown, strict=True):
+            row.shown_children = value
+    return table
+
+
+def suppress_dashboard(data: dict) -> dict:
+    for key in ("months", "duration", "repeats", "area", "continuity"):
+        suppress_table(data[key])
+    for item in [*data["breakdowns"], *data["reasons"]]:
+        suppress_table(item)
+    data["suppressed"] = True
+    return data
