@@ -29,6 +29,7 @@ CHECK_OVERDUE = "aftercare.check_overdue"
 HIGH_RISK_REVIEW_DUE = "episode.high_risk_review_due"
 LONG_EPISODE = "episode.long_running"
 REPEAT_THRESHOLD_REACHED = "child.repeat_threshold_reached"
+COUNCIL_RULES_CHANGED = "organisation.notification_rules_changed"
 
 
 def emit(

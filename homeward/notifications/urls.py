@@ -9,4 +9,5 @@ urlpatterns = [
     path("<int:pk>/open", views.open_notification, name="open"),
     path("<int:pk>/read", views.mark_read, name="read"),
     path("episodes/<str:reference>/", views.who_knew, name="who-knew"),
+    path("rules", views.council_rules, name="rules"),
 ]

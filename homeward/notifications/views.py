@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from django import forms
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -10,8 +13,10 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from homeward.core.actor import Actor
-from homeward.core.errors import AccessDenied, NotFound
+from homeward.core.errors import AccessDenied, NotFound, ValidationFailed
+from homeward.core.forms import GovukForm, add_service_errors
 from homeward.notifications import services
+from homeward.notifications.rules import thresholds
 
 
 @login_required
@@ -56,3 +61,50 @@ def who_knew(request: HttpRequest, reference: str) -> HttpResponse:
     except (NotFound, AccessDenied):
         raise Http404 from None
     return render(request, "notifications/who_knew.html", {"reference": reference, "rows": rows})
+
+
+class RulesForm(GovukForm):
+    repeat_count = forms.IntegerField(
+        label="Episodes that count as repeat missing", min_value=2, max_value=20
+    )
+    repeat_days = forms.IntegerField(label="Within how many days", min_value=7, max_value=365)
+    high_risk_review_hours = forms.CharField(
+        label="Manager review of a high-risk episode, hours after the report",
+        help_text="Whole hours separated by commas, like 2, 24, 48",
+    )
+    long_episode_hours = forms.CharField(
+        label="Escalate a child still missing, hours after last seen",
+        help_text="Whole hours separated by commas, like 24, 48, 72",
+    )
+    required_messages = {
+        "repeat_count": "Enter how many episodes count as repeat missing",
+        "repeat_days": "Enter the number of days",
+        "high_risk_review_hours": "Enter at least one number of hours",
+        "long_episode_hours": "Enter at least one number of hours",
+    }
+
+
+@login_required
+def council_rules(request: HttpRequest) -> HttpResponse:
+    actor = Actor.for_user(request.user)  # type: ignore[arg-type]
+    if actor.role not in services.RULE_EDITORS or actor.organisation is None:
+        raise PermissionDenied
+    limits = thresholds(actor.organisation)
+    form = RulesForm(
+        request.POST or None,
+        initial={
+            "repeat_count": limits.repeat_count,
+            "repeat_days": limits.repeat_days,
+            "high_risk_review_hours": ", ".join(map(str, limits.high_risk_review_hours)),
+            "long_episode_hours": ", ".join(map(str, limits.long_episode_hours)),
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.set_council_rules(actor, **form.cleaned_data)
+        except ValidationFailed as exc:
+            add_service_errors(form, exc.errors)
+        else:
+            messages.success(request, "Notification rules saved")
+            return redirect("notifications:rules")
+    return render(request, "notifications/rules.html", {"form": form, "nav": "rules"})

@@ -56,3 +56,35 @@ def test_who_knew_for_an_episode_you_cannot_see_is_404(area):
     response = signed_in(stranger).get(f"/notifications/episodes/{episode.reference}/")
     assert response.status_code == 404
     assert area.child.last_name not in response.content.decode()
+
+
+def test_a_council_tunes_its_thresholds_and_they_apply(area):
+    from homeward.notifications.rules import thresholds
+
+    client = signed_in(area.coordinator)
+    page = client.get("/notifications/rules").content.decode()
+    assert 'value="2, 24, 48"' in page
+    bad = client.post(
+        "/notifications/rules",
+        {
+            "repeat_count": "1",
+            "repeat_days": "90",
+            "high_risk_review_hours": "two",
+            "long_episode_hours": "24",
+        },
+    )
+    body = bad.content.decode()
+    assert "There is a problem" in body and "Enter whole numbers of hours" in body
+    client.post(
+        "/notifications/rules",
+        {
+            "repeat_count": "4",
+            "repeat_days": "30",
+            "high_risk_review_hours": "1, 6",
+            "long_episode_hours": "12, 24",
+        },
+    )
+    limits = thresholds(area.child.responsible_council)
+    assert (limits.repeat_count, limits.repeat_days) == (4, 30)
+    assert limits.high_risk_review_hours == [1, 6]
+    assert signed_in(area.worker).get("/notifications/rules").status_code == 403
