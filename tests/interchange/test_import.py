@@ -1,0 +1,299 @@
+"""Importing a council's SSDA903 Header and Episodes tables."""
+
+from __future__ import annotations
+
+from datetime import date
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from homeward.audit.models import AuditEvent
+from homeward.children.codes import LegalStatusKind
+from homeward.children.models import Child, ChildIdentifier, LegalStatus, Placement
+from homeward.core.actor import CHANNEL_CLI, Actor
+from homeward.core.errors import AccessDenied
+from homeward.interchange import services
+from homeward.interchange.models import Ssda903Episode
+from homeward.organisations.models import Role
+from tests import factories
+
+CLI = Actor(user=None, membership=None, channel=CHANNEL_CLI)
+pytestmark = pytest.mark.usefixtures("pinned")
+
+HEADER = """CHILD,SEX,DOB,ETHNIC,UPN,MOTHER,MC_DOB
+A100,1,03/07/2010,WBRI,UN1,,
+B200,2,14/02/2011,BAFR,,,
+"""
+EPISODES = (
+    "CHILD,DECOM,RNE,LS,CIN,PLACE,PLACE_PROVIDER,DEC,REC,REASON_PLACE_CHANGE,HOME_POST,PL_POST,URN\n"
+    """A100,10/01/2024,S,C2,N1,K2,PR4,15/03/2024,X1,,QM1,QE2,SC990114
+A100,15/03/2024,L,C1,N1,K2,PR4,01/09/2025,X1,CHANGE,QM1,QE2,SC990114
+A100,01/09/2025,P,C1,N1,U6,PR1,,,,QM1,QM1 4AB,
+B200,01/05/2023,S,V2,N4,U4,PR1,01/12/2024,E13,,QM4,QM4,
+"""
+)
+
+
+@pytest.fixture
+def council(db):
+    police = factories.PoliceForceFactory()
+    return factories.CouncilFactory(code="714", police_force=police)
+
+
+@pytest.fixture
+def home(council):
+    return factories.CareProviderFactory(code="SC990114", area_council=factories.CouncilFactory())
+
+
+def write(tmp_path: Path, header: str = HEADER, episodes: str = EPISODES) -> tuple[Path, Path]:
+    (tmp_path / "header.csv").write_text(header, encoding="utf-8")
+    (tmp_path / "episodes.csv").write_text(episodes, encoding="utf-8")
+    return tmp_path / "header.csv", tmp_path / "episodes.csv"
+
+
+def test_children_periods_of_care_and_placements_are_made(council, home, tmp_path):
+    result = services.import_903(CLI, council, *write(tmp_path))
+
+    assert (result.children_created, result.periods_created, result.placements_created) == (
+        2,
+        2,
+        3,
+    )
+    a100 = ChildIdentifier.objects.get(organisation=council, value="A100").child
+    assert a100.full_name == "Unnamed 903 CHILD A100"  # the 903 has no names
+    assert (a100.date_of_birth, a100.sex, a100.ethnicity, a100.upn) == (
+        date(2010, 7, 3),
+        "1",
+        "WBRI",
+        "",
+    )
+    assert a100.responsible_council == council
+    statuses = [(s.status, s.start_date, s.end_date) for s in a100.legal_statuses.all()]
+    assert statuses == [(LegalStatusKind.LOOKED_AFTER, date(2024, 1, 10), None)]
+    placements = [
+        (
+            p.placement_type,
+            p.start_date,
+            p.end_date,
+            p.host_council,
+            p.provider,
+            p.postcode_district,
+        )
+        for p in a100.placements.order_by("start_date")
+    ]
+    # The change of legal status on 15/03/2024 is not a new placement. The home is known
+    # by its URN, so the host is the council it is in.
+    assert placements == [
+        ("K2", date(2024, 1, 10), date(2025, 9, 1), home.area_council, home, "QE2"),
+        ("U6", date(2025, 9, 1), None, council, None, "QM1"),
+    ]
+    assert a100.current_placement == a100.placements.get(start_date=date(2025, 9, 1))
+    b200 = ChildIdentifier.objects.get(organisation=council, value="B200").child
+    assert [(s.start_date, s.end_date) for s in b200.legal_statuses.all()] == [
+        (date(2023, 5, 1), date(2024, 12, 1))
+    ]
+    assert b200.current_placement is None
+    assert Ssda903Episode.objects.filter(child=a100).count() == 3
+
+
+def test_importing_the_same_files_again_changes_nothing(council, home, tmp_path):
+    files = write(tmp_path)
+    services.import_903(CLI, council, *files)
+    counts = [m.objects.count() for m in (Child, LegalStatus, Placement, Ssda903Episode)]
+
+    again = services.import_903(CLI, council, *files)
+
+    assert again.unchanged
+    assert (again.children_created, again.children_matched) == (0, 2)
+    assert [m.objects.count() for m in (Child, LegalStatus, Placement, Ssda903Episode)] == counts
+
+
+def test_next_years_file_closes_what_was_open(council, home, tmp_path):
+    services.import_903(CLI, council, *write(tmp_path))
+    later = EPISODES.replace(
+        "A100,01/09/2025,P,C1,N1,U6,PR1,,,,QM1,QM1 4AB,",
+        "A100,01/09/2025,P,C1,N1,U6,PR1,20/01/2026,E4A,,QM1,QM1 4AB,",
+    )
+
+    result = services.import_903(CLI, council, *write(tmp_path, episodes=later))
+
+    assert (result.periods_updated, result.placements_updated) == (1, 1)
+    a100 = ChildIdentifier.objects.get(value="A100").child
+    assert a100.legal_statuses.get().end_date == date(2026, 1, 20)
+
+
+def test_a_names_file_gives_the_children_their_names(council, home, tmp_path):
+    names = tmp_path / "names.csv"
+    names.write_text("CHILD,FIRST_NAME,LAST_NAME\nA100,Tamsin,Oakley\n", encoding="utf-8")
+
+    services.import_903(CLI, council, *write(tmp_path), names=names)
+
+    assert ChildIdentifier.objects.get(value="A100").child.full_name == "Tamsin Oakley"
+    assert ChildIdentifier.objects.get(value="B200").child.first_name == "Unnamed"
+
+
+def test_every_bad_row_is_reported_with_file_row_and_column_and_nothing_is_saved(council, tmp_path):
+    header = HEADER + "C300,3,31/02/2012,WXYZ,X123,,\n"
+    episodes = EPISODES + (
+        "C300,01/01/2020,S,C2,N1,K2,PR1,,,,,,\n"
+        "B200,01/06/2024,S,C2,N1,Q9,PR1,,,,,,\n"
+        "A100,1/9/2025,P,C1,N1,U6,PR1,01/08/2025,,,,ZZZ,\n"
+    )
+
+    with pytest.raises(services.ImportRejected) as caught:
+        services.import_903(CLI, council, *write(tmp_path, header, episodes))
+
+    problems = [str(p) for p in caught.value.problems]
+    assert "header.csv, row 4, column SEX: '3' is not a SEX code (one of 1, 2)" in problems
+    assert (
+        "header.csv, row 4, column DOB: '31/02/2012' is not a date in the form dd/mm/yyyy"
+        in problems
+    )
+    assert any(p.startswith("header.csv, row 4, column ETHNIC: 'WXYZ' is not") for p in problems)
+    assert any(
+        p.startswith("header.csv, row 4, column UPN: 'X123' is not a valid UPN") for p in problems
+    )
+    assert any(
+        p.startswith("episodes.csv, row 7, column PLACE: 'Q9' is not a PLACE") for p in problems
+    )
+    assert (
+        "episodes.csv, row 8, column DECOM: '1/9/2025' is not a date in the form dd/mm/yyyy"
+        in problems
+    )
+    assert (
+        "episodes.csv, row 8, column PL_POST: 'ZZZ' is not a postcode district like LS6 or M1"
+        in problems
+    )
+    assert caught.value.message.startswith("Nothing was imported")
+    assert Child.objects.count() == 0
+    assert LegalStatus.objects.count() == 0
+    assert not AuditEvent.objects.filter(action="import_903").exists()
+
+
+def test_overlapping_episodes_and_episodes_outside_childhood_are_refused(council, tmp_path):
+    episodes = EPISODES + (
+        "B200,01/11/2024,P,V2,N4,U4,PR1,,,,,,\n"  # overlaps row 5 (to 01/12/2024)
+        "A100,01/01/2009,S,C2,N1,U6,PR1,02/01/2009,E8,,,,\n"  # before birth
+    )
+
+    with pytest.raises(services.ImportRejected) as caught:
+        services.import_903(CLI, council, *write(tmp_path, episodes=episodes))
+
+    problems = [str(p) for p in caught.value.problems]
+    assert (
+        "episodes.csv, row 6, column DECOM: Starts (01/11/2024) before CHILD B200's episode on "
+        "row 5 ends (01/12/2024): episodes cannot overlap" in problems
+    )
+    assert (
+        "episodes.csv, row 7, column DECOM: The episode starts (01/01/2009) on or before the "
+        "child's date of birth (03/07/2010)" in problems
+    )
+    assert Child.objects.count() == 0
+
+
+def test_a_missing_column_names_the_file_and_what_was_found(council, tmp_path):
+    with pytest.raises(services.ImportRejected) as caught:
+        services.import_903(
+            CLI, council, *write(tmp_path, header="CHILD,SEX,DOB\nA1,1,01/01/2012\n")
+        )
+
+    assert str(caught.value.problems[0]) == (
+        "header.csv, row 1: Missing column ETHNIC (found: CHILD, SEX, DOB)"
+    )
+
+
+def test_an_existing_child_is_matched_by_the_councils_child_id(council, home, tmp_path):
+    known = factories.ChildFactory(
+        responsible_council=council, date_of_birth=date(2010, 7, 3), first_name="Tamsin"
+    )
+    ChildIdentifier.objects.create(child=known, organisation=council, value="A100")
+    LegalStatus.objects.create(
+        child=known, status=LegalStatusKind.CHILD_IN_NEED, start_date=date(2023, 1, 1)
+    )
+
+    result = services.import_903(CLI, council, *write(tmp_path))
+
+    assert (result.children_created, result.children_matched) == (1, 1)
+    known.refresh_from_db()
+    assert known.first_name == "Tamsin"
+    # The child in need status ended when care began.
+    assert [
+        (s.status, s.start_date, s.end_date) for s in known.legal_statuses.order_by("start_date")
+    ] == [
+        (LegalStatusKind.CHILD_IN_NEED, date(2023, 1, 1), date(2024, 1, 10)),
+        (LegalStatusKind.LOOKED_AFTER, date(2024, 1, 10), None),
+    ]
+
+
+def test_a_child_whose_date_of_birth_differs_in_homeward_is_refused(council, tmp_path):
+    known = factories.ChildFactory(responsible_council=council, date_of_birth=date(2010, 7, 4))
+    ChildIdentifier.objects.create(child=known, organisation=council, value="A100")
+
+    with pytest.raises(services.ImportRejected) as caught:
+        services.import_903(CLI, council, *write(tmp_path))
+
+    assert [str(p) for p in caught.value.problems] == [
+        "header.csv, row 2, column DOB: Homeward already has CHILD A100 with date of birth "
+        "04/07/2010, not 03/07/2010"
+    ]
+    assert Child.objects.count() == 1  # B200 was not kept either
+
+
+def test_a_period_of_care_overlapping_homewards_own_record_is_refused(council, tmp_path):
+    known = factories.ChildFactory(responsible_council=council, date_of_birth=date(2011, 2, 14))
+    ChildIdentifier.objects.create(child=known, organisation=council, value="B200")
+    LegalStatus.objects.create(
+        child=known,
+        status=LegalStatusKind.CHILD_PROTECTION,
+        start_date=date(2024, 1, 1),
+        end_date=date(2024, 6, 1),
+    )
+
+    with pytest.raises(services.ImportRejected) as caught:
+        services.import_903(CLI, council, *write(tmp_path))
+
+    assert [str(p) for p in caught.value.problems] == [
+        "episodes.csv, row 5, column DECOM: Homeward already records CHILD B200 as child "
+        "protection plan from 01/01/2024 to 01/06/2024, which overlaps this period of care "
+        "(01/05/2023 to 01/12/2024): correct one of them first"
+    ]
+    assert Child.objects.count() == 1 and Placement.objects.count() == 0
+
+
+def test_the_import_is_one_audit_event_by_the_command_line(council, home, tmp_path):
+    before = AuditEvent.objects.count()
+
+    services.import_903(CLI, council, *write(tmp_path))
+
+    new = AuditEvent.objects.filter(sequence__gt=before)
+    assert [(e.action, e.channel, e.user_id) for e in new] == [("import_903", "cli", None)]
+    assert new[0].details["children_created"] == 2
+
+
+def test_a_practitioner_from_another_council_may_not_import(council, tmp_path):
+    stranger = factories.actor(Role.COUNCIL_MISSING_COORDINATOR, factories.CouncilFactory())
+    with pytest.raises(AccessDenied):
+        services.import_903(stranger, council, *write(tmp_path))
+
+
+def test_the_command_lists_every_problem_and_fails(council, tmp_path):
+    header, episodes = write(tmp_path, episodes=EPISODES + "Z999,01/01/2020,S,C2,N1,K2,PR1,,,,,,\n")
+    err = StringIO()
+
+    with pytest.raises(CommandError, match="Nothing was imported: 1 problem found"):
+        call_command("import_903", str(header), str(episodes), council="714", stderr=err)
+
+    assert "episodes.csv, row 6, column CHILD: CHILD Z999 is not in header.csv" in err.getvalue()
+
+
+def test_the_command_imports_and_says_so_then_says_nothing_changed(council, home, tmp_path):
+    header, episodes = write(tmp_path)
+    out = StringIO()
+    call_command("import_903", str(header), str(episodes), council="714", stdout=out)
+    assert "2 children created, 0 matched" in out.getvalue()
+
+    out = StringIO()
+    call_command("import_903", str(header), str(episodes), council="714", stdout=out)
+    assert "Nothing changed" in out.getvalue()
