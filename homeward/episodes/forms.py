@@ -96,6 +96,22 @@ class ReportForm(GovukForm):
     clothing = _long_text("What was the child wearing? (optional)")
     police_reference = _text("Police reference (optional)", required=False, max_length=40)
 
+    # The order the page draws them in, so the error summary reads the same way.
+    field_order = [
+        "classification",
+        "last_seen_at",
+        "last_seen_location",
+        "missing_from",
+        "circumstances",
+        "clothing",
+        "reporter_type",
+        "reporter_name",
+        "reported_at",
+        "police_reference",
+        "risk_grade",
+        "risk_rationale",
+    ]
+
     required_messages = {
         "classification": "Select missing or away from placement without authorisation",
         "last_seen_location": "Enter where the child was last seen",

@@ -14,10 +14,6 @@ from typing import Any
 
 import pytest
 
-# Playwright's sync API runs an event loop in this thread; the ORM calls the tests make
-# for set-up are still synchronous and safe.
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-
 ROOT = Path(__file__).resolve().parents[2]
 DIST = ROOT / "homeward" / "static" / "dist"
 AXE_SOURCES = [
@@ -87,8 +83,26 @@ def axe_source() -> str:
         pytest.fail("axe-core is not installed: run `npm ci`", pytrace=False)
 
 
-@pytest.fixture(scope="session")
-def browser(chromium_path: str, static_built: None) -> Iterator[Any]:
+@pytest.fixture(scope="package")
+def allow_orm_beside_event_loop() -> Iterator[None]:
+    """Playwright's sync API runs an event loop in this thread; the ORM calls the tests
+    make for set-up and checks are still synchronous and safe. Only while these tests run:
+    left set, it would leak into ``check --deploy`` run by later tests."""
+    before = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    yield
+    if before is None:
+        del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
+    else:
+        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = before
+
+
+@pytest.fixture(scope="package")
+def browser(
+    chromium_path: str, static_built: None, allow_orm_beside_event_loop: None
+) -> Iterator[Any]:
+    """One Chromium for the browser tests, closed with Playwright's event loop once they
+    are done, so the tests after them run as usual."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:

@@ -30,7 +30,8 @@ def worker_client(client: Client, council):
 # --- find a child --------------------------------------------------------------------------
 
 
-def test_find_page_searches_by_post_only(worker_client: Client, child) -> None:
+def test_find_page_searches_by_post_only(worker_client: Client, council) -> None:
+    child = factories.ChildFactory(last_name="Inglethorpe", responsible_council=council)
     body = text(worker_client.get("/children/"))
     assert '<form method="post" action="/children/"' in body
     assert 'name="q"' in body
