@@ -67,7 +67,7 @@ def test_a_council_tunes_its_thresholds_and_they_apply(area):
     bad = client.post(
         "/notifications/rules",
         {
-            "repeat_count": "1",
+            "repeat_count": "3",
             "repeat_days": "90",
             "high_risk_review_hours": "two",
             "long_episode_hours": "24",
