@@ -6,6 +6,7 @@ service's own static files, never from a CDN."""
 
 from ninja import Swagger
 
+from homeward.aftercare.api import router as aftercare_router
 from homeward.children.api import router as children_router
 from homeward.core.api import HomewardAPI
 from homeward.episodes.api import router as episodes_router
@@ -32,3 +33,4 @@ api = HomewardAPI(
 
 api.add_router("/v1/children", children_router)
 api.add_router("/v1/episodes", episodes_router)
+api.add_router("/v1", aftercare_router)

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from homeward.aftercare.codes import (
     Disclosure,
@@ -32,6 +32,7 @@ from homeward.audit import services as audit
 from homeward.core import clock
 from homeward.core.actor import Actor
 from homeward.core.errors import AccessDenied, NotFound, StaleEdit, ValidationFailed
+from homeward.core.validation import text_errors
 from homeward.episodes.models import Episode, EpisodeStatus
 from homeward.notifications import events
 from homeward.organisations import policy
@@ -147,6 +148,7 @@ def record_check(actor: Actor, reference: str, details: CheckDetails) -> SafeAnd
             errors["disclosures"] = ["Select disclosures from the list"]
     elif not details.not_done_reason.strip():
         errors["not_done_reason"] = ["Enter why the safe and well check was not done"]
+    errors = {**text_errors(SafeAndWellCheck, vars(details)), **errors}
     if errors:
         raise ValidationFailed(errors)
     assert actor.organisation is not None
@@ -190,29 +192,37 @@ def record_check(actor: Actor, reference: str, details: CheckDetails) -> SafeAnd
 # --- return interview ------------------------------------------------------------------
 
 
-def _interview_for(
-    actor: Actor,
-    interview_id: object,
-    expected_version: int | None,
-) -> ReturnInterview:
-    """The interview, if the actor's organisation does it or is its council."""
+def _find_interview(actor: Actor, interview_id: object, *, lock: bool) -> ReturnInterview:
+    """The interview, if the actor's organisation does it or is its council; otherwise
+    NotFound, whatever the reason, so that nobody learns it exists."""
     try:
         pk = int(str(interview_id))
     except ValueError:
         raise NotFound("No return interview was found.") from None
+    if not 1 <= pk < 2**63:
+        raise NotFound("No return interview was found.")
     org = actor.organisation
-    interview = (
-        ReturnInterview.objects.select_for_update(of=("self",))
-        .select_related("child", "council", "provider")
-        .filter(pk=pk)
-        .first()
-    )
+    found = ReturnInterview.objects.select_related("child", "council", "provider")
+    if lock:
+        found = found.select_for_update(of=("self",))
+    interview = found.filter(pk=pk).first()
     if (
         interview is None
         or org is None
         or org.pk not in (interview.provider_id, interview.council_id)
     ):
         raise NotFound("No return interview was found.")
+    return interview
+
+
+def _interview_for(
+    actor: Actor,
+    interview_id: object,
+    expected_version: int | None,
+) -> ReturnInterview:
+    """The interview, locked for a change, if the actor's organisation does it or is its
+    council and their role records interviews."""
+    interview = _find_interview(actor, interview_id, lock=True)
     if not policy.role_allows(actor, Action.RECORD_INTERVIEW):
         raise AccessDenied("Your role does not allow you to record return interviews.")
     if expected_version is not None and interview.version != expected_version:
@@ -268,9 +278,11 @@ def _check_when(
 
 
 @transaction.atomic
-def assign_provider(actor: Actor, interview_id: object, provider_id: int) -> ReturnInterview:
+def assign_provider(
+    actor: Actor, interview_id: object, provider_id: int, expected_version: int | None = None
+) -> ReturnInterview:
     policy.require_role(actor, Action.MANAGE_INTERVIEWS)
-    interview = _interview_for(actor, interview_id, None)
+    interview = _interview_for(actor, interview_id, expected_version)
     if actor.organisation is None or actor.organisation.pk != interview.council_id:
         raise AccessDenied("Only the child's council assigns its return interviews.")
     provider = Organisation.objects.filter(
@@ -307,6 +319,7 @@ def record_offer(
         errors["offered_by"] = ["Enter who offered the interview"]
     if offer_method not in OfferMethod.values:
         errors["offer_method"] = ["Select how the interview was offered"]
+    errors = {**text_errors(ReturnInterview, {"offered_by": offered_by}), **errors}
     if errors:
         raise ValidationFailed(errors)
     interview.offered_at = offered_at
@@ -343,6 +356,8 @@ def record_outcome(
         errors["reason"] = ["Enter why the interview was not offered"]
     elif outcome == InterviewOutcome.NOT_OFFERED and interview.offered_at is not None:
         errors["outcome"] = ["The interview was offered: record accepted or declined"]
+    if "\x00" in reason:
+        errors["reason"] = ["Remove the invisible control characters from this answer"]
     if errors:
         raise ValidationFailed(errors)
     interview.outcome = outcome
@@ -389,7 +404,12 @@ def record_interview(
     elif interview.outcome != InterviewOutcome.ACCEPTED:
         errors["status"] = ["Record that the child accepted the interview first"]
     _check_when(errors, "done_at", record.done_at, "when the interview was done", interview)
-    if record.done_at and interview.offered_at and record.done_at < interview.offered_at:
+    if (
+        "done_at" not in errors
+        and record.done_at
+        and interview.offered_at
+        and record.done_at < interview.offered_at
+    ):
         errors["done_at"] = ["The interview cannot be before it was offered"]
     if not record.interviewer_name.strip():
         errors["interviewer_name"] = ["Enter who did the interview"]
@@ -406,6 +426,7 @@ def record_interview(
     ):
         if set(getattr(record, name)) - set(allowed):
             errors[name] = ["Select from the list"]
+    errors = {**text_errors(ReturnInterview, vars(record)), **errors}
     if errors:
         raise ValidationFailed(errors)
     interview.status = InterviewStatus.DONE
@@ -477,3 +498,90 @@ def interviews_for(actor: Actor) -> QuerySet[ReturnInterview]:
     if org.kind == OrganisationKind.RHI_PROVIDER:
         return ReturnInterview.objects.filter(provider=org).select_related("child")
     return ReturnInterview.objects.filter(council=org).select_related("child", "provider")
+
+
+# --- reading ------------------------------------------------------------------------------
+
+
+def read_interview(actor: Actor, interview_id: object) -> ReturnInterview:
+    """One interview, for its council's staff and its provider's workers: an audited read
+    of the child. Anyone else gets NotFound, whether or not it exists."""
+    interview = _find_interview(actor, interview_id, lock=False)
+    if not policy.role_allows(actor, Action.SEE_IDENTITY):
+        raise AccessDenied("Your role does not allow you to see return interviews.")
+    audit.record(actor, "view", "return_interview", interview.pk, child_id=interview.child_id)
+    return interview
+
+
+def list_interviews(
+    actor: Actor, *, status: str | None = None, overdue: bool | None = None
+) -> QuerySet[ReturnInterview]:
+    """The interviews of the actor's organisation (the provider's own, or the council's),
+    due soonest first. ``overdue``: not finished and past the 72 hours (True), or not
+    (False). Audit the children shown with audit_listed."""
+    policy.require_role(actor, Action.RECORD_INTERVIEW)
+    found = interviews_for(actor).select_related("child", "council", "provider")
+    if status:
+        found = found.filter(status=status)
+    if overdue is not None:
+        late = Q(closed_at__isnull=True, due_at__lt=clock.now())
+        found = found.filter(late) if overdue else found.exclude(late)
+    return found.order_by("due_at", "pk")
+
+
+def audit_listed(actor: Actor, interviews: list[ReturnInterview]) -> None:
+    """A list that names children is a read of each of them."""
+    audit.record_many_reads(
+        actor, "child", sorted({i.child_id for i in interviews}), action="list_result"
+    )
+
+
+def provider_choices(interview: ReturnInterview) -> list[Organisation]:
+    """Who the council may assign: the council itself, then every interview provider."""
+    providers = Organisation.objects.filter(kind=OrganisationKind.RHI_PROVIDER).order_by("name")
+    return [interview.council, *providers]
+
+
+def is_overdue(interview: ReturnInterview, now: datetime | None = None) -> bool:
+    return interview.closed_at is None and interview.due_at < (now or clock.now())
+
+
+def check_due_at(episode: Episode) -> datetime | None:
+    """When the safe and well check counts as overdue (the child's council's setting)."""
+    if episode.returned_at is None:
+        return None
+    hours = settings_for(episode.child.responsible_council).check_due_hours
+    return episode.returned_at + timedelta(hours=hours)
+
+
+@dataclass
+class EpisodeAftercare:
+    """What happened after an episode's return, for the episode page and read model."""
+
+    check: SafeAndWellCheck | None
+    check_due_at: datetime | None
+    interview: ReturnInterview | None
+
+    @property
+    def check_overdue(self) -> bool:
+        return (
+            self.check is None and self.check_due_at is not None and self.check_due_at < clock.now()
+        )
+
+    @property
+    def interview_overdue(self) -> bool:
+        return self.interview is not None and is_overdue(self.interview)
+
+
+def episode_aftercare(episode: Episode) -> EpisodeAftercare:
+    """The episode's check and the interview covering it (no permission check: the caller
+    has already read the episode)."""
+    check = (
+        SafeAndWellCheck.objects.filter(episode=episode)
+        .select_related("organisation", "recorded_by")
+        .first()
+    )
+    interview = (
+        episode.return_interviews.select_related("council", "provider").order_by("due_at").first()
+    )
+    return EpisodeAftercare(check=check, check_due_at=check_due_at(episode), interview=interview)

@@ -7,6 +7,8 @@ from typing import Annotated, Any, Literal
 from ninja import Schema
 from pydantic import Field, ValidationInfo, field_validator
 
+from homeward.aftercare.schemas import CheckOut, InterviewSummaryOut
+from homeward.aftercare.services import episode_aftercare
 from homeward.core.actor import Actor
 from homeward.core.api import Versioned
 from homeward.core.schemas import (
@@ -237,6 +239,14 @@ class EpisodeOut(Versioned):
         description="Episodes of children who went missing together with this one, among "
         "those you may see"
     )
+    safe_and_well_check: CheckOut | None = Field(
+        description="The police safe and well check after the return; null until recorded"
+    )
+    return_interview: InterviewSummaryOut | None = Field(
+        description="The return interview covering this episode (it may cover others too); "
+        "null until the return. Its full record: /api/v1/return-interviews/{id}, for the "
+        "interview's council and provider"
+    )
     created_at: datetime
     updated_at: datetime
 
@@ -253,6 +263,7 @@ class EpisodeOut(Versioned):
                 harm_indicators=episode.harm_indicators,
                 found_police_force=_org(episode.found_police_force),
             )
+        aftercare = episode_aftercare(episode)
         linked = (
             policy.visible_episodes(actor)
             .filter(pk__in=episode.went_missing_with.values("pk"))
@@ -328,6 +339,12 @@ class EpisodeOut(Versioned):
                 )
                 for e in linked
             ],
+            safe_and_well_check=(
+                CheckOut.build(aftercare.check, episode.reference) if aftercare.check else None
+            ),
+            return_interview=(
+                InterviewSummaryOut.build(aftercare.interview) if aftercare.interview else None
+            ),
             created_at=episode.created_at,
             updated_at=episode.updated_at,
         )

@@ -291,3 +291,100 @@ class TestCheck:
             aftercare.CheckDetails(done=False, not_done_reason="Child refused to engage"),
         )
         assert aftercare.outstanding(episode).check == "not_done"
+
+
+class TestReading:
+    def test_council_and_provider_read_it_audited_others_get_not_found(
+        self, social_worker, coordinator, council, child
+    ):
+        from homeward.audit.models import AuditEvent
+
+        episode = returned(social_worker, child, last_seen=timezone.now() - timedelta(days=1))
+        interview = episode.return_interviews.get()
+        assert aftercare.read_interview(social_worker, interview.pk) == interview
+        assert AuditEvent.objects.filter(
+            action="view", object_type="return_interview", user=social_worker.user
+        ).exists()
+        provider = Organisation.objects.create(
+            kind=OrganisationKind.RHI_PROVIDER, name="Safe Return Ltd", code="RHI3"
+        )
+        worker = factories.actor(Role.RHI_WORKER, provider)
+        with pytest.raises(NotFound):
+            aftercare.read_interview(worker, interview.pk)
+        aftercare.assign_provider(coordinator, interview.pk, provider.pk, interview.version)
+        assert aftercare.read_interview(worker, interview.pk) == interview
+        other = factories.actor(Role.COUNCIL_MISSING_COORDINATOR, factories.CouncilFactory())
+        for bad in (interview.pk, "x", 0, 2**70):
+            with pytest.raises(NotFound):
+                aftercare.read_interview(other, bad)
+        board = factories.actor(Role.BOARD_MEMBER, council)
+        with pytest.raises(AccessDenied):
+            aftercare.read_interview(board, interview.pk)
+
+    def test_list_is_due_soonest_first_and_filters_overdue(
+        self, social_worker, coordinator, council
+    ):
+        now = timezone.now()
+        late, soon = (
+            returned(
+                social_worker,
+                factories.ChildFactory(responsible_council=council),
+                last_seen=now - timedelta(hours=hours),
+            ).return_interviews.get()
+            for hours in (100, 20)
+        )
+        assert list(aftercare.list_interviews(coordinator)) == [late, soon]
+        assert list(aftercare.list_interviews(coordinator, overdue=True)) == [late]
+        assert list(aftercare.list_interviews(coordinator, overdue=False)) == [soon]
+        assert list(aftercare.list_interviews(coordinator, status="done")) == []
+        assert aftercare.is_overdue(late) and not aftercare.is_overdue(soon)
+        with pytest.raises(AccessDenied):
+            aftercare.list_interviews(social_worker)
+
+    def test_assigning_checks_the_version(self, social_worker, coordinator, council, child):
+        from homeward.core.errors import StaleEdit
+
+        episode = returned(social_worker, child, last_seen=timezone.now() - timedelta(days=1))
+        interview = episode.return_interviews.get()
+        with pytest.raises(StaleEdit):
+            aftercare.assign_provider(coordinator, interview.pk, council.pk, interview.version + 1)
+        assert aftercare.provider_choices(interview)[0] == council
+
+    def test_episode_aftercare_reports_what_is_overdue(self, social_worker, police_officer, child):
+        episode = returned(social_worker, child, last_seen=timezone.now() - timedelta(days=5))
+        state = aftercare.episode_aftercare(episode)
+        assert state.check is None and state.check_overdue
+        assert state.interview_overdue
+        assert state.check_due_at == episode.returned_at + timedelta(hours=24)
+        aftercare.record_check(
+            police_officer,
+            episode.reference,
+            aftercare.CheckDetails(done=False, not_done_reason="Could not be found"),
+        )
+        state = aftercare.episode_aftercare(episode)
+        assert state.check is not None and not state.check_overdue
+
+    def test_over_long_text_and_nul_are_field_errors(
+        self, social_worker, police_officer, coordinator, child
+    ):
+        episode = returned(social_worker, child, last_seen=timezone.now() - timedelta(days=1))
+        with pytest.raises(ValidationFailed) as error:
+            aftercare.record_check(
+                police_officer,
+                episode.reference,
+                aftercare.CheckDetails(
+                    done=False, not_done_reason="Away\x00", officer_name="x" * 201
+                ),
+            )
+        assert set(error.value.errors) == {"officer_name", "not_done_reason"}
+        interview = episode.return_interviews.get()
+        with pytest.raises(ValidationFailed) as error:
+            aftercare.record_offer(
+                coordinator,
+                interview.pk,
+                interview.version,
+                offered_at=episode.returned_at + timedelta(hours=1),
+                offered_by="y" * 201,
+                offer_method="phone",
+            )
+        assert set(error.value.errors) == {"offered_by"}

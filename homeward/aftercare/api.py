@@ -1,0 +1,247 @@
+"""/api/v1: safe and well checks (on an episode) and return home interviews.
+
+Thin: each endpoint builds the service input from its schema and calls
+homeward.aftercare.services with the token's Actor. A check is recorded once and needs no
+version; every change to an interview needs the version the client last saw (If-Match or
+``version`` in the body)."""
+
+from typing import Annotated
+
+from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
+from ninja import Header, Query, Router
+from pydantic import Field
+
+from homeward.aftercare import services
+from homeward.aftercare.models import ReturnInterview
+from homeward.aftercare.schemas import (
+    CheckIn,
+    CheckOut,
+    InterviewFilters,
+    InterviewIn,
+    InterviewListItemOut,
+    InterviewOut,
+    InterviewPageOut,
+    OfferIn,
+    OutcomeIn,
+    ProviderIn,
+)
+from homeward.core.api import (
+    PreconditionFailed,
+    PreconditionRequired,
+    actor_of,
+    expected_version,
+    respond,
+)
+from homeward.core.idempotency import idempotent
+from homeward.core.schemas import Id
+
+router = Router()
+
+Reference = Annotated[
+    str,
+    Field(
+        min_length=1,
+        max_length=20,
+        pattern=r"^[A-Za-z0-9-]+$",
+        description="The episode reference, e.g. HW-7Q2K9M4P",
+    ),
+]
+IfMatch = Annotated[
+    str | None,
+    Header(
+        alias="If-Match",
+        description='The ETag you last received for the interview, e.g. "3". '
+        "Or send the version in the body.",
+    ),
+]
+INTERVIEWS = ["return interviews"]
+
+
+def _version(request: HttpRequest, if_match: str | None, body_version: int | None) -> int:
+    """The interview version the client saw; the shared check speaks of episodes."""
+    try:
+        return expected_version(request, if_match, body_version)
+    except (PreconditionRequired, PreconditionFailed) as exc:
+        exc.message = exc.message.replace("the episode", "the interview").replace(
+            "episode", "interview"
+        )
+        raise
+
+
+def _interview(interview: ReturnInterview) -> HttpResponse:
+    return respond(InterviewOut.build(interview))
+
+
+# --- safe and well check ------------------------------------------------------------------
+
+
+@router.post(
+    "/episodes/{reference}/safe-and-well-check",
+    response={201: CheckOut},
+    tags=["safe and well checks"],
+    summary="Record the safe and well check",
+    description="Police roles. Once the child has returned: done (when, and what the child "
+    "said in their own words) or not done with the reason. Recorded once per episode and "
+    "shared with the child's council at once.",
+)
+@idempotent
+def record_check(request: HttpRequest, reference: Reference, payload: CheckIn) -> HttpResponse:
+    details = services.CheckDetails(
+        done=payload.done,
+        conducted_at=payload.conducted_at,
+        officer_name=payload.officer_name,
+        location=payload.location,
+        child_account=payload.child_account,
+        injuries_or_harm=payload.injuries_or_harm,
+        disclosures=[d.value for d in payload.disclosures],
+        disclosure_details=payload.disclosure_details,
+        concerns=payload.concerns,
+        shared_with=payload.shared_with,
+        not_done_reason=payload.not_done_reason,
+    )
+    check = services.record_check(actor_of(request), reference.upper(), details)
+    return respond(
+        CheckOut.build(check, check.episode.reference),
+        201,
+        location=reverse("api:read_episode", kwargs={"reference": check.episode.reference}),
+    )
+
+
+# --- return interviews --------------------------------------------------------------------
+
+
+@router.get(
+    "/return-interviews",
+    response={200: InterviewPageOut},
+    tags=INTERVIEWS,
+    summary="List your organisation's return interviews",
+    description="A council's coordinators and managers see the council's interviews; a "
+    "return interview provider's workers see those assigned to it. Due soonest first. "
+    "Each child shown is an audited read.",
+)
+def list_interviews(request: HttpRequest, filters: Query[InterviewFilters]) -> HttpResponse:
+    actor = actor_of(request)
+    queryset = services.list_interviews(
+        actor,
+        status=filters.status.value if filters.status else None,
+        overdue=filters.overdue,
+    )
+    start = (filters.page - 1) * filters.page_size
+    page = list(queryset.prefetch_related("episodes")[start : start + filters.page_size])
+    services.audit_listed(actor, page)
+    return respond(
+        InterviewPageOut(
+            count=queryset.count(),
+            page=filters.page,
+            page_size=filters.page_size,
+            items=[InterviewListItemOut.build(i) for i in page],
+        )
+    )
+
+
+@router.get(
+    "/return-interviews/{interview_id}",
+    response={200: InterviewOut},
+    tags=INTERVIEWS,
+    summary="Read a return interview",
+    description="For the interview's council and its provider.",
+)
+def read_interview(request: HttpRequest, interview_id: Id) -> HttpResponse:
+    return _interview(services.read_interview(actor_of(request), interview_id))
+
+
+@router.post(
+    "/return-interviews/{interview_id}/provider",
+    response={200: InterviewOut},
+    tags=INTERVIEWS,
+    summary="Assign the interview to a provider",
+    description="The council's coordinators and managers: a return interview provider, or "
+    "the council itself. Needs If-Match or `version`.",
+)
+@idempotent
+def assign_provider(
+    request: HttpRequest, interview_id: Id, payload: ProviderIn, if_match: IfMatch = None
+) -> HttpResponse:
+    version = _version(request, if_match, payload.version)
+    interview = services.assign_provider(
+        actor_of(request), interview_id, payload.provider_id, version
+    )
+    return _interview(interview)
+
+
+@router.post(
+    "/return-interviews/{interview_id}/offer",
+    response={200: InterviewOut},
+    tags=INTERVIEWS,
+    summary="Record when, by whom and how the interview was offered",
+)
+@idempotent
+def record_offer(
+    request: HttpRequest, interview_id: Id, payload: OfferIn, if_match: IfMatch = None
+) -> HttpResponse:
+    version = _version(request, if_match, payload.version)
+    interview = services.record_offer(
+        actor_of(request),
+        interview_id,
+        version,
+        offered_at=payload.offered_at,
+        offered_by=payload.offered_by,
+        offer_method=payload.offer_method.value,
+    )
+    return _interview(interview)
+
+
+@router.post(
+    "/return-interviews/{interview_id}/outcome",
+    response={200: InterviewOut},
+    tags=INTERVIEWS,
+    summary="Record the outcome: accepted, declined or not offered",
+    description="Accepted and declined need the offer recorded first; not offered needs "
+    "the reason. Declined and not offered finish the interview.",
+)
+@idempotent
+def record_outcome(
+    request: HttpRequest, interview_id: Id, payload: OutcomeIn, if_match: IfMatch = None
+) -> HttpResponse:
+    version = _version(request, if_match, payload.version)
+    interview = services.record_outcome(
+        actor_of(request),
+        interview_id,
+        version,
+        outcome=payload.outcome.value,
+        reason=payload.reason,
+    )
+    return _interview(interview)
+
+
+@router.post(
+    "/return-interviews/{interview_id}/interview",
+    response={200: InterviewOut},
+    tags=INTERVIEWS,
+    summary="Record the interview as done",
+    description="After the child accepted: who, where, the child's account in their own "
+    "words, push and pull factors, risks found, what would help, actions and referrals.",
+)
+@idempotent
+def record_interview(
+    request: HttpRequest, interview_id: Id, payload: InterviewIn, if_match: IfMatch = None
+) -> HttpResponse:
+    version = _version(request, if_match, payload.version)
+    record = services.InterviewRecord(
+        done_at=payload.done_at,
+        interviewer_name=payload.interviewer_name,
+        interviewer_kind=payload.interviewer_kind.value,
+        child_account=payload.child_account,
+        done_location=payload.done_location,
+        push_factors=[f.value for f in payload.push_factors],
+        pull_factors=[f.value for f in payload.pull_factors],
+        factors_detail=payload.factors_detail,
+        risks_found=[r.value for r in payload.risks_found],
+        what_would_help=payload.what_would_help,
+        actions=payload.actions,
+        shared_with=payload.shared_with,
+        quote_consent=payload.quote_consent,
+    )
+    interview = services.record_interview(actor_of(request), interview_id, version, record)
+    return _interview(interview)
