@@ -28,6 +28,9 @@ def coordinator_and_child(transactional_db: None) -> tuple[Any, Any]:
 def test_sign_in_page_and_its_errors_are_accessible(page: Any) -> None:
     page.goto("/sign-in")
     assert page.title() == "Sign in - Homeward"
+    # Our stylesheet, with GOV.UK's fonts, came from the live server's static files.
+    font = page.evaluate("getComputedStyle(document.querySelector('h1')).fontFamily")
+    assert "GDS Transport" in font, f"app.css not applied (h1 font: {font})"
     assert_accessible(page, "the sign-in page")
     page.get_by_role("button", name="Sign in").click()
     assert page.title() == "Error: Sign in - Homeward"
