@@ -7,10 +7,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 
 from django.db import transaction
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from homeward.audit import services as audit
 from homeward.children.codes import (
@@ -64,7 +65,10 @@ class ChildDetails:
 
 
 def _validate_details(details: ChildDetails) -> dict[str, list[str]]:
-    errors: dict[str, list[str]] = text_errors(Child, vars(details))
+    # NHS number and UPN have their own format checks below (written with spaces or not).
+    errors: dict[str, list[str]] = text_errors(
+        Child, {k: v for k, v in vars(details).items() if k not in {"nhs_number", "upn"}}
+    )
     if errors:
         return errors
     if not details.first_name.strip():
@@ -200,6 +204,37 @@ def start_placement(
     return placement
 
 
+def _refuse_ending_care_while_missing(child: Child, end: date) -> None:
+    """Care cannot end while the child is missing (SSDA903 rule 577): an episode that began
+    before the day care ends must have ended by that day."""
+    from homeward.episodes.models import Episode
+
+    day_starts = timezone.make_aware(datetime.combine(end, time.min))
+    next_day = timezone.make_aware(datetime.combine(end + timedelta(days=1), time.min))
+    episode = (
+        Episode.objects.filter(child=child, last_seen_at__lt=day_starts)
+        .filter(Q(returned_at__isnull=True) | Q(returned_at__gte=next_day))
+        .order_by("last_seen_at")
+        .first()
+    )
+    if episode is None:
+        return
+    seen = timezone.localtime(episode.last_seen_at)
+    if episode.returned_at is None:
+        message = (
+            f"{child.full_name} has been missing since {seen:%-d %B %Y} (episode "
+            f"{episode.reference}): record their return before ending their care"
+        )
+    else:
+        back = timezone.localtime(episode.returned_at)
+        message = (
+            f"{child.full_name} was missing from {seen:%-d %B %Y} to {back:%-d %B %Y} (episode "
+            f"{episode.reference}): care cannot end while a child is missing, so give a date "
+            f"on or after {back:%d/%m/%Y}"
+        )
+    raise ValidationFailed({"start_date": message})
+
+
 @transaction.atomic
 def set_legal_status(actor: Actor, child: Child, status: str, start_date: date) -> LegalStatus:
     policy.get_child(actor, child.pk, Action.UPDATE_CHILD)
@@ -216,6 +251,11 @@ def set_legal_status(actor: Actor, child: Child, status: str, start_date: date) 
                     f"({current.start_date:%d/%m/%Y})"
                 }
             )
+        if (
+            current.status == LegalStatusKind.LOOKED_AFTER
+            and status != LegalStatusKind.LOOKED_AFTER
+        ):
+            _refuse_ending_care_while_missing(child, start_date)
         current.end_date = start_date
         current.save(update_fields=["end_date"])
     record = LegalStatus.objects.create(child=child, status=status, start_date=start_date)

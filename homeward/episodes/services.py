@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import F, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from homeward.aftercare import services as aftercare
@@ -19,6 +19,7 @@ from homeward.audit import services as audit
 from homeward.audit.models import AuditEvent
 from homeward.children.codes import LegalStatusKind
 from homeward.children.models import Child
+from homeward.children.services import eighteenth_birthday
 from homeward.core import clock
 from homeward.core.actor import Actor
 from homeward.core.errors import NotFound, StaleEdit, ValidationFailed
@@ -136,10 +137,10 @@ def _validate_report(child: Child, report: Report) -> dict[str, list[str]]:
         errors.setdefault("reported_at", []).append(
             "The report cannot be before the child was last seen"
         )
-    if seen and timezone.localtime(seen).date() < child.date_of_birth:
-        errors.setdefault("last_seen_at", []).append(
-            "Last seen cannot be before the child's date of birth"
-        )
+    if seen:
+        errors_for_age = _age_errors(child, seen)
+        if errors_for_age:
+            errors.setdefault("last_seen_at", []).extend(errors_for_age)
     if report.classification == Classification.AWAY:
         day = timezone.localtime(seen or clock.now()).date()
         if child.legal_status_on(day) != LegalStatusKind.LOOKED_AFTER:
@@ -156,6 +157,43 @@ def _validate_report(child: Child, report: Report) -> dict[str, list[str]]:
     if not report.risk_rationale.strip():
         errors["risk_rationale"] = ["Enter the reason for the risk grade"]
     return errors
+
+
+def _age_errors(child: Child, seen: datetime) -> list[str]:
+    """An episode is a child's (SSDA903 rules 586 and 580): it starts after the day of
+    birth and before the 18th birthday."""
+    day = timezone.localtime(seen).date()
+    if day <= child.date_of_birth:
+        return ["Last seen must be after the child's date of birth"]
+    adult = eighteenth_birthday(child.date_of_birth)
+    if day >= adult:
+        return [
+            f"The child turned 18 on {adult:%-d %B %Y}: Homeward records children, so an "
+            "episode cannot start on or after their 18th birthday"
+        ]
+    return []
+
+
+def _overlap_errors(
+    child_id: int, start: datetime, end: datetime | None, but: int | None
+) -> list[str]:
+    """A child is missing once at a time (SSDA903 rule 574): no other episode of the child
+    may cover any of the time from ``start`` to ``end`` (None: still missing)."""
+    others = Episode.objects.filter(child_id=child_id).filter(
+        Q(status=EpisodeStatus.MISSING) | Q(returned_at__gt=start)
+    )
+    if but is not None:
+        others = others.exclude(pk=but)
+    if end is not None:
+        others = others.filter(last_seen_at__lt=end)
+    other = others.order_by("last_seen_at").first()
+    if other is None:
+        return []
+    until = f"returned {_when(other.returned_at)}" if other.returned_at else "still missing"
+    return [
+        f"This overlaps episode {other.reference} (last seen {_when(other.last_seen_at)}, "
+        f"{until}): a child can only be missing once at a time"
+    ]
 
 
 def report_missing(actor: Actor, child_id: object, report: Report) -> ReportResult:
@@ -207,6 +245,9 @@ def _report_missing(actor: Actor, child_id: object, report: Report) -> ReportRes
         )
         return ReportResult(open_episode, created=False)
 
+    overlap = _overlap_errors(child.pk, report.last_seen_at, None, None)
+    if overlap:
+        raise ValidationFailed({"last_seen_at": overlap})
     force = _police_force_for(child, report.missing_from, actor)
     if force is None:
         raise ValidationFailed(
@@ -394,6 +435,12 @@ def update_episode(
             errors.setdefault("last_seen_at", []).append(
                 f"Last seen cannot be after the return ({_when(episode.returned_at)})"
             )
+        elif new_seen:
+            problems = _age_errors(episode.child, new_seen) or _overlap_errors(
+                episode.child_id, new_seen, episode.returned_at, episode.pk
+            )
+            if problems:
+                errors.setdefault("last_seen_at", []).extend(problems)
     if "last_seen_location" in changes and not str(changes["last_seen_location"]).strip():
         errors["last_seen_location"] = ["Enter where the child was last seen"]
     if "missing_from" in changes and changes["missing_from"] not in MissingFrom.values:
