@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("homeward.organisations.urls")),
     path("children/", include("homeward.children.urls")),
     path("episodes/", include("homeward.episodes.urls")),
+    path("aftercare/", include("homeward.aftercare.urls")),
     path("notifications/", include("homeward.notifications.urls")),
     path("insights/", include("homeward.insights.urls")),
     path("api/", api.urls),

@@ -1,0 +1,428 @@
+"""Web pages for what happens after a child returns: the police safe and well check, the
+return home interview with its 72-hour clock, the interviews list, and the coordinator's
+work list with the council's (or force's) compliance figures.
+
+Thin, like the episode pages: read the form, call homeward.aftercare.services, draw the
+page. A service's ValidationFailed becomes errors on the form; StaleEdit the summary."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from homeward.aftercare import compliance, services
+from homeward.aftercare.codes import (
+    Disclosure,
+    InterviewerKind,
+    InterviewOutcome,
+    OfferMethod,
+    PullFactor,
+    PushFactor,
+    RiskFound,
+)
+from homeward.aftercare.forms import CheckForm, InterviewForm, OfferForm, OutcomeForm, ProviderForm
+from homeward.aftercare.models import CLOSED_INTERVIEW_STATUSES, InterviewStatus, ReturnInterview
+from homeward.audit import services as audit
+from homeward.core import clock
+from homeward.core.actor import Actor
+from homeward.core.errors import StaleEdit, ValidationFailed
+from homeward.core.forms import UK, add_service_errors
+from homeward.core.views import actor_of, web_view
+from homeward.episodes import services as episode_services
+from homeward.organisations.models import OrganisationKind
+from homeward.organisations.policy import Action, role_allows
+
+LIST_LIMIT = 200
+RECENT = timedelta(days=30)
+
+
+def _labels(codes: list[str], choices: Any) -> list[str]:
+    names = dict(choices.choices)
+    return [str(names.get(code, code)) for code in codes]
+
+
+# --- safe and well check --------------------------------------------------------------------
+
+
+@web_view
+@require_http_methods(["GET"])
+def check(request: HttpRequest, reference: str) -> HttpResponse:
+    """The episode's check as recorded, for everyone who can see the episode."""
+    actor = actor_of(request)
+    episode = episode_services.read_episode(actor, reference)
+    state = services.episode_aftercare(episode)
+    may_record = (
+        state.check is None
+        and episode.returned_at is not None
+        and role_allows(actor, Action.RECORD_CHECK)
+    )
+    return render(
+        request,
+        "aftercare/check.html",
+        {
+            "episode": episode,
+            "check": state.check,
+            "check_due_at": state.check_due_at,
+            "check_overdue": state.check_overdue,
+            "disclosures": _labels(state.check.disclosures, Disclosure) if state.check else [],
+            "may_record": may_record,
+        },
+    )
+
+
+@web_view
+@require_http_methods(["GET", "POST"])
+def record_check(request: HttpRequest, reference: str) -> HttpResponse:
+    actor = actor_of(request)
+    episode = episode_services.read_episode(actor, reference)
+    if not role_allows(actor, Action.RECORD_CHECK):
+        raise PermissionDenied
+    if services.episode_aftercare(episode).check is not None:
+        messages.info(request, "The safe and well check for this episode is already recorded")
+        return redirect("aftercare:check", reference=episode.reference)
+    if request.method == "POST":
+        form = CheckForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            done = data["done"] == "yes"
+            details = (
+                services.CheckDetails(
+                    done=True,
+                    conducted_at=data["conducted_at"],
+                    officer_name=data["officer_name"],
+                    location=data["location"],
+                    child_account=data["child_account"],
+                    injuries_or_harm=data["injuries_or_harm"],
+                    disclosures=list(data["disclosures"]),
+                    disclosure_details=data["disclosure_details"],
+                    concerns=data["concerns"],
+                    shared_with=data["shared_with"],
+                )
+                if done
+                else services.CheckDetails(done=False, not_done_reason=data["not_done_reason"])
+            )
+            try:
+                services.record_check(actor, episode.reference, details)
+            except ValidationFailed as exc:
+                add_service_errors(form, exc.errors)
+            else:
+                messages.success(
+                    request,
+                    "The safe and well check has been recorded and shared with the child's council"
+                    if done
+                    else "The reason the safe and well check was not done has been recorded",
+                )
+                return redirect("episodes:detail", reference=episode.reference)
+    else:
+        form = CheckForm()
+    return render(request, "aftercare/record_check.html", {"form": form, "episode": episode})
+
+
+# --- return interviews ----------------------------------------------------------------------
+
+
+@web_view
+@require_http_methods(["GET"])
+def interviews(request: HttpRequest) -> HttpResponse:
+    """The organisation's interviews: open ones due soonest first (overdue at the top),
+    then those finished in the last 30 days."""
+    actor = actor_of(request)
+    everything = services.list_interviews(actor).prefetch_related("episodes")
+    open_qs = everything.filter(closed_at__isnull=True)
+    finished_qs = everything.filter(closed_at__gte=clock.now() - RECENT).order_by("-closed_at")
+    open_ = list(open_qs[:LIST_LIMIT])
+    finished = list(finished_qs[:LIST_LIMIT])
+    services.audit_listed(actor, open_ + finished)
+    now = clock.now()
+    return render(
+        request,
+        "aftercare/interviews.html",
+        {
+            "open": [(i, services.is_overdue(i, now)) for i in open_],
+            "open_total": open_qs.count() if len(open_) == LIST_LIMIT else len(open_),
+            "finished": finished,
+            "limit": LIST_LIMIT,
+            "is_provider": actor.organisation is not None
+            and actor.organisation.kind == OrganisationKind.RHI_PROVIDER,
+            "nav": "interviews",
+        },
+    )
+
+
+def interview_actions(actor: Actor, interview: ReturnInterview) -> dict[str, bool]:
+    """What this user may record on this interview now: only those are offered."""
+    org = actor.organisation
+    open_ = interview.closed_at is None
+    records = role_allows(actor, Action.RECORD_INTERVIEW) and open_
+    status = interview.status
+    return {
+        "assign": role_allows(actor, Action.MANAGE_INTERVIEWS)
+        and open_
+        and org is not None
+        and org.pk == interview.council_id,
+        "offer": records and status in (InterviewStatus.PENDING, InterviewStatus.OFFERED),
+        "outcome": records and status in (InterviewStatus.PENDING, InterviewStatus.OFFERED),
+        "record": records and status == InterviewStatus.ACCEPTED,
+    }
+
+
+@web_view
+@require_http_methods(["GET"])
+def interview(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = actor_of(request)
+    found = services.read_interview(actor, pk)
+    return render(request, "aftercare/interview.html", _interview_context(actor, found))
+
+
+def _interview_context(actor: Actor, interview: ReturnInterview) -> dict[str, Any]:
+    episodes = list(interview.episodes.order_by("last_seen_at", "pk"))
+    return {
+        "interview": interview,
+        "episodes": episodes,
+        "overdue": services.is_overdue(interview),
+        "finished": interview.status in CLOSED_INTERVIEW_STATUSES,
+        "actions": interview_actions(actor, interview),
+        "push_factors": _labels(interview.push_factors, PushFactor),
+        "pull_factors": _labels(interview.pull_factors, PullFactor),
+        "risks_found": _labels(interview.risks_found, RiskFound),
+        "offer_method": dict(OfferMethod.choices).get(interview.offer_method, ""),
+        "interviewer_kind": dict(InterviewerKind.choices).get(interview.interviewer_kind, ""),
+    }
+
+
+@dataclass
+class InterviewChange:
+    key: str
+    form_class: type[forms.Form]
+    template: str
+    perform: Callable[[Actor, ReturnInterview, forms.Form], str]
+    initial: Callable[[ReturnInterview], dict[str, Any]] = lambda interview: {}
+    field_map: Callable[[forms.Form], dict[str, str]] = lambda form: {}
+
+
+def _form(
+    change: InterviewChange, actor: Actor, interview: ReturnInterview, **kwargs: Any
+) -> forms.Form:
+    if change.form_class is ProviderForm:
+        kwargs["providers"] = services.provider_choices(interview)
+    return change.form_class(**kwargs)
+
+
+def _change(request: HttpRequest, pk: int, change: InterviewChange) -> HttpResponse:
+    actor = actor_of(request)
+    interview = services.read_interview(actor, pk)
+    if not interview_actions(actor, interview)[change.key]:
+        if interview.closed_at is not None:
+            messages.info(request, "This return interview is finished: nothing more to record")
+            return redirect("aftercare:interview", pk=interview.pk)
+        raise PermissionDenied
+    stale_message = ""
+    if request.method == "POST":
+        form = _form(change, actor, interview, data=request.POST)
+        if form.is_valid():
+            try:
+                message = change.perform(actor, interview, form)
+            except ValidationFailed as exc:
+                add_service_errors(form, exc.errors, change.field_map(form))
+            except StaleEdit as exc:
+                stale_message = exc.message
+                interview = services.read_interview(actor, pk)
+                data = request.POST.copy()
+                data["version"] = str(interview.version)
+                form = _form(change, actor, interview, data=data)
+                form.is_valid()
+            else:
+                messages.success(request, message)
+                return redirect("aftercare:interview", pk=interview.pk)
+    else:
+        form = _form(
+            change,
+            actor,
+            interview,
+            initial={**change.initial(interview), "version": interview.version},
+        )
+    return render(
+        request,
+        change.template,
+        {
+            **_interview_context(actor, interview),
+            "form": form,
+            "stale_message": stale_message,
+            "page_errors": bool(stale_message),
+        },
+    )
+
+
+def _assign(actor: Actor, interview: ReturnInterview, form: forms.Form) -> str:
+    data = form.cleaned_data
+    updated = services.assign_provider(actor, interview.pk, int(data["provider"]), data["version"])
+    return f"The interview is assigned to {updated.provider.name}"
+
+
+def _offer(actor: Actor, interview: ReturnInterview, form: forms.Form) -> str:
+    data = form.cleaned_data
+    services.record_offer(
+        actor,
+        interview.pk,
+        data["version"],
+        offered_at=data["offered_at"],
+        offered_by=data["offered_by"],
+        offer_method=data["offer_method"],
+    )
+    return "The offer has been recorded"
+
+
+def _outcome(actor: Actor, interview: ReturnInterview, form: forms.Form) -> str:
+    assert isinstance(form, OutcomeForm)
+    data = form.cleaned_data
+    updated = services.record_outcome(
+        actor, interview.pk, data["version"], outcome=data["outcome"], reason=form.reason
+    )
+    return {
+        InterviewStatus.ACCEPTED: "The child accepted: record the interview once it is done",
+        InterviewStatus.DECLINED: "Recorded that the child declined the interview",
+        InterviewStatus.NOT_OFFERED: "Recorded that the interview was not offered, and why",
+    }.get(InterviewStatus(updated.status), "The outcome has been recorded")
+
+
+def _outcome_fields(form: forms.Form) -> dict[str, str]:
+    chosen = form.data.get("outcome")
+    reason = "not_offered_reason" if chosen == InterviewOutcome.NOT_OFFERED else "declined_reason"
+    return {"reason": reason, "status": "outcome"}
+
+
+def _record(actor: Actor, interview: ReturnInterview, form: forms.Form) -> str:
+    data = form.cleaned_data
+    services.record_interview(
+        actor,
+        interview.pk,
+        data["version"],
+        services.InterviewRecord(
+            done_at=data["done_at"],
+            interviewer_name=data["interviewer_name"],
+            interviewer_kind=data["interviewer_kind"],
+            child_account=data["child_account"],
+            done_location=data["done_location"],
+            push_factors=list(data["push_factors"]),
+            pull_factors=list(data["pull_factors"]),
+            factors_detail=data["factors_detail"],
+            risks_found=list(data["risks_found"]),
+            what_would_help=data["what_would_help"],
+            actions=data["actions"],
+            shared_with=data["shared_with"],
+            quote_consent=data["quote_consent"] == "yes",
+        ),
+    )
+    return "The return interview has been recorded"
+
+
+CHANGES = {
+    "assign": InterviewChange(
+        "assign",
+        ProviderForm,
+        "aftercare/assign.html",
+        _assign,
+        initial=lambda interview: {"provider": str(interview.provider_id)},
+    ),
+    "offer": InterviewChange(
+        "offer",
+        OfferForm,
+        "aftercare/offer.html",
+        _offer,
+        initial=lambda interview: {
+            "offered_at": interview.offered_at,
+            "offered_by": interview.offered_by,
+            "offer_method": interview.offer_method,
+        },
+    ),
+    "outcome": InterviewChange(
+        "outcome", OutcomeForm, "aftercare/outcome.html", _outcome, field_map=_outcome_fields
+    ),
+    "record": InterviewChange("record", InterviewForm, "aftercare/record.html", _record),
+}
+
+
+def _change_view(key: str) -> Callable[..., HttpResponse]:
+    change = CHANGES[key]
+
+    @web_view
+    @require_http_methods(["GET", "POST"])
+    def view(request: HttpRequest, pk: int) -> HttpResponse:
+        return _change(request, pk, change)
+
+    view.__name__ = view.__qualname__ = f"{key}_interview"
+    return view
+
+
+assign_provider = _change_view("assign")
+record_offer = _change_view("offer")
+record_outcome = _change_view("outcome")
+record_interview = _change_view("record")
+
+
+# --- the coordinator's work list --------------------------------------------------------------
+
+
+def months_before(day: date, months: int) -> date:
+    """The same day ``months`` calendar months earlier (the last day of a shorter month)."""
+    month_index = day.year * 12 + day.month - 1 - months
+    year, month = divmod(month_index, 12)
+    month += 1
+    for candidate in (day.day, 30, 29, 28):
+        try:
+            return date(year, month, min(day.day, candidate))
+        except ValueError:
+            continue
+    raise ValueError(day)  # pragma: no cover - day 28 exists in every month
+
+
+def may_see_work_list(actor: Actor) -> bool:
+    org = actor.organisation
+    return (
+        org is not None
+        and org.kind in (OrganisationKind.COUNCIL, OrganisationKind.POLICE)
+        and role_allows(actor, Action.SEE_AGGREGATES)
+        and role_allows(actor, Action.SEE_IDENTITY)
+    )
+
+
+@web_view
+@require_http_methods(["GET"])
+def work_list(request: HttpRequest) -> HttpResponse:
+    actor = actor_of(request)
+    if not may_see_work_list(actor):
+        raise PermissionDenied
+    org = actor.organisation
+    assert org is not None
+    now = clock.now()
+    today = now.astimezone(UK).date()
+    start = months_before(today, 3)
+    since = datetime(start.year, start.month, start.day, tzinfo=UK)
+    figures = compliance.compliance(org, since, now)
+    checks = list(compliance.overdue_checks(org, now)[:LIST_LIMIT])
+    late_interviews = list(compliance.overdue_interviews(org, now)[:LIST_LIMIT])
+    children = sorted({e.child_id for e in checks} | {i.child_id for i in late_interviews})
+    audit.record_many_reads(actor, "child", children, action="list_result")
+    return render(
+        request,
+        "aftercare/work_list.html",
+        {
+            "organisation": org,
+            "is_council": org.kind == OrganisationKind.COUNCIL,
+            "since": since,
+            "figures": figures,
+            "overdue_checks": [(e, services.check_due_at(e)) for e in checks],
+            "overdue_interviews": late_interviews,
+            "limit": LIST_LIMIT,
+            "nav": "work",
+        },
+    )
