@@ -29,6 +29,7 @@ event. Domain events are not written (history must not notify anyone).
 from __future__ import annotations
 
 import bisect
+import itertools
 import json
 import math
 import random
@@ -326,17 +327,19 @@ class Synthesizer:
         have dozens (repeat missing is concentrated in few children)."""
         rng = self.rng
         n = max(1, round(self.total / EPISODES_PER_MISSING_CHILD))
-        weights = [rng.paretovariate(1.25) for _ in range(n)]
-        scale = (self.total - n) / sum(weights)
+        # Lomax (Pareto less one): about a third of children go missing once, a few dozens
+        # of times.
+        weights = [rng.paretovariate(1.25) - 1 for _ in range(n)]
+        scale = (self.total - n) / (sum(weights) or 1)
         cap = max(1, self.horizon // (3 * 1440))  # room to spare in the window
-        counts = [min(cap, 1 + int(w * scale)) for w in weights]
+        counts = [min(cap, 1 + round(w * scale)) for w in weights]
+        cumulative = list(itertools.accumulate(weights))
         short = self.total - sum(counts)
-        i = 0
-        while short > 0:  # hand out the remainder, one each, to those with room
-            if counts[i % n] < cap:
-                counts[i % n] += 1
+        while short > 0:  # the remainder goes where the weight is, to those with room
+            j = bisect.bisect_right(cumulative, rng.random() * cumulative[-1])
+            if counts[min(j, n - 1)] < cap:
+                counts[min(j, n - 1)] += 1
                 short -= 1
-            i += 1
         while short < 0:
             j = rng.randrange(n)
             if counts[j] > 1:
