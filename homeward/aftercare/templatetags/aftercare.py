@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django import template
+from django.urls import reverse
 
 from homeward.aftercare import services
 from homeward.aftercare.models import CheckStatus, InterviewStatus, ReturnInterview
@@ -80,8 +81,6 @@ class Task:
 
 
 def _check_task(actor: Actor, episode: Episode, state: services.EpisodeAftercare) -> Task:
-    from django.urls import reverse
-
     check = state.check
     view = reverse("aftercare:check", kwargs={"reference": episode.reference})
     record = reverse("aftercare:record_check", kwargs={"reference": episode.reference})
@@ -111,8 +110,6 @@ def _check_task(actor: Actor, episode: Episode, state: services.EpisodeAftercare
 
 
 def _interview_task(actor: Actor, state: services.EpisodeAftercare) -> Task:
-    from django.urls import reverse
-
     interview = state.interview
     name = "Return interview"
     if interview is None:
