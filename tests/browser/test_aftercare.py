@@ -6,6 +6,7 @@ nothing on any page they see."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -20,6 +21,7 @@ from tests.browser.axe import violations
 pytestmark = pytest.mark.browser
 
 UK = ZoneInfo("Europe/London")
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-results"
 
 
 # GOV.UK Frontend's conditional reveal sets aria-expanded on the radio that reveals
@@ -108,6 +110,8 @@ def test_return_check_interview_and_close(page: Any, scene: Any) -> None:
     assert_accessible(page, "the episode page after the return")
 
     # Then the safe and well check, from the task list. Sending it empty shows the errors.
+    SCREENSHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "after-the-return.png"), full_page=True)
     page.get_by_role("link", name="Safe and well check", exact=True).click()
     page.wait_for_url(f"**/aftercare/episodes/{ref}/check/record")
     assert_accessible(page, "the safe and well check form")
@@ -174,6 +178,8 @@ def test_return_check_interview_and_close(page: Any, scene: Any) -> None:
     assert page.get_by_text("The return interview has been recorded").is_visible()
     assert page.get_by_text("Within 72 hours", exact=True).is_visible()
     assert_accessible(page, "the finished interview")
+    SCREENSHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "return-interview.png"), full_page=True)
 
     # The interviews list and the work list.
     page.get_by_role("link", name="Return interviews").first.click()
