@@ -501,6 +501,16 @@ def read_import(
                     f"birthday ({fmt(adult)})",
                 )
             )
+        if row.dec is None and today >= adult:
+            files.problems.append(
+                Problem(
+                    label,
+                    row.row,
+                    "DEC",
+                    f"The episode has no end date but the child turned 18 on {fmt(adult)}, "
+                    "when care ends: give the date it ended and why (REC)",
+                )
+            )
         if row.dec and row.dec > adult:
             files.problems.append(
                 Problem(

@@ -193,6 +193,19 @@ def test_overlapping_episodes_and_episodes_outside_childhood_are_refused(council
     assert Child.objects.count() == 0
 
 
+def test_care_still_open_after_the_18th_birthday_is_refused(council, tmp_path):
+    header = HEADER.replace("B200,2,14/02/2011", "B200,2,14/02/2008")
+    episodes = EPISODES.replace("01/12/2024,E13", ",")
+
+    with pytest.raises(services.ImportRejected) as caught:
+        services.import_903(CLI, council, *write(tmp_path, header, episodes))
+
+    assert [str(p) for p in caught.value.problems] == [
+        "episodes.csv, row 5, column DEC: The episode has no end date but the child turned 18 "
+        "on 14/02/2026, when care ends: give the date it ended and why (REC)"
+    ]
+
+
 def test_a_missing_column_names_the_file_and_what_was_found(council, tmp_path):
     with pytest.raises(services.ImportRejected) as caught:
         services.import_903(
