@@ -136,6 +136,7 @@ class Sink:
         self.batch = batch
         self.rows: dict[type[models.Model], list[tuple]] = {}
         self.columns: dict[type[models.Model], list[tuple[str, str, Any]]] = {}
+        self.defaults: dict[type[models.Model], dict[str, Any]] = {}
         self.counts: dict[str, int] = {}
         self.next_ids: dict[type[models.Model], int] = {}
         self.postgres = connection.vendor == "postgresql"
@@ -165,10 +166,17 @@ class Sink:
                     default = json.dumps(default)
                 spec.append((f.attname, f.column, default))
             self.columns[model] = spec
+            self.defaults[model] = {name: default for name, _, default in spec}
         return self.columns[model]
 
     def add(self, model: type[models.Model], **values: Any) -> None:
-        row = tuple(values.get(name, default) for name, _, default in self._columns(model))
+        if model not in self.defaults:
+            self._columns(model)
+        merged = self.defaults[model] | values  # keeps the columns' order: fast, in C
+        if len(merged) != len(self.columns[model]):
+            unknown = set(values) - set(self.defaults[model])
+            raise TypeError(f"{model._meta.label} has no column {', '.join(sorted(unknown))}")
+        row = tuple(merged.values())
         bucket = self.rows.setdefault(model, [])
         bucket.append(row)
         if len(bucket) >= self.batch:
