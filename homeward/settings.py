@@ -5,6 +5,7 @@ HSTS, SECRET_KEY and ALLOWED_HOSTS required from the environment).
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -75,6 +76,9 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "ninja",
     "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "axes",
     "homeward.core",
     "homeward.organisations",
     "homeward.children",
@@ -94,10 +98,42 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "homeward.organisations.mfa.MfaRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "homeward.core.middleware.NoStoreMiddleware",
+    # Last, as django-axes asks: it turns a locked-out sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
+
+# The lockout check runs before the password is even looked at; then Django's own backend.
+AUTHENTICATION_BACKENDS = [
+    "homeward.organisations.lockout.LockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
+# Two-factor sign-in (TOTP). Required of everyone in production; elsewhere optional, so a
+# local demo works with a password alone, but a user who has set it up is always asked.
+HOMEWARD_MFA_REQUIRED = env_bool("HOMEWARD_MFA_REQUIRED", PRODUCTION)
+OTP_TOTP_ISSUER = "Homeward"
+OTP_TOTP_THROTTLE_FACTOR = 1
+
+# Lockout (django-axes): keyed by username alone, so people sharing an address (a police
+# station's NAT) do not lock each other out. Counts wrong passwords and wrong codes.
+AXES_FAILURE_LIMIT = int(os.environ.get("HOMEWARD_LOCKOUT_FAILURES", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("HOMEWARD_LOCKOUT_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_USERNAME_CALLABLE = "homeward.organisations.lockout.username_of"
+AXES_LOCKOUT_CALLABLE = "homeward.organisations.lockout.lockout_response"
+# Trying again while locked does not restart the clock: the page's "15 minutes" holds.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_RESET_ON_SUCCESS = False  # reset only once the whole sign-in (with the code) succeeds
+AXES_ENABLE_ADMIN = False
+AXES_VERBOSE = False
+# axes.W006 warns that a lock without ip_address can be dodged by changing User-Agent or
+# cookies: not so when the lock is by username alone (failures are summed per username).
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 
 ROOT_URLCONF = "homeward.urls"
 WSGI_APPLICATION = "homeward.wsgi.application"

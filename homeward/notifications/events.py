@@ -29,6 +29,11 @@ CHECK_OVERDUE = "aftercare.check_overdue"
 HIGH_RISK_REVIEW_DUE = "episode.high_risk_review_due"
 LONG_EPISODE = "episode.long_running"
 REPEAT_THRESHOLD_REACHED = "child.repeat_threshold_reached"
+USER_ADDED = "account.user_added"
+USER_ROLE_CHANGED = "account.role_changed"
+USER_DEACTIVATED = "account.user_deactivated"
+USER_MFA_RESET = "account.mfa_reset"
+API_TOKEN_REVOKED = "account.api_token_revoked"  # noqa: S105 - an event name
 COUNCIL_RULES_CHANGED = "organisation.notification_rules_changed"
 
 

@@ -1,0 +1,198 @@
+"""Locking an account after repeated failed sign-ins (django-axes), by username, and
+auditing every sign-in, failed or not, without a password."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import pytest
+from axes.models import AccessAttempt
+from django.test import Client
+
+from homeward.audit.models import AuditEvent
+from homeward.organisations.models import Role
+from tests import factories
+from tests.organisations.totp import code_for, give_app
+
+pytestmark = pytest.mark.django_db
+
+WRONG = "not-the-password-at-all"
+LOCKED_TITLE = "<title>Your account is locked - Homeward</title>"
+
+
+def text(response) -> str:
+    return response.content.decode()
+
+
+def attempt(client: Client, username: str, password: str = WRONG, **extra):
+    return client.post("/sign-in", {"username": username, "password": password}, **extra)
+
+
+def without_tokens(body: str) -> str:
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", body)
+
+
+@pytest.fixture
+def officer(police):
+    return factories.member(Role.POLICE_OFFICER, police, username="pat.officer")
+
+
+def test_five_failures_lock_the_account(client, officer):
+    for _ in range(4):
+        response = attempt(client, officer.username)
+        assert response.status_code == 200
+        assert "Enter a correct username and password" in text(response)
+    fifth = attempt(client, officer.username)
+    assert fifth.status_code == 429
+    assert LOCKED_TITLE in text(fifth)
+    # Now even the right password is refused, and nobody is signed in.
+    right = attempt(client, officer.username, factories.TEST_PASSWORD)
+    assert right.status_code == 429 and LOCKED_TITLE in text(right)
+    assert "_auth_user_id" not in client.session
+    assert client.get("/").status_code == 302
+
+
+def test_the_lockout_page_says_what_to_do_and_not_who(client, officer):
+    for _ in range(5):
+        response = attempt(client, officer.username)
+    body = text(response)
+    assert "15 minutes" in body
+    assert "administrator" in body
+    assert officer.username not in body
+    assert 'class="govuk-header' in body and 'id="main-content"' in body
+
+
+def test_an_unknown_username_locks_the_same_way(client, officer):
+    for _ in range(5):
+        known = attempt(Client(), officer.username)
+    for _ in range(5):
+        unknown = attempt(client, "nobody.at.all")
+    assert unknown.status_code == known.status_code == 429
+    assert without_tokens(text(unknown)) == without_tokens(text(known))
+
+
+def test_the_same_message_for_a_wrong_username_or_password(client, officer):
+    wrong_password = text(attempt(Client(), officer.username))
+    wrong_username = text(attempt(Client(), "no.such.person"))
+    message = '<a href="#id_username">Enter a correct username and password</a>'
+    assert message in wrong_password and message in wrong_username
+
+
+def test_the_lock_is_by_username_so_colleagues_behind_one_address_can_sign_in(police, officer):
+    colleague = factories.member(Role.POLICE_OFFICER, police, username="lee.colleague")
+    shared = {"REMOTE_ADDR": "203.0.113.7"}
+    for _ in range(5):
+        attempt(Client(), officer.username, **shared)
+    client = Client()
+    response = attempt(client, colleague.username, factories.TEST_PASSWORD, **shared)
+    assert response.status_code == 302 and response["Location"] == "/"
+
+
+def test_changing_address_or_browser_does_not_escape_the_lock(officer):
+    for n in range(5):
+        last = attempt(
+            Client(), officer.username, REMOTE_ADDR=f"198.51.100.{n}", HTTP_USER_AGENT=f"agent {n}"
+        )
+    assert last.status_code == 429
+    response = attempt(Client(), officer.username, factories.TEST_PASSWORD)
+    assert response.status_code == 429
+
+
+def test_the_lock_lifts_after_the_cool_off(client, officer):
+    for _ in range(5):
+        attempt(client, officer.username)
+    # Trying while locked does not restart the clock.
+    attempt(client, officer.username)
+    AccessAttempt.objects.update(attempt_time=AccessAttempt.objects.get().attempt_time)
+    assert AccessAttempt.objects.get().failures_since_start == 5
+    AccessAttempt.objects.update(
+        attempt_time=AccessAttempt.objects.get().attempt_time - timedelta(minutes=16)
+    )
+    response = attempt(client, officer.username, factories.TEST_PASSWORD)
+    assert response.status_code == 302 and response["Location"] == "/"
+
+
+def test_the_limit_comes_from_settings(client, officer, settings):
+    settings.AXES_FAILURE_LIMIT = 3
+    attempt(client, officer.username)
+    attempt(client, officer.username)
+    assert attempt(client, officer.username).status_code == 429
+
+
+def test_a_whole_sign_in_forgets_earlier_failures(client, officer):
+    for _ in range(4):
+        attempt(client, officer.username)
+    assert attempt(client, officer.username, factories.TEST_PASSWORD).status_code == 302
+    client.post("/sign-out")
+    for _ in range(4):
+        assert attempt(client, officer.username).status_code == 200
+
+
+def test_the_right_password_does_not_forget_failures_until_the_code_is_given(client, officer):
+    device = give_app(officer)
+    for _ in range(4):
+        attempt(client, officer.username)
+    signed = attempt(client, officer.username, factories.TEST_PASSWORD)
+    assert signed["Location"] == "/sign-in/code"
+    # A fifth failure (a wrong code) still locks: knowing the password is not enough.
+    right = code_for(device)
+    wrong = f"{(int(right) + 1) % 1_000_000:06d}"
+    response = client.post("/sign-in/code", {"code": wrong})
+    assert response.status_code == 429 and LOCKED_TITLE in text(response)
+    assert "_auth_user_id" not in client.session
+
+
+def test_wrong_codes_lock_the_account(client, officer):
+    device = give_app(officer)
+    attempt(client, officer.username, factories.TEST_PASSWORD)
+    right = code_for(device)
+    wrong = f"{(int(right) + 1) % 1_000_000:06d}"
+    statuses = []
+    for _ in range(5):
+        # Skip django-otp's growing wait between wrong codes, as a patient attacker would.
+        device.throttle_reset()
+        statuses.append(client.post("/sign-in/code", {"code": wrong}).status_code)
+    assert statuses == [200, 200, 200, 200, 429]
+    assert attempt(Client(), officer.username, factories.TEST_PASSWORD).status_code == 429
+
+
+def test_failed_sign_ins_are_audited_without_the_password(client, officer):
+    attempt(client, officer.username, "my-secret-guess-123")
+    attempt(client, "someone.unknown", "another-secret-guess")
+    events = list(AuditEvent.objects.filter(action="sign_in_failed").order_by("sequence"))
+    assert len(events) == 2
+    known, unknown = events
+    assert known.user == officer and known.object_id == str(officer.pk)
+    assert known.details == {"reason": "wrong_password", "locked": False, "known_user": True}
+    assert unknown.user is None and unknown.details["known_user"] is False
+    stored = str([(e.details, e.object_id) for e in events])
+    assert "secret-guess" not in stored and "someone.unknown" not in stored
+    assert "secret-guess" not in str(AccessAttempt.objects.values_list("post_data", flat=True))
+
+
+def test_the_locking_failure_and_those_after_are_audited(client, officer):
+    for _ in range(6):
+        attempt(client, officer.username)
+    reasons = [
+        (e.details["reason"], e.details["locked"])
+        for e in AuditEvent.objects.filter(action="sign_in_failed").order_by("sequence")
+    ]
+    assert reasons == [("wrong_password", False)] * 4 + [
+        ("wrong_password", True),
+        ("locked_out", True),
+    ]
+
+
+def test_a_successful_sign_in_is_audited_as_the_user(client, officer):
+    attempt(client, officer.username, factories.TEST_PASSWORD)
+    event = AuditEvent.objects.get(action="sign_in")
+    assert event.user == officer and event.role == Role.POLICE_OFFICER
+    assert event.organisation == officer.active_membership().organisation
+
+
+def test_an_over_long_username_is_refused_like_any_wrong_one(client):
+    response = attempt(client, "x" * 5000)
+    assert response.status_code == 200
+    assert "Enter a correct username and password" in text(response)
+    assert AccessAttempt.objects.get().username == "x" * 150
