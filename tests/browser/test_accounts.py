@@ -37,7 +37,8 @@ def mfa_required(settings: Any) -> None:
 def password_step(page: Any, username: str, password: str = factories.TEST_PASSWORD) -> None:
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Sign in").click()
 
 
 def test_set_up_an_app_then_sign_in_with_password_and_code(
@@ -64,7 +65,8 @@ def test_set_up_an_app_then_sign_in_with_password_and_code(
     # A wrong code first: the error summary is accessible too.
     wrong = "000000" if code_from_secret(secret) != "000000" else "111111"
     page.get_by_label("Code from your authenticator app").fill(wrong)
-    page.get_by_role("button", name="Confirm and continue").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Confirm and continue").click()
     assert page.title().startswith("Error: ")
     assert "The code is not right" in page.locator(".govuk-error-summary").inner_text()
     assert_accessible(page, "the set-up page with an error")
@@ -96,8 +98,9 @@ def test_set_up_an_app_then_sign_in_with_password_and_code(
     assert "Jamie Reed" in page.locator(".app-user-bar").inner_text()
     assert_accessible(page, "the home page after signing in with a code")
 
-    # The account page says two-factor is set up.
-    page.goto("/account/")
+    # The account page, from the link by the user's name, says two-factor is set up.
+    page.locator(".app-user-bar").get_by_role("link", name="Your account").click()
+    page.wait_for_url("**/account/")
     assert page.title() == "Your account - Homeward"
     assert "Set up" in page.locator(".govuk-summary-list").inner_text()
     assert_accessible(page, "the account page")
@@ -123,7 +126,8 @@ def test_repeated_failures_lock_the_account(page: Any, worker: User) -> None:
     assert_accessible(page, "the lockout page")
 
     # The right password is refused too, while the lock lasts.
-    page.get_by_role("link", name="sign in again").click()
+    with page.expect_navigation():
+        page.get_by_role("link", name="sign in again").click()
     password_step(page, worker.username)
     assert page.title() == "Your account is locked - Homeward"
     assert "/sign-in" in page.url
