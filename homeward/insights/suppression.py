@@ -55,46 +55,59 @@ def _sign(i: int, j: int, last_row: int, last_col: int) -> int:
     return -1 if (i == last_row) != (j == last_col) else 1
 
 
+def _graph(
+    values: list[list[int]], hidden: list[list[bool]]
+) -> dict[tuple[str, int], list[tuple[tuple[str, int], tuple[int, int]]]]:
+    """Directed graph: vertex ("r", i) / ("c", j). A hidden cell whose signed value can go
+    up is an edge row -> column; one that can go down, column -> row. A cycle alternates
+    up and down, so every row and column keeps its sum."""
+    last_row, last_col = len(values) - 1, len(values[0]) - 1
+    out: dict[tuple[str, int], list[tuple[tuple[str, int], tuple[int, int]]]] = {}
+    for i, row in enumerate(hidden):
+        for j, is_hidden in enumerate(row):
+            if not is_hidden:
+                continue
+            positive = _sign(i, j, last_row, last_col) == 1
+            # Raising a count is always possible; lowering one needs it to stay >= 1.
+            if positive or values[i][j] >= 2:
+                out.setdefault(("r", i), []).append((("c", j), (i, j)))
+            if not positive or values[i][j] >= 2:
+                out.setdefault(("c", j), []).append((("r", i), (i, j)))
+    return out
+
+
+def _reachable(graph: dict, start: tuple[str, int], goal: tuple[str, int], skip: tuple) -> bool:
+    seen = {start}
+    todo = deque([start])
+    while todo:
+        vertex = todo.popleft()
+        if vertex == goal:
+            return True
+        for nxt, cell in graph.get(vertex, []):
+            if cell != skip and nxt not in seen:
+                seen.add(nxt)
+                todo.append(nxt)
+    return False
+
+
+def _free(graph: dict, i: int, j: int) -> bool:
+    """Is hidden cell (i, j) on a cycle, so that it can take another value?"""
+    up = any(cell == (i, j) for _n, cell in graph.get(("r", i), []))
+    down = any(cell == (i, j) for _n, cell in graph.get(("c", j), []))
+    return (up and _reachable(graph, ("c", j), ("r", i), (i, j))) or (
+        down and _reachable(graph, ("r", i), ("c", j), (i, j))
+    )
+
+
 def pinned(values: list[list[int]], hidden: list[list[bool]]) -> list[tuple[int, int]]:
     """Hidden cells that a reader could work out exactly (see the module docstring)."""
-    n_rows, n_cols = len(values), len(values[0])
-    last_row, last_col = n_rows - 1, n_cols - 1
-    cells = [(i, j) for i in range(n_rows) for j in range(n_cols) if hidden[i][j]]
-
-    def can_move(i: int, j: int, up: bool) -> bool:
-        """Can cell (i, j)'s signed value go up (True) or down by one?"""
-        x_goes_up = up == (_sign(i, j, last_row, last_col) == 1)
-        return x_goes_up or values[i][j] >= 2
-
-    # Directed graph: vertex ("r", i) / ("c", j). A hidden cell used "up" is an edge
-    # row -> column; used "down", an edge column -> row. A cycle alternates up and down.
-    out: dict[tuple[str, int], list[tuple[tuple[str, int], tuple[int, int]]]] = {}
-    for i, j in cells:
-        if can_move(i, j, True):
-            out.setdefault(("r", i), []).append((("c", j), (i, j)))
-        if can_move(i, j, False):
-            out.setdefault(("c", j), []).append((("r", i), (i, j)))
-
-    def reachable(start: tuple[str, int], goal: tuple[str, int], skip: tuple[int, int]) -> bool:
-        seen = {start}
-        todo = deque([start])
-        while todo:
-            vertex = todo.popleft()
-            if vertex == goal:
-                return True
-            for nxt, cell in out.get(vertex, []):
-                if cell != skip and nxt not in seen:
-                    seen.add(nxt)
-                    todo.append(nxt)
-        return False
-
-    stuck = []
-    for i, j in cells:
-        up = can_move(i, j, True) and reachable(("c", j), ("r", i), (i, j))
-        down = up or (can_move(i, j, False) and reachable(("r", i), ("c", j), (i, j)))
-        if not (up or down):
-            stuck.append((i, j))
-    return stuck
+    graph = _graph(values, hidden)
+    return [
+        (i, j)
+        for i, row in enumerate(hidden)
+        for j, is_hidden in enumerate(row)
+        if is_hidden and not _free(graph, i, j)
+    ]
 
 
 def protect(cells: Sequence[Sequence[int]]) -> Suppressed:
@@ -102,28 +115,39 @@ def protect(cells: Sequence[Sequence[int]]) -> Suppressed:
     values = with_totals(cells)
     n_rows, n_cols = len(values), len(values[0])
     hidden = [[0 < v < THRESHOLD for v in row] for row in values]
+
+    def cost(cell: tuple[int, int]) -> tuple[bool, int]:
+        ii, jj = cell
+        return (ii == n_rows - 1 or jj == n_cols - 1, values[ii][jj])
+
     while True:
         stuck = pinned(values, hidden)
         if not stuck:
             return Suppressed(values, hidden)
         i, j = stuck[0]
-        # Hide the smallest shown non-zero figure in the same row or column (interior
-        # cells before totals), which gives the stuck cell a way round.
-        candidates = [(i, jj) for jj in range(n_cols) if jj != j] + [
-            (ii, j) for ii in range(n_rows) if ii != i
+        rows_used = {ii for ii in range(n_rows) if any(hidden[ii])}
+        cols_used = {jj for jj in range(n_cols) if any(hidden[ii][jj] for ii in range(n_rows))}
+        shown = [
+            (ii, jj)
+            for ii in range(n_rows)
+            for jj in range(n_cols)
+            if not hidden[ii][jj] and values[ii][jj] > 0
         ]
-        shown = [(ii, jj) for ii, jj in candidates if not hidden[ii][jj] and values[ii][jj] > 0]
         if not shown:
-            # Nothing left to hide beside it: hide the whole table but the grand total.
-            for ii in range(n_rows):
-                for jj in range(n_cols):
-                    if values[ii][jj] > 0 and (ii, jj) != (n_rows - 1, n_cols - 1):
-                        hidden[ii][jj] = True
-            if pinned(values, hidden):
-                hidden[n_rows - 1][n_cols - 1] = values[n_rows - 1][n_cols - 1] > 0
-            return Suppressed(values, hidden)
-        is_total = {(ii, jj): ii == n_rows - 1 or jj == n_cols - 1 for ii, jj in shown}
-        choice = min(shown, key=lambda cell: (is_total[cell], values[cell[0]][cell[1]]))
+            return Suppressed(values, hidden)  # everything non-zero is already hidden
+        # The cheapest single figure whose hiding frees the stuck cell (lowest counts,
+        # interior before totals); failing that, the cheapest in the stuck cell's lines.
+        choice = None
+        for cell in sorted((c for c in shown if c[0] in rows_used and c[1] in cols_used), key=cost):
+            hidden[cell[0]][cell[1]] = True
+            freed = _free(_graph(values, hidden), i, j)
+            hidden[cell[0]][cell[1]] = False
+            if freed:
+                choice = cell
+                break
+        if choice is None:
+            beside = [c for c in shown if c[0] == i or c[1] == j]
+            choice = min(beside or shown, key=cost)
         hidden[choice[0]][choice[1]] = True
 
 
