@@ -705,7 +705,7 @@ def _episode_rows(child: Child, child_id: str, period: _Period, year_end: date) 
     imported = sorted(
         (
             e
-            for e in child.ssda903_episodes.all()  # type: ignore[attr-defined]
+            for e in child.ssda903_episodes.all()  # type: ignore[attr-defined,unused-ignore]
             if period.start <= e.decom and (stop is None or e.decom < stop)
         ),
         key=lambda e: e.decom,
