@@ -40,6 +40,7 @@ _ALLOWED_CAPITALISED = {
     "friday", "saturday", "sunday", "last", "every", "too", "our", "their", "his", "her",
     "of", "to", "for", "with", "is", "was", "be", "do", "did", "had", "have", "she's",
     "he's", "they're", "we're", "there's", "let", "leave", "living", "stop", "nobody's",
+    "call", "ring", "text", "tell", "told", "said", "went", "go", "get",
 }  # fmt: skip
 RIGHT_QUOTE = "\u2019"
 _WORD = re.compile(r"[A-Za-z][A-Za-z'\u2019-]*")
