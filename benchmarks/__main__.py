@@ -2,9 +2,12 @@
 
 import sys
 
-from benchmarks import notification_latency
+from benchmarks import insights_dashboard, notification_latency
 
-BENCHMARKS = {"notification_latency": notification_latency.main}
+BENCHMARKS = {
+    "notification_latency": notification_latency.main,
+    "insights_dashboard": insights_dashboard.main,
+}
 
 
 def main() -> None:
