@@ -9,11 +9,10 @@ def service(request: HttpRequest) -> dict[str, Any]:
         membership = request.user.active_membership()
     unread = 0
     if membership is not None:
-        from homeward.notifications.models import Notification
+        from homeward.core.actor import Actor
+        from homeward.notifications.services import unread_count
 
-        unread = Notification.objects.filter(
-            recipient=membership.user, read_at__isnull=True
-        ).count()
+        unread = unread_count(Actor(user=membership.user, membership=membership))
     return {
         "service_name": "Homeward",
         "current_membership": membership,
