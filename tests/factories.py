@@ -7,6 +7,8 @@ from datetime import date, datetime, timedelta
 import factory
 from django.utils import timezone
 
+from homeward.aftercare import services as aftercare
+from homeward.aftercare.models import SafeAndWellCheck
 from homeward.children.codes import Ethnicity, LegalStatusKind, PlacementType, Sex
 from homeward.children.models import Child, LegalStatus, Placement
 from homeward.core import clock
@@ -149,6 +151,25 @@ def report(
         **overrides,  # type: ignore[arg-type]
     )
     return episode_services.report_missing(by, child.pk, details).episode
+
+
+def record_aftercare(episode: Episode) -> None:
+    """Record a returned episode's safe and well check as not done and its return interview
+    as not offered, each with a reason, through the real services: what closing needs."""
+    if not SafeAndWellCheck.objects.filter(episode=episode).exists():
+        aftercare.record_check(
+            actor(Role.POLICE_OFFICER, episode.police_force),
+            episode.reference,
+            aftercare.CheckDetails(done=False, not_done_reason="The child was asleep"),
+        )
+    for interview in episode.return_interviews.filter(closed_at__isnull=True):
+        aftercare.record_outcome(
+            actor(Role.COUNCIL_MISSING_COORDINATOR, interview.council),
+            interview.pk,
+            None,
+            outcome="not_offered",
+            reason="The child moved out of the area the next morning",
+        )
 
 
 def api_token(user: User, days: int = 90) -> str:

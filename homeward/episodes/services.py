@@ -716,6 +716,11 @@ def close_episode(actor: Actor, reference: str, expected_version: int | None) ->
         raise ValidationFailed({"status": "Record the child's return before closing the episode"})
     if episode.status == EpisodeStatus.CLOSED:
         raise ValidationFailed({"status": "This episode is already closed"})
+    blocking = aftercare.outstanding(episode).blocks_closing
+    if blocking:
+        raise ValidationFailed(
+            {"status": f"The episode cannot be closed yet: {' and '.join(blocking)}"}
+        )
     now = clock.now()
     episode.status = EpisodeStatus.CLOSED
     episode.closed_at = now

@@ -45,7 +45,9 @@ def episode(social_worker, child):
 
 
 class TestLifecycle:
-    def test_report_regrade_classify_sight_return_close(self, as_social_worker, as_police, child):
+    def test_report_regrade_classify_sight_return_close(
+        self, api, as_social_worker, as_police, child
+    ):
         factories.looked_after(child)
 
         # The council reports the child missing.
@@ -117,6 +119,34 @@ class TestLifecycle:
         assert returned.status == 200
         assert returned.body["status"] == "returned"
         assert returned.body["return_details"]["return_method"] == "found_by_police"
+
+        # Not yet: the safe and well check and the return interview are outstanding.
+        refused = as_police.post(
+            url(ref, "close"), {}, headers={"If-Match": returned.headers["ETag"]}
+        )
+        assert refused.status == 422
+        assert refused.problem["errors"]["status"] == [
+            "The episode cannot be closed yet: the safe and well check is not recorded and "
+            "the return interview is not recorded"
+        ]
+        check = as_police.post(
+            url(ref, "safe-and-well-check"),
+            {"done": False, "not_done_reason": "The child was asleep when officers called"},
+        )
+        assert check.status == 201
+        interview = Episode.objects.get(reference=ref).return_interviews.get()
+        as_coordinator = api.as_(
+            token_for(factories.actor(Role.COUNCIL_MISSING_COORDINATOR, interview.council))
+        )
+        outcome = as_coordinator.post(
+            f"/api/v1/return-interviews/{interview.pk}/outcome",
+            {
+                "outcome": "not_offered",
+                "reason": "Moved out of the area the next morning",
+                "version": interview.version,
+            },
+        )
+        assert outcome.status == 200
 
         closed = as_police.post(
             url(ref, "close"), {}, headers={"If-Match": returned.headers["ETag"]}

@@ -6,6 +6,7 @@ import pytest
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from homeward.aftercare import services as aftercare
 from homeward.audit.models import AuditEvent
 from homeward.core.errors import AccessDenied, NotFound, StaleEdit, ValidationFailed
 from homeward.episodes import services
@@ -300,16 +301,61 @@ class TestReturnAndClose:
             social_worker, episode.reference, episode.version, a_return(episode)
         )
         assert episode.status == EpisodeStatus.RETURNED
+        factories.record_aftercare(episode)
+        episode.refresh_from_db()
         episode = services.close_episode(social_worker, episode.reference, episode.version)
         assert episode.status == EpisodeStatus.CLOSED
         assert episode.closed_by == social_worker.user
         names = list(DomainEvent.objects.values_list("name", flat=True))
-        assert names == [
-            "episode.reported",
-            "episode.returned",
-            "aftercare.interview_opened",
-            "episode.closed",
-        ]
+        assert names[:3] == ["episode.reported", "episode.returned", "aftercare.interview_opened"]
+        assert names[-1] == "episode.closed"
+
+    def test_closing_is_refused_until_the_check_and_interview_are_recorded(
+        self, social_worker, child
+    ):
+        episode = report(social_worker, child)
+        episode = services.record_return(
+            social_worker, episode.reference, episode.version, a_return(episode)
+        )
+        with pytest.raises(ValidationFailed) as error:
+            services.close_episode(social_worker, episode.reference, None)
+        assert error.value.errors == {
+            "status": [
+                "The episode cannot be closed yet: the safe and well check is not recorded "
+                "and the return interview is not recorded"
+            ]
+        }
+        officer = factories.actor(Role.POLICE_OFFICER, episode.police_force)
+        aftercare.record_check(
+            officer,
+            episode.reference,
+            aftercare.CheckDetails(done=False, not_done_reason="Child refused to speak to us"),
+        )
+        with pytest.raises(ValidationFailed) as error:
+            services.close_episode(social_worker, episode.reference, None)
+        assert error.value.errors == {
+            "status": ["The episode cannot be closed yet: the return interview is not recorded"]
+        }
+        interview = episode.return_interviews.get()
+        coordinator = factories.actor(Role.COUNCIL_MISSING_COORDINATOR, interview.council)
+        aftercare.record_offer(
+            coordinator,
+            interview.pk,
+            None,
+            offered_at=timezone.now(),
+            offered_by="Sam Ellery",
+            offer_method="phone",
+        )
+        # Offered is not enough: the interview must be done, declined or not offered.
+        with pytest.raises(ValidationFailed):
+            services.close_episode(social_worker, episode.reference, None)
+        episode.refresh_from_db()
+        assert episode.status == EpisodeStatus.RETURNED and episode.closed_at is None
+        aftercare.record_outcome(
+            coordinator, interview.pk, None, outcome="declined", reason="Does not want to talk"
+        )
+        episode = services.close_episode(social_worker, episode.reference, None)
+        assert episode.status == EpisodeStatus.CLOSED
 
     def test_closing_before_return_is_refused(self, social_worker, child):
         episode = report(social_worker, child)
@@ -324,7 +370,8 @@ class TestReturnAndClose:
         episode = services.record_return(
             social_worker, episode.reference, episode.version, a_return(episode)
         )
-        episode = services.close_episode(social_worker, episode.reference, episode.version)
+        factories.record_aftercare(episode)
+        episode = services.close_episode(social_worker, episode.reference, None)
         with pytest.raises(ValidationFailed):
             services.update_episode(
                 social_worker, episode.reference, episode.version, {"clothing": "Red coat"}

@@ -112,7 +112,8 @@ def test_home_lists_missing_then_returned_not_closed(worker_client, council, soc
         closed.version,
         services.Return(clock.now() - timedelta(hours=40), ReturnMethod.RETURNED_SELF),
     )
-    services.close_episode(social_worker, closed.reference, closed.version)
+    factories.record_aftercare(closed)
+    services.close_episode(social_worker, closed.reference, None)
     far = factories.ChildFactory(last_name="Otherplace")
     elsewhere = factories.report(factories.actor(Role.SOCIAL_WORKER, far.responsible_council), far)
 
@@ -541,6 +542,19 @@ def test_return_then_close(officer_client, episode):
     assert "Re-grade risk" not in body  # only while missing
 
     close_page = text(officer_client.get(f"/episodes/{episode.reference}/close"))
+    assert (
+        "You cannot close this episode yet: the safe and well check is not recorded and the "
+        "return interview is not recorded" in close_page
+    )
+    assert "Close the episode</button>" not in close_page
+    refused = text(officer_client.post(f"/episodes/{episode.reference}/close", {"version": 2}))
+    assert "The episode cannot be closed yet" in refused
+    episode.refresh_from_db()
+    assert episode.status == EpisodeStatus.RETURNED
+
+    factories.record_aftercare(episode)
+    close_page = text(officer_client.get(f"/episodes/{episode.reference}/close"))
+    assert "You cannot close this episode yet" not in close_page
     response = officer_client.post(
         f"/episodes/{episode.reference}/close", {"version": version_in(close_page)}
     )

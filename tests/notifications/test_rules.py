@@ -8,7 +8,7 @@ from django.utils import timezone
 from homeward.aftercare import services as aftercare
 from homeward.episodes import services as episodes
 from homeward.notifications.models import Notification
-from tests.factories import report
+from tests.factories import record_aftercare, report
 from tests.notifications.conftest import drain
 
 EVERYONE = {"coordinator", "worker", "host_coordinator", "police_coordinator", "home_manager"}
@@ -34,6 +34,11 @@ def told(area, name_fragment):
         if getattr(area, field).pk in set(users)
     }
     return names
+
+
+def aftercare_done(episode):
+    record_aftercare(episode)
+    return episode.reference
 
 
 def returned(area, grade="medium"):
@@ -63,7 +68,7 @@ CASES = [
     ("episode.returned", returned, EVERYONE),
     (
         "episode.closed",
-        lambda a: episodes.close_episode(a.social_worker, returned(a).reference, None),
+        lambda a: episodes.close_episode(a.social_worker, aftercare_done(returned(a)), None),
         {"coordinator", "worker"},
     ),
     (

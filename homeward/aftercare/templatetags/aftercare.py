@@ -158,3 +158,11 @@ def aftercare_tasks(context: dict[str, Any], episode: Episode) -> list[Task]:
     actor = Actor.for_user(user)
     state = services.episode_aftercare(episode)
     return [_check_task(actor, episode, state), _interview_task(actor, state)]
+
+
+@register.simple_tag
+def closing_blocked(episode: Episode) -> list[str]:
+    """What must be recorded before the episode can be closed (empty when nothing)."""
+    if episode.returned_at is None:
+        return []
+    return services.outstanding(episode).blocks_closing
