@@ -112,21 +112,32 @@ def compliance(org: Organisation, since: datetime, until: datetime) -> Complianc
 
 
 def overdue_checks(org: Organisation, now: datetime | None = None) -> QuerySet[Episode]:
-    """Returned episodes with no safe and well check recorded after the local deadline."""
+    """Returned episodes with no safe and well check recorded after the deadline set by the
+    child's council (24 hours unless that council set another)."""
     now = now or clock.now()
-    hours = DEFAULT_CHECK_DUE_HOURS
-    if org.kind == OrganisationKind.COUNCIL:
-        found = CouncilSettings.objects.filter(council=org).first()
-        hours = found.check_due_hours if found else hours
+    by_hours: dict[int, list[int]] = {}
+    for council_id, hours in CouncilSettings.objects.exclude(
+        check_due_hours=DEFAULT_CHECK_DUE_HOURS
+    ).values_list("council_id", "check_due_hours"):
+        by_hours.setdefault(hours, []).append(council_id)
+    overridden = [c for councils in by_hours.values() for c in councils]
+    late = Q(returned_at__lt=now - timedelta(hours=DEFAULT_CHECK_DUE_HOURS)) & ~Q(
+        child__responsible_council_id__in=overridden
+    )
+    for hours, councils in by_hours.items():
+        late |= Q(
+            returned_at__lt=now - timedelta(hours=hours),
+            child__responsible_council_id__in=councils,
+        )
     return (
         Episode.objects.filter(
             _scope(org),
+            late,
             returned_at__isnull=False,
-            returned_at__lt=now - timedelta(hours=hours),
             safe_and_well_check__isnull=True,
         )
         .select_related("child")
-        .order_by("returned_at")
+        .order_by("returned_at", "pk")
     )
 
 

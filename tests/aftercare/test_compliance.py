@@ -24,7 +24,7 @@ import pytest
 
 from homeward.aftercare import compliance
 from homeward.aftercare import services as aftercare
-from homeward.aftercare.models import ReturnInterview
+from homeward.aftercare.models import CouncilSettings, ReturnInterview
 from homeward.episodes import services as episodes
 from homeward.organisations.models import Role
 from tests import factories
@@ -160,6 +160,32 @@ def test_overdue_lists(world):
     overdue = list(compliance.overdue_interviews(council))
     assert overdue == [made["R6"].return_interviews.get(), made["R8"].return_interviews.get()]
     assert ReturnInterview.objects.count() == 8 - 1  # R4 and R5 share one
+
+
+def test_the_forces_overdue_checks_follow_each_childs_councils_deadline(world):
+    made, council, police = world
+    CouncilSettings.objects.update_or_create(council=council, defaults={"check_due_hours": 72})
+    other = factories.CouncilFactory(police_force=police)  # keeps the default 24 hours
+    sw = factories.actor(Role.SOCIAL_WORKER, other)
+    r8 = made["R8"]
+    elsewhere = report(
+        sw, factories.ChildFactory(responsible_council=other), last_seen_at=r8.last_seen_at
+    )
+    episodes.record_return(
+        sw,
+        elsewhere.reference,
+        elsewhere.version,
+        episodes.Return(returned_at=r8.returned_at, return_method="returned_self"),
+    )
+
+    thirty_hours_on = compliance.overdue_checks(police, now=r8.returned_at + timedelta(hours=30))
+    assert list(thirty_hours_on) == [made["R4"], made["R6"], elsewhere]
+    three_days_on = compliance.overdue_checks(police, now=r8.returned_at + timedelta(hours=73))
+    assert list(three_days_on) == [made["R4"], made["R6"], r8, elsewhere]
+    assert list(compliance.overdue_checks(council, now=r8.returned_at + timedelta(hours=30))) == [
+        made["R4"],
+        made["R6"],
+    ]
 
 
 def test_no_returns_gives_no_rate(council):
