@@ -19,6 +19,7 @@ from homeward.aftercare.models import (
     CouncilSettings,
     InterviewStatus,
     ReturnInterview,
+    SafeAndWellCheck,
 )
 from homeward.core import clock
 from homeward.episodes.models import Episode
@@ -138,6 +139,20 @@ def overdue_checks(org: Organisation, now: datetime | None = None) -> QuerySet[E
         )
         .select_related("child")
         .order_by("returned_at", "pk")
+    )
+
+
+def checks_received(council: Organisation, since: datetime) -> QuerySet[SafeAndWellCheck]:
+    """Safe and well checks recorded since ``since`` for the children the council is
+    responsible for or hosts in a placement, newest first: what the police shared."""
+    return (
+        SafeAndWellCheck.objects.filter(
+            Q(episode__child__responsible_council=council)
+            | Q(episode__child__current_placement__host_council=council),
+            recorded_at__gte=since,
+        )
+        .select_related("episode__child", "organisation")
+        .order_by("-recorded_at", "-pk")
     )
 
 

@@ -42,6 +42,7 @@ from homeward.organisations.models import OrganisationKind
 from homeward.organisations.policy import Action, role_allows
 
 LIST_LIMIT = 200
+RECEIVED_WINDOW = timedelta(days=7)
 RECENT = timedelta(days=30)
 
 
@@ -410,7 +411,16 @@ def work_list(request: HttpRequest) -> HttpResponse:
     figures = compliance.compliance(org, since, now)
     checks = list(compliance.overdue_checks(org, now)[:LIST_LIMIT])
     late_interviews = list(compliance.overdue_interviews(org, now)[:LIST_LIMIT])
-    children = sorted({e.child_id for e in checks} | {i.child_id for i in late_interviews})
+    received = (
+        list(compliance.checks_received(org, now - RECEIVED_WINDOW)[:LIST_LIMIT])
+        if org.kind == OrganisationKind.COUNCIL
+        else []
+    )
+    children = sorted(
+        {e.child_id for e in checks}
+        | {i.child_id for i in late_interviews}
+        | {c.episode.child_id for c in received}
+    )
     audit.record_many_reads(actor, "child", children, action="list_result")
     return render(
         request,
@@ -422,6 +432,8 @@ def work_list(request: HttpRequest) -> HttpResponse:
             "figures": figures,
             "overdue_checks": [(e, services.check_due_at(e)) for e in checks],
             "overdue_interviews": late_interviews,
+            "checks_received": received,
+            "received_days": RECEIVED_WINDOW.days,
             "limit": LIST_LIMIT,
             "nav": "work",
         },

@@ -513,6 +513,39 @@ class TestWorkList:
         assert late_child.full_name in overdue_interviews
         assert AuditEvent.objects.filter(action="list_result", child_id=late_child.pk).exists()
 
+    def test_checks_the_police_recorded_reach_the_councils_work_list(
+        self, coordinator_client, social_worker, police_officer, council
+    ):
+        told = factories.ChildFactory(responsible_council=council, last_name="Disclosed")
+        episode = returned(social_worker, told, hours_ago=10)
+        refused = returned(
+            social_worker, factories.ChildFactory(responsible_council=council), hours_ago=10
+        )
+        body = text(coordinator_client.get("/aftercare/"))
+        assert "No safe and well checks have been recorded for your children" in body
+        aftercare.record_check(
+            police_officer,
+            episode.reference,
+            aftercare.CheckDetails(
+                done=True,
+                conducted_at=episode.returned_at + timedelta(minutes=30),
+                child_account="An older man gave me a phone",
+                disclosures=["criminal_exploitation"],
+            ),
+        )
+        aftercare.record_check(
+            police_officer,
+            refused.reference,
+            aftercare.CheckDetails(done=False, not_done_reason="Would not open the door"),
+        )
+        body = text(coordinator_client.get("/aftercare/"))
+        received = body[body.index('id="checks-received"') : body.index('id="overdue-checks"')]
+        assert "(2)" in received
+        assert told.full_name in received and "Disclosure</strong>" in received
+        assert f'href="/aftercare/episodes/{episode.reference}/check"' in received
+        assert "Not done</strong> Would not open the door" in received
+        assert AuditEvent.objects.filter(action="list_result", child_id=told.pk).exists()
+
     def test_police_coordinator_sees_the_forces_figures(self, client, police, episode):
         login(client, Role.POLICE_MISSING_COORDINATOR, police)
         response = client.get("/aftercare/")
