@@ -10,7 +10,7 @@ later than 72 elapsed hours after the first return it covers."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from django.db.models import Q, QuerySet
 
@@ -22,8 +22,11 @@ from homeward.aftercare.models import (
     SafeAndWellCheck,
 )
 from homeward.core import clock
+from homeward.core.actor import Actor
+from homeward.core.forms import UK
 from homeward.episodes.models import Episode
 from homeward.organisations.models import Organisation, OrganisationKind
+from homeward.organisations.policy import Action, role_allows
 
 DEFAULT_CHECK_DUE_HOURS = 24
 
@@ -171,3 +174,33 @@ def overdue_interviews(org: Organisation, now: datetime | None = None) -> QueryS
         .distinct()
         .order_by("due_at")
     )
+
+
+def months_before(day: date, months: int) -> date:
+    """The same day ``months`` calendar months earlier (the last day of a shorter month)."""
+    month_index = day.year * 12 + day.month - 1 - months
+    year, month = divmod(month_index, 12)
+    month += 1
+    for candidate in (day.day, 30, 29, 28):
+        try:
+            return date(year, month, min(day.day, candidate))
+        except ValueError:
+            continue
+    raise ValueError(day)  # pragma: no cover - day 28 exists in every month
+
+
+def may_see_work_list(actor: Actor) -> bool:
+    org = actor.organisation
+    return (
+        org is not None
+        and org.kind in (OrganisationKind.COUNCIL, OrganisationKind.POLICE)
+        and role_allows(actor, Action.SEE_AGGREGATES)
+        and role_allows(actor, Action.SEE_IDENTITY)
+    )
+
+
+def three_months_before(now: datetime) -> datetime:
+    """Midnight (UK time) on the same day three calendar months before: the period of the
+    figures on a work list."""
+    start = months_before(now.astimezone(UK).date(), 3)
+    return datetime(start.year, start.month, start.day, tzinfo=UK)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 from django import forms
@@ -35,7 +35,7 @@ from homeward.audit import services as audit
 from homeward.core import clock
 from homeward.core.actor import Actor
 from homeward.core.errors import StaleEdit, ValidationFailed
-from homeward.core.forms import UK, add_service_errors
+from homeward.core.forms import add_service_errors
 from homeward.core.views import actor_of, web_view
 from homeward.episodes import services as episode_services
 from homeward.organisations.models import OrganisationKind
@@ -373,41 +373,16 @@ record_interview = _change_view("record")
 # --- the coordinator's work list --------------------------------------------------------------
 
 
-def months_before(day: date, months: int) -> date:
-    """The same day ``months`` calendar months earlier (the last day of a shorter month)."""
-    month_index = day.year * 12 + day.month - 1 - months
-    year, month = divmod(month_index, 12)
-    month += 1
-    for candidate in (day.day, 30, 29, 28):
-        try:
-            return date(year, month, min(day.day, candidate))
-        except ValueError:
-            continue
-    raise ValueError(day)  # pragma: no cover - day 28 exists in every month
-
-
-def may_see_work_list(actor: Actor) -> bool:
-    org = actor.organisation
-    return (
-        org is not None
-        and org.kind in (OrganisationKind.COUNCIL, OrganisationKind.POLICE)
-        and role_allows(actor, Action.SEE_AGGREGATES)
-        and role_allows(actor, Action.SEE_IDENTITY)
-    )
-
-
 @web_view
 @require_http_methods(["GET"])
 def work_list(request: HttpRequest) -> HttpResponse:
     actor = actor_of(request)
-    if not may_see_work_list(actor):
+    if not compliance.may_see_work_list(actor):
         raise PermissionDenied
     org = actor.organisation
     assert org is not None
     now = clock.now()
-    today = now.astimezone(UK).date()
-    start = months_before(today, 3)
-    since = datetime(start.year, start.month, start.day, tzinfo=UK)
+    since = compliance.three_months_before(now)
     figures = compliance.compliance(org, since, now)
     checks = list(compliance.overdue_checks(org, now)[:LIST_LIMIT])
     late_interviews = list(compliance.overdue_interviews(org, now)[:LIST_LIMIT])

@@ -12,9 +12,9 @@ import pytest
 from django.test import Client
 
 from homeward.aftercare import services as aftercare
+from homeward.aftercare.compliance import months_before
 from homeward.aftercare.models import InterviewStatus, ReturnInterview, SafeAndWellCheck
 from homeward.aftercare.templatetags.aftercare import clock_text, span
-from homeward.aftercare.views import months_before
 from homeward.audit.models import AuditEvent
 from homeward.core import clock
 from homeward.episodes import services as episodes
@@ -512,6 +512,20 @@ class TestWorkList:
         overdue_interviews = body[body.index('id="overdue-interviews"') :]
         assert late_child.full_name in overdue_interviews
         assert AuditEvent.objects.filter(action="list_result", child_id=late_child.pk).exists()
+
+    def test_the_coordinators_home_page_counts_what_is_overdue(
+        self, coordinator_client, client, council, social_worker
+    ):
+        late_child = factories.ChildFactory(responsible_council=council, last_name="Overdue")
+        returned(social_worker, late_child, hours_ago=24 * 6)
+        body = text(coordinator_client.get("/"))
+        summary = body[body.index('id="after-returns"') :]
+        assert "Overdue safe and well checks" in summary
+        assert summary.count("1 overdue</strong>") == 2  # the check and the interview
+        assert "<strong>0.0%</strong> (0 of 1)" in summary
+        assert 'href="/aftercare/"' in summary
+        login(client, Role.SOCIAL_WORKER, council)
+        assert 'id="after-returns"' not in text(client.get("/"))
 
     def test_checks_the_police_recorded_reach_the_councils_work_list(
         self, coordinator_client, social_worker, police_officer, council

@@ -9,7 +9,7 @@ from typing import Any
 from django import template
 from django.urls import reverse
 
-from homeward.aftercare import services
+from homeward.aftercare import compliance, services
 from homeward.aftercare.models import CheckStatus, InterviewStatus, ReturnInterview
 from homeward.core import clock
 from homeward.core.actor import Actor
@@ -166,3 +166,35 @@ def closing_blocked(episode: Episode) -> list[str]:
     if episode.returned_at is None:
         return []
     return services.outstanding(episode).blocks_closing
+
+
+@dataclass
+class WorkSummary:
+    overdue_checks: int
+    overdue_interviews: int
+    since: datetime
+    figures: compliance.Compliance
+
+
+@register.simple_tag(takes_context=True)
+def work_summary(context: dict[str, Any]) -> WorkSummary | None:
+    """``{% work_summary as summary %}``: for a council's or force's coordinators, how many
+    checks and interviews are overdue now and the compliance of the last three months
+    (counts only: the names are on the work list)."""
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return None
+    actor = Actor.for_user(user)
+    if not compliance.may_see_work_list(actor):
+        return None
+    org = actor.organisation
+    assert org is not None
+    now = clock.now()
+    since = compliance.three_months_before(now)
+    return WorkSummary(
+        overdue_checks=compliance.overdue_checks(org, now).count(),
+        overdue_interviews=compliance.overdue_interviews(org, now).count(),
+        since=since,
+        figures=compliance.compliance(org, since, now),
+    )
