@@ -5,12 +5,9 @@ homeward.aftercare.services with the token's Actor. A check is recorded once and
 version; every change to an interview needs the version the client last saw (If-Match or
 ``version`` in the body)."""
 
-from typing import Annotated
-
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
-from ninja import Header, Query, Router
-from pydantic import Field
+from ninja import Query, Router
 
 from homeward.aftercare import services
 from homeward.aftercare.models import ReturnInterview
@@ -26,47 +23,12 @@ from homeward.aftercare.schemas import (
     OutcomeIn,
     ProviderIn,
 )
-from homeward.core.api import (
-    PreconditionFailed,
-    PreconditionRequired,
-    actor_of,
-    expected_version,
-    respond,
-)
+from homeward.core.api import InterviewIfMatch, actor_of, expected_version, respond
 from homeward.core.idempotency import idempotent
-from homeward.core.schemas import Id
+from homeward.core.schemas import EpisodeReference, Id
 
 router = Router()
-
-Reference = Annotated[
-    str,
-    Field(
-        min_length=1,
-        max_length=20,
-        pattern=r"^[A-Za-z0-9-]+$",
-        description="The episode reference, e.g. HW-7Q2K9M4P",
-    ),
-]
-IfMatch = Annotated[
-    str | None,
-    Header(
-        alias="If-Match",
-        description='The ETag you last received for the interview, e.g. "3". '
-        "Or send the version in the body.",
-    ),
-]
 INTERVIEWS = ["return interviews"]
-
-
-def _version(request: HttpRequest, if_match: str | None, body_version: int | None) -> int:
-    """The interview version the client saw; the shared check speaks of episodes."""
-    try:
-        return expected_version(request, if_match, body_version)
-    except (PreconditionRequired, PreconditionFailed) as exc:
-        exc.message = exc.message.replace("the episode", "the interview").replace(
-            "episode", "interview"
-        )
-        raise
 
 
 def _interview(interview: ReturnInterview) -> HttpResponse:
@@ -86,7 +48,9 @@ def _interview(interview: ReturnInterview) -> HttpResponse:
     "shared with the child's council at once.",
 )
 @idempotent
-def record_check(request: HttpRequest, reference: Reference, payload: CheckIn) -> HttpResponse:
+def record_check(
+    request: HttpRequest, reference: EpisodeReference, payload: CheckIn
+) -> HttpResponse:
     details = services.CheckDetails(
         done=payload.done,
         conducted_at=payload.conducted_at,
@@ -161,9 +125,9 @@ def read_interview(request: HttpRequest, interview_id: Id) -> HttpResponse:
 )
 @idempotent
 def assign_provider(
-    request: HttpRequest, interview_id: Id, payload: ProviderIn, if_match: IfMatch = None
+    request: HttpRequest, interview_id: Id, payload: ProviderIn, if_match: InterviewIfMatch = None
 ) -> HttpResponse:
-    version = _version(request, if_match, payload.version)
+    version = expected_version(request, if_match, payload.version, "interview")
     interview = services.assign_provider(
         actor_of(request), interview_id, payload.provider_id, version
     )
@@ -178,9 +142,9 @@ def assign_provider(
 )
 @idempotent
 def record_offer(
-    request: HttpRequest, interview_id: Id, payload: OfferIn, if_match: IfMatch = None
+    request: HttpRequest, interview_id: Id, payload: OfferIn, if_match: InterviewIfMatch = None
 ) -> HttpResponse:
-    version = _version(request, if_match, payload.version)
+    version = expected_version(request, if_match, payload.version, "interview")
     interview = services.record_offer(
         actor_of(request),
         interview_id,
@@ -202,9 +166,9 @@ def record_offer(
 )
 @idempotent
 def record_outcome(
-    request: HttpRequest, interview_id: Id, payload: OutcomeIn, if_match: IfMatch = None
+    request: HttpRequest, interview_id: Id, payload: OutcomeIn, if_match: InterviewIfMatch = None
 ) -> HttpResponse:
-    version = _version(request, if_match, payload.version)
+    version = expected_version(request, if_match, payload.version, "interview")
     interview = services.record_outcome(
         actor_of(request),
         interview_id,
@@ -225,9 +189,9 @@ def record_outcome(
 )
 @idempotent
 def record_interview(
-    request: HttpRequest, interview_id: Id, payload: InterviewIn, if_match: IfMatch = None
+    request: HttpRequest, interview_id: Id, payload: InterviewIn, if_match: InterviewIfMatch = None
 ) -> HttpResponse:
-    version = _version(request, if_match, payload.version)
+    version = expected_version(request, if_match, payload.version, "interview")
     record = services.InterviewRecord(
         done_at=payload.done_at,
         interviewer_name=payload.interviewer_name,

@@ -6,10 +6,10 @@ import logging
 import re
 from collections.abc import Callable
 from http import HTTPStatus
-from typing import Any, ClassVar, cast
+from typing import Annotated, Any, ClassVar, cast
 
 from django.http import Http404, HttpRequest, HttpResponse
-from ninja import NinjaAPI, Schema
+from ninja import Header, NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.openapi.schema import OpenAPISchema
@@ -244,14 +244,32 @@ def respond(body: Schema, status: int = 200, *, location: str | None = None) -> 
 _ETAG = re.compile(r'^(?:W/)?"(\d{1,10})"$')
 
 
-def expected_version(request: HttpRequest, if_match: str | None, body_version: int | None) -> int:
-    """The version the client last saw: from If-Match (a stale one gives 412) or from the
-    body's ``version`` (a stale one gives 409). Neither gives 428."""
+def _if_match(noun: str) -> Any:
+    return Header(
+        alias="If-Match",
+        description=f'The ETag you last received for the {noun}, e.g. "3". '
+        "Or send the version in the body.",
+    )
+
+
+# The optional If-Match header of an endpoint that changes an episode or an interview.
+EpisodeIfMatch = Annotated[str | None, _if_match("episode")]
+InterviewIfMatch = Annotated[str | None, _if_match("interview")]
+
+
+def expected_version(
+    request: HttpRequest,
+    if_match: str | None,
+    body_version: int | None,
+    noun: str = "episode",
+) -> int:
+    """The version of the ``noun`` the client last saw: from If-Match (a stale one gives
+    412) or from the body's ``version`` (a stale one gives 409). Neither gives 428."""
     if if_match is not None and if_match.strip():
         value = if_match.strip()
         if value == "*":
             raise PreconditionRequired(
-                "If-Match: * does not say which version you saw. Send the episode's ETag."
+                f"If-Match: * does not say which version you saw. Send the {noun}'s ETag."
             )
         tags = [tag.strip() for tag in value.split(",")]
         if len(tags) != 1:
@@ -260,8 +278,8 @@ def expected_version(request: HttpRequest, if_match: str | None, body_version: i
         if match is None:
             setattr(request, IF_MATCH_USED, True)
             raise PreconditionFailed(
-                'If-Match does not match this episode\'s ETag, which looks like "3". '
-                "Fetch the episode again and use the ETag it returns."
+                f'If-Match does not match this {noun}\'s ETag, which looks like "3". '
+                f"Fetch the {noun} again and use the ETag it returns."
             )
         version = int(match.group(1))
         if body_version is not None and body_version != version:
@@ -271,8 +289,8 @@ def expected_version(request: HttpRequest, if_match: str | None, body_version: i
     if body_version is not None:
         return body_version
     raise PreconditionRequired(
-        "Say which version of the episode you are changing: send the ETag you received "
-        'in an If-Match header, or the episode\'s version in the body as "version".'
+        f"Say which version of the {noun} you are changing: send the ETag you received "
+        f'in an If-Match header, or the {noun}\'s version in the body as "version".'
     )
 
 

@@ -26,6 +26,17 @@ Version = Annotated[
 ]
 
 
+EpisodeReference = Annotated[
+    str,
+    Field(
+        min_length=1,
+        max_length=20,
+        pattern=r"^[A-Za-z0-9-]+$",
+        description="The episode reference, e.g. HW-7Q2K9M4P",
+    ),
+]
+
+
 def _sane_year(value: datetime) -> datetime:
     if not 1900 <= value.year <= 9000:
         raise ValueError("Enter a date and time between the years 1900 and 9000")

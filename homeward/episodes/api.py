@@ -5,15 +5,13 @@ homeward.episodes.services with the token's Actor. Every edit of an episode's re
 facts needs the version the client last saw (If-Match or ``version``); appending to the
 timeline or linking episodes overwrites nothing and needs no version."""
 
-from typing import Annotated
-
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
-from ninja import Header, Query, Router
-from pydantic import Field
+from ninja import Query, Router
 
-from homeward.core.api import actor_of, expected_version, respond
+from homeward.core.api import EpisodeIfMatch, actor_of, expected_version, respond
 from homeward.core.idempotency import idempotent
+from homeward.core.schemas import EpisodeReference
 from homeward.episodes import services
 from homeward.episodes.models import Episode
 from homeward.episodes.schemas import (
@@ -35,24 +33,6 @@ from homeward.organisations import policy
 from homeward.organisations.policy import Action
 
 router = Router(tags=["episodes"])
-
-Reference = Annotated[
-    str,
-    Field(
-        min_length=1,
-        max_length=20,
-        pattern=r"^[A-Za-z0-9-]+$",
-        description="The episode reference, e.g. HW-7Q2K9M4P",
-    ),
-]
-IfMatch = Annotated[
-    str | None,
-    Header(
-        alias="If-Match",
-        description='The ETag you last received for the episode, e.g. "3". '
-        "Or send the version in the body.",
-    ),
-]
 
 
 def _url(episode: Episode) -> str:
@@ -126,7 +106,7 @@ def list_episodes(request: HttpRequest, filters: Query[EpisodeFilters]) -> HttpR
 
 
 @router.get("/{reference}", response={200: EpisodeOut}, summary="Read an episode")
-def read_episode(request: HttpRequest, reference: Reference) -> HttpResponse:
+def read_episode(request: HttpRequest, reference: EpisodeReference) -> HttpResponse:
     episode = services.read_episode(actor_of(request), reference.upper())
     return _episode(request, episode)
 
@@ -138,7 +118,10 @@ def read_episode(request: HttpRequest, reference: Reference) -> HttpResponse:
     description="Send only the fields that change. Needs If-Match or `version`.",
 )
 def update_episode(
-    request: HttpRequest, reference: Reference, payload: EpisodeUpdateIn, if_match: IfMatch = None
+    request: HttpRequest,
+    reference: EpisodeReference,
+    payload: EpisodeUpdateIn,
+    if_match: EpisodeIfMatch = None,
 ) -> HttpResponse:
     version = expected_version(request, if_match, payload.version)
     episode = services.update_episode(
@@ -155,7 +138,10 @@ def update_episode(
 )
 @idempotent
 def regrade(
-    request: HttpRequest, reference: Reference, payload: RegradeIn, if_match: IfMatch = None
+    request: HttpRequest,
+    reference: EpisodeReference,
+    payload: RegradeIn,
+    if_match: EpisodeIfMatch = None,
 ) -> HttpResponse:
     version = expected_version(request, if_match, payload.version)
     regrading = services.Regrading(
@@ -176,7 +162,10 @@ def regrade(
 )
 @idempotent
 def change_classification(
-    request: HttpRequest, reference: Reference, payload: ClassificationIn, if_match: IfMatch = None
+    request: HttpRequest,
+    reference: EpisodeReference,
+    payload: ClassificationIn,
+    if_match: EpisodeIfMatch = None,
 ) -> HttpResponse:
     version = expected_version(request, if_match, payload.version)
     episode = services.change_classification(
@@ -196,7 +185,7 @@ def change_classification(
 )
 @idempotent
 def add_timeline_entry(
-    request: HttpRequest, reference: Reference, payload: TimelineEntryIn
+    request: HttpRequest, reference: EpisodeReference, payload: TimelineEntryIn
 ) -> HttpResponse:
     entry = services.add_timeline_entry(
         actor_of(request),
@@ -216,7 +205,10 @@ def add_timeline_entry(
 )
 @idempotent
 def record_return(
-    request: HttpRequest, reference: Reference, payload: ReturnIn, if_match: IfMatch = None
+    request: HttpRequest,
+    reference: EpisodeReference,
+    payload: ReturnIn,
+    if_match: EpisodeIfMatch = None,
 ) -> HttpResponse:
     version = expected_version(request, if_match, payload.version)
     details = services.Return(
@@ -233,7 +225,10 @@ def record_return(
 @router.post("/{reference}/close", response={200: EpisodeOut}, summary="Close the episode")
 @idempotent
 def close_episode(
-    request: HttpRequest, reference: Reference, payload: CloseIn, if_match: IfMatch = None
+    request: HttpRequest,
+    reference: EpisodeReference,
+    payload: CloseIn,
+    if_match: EpisodeIfMatch = None,
 ) -> HttpResponse:
     version = expected_version(request, if_match, payload.version)
     episode = services.close_episode(actor_of(request), reference.upper(), version)
@@ -246,6 +241,8 @@ def close_episode(
     summary="Record that another child went missing with this one",
 )
 @idempotent
-def link_episodes(request: HttpRequest, reference: Reference, payload: LinkIn) -> HttpResponse:
+def link_episodes(
+    request: HttpRequest, reference: EpisodeReference, payload: LinkIn
+) -> HttpResponse:
     episode = services.link_episodes(actor_of(request), reference.upper(), payload.other_reference)
     return _episode(request, episode, 201)
