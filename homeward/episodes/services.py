@@ -229,6 +229,16 @@ def _report_missing(actor: Actor, child_id: object, report: Report) -> ReportRes
         .first()
     )
     if open_episode is not None:
+        # The grade stays the police's to set; a different view of the risk is kept, and
+        # said plainly, so whoever grades sees it.
+        grade, _ = normalise_grade(report.risk_grade)
+        view = ""
+        if grade != open_episode.risk_grade:
+            view = (
+                f" The reporter assessed the risk as {RiskGrade(grade).label.lower()}"
+                f" ({report.risk_rationale.strip()}); the episode is graded "
+                f"{RiskGrade(open_episode.risk_grade).label.lower()}."
+            )
         _add_timeline(
             actor,
             open_episode,
@@ -236,7 +246,8 @@ def _report_missing(actor: Actor, child_id: object, report: Report) -> ReportRes
             report.reported_at or now,
             f"Further report ({ReporterType(report.reporter_type).label}): "
             f"last seen {_when(report.last_seen_at)} at {report.last_seen_location.strip()}."
-            + (f" {report.circumstances.strip()}" if report.circumstances.strip() else ""),
+            + (f" {report.circumstances.strip()}" if report.circumstances.strip() else "")
+            + view,
             location=report.last_seen_location.strip(),
         )
         audit.record(actor, "further_report", OBJECT, open_episode.reference, child_id=child.pk)

@@ -128,6 +128,23 @@ class TestReport:
         kinds = list(first.timeline.values_list("kind", flat=True))
         assert kinds == [TimelineKind.REPORT, TimelineKind.FURTHER_REPORT]
 
+    def test_a_further_report_that_sees_more_risk_says_so_on_the_timeline(
+        self, social_worker, police_officer, child
+    ):
+        first = services.report_missing(social_worker, child.pk, a_report()).episode
+        services.report_missing(
+            police_officer,
+            child.pk,
+            a_report(risk_grade="high", risk_rationale="Seen getting into a car with older men"),
+        )
+        first.refresh_from_db()
+        assert first.risk_grade == RiskGrade.MEDIUM  # grading stays a deliberate act
+        further = first.timeline.get(kind=TimelineKind.FURTHER_REPORT)
+        assert (
+            "The reporter assessed the risk as high (Seen getting into a car with older men); "
+            "the episode is graded medium." in further.summary
+        )
+
     def test_the_database_itself_refuses_a_second_open_episode(self, social_worker, child):
         first = report(social_worker, child)
         with pytest.raises(IntegrityError), transaction.atomic():
