@@ -55,6 +55,12 @@ def permission_denied(request: HttpRequest, exception: Exception | None = None) 
     return _error(request, "errors/403.html", 403)
 
 
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """A form sent without its CSRF token (an old page, another tab signed out): say so
+    plainly, and that nothing was saved."""
+    return _error(request, "errors/csrf.html", 403)
+
+
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     return _error(request, "errors/404.html", 404)
 
