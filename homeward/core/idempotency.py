@@ -9,6 +9,10 @@ The key is stored in the same transaction as the change, so either both are save
 neither is. Only successful (2xx) answers are stored: a refused request changed nothing,
 so sending it again, corrected, under the same key is allowed.
 
+A stored answer holds what the response held, personal data included, so it is kept only
+as long as a retry is plausible: KEY_LIFETIME (24 hours). Expired keys are deleted as new
+keyed requests arrive, and an expired key may be used afresh.
+
 Usage, under the route decorator::
 
     @router.post("/things", response={201: ThingOut})
@@ -21,11 +25,13 @@ Usage, under the route decorator::
 import hashlib
 import json
 from collections.abc import Callable
+from datetime import timedelta
 from functools import wraps
 from typing import Any, TypeVar
 
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
 
 from homeward.core.api import JSON_CONTENT_TYPE, actor_of
 from homeward.core.errors import ServiceError, ValidationFailed
@@ -35,6 +41,7 @@ from homeward.organisations.models import User
 HEADER = "Idempotency-Key"
 REPLAYED_HEADER = "Idempotent-Replayed"
 MAX_KEY_LENGTH = 200
+KEY_LIFETIME = timedelta(hours=24)
 # Headers that are part of the result and must come back with a replay.
 KEPT_HEADERS = ("ETag", "Location")
 
@@ -49,6 +56,13 @@ class KeyInUse(ServiceError):
     status = 409
     title = "This Idempotency-Key is in use"
     problem_type = "idempotency-key-in-use"
+
+
+def prune_expired() -> int:
+    """Delete stored answers older than KEY_LIFETIME; returns how many."""
+    cutoff = timezone.now() - KEY_LIFETIME
+    deleted, _ = IdempotencyKey.objects.filter(created_at__lt=cutoff).delete()
+    return deleted
 
 
 def _stored(user: User, key: str) -> IdempotencyKey | None:
@@ -113,6 +127,7 @@ def idempotent(view: View) -> View:
         method_path = f"{request.method} {request.path}"[:200]
         fingerprint = _fingerprint(request)
 
+        prune_expired()
         stored = _stored(user, key)
         if stored is not None:
             return _replay(stored, fingerprint, method_path)

@@ -21,3 +21,4 @@ class IdempotencyKey(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["user", "key"], name="idempotency_key_unique_per_user")
         ]
+        indexes = [models.Index(fields=["created_at"], name="idempotency_key_created")]

@@ -287,6 +287,22 @@ class TestIdempotency:
         assert Episode.objects.filter(child=child).count() == 1
         assert counts() == before
 
+    def test_stored_answers_are_kept_for_24_hours_only(self, as_social_worker, council):
+        from homeward.core.models import IdempotencyKey
+
+        key = {"Idempotency-Key": "day-old-key"}
+        child = factories.ChildFactory(responsible_council=council)
+        first = as_social_worker.post(EPISODES, a_report(child), headers=key)
+        assert first.status == 201
+        IdempotencyKey.objects.update(created_at=timezone.now() - timedelta(hours=24, minutes=1))
+        # The stored answer (it holds the child's details) has gone; the key is free again.
+        other = factories.ChildFactory(responsible_council=council)
+        again = as_social_worker.post(EPISODES, a_report(other), headers=key)
+        assert again.status == 201
+        assert "Idempotent-Replayed" not in again.headers
+        assert again.body["child"]["id"] == other.pk
+        assert IdempotencyKey.objects.count() == 1
+
     def test_the_same_key_with_a_different_body_is_refused(self, as_social_worker, council):
         key = {"Idempotency-Key": "key-used-twice"}
         child = factories.ChildFactory(responsible_council=council)
