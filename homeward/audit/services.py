@@ -133,23 +133,113 @@ def verify_chain(batch_size: int = 5000) -> ChainProblem | None:
 
 
 TRAIL_ROLES = {"council_missing_coordinator", "council_manager"}
+VIEW_TRAIL = "view_audit_trail"
+EXPORT_TRAIL = "export_audit_trail"
 
 
-def child_audit_trail(actor: Actor, child_id: int) -> QuerySet[AuditEvent]:
-    """Who saw or changed this child's records. For the responsible council's missing
-    coordinator or manager (and, as the system actor, for a subject access request)."""
+def may_see_trail(actor: Actor, child: Any) -> bool:
+    """Need to know: the child's responsible council answers for its record (and for a
+    subject access request), so its missing coordinator and managers see who looked."""
+    return (
+        actor.user is not None
+        and actor.role in TRAIL_ROLES
+        and actor.organisation is not None
+        and getattr(child, "responsible_council_id", None) == actor.organisation.pk
+    )
+
+
+def _trail_child(actor: Actor, child_id: object) -> Any:
     from homeward.children.models import Child
     from homeward.core.errors import AccessDenied, NotFound
 
+    if actor.user is not None and actor.role not in TRAIL_ROLES:
+        raise AccessDenied("Only the council's missing coordinator or manager can see this.")
+    try:
+        pk = int(str(child_id))
+    except ValueError:
+        raise NotFound("No child was found.") from None
+    children = Child.objects.select_related("responsible_council").filter(pk=pk)
     if actor.user is not None:
-        if actor.role not in TRAIL_ROLES:
-            raise AccessDenied("Only the council's missing coordinator or manager can see this.")
-        if not Child.objects.filter(pk=child_id, responsible_council=actor.organisation).exists():
-            raise NotFound("No child was found.")
-    elif not Child.objects.filter(pk=child_id).exists():
+        children = children.filter(responsible_council=actor.organisation)
+    child = children.first()
+    if child is None:
         raise NotFound("No child was found.")
-    record(actor, "view_audit_trail", "child", child_id, child_id=child_id)
-    return AuditEvent.objects.filter(child_id=child_id).select_related("user", "organisation")
+    return child
+
+
+def child_audit_trail(
+    actor: Actor, child_id: int, action: str = VIEW_TRAIL
+) -> QuerySet[AuditEvent]:
+    """Who saw or changed this child's records. For the responsible council's missing
+    coordinator or manager (and, as the system actor, for a subject access request).
+    Looking at the trail, or exporting it (``action``), is itself an audited read."""
+    return child_trail(actor, child_id, action).events
+
+
+@dataclass
+class Trail:
+    child: Any  # homeward.children.models.Child
+    events: QuerySet[AuditEvent]
+
+
+def child_trail(actor: Actor, child_id: object, action: str = VIEW_TRAIL) -> Trail:
+    """The child and their audit trail (oldest first), after checking the actor may see
+    it and recording that they did."""
+    child = _trail_child(actor, child_id)
+    record(actor, action, "child", child.pk, child_id=child.pk)
+    events = AuditEvent.objects.filter(child_id=child.pk).select_related("user", "organisation")
+    return Trail(child=child, events=events)
+
+
+# What each action means, in words for the "who has looked at this record" page.
+ACTION_LABELS = {
+    "view": "Opened the record",
+    "search_result": "Shown in search results",
+    "list_result": "Shown in a list",
+    "view_notifications": "Looked at who was told",
+    "view_audit_trail": "Looked at who has seen the record",
+    "export_audit_trail": "Downloaded who has seen the record",
+    "export_903": "Included in an SSDA903 export",
+    "emergency_access": "Opened under emergency access",
+    "review_emergency_access": "Reviewed an emergency access",
+    "create": "Added the child",
+    "start_placement": "Started a placement",
+    "set_legal_status": "Changed the legal status",
+    "allocate_worker": "Allocated a worker",
+    "report": "Reported missing",
+    "further_report": "Made a further report",
+    "update": "Changed episode details",
+    "regrade": "Re-graded the risk",
+    "change_classification": "Changed the classification",
+    "add_timeline": "Added to the timeline",
+    "record_return": "Recorded the return",
+    "close": "Closed the episode",
+    "link": "Linked episodes",
+    "record_check": "Recorded the safe and well check",
+    "open_interview": "Opened a return interview",
+    "extend_interview": "Added an episode to a return interview",
+    "assign_interview": "Assigned the return interview",
+    "record_offer": "Recorded the interview offer",
+    "record_outcome": "Recorded the interview outcome",
+    "record_interview": "Recorded the return interview",
+}
+OBJECT_LABELS = {
+    "child": "Child's record",
+    "episode": "Episode",
+    "return_interview": "Return interview",
+}
+
+
+def action_label(action: str) -> str:
+    return ACTION_LABELS.get(action, action.replace("_", " ").capitalize())
+
+
+def object_label(event: AuditEvent) -> str:
+    """The record an event was about: "Episode HW-7Q2K9M4P", "Child's record"."""
+    kind = OBJECT_LABELS.get(event.object_type, event.object_type.replace("_", " ").capitalize())
+    if event.object_type == "child":
+        return kind
+    return f"{kind} {event.object_id}".strip()
 
 
 TRAIL_COLUMNS = [

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 
 from homeward.audit import services as audit
 from homeward.children.models import Child, EmergencyAccess
@@ -97,13 +97,55 @@ def open_emergency_access(actor: Actor, identifier: str, reason: str) -> Emergen
     return access
 
 
+def may_review(actor: Actor) -> bool:
+    return actor.role in REVIEWER_ROLES and actor.organisation is not None
+
+
 def awaiting_review(actor: Actor) -> QuerySet[EmergencyAccess]:
-    """Emergency accesses to the reviewer's council's children, newest first."""
-    if actor.role not in REVIEWER_ROLES or actor.organisation is None:
+    """Emergency accesses to the reviewer's council's children: those awaiting review
+    first, then those reviewed; newest first within each."""
+    if not may_review(actor):
         raise AccessDenied("Only the council's missing coordinator or a manager reviews these.")
-    return EmergencyAccess.objects.filter(
-        child__responsible_council=actor.organisation
-    ).select_related("user", "organisation", "child")
+    return (
+        EmergencyAccess.objects.filter(child__responsible_council=actor.organisation)
+        .select_related("user", "organisation", "child", "reviewed_by")
+        .order_by(F("reviewed_at").asc(nulls_first=True), "-granted_at", "-pk")
+    )
+
+
+def get_for_review(actor: Actor, access_id: object) -> EmergencyAccess:
+    """One emergency access to the reviewer's council's children, or NotFound."""
+    try:
+        pk = int(str(access_id))
+    except ValueError:
+        raise NotFound("No emergency access was found.") from None
+    access = awaiting_review(actor).filter(pk=pk).first()
+    if access is None:
+        raise NotFound("No emergency access was found.")
+    return access
+
+
+def audit_listed(actor: Actor, accesses: list[EmergencyAccess]) -> None:
+    """A review list names the children: each shown is an audited read."""
+    audit.record_many_reads(
+        actor, "child", sorted({a.child_id for a in accesses}), action="list_result"
+    )
+
+
+def active_access(actor: Actor, child: Child) -> EmergencyAccess | None:
+    """The actor's own unexpired emergency access to this child, if they are using one."""
+    if actor.user is None or actor.organisation is None:
+        return None
+    return (
+        EmergencyAccess.objects.filter(
+            child=child,
+            user=actor.user,
+            organisation=actor.organisation,
+            expires_at__gt=clock.now(),
+        )
+        .order_by("-expires_at")
+        .first()
+    )
 
 
 @transaction.atomic

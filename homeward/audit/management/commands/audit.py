@@ -35,7 +35,7 @@ class Command(BaseCommand):
             raise CommandError("export needs --child ID and --out FILE")
         actor = Actor(user=None, membership=None, channel=CHANNEL_CLI)
         try:
-            events = services.child_audit_trail(actor, options["child"])
+            events = services.child_audit_trail(actor, options["child"], services.EXPORT_TRAIL)
         except ServiceError as exc:
             raise CommandError(exc.message) from exc
         out = options["out"]
