@@ -102,3 +102,40 @@ class ChildForm(GovukForm):
 
     def alias_list(self) -> list[str]:
         return [line.strip() for line in self.cleaned_data["aliases"].splitlines() if line.strip()]
+
+
+class EmergencyAccessForm(GovukForm):
+    """Asking to open a record outside one's relationships. Posted, never in a URL."""
+
+    identifier = forms.CharField(
+        label="The child's NHS number, unique pupil number or a reference",
+        help_text="Exactly as recorded: an NHS number, a unique pupil number, an agency's "
+        "reference for the child, a Homeward episode reference or a police reference. "
+        "Names and dates of birth cannot be used",
+        max_length=100,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+    reason = forms.CharField(
+        label="Why do you need this record now?",
+        help_text="Say what has happened and why the child's safety depends on seeing the "
+        "record. The child's council will read this",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"spellcheck": "true"}),
+    )
+    required_messages = {
+        "identifier": "Enter the child's NHS number, UPN, an agency reference or an episode "
+        "reference",
+        "reason": "Explain why you need this record now",
+    }
+
+
+class ReviewForm(GovukForm):
+    """The council's review of one emergency access (one form per access on the list)."""
+
+    note = forms.CharField(
+        label="What did the review find?",
+        help_text="For example, whether the access was justified and anything you followed up",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"spellcheck": "true"}),
+    )
+    required_messages = {"note": "Record what the review found"}
