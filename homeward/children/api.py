@@ -1,11 +1,19 @@
-"""/api/v1/children: search, read and create. Thin: each endpoint builds the service input
-from its schema and calls homeward.children.services with the token's Actor."""
+"""/api/v1/children: search, read and create; emergency access and its review; a child's
+audit trail. Thin: each endpoint builds the service input from its schema and calls the
+service functions with the token's Actor."""
+
+from datetime import datetime
+from typing import Annotated
 
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
-from ninja import Router
+from ninja import Query, Router, Schema
+from pydantic import Field
 
-from homeward.children import services
+from homeward.audit import services as audit
+from homeward.audit.schemas import AuditEventOut, AuditTrailOut, TrailFilters
+from homeward.children import emergency, services
+from homeward.children.models import EmergencyAccess
 from homeward.children.schemas import (
     ChildIn,
     ChildOut,
@@ -13,11 +21,143 @@ from homeward.children.schemas import (
     ChildSearchOut,
     ChildSummaryOut,
 )
+from homeward.core import clock
 from homeward.core.api import actor_of, respond
 from homeward.core.idempotency import idempotent
-from homeward.core.schemas import Id
+from homeward.core.schemas import Id, InputSchema, OrganisationOut
 
 router = Router(tags=["children"])
+
+
+# --- emergency access --------------------------------------------------------------------
+# Declared before /{child_id} so that "emergency-access" is never read as a child's id.
+
+
+class EmergencyAccessIn(InputSchema):
+    identifier: Annotated[str, Field(max_length=100)] = Field(
+        description="Exactly one of: the child's NHS number, UPN, an agency's reference, a "
+        "Homeward episode reference or a police reference. Never a name. Sent in the body "
+        "so that it never appears in a URL or a server log."
+    )
+    reason: Annotated[str, Field(max_length=2000)] = Field(
+        description=f"Why you need the record now (at least {emergency.MIN_REASON_LENGTH} "
+        "characters). The child's council reads it."
+    )
+
+
+class ReviewIn(InputSchema):
+    note: Annotated[str, Field(max_length=2000)] = Field(description="What the review found")
+
+
+class EmergencyAccessOut(Schema):
+    id: int
+    child: ChildSummaryOut
+    opened_by: str = Field(description="The name of the person who opened the record")
+    username: str
+    organisation: OrganisationOut
+    role: str
+    reason: str
+    granted_at: datetime
+    expires_at: datetime
+    active: bool = Field(description="True until expires_at")
+    reviewed_at: datetime | None
+    reviewed_by: str | None
+    review_note: str
+
+    @classmethod
+    def build(cls, access: EmergencyAccess) -> "EmergencyAccessOut":
+        reviewer = access.reviewed_by
+        return cls(
+            id=access.pk,
+            child=ChildSummaryOut.build(access.child),
+            opened_by=access.user.get_full_name() or access.user.get_username(),
+            username=access.user.get_username(),
+            organisation=OrganisationOut.model_validate(access.organisation),
+            role=access.role,
+            reason=access.reason,
+            granted_at=access.granted_at,
+            expires_at=access.expires_at,
+            active=access.expires_at > clock.now(),
+            reviewed_at=access.reviewed_at,
+            reviewed_by=(reviewer.get_full_name() or reviewer.get_username()) if reviewer else None,
+            review_note=access.review_note,
+        )
+
+
+class EmergencyAccessFilters(Schema):
+    awaiting_review: bool | None = Field(
+        None, description="true: only those not yet reviewed; false: only those reviewed"
+    )
+    page: Annotated[int, Field(ge=1, le=1_000_000)] = 1
+    page_size: Annotated[int, Field(ge=1, le=100)] = 25
+
+
+class EmergencyAccessPageOut(Schema):
+    count: int = Field(description="Accesses matching the filters, across all pages")
+    page: int
+    page_size: int
+    items: list[EmergencyAccessOut]
+
+
+@router.post(
+    "/emergency-access",
+    response={201: EmergencyAccessOut},
+    summary="Open a child's record in an emergency",
+    description="For a practitioner whose organisation has no relationship with the child: "
+    "give an exact identifier and a reason. The record opens to you for 24 hours; the "
+    "child's council's missing coordinator is told at once and reviews it. Read the record "
+    "at the Location returned.",
+)
+@idempotent
+def open_emergency_access(request: HttpRequest, payload: EmergencyAccessIn) -> HttpResponse:
+    access = emergency.open_emergency_access(actor_of(request), payload.identifier, payload.reason)
+    return respond(
+        EmergencyAccessOut.build(access),
+        201,
+        location=reverse("api:read_child", kwargs={"child_id": access.child_id}),
+    )
+
+
+@router.get(
+    "/emergency-access",
+    response={200: EmergencyAccessPageOut},
+    summary="Emergency accesses to your council's children",
+    description="For the council's missing coordinator and managers: those awaiting review "
+    "first, newest first within each. Each child shown is an audited read.",
+)
+def list_emergency_accesses(
+    request: HttpRequest, filters: Query[EmergencyAccessFilters]
+) -> HttpResponse:
+    actor = actor_of(request)
+    queryset = emergency.awaiting_review(actor)
+    if filters.awaiting_review is not None:
+        queryset = queryset.filter(reviewed_at__isnull=filters.awaiting_review)
+    start = (filters.page - 1) * filters.page_size
+    page = list(queryset[start : start + filters.page_size])
+    emergency.audit_listed(actor, page)
+    return respond(
+        EmergencyAccessPageOut(
+            count=queryset.count(),
+            page=filters.page,
+            page_size=filters.page_size,
+            items=[EmergencyAccessOut.build(a) for a in page],
+        )
+    )
+
+
+@router.post(
+    "/emergency-access/{access_id}/review",
+    response={200: EmergencyAccessOut},
+    summary="Review an emergency access",
+    description="Record what the council's review found. Each access is reviewed once.",
+)
+@idempotent
+def review_emergency_access(request: HttpRequest, access_id: Id, payload: ReviewIn) -> HttpResponse:
+    access = emergency.review(actor_of(request), access_id, payload.note)
+    return respond(EmergencyAccessOut.build(access))
+
+
+# --- children ------------------------------------------------------------------------------
 
 
 @router.post(
@@ -61,4 +201,30 @@ def create_child(request: HttpRequest, payload: ChildIn) -> HttpResponse:
         ChildOut.build(child),
         201,
         location=reverse("api:read_child", kwargs={"child_id": child.pk}),
+    )
+
+
+@router.get(
+    "/{child_id}/audit-trail",
+    response={200: AuditTrailOut},
+    summary="Who has seen or changed a child's records",
+    description="For the child's responsible council's missing coordinator and managers, "
+    "for example to answer a subject access request. Oldest first, so pages stay put as "
+    "the log grows. Each request is itself recorded in the trail.",
+)
+def read_audit_trail(
+    request: HttpRequest, child_id: Id, filters: Query[TrailFilters]
+) -> HttpResponse:
+    trail = audit.child_trail(actor_of(request), child_id)
+    events = trail.events.order_by("sequence")
+    start = (filters.page - 1) * filters.page_size
+    page = list(events[start : start + filters.page_size])
+    return respond(
+        AuditTrailOut(
+            child_id=trail.child.pk,
+            count=events.count(),
+            page=filters.page,
+            page_size=filters.page_size,
+            items=[AuditEventOut.build(e) for e in page],
+        )
     )
