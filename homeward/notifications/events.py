@@ -33,6 +33,7 @@ USER_ADDED = "account.user_added"
 USER_ROLE_CHANGED = "account.role_changed"
 USER_DEACTIVATED = "account.user_deactivated"
 USER_MFA_RESET = "account.mfa_reset"
+USER_PASSWORD_LINK = "account.password_link_issued"  # noqa: S105 - an event name
 API_TOKEN_REVOKED = "account.api_token_revoked"  # noqa: S105 - an event name
 COUNCIL_RULES_CHANGED = "organisation.notification_rules_changed"
 

@@ -259,6 +259,33 @@ def reset_mfa(actor: Actor, user_id: object) -> Membership:
     return membership
 
 
+@transaction.atomic
+def new_password_link(actor: Actor, user_id: object) -> tuple[Membership, str]:
+    """A new one-time set-password link for someone who forgot their password or lost
+    their first link. Their current password keeps working until they choose a new one.
+    Returns the membership and the link's path, which the admin passes on to them."""
+    membership = get_member(actor, user_id)
+    _not_yourself(actor, membership, "make a set-password link for")
+    if not (membership.is_active and membership.user.is_active):
+        raise ValidationFailed(
+            {"user": "Their account is switched off: add them again if they need access"}
+        )
+    audit.record(
+        actor,
+        "password_link",
+        "user",
+        membership.user_id,
+        details={"organisation": membership.organisation_id},
+    )
+    events.emit(
+        events.USER_PASSWORD_LINK,
+        "user",
+        membership.user_id,
+        payload={"organisation": membership.organisation_id},
+    )
+    return membership, set_password_path(membership.user)
+
+
 def tokens_of(user: User) -> QuerySet[ApiToken]:
     return ApiToken.objects.filter(user=user).order_by("-created_at")
 

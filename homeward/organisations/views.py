@@ -332,6 +332,13 @@ def org_user(request: HttpRequest, user_id: int) -> HttpResponse:
                     request, "Their account has been switched off and their API tokens revoked"
                 )
                 return redirect("organisations:user", user_id=user_id)
+            elif action == "password-link":
+                member, path = services.new_password_link(actor, user_id)
+                return render(
+                    request,
+                    "organisations/password_link.html",
+                    {"member": member.user, "link": request.build_absolute_uri(path)},
+                )
             elif action == "reset-mfa":
                 services.reset_mfa(actor, user_id)
                 messages.success(

@@ -191,6 +191,32 @@ def test_the_user_page_switches_them_off_and_revokes_their_tokens(admin, worker)
     assert "Switched off" in body and "Revoked" in body
 
 
+def test_a_user_who_forgot_their_password_gets_a_new_link_from_the_admin(admin, worker):
+    response = admin.post(f"/organisation/users/{worker.pk}/", {"action": "password-link"})
+    body = text(response)
+    assert response.status_code == 200
+    assert "Give Sam Worker this link" in body
+    link = re.search(r'id="set-password-link">http://testserver(/set-password/[^<]+)<', body)
+    assert link
+    assert AuditEvent.objects.filter(action="password_link", object_id=str(worker.pk)).exists()
+
+    person = Client()
+    opened = person.get(link.group(1))
+    chosen = "orchard-lantern-copper-field"
+    done = person.post(opened["Location"], {"new_password1": chosen, "new_password2": chosen})
+    assert done.status_code == 302
+    worker.refresh_from_db()
+    assert worker.check_password(chosen)
+    assert "This link has expired" in text(Client().get(link.group(1), follow=True))
+
+
+def test_no_password_link_for_a_switched_off_account(admin, worker):
+    admin.post(f"/organisation/users/{worker.pk}/", {"action": "deactivate"})
+    response = admin.post(f"/organisation/users/{worker.pk}/", {"action": "password-link"})
+    assert "Their account is switched off" in text(response)
+    assert "set-password-link" not in text(response)
+
+
 def test_the_user_page_resets_two_factor(admin, worker):
     give_app(worker)
     assert "Set up" in text(admin.get(f"/organisation/users/{worker.pk}/"))
