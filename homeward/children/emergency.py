@@ -40,8 +40,12 @@ def _find_by_identifier(identifier: str) -> list[Child]:
     )
 
 
-@transaction.atomic
 def open_emergency_access(actor: Actor, identifier: str, reason: str) -> EmergencyAccess:
+    """Look the child up by an exact identifier and, if exactly one child matches whom the
+    actor cannot already see, open their record to the actor for 24 hours.
+
+    The look-up is audited whatever it finds, in its own transaction, so that a refused
+    attempt stays on the record (unless the caller's own transaction rolls back)."""
     policy.require_role(actor, Action.SEE_IDENTITY)
     errors: dict[str, list[str]] = {}
     if len(reason.strip()) < MIN_REASON_LENGTH:
@@ -68,6 +72,11 @@ def open_emergency_access(actor: Actor, identifier: str, reason: str) -> Emergen
         raise ValidationFailed(
             {"identifier": "You can already see this child's record: no emergency access needed"}
         )
+    return _grant(actor, child, reason)
+
+
+@transaction.atomic
+def _grant(actor: Actor, child: Child, reason: str) -> EmergencyAccess:
     assert actor.user is not None and actor.organisation is not None
     now = clock.now()
     access = EmergencyAccess.objects.create(

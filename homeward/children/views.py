@@ -201,6 +201,7 @@ def _review_page(
             "page": page,
             "items": items,
             "failed_form": failed[1] if failed else None,
+            "page_errors": failed is not None and bool(failed[1].errors),
             "awaiting": emergency.awaiting_review(actor).filter(reviewed_at__isnull=True).count(),
             "nav": "emergency-reviews",
         },
