@@ -1,0 +1,388 @@
+"""Every read of identifying data writes an audit event naming the reader and the child.
+
+Each read path (web page, API operation, command) is driven for real, and the test looks
+for a new AuditEvent with the child's id and the reader. The path lists are checked against
+the service's own URL patterns, OpenAPI document and commands, so a page, endpoint or
+command added later fails here until someone says whether it reads children (and then
+drives it) or why it does not."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command, get_commands
+from django.db.models import Max
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from homeward.aftercare import services as aftercare
+from homeward.aftercare.models import InterviewStatus, ReturnInterview
+from homeward.audit import services as audit_services
+from homeward.audit.models import AuditEvent
+from homeward.children import emergency
+from homeward.children.models import Child
+from homeward.core import clock
+from homeward.episodes import services as episodes
+from homeward.organisations.models import Organisation, OrganisationKind, Role, User
+from tests import factories
+from tests.factories import report
+
+pytestmark = pytest.mark.django_db
+
+REASON = "Found in our area overnight, need the child's medical needs now"
+
+
+@dataclass
+class World:
+    child: Child
+    council: Organisation
+    worker: User
+    coordinator: User
+    officer: User
+    rhi: User
+    outsider: User
+    open_ref: str
+    returned_ref: str
+    interview_id: int
+    tmp: Path
+
+    def web(self, user: User) -> Client:
+        client = Client()
+        client.force_login(user)
+        return client
+
+    def api(self, user: User) -> dict[str, str]:
+        return {"HTTP_AUTHORIZATION": f"Bearer {factories.api_token(user)}"}
+
+
+@pytest.fixture
+def world(db, tmp_path) -> World:
+    police = factories.PoliceForceFactory()
+    council = factories.CouncilFactory(police_force=police)
+    home = factories.CareProviderFactory(area_council=council)
+    rhi_org = Organisation.objects.create(
+        kind=OrganisationKind.RHI_PROVIDER, name="Interviews Ltd", code="RHI-1"
+    )
+    child = factories.ChildFactory(
+        responsible_council=council,
+        first_name="Marigold",
+        last_name="Thistlewood",
+        nhs_number="9434765919",
+    )
+    factories.looked_after(child)
+    factories.place(child, provider=home, host=council)
+    worker = factories.actor(Role.SOCIAL_WORKER, council)
+    coordinator = factories.actor(Role.COUNCIL_MISSING_COORDINATOR, council)
+    returned = report(worker, child, hours_ago=72)
+    returned = episodes.record_return(
+        worker,
+        returned.reference,
+        returned.version,
+        episodes.Return(
+            returned_at=returned.last_seen_at + timedelta(hours=5), return_method="returned_self"
+        ),
+    )
+    interview = returned.return_interviews.get()
+    aftercare.assign_provider(coordinator, interview.pk, rhi_org.pk)
+    current = report(worker, child, hours_ago=3)
+    return World(
+        child=child,
+        council=council,
+        worker=worker.user,
+        coordinator=coordinator.user,
+        officer=factories.member(Role.POLICE_OFFICER, police),
+        rhi=factories.member(Role.RHI_WORKER, rhi_org),
+        outsider=factories.member(Role.POLICE_OFFICER, factories.PoliceForceFactory()),
+        open_ref=current.reference,
+        returned_ref=returned.reference,
+        interview_id=interview.pk,
+        tmp=tmp_path,
+    )
+
+
+# A driver reads the child through one path and returns (HTTP status or None for a
+# command, the reader or None for the command line).
+Driver = Callable[[World], tuple[int | None, User | None]]
+
+
+def page(url: str, who: str = "worker") -> Driver:
+    def drive(w: World) -> tuple[int | None, User | None]:
+        user = getattr(w, who)
+        return w.web(user).get(url.format(w=w)).status_code, user
+
+    return drive
+
+
+def api_get(url: str, who: str = "worker") -> Driver:
+    def drive(w: World) -> tuple[int | None, User | None]:
+        user = getattr(w, who)
+        return Client().get(url.format(w=w), **w.api(user)).status_code, user
+
+    return drive
+
+
+def search_page(w: World) -> tuple[int | None, User | None]:
+    return w.web(w.worker).post("/children/", {"q": "Thistlewood"}).status_code, w.worker
+
+
+def search_api(w: World) -> tuple[int | None, User | None]:
+    response = Client().post(
+        "/api/v1/children/search",
+        json.dumps({"q": "Thistlewood"}),
+        content_type="application/json",
+        **w.api(w.worker),
+    )
+    return response.status_code, w.worker
+
+
+def emergency_page(w: World) -> tuple[int | None, User | None]:
+    response = w.web(w.outsider).post(
+        "/children/emergency-access", {"identifier": "9434765919", "reason": REASON}
+    )
+    return (200 if response.status_code == 302 else response.status_code), w.outsider
+
+
+def emergency_api(w: World) -> tuple[int | None, User | None]:
+    response = Client().post(
+        "/api/v1/children/emergency-access",
+        json.dumps({"identifier": "9434765919", "reason": REASON}),
+        content_type="application/json",
+        **w.api(w.outsider),
+    )
+    return (200 if response.status_code == 201 else response.status_code), w.outsider
+
+
+def _outsider_opens(w: World):
+    from homeward.core.actor import Actor
+
+    return emergency.open_emergency_access(Actor.for_user(w.outsider), "9434765919", REASON)
+
+
+def review_list_page(w: World) -> tuple[int | None, User | None]:
+    _outsider_opens(w)
+    return page("/children/emergency-access/reviews", "coordinator")(w)
+
+
+def review_list_api(w: World) -> tuple[int | None, User | None]:
+    _outsider_opens(w)
+    return api_get("/api/v1/children/emergency-access", "coordinator")(w)
+
+
+def review_page(w: World) -> tuple[int | None, User | None]:
+    access = _outsider_opens(w)
+    response = w.web(w.coordinator).post(
+        f"/children/emergency-access/{access.pk}/review",
+        {f"access-{access.pk}-note": "Justified: found at night"},
+    )
+    return (200 if response.status_code == 302 else response.status_code), w.coordinator
+
+
+def accepted_interview_form(w: World) -> tuple[int | None, User | None]:
+    # Test set-up: the record form is drawn only for an accepted interview.
+    ReturnInterview.objects.filter(pk=w.interview_id).update(
+        status=InterviewStatus.ACCEPTED, offered_at=clock.now()
+    )
+    return page("/aftercare/interviews/{w.interview_id}/interview", "coordinator")(w)
+
+
+def _collection_year() -> int:
+    today = clock.now().date()
+    return today.year + 1 if today.month >= 4 else today.year
+
+
+def export_903(w: World) -> tuple[int | None, User | None]:
+    call_command(
+        "export_903",
+        "--council",
+        w.council.code,
+        "--year",
+        str(_collection_year()),
+        "--out",
+        str(w.tmp / "903"),
+        stdout=open(w.tmp / "out.txt", "w"),  # noqa: SIM115
+    )
+    return None, None
+
+
+def audit_export(w: World) -> tuple[int | None, User | None]:
+    call_command(
+        "audit",
+        "export",
+        "--child",
+        str(w.child.pk),
+        "--out",
+        str(w.tmp / "trail.csv"),
+        stdout=open(w.tmp / "out.txt", "w"),  # noqa: SIM115
+    )
+    return None, None
+
+
+# --- every read path ---------------------------------------------------------------------
+
+WEB_READS: dict[str, Driver] = {
+    "home": page("/"),
+    "children:find": search_page,
+    "children:detail": page("/children/{w.child.pk}/"),
+    "children:report-missing": page("/children/{w.child.pk}/report-missing"),
+    "children:emergency-access": emergency_page,
+    "children:emergency-reviews": review_list_page,
+    "children:review-emergency-access": review_page,
+    "children:audit-trail": page("/children/{w.child.pk}/audit-trail", "coordinator"),
+    "children:audit-trail-csv": page("/children/{w.child.pk}/audit-trail.csv", "coordinator"),
+    "episodes:detail": page("/episodes/{w.open_ref}/"),
+    "episodes:update": page("/episodes/{w.open_ref}/details"),
+    "episodes:regrade": page("/episodes/{w.open_ref}/risk", "officer"),
+    "episodes:classification": page("/episodes/{w.open_ref}/classification"),
+    "episodes:timeline": page("/episodes/{w.open_ref}/timeline"),
+    "episodes:return": page("/episodes/{w.open_ref}/return"),
+    "episodes:close": page("/episodes/{w.returned_ref}/close"),
+    "episodes:link": page("/episodes/{w.open_ref}/link"),
+    "aftercare:work_list": page("/aftercare/", "coordinator"),
+    "aftercare:interviews": page("/aftercare/interviews/", "coordinator"),
+    "aftercare:interview": page("/aftercare/interviews/{w.interview_id}/", "rhi"),
+    "aftercare:assign": page("/aftercare/interviews/{w.interview_id}/provider", "coordinator"),
+    "aftercare:offer": page("/aftercare/interviews/{w.interview_id}/offer", "coordinator"),
+    "aftercare:outcome": page("/aftercare/interviews/{w.interview_id}/outcome", "coordinator"),
+    "aftercare:record": accepted_interview_form,
+    "aftercare:check": page("/aftercare/episodes/{w.returned_ref}/check"),
+    "aftercare:record_check": page("/aftercare/episodes/{w.returned_ref}/check/record", "officer"),
+    "notifications:who-knew": page("/notifications/episodes/{w.open_ref}/"),
+}
+
+# Pages that show no child's identity, and why.
+NO_CHILD_DATA: dict[str, str] = {
+    "healthz": "service health only",
+    "children:add": "an empty form; adding a child is an audited write",
+    "notifications:inbox": "titles name the event and episode reference, never the child",
+    "notifications:open": "POST: marks read and redirects to the record (which audits)",
+    "notifications:read": "POST: marks a notification read",
+    "notifications:rules": "the council's notification thresholds",
+    "insights:index": "aggregate figures only",
+    "insights:dashboard": "aggregate figures only, small numbers suppressed",
+    "insights:national-csv": "aggregate figures only, small numbers suppressed",
+    "insights:board": "the list of board reports",
+    "insights:board-report": "aggregate figures only, no identities",
+    "insights:board-report-pdf": "aggregate figures only, no identities",
+    "insights:stored-report": "aggregate figures only, no identities",
+}
+NO_CHILD_DATA_NAMESPACES = {
+    "organisations": "accounts, sign-in, users and tokens: no child data",
+    "api": "the API's own operations are listed below, from its OpenAPI document",
+}
+
+API_READS: dict[tuple[str, str], Driver] = {
+    ("post", "/api/v1/children/search"): search_api,
+    ("get", "/api/v1/children/{child_id}"): api_get("/api/v1/children/{w.child.pk}"),
+    ("post", "/api/v1/children/emergency-access"): emergency_api,
+    ("get", "/api/v1/children/emergency-access"): review_list_api,
+    ("get", "/api/v1/children/{child_id}/audit-trail"): api_get(
+        "/api/v1/children/{w.child.pk}/audit-trail", "coordinator"
+    ),
+    ("get", "/api/v1/episodes"): api_get("/api/v1/episodes"),
+    ("get", "/api/v1/episodes/{reference}"): api_get("/api/v1/episodes/{w.open_ref}"),
+    ("get", "/api/v1/return-interviews"): api_get("/api/v1/return-interviews", "rhi"),
+    ("get", "/api/v1/return-interviews/{interview_id}"): api_get(
+        "/api/v1/return-interviews/{w.interview_id}", "rhi"
+    ),
+}
+# An API write answers with the record it changed; the write's own audit event names the
+# child (tests/api and the services' tests check those).
+
+COMMAND_READS: dict[str, Driver] = {"audit": audit_export, "export_903": export_903}
+NO_CHILD_DATA_COMMANDS = {
+    "import_903": "a write: one audited import event",
+    "generate": "writes synthetic data",
+    "demo": "loads demonstration data",
+    "create_token": "accounts only",
+    "revoke_token": "accounts only",
+    "worker": "delivers notifications (no output about children)",
+    "board_reports": "aggregate reports only",
+    "rebuild_facts": "rebuilds aggregate facts, shows no identity",
+}
+
+ALL_READS: dict[str, Driver] = {
+    **{f"page {name}": driver for name, driver in WEB_READS.items()},
+    **{f"api {m.upper()} {p}": driver for (m, p), driver in API_READS.items()},
+    **{f"command {name}": driver for name, driver in COMMAND_READS.items()},
+}
+
+
+def audited_read(world: World, driver: Driver) -> tuple[int | None, User | None, bool]:
+    before = AuditEvent.objects.aggregate(top=Max("sequence"))["top"] or 0
+    status, reader = driver(world)
+    new = AuditEvent.objects.filter(sequence__gt=before, child_id=world.child.pk)
+    if reader is None:
+        new = new.filter(user__isnull=True, channel="cli")
+    else:
+        new = new.filter(user=reader)
+    return status, reader, new.exists()
+
+
+@pytest.mark.parametrize("path", list(ALL_READS))
+def test_each_read_path_audits_the_reader_and_the_child(world, path):
+    status, reader, audited = audited_read(world, ALL_READS[path])
+    assert status in (None, 200), f"{path}: got {status}: the path did not show the child"
+    who = reader.get_username() if reader else "the command line"
+    assert audited, f"{path}: no audit event naming {who} and the child"
+
+
+def test_the_check_catches_a_path_that_forgets(world, monkeypatch):
+    """A read path whose audit call is taken away is caught."""
+    assert audited_read(world, WEB_READS["children:detail"])[2]
+    monkeypatch.setattr(audit_services, "record", lambda *args, **kwargs: None)
+    status, _, audited = audited_read(world, WEB_READS["children:detail"])
+    assert status == 200
+    assert not audited
+
+
+# --- nothing is left out -----------------------------------------------------------------
+
+
+def _named_patterns(patterns, namespace: str = "") -> list[str]:
+    names = []
+    for entry in patterns:
+        if isinstance(entry, URLResolver):
+            names += _named_patterns(entry.url_patterns, entry.namespace or namespace)
+        elif isinstance(entry, URLPattern) and entry.name:
+            names.append(f"{namespace}:{entry.name}" if namespace else entry.name)
+    return names
+
+
+def test_every_page_is_driven_or_explained():
+    names = set(_named_patterns(get_resolver().url_patterns))
+    unclassified = {
+        name
+        for name in names
+        if name not in WEB_READS
+        and name not in NO_CHILD_DATA
+        and name.split(":")[0] not in NO_CHILD_DATA_NAMESPACES
+    }
+    assert not unclassified, (
+        "New pages: drive them in WEB_READS if they show a child, or say why not in "
+        f"NO_CHILD_DATA: {sorted(unclassified)}"
+    )
+    stale = (set(WEB_READS) | set(NO_CHILD_DATA)) - names
+    assert not stale, f"Listed pages that no longer exist: {sorted(stale)}"
+
+
+def test_every_api_read_is_driven(db):
+    document = Client().get("/api/openapi.json").json()
+    operations = {
+        (method, path) for path, methods in document["paths"].items() for method in methods
+    }
+    reads = {op for op in operations if op[0] == "get"}
+    missing = reads - set(API_READS)
+    assert not missing, f"API reads not driven in API_READS: {sorted(missing)}"
+    stale = set(API_READS) - operations
+    assert not stale, f"Listed API operations that no longer exist: {sorted(stale)}"
+
+
+def test_every_command_is_driven_or_explained():
+    ours = {name for name, app in get_commands().items() if app.startswith("homeward")}
+    unclassified = ours - set(COMMAND_READS) - set(NO_CHILD_DATA_COMMANDS)
+    assert not unclassified, f"New commands to classify: {sorted(unclassified)}"
