@@ -9,6 +9,7 @@ from django.db import transaction
 from django.db.models import F, Q, QuerySet
 
 from homeward.audit import services as audit
+from homeward.audit.models import AuditEvent
 from homeward.children.models import Child, EmergencyAccess
 from homeward.core import clock
 from homeward.core.actor import Actor
@@ -20,6 +21,10 @@ from homeward.organisations.policy import Action
 
 DURATION = timedelta(hours=24)
 MIN_REASON_LENGTH = 15
+# Emergency access is for the child in front of you, not for searching: look-ups (found or
+# not) are limited per user, so guessing identifiers cannot run far.
+LOOKUPS_PER_WINDOW = 10
+LOOKUP_WINDOW = timedelta(hours=1)
 REVIEWER_ROLES = {Role.COUNCIL_MISSING_COORDINATOR, Role.COUNCIL_MANAGER}
 
 
@@ -58,6 +63,18 @@ def open_emergency_access(actor: Actor, identifier: str, reason: str) -> Emergen
         ]
     if errors:
         raise ValidationFailed(errors)
+    assert actor.user is not None
+    recent = AuditEvent.objects.filter(
+        user=actor.user, action="emergency_lookup", at__gte=clock.now() - LOOKUP_WINDOW
+    ).count()
+    if recent >= LOOKUPS_PER_WINDOW:
+        audit.record(actor, "emergency_lookup_refused", "child", details={"recent": recent})
+        raise ValidationFailed(
+            {
+                "identifier": f"You have made {recent} emergency look-ups in the last hour, "
+                "the most allowed. Ask the child's council for the record, or try again later"
+            }
+        )
     matches = _find_by_identifier(identifier)
     audit.record(actor, "emergency_lookup", "child", details={"matches": len(matches)})
     if len(matches) != 1:

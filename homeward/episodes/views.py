@@ -18,6 +18,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
+from homeward.children import emergency
 from homeward.children import services as child_services
 from homeward.children.models import Placement
 from homeward.core.actor import Actor
@@ -73,10 +74,16 @@ def home(request: HttpRequest) -> HttpResponse:
     )
     returned = list(returned_qs.order_by("-returned_at")[:HOME_LIMIT])
     services.audit_listed(actor, missing + returned)
+    emergency_awaiting = (
+        emergency.awaiting_review(actor).filter(reviewed_at__isnull=True).count()
+        if emergency.may_review(actor)
+        else 0
+    )
     return render(
         request,
         "episodes/home.html",
         {
+            "emergency_awaiting": emergency_awaiting,
             "missing": missing,
             "missing_total": missing_qs.count() if len(missing) == HOME_LIMIT else len(missing),
             "returned": returned,

@@ -34,6 +34,8 @@ def link_for(event: DomainEvent) -> str:
         return f"/episodes/{event.aggregate_id}/"
     if event.aggregate_type == "return_interview":
         return f"/aftercare/interviews/{event.aggregate_id}/"
+    if event.name == ev.EMERGENCY_ACCESS_USED:
+        return "/children/emergency-access/reviews"  # where the coordinator reviews it
     if event.child_id is not None:
         return f"/children/{event.child_id}/"
     return "/"

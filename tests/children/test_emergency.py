@@ -67,3 +67,28 @@ def test_aggregate_roles_have_no_emergency_route(child):
     board = factories.actor(Role.BOARD_MEMBER, factories.CouncilFactory())
     with pytest.raises(AccessDenied):
         emergency.open_emergency_access(board, "anything", REASON)
+
+
+def test_look_ups_are_limited_so_identifiers_cannot_be_guessed(outsider, child):
+    child.nhs_number = "9434765919"
+    child.save()
+    for guess in range(emergency.LOOKUPS_PER_WINDOW):
+        with pytest.raises(ValidationFailed):
+            emergency.open_emergency_access(outsider, f"99900000{guess:02d}", REASON)
+    with pytest.raises(ValidationFailed) as error:
+        emergency.open_emergency_access(outsider, "943 476 5919", REASON)
+    assert error.value.errors["identifier"] == [
+        "You have made 10 emergency look-ups in the last hour, the most allowed. Ask the "
+        "child's council for the record, or try again later"
+    ]
+    with pytest.raises(NotFound):
+        children.read_child(outsider, child.pk)
+
+
+def test_the_councils_notification_opens_the_review_list(outsider, social_worker, child):
+    from homeward.notifications.dispatch import link_for
+
+    episode = report(social_worker, child)
+    emergency.open_emergency_access(outsider, episode.reference, REASON)
+    event = DomainEvent.objects.get(name="child.emergency_access_used")
+    assert link_for(event) == "/children/emergency-access/reviews"

@@ -289,6 +289,21 @@ def test_a_review_is_recorded(officer, coordinator, child) -> None:
     assert "already been reviewed" in text(client.get(REVIEWS))
 
 
+def test_the_coordinators_home_page_says_how_many_await_review(officer, coordinator, child):
+    client = signed_in(coordinator)
+    assert "awaiting review" not in text(client.get("/"))
+    open_access(officer)
+    body = text(client.get("/"))
+    assert "1 emergency access to your council's children is awaiting review" in body
+    assert f'href="{REVIEWS}"' in body
+    access = EmergencyAccess.objects.get()
+    client.post(
+        f"/children/emergency-access/{access.pk}/review",
+        {f"access-{access.pk}-note": "Appropriate: officer found the child"},
+    )
+    assert "awaiting review" not in text(client.get("/"))
+
+
 def test_an_empty_review_is_an_error_on_that_access(officer, coordinator, child) -> None:
     open_access(officer)
     access = EmergencyAccess.objects.get()
