@@ -23,7 +23,7 @@ from homeward.aftercare.schemas import (
     OutcomeIn,
     ProviderIn,
 )
-from homeward.core.api import InterviewIfMatch, actor_of, expected_version, respond
+from homeward.core.api import InterviewIfMatch, actor_of, expected_version, respond, respond_page
 from homeward.core.idempotency import idempotent
 from homeward.core.schemas import EpisodeReference, Id
 
@@ -91,16 +91,12 @@ def list_interviews(request: HttpRequest, filters: Query[InterviewFilters]) -> H
         status=filters.status.value if filters.status else None,
         overdue=filters.overdue,
     )
-    start = (filters.page - 1) * filters.page_size
-    page = list(queryset.prefetch_related("episodes")[start : start + filters.page_size])
-    services.audit_listed(actor, page)
-    return respond(
-        InterviewPageOut(
-            count=queryset.count(),
-            page=filters.page,
-            page_size=filters.page_size,
-            items=[InterviewListItemOut.build(i) for i in page],
-        )
+    return respond_page(
+        queryset.prefetch_related("episodes"),
+        filters,
+        InterviewPageOut,
+        InterviewListItemOut.build,
+        audit=lambda rows: services.audit_listed(actor, rows),
     )
 
 

@@ -22,7 +22,7 @@ from homeward.children.schemas import (
     ChildSummaryOut,
 )
 from homeward.core import clock
-from homeward.core.api import actor_of, respond
+from homeward.core.api import actor_of, respond, respond_page
 from homeward.core.idempotency import idempotent
 from homeward.core.schemas import Id, InputSchema, OrganisationOut
 
@@ -132,16 +132,12 @@ def list_emergency_accesses(
     queryset = emergency.awaiting_review(actor)
     if filters.awaiting_review is not None:
         queryset = queryset.filter(reviewed_at__isnull=filters.awaiting_review)
-    start = (filters.page - 1) * filters.page_size
-    page = list(queryset[start : start + filters.page_size])
-    emergency.audit_listed(actor, page)
-    return respond(
-        EmergencyAccessPageOut(
-            count=queryset.count(),
-            page=filters.page,
-            page_size=filters.page_size,
-            items=[EmergencyAccessOut.build(a) for a in page],
-        )
+    return respond_page(
+        queryset,
+        filters,
+        EmergencyAccessPageOut,
+        EmergencyAccessOut.build,
+        audit=lambda rows: emergency.audit_listed(actor, rows),
     )
 
 
@@ -216,15 +212,10 @@ def read_audit_trail(
     request: HttpRequest, child_id: Id, filters: Query[TrailFilters]
 ) -> HttpResponse:
     trail = audit.child_trail(actor_of(request), child_id)
-    events = trail.events.order_by("sequence")
-    start = (filters.page - 1) * filters.page_size
-    page = list(events[start : start + filters.page_size])
-    return respond(
-        AuditTrailOut(
-            child_id=trail.child.pk,
-            count=events.count(),
-            page=filters.page,
-            page_size=filters.page_size,
-            items=[AuditEventOut.build(e) for e in page],
-        )
+    return respond_page(
+        trail.events.order_by("sequence"),
+        filters,
+        AuditTrailOut,
+        AuditEventOut.build,
+        child_id=trail.child.pk,
     )

@@ -6,8 +6,9 @@ import logging
 import re
 from collections.abc import Callable
 from http import HTTPStatus
-from typing import Annotated, Any, ClassVar, cast
+from typing import Annotated, Any, ClassVar, Protocol, cast
 
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import Header, NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError
@@ -237,6 +238,37 @@ def respond(body: Schema, status: int = 200, *, location: str | None = None) -> 
     if location:
         response["Location"] = location
     return response
+
+
+class Paging(Protocol):
+    page: int
+    page_size: int
+
+
+def respond_page(
+    queryset: QuerySet[Any],
+    paging: Paging,
+    page_schema: Callable[..., Schema],
+    build: Callable[[Any], Schema],
+    *,
+    audit: Callable[[list[Any]], None] | None = None,
+    **extra: Any,
+) -> HttpResponse:
+    """One page of ``queryset`` as ``page_schema`` (count, page, page_size, items), each
+    row built by ``build``; ``audit`` is given the rows shown (the reads of children)."""
+    start = (paging.page - 1) * paging.page_size
+    rows = list(queryset[start : start + paging.page_size])
+    if audit is not None:
+        audit(rows)
+    return respond(
+        page_schema(
+            count=queryset.count(),
+            page=paging.page,
+            page_size=paging.page_size,
+            items=[build(row) for row in rows],
+            **extra,
+        )
+    )
 
 
 # --- optimistic concurrency -------------------------------------------------------------

@@ -9,7 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from ninja import Query, Router
 
-from homeward.core.api import EpisodeIfMatch, actor_of, expected_version, respond
+from homeward.core.api import EpisodeIfMatch, actor_of, expected_version, respond, respond_page
 from homeward.core.idempotency import idempotent
 from homeward.core.schemas import EpisodeReference
 from homeward.episodes import services
@@ -92,16 +92,12 @@ def list_episodes(request: HttpRequest, filters: Query[EpisodeFilters]) -> HttpR
         since=filters.since,
         until=filters.until,
     )
-    start = (filters.page - 1) * filters.page_size
-    page = list(queryset[start : start + filters.page_size])
-    services.audit_listed(actor, page)
-    return respond(
-        EpisodePageOut(
-            count=queryset.count(),
-            page=filters.page,
-            page_size=filters.page_size,
-            items=[EpisodeSummaryOut.build(e) for e in page],
-        )
+    return respond_page(
+        queryset,
+        filters,
+        EpisodePageOut,
+        EpisodeSummaryOut.build,
+        audit=lambda rows: services.audit_listed(actor, rows),
     )
 
 
