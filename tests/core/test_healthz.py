@@ -5,6 +5,6 @@ def test_healthz_reports_the_database(client, db):
     assert body["status"] == "ok"
     assert body["database"]["reachable"] is True
     assert body["database"]["migrations_pending"] == 0
-    assert response["Cache-Control"].startswith("max-age=0") or "no-cache" in response[
-        "Cache-Control"
-    ]
+    assert (
+        response["Cache-Control"].startswith("max-age=0") or "no-cache" in response["Cache-Control"]
+    )
