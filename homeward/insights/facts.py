@@ -5,22 +5,26 @@ of that child, because one episode's change can move another's figures (first in
 period, repeat counts, the rolling rule). It runs in the caller's transaction, so figures
 and records commit together. signals.py calls it whenever a record that feeds a figure is
 saved; ``rebuild()`` recomputes everything (after a bulk load such as ``homeward demo``).
+Each refresh also records the change it makes to the running totals the dashboards read
+(tally.py).
 """
 
 from __future__ import annotations
 
 import logging
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from datetime import datetime
 
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import Q
 
 from homeward.aftercare.models import InterviewStatus, ReturnInterview, SafeAndWellCheck
 from homeward.children.models import Child, LegalStatus, WorkerAllocation
 from homeward.core import clock
 from homeward.episodes.models import ClassificationChange, Episode
 from homeward.insights import counting as c
+from homeward.insights import tally
 from homeward.insights.models import EpisodeFact, ReasonFact, ReasonKind
 
 log = logging.getLogger(__name__)
@@ -41,22 +45,26 @@ def _thresholds(council_id: int) -> tuple[int, int]:
 
 
 def _linked_components(episode_ids: Iterable[int]) -> dict[int, int]:
-    """episode id -> incident key, following went_missing_with links across children."""
+    """episode id -> incident key, following went_missing_with links across children
+    (an episode linked to none is its own key, and no other episode has that key)."""
     through = Episode.went_missing_with.through
     links: dict[int, set[int]] = defaultdict(set)
     frontier = set(episode_ids)
     seen = set(frontier)
     while frontier:
-        pairs = through.objects.filter(from_episode_id__in=frontier).values_list(
-            "from_episode_id", "to_episode_id"
-        )
+        # Both directions: the m2m_changed signal of a symmetrical link is sent when only
+        # one of its two rows is in.
+        pairs = through.objects.filter(
+            Q(from_episode_id__in=frontier) | Q(to_episode_id__in=frontier)
+        ).values_list("from_episode_id", "to_episode_id")
         frontier = set()
         for a, b in pairs:
             links[a].add(b)
             links[b].add(a)
-            if b not in seen:
-                seen.add(b)
-                frontier.add(b)
+            for end in (a, b):
+                if end not in seen:
+                    seen.add(end)
+                    frontier.add(end)
     return {pk: c.incident_key(pk, links) for pk in seen}
 
 
@@ -97,6 +105,9 @@ def compute_child_facts(child: Child, now: datetime) -> tuple[list[EpisodeFact],
         for ep in interview.episodes.all():
             covering.setdefault(ep.pk, interview)
     incidents = _linked_components(ids)
+    # Linked: in a group of more than one (another episode shares its incident key).
+    sizes = Counter(incidents.values())
+    linked = {pk for pk, key in incidents.items() if sizes[key] > 1}
     council_id = child.responsible_council_id
     home_force_id = child.responsible_council.police_force_id
     repeat_count, repeat_days = _thresholds(council_id)
@@ -115,6 +126,7 @@ def compute_child_facts(child: Child, now: datetime) -> tuple[list[EpisodeFact],
                 episode_id=episode.pk,
                 person_key=child.pk,
                 incident_key=incidents.get(episode.pk, episode.pk),
+                linked=episode.pk in linked,
                 council_id=council_id,
                 host_council_id=placement.host_council_id if placement else None,
                 force_id=episode.police_force_id,
@@ -236,16 +248,36 @@ def _reason_facts(
     return rows
 
 
+CHILD_LOCK = 0x48574331  # pg advisory lock namespace: one refresh of a child at a time
+
+
 @transaction.atomic
-def refresh_child(child_id: int) -> int:
-    """Recompute every fact of one child. Returns how many episode facts it holds."""
+def refresh_child(child_id: int, *, totals: bool = True) -> int:
+    """Recompute every fact of one child, and the change to the running totals (tally.py;
+    ``totals=False`` leaves them to a rebuild). Returns how many episode facts it holds."""
+    if connection.vendor == "postgresql":
+        # Two refreshes of one child must not both start from the same old facts.
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_advisory_xact_lock(%s::int4, %s::int4)", [CHILD_LOCK, child_id % 2**31]
+            )
+    before = (
+        tally.contributions(
+            list(EpisodeFact.objects.filter(person_key=child_id)),
+            list(ReasonFact.objects.filter(person_key=child_id)),
+        )
+        if totals
+        else {}
+    )
     child = Child.objects.select_related("responsible_council").filter(pk=child_id).first()
     if child is None:
-        EpisodeFact.objects.filter(person_key=child_id).delete()
-        ReasonFact.objects.filter(person_key=child_id).delete()
-        return 0
-    facts, reasons = compute_child_facts(child, clock.now())
+        facts: list[EpisodeFact] = []
+        reasons: list[ReasonFact] = []
+    else:
+        facts, reasons = compute_child_facts(child, clock.now())
     _write(child_id, facts, reasons)
+    if totals:
+        tally.record(before, tally.contributions(facts, reasons))
     return len(facts)
 
 
@@ -289,15 +321,26 @@ def refresh_linked(episode_ids: Iterable[int]) -> None:
 
 
 def rebuild(batch_size: int = 500) -> int:
-    """Recompute every fact from the records (after a bulk load). Returns episodes."""
+    """Recompute every fact from the records (after a bulk load), then every running
+    total from the facts. Returns episodes. Meant for a quiet database: a change saved
+    while it runs may be missed until that child's next refresh."""
     total = 0
     ids = list(Child.objects.filter(episodes__isnull=False).distinct().values_list("pk", flat=True))
     known = set(EpisodeFact.objects.values_list("person_key", flat=True).distinct())
     for stale in known - set(ids):
-        refresh_child(stale)
+        refresh_child(stale, totals=False)
     for start in range(0, len(ids), batch_size):
         with transaction.atomic():
             for child_id in ids[start : start + batch_size]:
-                total += refresh_child(child_id)
+                total += refresh_child(child_id, totals=False)
+    rebuild_totals()
     log.info("insights facts rebuilt: %s episodes", total)
     return total
+
+
+def rebuild_totals() -> int:
+    """Recompute the running totals from the facts as they stand."""
+    return tally.rebuild(
+        EpisodeFact.objects.order_by("person_key", "episode_id").iterator(chunk_size=5000),
+        ReasonFact.objects.order_by("person_key", "pk").iterator(chunk_size=5000),
+    )

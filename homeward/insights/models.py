@@ -53,6 +53,9 @@ class EpisodeFact(models.Model):
     interview_within_72h = models.BooleanField(null=True)
 
     rolling_repeat = models.BooleanField(default=False)
+    # Linked with another child's episode (they went missing together): counted once as an
+    # incident by incident_key.
+    linked = models.BooleanField(default=False)
     # The child's first episode in the month / quarter / year, over all areas (council and
     # nation: a child has one responsible council) and within this episode's force area.
     first_m = models.BooleanField(default=False)
@@ -81,6 +84,9 @@ class EpisodeFact(models.Model):
             models.Index(fields=["returned_at"], name="fact_return"),
             models.Index(fields=["person_key"], name="fact_person"),
             models.Index(fields=["incident_key"], name="fact_incident"),
+            models.Index(
+                fields=["start_date"], name="fact_linked_start", condition=models.Q(linked=True)
+            ),
         ]
 
 
@@ -110,6 +116,40 @@ class ReasonFact(models.Model):
             models.Index(fields=["interview_id"], name="reason_interview"),
             models.Index(fields=["person_key"], name="reason_person"),
         ]
+
+
+class TallyFields(models.Model):
+    """Totals of facts by scope, area, month and group: see tally.py."""
+
+    scope = models.CharField(max_length=1)  # c council, f force, n nation
+    area = models.BigIntegerField()  # the organisation's id; 0 for the nation
+    month = models.DateField()
+    dimension = models.CharField(max_length=20)
+    value = models.CharField(max_length=60)
+    episodes = models.IntegerField(default=0)
+    children_m = models.IntegerField(default=0)
+    children_q = models.IntegerField(default=0)
+    children_y = models.IntegerField(default=0)
+    seconds = models.BigIntegerField(default=0)
+
+    class Meta:
+        abstract = True
+
+
+class Tally(TallyFields):
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["scope", "area", "month", "dimension", "value"], name="tally_key"
+            )
+        ]
+
+
+class TallyChange(TallyFields):
+    """Changes to the totals not yet folded into Tally (insert only; tally.fold)."""
+
+    class Meta:
+        indexes = [models.Index(fields=["scope", "area", "month"], name="tally_change_where")]
 
 
 class BoardReport(models.Model):

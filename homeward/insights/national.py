@@ -11,11 +11,9 @@ import io
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Count
-
 from homeward.insights import counting as c
 from homeward.insights import queries as q
-from homeward.insights import suppression
+from homeward.insights import suppression, tally
 from homeward.organisations.models import Organisation, OrganisationKind
 
 
@@ -50,24 +48,20 @@ def _councils() -> list[Organisation]:
 
 
 def _counts(period: q.Period, measure: str, dimension: str) -> dict[tuple[int, str], int]:
-    scope = q.Scope(q.NATION)
-    if dimension == "duration_band":
-        # Bands as at the end of the period: 'open' for an episode not back by then.
-        end = c.period_end_instant(period.end)
-        out: dict[tuple[int, str], int] = {}
-        for council_id, start, returned in q.facts(scope, period).values_list(
-            "council_id", "start_at", "returned_at"
-        ):
-            band = c.duration_band(start, returned, end)
-            out[(council_id, band)] = out.get((council_id, band), 0) + 1
-        return out
-    qs = q.facts(scope, period) if measure == "episodes" else q.children(scope, period)
-    return {
-        (council_id, value): n
-        for council_id, value, n in qs.values_list("council_id", dimension)
-        .annotate(n=Count("pk"))
-        .values_list("council_id", dimension, "n")
-    }
+    """(council id, value) -> episodes or children, from the councils' running totals."""
+    out: dict[tuple[int, str], int] = {}
+    tally_dimension = "duration" if dimension == "duration_band" else dimension
+    children = 2 if period.quarter else 3  # children_q / children_y
+    for council_id, _month, _dim, value, *sums in tally.read(
+        tally.COUNCIL, None, period.start, period.end, [tally_dimension]
+    ):
+        if dimension == "duration_band":
+            # Bands as at the end of the period: 'open' for an episode not back by then.
+            value, _back = q.band_at_end(value, period.end)
+        n = sums[0] if measure == "episodes" else sums[children]
+        if n:
+            out[(council_id, value)] = out.get((council_id, value), 0) + n
+    return out
 
 
 def table(period: q.Period, key: str) -> NationalTable:

@@ -1,6 +1,8 @@
-"""Aggregated reads over the fact tables: what every dashboard, board report and national
-table shows. Each query filters by area and period on an index, then groups: its cost
-follows the rows of one area and period, not the size of the whole table."""
+"""What every dashboard, board report and national table shows, read from the running
+totals (tally.py): one query per scope and period fetches the totals of its months (a few
+hundred rows for the nation's year), and the tables are made from them here. The cost
+follows the months and groups shown, not the number of episodes. Only incidents of linked
+episodes (children missing together, few) are counted from the facts themselves."""
 
 from __future__ import annotations
 
@@ -8,7 +10,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Avg, Count, Q, QuerySet
+from django.db.models import Q, QuerySet
 
 from homeward.aftercare.codes import PullFactor, PushFactor, RiskFound
 from homeward.aftercare.compliance import Compliance
@@ -16,7 +18,8 @@ from homeward.aftercare.models import InterviewStatus
 from homeward.children.codes import Ethnicity, LegalStatusKind, PlacementType, Sex
 from homeward.episodes.models import Classification, RiskGrade
 from homeward.insights import counting as c
-from homeward.insights.models import EpisodeFact, ReasonFact, ReasonKind
+from homeward.insights import tally
+from homeward.insights.models import EpisodeFact, ReasonKind
 from homeward.organisations.models import Organisation, OrganisationKind
 
 COUNCIL = "council"
@@ -44,6 +47,15 @@ class Scope:
         if organisation.kind == OrganisationKind.POLICE:
             return cls(FORCE, organisation)
         raise ValueError("Figures are for a council, a police force or the nation")
+
+    @property
+    def key(self) -> tuple[str, int]:
+        """(scope, area) of the running totals."""
+        if self.kind == COUNCIL:
+            return tally.COUNCIL, self.organisation.pk  # type: ignore[union-attr]
+        if self.kind == FORCE:
+            return tally.FORCE, self.organisation.pk  # type: ignore[union-attr]
+        return tally.NATION, 0
 
     def where(self) -> Q:
         if self.kind == COUNCIL:
@@ -209,20 +221,65 @@ DIMENSIONS: dict[str, tuple[str, list[tuple[str, str]]]] = {
 }
 
 
-def breakdown(scope: Scope, period: Period, dimension: str) -> Table:
+class Cube:
+    """The running totals of one scope and period (tally.py), read in one query: for each
+    dimension and value, the measures added over the period's months; for ``all``, also
+    each month's. ``children`` reads the measure that counts each child once in the
+    period: first in the quarter, or first in the year."""
+
+    def __init__(self, scope: Scope, period: Period) -> None:
+        self.scope = scope
+        self.period = period
+        self.child_index = 2 if period.quarter else 3  # children_q / children_y
+        self.totals: dict[str, dict[str, list[int]]] = {}
+        self.months: dict[date, list[int]] = {}
+        scope_key, area_id = scope.key
+        for _area, month, dimension, value, *values in tally.read(
+            scope_key, area_id, period.start, period.end
+        ):
+            sums = self.totals.setdefault(dimension, {}).setdefault(value, [0, 0, 0, 0, 0])
+            for i, v in enumerate(values):
+                sums[i] += v
+            if dimension == "all":
+                per_month = self.months.setdefault(month, [0, 0, 0, 0, 0])
+                for i, v in enumerate(values):
+                    per_month[i] += v
+
+    def values(self, dimension: str) -> dict[str, list[int]]:
+        return self.totals.get(dimension, {})
+
+    def episodes(self, dimension: str) -> dict[str, int]:
+        return {k: v[0] for k, v in self.values(dimension).items() if v[0]}
+
+    def children(self, dimension: str) -> dict[str, int]:
+        i = self.child_index
+        return {k: v[i] for k, v in self.values(dimension).items() if v[i]}
+
+    def counted(self) -> tuple[int, int]:
+        """(episodes, children) in the period."""
+        total = self.values("all").get("", [0, 0, 0, 0, 0])
+        return total[0], total[self.child_index]
+
+    def by_n(self) -> list[tuple[int, int, int]]:
+        """(episodes of the child in the period, worker changes, children)."""
+        out = []
+        for value, count in self.children("n_q" if self.period.quarter else "n_y").items():
+            n, changes = value.split("|")
+            out.append((int(n), int(changes), count))
+        return out
+
+
+def _cube(scope: Scope, period: Period, cube: Cube | None) -> Cube:
+    if cube is not None and cube.scope == scope and cube.period == period:
+        return cube
+    return Cube(scope, period)
+
+
+def breakdown(scope: Scope, period: Period, dimension: str, cube: Cube | None = None) -> Table:
     title, labels = DIMENSIONS[dimension]
-    episodes = dict(
-        facts(scope, period)
-        .values_list(dimension)
-        .annotate(n=Count("pk"))
-        .values_list(dimension, "n")
-    )
-    kids = dict(
-        children(scope, period)
-        .values_list(dimension)
-        .annotate(n=Count("pk"))
-        .values_list(dimension, "n")
-    )
+    data = _cube(scope, period, cube)
+    episodes = data.episodes(dimension)
+    kids = data.children(dimension)
     rows = [
         Row(key, label, episodes.get(key, 0), kids.get(key, 0))
         for key, label in labels
@@ -234,145 +291,114 @@ def breakdown(scope: Scope, period: Period, dimension: str) -> Table:
     return Table(title, rows, sum(episodes.values()), sum(kids.values()))
 
 
-def by_month(scope: Scope, period: Period) -> Table:
-    episodes = dict(
-        facts(scope, period)
-        .values_list("start_month")
-        .annotate(n=Count("pk"))
-        .values_list("start_month", "n")
-    )
-    flag = "first_m_force" if scope.kind == FORCE else "first_m"
-    kids = dict(
-        facts(scope, period)
-        .filter(**{flag: True})
-        .values_list("start_month")
-        .annotate(n=Count("pk"))
-        .values_list("start_month", "n")
-    )
-    rows = [
-        Row(m.isoformat(), m.strftime("%B %Y"), episodes.get(m, 0), kids.get(m, 0))
-        for m in period.months
-    ]
-    table = Table("Episodes by month", rows, sum(episodes.values()), children_total(scope, period))
+def by_month(scope: Scope, period: Period, cube: Cube | None = None) -> Table:
+    data = _cube(scope, period, cube)
+    rows = []
+    for m in period.months:
+        sums = data.months.get(m, [0, 0, 0, 0, 0])
+        rows.append(Row(m.isoformat(), m.strftime("%B %Y"), sums[0], sums[1]))
+    episodes, kids = data.counted()
+    table = Table("Episodes by month", rows, episodes, kids)
     table.note = "A child missing in several months is counted once in each month."
     return table
 
 
-def children_total(scope: Scope, period: Period) -> int:
-    return children(scope, period).count()
+def children_total(scope: Scope, period: Period, cube: Cube | None = None) -> int:
+    return _cube(scope, period, cube).counted()[1]
 
 
-def duration(scope: Scope, period: Period) -> Table:
+def band_at_end(value: str, end: date) -> tuple[str, bool]:
+    """A ``duration`` total's value ("band|month of return") as at the end of a period
+    ending before ``end``: (band, returned by then). Not back by the end is "open"."""
+    band, _, returned = value.partition("|")
+    if not returned or date.fromisoformat(returned) >= end:
+        return c.OPEN, False
+    return band, True
+
+
+def duration(scope: Scope, period: Period, cube: Cube | None = None) -> Table:
     """Duration bands: measured to the return, or 'open' if not back by the period end."""
-    end = c.period_end_instant(period.end)
-    qs = facts(scope, period)
-    open_at_end = qs.filter(Q(returned_at__isnull=True) | Q(returned_at__gte=end))
-    returned = qs.exclude(pk__in=open_at_end.values("pk"))
-    counts = Counter(
-        dict(
-            returned.values_list("duration_band")
-            .annotate(n=Count("pk"))
-            .values_list("duration_band", "n")
-        )
-    )
-    counts[c.OPEN] = open_at_end.count()
+    data = _cube(scope, period, cube)
+    counts: Counter[str] = Counter()
+    returned = seconds = 0
+    for value, sums in data.values("duration").items():
+        band, back = band_at_end(value, period.end)
+        counts[band] += sums[0]
+        if back:
+            returned += sums[0]
+            seconds += sums[4]
     rows = [Row(k, lbl, counts.get(k, 0)) for k, lbl in c.DURATION_BANDS]
-    stats = returned.aggregate(mean=Avg("duration_hours"), n=Count("pk"))
     within_24 = counts.get("lt24h", 0)
     within_48 = within_24 + counts.get("24-48h", 0)
     table = Table("Time missing", rows, sum(counts.values()), counts_children=False)
     table.extra = {
-        "mean_hours": round(stats["mean"], 1) if stats["mean"] is not None else None,
-        "returned": stats["n"],
+        "mean_hours": round(seconds / 3600 / returned, 1) if returned else None,
+        "returned": returned,
         "within_24h": within_24,
         "within_48h": within_48,
-        "within_48h_share": Compliance.share(within_48, stats["n"]),
+        "within_48h_share": Compliance.share(within_48, returned),
     }
     return table
 
 
-def repeats(scope: Scope, period: Period) -> Table:
-    _first, n, _w = _flags(scope, period)
+def repeats(scope: Scope, period: Period, cube: Cube | None = None) -> Table:
+    data = _cube(scope, period, cube)
     counts: Counter[str] = Counter()
-    for episodes, number in (
-        children(scope, period).values_list(n).annotate(k=Count("pk")).values_list(n, "k")
-    ):
+    for episodes, _changes, number in data.by_n():
         counts[c.repeat_band(episodes)] += number
     rows = [Row(k, lbl, 0, counts.get(k, 0)) for k, lbl, _a, _b in c.REPEAT_BANDS]
     table = Table(
         "Children by number of episodes", rows, 0, sum(counts.values()), counts_episodes=False
     )
     repeat_children = sum(counts.get(k, 0) for k, _l, low, _h in c.REPEAT_BANDS if low >= 3)
-    rolling = (
-        facts(scope, period).filter(rolling_repeat=True).values("person_key").distinct().count()
-    )
     table.extra = {
         "repeat_children": repeat_children,
         "repeat_share": Compliance.share(repeat_children, table.total_children),
-        "rolling_children": rolling,
+        "rolling_children": data.children("rolling").get("", 0),
     }
     return table
 
 
-def area(scope: Scope, period: Period) -> Table:
+def area(scope: Scope, period: Period, cube: Cube | None = None) -> Table:
     """In and out of area: for a council, its children placed outside its area; for a
     force, episodes of children from councils it does not cover; for the nation, both."""
-    qs = facts(scope, period)
-    kids = children(scope, period)
+    data = _cube(scope, period, cube)
+    episodes, kids = data.episodes("area"), data.children("area")
     if scope.kind == FORCE:
-        outside = Q(home_force__isnull=True) | ~Q(home_force=scope.organisation)
-        rows = [
-            Row(
-                "own",
-                "Children of councils in this force's area",
-                qs.exclude(outside).count(),
-                kids.exclude(outside).count(),
-            ),
-            Row(
-                "visiting",
-                "Children of other councils",
-                qs.filter(outside).count(),
-                kids.filter(outside).count(),
-            ),
+        groups = [
+            ("own", "Children of councils in this force's area"),
+            ("visiting", "Children of other councils"),
         ]
         title = "Whose children go missing in this area"
     else:
-        rows = [
-            Row(
-                "in",
-                "Placed in the council's own area, or living at home",
-                qs.filter(out_of_area=False).count(),
-                kids.filter(out_of_area=False).count(),
-            ),
-            Row(
-                "out",
-                "Placed out of area",
-                qs.filter(out_of_area=True).count(),
-                kids.filter(out_of_area=True).count(),
-            ),
+        groups = [
+            ("in", "Placed in the council's own area, or living at home"),
+            ("out", "Placed out of area"),
         ]
         title = "In and out of area"
+    rows = [Row(k, label, episodes.get(k, 0), kids.get(k, 0)) for k, label in groups]
     return Table(title, rows, sum(r.episodes for r in rows), sum(r.children for r in rows))
 
 
-def compliance(scope: Scope, period: Period) -> Compliance:
+def compliance(scope: Scope, period: Period, cube: Cube | None = None) -> Compliance:
     """homeward/aftercare/compliance.py's rules over the facts: the returns in the period
     (by the time of the return), each with its check and its covering interview."""
-    end = c.period_end_instant(period.end)
-    start = c.period_end_instant(period.start)
-    qs = EpisodeFact.objects.filter(scope.where(), returned_at__gte=start, returned_at__lt=end)
-    done = InterviewStatus.DONE
-    figures = qs.aggregate(
-        returns=Count("pk"),
-        check_done=Count("pk", filter=Q(check_status="done")),
-        check_not_done=Count("pk", filter=Q(check_status="not_done")),
-        offered=Count("pk", filter=Q(interview_offered=True)),
-        accepted=Count("pk", filter=Q(interview_status__in=[InterviewStatus.ACCEPTED, done])),
-        done=Count("pk", filter=Q(interview_status=done)),
-        within=Count("pk", filter=Q(interview_status=done, interview_within_72h=True)),
-        declined=Count("pk", filter=Q(interview_status=InterviewStatus.DECLINED)),
-        not_offered=Count("pk", filter=Q(interview_status=InterviewStatus.NOT_OFFERED)),
-    )
+    data = _cube(scope, period, cube)
+    done = str(InterviewStatus.DONE)
+    accepted = {str(InterviewStatus.ACCEPTED), done}
+    figures: Counter[str] = Counter()
+    for value, sums in data.values("compliance").items():
+        check, interview, offered, within = value.split("|")
+        n = sums[0]
+        figures["returns"] += n
+        figures["check_done"] += n if check == "done" else 0
+        figures["check_not_done"] += n if check == "not_done" else 0
+        figures["offered"] += n if offered == "1" else 0
+        figures["accepted"] += n if interview in accepted else 0
+        figures["done"] += n if interview == done else 0
+        figures["within"] += n if interview == done and within == "1" else 0
+        figures["declined"] += n if interview == InterviewStatus.DECLINED else 0
+        figures["not_offered"] += n if interview == InterviewStatus.NOT_OFFERED else 0
     return Compliance(
         returns=figures["returns"],
         check_done=figures["check_done"],
@@ -398,37 +424,29 @@ REASON_TITLES: dict[str, str] = {
 }
 
 
-def reasons(scope: Scope, period: Period, kind: str) -> Table:
+def reasons(scope: Scope, period: Period, kind: str, cube: Cube | None = None) -> Table:
     """Counts of done return interviews naming each reason (an interview can name several),
     for interviews whose first episode started in the period."""
-    qs = ReasonFact.objects.filter(
-        scope.where(), start_date__gte=period.start, start_date__lt=period.end, kind=kind
-    )
-    counts = dict(qs.values_list("code").annotate(n=Count("pk")).values_list("code", "n"))
-    kids = dict(
-        qs.values_list("code")
-        .annotate(n=Count("person_key", distinct=True))
-        .values_list("code", "n")
-    )
+    data = _cube(scope, period, cube)
+    counts = data.episodes(str(kind))
+    kids = data.children(str(kind))
     labels = REASON_LABELS[kind]
     rows = sorted(
         (Row(k, labels.get(k, k), counts[k], kids.get(k, 0)) for k in counts),
         key=lambda r: (-r.episodes, r.label),
     )
-    interviews = qs.values("interview_id").distinct().count()
+    interviews = data.episodes("interviews").get(str(kind), 0)
     table = Table(REASON_TITLES[kind], rows, interviews, counts_children=False, noun="interviews")
     table.note = f"From {interviews} return interviews that named at least one."
     return table
 
 
-def continuity(scope: Scope, period: Period) -> Table:
+def continuity(scope: Scope, period: Period, cube: Cube | None = None) -> Table:
     """Worker continuity beside repeat missing: for children with 1, 2 or 3+ episodes,
     how many had a change of allocated worker in the period, and the average."""
-    _first, n, w = _flags(scope, period)
+    data = _cube(scope, period, cube)
     groups: dict[str, list[int]] = {"1": [], "2": [], "3+": []}
-    for episodes, changes, number in (
-        children(scope, period).values_list(n, w).annotate(k=Count("pk")).values_list(n, w, "k")
-    ):
+    for episodes, changes, number in sorted(data.by_n()):
         key = "3+" if episodes >= 3 else str(episodes)
         groups[key].extend([changes] * number)
     labels = {"1": "1 episode", "2": "2 episodes", "3+": "3 or more episodes (repeat)"}
@@ -459,30 +477,36 @@ class Headline:
     open_now: int
 
 
-def headline(scope: Scope, period: Period) -> Headline:
-    qs = facts(scope, period)
-    first, n, _w = _flags(scope, period)
+def headline(scope: Scope, period: Period, cube: Cube | None = None) -> Headline:
+    data = _cube(scope, period, cube)
+    episodes, kids = data.counted()
+    # Linked episodes (children missing together) count once per incident: few, so they
+    # are counted from the facts (on a partial index); every other episode is an incident.
+    linked = facts(scope, period).filter(linked=True).values("incident_key").distinct().count()
+    open_now = sum(v[0] for k, v in data.values("duration").items() if k.startswith("open|"))
     return Headline(
-        episodes=qs.count(),
-        children=qs.filter(**{first: True}).count(),
-        incidents=qs.values("incident_key").distinct().count(),
-        repeat_children=qs.filter(**{first: True, f"{n}__gte": c.REPEAT_EPISODES}).count(),
-        open_now=qs.filter(returned_at__isnull=True).count(),
+        episodes=episodes,
+        children=kids,
+        incidents=data.episodes("solo").get("", 0) + linked,
+        repeat_children=sum(n for e, _w, n in data.by_n() if e >= c.REPEAT_EPISODES),
+        open_now=open_now,
     )
 
 
 def dashboard(scope: Scope, period: Period) -> dict:
-    """Everything one dashboard shows."""
+    """Everything one dashboard shows (from one read of the running totals)."""
+    cube = Cube(scope, period)
     return {
-        "headline": headline(scope, period),
-        "months": by_month(scope, period),
-        "breakdowns": [breakdown(scope, period, d) for d in DIMENSIONS],
-        "duration": duration(scope, period),
-        "repeats": repeats(scope, period),
-        "area": area(scope, period),
-        "compliance": compliance(scope, period),
+        "headline": headline(scope, period, cube),
+        "months": by_month(scope, period, cube),
+        "breakdowns": [breakdown(scope, period, d, cube) for d in DIMENSIONS],
+        "duration": duration(scope, period, cube),
+        "repeats": repeats(scope, period, cube),
+        "area": area(scope, period, cube),
+        "compliance": compliance(scope, period, cube),
         "reasons": [
-            reasons(scope, period, k) for k in (ReasonKind.PUSH, ReasonKind.PULL, ReasonKind.RISK)
+            reasons(scope, period, k, cube)
+            for k in (ReasonKind.PUSH, ReasonKind.PULL, ReasonKind.RISK)
         ],
-        "continuity": continuity(scope, period),
+        "continuity": continuity(scope, period, cube),
     }
