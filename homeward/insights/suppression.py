@@ -55,24 +55,33 @@ def _sign(i: int, j: int, last_row: int, last_col: int) -> int:
     return -1 if (i == last_row) != (j == last_col) else 1
 
 
-def _graph(
-    values: list[list[int]], hidden: list[list[bool]]
-) -> dict[tuple[str, int], list[tuple[tuple[str, int], tuple[int, int]]]]:
+Vertex = tuple[str, int]
+Edge = tuple[Vertex, tuple[int, int]]
+
+
+def _cell_edges(values: list[list[int]], i: int, j: int) -> list[tuple[Vertex, Edge]]:
+    """The edges of hidden cell (i, j): (from, (to, cell))."""
+    last_row, last_col = len(values) - 1, len(values[0]) - 1
+    positive = _sign(i, j, last_row, last_col) == 1
+    out: list[tuple[Vertex, Edge]] = []
+    # Raising a count is always possible; lowering one needs it to stay >= 1.
+    if positive or values[i][j] >= 2:
+        out.append((("r", i), (("c", j), (i, j))))
+    if not positive or values[i][j] >= 2:
+        out.append((("c", j), (("r", i), (i, j))))
+    return out
+
+
+def _graph(values: list[list[int]], hidden: list[list[bool]]) -> dict[Vertex, list[Edge]]:
     """Directed graph: vertex ("r", i) / ("c", j). A hidden cell whose signed value can go
     up is an edge row -> column; one that can go down, column -> row. A cycle alternates
     up and down, so every row and column keeps its sum."""
-    last_row, last_col = len(values) - 1, len(values[0]) - 1
-    out: dict[tuple[str, int], list[tuple[tuple[str, int], tuple[int, int]]]] = {}
+    out: dict[Vertex, list[Edge]] = {}
     for i, row in enumerate(hidden):
         for j, is_hidden in enumerate(row):
-            if not is_hidden:
-                continue
-            positive = _sign(i, j, last_row, last_col) == 1
-            # Raising a count is always possible; lowering one needs it to stay >= 1.
-            if positive or values[i][j] >= 2:
-                out.setdefault(("r", i), []).append((("c", j), (i, j)))
-            if not positive or values[i][j] >= 2:
-                out.setdefault(("c", j), []).append((("r", i), (i, j)))
+            if is_hidden:
+                for vertex, edge in _cell_edges(values, i, j):
+                    out.setdefault(vertex, []).append(edge)
     return out
 
 
@@ -120,11 +129,22 @@ def protect(cells: Sequence[Sequence[int]]) -> Suppressed:
         ii, jj = cell
         return (ii == n_rows - 1 or jj == n_cols - 1, values[ii][jj])
 
+    # Hiding more cells only adds edges, so a cell found free stays free: each round checks
+    # only the cells not yet known to be free, in order, up to the first pinned one.
+    free: set[tuple[int, int]] = set()
     while True:
-        stuck = pinned(values, hidden)
-        if not stuck:
+        graph = _graph(values, hidden)
+        stuck = None
+        for cell in ((ii, jj) for ii in range(n_rows) for jj in range(n_cols)):
+            if hidden[cell[0]][cell[1]] and cell not in free:
+                if _free(graph, *cell):
+                    free.add(cell)
+                else:
+                    stuck = cell
+                    break
+        if stuck is None:
             return Suppressed(values, hidden)
-        i, j = stuck[0]
+        i, j = stuck
         rows_used = {ii for ii in range(n_rows) if any(hidden[ii])}
         cols_used = {jj for jj in range(n_cols) if any(hidden[ii][jj] for ii in range(n_rows))}
         shown = [
@@ -139,9 +159,12 @@ def protect(cells: Sequence[Sequence[int]]) -> Suppressed:
         # interior before totals); failing that, the cheapest in the stuck cell's lines.
         choice = None
         for cell in sorted((c for c in shown if c[0] in rows_used and c[1] in cols_used), key=cost):
-            hidden[cell[0]][cell[1]] = True
-            freed = _free(_graph(values, hidden), i, j)
-            hidden[cell[0]][cell[1]] = False
+            edges = _cell_edges(values, *cell)  # hidden for a moment
+            for vertex, edge in edges:
+                graph.setdefault(vertex, []).append(edge)
+            freed = _free(graph, i, j)
+            for vertex, _edge in reversed(edges):
+                graph[vertex].pop()
             if freed:
                 choice = cell
                 break
