@@ -86,6 +86,12 @@ def _add(sums: Sums, key: Key, episodes: int, m: int, q: int, y: int, seconds: i
         row[4] += seconds
 
 
+def merge(into: Sums, more: Sums) -> None:
+    """Add ``more`` into ``into``."""
+    for key, values in more.items():
+        _add(into, key, *values)
+
+
 def _within(value: bool | None) -> str:
     return "" if value is None else str(int(value))
 
@@ -222,11 +228,10 @@ def fold() -> int:
             if isinstance(month, str):  # SQLite hands back text
                 month = date.fromisoformat(month)
             _add(sums, (scope, area, month, dimension, value), *values)
+        # A total that falls to zero is kept: it reads as nothing, a later change in the
+        # same group reuses it, and a rebuild drops it. (Finding such rows would mean a
+        # scan of the whole table on every fold.)
         _upsert(cursor, {k: v for k, v in sums.items() if any(v)})
-        cursor.execute(
-            f"DELETE FROM {TALLY} WHERE episodes = 0 AND children_m = 0 "  # noqa: S608
-            "AND children_q = 0 AND children_y = 0 AND seconds = 0"
-        )
     return len(moved)
 
 
@@ -267,8 +272,7 @@ def rebuild(facts: Iterable[Any], reasons: Iterable[Any]) -> int:
             if reason.person_key == person:
                 mine.append(reason)
             reason = next(pending_reasons, None)
-        for key, values in contributions(group, mine).items():
-            _add(sums, key, *values)
+        merge(sums, contributions(group, mine))
 
     person: int | None = None
     group: list[Any] = []
