@@ -143,6 +143,8 @@ class Tally(TallyFields):
                 fields=["scope", "area", "month", "dimension", "value"], name="tally_key"
             )
         ]
+        # Every council's (or force's) totals of some groups for a period: national tables.
+        indexes = [models.Index(fields=["scope", "dimension", "month"], name="tally_group")]
 
 
 class TallyChange(TallyFields):
