@@ -320,17 +320,20 @@ def duration(scope: Scope, period: Period, cube: Cube | None = None) -> Table:
     """Duration bands: measured to the return, or 'open' if not back by the period end."""
     data = _cube(scope, period, cube)
     counts: Counter[str] = Counter()
+    kids: Counter[str] = Counter()  # each child once, in the band of their first episode
     returned = seconds = 0
     for value, sums in data.values("duration").items():
         band, back = band_at_end(value, period.end)
         counts[band] += sums[0]
+        kids[band] += sums[data.child_index]
         if back:
             returned += sums[0]
             seconds += sums[4]
-    rows = [Row(k, lbl, counts.get(k, 0)) for k, lbl in c.DURATION_BANDS]
+    rows = [Row(k, lbl, counts.get(k, 0), kids.get(k, 0)) for k, lbl in c.DURATION_BANDS]
     within_24 = counts.get("lt24h", 0)
     within_48 = within_24 + counts.get("24-48h", 0)
-    table = Table("Time missing", rows, sum(counts.values()), counts_children=False)
+    table = Table("Time missing", rows, sum(counts.values()), sum(kids.values()))
+    table.note = "A child is counted once, in the band of their first episode in the period."
     table.extra = {
         "mean_hours": round(seconds / 3600 / returned, 1) if returned else None,
         "returned": returned,

@@ -95,11 +95,22 @@ def duration(scope: Scope, period: Period) -> Table:
         )
     )
     counts[c.OPEN] = open_at_end.count()
-    rows = [Row(k, lbl, counts.get(k, 0)) for k, lbl in c.DURATION_BANDS]
+    first, _n, _w = _flags(scope, period)
+    kids = Counter(
+        dict(
+            returned.filter(**{first: True})
+            .values_list("duration_band")
+            .annotate(n=Count("pk"))
+            .values_list("duration_band", "n")
+        )
+    )
+    kids[c.OPEN] = open_at_end.filter(**{first: True}).count()
+    rows = [Row(k, lbl, counts.get(k, 0), kids.get(k, 0)) for k, lbl in c.DURATION_BANDS]
     stats = returned.aggregate(mean=Avg("duration_hours"), n=Count("pk"))
     within_24 = counts.get("lt24h", 0)
     within_48 = within_24 + counts.get("24-48h", 0)
-    table = Table("Time missing", rows, sum(counts.values()), counts_children=False)
+    table = Table("Time missing", rows, sum(counts.values()), sum(kids.values()))
+    table.note = "A child is counted once, in the band of their first episode in the period."
     table.extra = {
         "mean_hours": round(stats["mean"], 1) if stats["mean"] is not None else None,
         "returned": stats["n"],

@@ -46,6 +46,10 @@ def test_open_at_the_end_of_the_period(area):
     assert {r.key: r.episodes for r in table.rows} == {
         "lt24h": 2, "24-48h": 1, "2-7d": 0, "gt7d": 1, "open": 1,
     }  # fmt: skip
+    # As children, each once at their first episode: Tamsin's T1 (10 h), Rowan's R1 (10 days).
+    assert {r.key: r.children for r in table.rows} == {
+        "lt24h": 1, "24-48h": 0, "2-7d": 0, "gt7d": 1, "open": 0,
+    }  # fmt: skip
     assert table.extra["returned"] == 4
     assert table.extra["mean_hours"] == 71.2  # rounded to one place
     assert table.extra["within_48h"] == 3
