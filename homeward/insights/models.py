@@ -84,8 +84,19 @@ class EpisodeFact(models.Model):
             models.Index(fields=["returned_at"], name="fact_return"),
             models.Index(fields=["person_key"], name="fact_person"),
             models.Index(fields=["incident_key"], name="fact_incident"),
+            # Incidents of linked episodes are counted from the facts: these stay small.
             models.Index(
                 fields=["start_date"], name="fact_linked_start", condition=models.Q(linked=True)
+            ),
+            models.Index(
+                fields=["council", "start_date"],
+                name="fact_linked_council",
+                condition=models.Q(linked=True),
+            ),
+            models.Index(
+                fields=["force", "start_date"],
+                name="fact_linked_force",
+                condition=models.Q(linked=True),
             ),
         ]
 
