@@ -363,7 +363,10 @@ def main() -> None:
         with connection.cursor() as cursor:
             cursor.execute("SHOW server_version")
             print(f"PostgreSQL {cursor.fetchone()[0]}")
-    print(f"source {SOURCE}; sizes {SIZES}; {PER_YEAR:,} episodes a year; {REQUESTS} requests")
+    if SOURCE == "facts":
+        print(f"source facts; sizes {SIZES}; {PER_YEAR:,} episodes a year; {REQUESTS} requests")
+    else:
+        print(f"source: the records in the database; {REQUESTS} requests")
 
     if SOURCE == "facts":
         forces = [
