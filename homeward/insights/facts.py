@@ -14,7 +14,8 @@ from __future__ import annotations
 import logging
 from collections import Counter, defaultdict
 from collections.abc import Iterable
-from datetime import datetime
+from dataclasses import dataclass, field
+from datetime import date, datetime
 
 from django.db import connection, transaction
 from django.db.models import Q
@@ -68,22 +69,38 @@ def _linked_components(episode_ids: Iterable[int]) -> dict[int, int]:
     return {pk: c.incident_key(pk, links) for pk in seen}
 
 
-def compute_child_facts(child: Child, now: datetime) -> tuple[list[EpisodeFact], list[ReasonFact]]:
-    episodes = list(
-        Episode.objects.filter(child=child)
-        .select_related("placement", "child__responsible_council")
+@dataclass
+class _Records:
+    """What one child's facts are computed from."""
+
+    episodes: list[Episode] = field(default_factory=list)
+    spells: list[c.StatusSpell] = field(default_factory=list)
+    allocation_starts: list[date] = field(default_factory=list)
+    interviews: list[ReturnInterview] = field(default_factory=list)
+
+
+def compute_facts(
+    children: list[Child], now: datetime
+) -> dict[int, tuple[list[EpisodeFact], list[ReasonFact]]]:
+    """The facts of several children, from a few queries for all of them (a rebuild reads
+    children in batches; a refresh is a batch of one)."""
+    child_ids = [child.pk for child in children]
+    records: dict[int, _Records] = {pk: _Records() for pk in child_ids}
+    for episode in (
+        Episode.objects.filter(child_id__in=child_ids)
+        .select_related("placement")
         .order_by("last_seen_at", "pk")
-    )
-    if not episodes:
-        return [], []
-    ids = [e.pk for e in episodes]
-    spells = [
-        c.StatusSpell(s.status, s.start_date, s.end_date)
-        for s in LegalStatus.objects.filter(child=child)
-    ]
-    allocation_starts = list(
-        WorkerAllocation.objects.filter(child=child).values_list("start_date", flat=True)
-    )
+    ):
+        records[episode.child_id].episodes.append(episode)
+    for status in LegalStatus.objects.filter(child_id__in=child_ids):
+        records[status.child_id].spells.append(
+            c.StatusSpell(status.status, status.start_date, status.end_date)
+        )
+    for child_id, start in WorkerAllocation.objects.filter(child_id__in=child_ids).values_list(
+        "child_id", "start_date"
+    ):
+        records[child_id].allocation_starts.append(start)
+    ids = [e.pk for r in records.values() for e in r.episodes]
     history: dict[int, list[str]] = defaultdict(list)
     for episode_id, code in (
         ClassificationChange.objects.filter(episode_id__in=ids)
@@ -94,23 +111,55 @@ def compute_child_facts(child: Child, now: datetime) -> tuple[list[EpisodeFact],
     checks = dict(
         SafeAndWellCheck.objects.filter(episode_id__in=ids).values_list("episode_id", "status")
     )
-    # The interview that covers each episode: the one due first (as compliance.py reads it).
-    covering: dict[int, ReturnInterview] = {}
-    interviews = list(
-        ReturnInterview.objects.filter(child=child)
+    for interview in (
+        ReturnInterview.objects.filter(child_id__in=child_ids)
         .prefetch_related("episodes")
         .order_by("due_at", "pk")
-    )
-    for interview in interviews:
-        for ep in interview.episodes.all():
-            covering.setdefault(ep.pk, interview)
-    incidents = _linked_components(ids)
+    ):
+        records[interview.child_id].interviews.append(interview)
+    incidents = _linked_components(ids) if ids else {}
     # Linked: in a group of more than one (another episode shares its incident key).
     sizes = Counter(incidents.values())
     linked = {pk for pk, key in incidents.items() if sizes[key] > 1}
+    rules: dict[int, tuple[int, int]] = {}
+    out: dict[int, tuple[list[EpisodeFact], list[ReasonFact]]] = {}
+    for child in children:
+        mine = records[child.pk]
+        council_id = child.responsible_council_id
+        if council_id not in rules:
+            rules[council_id] = _thresholds(council_id)
+        out[child.pk] = _child_facts(
+            child, mine, history, checks, incidents, linked, rules[council_id], now
+        )
+    return out
+
+
+def compute_child_facts(child: Child, now: datetime) -> tuple[list[EpisodeFact], list[ReasonFact]]:
+    return compute_facts([child], now)[child.pk]
+
+
+def _child_facts(
+    child: Child,
+    records: _Records,
+    history: dict[int, list[str]],
+    checks: dict[int, str],
+    incidents: dict[int, int],
+    linked: set[int],
+    thresholds: tuple[int, int],
+    now: datetime,
+) -> tuple[list[EpisodeFact], list[ReasonFact]]:
+    episodes = records.episodes
+    if not episodes:
+        return [], []
+    spells = records.spells
+    # The interview that covers each episode: the one due first (as compliance.py reads it).
+    covering: dict[int, ReturnInterview] = {}
+    for interview in records.interviews:
+        for ep in interview.episodes.all():
+            covering.setdefault(ep.pk, interview)
     council_id = child.responsible_council_id
     home_force_id = child.responsible_council.police_force_id
-    repeat_count, repeat_days = _thresholds(council_id)
+    repeat_count, repeat_days = thresholds
     starts = [e.last_seen_at for e in episodes]
 
     facts: list[EpisodeFact] = []
@@ -169,8 +218,8 @@ def compute_child_facts(child: Child, now: datetime) -> tuple[list[EpisodeFact],
                 refreshed_at=now,
             )
         )
-    _mark_periods(facts, allocation_starts)
-    return facts, _reason_facts(child, interviews, {f.episode_id: f for f in facts})
+    _mark_periods(facts, records.allocation_starts)
+    return facts, _reason_facts(child, records.interviews, {f.episode_id: f for f in facts})
 
 
 def _mark_periods(facts: list[EpisodeFact], allocation_starts: list) -> None:
@@ -321,18 +370,44 @@ def refresh_linked(episode_ids: Iterable[int]) -> None:
 
 
 def rebuild(batch_size: int = 500) -> int:
-    """Recompute every fact from the records (after a bulk load), then every running
-    total from the facts. Returns episodes. Meant for a quiet database: a change saved
-    while it runs may be missed until that child's next refresh."""
+    """Recompute every fact from the records (after a bulk load), children in batches of
+    ``batch_size`` (a few queries a batch), then every running total from the facts.
+    Returns episodes. Meant for a quiet database: a change saved while it runs may be
+    missed until that child's next refresh."""
+    if connection.vendor == "postgresql":
+        # After a bulk load (COPY) the planner has no statistics yet until autovacuum
+        # comes round; without them the batch queries can choose whole-table plans.
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
     total = 0
-    ids = list(Child.objects.filter(episodes__isnull=False).distinct().values_list("pk", flat=True))
+    now = clock.now()
+    ids = list(
+        Child.objects.filter(episodes__isnull=False)
+        .distinct()
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
     known = set(EpisodeFact.objects.values_list("person_key", flat=True).distinct())
-    for stale in known - set(ids):
-        refresh_child(stale, totals=False)
+    stale = sorted(known - set(ids))
+    for start in range(0, len(stale), batch_size):
+        gone = stale[start : start + batch_size]
+        EpisodeFact.objects.filter(person_key__in=gone).delete()
+        ReasonFact.objects.filter(person_key__in=gone).delete()
     for start in range(0, len(ids), batch_size):
+        batch = ids[start : start + batch_size]
         with transaction.atomic():
-            for child_id in ids[start : start + batch_size]:
-                total += refresh_child(child_id, totals=False)
+            children = list(
+                Child.objects.select_related("responsible_council").filter(pk__in=batch)
+            )
+            computed = compute_facts(children, now)
+            EpisodeFact.objects.filter(person_key__in=batch).delete()
+            ReasonFact.objects.filter(person_key__in=batch).delete()
+            facts = [f for made, _reasons in computed.values() for f in made]
+            EpisodeFact.objects.bulk_create(facts, batch_size=2000)
+            ReasonFact.objects.bulk_create(
+                [r for _made, reasons in computed.values() for r in reasons], batch_size=2000
+            )
+            total += len(facts)
     rebuild_totals()
     log.info("insights facts rebuilt: %s episodes", total)
     return total
