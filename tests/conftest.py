@@ -1,7 +1,86 @@
+"""Shared fixtures, and the suite's one source of randomness.
+
+Every generator a test can reach (factory_boy, Faker, ``random``, Hypothesis) is seeded
+from one base seed, printed in the header and beside every failure, so a failure can be
+replayed exactly: ``pytest --seed N`` (or ``HOMEWARD_TEST_SEED=N``). Each test's own
+seed is derived from the base seed and the test's id, so it does not depend on which
+tests ran before it or on which xdist worker runs it."""
+
+from __future__ import annotations
+
+import os
+import random
+import zlib
+from collections.abc import Iterator
+from typing import Any
+
+import factory.random
 import pytest
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 
 from homeward.organisations.models import Role
 from tests import factories
+
+DEFAULT_SEED = 20261201
+
+# Hypothesis draws from a seed derived from each test, never from the clock.
+hypothesis_settings.register_profile(
+    "homeward",
+    derandomize=True,
+    database=None,
+    print_blob=True,
+    suppress_health_check=[HealthCheck.differing_executors],
+)
+hypothesis_settings.load_profile("homeward")
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--seed",
+        type=int,
+        default=None,
+        help=f"base seed for every test's random data (default {DEFAULT_SEED}, "
+        "or HOMEWARD_TEST_SEED)",
+    )
+
+
+def base_seed(config: pytest.Config) -> int:
+    chosen = config.getoption("--seed")
+    if chosen is not None:
+        return int(chosen)
+    return int(os.environ.get("HOMEWARD_TEST_SEED", DEFAULT_SEED))
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    return f"homeward: random data seeded with --seed {base_seed(config)}"
+
+
+def test_seed(config: pytest.Config, nodeid: str) -> int:
+    return (base_seed(config) * 1_000_003 + zlib.crc32(nodeid.encode())) % 2**32
+
+
+@pytest.fixture(autouse=True)
+def seeded_random(request: pytest.FixtureRequest) -> Iterator[int]:
+    """Seed factory_boy, Faker and ``random`` for this test alone."""
+    seed = test_seed(request.config, request.node.nodeid)
+    factory.random.reseed_random(seed)
+    random.seed(seed)
+    yield seed
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[Any]) -> Any:
+    report = yield
+    if report.failed:
+        report.sections.append(
+            (
+                "random data",
+                f"base seed {base_seed(item.config)} (replay: pytest --seed "
+                f"{base_seed(item.config)} '{item.nodeid}')",
+            )
+        )
+    return report
 
 
 @pytest.fixture

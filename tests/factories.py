@@ -27,6 +27,20 @@ from homeward.organisations.models import (
 TEST_PASSWORD = "correct-horse-battery-staple-42"
 
 
+def marker(stem: str, n: int) -> str:
+    """A name that occurs nowhere else: ``stem`` and four letters from ``n``.
+
+    Children's names are made this way so that a test asserting a child's name is *not*
+    on a page cannot pass or fail by chance (a generated surname can also be a member of
+    staff's, or part of an organisation's name). Every marker is the same length, so no
+    child's name is part of another's."""
+    letters = ""
+    for _ in range(4):
+        n, digit = divmod(n, 26)
+        letters = "abcdefghijklmnopqrstuvwxyz"[digit] + letters
+    return stem + letters
+
+
 class PoliceForceFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Organisation
@@ -87,8 +101,8 @@ class ChildFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Child
 
-    first_name = factory.Faker("first_name")
-    last_name = factory.Faker("last_name")
+    first_name = factory.Sequence(lambda n: marker("Ysolde", n))
+    last_name = factory.Sequence(lambda n: marker("Quarrington", n))
     date_of_birth = factory.LazyFunction(lambda: clock.now().date() - timedelta(days=365 * 14))
     sex = Sex.FEMALE
     ethnicity = Ethnicity.WBRI
