@@ -1,4 +1,3 @@
-import csv
 import sys
 from pathlib import Path
 from typing import Any
@@ -6,6 +5,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from homeward.audit import services
+from homeward.core import csv as csv_out
 from homeward.core.actor import CHANNEL_CLI, Actor
 from homeward.core.errors import ServiceError
 
@@ -41,7 +41,7 @@ class Command(BaseCommand):
         out = options["out"]
         handle = sys.stdout if out == "-" else Path(out).open("w", newline="")  # noqa: SIM115
         try:
-            writer = csv.writer(handle)
+            writer = csv_out.writer(handle)
             writer.writerow(services.TRAIL_COLUMNS)
             count = 0
             for row in services.trail_rows(events.iterator()):
