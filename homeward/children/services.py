@@ -69,7 +69,7 @@ def _validate_details(details: ChildDetails) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = text_errors(
         Child, {k: v for k, v in vars(details).items() if k not in {"nhs_number", "upn"}}
     )
-    alias_problems = sorted({p for p in map(name_problem, details.aliases) if p})
+    alias_problems = sorted({p for a in details.aliases if (p := name_problem(a, "Other names"))})
     if alias_problems:
         errors["aliases"] = alias_problems
     if errors:

@@ -12,11 +12,15 @@ from django.db import models
 
 EARLIEST_YEAR = 1900
 
-# Fields that hold a person's name, wherever they are: ``text_errors`` checks each with
-# ``name_problem``.
-PERSON_NAME_FIELDS = frozenset(
-    {"first_name", "last_name", "reporter_name", "officer_name", "interviewer_name"}
-)
+# Fields that hold a person's name, wherever they are, and how an error names each:
+# ``text_errors`` checks each with ``name_problem``.
+PERSON_NAME_FIELDS = {
+    "first_name": "First name",
+    "last_name": "Last name",
+    "reporter_name": "The name of the person who reported",
+    "officer_name": "The officer's name",
+    "interviewer_name": "The interviewer's name",
+}
 # What a spreadsheet runs as a formula (see homeward.core.csv); no name begins so.
 NAME_CANNOT_START = "=+-@"
 # Invisible characters that change what is shown: controls (tab, newline), format
@@ -24,10 +28,10 @@ NAME_CANNOT_START = "=+-@"
 # soft hyphens), line and paragraph separators, private-use and unpaired surrogates.
 _HIDDEN_CATEGORIES = frozenset({"Cc", "Cf", "Zl", "Zp", "Co", "Cs"})
 HIDDEN_IN_NAME = (
-    "Remove the hidden characters from this name, such as direction marks or zero-width "
-    "spaces (they can come with copied text: type the name in instead)"
+    "{what} must not include hidden characters, such as direction marks or zero-width "
+    "spaces: type the name in rather than pasting it"
 )
-BAD_NAME_START = "A name must not start with =, +, - or @"
+BAD_NAME_START = "{what} must not start with =, +, - or @"
 
 
 def person_name(value: str) -> str:
@@ -39,16 +43,17 @@ def person_name(value: str) -> str:
     return re.sub(r" {2,}", " ", spaced).strip()
 
 
-def name_problem(value: str) -> str | None:
-    """Why this cannot be a person's name, or None. Letters of every script, apostrophes,
-    hyphens and spaces inside a name are all fine (O'Brien, Smith-Jones, 't Hooft); hidden
-    characters that could make a name show as something else are refused, and so is a
-    name beginning with a character a spreadsheet would run as a formula."""
+def name_problem(value: str, what: str = "Name") -> str | None:
+    """Why this cannot be a person's name, or None; ``what`` names the field in the
+    message ("First name"). Letters of every script, apostrophes, hyphens and spaces
+    inside a name are all fine (O'Brien, Smith-Jones, 't Hooft); hidden characters that
+    could make a name show as something else are refused, and so is a name beginning
+    with a character a spreadsheet would run as a formula."""
     name = person_name(value)
     if any(unicodedata.category(ch) in _HIDDEN_CATEGORIES for ch in name):
-        return HIDDEN_IN_NAME
+        return HIDDEN_IN_NAME.format(what=what)
     if name.startswith(tuple(NAME_CANNOT_START)):
-        return BAD_NAME_START
+        return BAD_NAME_START.format(what=what)
     return None
 
 
@@ -62,7 +67,8 @@ def text_errors(model: type[models.Model], values: Mapping[str, object]) -> dict
         if "\x00" in value:
             errors[name] = ["Remove the invisible control characters from this answer"]
             continue
-        problem = name_problem(value) if name in PERSON_NAME_FIELDS else None
+        what = PERSON_NAME_FIELDS.get(name)
+        problem = name_problem(value, what) if what else None
         if problem:
             errors[name] = [problem]
             continue

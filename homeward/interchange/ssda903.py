@@ -448,7 +448,7 @@ def read_names(path: Path, label: str = "") -> tuple[dict[str, tuple[str, str]],
     for number, row in _read_table(path, label, NAMES_COLUMNS, problems):
         child = row["CHILD"].upper()
         for column in ("FIRST_NAME", "LAST_NAME"):
-            problem = name_problem(row[column])
+            problem = name_problem(row[column], "The name")
             if not row[column]:
                 problems.append(Problem(label, number, column, "Enter the child's name"))
             elif problem:

@@ -39,14 +39,26 @@ FORMULA_LED = ['=HYPERLINK("http://x","click")', "+447700900123", "-Smith", "@Sm
 REAL = ["O'Brien", "Smith-Jones", "'t Hooft", "Zoë", "Nguyễn", "محمد", "José María", "李"]
 
 
+def hidden(what: str) -> str:
+    return HIDDEN_IN_NAME.format(what=what)
+
+
+def formula(what: str) -> str:
+    return BAD_NAME_START.format(what=what)
+
+
 @pytest.mark.parametrize("name", DISGUISED)
 def test_hidden_characters_are_refused(name):
-    assert name_problem(name) == HIDDEN_IN_NAME
+    assert name_problem(name) == hidden("Name")
+    assert name_problem(name, "First name") == (
+        "First name must not include hidden characters, such as direction marks or "
+        "zero-width spaces: type the name in rather than pasting it"
+    )
 
 
 @pytest.mark.parametrize("name", FORMULA_LED)
 def test_a_name_cannot_begin_as_a_formula(name):
-    assert name_problem(name) == BAD_NAME_START
+    assert name_problem(name, "Last name") == "Last name must not start with =, +, - or @"
 
 
 @pytest.mark.parametrize("name", REAL)
@@ -73,10 +85,10 @@ class TestChildren:
     @pytest.mark.parametrize(
         ("field", "value", "message"),
         [
-            ("first_name", f"Ann{RLO}naJ", HIDDEN_IN_NAME),
-            ("last_name", "Oka\u200bfor", HIDDEN_IN_NAME),
-            ("first_name", '=HYPERLINK("http://x","click")', BAD_NAME_START),
-            ("last_name", "-Okafor", BAD_NAME_START),
+            ("first_name", f"Ann{RLO}naJ", hidden("First name")),
+            ("last_name", "Oka\u200bfor", hidden("Last name")),
+            ("first_name", '=HYPERLINK("http://x","click")', formula("First name")),
+            ("last_name", "-Okafor", formula("Last name")),
         ],
     )
     def test_a_disguised_name_is_refused_and_nothing_saved(
@@ -90,7 +102,7 @@ class TestChildren:
     def test_a_disguised_alias_is_refused(self, social_worker):
         with pytest.raises(ValidationFailed) as refused:
             children.create_child(social_worker, child_details(aliases=["Mara", f"X{RLO}Y"]))
-        assert refused.value.errors == {"aliases": [HIDDEN_IN_NAME]}
+        assert refused.value.errors == {"aliases": [hidden("Other names")]}
         assert not Child.objects.exists()
 
     def test_names_are_stored_composed(self, social_worker):
@@ -120,7 +132,7 @@ class TestChildren:
             headers={"Authorization": f"Bearer {token_for(worker)}"},
         )
         assert response.status_code == 422
-        assert response.json()["errors"] == {"first_name": [HIDDEN_IN_NAME]}
+        assert response.json()["errors"] == {"first_name": [hidden("First name")]}
 
 
 class TestUsers:
@@ -133,9 +145,9 @@ class TestUsers:
     @pytest.mark.parametrize(
         ("field", "value", "message"),
         [
-            ("first_name", '=HYPERLINK("http://x","click")', BAD_NAME_START),
-            ("first_name", "@Robin", BAD_NAME_START),
-            ("last_name", f"Ash{RLO}yb", HIDDEN_IN_NAME),
+            ("first_name", '=HYPERLINK("http://x","click")', formula("First name")),
+            ("first_name", "@Robin", formula("First name")),
+            ("last_name", f"Ash{RLO}yb", hidden("Last name")),
         ],
     )
     def test_a_disguised_name_is_refused(self, council, field, value, message):
@@ -157,7 +169,9 @@ class TestUsers:
 def test_the_person_who_reported_cannot_be_disguised_either(social_worker, child):
     with pytest.raises(ValidationFailed) as refused:
         report(social_worker, child, reporter_name=f"Pat{RLO}nomis")
-    assert refused.value.errors == {"reporter_name": [HIDDEN_IN_NAME]}
+    assert refused.value.errors == {
+        "reporter_name": [hidden("The name of the person who reported")]
+    }
     assert not Episode.objects.exists()
     assert report(social_worker, child, reporter_name="Pat O'Neill-Simons").pk
 
@@ -175,7 +189,7 @@ def test_a_names_file_for_a_903_import_is_checked_too(tmp_path):
     )
     read, problems = ssda903.read_names(names)
     assert [(p.row, p.column, p.message) for p in problems] == [
-        (2, "FIRST_NAME", HIDDEN_IN_NAME),
-        (3, "FIRST_NAME", BAD_NAME_START),
+        (2, "FIRST_NAME", hidden("The name")),
+        (3, "FIRST_NAME", formula("The name")),
     ]
     assert read["C3"] == ("Zoë", "O'Brien")
