@@ -13,11 +13,11 @@ Two kinds of event, two transactions:
   ``record`` sends the actions in ``ACCESS_ACTIONS`` there by itself.
 
 The log is a chain keyed with ``HOMEWARD_AUDIT_KEY`` (kept outside the database): each
-event's hash is an HMAC of its content and the previous event's hash, so an event cannot
-be edited, removed or forged, nor the chain rehashed, without the key. Signed
-checkpoints of the chain's head (``write_checkpoint``) go to a file outside the database,
-so even someone with the key and the database cannot cut or rewrite what a checkpoint has
-seen without ``verify`` noticing.
+event's hash is an HMAC of its content and the previous event's hash, so without the key
+no event can be edited or forged, nor a removed one hidden by rehashing the chain. Signed
+checkpoints of the chain's head (``write_checkpoint``) go to a file outside the database:
+cutting events off the end, or any rewrite even with the key, of what a checkpoint has
+seen is caught by ``verify``.
 """
 
 from __future__ import annotations
