@@ -262,3 +262,28 @@ HOMEWARD_WORKER_STALE_SECONDS = float(os.environ.get("HOMEWARD_WORKER_STALE_SECO
 HOMEWARD_WORKER_RECOVER_SECONDS = float(os.environ.get("HOMEWARD_WORKER_RECOVER_SECONDS", "60"))
 
 HOMEWARD_DEMO_PASSWORD = os.environ.get("HOMEWARD_DEMO_PASSWORD", "homeward-demo-2026")
+
+
+# The audit log's chain is keyed (HMAC-SHA256) with a key kept outside the database, and
+# its head is checkpointed, signed with the same key, to an append-only file outside it.
+def env_secret(name: str) -> str:
+    """NAME, or the contents of the file named by NAME_FILE (for mounted secrets)."""
+    path = os.environ.get(f"{name}_FILE")
+    if path:
+        return Path(path).read_text(encoding="utf-8").strip()
+    return os.environ.get(name, "").strip()
+
+
+HOMEWARD_AUDIT_KEY = env_secret("HOMEWARD_AUDIT_KEY")
+if PRODUCTION and len(HOMEWARD_AUDIT_KEY) < 32:
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured(
+        "HOMEWARD_ENV=production needs HOMEWARD_AUDIT_KEY (or HOMEWARD_AUDIT_KEY_FILE): "
+        "a random secret of at least 32 characters, kept outside the database"
+    )
+HOMEWARD_AUDIT_KEY = HOMEWARD_AUDIT_KEY or "homeward-development-only-audit-key"
+HOMEWARD_AUDIT_CHECKPOINTS = Path(
+    os.environ.get("HOMEWARD_AUDIT_CHECKPOINTS", DATA_DIR / "audit-checkpoints.jsonl")
+)
+HOMEWARD_AUDIT_CHECKPOINT_MINUTES = int(os.environ.get("HOMEWARD_AUDIT_CHECKPOINT_MINUTES", "60"))
