@@ -29,20 +29,27 @@ def audit_checkpoint(reschedule: bool = True) -> int:
     grown since the last one)."""
     from homeward.audit import services
 
-    if reschedule:
+    if reschedule and not _waiting(("READY",)):
+        # Only one run ever waits: should two workers have scheduled at once, the chain of
+        # runs folds back into one here.
         audit_checkpoint.using(run_after=next_run()).enqueue(True)
     checkpoint = services.write_checkpoint()
     return checkpoint.sequence if checkpoint else 0
 
 
-def schedule() -> bool:
-    """Enqueue the next run unless one is already waiting. True if enqueued."""
+def _waiting(statuses: tuple[str, ...]) -> bool:
     from django_tasks_db.models import DBTaskResult
 
-    waiting = DBTaskResult.objects.filter(
-        task_path=f"{__name__}.audit_checkpoint", status="READY"
+    return DBTaskResult.objects.filter(
+        task_path=f"{__name__}.audit_checkpoint", status__in=statuses
     ).exists()
-    if waiting:
+
+
+def schedule() -> bool:
+    """Enqueue the next run unless one is already waiting or running (a running one
+    schedules its own successor). True if enqueued. ``homeward worker`` calls this on
+    start, so checkpoints are written wherever a worker runs."""
+    if _waiting(("READY", "RUNNING")):
         return False
     audit_checkpoint.using(run_after=next_run()).enqueue(True)
     return True

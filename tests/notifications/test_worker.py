@@ -200,3 +200,20 @@ def test_a_worker_killed_while_sending_email_loses_none(area, tmp_path, hold_at)
     held.refresh_from_db()
     assert DBTaskResult.objects.get(id=held.task_id).status == "SUCCESSFUL"
     assert "re-queued 0 events, 0 clocks and 1 email; 1 task had been running" in (log.read_text())
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_started_worker_schedules_the_audit_checkpoints_once(tmp_path):
+    """Checkpoints need nobody to remember them: every worker start makes sure one run is
+    waiting, and restarts do not add more."""
+    log = tmp_path / "worker.log"
+    waiting = DBTaskResult.objects.filter(
+        task_path="homeward.audit.tasks.audit_checkpoint", status="READY"
+    )
+    for _ in range(2):
+        worker = start_worker(log)
+        try:
+            wait_for(waiting.exists, log)
+        finally:
+            stop(worker, signal.SIGTERM)
+    assert waiting.count() == 1

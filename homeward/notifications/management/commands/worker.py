@@ -4,6 +4,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 from django.utils.crypto import get_random_string
 
+from homeward.audit import tasks as audit_tasks
 from homeward.notifications import heartbeat, recovery
 
 
@@ -38,6 +39,8 @@ class Command(BaseCommand):
                 f"{plural(found.abandoned_tasks, 'task')} had been running on a worker "
                 "that stopped"
             )
+        # The audit log's signed checkpoints are written wherever a worker runs.
+        audit_tasks.schedule()
         beater = heartbeat.Beater(worker_id, sweep=recovery.recover)
         beater.start()
         worker_args = [
