@@ -38,8 +38,10 @@ from homeward.episodes.models import (
 )
 from homeward.episodes.services import Report, report_missing
 from homeward.insights import queries as q
+from homeward.insights import tally
 from homeward.insights.board import last_complete_quarter
 from homeward.insights.counting import period_end_instant
+from homeward.insights.models import EpisodeFact, ReasonFact
 from homeward.notifications import dispatch
 from homeward.notifications.models import DomainEvent, Notification
 from homeward.organisations.models import Organisation, OrganisationKind, Role, User
@@ -482,6 +484,20 @@ class TestCommand:
         assert demo.counts() == before
         assert "not loaded" in output
         assert "police.handler" in output and settings.HOMEWARD_DEMO_PASSWORD in output
+
+    def test_if_empty_makes_the_statistics_an_older_load_left_out(self, db):
+        """A var/ loaded before the demo made its own statistics: `make run` (demo
+        --if-empty) makes them, and the figures are a recount from the records."""
+        self.run("--children", "30", "--episodes", "120")
+        EpisodeFact.objects.all().delete()
+        ReasonFact.objects.all().delete()
+        tally.clear()
+
+        output = self.run("--if-empty")
+
+        assert "made again from the records" in output
+        assert recount.assert_facts_and_totals_are_a_recount() == 120
+        assert "made again" not in self.run("--if-empty")
 
     def test_if_empty_leaves_a_real_database_alone(self, db):
         factories.CouncilFactory()

@@ -57,6 +57,11 @@ class Command(BaseCommand):
                     "database. Use --if-empty to skip quietly."
                 )
             self.stdout.write("The database already has data: the demo area was not loaded.")
+            if demo.complete_statistics():
+                self.stdout.write(
+                    "Its statistics did not count every episode (it was loaded before loads "
+                    "made their own): they have been made again from the records."
+                )
             self._print_logins(
                 demo.existing_logins(), demo.other_social_workers(), demo.other_coordinators()
             )
