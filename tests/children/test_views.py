@@ -217,7 +217,9 @@ def test_child_page_shows_the_whole_record(worker_client: Client, council, child
     assert f'href="/episodes/{episode.reference}/"' in body
     assert "Reported missing by parent or family member" in body  # timeline summary
     assert "is missing now" in body
-    assert f'href="/children/{child.pk}/report-missing"' in body
+    # Already missing: the page offers adding to the open episode, not a second report.
+    assert f'href="/children/{child.pk}/report-missing"' not in body
+    assert f'href="/episodes/{episode.reference}/timeline"' in body
     assert AuditEvent.objects.filter(action="view", object_type="child", child_id=child.pk).exists()
 
 
