@@ -45,7 +45,13 @@ from homeward.episodes.forms import (
 from homeward.episodes.models import Classification, Episode, EpisodeStatus, RiskGrade
 from homeward.insights import access as insights_access
 from homeward.organisations.models import OrganisationKind
-from homeward.organisations.policy import AGGREGATE_ONLY_ROLES, Action, Step, role_allows
+from homeward.organisations.policy import (
+    AGGREGATE_ONLY_ROLES,
+    Action,
+    Step,
+    role_allows,
+    visible_episodes,
+)
 
 # The home page lists at most this many episodes in each table.
 HOME_LIMIT = 200
@@ -292,6 +298,16 @@ def report_missing(request: HttpRequest, pk: int) -> HttpResponse:
                 add_service_errors(form, exc.errors)
             else:
                 reference = result.episode.reference
+                if not visible_episodes(actor).filter(pk=result.episode.pk).exists():
+                    # A home's late report of an episode from before the child came to it:
+                    # recorded, and known to the home only in outline from now on.
+                    messages.success(
+                        request,
+                        f"Episode {reference} has been recorded. It happened before "
+                        f"{child.first_name} was placed with you, so you see it only in "
+                        "outline on their record",
+                    )
+                    return redirect("children:detail", pk=child.pk)
                 if result.created and result.episode.returned_at is not None:
                     messages.success(
                         request,
@@ -396,11 +412,6 @@ def _placement(episode: Episode) -> Placement | None:
         .filter(pk=episode.placement_id)
         .first()
     )
-
-
-def episode_actions(actor: Actor, episode: Episode) -> dict[str, Step]:
-    """Which changes this user may make to this episode now: only those are offered."""
-    return steps.for_episode(actor, episode)
 
 
 # --- changes to an episode -----------------------------------------------------------------

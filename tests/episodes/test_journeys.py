@@ -88,6 +88,31 @@ def test_a_report_still_missing_ignores_the_return_questions(worker_client, chil
     assert Episode.objects.get().status == EpisodeStatus.MISSING
 
 
+def test_a_homes_late_report_from_before_the_placement_is_kept_in_outline(council):
+    home = factories.CareProviderFactory(area_council=council)
+    child = factories.ChildFactory(responsible_council=council)
+    factories.looked_after(child)
+    factories.place(child, provider=home, host=council, start=timezone.localdate() - timedelta(5))
+    client = signed_in(factories.member(Role.CARE_STAFF, home))
+    response = client.post(
+        f"/children/{child.pk}/report-missing",
+        report_data(
+            **when("last_seen_at", days_ago(30)),
+            last_seen_location="12 Pastmarker Road",
+            still_missing="no",
+            **when("returned_at", days_ago(29)),
+            return_method="returned_self",
+            reporter_type="home_staff",
+        ),
+    )
+    episode = Episode.objects.get()
+    assert response["Location"] == f"/children/{child.pk}/"
+    page = text(client.get(response["Location"]))
+    assert f"Episode {episode.reference} has been recorded" in page
+    assert 'id="earlier-episodes"' in page
+    assert "12 Pastmarker Road" not in page
+
+
 @pytest.fixture
 def worker_client(social_worker) -> Client:
     return signed_in(social_worker.user)

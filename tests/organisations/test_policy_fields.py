@@ -124,9 +124,11 @@ def build() -> World:
     worker = factories.actor(Role.COUNCIL_MISSING_COORDINATOR, council)
 
     def late(days: int, **fields: str) -> Episode:
+        """An episode from ``days`` ago, back the next day, reported and returned in turn
+        (oldest first, each while the placement of its time is the current one)."""
         found = fields.pop("found_location", "")
         with_ = fields.pop("found_with", "")
-        return episodes.report_missing(
+        episode = episodes.report_missing(
             worker,
             child.pk,
             episodes.Report(
@@ -135,15 +137,20 @@ def build() -> World:
                 reporter_type="parent",
                 risk_grade="medium",
                 risk_rationale="Went missing before",
-                returned=episodes.Return(
-                    returned_at=days_ago(days - 1),
-                    return_method="found_by_police",
-                    found_location=found,
-                    found_with=with_,
-                ),
                 **fields,
             ),
         ).episode
+        return episodes.record_return(
+            worker,
+            episode.reference,
+            None,
+            episodes.Return(
+                returned_at=days_ago(days - 1),
+                return_method="found_by_police",
+                found_location=found,
+                found_with=with_,
+            ),
+        )
 
     # Before care: from the family home, at the family's address.
     e0 = late(
