@@ -266,6 +266,7 @@ WEB_READS: dict[str, Driver] = {
 NO_CHILD_DATA: dict[str, str] = {
     "healthz": "service health only",
     "children:add": "an empty form; adding a child is an audited write",
+    "children:confirm-council": "POST: an audited write after read_child's audited read",
     "notifications:open": "POST: marks read and redirects to the record (which audits)",
     "notifications:read": "POST: marks a notification read",
     "notifications:rules": "the council's notification thresholds",
