@@ -50,7 +50,7 @@ def test_a_social_worker_adding_a_disguised_child_is_told_which_field(page: Any,
     page.locator("#id_date_of_birth_month").fill("4")
     page.locator("#id_date_of_birth_year").fill("2014")
     page.get_by_label("Female").check()
-    page.get_by_role("button", name="Add the child").click()
+    page.get_by_role("button", name="Add the child only").click()
 
     hidden_first = HIDDEN_IN_NAME.format(what="First name")
     bad_last = BAD_NAME_START.format(what="Last name")
@@ -69,7 +69,7 @@ def test_a_social_worker_adding_a_disguised_child_is_told_which_field(page: Any,
     page.get_by_label("First name").fill("Ann-Marie")
     page.get_by_label("Last name").fill("O'Kafor")
     page.get_by_label("Other names the child is known by (optional)").fill("Mara\n't Hooft")
-    page.get_by_role("button", name="Add the child").click()
+    page.get_by_role("button", name="Add the child only").click()
     page.wait_for_url("**/children/*/")
     assert "Ann-Marie O'Kafor" in page.locator("h1").inner_text()
     assert_accessible(page, "the new child's record")

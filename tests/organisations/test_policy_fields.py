@@ -218,7 +218,11 @@ def observed(django_db_setup, django_db_blocker):
     """Built once: every viewer's responses (the world is read, never changed)."""
     from django.db import transaction
 
-    with django_db_blocker.unblock(), transaction.atomic():
+    # Rolled back at the end, as a test case's own transaction is (so audited reads, which
+    # commit on their own, may run inside it the way they do inside a test).
+    outer = transaction.atomic()
+    outer._from_testcase = True
+    with django_db_blocker.unblock(), outer:
         world = build()
         seen = {key: surfaces(world, key) for key in VIEWERS}
         refs = list(world.refs)
