@@ -47,8 +47,10 @@ RECENT = timedelta(days=30)
 
 
 def _labels(codes: list[str], choices: Any) -> list[str]:
-    names = dict(choices.choices)
-    return [str(names.get(code, code)) for code in codes]
+    """Every answer recorded, in words, in the order the question lists them."""
+    chosen = set(codes)
+    known = [str(label) for value, label in choices.choices if value in chosen]
+    return known + sorted(chosen - set(choices.values))
 
 
 # --- safe and well check --------------------------------------------------------------------

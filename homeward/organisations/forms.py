@@ -8,7 +8,7 @@ from django import forms
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.forms import AuthenticationForm
 
-from homeward.core.forms import GovukForm, RadiosField
+from homeward.core.forms import GovukForm, RadiosField, govuk_messages
 
 
 class SignInForm(AuthenticationForm):
@@ -31,6 +31,7 @@ class SignInForm(AuthenticationForm):
         password.label = "Password"
         password.error_messages["required"] = "Enter your password"
         password.widget.attrs = {"autocomplete": "current-password"}
+        govuk_messages(self)
 
     def clean(self) -> dict[str, Any]:
         try:
@@ -88,6 +89,7 @@ def _govuk_password_fields(form: forms.Form) -> None:
             "At least 12 characters. A few unrelated words strung together make a good "
             "password. Do not use one you use anywhere else."
         )
+    govuk_messages(form)
 
 
 class GovukSetPasswordForm(auth_forms.SetPasswordForm):
@@ -140,9 +142,6 @@ class AddUserForm(GovukForm):
         }
         for name in ("first_name", "last_name"):
             self.fields[name].widget.attrs = {"autocomplete": "off"}
-        for name in ("first_name", "last_name", "email", "username"):
-            limit = self.fields[name].max_length  # type: ignore[attr-defined]
-            self.fields[name].error_messages["max_length"] = f"Must be {limit} characters or fewer"
 
 
 class ChangeRoleForm(GovukForm):
