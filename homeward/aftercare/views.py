@@ -38,6 +38,7 @@ from homeward.core.errors import StaleEdit, ValidationFailed
 from homeward.core.forms import add_service_errors
 from homeward.core.views import actor_of, web_view
 from homeward.episodes import services as episode_services
+from homeward.notifications.services import RULE_EDITORS
 from homeward.organisations.models import OrganisationKind
 from homeward.organisations.policy import Action, role_allows
 
@@ -405,6 +406,7 @@ def work_list(request: HttpRequest) -> HttpResponse:
         {
             "organisation": org,
             "is_council": org.kind == OrganisationKind.COUNCIL,
+            "may_set_rules": org.kind == OrganisationKind.COUNCIL and actor.role in RULE_EDITORS,
             "since": since,
             "figures": figures,
             "overdue_checks": [(e, services.check_due_at(e)) for e in checks],

@@ -10,6 +10,7 @@ Nothing here looks at the Django form class behind the page."""
 
 from __future__ import annotations
 
+import html
 import random
 import re
 from dataclasses import dataclass, field
@@ -19,12 +20,9 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 UK = ZoneInfo("Europe/London")
-DATE_PARTS = ("day", "month", "year")
 TIME_PARTS = ("hour", "minute")
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
         "track", "wbr"}  # fmt: skip
-# Values that are not answers: where the form was drawn from, and the tokens it carries.
-PLUMBING = {"csrfmiddlewaretoken"}
 
 
 @dataclass
@@ -310,7 +308,7 @@ def error_summary(page: str) -> list[str]:
     if not match:
         return []
     items = re.findall(r"<li>(.*?)</li>", match[0], re.S)
-    return [" ".join(re.sub(r"<[^>]+>", "", item).split()) for item in items]
+    return [html.unescape(" ".join(re.sub(r"<[^>]+>", "", item).split())) for item in items]
 
 
 # --- filling in ------------------------------------------------------------------------------
@@ -385,11 +383,17 @@ class Filler:
         return self.words(length, lines=kind == "textarea")
 
     def next_time(self) -> datetime:
-        """A whole minute in the window, after the last one given."""
+        """A whole minute in the window, after the last one given, that names one moment
+        in UK time (not in the hour the clocks go back, which happens twice)."""
         start = max(self._last_time, self.earliest)
         span = max(int((self.latest - start).total_seconds() // 60), 1)
-        moment = start + timedelta(minutes=self.rng.randint(1, max(span // 2, 1)))
-        moment = moment.replace(second=0, microsecond=0)
+        for _ in range(100):
+            moment = start + timedelta(minutes=self.rng.randint(1, max(span // 2, 1)))
+            moment = moment.replace(second=0, microsecond=0)
+            wall = moment.astimezone(UK).replace(tzinfo=None)
+            once = wall.replace(tzinfo=UK, fold=0).timestamp()
+            if once == wall.replace(tzinfo=UK, fold=1).timestamp() == moment.timestamp():
+                break
         self._last_time = moment
         return moment
 
