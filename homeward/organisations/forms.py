@@ -8,7 +8,7 @@ from django import forms
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.forms import AuthenticationForm
 
-from homeward.core.forms import GovukForm, RadiosField, govuk_messages
+from homeward.core.forms import GovukForm, RadiosField
 
 
 class SignInForm(AuthenticationForm):
@@ -31,7 +31,6 @@ class SignInForm(AuthenticationForm):
         password.label = "Password"
         password.error_messages["required"] = "Enter your password"
         password.widget.attrs = {"autocomplete": "current-password"}
-        govuk_messages(self)
 
     def clean(self) -> dict[str, Any]:
         try:
@@ -89,7 +88,6 @@ def _govuk_password_fields(form: forms.Form) -> None:
             "At least 12 characters. A few unrelated words strung together make a good "
             "password. Do not use one you use anywhere else."
         )
-    govuk_messages(form)
 
 
 class GovukSetPasswordForm(auth_forms.SetPasswordForm):

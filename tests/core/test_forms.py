@@ -118,3 +118,16 @@ def test_the_services_say_the_same_as_the_forms():
         Episode, {"last_seen_location": "x" * 301}, {"last_seen_location": "Where last seen"}
     ) == {"last_seen_location": ["Where last seen must be 300 characters or fewer"]}
     assert text_errors(Episode, {"last_seen_location": " " + "x" * 300 + " "}) == {}
+
+
+def test_a_form_that_words_its_own_fields_gets_the_shared_wording(db):
+    """The add-a-user form once said "Must be 150 characters or fewer" without the name."""
+    from homeward.organisations.forms import AddUserForm
+
+    form = AddUserForm(
+        data={"first_name": "x" * 151, "last_name": "Okafor", "email": "a@example.test",
+              "username": "dara", "role": "social_worker"},
+        roles=[("social_worker", "Social worker")],
+    )  # fmt: skip
+    assert not form.is_valid()
+    assert form.errors["first_name"] == ["First name must be 150 characters or fewer"]
