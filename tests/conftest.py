@@ -112,3 +112,10 @@ def child(council):
 def fast_password_hashing(settings):
     """Real hashing is deliberately slow; tests make many users."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def audit_checkpoints(settings, tmp_path):
+    """Each test's audit checkpoints in a file of its own, never the developer's var/."""
+    settings.HOMEWARD_AUDIT_CHECKPOINTS = tmp_path / "audit-checkpoints.jsonl"
+    return settings.HOMEWARD_AUDIT_CHECKPOINTS

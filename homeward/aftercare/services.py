@@ -51,7 +51,7 @@ CHECK_NAMES = {
 }
 INTERVIEW_NAMES = {
     "offered_by": "Who offered the interview",
-    "interviewer_name": "Who did the interview",
+    "interviewer_name": "The interviewer's name",
     "done_location": "Where the interview was done",
     "child_account": "The child's account",
     "factors_detail": "More about why the child went missing",

@@ -108,7 +108,7 @@ class EmergencyAccessPageOut(Schema):
     "child's council's missing coordinator is told at once and reviews it. Read the record "
     "at the Location returned.",
 )
-@idempotent
+@idempotent(atomic=False)  # every look-up stays audited, even when refused
 def open_emergency_access(request: HttpRequest, payload: EmergencyAccessIn) -> HttpResponse:
     access = emergency.open_emergency_access(actor_of(request), payload.identifier, payload.reason)
     return respond(

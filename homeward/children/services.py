@@ -33,7 +33,7 @@ from homeward.children.models import (
 from homeward.core import clock
 from homeward.core.actor import Actor
 from homeward.core.errors import ValidationFailed
-from homeward.core.validation import text_errors
+from homeward.core.validation import name_problem, person_name, text_errors
 from homeward.notifications import events
 from homeward.organisations import policy
 from homeward.organisations.models import Organisation, OrganisationKind, User
@@ -69,6 +69,9 @@ def _validate_details(details: ChildDetails) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = text_errors(
         Child, {k: v for k, v in vars(details).items() if k not in {"nhs_number", "upn"}}
     )
+    alias_problems = sorted({p for a in details.aliases if (p := name_problem(a, "Other names"))})
+    if alias_problems:
+        errors["aliases"] = alias_problems
     if errors:
         return errors
     if not details.first_name.strip():
@@ -116,8 +119,8 @@ def create_child(actor: Actor, details: ChildDetails) -> Child:
         raise ValidationFailed(errors)
     assert council is not None and details.date_of_birth is not None
     child = Child.objects.create(
-        first_name=details.first_name.strip(),
-        last_name=details.last_name.strip(),
+        first_name=person_name(details.first_name),
+        last_name=person_name(details.last_name),
         date_of_birth=details.date_of_birth,
         sex=details.sex,
         ethnicity=details.ethnicity,
@@ -127,7 +130,7 @@ def create_child(actor: Actor, details: ChildDetails) -> Child:
     )
     for alias in details.aliases:
         if alias.strip():
-            ChildAlias.objects.create(child=child, name=alias.strip())
+            ChildAlias.objects.create(child=child, name=person_name(alias))
     if details.agency_reference.strip() and org is not None:
         ChildIdentifier.objects.create(
             child=child, organisation=org, value=details.agency_reference.strip()

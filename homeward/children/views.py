@@ -3,7 +3,6 @@ validate, save and audit."""
 
 from __future__ import annotations
 
-import csv
 from datetime import date
 
 from django.contrib import messages
@@ -17,6 +16,7 @@ from homeward.audit import services as audit
 from homeward.children import emergency, services
 from homeward.children.forms import ChildForm, EmergencyAccessForm, ReviewForm, SearchForm
 from homeward.core import clock
+from homeward.core import csv as csv_out
 from homeward.core.errors import ValidationFailed
 from homeward.core.forms import add_service_errors
 from homeward.core.views import actor_of, web_view
@@ -293,7 +293,7 @@ def audit_trail_csv(request: HttpRequest, pk: int) -> HttpResponse:
     response["Content-Disposition"] = (
         f'attachment; filename="audit-trail-child-{trail.child.pk}-{request_day():%Y-%m-%d}.csv"'
     )
-    writer = csv.writer(response)
+    writer = csv_out.writer(response)
     writer.writerow(audit.TRAIL_COLUMNS)
     writer.writerows(audit.trail_rows(trail.events.order_by("sequence").iterator()))
     return response

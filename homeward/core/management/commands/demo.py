@@ -78,7 +78,7 @@ class Command(BaseCommand):
             self.stdout.write("No demo logins exist in this database.")
             return
         self.stdout.write("")
-        self.stdout.write(f"Sign in at {demo.DEMO_URL} as any of these demo users:")
+        self.stdout.write(f"Sign in at {settings.HOMEWARD_BASE_URL} as any of these demo users:")
         self.stdout.write("")
         headers = ("Username", "Role", "Organisation")
         rows = [(login.username, login.role_label, login.organisation) for login in logins]
