@@ -19,6 +19,7 @@ from homeward.aftercare.codes import (
     PushFactor,
     RiskFound,
 )
+from homeward.aftercare.services import CHECK_NAMES, INTERVIEW_NAMES
 from homeward.core.forms import GovukDateTimeField, GovukForm, RadiosField, VersionField
 from homeward.organisations.models import Organisation
 
@@ -132,6 +133,7 @@ class CheckForm(_RevealingForm):
         "done": "Select yes if the safe and well check was done",
         "disclosures": "Select from the list",
     }
+    field_names = CHECK_NAMES
 
 
 class ProviderForm(GovukForm):
@@ -163,6 +165,7 @@ class OfferForm(GovukForm):
         "offered_by": "Enter who offered the interview",
         "offer_method": "Select how the interview was offered",
     }
+    field_names = INTERVIEW_NAMES
 
 
 class OutcomeForm(_RevealingForm):
@@ -188,6 +191,10 @@ class OutcomeForm(_RevealingForm):
         }
     }
     required_messages = {"outcome": "Select accepted, declined or not offered"}
+    field_names = {
+        "declined_reason": "Why the child declined",
+        "not_offered_reason": "Why the interview was not offered",
+    }
 
     @property
     def reason(self) -> str:
@@ -250,3 +257,4 @@ class InterviewForm(GovukForm):
         "pull_factors": "Select from the list",
         "risks_found": "Select from the list",
     }
+    field_names = INTERVIEW_NAMES

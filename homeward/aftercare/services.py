@@ -40,6 +40,24 @@ from homeward.organisations.models import Organisation, OrganisationKind
 from homeward.organisations.policy import Action
 
 INTERVIEW_DUE = timedelta(hours=72)
+# What the fields are called in messages (the web forms call them the same).
+CHECK_NAMES = {
+    "officer_name": "The officer's name",
+    "location": "Where the check was done",
+    "child_account": "What the child said",
+    "concerns": "Other concerns",
+    "shared_with": "Who it has been shared with",
+    "not_done_reason": "Why the check was not done",
+}
+INTERVIEW_NAMES = {
+    "offered_by": "Who offered the interview",
+    "interviewer_name": "The interviewer's name",
+    "done_location": "Where the interview was done",
+    "child_account": "The child's account",
+    "factors_detail": "More about why the child went missing",
+    "what_would_help": "What would help",
+    "shared_with": "Who it has been shared with",
+}
 
 
 def settings_for(council: Organisation) -> CouncilSettings:
@@ -148,7 +166,7 @@ def record_check(actor: Actor, reference: str, details: CheckDetails) -> SafeAnd
             errors["disclosures"] = ["Select disclosures from the list"]
     elif not details.not_done_reason.strip():
         errors["not_done_reason"] = ["Enter why the safe and well check was not done"]
-    errors = {**text_errors(SafeAndWellCheck, vars(details)), **errors}
+    errors = {**text_errors(SafeAndWellCheck, vars(details), CHECK_NAMES), **errors}
     if errors:
         raise ValidationFailed(errors)
     assert actor.organisation is not None
@@ -319,7 +337,7 @@ def record_offer(
         errors["offered_by"] = ["Enter who offered the interview"]
     if offer_method not in OfferMethod.values:
         errors["offer_method"] = ["Select how the interview was offered"]
-    errors = {**text_errors(ReturnInterview, {"offered_by": offered_by}), **errors}
+    errors = {**text_errors(ReturnInterview, {"offered_by": offered_by}, INTERVIEW_NAMES), **errors}
     if errors:
         raise ValidationFailed(errors)
     interview.offered_at = offered_at
@@ -426,7 +444,7 @@ def record_interview(
     ):
         if set(getattr(record, name)) - set(allowed):
             errors[name] = ["Select from the list"]
-    errors = {**text_errors(ReturnInterview, vars(record)), **errors}
+    errors = {**text_errors(ReturnInterview, vars(record), INTERVIEW_NAMES), **errors}
     if errors:
         raise ValidationFailed(errors)
     interview.status = InterviewStatus.DONE

@@ -38,6 +38,7 @@ from homeward.core.errors import StaleEdit, ValidationFailed
 from homeward.core.forms import add_service_errors
 from homeward.core.views import actor_of, web_view
 from homeward.episodes import services as episode_services
+from homeward.notifications.services import RULE_EDITORS
 from homeward.organisations.models import OrganisationKind
 from homeward.organisations.policy import Action, role_allows
 
@@ -47,8 +48,10 @@ RECENT = timedelta(days=30)
 
 
 def _labels(codes: list[str], choices: Any) -> list[str]:
-    names = dict(choices.choices)
-    return [str(names.get(code, code)) for code in codes]
+    """Every answer recorded, in words, in the order the question lists them."""
+    chosen = set(codes)
+    known = [str(label) for value, label in choices.choices if value in chosen]
+    return known + sorted(chosen - set(choices.values))
 
 
 # --- safe and well check --------------------------------------------------------------------
@@ -418,6 +421,7 @@ def work_list(request: HttpRequest) -> HttpResponse:
         {
             "organisation": org,
             "is_council": org.kind == OrganisationKind.COUNCIL,
+            "may_set_rules": org.kind == OrganisationKind.COUNCIL and actor.role in RULE_EDITORS,
             "since": since,
             "figures": figures,
             "overdue_checks": [(e, services.check_due_at(e)) for e in checks],

@@ -12,17 +12,61 @@ from zoneinfo import ZoneInfo
 from django import forms
 from django.utils import timezone
 
+from homeward.core.validation import too_long
+
 UK = ZoneInfo("Europe/London")
 
 DATE_PARTS = ("day", "month", "year")
 DATETIME_PARTS = ("day", "month", "year", "hour", "minute")
 
 
+def field_name(label: Any) -> str:
+    """What a field is called inside a message, from its label: "Police reference
+    (optional)" is "Police reference"; a question ("Where was it done?") is quoted, as
+    "Your answer to “Where was it done?”"."""
+    text = " ".join(str(label or "").split())
+    if text.endswith("(optional)"):
+        text = text.removesuffix("(optional)").rstrip()
+    if not text:
+        return "Your answer"
+    if text.endswith("?"):
+        return f"Your answer to “{text}”"
+    return text[0].upper() + text[1:]
+
+
+def govuk_messages(form: forms.BaseForm, names: Mapping[str, str] | None = None) -> None:
+    """Write the messages for Django's own checks of length and numbers the design
+    system's way: "<Name> must be 300 characters or fewer", "<Name> must be a whole
+    number", "<Name> must be between 2 and 20". ``<Name>`` is ``names[field]`` (what the
+    field is called inside a sentence, like "Where the check was done"), or else comes from
+    the label. A message the form gave the field itself is kept."""
+    for name, field in form.fields.items():
+        what = (names or {}).get(name) or field_name(field.label)
+        messages = field.error_messages
+        limit = getattr(field, "max_length", None)
+        if isinstance(field, forms.CharField) and limit is not None:
+            messages.setdefault("max_length", too_long(what, limit))
+        if isinstance(field, forms.IntegerField):
+            if messages.get("invalid") == forms.IntegerField.default_error_messages["invalid"]:
+                messages["invalid"] = f"{what} must be a whole number"
+            low, high = field.min_value, field.max_value
+            if low is not None and high is not None:
+                messages.setdefault("min_value", f"{what} must be between {low} and {high}")
+                messages.setdefault("max_value", f"{what} must be between {low} and {high}")
+            elif low is not None:
+                messages.setdefault("min_value", f"{what} must be {low} or more")
+            elif high is not None:
+                messages.setdefault("max_value", f"{what} must be {high} or less")
+
+
 class GovukForm(forms.Form):
     """A form rendered with GOV.UK markup by the ``govuk`` template tags. Messages for the
-    usual Django checks are written the design system's way."""
+    usual Django checks are written the design system's way: ``required_messages`` says
+    what to enter when an answer is missing, and ``govuk_messages`` words the checks of
+    length and numbers, naming each field from ``field_names`` or its label."""
 
     required_messages: dict[str, str] = {}
+    field_names: dict[str, str] = {}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("label_suffix", "")
@@ -33,6 +77,7 @@ class GovukForm(forms.Form):
                 field.error_messages["required"] = message
             if isinstance(field, forms.ChoiceField):
                 field.error_messages["invalid_choice"] = message or "Select one of the options"
+        govuk_messages(self, self.field_names)
 
 
 class RadiosField(forms.ChoiceField):

@@ -57,9 +57,21 @@ def name_problem(value: str, what: str = "Name") -> str | None:
     return None
 
 
-def text_errors(model: type[models.Model], values: Mapping[str, object]) -> dict[str, list[str]]:
+def too_long(name: str, limit: int) -> str:
+    """The design system's words for text over its limit, the same from a web form, the
+    API or an import: "Last seen location must be 300 characters or fewer"."""
+    return f"{name} must be {limit} characters or fewer"
+
+
+def text_errors(
+    model: type[models.Model],
+    values: Mapping[str, object],
+    names: Mapping[str, str] | None = None,
+) -> dict[str, list[str]]:
     """Too long for its column, or holding characters no database stores (NUL); and, for
-    a person's name (``PERSON_NAME_FIELDS``), not a name (``name_problem``)."""
+    a person's name (``PERSON_NAME_FIELDS``), not a name (``name_problem``). A field is
+    named by ``names``, else as a person's name is, else by the column's verbose name
+    ("last seen location")."""
     errors: dict[str, list[str]] = {}
     for name, value in values.items():
         if not isinstance(value, str):
@@ -73,11 +85,17 @@ def text_errors(model: type[models.Model], values: Mapping[str, object]) -> dict
             errors[name] = [problem]
             continue
         try:
-            limit = getattr(model._meta.get_field(name), "max_length", None)
+            column = model._meta.get_field(name)
         except FieldDoesNotExist:
-            limit = None
+            continue
+        limit = getattr(column, "max_length", None)
         if limit and len(value.strip()) > limit:
-            errors[name] = [f"Must be {limit} characters or fewer (this is {len(value.strip())})"]
+            label = (
+                (names or {}).get(name)
+                or PERSON_NAME_FIELDS.get(name)
+                or str(getattr(column, "verbose_name", name))
+            )
+            errors[name] = [too_long(label[0].upper() + label[1:], limit)]
     return errors
 
 

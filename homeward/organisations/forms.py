@@ -140,9 +140,6 @@ class AddUserForm(GovukForm):
         }
         for name in ("first_name", "last_name"):
             self.fields[name].widget.attrs = {"autocomplete": "off"}
-        for name in ("first_name", "last_name", "email", "username"):
-            limit = self.fields[name].max_length  # type: ignore[attr-defined]
-            self.fields[name].error_messages["max_length"] = f"Must be {limit} characters or fewer"
 
 
 class ChangeRoleForm(GovukForm):

@@ -235,3 +235,108 @@ def test_the_check_form_works_without_javascript(browser: Any, live_server: Any,
     finally:
         context.close()
     assert SafeAndWellCheck.objects.get(episode=episode).status == "not_done"
+
+
+def test_every_disclosure_and_push_factor_ticked_is_kept_and_shown_to_the_council(
+    page: Any, scene: Any
+) -> None:
+    """Two disclosures in the safe and well check, two push factors in the return
+    interview: each ticked in the browser, each kept, each on the record and on the
+    council's pages. Before the fix these were radios: the second tick undid the first."""
+    from homeward.aftercare import services as aftercare
+    from homeward.episodes import services as episodes
+    from homeward.organisations.models import Organisation, OrganisationKind
+
+    episode = scene["episode"]
+    ref = episode.reference
+    now = datetime.now(UK)
+    episodes.record_return(
+        factories.actor(Role.POLICE_OFFICER, episode.police_force),
+        ref,
+        episode.version,
+        episodes.Return(returned_at=now - timedelta(hours=2), return_method="returned_self"),
+    )
+    provider = Organisation.objects.create(
+        kind=OrganisationKind.RHI_PROVIDER, name="Lantern Return Interviews", code="RHI4"
+    )
+    interview = ReturnInterview.objects.get(episodes=episode)
+    coordinator = factories.actor(Role.COUNCIL_MISSING_COORDINATOR, interview.council)
+    interview = aftercare.assign_provider(coordinator, interview.pk, provider.pk, None)
+    interview = aftercare.record_offer(
+        coordinator,
+        interview.pk,
+        None,
+        offered_at=now - timedelta(hours=1, minutes=30),
+        offered_by="Jo Reid",
+        offer_method="phone",
+    )
+    aftercare.record_outcome(coordinator, interview.pk, None, outcome="accepted")
+    worker = factories.member(Role.RHI_WORKER, provider, first_name="Priya", last_name="Shah")
+    disclosures = ["Sexual exploitation", "Criminal exploitation or county lines"]
+    pushes = ["Conflict at home or in placement", "Bullying"]
+
+    # The police officer ticks two disclosures.
+    sign_in(page, scene["police"])
+    page.goto(f"/aftercare/episodes/{ref}/check/record")
+    page.get_by_label("Yes", exact=True).check()
+    fill_datetime(page, "conducted_at", now - timedelta(hours=1))
+    page.get_by_label("What did the child say, in their own words?").fill(
+        "Two older men drove me to a flat. They made me carry a bag for them."
+    )
+    for label in disclosures:
+        box = page.get_by_label(label, exact=True)
+        assert box.get_attribute("type") == "checkbox"
+        box.check()
+    assert all(page.get_by_label(label, exact=True).is_checked() for label in disclosures)
+    assert_accessible(page, "the check form with two disclosures ticked")
+    SCREENSHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "several-answers-check-form.png"), full_page=True)
+    page.get_by_role("button", name="Record the check").click()
+    page.wait_for_url(f"**/episodes/{ref}/")
+    page.goto(f"/aftercare/episodes/{ref}/check")
+    for label in disclosures:
+        assert page.locator("dd li", has_text=label).is_visible()
+    sign_out(page)
+
+    # The return interview worker ticks two push factors.
+    sign_in(page, worker)
+    page.goto(f"/aftercare/interviews/{interview.pk}/interview")
+    fill_datetime(page, "done_at", now - timedelta(minutes=30))
+    page.get_by_label("Who did the interview?").fill("Priya Shah")
+    page.get_by_label("Independent of the child's care").check()
+    page.get_by_label("The child's account, in their own words").fill(
+        "Home is all shouting and school is worse, so I stay out."
+    )
+    for label in pushes:
+        page.get_by_label(label, exact=True).check()
+    assert all(page.get_by_label(label, exact=True).is_checked() for label in pushes)
+    page.locator("#id_quote_consent_1").check()
+    assert_accessible(page, "the interview form with two push factors ticked")
+    page.get_by_role("button", name="Record the interview").click()
+    assert page.get_by_text("The return interview has been recorded").is_visible()
+    for label in pushes:
+        assert page.locator("dd li", has_text=label).is_visible()
+    sign_out(page)
+
+    # The council sees all four.
+    sign_in(page, scene["coordinator"])
+    page.goto(f"/aftercare/episodes/{ref}/check")
+    for label in disclosures:
+        assert page.locator("dd li", has_text=label).is_visible()
+    page.goto("/aftercare/")
+    received = page.locator("table", has=page.get_by_text(ref))
+    for label in disclosures:
+        assert received.locator("li", has_text=label).is_visible()
+    assert_accessible(page, "the work list with the disclosures")
+    page.screenshot(path=str(SCREENSHOTS / "several-answers-work-list.png"), full_page=True)
+    page.goto(f"/aftercare/interviews/{interview.pk}/")
+    for label in pushes:
+        assert page.locator("dd li", has_text=label).is_visible()
+    assert_accessible(page, "the council's view of the interview")
+    SCREENSHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "several-answers-council.png"), full_page=True)
+
+    check = SafeAndWellCheck.objects.get(episode=episode)
+    assert check.disclosures == ["criminal_exploitation", "sexual_exploitation"]
+    interview.refresh_from_db()
+    assert interview.push_factors == ["bullying", "conflict_home"]

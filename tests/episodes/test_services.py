@@ -496,7 +496,7 @@ class TestHostileInput:
                 {"last_seen_location": "x" * 301},
             )
         assert error.value.errors["last_seen_location"] == [
-            "Must be 300 characters or fewer (this is 301)"
+            "Last seen location must be 300 characters or fewer"
         ]
 
     def test_nul_characters_are_refused(self, social_worker, child):

@@ -142,7 +142,7 @@ def test_roles_offered_follow_the_organisation_kind(council, police):
         ({"username": "has spaces"}, "username", "Username must only include"),
         ({"username": "sam.worker"}, "username", "That username is already in use"),
         ({"username": "SAM.WORKER"}, "username", "That username is already in use"),
-        ({"first_name": "x" * 151}, "first_name", "Must be 150 characters or fewer"),
+        ({"first_name": "x" * 151}, "first_name", "First name must be 150 characters or fewer"),
         ({"last_name": "a\x00b"}, "last_name", "Remove the invisible control characters"),
     ],
 )

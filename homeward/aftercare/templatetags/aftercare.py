@@ -10,6 +10,7 @@ from django import template
 from django.urls import reverse
 
 from homeward.aftercare import compliance, services
+from homeward.aftercare.codes import Disclosure
 from homeward.aftercare.models import CheckStatus, InterviewStatus, ReturnInterview
 from homeward.core import clock
 from homeward.core.actor import Actor
@@ -18,6 +19,14 @@ from homeward.episodes.models import Episode, EpisodeStatus
 from homeward.organisations.policy import Action, role_allows
 
 register = template.Library()
+
+
+@register.filter
+def disclosure_labels(codes: Any) -> list[str]:
+    """Every disclosure a safe and well check recorded, in words, in the list's order."""
+    chosen = {str(code) for code in codes or []}
+    known = [str(label) for value, label in Disclosure.choices if value in chosen]
+    return known + sorted(chosen - set(Disclosure.values))
 
 
 def _plural(n: int, word: str) -> str:

@@ -26,14 +26,17 @@ PART_WIDTHS = {"day": 2, "month": 2, "year": 4, "hour": 2, "minute": 2}
 
 
 def _kind(widget: forms.Widget) -> str:
+    """Which GOV.UK component draws the widget. A widget that takes several answers is
+    always drawn as checkboxes: Django's CheckboxSelectMultiple is a kind of RadioSelect,
+    and drawn as radios it would let the user give only one."""
     if isinstance(widget, PartsWidget):
         return "date"
     if isinstance(widget, forms.HiddenInput):
         return "hidden"
+    if getattr(widget, "allow_multiple_selected", False):
+        return "checkboxes"
     if isinstance(widget, forms.RadioSelect):
         return "radios"
-    if isinstance(widget, forms.CheckboxSelectMultiple):
-        return "checkboxes"
     if isinstance(widget, forms.Select):
         return "select"
     if isinstance(widget, forms.Textarea):
