@@ -45,6 +45,7 @@ from homeward.core.actor import Actor
 from homeward.core.demo import make_nhs_number, make_upn
 from homeward.episodes import services as episodes
 from homeward.episodes.models import Classification, Episode, TimelineKind
+from homeward.insights import board
 from homeward.notifications import services as notifications
 from homeward.notifications.models import DomainEvent, Notification
 from homeward.notifications.rules import thresholds
@@ -533,7 +534,30 @@ def _emergency_back(visit: Visit) -> dict[str, Any]:
     return {"identifier": lambda sent: access.child_id == visit.target.pk, "reason": access.reason}
 
 
+def _provisional_setup(scene: Scene, choices: dict[str, str]) -> Visit:
+    child = factories.ChildFactory(
+        responsible_council=scene.council, responsible_council_provisional=True
+    )
+    return signed_in(
+        scene, Role.COUNCIL_MISSING_COORDINATOR, f"/children/{child.pk}/", target=child
+    )
+
+
+def _provisional_back(visit: Visit) -> dict[str, Any]:
+    def confirmed(sent: str) -> bool:
+        # Read back as the council chosen, which now holds the record, and confirmed.
+        council = Organisation.objects.get(pk=int(sent))
+        holder = Actor.for_user(factories.member(Role.COUNCIL_MISSING_COORDINATOR, council))
+        child = children.read_child(holder, visit.target.pk)
+        return child.responsible_council_id == council.pk and not (
+            child.responsible_council_provisional
+        )
+
+    return {"responsible_council": confirmed}
+
+
 CHILDREN = [
+    Scenario("children:confirm-council", _provisional_setup, _provisional_back),
     Scenario(
         "children:find",
         lambda scene, choices: signed_in(
@@ -596,6 +620,12 @@ def _report_back(visit: Visit) -> dict[str, Any]:
         "police_reference": episode.police_reference,
         "risk_grade": episode.risk_grade,
         "risk_rationale": first.rationale,
+        # A late report carries its return: the episode is over.
+        "still_missing": "no" if episode.returned_at else "yes",
+        "returned_at": episode.returned_at,
+        "return_method": episode.return_method,
+        "found_location": episode.found_location,
+        "found_with": episode.found_with,
     }
 
 
@@ -1115,20 +1145,6 @@ NOT_LINKED = {
     "organisations:set-password": "the one-time link an administrator passes to a new user",
     "organisations:mfa-verify": "after the password, for a user with an authenticator app",
     "healthz": "for the load balancer",
-    # No page links to the figures yet (the navigation link is being added with the home
-    # pages): remove these once it is, and the crawl reaches them.
-    **dict.fromkeys(
-        [
-            "insights:index",
-            "insights:dashboard",
-            "insights:national-csv",
-            "insights:board",
-            "insights:board-report",
-            "insights:board-report-pdf",
-            "insights:stored-report",
-        ],
-        "typed in: no link leads to the figures yet",
-    ),
 }
 # Forms drawn only where no link leads (see NOT_LINKED).
 UNLINKED_FORMS = {"organisations:set-password", "organisations:mfa-verify"}
@@ -1218,6 +1234,9 @@ def busy_area(scene: Scene) -> dict[str, User]:
     )
     factories.record_aftercare(scene.returned_episode())
     scene.emergency_access()
+    # A child added with their council not known, and a board report already made.
+    factories.ChildFactory(responsible_council=scene.council, responsible_council_provisional=True)
+    board.generate(scene.council, *board.last_complete_quarter())
     users = {role: scene.user(role) for role in Role.values}
     for role in (Role.COUNCIL_MISSING_COORDINATOR, Role.SOCIAL_WORKER):
         scene.notification(users[role], missing)
