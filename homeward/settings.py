@@ -103,6 +103,7 @@ MIDDLEWARE = [
     "homeward.organisations.mfa.MfaRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "homeward.core.middleware.NoStoreMiddleware",
+    "homeward.core.middleware.RequestSizeMiddleware",
     # Last, as django-axes asks: it turns a locked-out sign-in into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]

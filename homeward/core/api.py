@@ -8,6 +8,7 @@ from collections.abc import Callable
 from http import HTTPStatus
 from typing import Annotated, Any, ClassVar, Protocol, cast
 
+from django.core.exceptions import RequestDataTooBig
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import Header, NinjaAPI, Schema
@@ -61,8 +62,10 @@ PROBLEM_SLUGS: dict[int, str] = {
     404: "not-found",
     409: "stale-edit",
     412: "stale-edit",
+    413: "too-large",
     422: "validation-failed",
     428: "precondition-required",
+    429: "too-many-requests",
     500: "server-error",
 }
 
@@ -200,6 +203,13 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 
 def _not_found(request: HttpRequest, exc: Exception) -> HttpResponse:
     return problem(request, 404, "No record was found.", title="Not found")
+
+
+def _too_large(request: HttpRequest, exc: Exception) -> HttpResponse:
+    # RequestSizeMiddleware answers first when the length is declared; this is the rest.
+    from homeward.core.middleware import too_large
+
+    return too_large(request)
 
 
 def _unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
@@ -383,10 +393,13 @@ class HomewardOpenAPISchema(OpenAPISchema):
             403: "Your role does not allow this",
             404: "Not found, or not yours to see",
             422: "Validation failed: `errors` names each field",
+            429: "Too many requests with a wrong token from your address: wait for "
+            "`Retry-After` seconds",
             500: "Unexpected error",
         }
         if "requestBody" in result:
             wanted[400] = "The body is not valid JSON"
+            wanted[413] = "The body is larger than the service reads"
         if versioned:
             wanted[409] = "Stale edit: the body's version is not the current one"
             wanted[412] = "Stale edit: If-Match is not the current ETag"
@@ -408,6 +421,7 @@ class HomewardAPI(NinjaAPI):
         handlers: list[tuple[type[Exception], Callable[[HttpRequest, Any], HttpResponse]]] = [
             (Exception, _unexpected),
             (Http404, _not_found),
+            (RequestDataTooBig, _too_large),
             (HttpError, _http_error),
             (NinjaValidationError, _request_validation_error),
             (ServiceError, _service_error),
