@@ -55,6 +55,17 @@ class PreconditionFailed(ServiceError):
     title = StaleEdit.title
 
 
+class TooManyRequests(ServiceError):
+    """429, with ``Retry-After`` in seconds."""
+
+    status = 429
+    title = "Too many requests"
+
+    def __init__(self, message: str, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
 PROBLEM_SLUGS: dict[int, str] = {
     400: "malformed-request",
     401: "unauthenticated",
@@ -145,6 +156,7 @@ def _service_error(request: HttpRequest, exc: ServiceError) -> HttpResponse:
         extra = {"changed_fields": exc.changed_fields, "current_version": exc.current_version}
     if isinstance(exc, ValidationFailed):
         errors = exc.errors
+    headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, TooManyRequests) else None
     return problem(
         request,
         status,
@@ -152,6 +164,7 @@ def _service_error(request: HttpRequest, exc: ServiceError) -> HttpResponse:
         title=exc.title,
         problem_type=getattr(exc, "problem_type", None),
         errors=errors,
+        headers=headers,
         **extra,
     )
 
@@ -406,6 +419,13 @@ class HomewardOpenAPISchema(OpenAPISchema):
             wanted[428] = "Neither If-Match nor a version was sent"
         for status, description in sorted(wanted.items()):
             responses.setdefault(status, _problem_response(description))
+        responses[429]["headers"] = {
+            "Retry-After": {
+                "description": "Seconds until a token from your address is read again",
+                "required": True,
+                "schema": {"type": "integer", "minimum": 1},
+            }
+        }
         return result
 
 
@@ -436,6 +456,7 @@ __all__ = [
     "PreconditionFailed",
     "PreconditionRequired",
     "Problem",
+    "TooManyRequests",
     "Versioned",
     "actor_of",
     "expected_version",

@@ -63,3 +63,51 @@ class RequestSizeMiddleware:
         if limit is not None and declared_length(request) > limit:
             return too_large(request)
         return self.get_response(request)
+
+
+# When the session signed in (a Unix time): set by Django's user_logged_in signal.
+SIGNED_IN_AT_SESSION_KEY = "homeward_signed_in_at"
+EXEMPT_FROM_SESSIONS = ("/static/", "/api/")
+
+
+def stamp_sign_in(sender: object, request: HttpRequest, user: object, **kwargs: object) -> None:
+    """Connected to user_logged_in (homeward.core.apps): the start of the session's life."""
+    from homeward.core import clock
+
+    if request is not None and hasattr(request, "session"):
+        request.session[SIGNED_IN_AT_SESSION_KEY] = clock.now().timestamp()
+
+
+class SessionLifetimeMiddleware:
+    """A signed-in session ends ``HOMEWARD_SESSION_MAX_AGE`` seconds after its sign-in,
+    however active it has been (inactivity ends it sooner: SESSION_COOKIE_AGE). The next
+    page is the sign-in page, saying why. A session with no sign-in time (one from before
+    this rule) is ended too. Installed after the message middleware."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if not request.path_info.startswith(EXEMPT_FROM_SESSIONS) and self.expired(request):
+            from django.contrib import messages
+            from django.contrib.auth import logout
+
+            logout(request)
+            hours = settings.HOMEWARD_SESSION_MAX_AGE / 3600
+            messages.info(
+                request,
+                f"You have been signed out because you signed in more than "
+                f"{hours:g} hour{'s' if hours != 1 else ''} ago. Sign in again to carry on.",
+            )
+        return self.get_response(request)
+
+    @staticmethod
+    def expired(request: HttpRequest) -> bool:
+        from homeward.core import clock
+
+        if not request.user.is_authenticated:
+            return False
+        signed_in_at = request.session.get(SIGNED_IN_AT_SESSION_KEY)
+        if not isinstance(signed_in_at, int | float):
+            return True
+        return clock.now().timestamp() - signed_in_at >= settings.HOMEWARD_SESSION_MAX_AGE
