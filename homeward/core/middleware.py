@@ -22,9 +22,14 @@ class NoStoreMiddleware:
 
 
 def upload_limit_text() -> str:
-    """DATA_UPLOAD_MAX_MEMORY_SIZE as people say it: "2.5 MB"."""
-    megabytes = (settings.DATA_UPLOAD_MAX_MEMORY_SIZE or 0) / (1024 * 1024)
-    return f"{megabytes:.1f}".removesuffix(".0") + " MB"
+    """DATA_UPLOAD_MAX_MEMORY_SIZE as people say it: "2.5 MB", "20 KB"."""
+    size = settings.DATA_UPLOAD_MAX_MEMORY_SIZE or 0
+    value, unit = next(
+        (size / scale, name)
+        for scale, name in ((1024**2, "MB"), (1024, "KB"), (1, "bytes"))
+        if size >= scale or scale == 1
+    )
+    return f"{value:.1f}".removesuffix(".0") + f" {unit}"
 
 
 def declared_length(request: HttpRequest) -> int:
@@ -88,26 +93,31 @@ class SessionLifetimeMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if not request.path_info.startswith(EXEMPT_FROM_SESSIONS) and self.expired(request):
+        if request.path_info.startswith(EXEMPT_FROM_SESSIONS):
+            return self.get_response(request)
+        message = self.ended(request)
+        if message:
             from django.contrib import messages
             from django.contrib.auth import logout
 
             logout(request)
-            hours = settings.HOMEWARD_SESSION_MAX_AGE / 3600
-            messages.info(
-                request,
-                f"You have been signed out because you signed in more than "
-                f"{hours:g} hour{'s' if hours != 1 else ''} ago. Sign in again to carry on.",
-            )
+            messages.info(request, message)
         return self.get_response(request)
 
     @staticmethod
-    def expired(request: HttpRequest) -> bool:
+    def ended(request: HttpRequest) -> str:
+        """Why this signed-in session has ended, or "" if it has not."""
         from homeward.core import clock
 
         if not request.user.is_authenticated:
-            return False
+            return ""
         signed_in_at = request.session.get(SIGNED_IN_AT_SESSION_KEY)
         if not isinstance(signed_in_at, int | float):
-            return True
-        return clock.now().timestamp() - signed_in_at >= settings.HOMEWARD_SESSION_MAX_AGE
+            return "Your session has ended. Sign in again to carry on."
+        if clock.now().timestamp() - signed_in_at < settings.HOMEWARD_SESSION_MAX_AGE:
+            return ""
+        hours = settings.HOMEWARD_SESSION_MAX_AGE / 3600
+        return (
+            f"You have been signed out because you signed in more than {hours:g} "
+            f"hour{'s' if hours != 1 else ''} ago. Sign in again to carry on."
+        )
