@@ -58,7 +58,8 @@ def too_large(request: HttpRequest) -> HttpResponse:
 class RequestSizeMiddleware:
     """A request whose body is larger than ``DATA_UPLOAD_MAX_MEMORY_SIZE`` gets a 413 here,
     before anything reads it. Django would otherwise raise RequestDataTooBig wherever the
-    body is first read: a 400 page for a form, a 500 inside the API."""
+    body is first read: a 400 page for a form, a 500 inside the API. (Nothing takes file
+    uploads; one that does will need its own, larger, limit here.)"""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
