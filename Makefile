@@ -36,10 +36,9 @@ $(VALIDATOR_STAMP):
 static: $(NODE_STAMP)
 	npm run --silent build
 
+# The web server and the worker together, as one process tree (Ctrl+C stops both).
 run: install
-	$(BIN)/homeward migrate --noinput
-	$(BIN)/homeward demo --if-empty
-	$(BIN)/homeward runserver $(HOST):$(PORT)
+	$(BIN)/homeward serve --host $(HOST) --port $(PORT) --migrate --demo
 
 worker: install
 	$(BIN)/homeward worker

@@ -29,8 +29,9 @@ interview (one to five reasons each). 153 councils of lognormal size; 43 forces,
 them covering 33 councils (as the Metropolitan Police covers London's boroughs).
 
 ``records``: whatever the database holds already, e.g. after
-``homeward generate --episodes N --seed S --rebuild-facts`` (real records; facts and
-totals made by facts.rebuild()). Nothing is loaded; the size is what is there.
+``homeward generate --episodes N --seed S`` (real records; generate makes their facts and
+totals in its own transaction, with facts.refresh_children). Nothing is loaded; the size is
+what is there.
 
 Every run checks that the nation's episodes read from the totals equal the fact rows.
 

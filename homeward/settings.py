@@ -261,6 +261,9 @@ EMAIL_HOST = os.environ.get("EMAIL_HOST", "127.0.0.1")
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "homeward@localhost")
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# Seconds before an SMTP conversation is given up (and retried later), so a stuck mail
+# server cannot hold the worker.
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "30"))
 
 # Logs carry references and ids only, never a child's personal data.
 LOGGING = {
@@ -272,6 +275,40 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
 
+# `homeward serve` (what `make run` runs) sets this to the address it serves unless it is
+# set already.
 HOMEWARD_BASE_URL = os.environ.get("HOMEWARD_BASE_URL", "http://127.0.0.1:8000")
 
+# The worker beats every HEARTBEAT seconds; one unseen for STALE seconds counts as dead
+# (/healthz says so, and other workers take over its unfinished deliveries). Every
+# RECOVER seconds each worker re-queues deliveries whose task was lost.
+HOMEWARD_WORKER_HEARTBEAT_SECONDS = float(os.environ.get("HOMEWARD_WORKER_HEARTBEAT_SECONDS", "5"))
+HOMEWARD_WORKER_STALE_SECONDS = float(os.environ.get("HOMEWARD_WORKER_STALE_SECONDS", "30"))
+HOMEWARD_WORKER_RECOVER_SECONDS = float(os.environ.get("HOMEWARD_WORKER_RECOVER_SECONDS", "60"))
+
 HOMEWARD_DEMO_PASSWORD = os.environ.get("HOMEWARD_DEMO_PASSWORD", "homeward-demo-2026")
+
+
+# The audit log's chain is keyed (HMAC-SHA256) with a key kept outside the database, and
+# its head is checkpointed, signed with the same key, to an append-only file outside it.
+def env_secret(name: str) -> str:
+    """NAME, or the contents of the file named by NAME_FILE (for mounted secrets)."""
+    path = os.environ.get(f"{name}_FILE")
+    if path:
+        return Path(path).read_text(encoding="utf-8").strip()
+    return os.environ.get(name, "").strip()
+
+
+HOMEWARD_AUDIT_KEY = env_secret("HOMEWARD_AUDIT_KEY")
+if PRODUCTION and len(HOMEWARD_AUDIT_KEY) < 32:
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured(
+        "HOMEWARD_ENV=production needs HOMEWARD_AUDIT_KEY (or HOMEWARD_AUDIT_KEY_FILE): "
+        "a random secret of at least 32 characters, kept outside the database"
+    )
+HOMEWARD_AUDIT_KEY = HOMEWARD_AUDIT_KEY or "homeward-development-only-audit-key"
+HOMEWARD_AUDIT_CHECKPOINTS = Path(
+    os.environ.get("HOMEWARD_AUDIT_CHECKPOINTS", DATA_DIR / "audit-checkpoints.jsonl")
+)
+HOMEWARD_AUDIT_CHECKPOINT_MINUTES = int(os.environ.get("HOMEWARD_AUDIT_CHECKPOINT_MINUTES", "60"))

@@ -114,6 +114,13 @@ def fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def audit_checkpoints(settings, tmp_path):
+    """Each test's audit checkpoints in a file of its own, never the developer's var/."""
+    settings.HOMEWARD_AUDIT_CHECKPOINTS = tmp_path / "audit-checkpoints.jsonl"
+    return settings.HOMEWARD_AUDIT_CHECKPOINTS
+
+
 def pytest_terminal_summary(terminalreporter: Any) -> None:
     """The schemathesis run's figures (tests/api/test_schemathesis.py), summed over the
     operations and, under xdist, over the workers."""

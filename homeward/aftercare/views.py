@@ -176,6 +176,16 @@ def interview_actions(actor: Actor, interview: ReturnInterview) -> dict[str, boo
     }
 
 
+def _not_yet(actor: Actor, interview: ReturnInterview, key: str) -> str:
+    """Why a step the user's role allows cannot be taken on this interview yet (the
+    service refuses it with the same reason); blank when the role is what stops it."""
+    if key == "record" and role_allows(actor, Action.RECORD_INTERVIEW):
+        return "Record that the child accepted the interview first"
+    if key in {"offer", "outcome"} and role_allows(actor, Action.RECORD_INTERVIEW):
+        return "The child has accepted the interview: record the interview itself"
+    return ""
+
+
 @web_view
 @require_http_methods(["GET"])
 def interview(request: HttpRequest, pk: int) -> HttpResponse:
@@ -224,6 +234,11 @@ def _change(request: HttpRequest, pk: int, change: InterviewChange) -> HttpRespo
     if not interview_actions(actor, interview)[change.key]:
         if interview.closed_at is not None:
             messages.info(request, "This return interview is finished: nothing more to record")
+            return redirect("aftercare:interview", pk=interview.pk)
+        not_yet = _not_yet(actor, interview, change.key)
+        if not_yet:
+            # The role allows this step, but it comes later: say so, on the interview.
+            messages.info(request, not_yet)
             return redirect("aftercare:interview", pk=interview.pk)
         raise PermissionDenied
     stale_message = ""

@@ -13,8 +13,10 @@ class AuditEventQuerySet(models.QuerySet):
 class AuditEvent(models.Model):
     """Who saw or changed which record, when, through which channel.
 
-    Append-only and hash-chained: each event's hash covers its content and the previous
-    event's hash, so an edited or removed event breaks the chain (`homeward audit verify`).
+    Append-only (the ORM refuses changes; on PostgreSQL, a trigger too) and chained: each
+    event's hash is an HMAC, keyed with HOMEWARD_AUDIT_KEY, of its content and the previous
+    event's hash, so an edited, removed or forged event breaks the chain, and signed
+    checkpoints outside the database catch a rewritten one (`homeward audit verify`).
     """
 
     sequence = models.BigIntegerField(unique=True)

@@ -108,7 +108,7 @@ class EmergencyAccessPageOut(Schema):
     "child's council's missing coordinator is told at once and reviews it. Read the record "
     "at the Location returned.",
 )
-@idempotent
+@idempotent(atomic=False)  # every look-up stays audited, even when refused
 def open_emergency_access(request: HttpRequest, payload: EmergencyAccessIn) -> HttpResponse:
     access = emergency.open_emergency_access(actor_of(request), payload.identifier, payload.reason)
     return respond(
@@ -173,11 +173,21 @@ def search_children(request: HttpRequest, payload: ChildSearchIn) -> HttpRespons
 
 @router.get("/{child_id}", response={200: ChildOut}, summary="Read a child's record")
 def read_child(request: HttpRequest, child_id: Id) -> HttpResponse:
-    child = services.read_child(actor_of(request), child_id)
-    return respond(ChildOut.build(child))
+    actor = actor_of(request)
+    child = services.read_child(actor, child_id)
+    return respond(ChildOut.build(actor, child))
 
 
-@router.post("", response={201: ChildOut}, summary="Add a child")
+@router.post(
+    "",
+    response={201: ChildOut},
+    summary="Add a child",
+    description="Your organisation keeps a link with the child for 24 hours, so that you "
+    "can report them missing (POST /api/v1/episodes with the id returned); the report is "
+    "then the link. If nobody knows the child's responsible council, send "
+    "responsible_council_not_known: the council for the area holds the record "
+    "provisionally until its missing coordinator confirms who is responsible.",
+)
 @idempotent
 def create_child(request: HttpRequest, payload: ChildIn) -> HttpResponse:
     details = services.ChildDetails(
@@ -191,10 +201,13 @@ def create_child(request: HttpRequest, payload: ChildIn) -> HttpResponse:
         responsible_council_id=payload.responsible_council_id,
         aliases=list(payload.aliases),
         agency_reference=payload.agency_reference,
+        responsible_council_not_known=payload.responsible_council_not_known,
+        area_council_id=payload.area_council_id,
     )
-    child = services.create_child(actor_of(request), details)
+    actor = actor_of(request)
+    child = services.create_child(actor, details)
     return respond(
-        ChildOut.build(child),
+        ChildOut.build(actor, child),
         201,
         location=reverse("api:read_child", kwargs={"child_id": child.pk}),
     )

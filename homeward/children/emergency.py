@@ -16,7 +16,7 @@ from homeward.core.actor import Actor
 from homeward.core.errors import AccessDenied, NotFound, ValidationFailed
 from homeward.notifications import events
 from homeward.organisations import policy
-from homeward.organisations.models import Role
+from homeward.organisations.models import Role, User
 from homeward.organisations.policy import Action
 
 DURATION = timedelta(hours=24)
@@ -49,8 +49,11 @@ def open_emergency_access(actor: Actor, identifier: str, reason: str) -> Emergen
     """Look the child up by an exact identifier and, if exactly one child matches whom the
     actor cannot already see, open their record to the actor for 24 hours.
 
-    The look-up is audited whatever it finds, in its own transaction, so that a refused
-    attempt stays on the record (unless the caller's own transaction rolls back)."""
+    Every look-up is audited, found or not, refused or not, and that event is committed
+    before anything is decided, whatever transaction the caller runs in (the audit's
+    ``access_log``): so no refusal can take it back, and the hourly limit, which counts
+    those events, cannot be escaped. Look-ups by one user are taken one at a time, so
+    concurrent ones cannot all slip under the limit."""
     policy.require_role(actor, Action.SEE_IDENTITY)
     errors: dict[str, list[str]] = {}
     if len(reason.strip()) < MIN_REASON_LENGTH:
@@ -63,20 +66,7 @@ def open_emergency_access(actor: Actor, identifier: str, reason: str) -> Emergen
         ]
     if errors:
         raise ValidationFailed(errors)
-    assert actor.user is not None
-    recent = AuditEvent.objects.filter(
-        user=actor.user, action="emergency_lookup", at__gte=clock.now() - LOOKUP_WINDOW
-    ).count()
-    if recent >= LOOKUPS_PER_WINDOW:
-        audit.record(actor, "emergency_lookup_refused", "child", details={"recent": recent})
-        raise ValidationFailed(
-            {
-                "identifier": f"You have made {recent} emergency look-ups in the last hour, "
-                "the most allowed. Ask the child's council for the record, or try again later"
-            }
-        )
-    matches = _find_by_identifier(identifier)
-    audit.record(actor, "emergency_lookup", "child", details={"matches": len(matches)})
+    matches = _audited_look_up(actor, identifier)
     if len(matches) != 1:
         raise ValidationFailed(
             {
@@ -90,6 +80,34 @@ def open_emergency_access(actor: Actor, identifier: str, reason: str) -> Emergen
             {"identifier": "You can already see this child's record: no emergency access needed"}
         )
     return _grant(actor, child, reason)
+
+
+def _audited_look_up(actor: Actor, identifier: str) -> list[Child]:
+    """The children the identifier matches, after checking the actor's hourly limit; the
+    look-up (or its refusal) is in the audit log, committed, when this returns."""
+    assert actor.user is not None
+    with audit.access_log(actor) as log:
+        # The user's row, locked: this user's look-ups queue here, so each one counts
+        # every look-up before it. (FOR NO KEY UPDATE: rows that only refer to the user,
+        # such as its audit events, are not held up.)
+        User.objects.select_for_update(no_key=True).filter(pk=actor.user.pk).first()
+        recent = AuditEvent.objects.filter(
+            user=actor.user, action="emergency_lookup", at__gte=clock.now() - LOOKUP_WINDOW
+        ).count()
+        if recent >= LOOKUPS_PER_WINDOW:
+            log.record("emergency_lookup_refused", "child", details={"recent": recent})
+            matches = None
+        else:
+            matches = _find_by_identifier(identifier)
+            log.record("emergency_lookup", "child", details={"matches": len(matches)})
+    if matches is None:
+        raise ValidationFailed(
+            {
+                "identifier": f"You have made {recent} emergency look-ups in the last hour, "
+                "the most allowed. Ask the child's council for the record, or try again later"
+            }
+        )
+    return matches
 
 
 @transaction.atomic

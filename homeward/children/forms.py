@@ -74,7 +74,14 @@ class ChildForm(GovukForm):
     )
     responsible_council = forms.ChoiceField(
         label="Council responsible for the child",
-        help_text="For a looked-after child, the council that placed them",
+        help_text="For a looked-after child, the council that placed them; otherwise the "
+        "council for the area they live in. Choose Not known if nobody can say",
+    )
+    area_council = forms.ChoiceField(
+        label="If the responsible council is not known: which council's area is the child in now?",
+        help_text="That council holds the record until its missing coordinator confirms "
+        "who is responsible",
+        required=False,
     )
 
     required_messages = {
@@ -82,11 +89,18 @@ class ChildForm(GovukForm):
         "last_name": "Enter the child's last name",
         "sex": "Select the child's sex",
         "ethnicity": "Select an ethnicity from the DfE list",
-        "responsible_council": "Select the council responsible for the child",
+        "responsible_council": "Select the council responsible for the child, or Not known",
     }
 
-    def __init__(self, *args: Any, own_council: Organisation | None = None, **kwargs: Any):
+    def __init__(
+        self,
+        *args: Any,
+        own_council: Organisation | None = None,
+        area_councils: list[Organisation] | None = None,
+        **kwargs: Any,
+    ):
         super().__init__(*args, **kwargs)
+        local = area_councils or []
         if own_council is not None:
             # A council adds only children it is responsible for: nothing to choose.
             del self.fields["responsible_council"]
@@ -94,14 +108,55 @@ class ChildForm(GovukForm):
             councils = Organisation.objects.filter(kind=OrganisationKind.COUNCIL).order_by("name")
             field = self.fields["responsible_council"]
             assert isinstance(field, forms.ChoiceField)
-            field.choices = [("", "Select a council")] + [(str(c.pk), c.name) for c in councils]
+            field.choices = [("", "Select a council"), (NOT_KNOWN, "Not known")] + [
+                (str(c.pk), c.name) for c in councils
+            ]
+        if own_council is not None or len(local) < 2:
+            # Nothing to ask: a council is responsible itself, and a force that covers one
+            # council's area gives the record to that council.
+            del self.fields["area_council"]
+        else:
+            field = self.fields["area_council"]
+            assert isinstance(field, forms.ChoiceField)
+            field.choices = [("", "Select a council")] + [(str(c.pk), c.name) for c in local]
 
     def council_id(self) -> int | None:
         value = self.cleaned_data.get("responsible_council")
+        return int(value) if value and value != NOT_KNOWN else None
+
+    def council_not_known(self) -> bool:
+        return self.cleaned_data.get("responsible_council") == NOT_KNOWN
+
+    def area_council_id(self) -> int | None:
+        value = self.cleaned_data.get("area_council")
         return int(value) if value else None
 
     def alias_list(self) -> list[str]:
         return [line.strip() for line in self.cleaned_data["aliases"].splitlines() if line.strip()]
+
+
+NOT_KNOWN = "not-known"
+
+
+class ConfirmCouncilForm(GovukForm):
+    """The council holding a record provisionally confirms who is responsible."""
+
+    responsible_council = forms.ChoiceField(
+        label="Which council is responsible for the child?",
+        help_text="If it is another council, the record passes to them and your council no "
+        "longer sees it, unless it has another link with the child",
+    )
+    required_messages = {"responsible_council": "Select the council responsible for the child"}
+
+    def __init__(self, *args: Any, holder: Organisation, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        others = Organisation.objects.filter(kind=OrganisationKind.COUNCIL).exclude(pk=holder.pk)
+        field = self.fields["responsible_council"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [(str(holder.pk), f"{holder.name} (your council)")] + [
+            (str(c.pk), c.name) for c in others.order_by("name")
+        ]
+        field.initial = str(holder.pk)
 
 
 class EmergencyAccessForm(GovukForm):

@@ -20,6 +20,15 @@ class Child(models.Model):
     responsible_council = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, related_name="responsible_for"
     )
+    # True while the responsible council is a provisional choice: whoever added the child
+    # did not know it, so the council for the area holds the record until its missing
+    # coordinator confirms who is responsible.
+    responsible_council_provisional = models.BooleanField(default=False)
+    # The organisation that added the record. It keeps a relationship with the child for a
+    # short time (policy.ADDED_CHILD_ACCESS), long enough to report them missing.
+    added_by_organisation = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     # Denormalised from the current placement so that access checks are one join.
     current_placement = models.ForeignKey(
         "Placement", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

@@ -32,8 +32,8 @@ from homeward.children.models import (
 )
 from homeward.core import clock
 from homeward.core.actor import Actor
-from homeward.core.errors import ValidationFailed
-from homeward.core.validation import text_errors
+from homeward.core.errors import AccessDenied, ValidationFailed
+from homeward.core.validation import name_problem, person_name, text_errors
 from homeward.notifications import events
 from homeward.organisations import policy
 from homeward.organisations.models import Organisation, OrganisationKind, User
@@ -62,6 +62,10 @@ class ChildDetails:
     responsible_council_id: int | None = None
     aliases: list[str] = field(default_factory=list)
     agency_reference: str = ""
+    # Whoever adds the child may not know their council (a child found at night who gives
+    # no address): say so, and name the council whose area the child is in now.
+    responsible_council_not_known: bool = False
+    area_council_id: int | None = None
 
 
 def _validate_details(details: ChildDetails) -> dict[str, list[str]]:
@@ -69,6 +73,9 @@ def _validate_details(details: ChildDetails) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = text_errors(
         Child, {k: v for k, v in vars(details).items() if k not in {"nhs_number", "upn"}}
     )
+    alias_problems = sorted({p for a in details.aliases if (p := name_problem(a, "Other names"))})
+    if alias_problems:
+        errors["aliases"] = alias_problems
     if errors:
         return errors
     if not details.first_name.strip():
@@ -96,44 +103,191 @@ def _validate_details(details: ChildDetails) -> dict[str, list[str]]:
     return errors
 
 
+def area_councils(org: Organisation | None) -> list[Organisation]:
+    """The councils in a police force's area (for anyone else, none)."""
+    if org is None or org.kind != OrganisationKind.POLICE:
+        return []
+    return list(org.council_areas.filter(kind=OrganisationKind.COUNCIL).order_by("name"))
+
+
+def _responsible_council(
+    org: Organisation | None, details: ChildDetails, errors: dict[str, list[str]]
+) -> tuple[Organisation | None, bool]:
+    """The council to record as responsible, and whether that is provisional.
+
+    A council adds only children it is responsible for. Anyone else names the council, or
+    says it is not known: then the council for the area the child is in now holds the
+    record provisionally (its missing coordinator is shown it to confirm or pass on)."""
+    is_council = org is not None and org.kind == OrganisationKind.COUNCIL
+    if details.responsible_council_not_known:
+        if details.responsible_council_id is not None:
+            errors["responsible_council"] = [
+                "Select the council responsible for the child, or Not known, not both"
+            ]
+            return None, False
+        if is_council:
+            errors["responsible_council"] = [
+                "A council can only add children it is responsible for"
+            ]
+            return None, False
+        local = area_councils(org)
+        if details.area_council_id is not None:
+            chosen = next((c for c in local if c.pk == details.area_council_id), None)
+            if chosen is None:
+                where = f"{org.name}'s area" if local and org is not None else "your area"
+                errors["area_council"] = [f"Select a council in {where}"]
+            return chosen, True
+        if len(local) == 1:
+            return local[0], True
+        if local:
+            errors["area_council"] = [
+                "Select the council whose area the child is in now: the responsible "
+                "council is not known"
+            ]
+        else:
+            errors["responsible_council"] = [
+                "Select the council responsible for the child: no council area is "
+                "recorded for your organisation to hold the record provisionally"
+            ]
+        return None, True
+    if details.responsible_council_id is None:
+        if is_council:
+            return org, False
+        errors["responsible_council"] = [
+            "Select the council responsible for the child, or Not known"
+        ]
+        return None, False
+    council = Organisation.objects.filter(
+        pk=details.responsible_council_id, kind=OrganisationKind.COUNCIL
+    ).first()
+    if council is None:
+        errors["responsible_council"] = ["Select the council responsible for the child"]
+    elif is_council and council != org:
+        errors["responsible_council"] = ["A council can only add children it is responsible for"]
+    return council, False
+
+
 @transaction.atomic
 def create_child(actor: Actor, details: ChildDetails) -> Child:
+    """Add a child. The adding organisation keeps a relationship with the child for
+    policy.ADDED_CHILD_ACCESS, so that whoever adds a child can report them missing."""
     policy.require_role(actor, Action.CREATE_CHILD)
     errors = _validate_details(details)
     org = actor.organisation
-    council: Organisation | None = None
-    if details.responsible_council_id is None and org and org.kind == OrganisationKind.COUNCIL:
-        council = org
-    elif details.responsible_council_id is not None:
-        council = Organisation.objects.filter(
-            pk=details.responsible_council_id, kind=OrganisationKind.COUNCIL
-        ).first()
-    if council is None:
-        errors["responsible_council"] = ["Select the council responsible for the child"]
-    elif org and org.kind == OrganisationKind.COUNCIL and council != org:
-        errors["responsible_council"] = ["A council can only add children it is responsible for"]
+    council, provisional = _responsible_council(org, details, errors)
     if errors:
         raise ValidationFailed(errors)
     assert council is not None and details.date_of_birth is not None
     child = Child.objects.create(
-        first_name=details.first_name.strip(),
-        last_name=details.last_name.strip(),
+        first_name=person_name(details.first_name),
+        last_name=person_name(details.last_name),
         date_of_birth=details.date_of_birth,
         sex=details.sex,
         ethnicity=details.ethnicity,
         upn=details.upn.strip().upper(),
         nhs_number=details.nhs_number.replace(" ", ""),
         responsible_council=council,
+        responsible_council_provisional=provisional,
+        added_by_organisation=org,
     )
     for alias in details.aliases:
         if alias.strip():
-            ChildAlias.objects.create(child=child, name=alias.strip())
+            ChildAlias.objects.create(child=child, name=person_name(alias))
     if details.agency_reference.strip() and org is not None:
         ChildIdentifier.objects.create(
             child=child, organisation=org, value=details.agency_reference.strip()
         )
-    audit.record(actor, "create", OBJECT, child.pk, child_id=child.pk)
-    events.emit(events.CHILD_CREATED, OBJECT, child.pk, child_id=child.pk)
+    audit.record(
+        actor,
+        "create",
+        OBJECT,
+        child.pk,
+        child_id=child.pk,
+        details={"responsible_council": council.pk, "provisional": provisional},
+    )
+    events.emit(
+        events.CHILD_CREATED,
+        OBJECT,
+        child.pk,
+        child_id=child.pk,
+        payload={"responsible_council": council.pk, "provisional": provisional},
+    )
+    return child
+
+
+def access_from_adding_ends(child: Child) -> datetime | None:
+    """When the adding organisation's relationship with the child ends."""
+    if child.added_by_organisation_id is None:
+        return None
+    return child.created_at + policy.ADDED_CHILD_ACCESS
+
+
+def awaiting_confirmation(actor: Actor) -> QuerySet[Child]:
+    """Children this council holds provisionally (added with their council not known),
+    for its staff who may change a child's record to confirm or pass on."""
+    org = actor.organisation
+    if org is None or org.kind != OrganisationKind.COUNCIL:
+        return Child.objects.none()
+    if not policy.role_allows(actor, Action.UPDATE_CHILD):
+        return Child.objects.none()
+    return Child.objects.filter(
+        responsible_council=org, responsible_council_provisional=True
+    ).order_by("created_at")
+
+
+@transaction.atomic
+def confirm_responsible_council(actor: Actor, child_id: object, council_id: object) -> Child:
+    """The council holding a child's record provisionally confirms who is responsible:
+    itself, or another council, which then holds the record (and this one, unless it has
+    another relationship with the child, no longer sees it)."""
+    found = policy.get_child(actor, child_id, Action.UPDATE_CHILD)
+    child = Child.objects.select_for_update().select_related("responsible_council").get(pk=found.pk)
+    org = actor.organisation
+    if not child.responsible_council_provisional:
+        raise ValidationFailed(
+            {"responsible_council": "The responsible council is already confirmed"}
+        )
+    if org is None or org.pk != child.responsible_council_id:
+        raise AccessDenied(
+            f"Only {child.responsible_council.name}, which holds the record provisionally, "
+            "can confirm who is responsible."
+        )
+    try:
+        pk = int(str(council_id))
+    except ValueError:
+        pk = 0
+    council = Organisation.objects.filter(pk=pk, kind=OrganisationKind.COUNCIL).first()
+    if council is None:
+        raise ValidationFailed(
+            {"responsible_council": "Select the council responsible for the child"}
+        )
+    previous = child.responsible_council_id
+    child.responsible_council = council
+    child.responsible_council_provisional = False
+    child.version += 1
+    child.save(
+        update_fields=[
+            "responsible_council",
+            "responsible_council_provisional",
+            "version",
+            "updated_at",
+        ]
+    )
+    audit.record(
+        actor,
+        "confirm_responsible_council",
+        OBJECT,
+        child.pk,
+        child_id=child.pk,
+        details={"from": previous, "to": council.pk},
+    )
+    events.emit(
+        events.CHILD_UPDATED,
+        OBJECT,
+        child.pk,
+        child_id=child.pk,
+        payload={"fields": ["responsible_council"], "from": previous, "to": council.pk},
+    )
     return child
 
 
@@ -344,6 +498,23 @@ def search_children(actor: Actor, query: str, limit: int = 50) -> list[Child]:
         .order_by("last_name", "first_name")[:limit]
     )
     audit.record_many_reads(actor, OBJECT, [c.pk for c in children], action="search_result")
+    return children
+
+
+def placed_with(actor: Actor, limit: int = 200) -> list[Child]:
+    """The children placed now with the actor's care provider (a children's home's
+    staff: whom they look after tonight). Each child listed is an audited read."""
+    policy.require_role(actor, Action.SEE_IDENTITY)
+    org = actor.organisation
+    if org is None or org.kind != OrganisationKind.CARE_PROVIDER:
+        return []
+    children = list(
+        policy.visible_children(actor)
+        .filter(current_placement__provider=org)
+        .select_related("responsible_council", "current_placement")
+        .order_by("last_name", "first_name", "pk")[:limit]
+    )
+    audit.record_many_reads(actor, OBJECT, [c.pk for c in children], action="list_result")
     return children
 
 

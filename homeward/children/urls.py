@@ -16,6 +16,7 @@ urlpatterns = [
         name="review-emergency-access",
     ),
     path("<int:pk>/", views.detail, name="detail"),
+    path("<int:pk>/responsible-council", views.confirm_council, name="confirm-council"),
     path("<int:pk>/report-missing", episode_views.report_missing, name="report-missing"),
     path("<int:pk>/audit-trail", views.audit_trail, name="audit-trail"),
     path("<int:pk>/audit-trail.csv", views.audit_trail_csv, name="audit-trail-csv"),

@@ -3,20 +3,30 @@ validate, save and audit."""
 
 from __future__ import annotations
 
-import csv
 from datetime import date
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from homeward.audit import services as audit
 from homeward.children import emergency, services
-from homeward.children.forms import ChildForm, EmergencyAccessForm, ReviewForm, SearchForm
+from homeward.children.forms import (
+    ChildForm,
+    ConfirmCouncilForm,
+    EmergencyAccessForm,
+    ReviewForm,
+    SearchForm,
+)
+from homeward.children.models import Child
 from homeward.core import clock
+from homeward.core import csv as csv_out
+from homeward.core.actor import Actor
 from homeward.core.errors import ValidationFailed
 from homeward.core.forms import add_service_errors
 from homeward.core.views import actor_of, web_view
@@ -52,12 +62,16 @@ def find(request: HttpRequest) -> HttpResponse:
 @web_view
 @require_http_methods(["GET", "POST"])
 def add(request: HttpRequest) -> HttpResponse:
+    """Add a child, and (the usual next step, offered first) report them missing: the
+    adding organisation keeps the relationship the report needs."""
     actor = actor_of(request)
     policy.require_role(actor, Action.CREATE_CHILD)
     org = actor.organisation
     own_council = org if org is not None and org.kind == OrganisationKind.COUNCIL else None
+    local = services.area_councils(org)
+    can_report = policy.role_allows(actor, Action.REPORT)
     if request.method == "POST":
-        form = ChildForm(request.POST, own_council=own_council)
+        form = ChildForm(request.POST, own_council=own_council, area_councils=local)
         if form.is_valid():
             data = form.cleaned_data
             details = services.ChildDetails(
@@ -71,24 +85,32 @@ def add(request: HttpRequest) -> HttpResponse:
                 responsible_council_id=form.council_id(),
                 aliases=form.alias_list(),
                 agency_reference=data["agency_reference"],
+                responsible_council_not_known=form.council_not_known(),
+                area_council_id=form.area_council_id(),
             )
             try:
                 child = services.create_child(actor, details)
             except ValidationFailed as exc:
                 add_service_errors(form, exc.errors)
             else:
-                if policy.can(actor, Action.SEE_IDENTITY, child):
-                    messages.success(request, "The child has been added")
-                    return redirect("children:detail", pk=child.pk)
-                # The record exists, but this organisation has no relationship with the
-                # child yet (see the report): say so rather than show a 404.
-                return render(request, "children/added_elsewhere.html", {"nav": "add"})
+                if can_report and request.POST.get("next") == "report":
+                    return redirect(
+                        reverse("children:report-missing", kwargs={"pk": child.pk}) + "?added=1"
+                    )
+                messages.success(request, "The child has been added")
+                return redirect("children:detail", pk=child.pk)
     else:
-        form = ChildForm(own_council=own_council)
+        form = ChildForm(own_council=own_council, area_councils=local)
     return render(
         request,
         "children/add.html",
-        {"form": form, "own_council": own_council, "nav": "add"},
+        {
+            "form": form,
+            "own_council": own_council,
+            "single_area_council": local[0] if len(local) == 1 else None,
+            "can_report": can_report,
+            "nav": "add",
+        },
     )
 
 
@@ -97,38 +119,103 @@ def add(request: HttpRequest) -> HttpResponse:
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     actor = actor_of(request)
     child = services.read_child(actor, pk)
+    return render(request, "children/detail.html", _detail_context(actor, child))
+
+
+def _detail_context(actor: Actor, child: Child, confirm_form: ConfirmCouncilForm | None = None):
+    """What of the child's record this user sees (policy.child_view; docs/access.md)."""
+    view = policy.child_view(actor)
     episodes = list(
         episode_services.list_episodes(actor, child_id=child.pk).prefetch_related(
             "timeline", "timeline__recorded_by_organisation"
         )
     )
     open_episode = next((e for e in episodes if e.is_open), None)
-    return render(
-        request,
-        "children/detail.html",
-        {
-            "child": child,
-            "age": child.age_on(request_day()),
-            "aliases": list(child.aliases.all()),
-            "identifiers": list(child.identifiers.select_related("organisation")),
-            "legal_statuses": list(child.legal_statuses.all()),
-            "placements": list(
-                child.placements.select_related("provider", "host_council").order_by(
-                    "-start_date", "-pk"
-                )
-            ),
-            "allocations": list(
-                child.allocations.select_related("worker", "organisation").order_by(
-                    "-start_date", "-pk"
-                )
-            ),
-            "episodes": episodes,
-            "open_episode": open_episode,
-            "can_report": policy.role_allows(actor, Action.REPORT),
-            "emergency_access": emergency.active_access(actor, child),
-            "can_see_trail": audit.may_see_trail(actor, child),
-        },
+    org = actor.organisation
+    placements = child.placements.select_related("provider", "host_council").order_by(
+        "-start_date", "-pk"
     )
+    allocations = child.allocations.select_related("worker", "organisation").order_by(
+        "-start_date", "-pk"
+    )
+    statuses = child.legal_statuses.all()
+    identifiers = child.identifiers.select_related("organisation")
+    if not view.history:
+        placements = placements.filter(pk=child.current_placement_id or 0)
+        allocations = allocations.filter(end_date__isnull=True)
+        statuses = statuses.filter(end_date__isnull=True)
+    if not view.all_references:
+        identifiers = identifiers.filter(organisation=org)
+    may_confirm = (
+        child.responsible_council_provisional
+        and org is not None
+        and org.pk == child.responsible_council_id
+        and policy.role_allows(actor, Action.UPDATE_CHILD)
+    )
+    if may_confirm and confirm_form is None and org is not None:
+        confirm_form = ConfirmCouncilForm(holder=org)
+    return {
+        "child": child,
+        "view": view,
+        "age": child.age_on(request_day()),
+        "aliases": list(child.aliases.all()),
+        "identifiers": list(identifiers),
+        "legal_statuses": list(statuses),
+        "placements": list(placements),
+        "allocations": list(allocations),
+        "episodes": episodes,
+        "outlines": list(policy.episode_outlines(actor, child)),
+        "is_home": org is not None and org.kind == OrganisationKind.CARE_PROVIDER,
+        "open_episode": open_episode,
+        "can_report": policy.role_allows(actor, Action.REPORT),
+        "emergency_access": emergency.active_access(actor, child),
+        "can_see_trail": audit.may_see_trail(actor, child),
+        "added_access_ends": services.access_from_adding_ends(child)
+        if org is not None and child.added_by_organisation_id == org.pk
+        else None,
+        "confirm_form": confirm_form if may_confirm else None,
+        "page_errors": bool(confirm_form and confirm_form.errors),
+    }
+
+
+@web_view
+@require_http_methods(["POST"])
+def confirm_council(request: HttpRequest, pk: int) -> HttpResponse:
+    """The council holding the record provisionally says who is responsible."""
+    actor = actor_of(request)
+    child = services.read_child(actor, pk)
+    org = actor.organisation
+    if (
+        org is None
+        or org.pk != child.responsible_council_id
+        or not child.responsible_council_provisional
+        or not policy.role_allows(actor, Action.UPDATE_CHILD)
+    ):
+        if not child.responsible_council_provisional:
+            messages.info(request, "The responsible council is already confirmed")
+            return redirect("children:detail", pk=child.pk)
+        raise PermissionDenied
+    form = ConfirmCouncilForm(request.POST, holder=org)
+    if form.is_valid():
+        try:
+            updated = services.confirm_responsible_council(
+                actor, child.pk, form.cleaned_data["responsible_council"]
+            )
+        except ValidationFailed as exc:
+            add_service_errors(form, exc.errors)
+        else:
+            if updated.responsible_council_id == org.pk:
+                messages.success(request, f"{org.name} is confirmed as responsible for the child")
+                return redirect("children:detail", pk=child.pk)
+            messages.success(
+                request,
+                f"The child's record has passed to {updated.responsible_council.name}, now "
+                "responsible for them",
+            )
+            if policy.can(actor, Action.SEE_IDENTITY, updated):
+                return redirect("children:detail", pk=child.pk)
+            return redirect("home")
+    return render(request, "children/detail.html", _detail_context(actor, child, form), status=200)
 
 
 def request_day() -> date:
@@ -293,7 +380,7 @@ def audit_trail_csv(request: HttpRequest, pk: int) -> HttpResponse:
     response["Content-Disposition"] = (
         f'attachment; filename="audit-trail-child-{trail.child.pk}-{request_day():%Y-%m-%d}.csv"'
     )
-    writer = csv.writer(response)
+    writer = csv_out.writer(response)
     writer.writerow(audit.TRAIL_COLUMNS)
     writer.writerows(audit.trail_rows(trail.events.order_by("sequence").iterator()))
     return response

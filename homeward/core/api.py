@@ -417,6 +417,9 @@ class HomewardOpenAPISchema(OpenAPISchema):
             wanted[409] = "Stale edit: the body's version is not the current one"
             wanted[412] = "Stale edit: If-Match is not the current ETag"
             wanted[428] = "Neither If-Match nor a version was sent"
+        if getattr(operation.view_func, "idempotent", False):
+            in_use = "Another request with this Idempotency-Key is still being handled"
+            wanted[409] = f"{wanted[409]}; or: {in_use}" if 409 in wanted else in_use
         for status, description in sorted(wanted.items()):
             responses.setdefault(status, _problem_response(description))
         responses[429]["headers"] = {

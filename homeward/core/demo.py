@@ -21,6 +21,13 @@ and a SafeAndWellCheck; an episode is closed only once both are recorded, as
 aftercare.services.Outstanding.blocks_closing expects). Two things are deliberately not
 back-filled: domain events (history must not send notifications) and audit events (the
 audit log is a hash chain of what was done when; the load itself is one event in it).
+The statistics are: the facts and running totals of every child are made at the end, in the
+same transaction, so the dashboards count the whole history as soon as the load commits.
+
+``social.worker`` is the allocated worker now of the main council's children a new user
+meets first (missing now, in the demo's children's home, placed out of area), and every
+other council has a missing coordinator (``eastwold.coordinator``...), so a report about a
+child placed out of area reaches the host council's login too.
 """
 
 from __future__ import annotations
@@ -88,6 +95,7 @@ from homeward.episodes.models import (
     TimelineEntry,
     TimelineKind,
 )
+from homeward.insights import facts
 from homeward.organisations.models import (
     Membership,
     Organisation,
@@ -207,12 +215,21 @@ ROLE_USERS: tuple[tuple[str, str, str], ...] = (
 DEMO_USERNAMES = tuple(username for username, _, _ in ROLE_USERS)
 
 
+DEMO_WORKER = "social.worker"
+
+
 def social_worker_usernames(council: CouncilSpec, main: bool) -> list[str]:
     """The council's social workers; the main council's first one is ``social.worker``."""
     names = [f"{council.key}.sw{n}" for n in range(1, council.social_workers + 1)]
     if main:
-        names[0] = "social.worker"
+        names[0] = DEMO_WORKER
     return names
+
+
+def coordinator_username(council: CouncilSpec) -> str:
+    """The missing coordinator of a council other than the main one (the main council's is
+    ``council.coordinator``): a host council is told when a child placed there goes missing."""
+    return f"{council.key}.coordinator"
 
 
 # --- names (syllables combined; no names list from anywhere else) ---------------------
@@ -514,6 +531,7 @@ class DemoResult:
     counts: dict[str, int]
     logins: list[DemoLogin]
     other_social_workers: list[str]
+    other_coordinators: list[str] = field(default_factory=list)
 
 
 # --- text ----------------------------------------------------------------------------
@@ -923,6 +941,32 @@ class Generator:
                 start = following
                 worker = rng.choice([w for w in workers if w != worker] or workers)
 
+    def give_the_demo_worker_a_caseload(self) -> None:
+        """``social.worker`` is the allocated worker now of the main council's children a
+        demo user meets first: those missing now, those placed in the demo's children's home
+        (``care.staff``'s) and those placed out of area. So a report about any of them
+        reaches the demo login, as it would reach the real allocated worker. Their earlier
+        allocations stay with other workers (a change of worker stays a change)."""
+        main = self.main_council
+        others = [w for w in social_worker_usernames(main, True) if w != DEMO_WORKER]
+        missing_now = {e.child.index for e in self.episodes if e.end is None}
+        for child in self.children:
+            if child.council is not main or not child.allocations:
+                continue
+            current = child.allocations[-1]
+            placement = child.current_placement
+            meets_first = (
+                child.index in missing_now
+                or (placement is not None and placement.home is self.care_home)
+                or (placement is not None and placement.host is not main)
+            )
+            if current.end is not None or not meets_first or current.worker == DEMO_WORKER:
+                continue
+            current.worker = DEMO_WORKER
+            if len(child.allocations) >= 2 and child.allocations[-2].worker == DEMO_WORKER:
+                before = child.allocations[-3].worker if len(child.allocations) >= 3 else None
+                child.allocations[-2].worker = next((w for w in others if w != before), others[0])
+
     def choose_care_home(self) -> None:
         current = {h.key: 0 for h in HOMES}
         for child in self.children:
@@ -1132,6 +1176,9 @@ class Generator:
         for spec in COUNCILS:
             for username in social_worker_usernames(spec, spec is self.main_council):
                 wanted.append((username, Role.SOCIAL_WORKER, self.orgs[spec.key]))
+            if spec is not self.main_council:
+                coordinator = Role.COUNCIL_MISSING_COORDINATOR
+                wanted.append((coordinator_username(spec), coordinator, self.orgs[spec.key]))
         wanted.sort(key=lambda w: _login_order(w[0]))
         for username, role, org in wanted:
             sex = rng.choice((Sex.FEMALE, Sex.MALE))
@@ -1832,6 +1879,7 @@ class Generator:
         self.plan_allocations()
         self.choose_care_home()
         self.plan_episodes(episodes)
+        self.give_the_demo_worker_a_caseload()
         with transaction.atomic():
             self.write_organisations()
             self.write_users()
@@ -1859,6 +1907,9 @@ class Generator:
             self.plan_aftercare()
             self.write_episodes()
             self.write_aftercare()
+            # The statistics, in the same transaction: the dashboards, board reports and
+            # national figures count the demo's history as soon as it is committed.
+            facts.refresh_children([plan.row.pk for plan in self.children if plan.row], lock=False)
             # One honest event: the audit log is a hash chain of what happened when, so
             # the history is not back-filled into it.
             audit.record(
@@ -1873,6 +1924,7 @@ class Generator:
             counts=counts(),
             logins=existing_logins(),
             other_social_workers=other_social_workers(),
+            other_coordinators=other_coordinators(),
         )
 
 
@@ -2019,6 +2071,18 @@ def load(
     return Generator(seed, now).run(children, episodes)
 
 
+def complete_statistics() -> bool:
+    """A database loaded before loads made their own statistics holds episodes that no
+    figure counts: make every fact and total again from the records. Says whether it had
+    to (a count of episodes against their facts)."""
+    from homeward.insights.models import EpisodeFact
+
+    if EpisodeFact.objects.count() == Episode.objects.count():
+        return False
+    facts.rebuild()
+    return True
+
+
 def existing_logins() -> list[DemoLogin]:
     """The one-per-role demo logins present in the database, in role order."""
     logins = []
@@ -2040,6 +2104,18 @@ def existing_logins() -> list[DemoLogin]:
 def other_social_workers() -> list[str]:
     return list(
         User.objects.filter(memberships__role=Role.SOCIAL_WORKER, username__contains=".sw")
+        .order_by("username")
+        .values_list("username", flat=True)
+    )
+
+
+def other_coordinators() -> list[str]:
+    """The other councils' missing coordinators (the host councils' logins)."""
+    return list(
+        User.objects.filter(
+            memberships__role=Role.COUNCIL_MISSING_COORDINATOR,
+            username__in=[coordinator_username(c) for c in COUNCILS],
+        )
         .order_by("username")
         .values_list("username", flat=True)
     )

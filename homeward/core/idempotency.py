@@ -20,6 +20,16 @@ Usage, under the route decorator::
     def create_thing(request, payload: ThingIn) -> HttpResponse:
         ...
         return respond(ThingOut(...), 201)
+
+``@idempotent(atomic=False)`` is for a view whose service records audited reads or
+attempted accesses (an emergency look-up), which must stay in the audit log even when the
+request is refused, and so cannot run inside a transaction that a refusal rolls back
+(``homeward.audit.services.record_access`` refuses to). There the key is reserved first,
+in a transaction of its own (a concurrent retry with it gets a 409 and changes nothing),
+the view runs with its service keeping its own transactions, and the answer is stored
+afterwards; a refused request releases the key. A crash between the change and storing its
+answer leaves the key reserved until it expires, answering 409, rather than repeating the
+change.
 """
 
 import hashlib
@@ -27,7 +37,7 @@ import json
 from collections.abc import Callable
 from datetime import timedelta
 from functools import wraps
-from typing import Any, TypeVar
+from typing import Any, TypeVar, overload
 
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse
@@ -44,6 +54,8 @@ MAX_KEY_LENGTH = 200
 KEY_LIFETIME = timedelta(hours=24)
 # Headers that are part of the result and must come back with a replay.
 KEPT_HEADERS = ("ETag", "Location")
+# The status of a reserved key whose request is still being handled (atomic=False).
+IN_PROGRESS = 0
 
 View = TypeVar("View", bound=Callable[..., HttpResponse])
 
@@ -102,6 +114,11 @@ def _replay(stored: IdempotencyKey, fingerprint: str, method_path: str) -> HttpR
             "This Idempotency-Key was already used for a different request. "
             "Nothing was changed; send the request again with a new key.",
         )
+    if stored.status_code == IN_PROGRESS:
+        raise KeyInUse(
+            "Another request with this Idempotency-Key is still being handled. "
+            "Nothing was changed by this one; send it again in a moment."
+        )
     response = HttpResponse(
         json.dumps(stored.response_body),
         status=stored.status_code,
@@ -113,8 +130,21 @@ def _replay(stored: IdempotencyKey, fingerprint: str, method_path: str) -> HttpR
     return response
 
 
-def idempotent(view: View) -> View:
-    """Make a ninja view honour Idempotency-Key. The view must return an HttpResponse."""
+def _kept_headers(response: HttpResponse) -> dict[str, str]:
+    return {name: response[name] for name in KEPT_HEADERS if response.has_header(name)}
+
+
+@overload
+def idempotent(view: View, *, atomic: bool = True) -> View: ...
+@overload
+def idempotent(*, atomic: bool = True) -> Callable[[View], View]: ...
+def idempotent(view: View | None = None, *, atomic: bool = True) -> Any:
+    """Make a ninja view honour Idempotency-Key. The view must return an HttpResponse.
+    With ``atomic=False`` the view does not run inside the wrapper's transaction (see the
+    module's note)."""
+    if view is None:
+        return lambda given: idempotent(given, atomic=atomic)
+    handle = _atomic if atomic else _reserved
 
     @wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
@@ -131,37 +161,93 @@ def idempotent(view: View) -> View:
         stored = _stored(user, key)
         if stored is not None:
             return _replay(stored, fingerprint, method_path)
-        try:
-            with transaction.atomic():
-                response = view(request, *args, **kwargs)
-                if 200 <= response.status_code < 300:
-                    try:
-                        with transaction.atomic():
-                            IdempotencyKey.objects.create(
-                                user=user,
-                                key=key,
-                                method_path=method_path,
-                                request_hash=fingerprint,
-                                status_code=response.status_code,
-                                response_body=json.loads(response.content),
-                                response_headers={
-                                    name: response[name]
-                                    for name in KEPT_HEADERS
-                                    if response.has_header(name)
-                                },
-                            )
-                    except IntegrityError:
-                        # Undo this request's change too: the first one stands.
-                        raise _LostRace from None
-        except _LostRace:
-            stored = _stored(user, key)
-            if stored is None:  # pragma: no cover - the winner's row is committed by now
-                raise KeyInUse(
-                    "Another request with this Idempotency-Key is still being handled. "
-                    "Nothing was changed by this one; send it again in a moment."
-                ) from None
-            return _replay(stored, fingerprint, method_path)
-        return response
+        return handle(view, request, args, kwargs, user, key, method_path, fingerprint)
 
     wrapper.idempotent = True  # type: ignore[attr-defined]  # read by the OpenAPI schema
-    return wrapper  # type: ignore[return-value]
+    return wrapper
+
+
+def _atomic(
+    view: Callable[..., HttpResponse],
+    request: HttpRequest,
+    args: tuple[Any, ...],
+    kwargs: dict[str, Any],
+    user: User,
+    key: str,
+    method_path: str,
+    fingerprint: str,
+) -> HttpResponse:
+    """The view and its stored answer in one transaction: both are saved or neither."""
+    try:
+        with transaction.atomic():
+            response = view(request, *args, **kwargs)
+            if 200 <= response.status_code < 300:
+                try:
+                    with transaction.atomic():
+                        IdempotencyKey.objects.create(
+                            user=user,
+                            key=key,
+                            method_path=method_path,
+                            request_hash=fingerprint,
+                            status_code=response.status_code,
+                            response_body=json.loads(response.content),
+                            response_headers=_kept_headers(response),
+                        )
+                except IntegrityError:
+                    # Undo this request's change too: the first one stands.
+                    raise _LostRace from None
+    except _LostRace:
+        stored = _stored(user, key)
+        if stored is None:  # pragma: no cover - the winner's row is committed by now
+            raise KeyInUse(
+                "Another request with this Idempotency-Key is still being handled. "
+                "Nothing was changed by this one; send it again in a moment."
+            ) from None
+        return _replay(stored, fingerprint, method_path)
+    return response
+
+
+def _reserved(
+    view: Callable[..., HttpResponse],
+    request: HttpRequest,
+    args: tuple[Any, ...],
+    kwargs: dict[str, Any],
+    user: User,
+    key: str,
+    method_path: str,
+    fingerprint: str,
+) -> HttpResponse:
+    """Reserve the key, run the view outside any transaction of ours, then store its
+    answer (or, if it was refused, release the key)."""
+    try:
+        with transaction.atomic():
+            reservation = IdempotencyKey.objects.create(
+                user=user,
+                key=key,
+                method_path=method_path,
+                request_hash=fingerprint,
+                status_code=IN_PROGRESS,
+                response_body={},
+            )
+    except IntegrityError:
+        stored = _stored(user, key)
+        if stored is None:  # pragma: no cover - released between the insert and the read
+            raise KeyInUse(
+                "Another request with this Idempotency-Key was being handled. "
+                "Nothing was changed by this one; send it again."
+            ) from None
+        return _replay(stored, fingerprint, method_path)
+    try:
+        response = view(request, *args, **kwargs)
+    except BaseException:
+        IdempotencyKey.objects.filter(pk=reservation.pk).delete()
+        raise
+    if 200 <= response.status_code < 300:
+        IdempotencyKey.objects.filter(pk=reservation.pk).update(
+            status_code=response.status_code,
+            response_body=json.loads(response.content),
+            response_headers=_kept_headers(response),
+        )
+    else:
+        IdempotencyKey.objects.filter(pk=reservation.pk).delete()
+    return response

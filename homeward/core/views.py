@@ -20,7 +20,13 @@ from homeward.core.errors import AccessDenied, NotFound
 @require_GET
 @never_cache
 def healthz(request: HttpRequest) -> JsonResponse:
-    """200 with the database's state. 503 if the database cannot be reached."""
+    """The database's state and the worker's heartbeat.
+
+    503 if the database cannot be reached. A dead worker does not fail the check: the web
+    still takes reports without one (they wait, queued, for the worker), and a load balancer
+    that dropped every web node because the worker stopped would stop reporting too. It
+    makes ``status`` "degraded" and ``worker.alive`` false, for an operator to alert on;
+    ``?require=worker`` turns it into a 503 for monitors that read only the status code."""
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
@@ -31,16 +37,37 @@ def healthz(request: HttpRequest) -> JsonResponse:
             {"status": "error", "database": {"vendor": connection.vendor, "reachable": False}},
             status=503,
         )
-    return JsonResponse(
-        {
-            "status": "ok",
-            "database": {
-                "vendor": connection.vendor,
-                "reachable": True,
-                "migrations_pending": len(pending),
-            },
-        }
-    )
+    worker = _worker_health()
+    alive = worker["alive"]
+    body = {
+        "status": "ok" if alive else "degraded",
+        "database": {
+            "vendor": connection.vendor,
+            "reachable": True,
+            "migrations_pending": len(pending),
+        },
+        "worker": worker,
+    }
+    required = request.GET.get("require") == "worker"
+    return JsonResponse(body, status=503 if required and not alive else 200)
+
+
+def _worker_health() -> dict[str, Any]:
+    from django_tasks_db.models import DBTaskResult
+
+    from homeward.notifications import heartbeat
+
+    try:
+        state = heartbeat.state()
+        waiting = DBTaskResult.objects.ready().count()
+    except Exception:  # e.g. migrations not yet applied: no heartbeat to read
+        return {"alive": False, "last_seen": None, "workers": 0, "tasks_waiting": None}
+    return {
+        "alive": state.alive,
+        "last_seen": state.last_seen.isoformat() if state.last_seen else None,
+        "workers": state.workers,
+        "tasks_waiting": waiting,  # due now and not yet started
+    }
 
 
 def _error(request: HttpRequest, template: str, status: int) -> HttpResponse:

@@ -49,7 +49,9 @@ def _episode(request: HttpRequest, episode: Episode, status: int = 200) -> HttpR
     summary="Report a child missing",
     description="Opens an episode (201). If the child is already missing, the report is "
     "added to the open episode's timeline instead and that episode is returned with "
-    "`already_missing: true` (200): there is never a second open episode.",
+    "`already_missing: true` (200): there is never a second open episode. A late report "
+    "of an episode that is already over carries `return_details`: it is recorded as its "
+    "own, returned, episode.",
 )
 @idempotent
 def report_missing(request: HttpRequest, payload: ReportIn) -> HttpResponse:
@@ -67,6 +69,15 @@ def report_missing(request: HttpRequest, payload: ReportIn) -> HttpResponse:
         circumstances=payload.circumstances,
         clothing=payload.clothing,
         police_reference=payload.police_reference,
+        returned=services.Return(
+            returned_at=payload.return_details.returned_at,
+            return_method=payload.return_details.return_method.value,
+            found_location=payload.return_details.found_location,
+            found_with=payload.return_details.found_with,
+            harm_indicators=payload.return_details.harm_indicators,
+        )
+        if payload.return_details is not None
+        else None,
     )
     result = services.report_missing(actor, payload.child_id, report)
     body = ReportOut(

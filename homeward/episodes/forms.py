@@ -95,6 +95,22 @@ class ReportForm(GovukForm):
     )
     clothing = _long_text("What was the child wearing? (optional)")
     police_reference = _text("Police reference (optional)", required=False, max_length=40)
+    # A late report: the episode may already be over.
+    still_missing = RadiosField(
+        label="Is the child still missing?",
+        choices=[("yes", "Yes"), ("no", "No, they have come back or been found")],
+        required=False,
+        help_text="Choose No to report an episode that is already over",
+    )
+    returned_at = GovukDateTimeField(
+        label="When did the child come back or when were they found?",
+        what="when the child returned or was found",
+        required=False,
+        help_text=TIME_HINT,
+    )
+    return_method = _radios("How did the child come back?", ReturnMethod.choices)
+    found_location = _text("Where were they found? (optional)", required=False)
+    found_with = _text("Who were they with? (optional)", required=False)
 
     # The order the page draws them in, so the error summary reads the same way.
     field_order = [
@@ -108,6 +124,11 @@ class ReportForm(GovukForm):
         "reporter_name",
         "reported_at",
         "police_reference",
+        "still_missing",
+        "returned_at",
+        "return_method",
+        "found_location",
+        "found_with",
         "risk_grade",
         "risk_rationale",
     ]
@@ -119,7 +140,16 @@ class ReportForm(GovukForm):
         "reporter_type": "Select who reported the child missing",
         "risk_grade": "Select a risk grade: very low, low, medium or high",
         "risk_rationale": "Enter the reason for the risk grade",
+        "return_method": "Select how the child returned or was found",
     }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Asked only of a report of an episode that is already over.
+        self.fields["return_method"].required = False
+
+    def returned(self) -> bool:
+        return self.cleaned_data.get("still_missing") == "no"
 
 
 class DetailsForm(GovukForm):

@@ -19,6 +19,7 @@ from homeward.core.schemas import (
     Version,
     When,
 )
+from homeward.episodes import steps
 from homeward.episodes.models import (
     Classification,
     Episode,
@@ -51,6 +52,14 @@ def _optional(max_length: int | None = None) -> Any:
 # --- requests ---------------------------------------------------------------------------
 
 
+class LateReturnIn(InputSchema):
+    returned_at: When
+    return_method: ReturnMethod
+    found_location: Annotated[str, Field(max_length=300)] = ""
+    found_with: Annotated[str, Field(max_length=300)] = ""
+    harm_indicators: LongText = ""
+
+
 class ReportIn(InputSchema):
     child_id: Id
     classification: Classification = Field(
@@ -67,6 +76,13 @@ class ReportIn(InputSchema):
     circumstances: LongText = ""
     clothing: LongText = ""
     police_reference: Annotated[str, Field(max_length=40)] = ""
+    return_details: LateReturnIn | None = Field(
+        None,
+        description="For a late report of an episode that is already over: the child's "
+        "return. The episode is recorded as returned, its overlap with the child's other "
+        "episodes is checked from last seen to this return, and the safe and well check "
+        "and return interview fall due.",
+    )
 
 
 class EpisodeUpdateIn(InputSchema):
@@ -211,6 +227,14 @@ class LinkedEpisodeOut(Schema):
     last_seen_at: datetime
 
 
+class StepOut(Schema):
+    available: bool = Field(description="You can take this step now")
+    reason: str = Field(
+        description="Why not yet, when your role allows the step but the episode's state "
+        "does not; blank otherwise"
+    )
+
+
 class EpisodeOut(Versioned):
     reference: str
     status: str = Field(description="missing, returned or closed")
@@ -246,6 +270,11 @@ class EpisodeOut(Versioned):
         description="The return interview covering this episode (it may cover others too); "
         "null until the return. Its full record: /api/v1/return-interviews/{id}, for the "
         "interview's council and provider"
+    )
+    next_steps: dict[str, StepOut] = Field(
+        description="Each change you may make to the episode (record_return, regrade, "
+        "close, timeline, update, classify, link): whether you can make it now and, if "
+        "your role allows it but not yet, why. Steps your role never allows are left out"
     )
     created_at: datetime
     updated_at: datetime
@@ -345,6 +374,11 @@ class EpisodeOut(Versioned):
             return_interview=(
                 InterviewSummaryOut.build(aftercare.interview) if aftercare.interview else None
             ),
+            next_steps={
+                key: StepOut(available=step.available, reason=step.reason)
+                for key, step in steps.for_episode(actor, episode).items()
+                if step.allowed
+            },
             created_at=episode.created_at,
             updated_at=episode.updated_at,
         )

@@ -18,12 +18,13 @@ from homeward.aftercare import services as aftercare
 from homeward.audit import services as audit
 from homeward.audit.models import AuditEvent
 from homeward.children.codes import LegalStatusKind
-from homeward.children.models import Child
+from homeward.children.models import Child, Placement
 from homeward.children.services import eighteenth_birthday
 from homeward.core import clock
 from homeward.core.actor import Actor
 from homeward.core.errors import NotFound, StaleEdit, ValidationFailed
 from homeward.core.validation import implausible_time, text_errors
+from homeward.episodes import steps
 from homeward.episodes.models import (
     LEGACY_RISK_GRADES,
     Classification,
@@ -94,6 +95,15 @@ def _police_force_for(child: Child, missing_from: str, actor: Actor) -> Organisa
 
 
 @dataclass
+class Return:
+    returned_at: datetime | None
+    return_method: str
+    found_location: str = ""
+    found_with: str = ""
+    harm_indicators: str = ""
+
+
+@dataclass
 class Report:
     classification: str
     last_seen_at: datetime | None
@@ -107,6 +117,9 @@ class Report:
     circumstances: str = ""
     clothing: str = ""
     police_reference: str = ""
+    # A late report of an episode that is already over carries its return; a report of a
+    # child who is missing now leaves it out.
+    returned: Return | None = None
 
 
 @dataclass
@@ -156,7 +169,22 @@ def _validate_report(child: Child, report: Report) -> dict[str, list[str]]:
         errors["risk_grade"] = ["Select a risk grade: very low, low, medium or high"]
     if not report.risk_rationale.strip():
         errors["risk_rationale"] = ["Enter the reason for the risk grade"]
+    if report.returned is not None:
+        _return_errors(errors, report.returned, seen)
     return errors
+
+
+def _return_errors(errors: dict[str, list[str]], details: Return, seen: datetime | None) -> None:
+    """A return's own checks: when (not future, not before last seen) and how."""
+    errors.update({k: v for k, v in text_errors(Episode, vars(details)).items() if k not in errors})
+    _check_time(errors, "returned_at", details.returned_at, "when the child returned or was found")
+    returned_at = None if "returned_at" in errors else details.returned_at
+    if seen is not None and returned_at is not None and returned_at < seen:
+        errors.setdefault("returned_at", []).append(
+            f"The return cannot be before the child was last seen ({_when(seen)})"
+        )
+    if details.return_method not in ReturnMethod.values:
+        errors["return_method"] = ["Select how the child returned or was found"]
 
 
 def _age_errors(child: Child, seen: datetime) -> list[str]:
@@ -223,11 +251,28 @@ def _report_missing(actor: Actor, child_id: object, report: Report) -> ReportRes
     now = clock.now()
     assert report.last_seen_at is not None
 
+    returned = report.returned
     open_episode = (
         Episode.objects.select_for_update()
         .filter(child=child, status=EpisodeStatus.MISSING)
         .first()
     )
+    if open_episode is not None and returned is not None:
+        # A late report of an earlier episode, while the child is missing again now: its
+        # own episode if it ended before this one began, otherwise an overlap.
+        assert returned.returned_at is not None
+        if returned.returned_at > open_episode.last_seen_at:
+            raise ValidationFailed(
+                {
+                    "returned_at": (
+                        f"{child.first_name} has been missing since "
+                        f"{_when(open_episode.last_seen_at)} (episode "
+                        f"{open_episode.reference}): a return after that belongs to that "
+                        "episode, so record it there"
+                    )
+                }
+            )
+        open_episode = None
     if open_episode is not None:
         # The grade stays the police's to set; a different view of the risk is kept, and
         # said plainly, so whoever grades sees it.
@@ -256,7 +301,9 @@ def _report_missing(actor: Actor, child_id: object, report: Report) -> ReportRes
         )
         return ReportResult(open_episode, created=False)
 
-    overlap = _overlap_errors(child.pk, report.last_seen_at, None, None)
+    overlap = _overlap_errors(
+        child.pk, report.last_seen_at, returned.returned_at if returned else None, None
+    )
     if overlap:
         raise ValidationFailed({"last_seen_at": overlap})
     force = _police_force_for(child, report.missing_from, actor)
@@ -284,8 +331,9 @@ def _report_missing(actor: Actor, child_id: object, report: Report) -> ReportRes
             clothing=report.clothing.strip(),
             police_reference=report.police_reference.strip(),
             police_force=force,
-            placement=child.current_placement,
+            placement=_placement_at(child, report.last_seen_at),
             risk_grade=grade,
+            **_return_fields(returned),
         )
     ClassificationChange.objects.create(
         episode=episode,
@@ -325,9 +373,68 @@ def _report_missing(actor: Actor, child_id: object, report: Report) -> ReportRes
         OBJECT,
         episode.reference,
         child_id=child.pk,
-        payload={"risk_grade": grade, "classification": episode.classification},
+        payload={
+            "risk_grade": grade,
+            "classification": episode.classification,
+            "already_returned": returned is not None,
+        },
     )
+    if returned is not None:
+        _returned(actor, episode, late_report=True)
     return ReportResult(episode, created=True)
+
+
+def _placement_at(child: Child, seen: datetime) -> Placement | None:
+    """The placement the child was in when last seen (a late report can be about a time
+    before the current placement began)."""
+    day = timezone.localtime(seen).date()
+    current = child.current_placement
+    if current is not None and current.start_date <= day:
+        return current
+    return (
+        Placement.objects.filter(child=child, start_date__lte=day)
+        .filter(Q(end_date__isnull=True) | Q(end_date__gt=day))
+        .order_by("-start_date", "-pk")
+        .first()
+    )
+
+
+def _return_fields(returned: Return | None) -> dict[str, Any]:
+    if returned is None:
+        return {}
+    return {
+        "status": EpisodeStatus.RETURNED,
+        "returned_at": returned.returned_at,
+        "return_method": returned.return_method,
+        "found_location": returned.found_location.strip(),
+        "found_with": returned.found_with.strip(),
+        "harm_indicators": returned.harm_indicators.strip(),
+    }
+
+
+def _returned(actor: Actor, episode: Episode, *, late_report: bool = False) -> None:
+    """What follows every return, whether recorded on an open episode or in a late report:
+    the timeline entry, the event (the safe and well check falls due), and the return
+    interview (opened, or this episode added to one not yet done)."""
+    assert episode.returned_at is not None
+    _add_timeline(
+        actor,
+        episode,
+        TimelineKind.RETURN,
+        episode.returned_at,
+        f"{ReturnMethod(episode.return_method).label}."
+        + (f" Found at {episode.found_location}." if episode.found_location else "")
+        + (" Recorded in a late report, after the child was back." if late_report else ""),
+        location=episode.found_location,
+    )
+    events.emit(
+        events.EPISODE_RETURNED,
+        OBJECT,
+        episode.reference,
+        child_id=episode.child_id,
+        payload={"returned_at": episode.returned_at.isoformat(), "late_report": late_report},
+    )
+    aftercare.open_interview_for_return(actor, episode)
 
 
 def _add_timeline(
@@ -437,8 +544,9 @@ def update_episode(
     if unknown:
         raise ValidationFailed({name: "This field cannot be changed here" for name in unknown})
     errors: dict[str, list[str]] = text_errors(Episode, changes)
-    if episode.status == EpisodeStatus.CLOSED:
-        errors["status"] = ["A closed episode cannot be changed"]
+    not_yet = steps.update(actor, episode).reason
+    if not_yet:
+        errors["status"] = [not_yet]
     if "last_seen_at" in changes:
         _check_time(errors, "last_seen_at", changes["last_seen_at"], "when the child was last seen")
         new_seen = None if "last_seen_at" in errors else changes["last_seen_at"]
@@ -493,8 +601,9 @@ def regrade(
     episode = policy.get_episode(actor, reference, Action.REGRADE)
     episode = _lock(episode, expected_version)
     errors: dict[str, list[str]] = text_errors(RiskAssessment, vars(regrading))
-    if episode.status != EpisodeStatus.MISSING:
-        errors["risk_grade"] = ["Risk can only be re-graded while the child is missing"]
+    not_yet = steps.regrade(actor, episode).reason
+    if not_yet:
+        errors["risk_grade"] = [not_yet]
     grade, legacy = "", ""
     try:
         grade, legacy = normalise_grade(regrading.grade)
@@ -552,8 +661,9 @@ def change_classification(
     episode = policy.get_episode(actor, reference, Action.UPDATE_EPISODE)
     episode = _lock(episode, expected_version)
     errors: dict[str, list[str]] = text_errors(ClassificationChange, {"reason": reason})
-    if episode.status != EpisodeStatus.MISSING:
-        errors["classification"] = ["Classification can only change while the episode is open"]
+    not_yet = steps.classify(actor, episode).reason
+    if not_yet:
+        errors["classification"] = [not_yet]
     elif classification not in Classification.values:
         errors["classification"] = ["Select missing or away from placement without authorisation"]
     elif classification == episode.classification:
@@ -623,8 +733,9 @@ def add_timeline_entry(
     _check_time(errors, "occurred_at", occurred_at, "when it happened")
     if not summary.strip():
         errors["summary"] = ["Enter what happened"]
-    if episode.status == EpisodeStatus.CLOSED:
-        errors["kind"] = ["A closed episode cannot be changed"]
+    not_yet = steps.add_timeline(actor, episode).reason
+    if not_yet:
+        errors["kind"] = [not_yet]
     if errors:
         raise ValidationFailed(errors)
     assert occurred_at is not None
@@ -647,41 +758,22 @@ def add_timeline_entry(
     return entry
 
 
-@dataclass
-class Return:
-    returned_at: datetime | None
-    return_method: str
-    found_location: str = ""
-    found_with: str = ""
-    harm_indicators: str = ""
-
-
 @transaction.atomic
 def record_return(
     actor: Actor, reference: str, expected_version: int | None, details: Return
 ) -> Episode:
     episode = policy.get_episode(actor, reference, Action.RECORD_RETURN)
     episode = _lock(episode, expected_version)
-    errors: dict[str, list[str]] = text_errors(Episode, vars(details))
-    if episode.status != EpisodeStatus.MISSING:
-        errors["returned_at"] = ["The return has already been recorded for this episode"]
-    _check_time(errors, "returned_at", details.returned_at, "when the child returned or was found")
-    returned_at = None if "returned_at" in errors else details.returned_at
-    if returned_at and returned_at < episode.last_seen_at:
-        errors.setdefault("returned_at", []).append(
-            f"The return cannot be before the child was last seen ({_when(episode.last_seen_at)})"
-        )
-    if details.return_method not in ReturnMethod.values:
-        errors["return_method"] = ["Select how the child returned or was found"]
+    errors: dict[str, list[str]] = {}
+    not_yet = steps.record_return(actor, episode).reason
+    if not_yet:
+        errors["returned_at"] = [not_yet]
+    _return_errors(errors, details, episode.last_seen_at)
     if errors:
         raise ValidationFailed(errors)
     assert details.returned_at is not None
-    episode.status = EpisodeStatus.RETURNED
-    episode.returned_at = details.returned_at
-    episode.return_method = details.return_method
-    episode.found_location = details.found_location.strip()
-    episode.found_with = details.found_with.strip()
-    episode.harm_indicators = details.harm_indicators.strip()
+    for name, value in _return_fields(details).items():
+        setattr(episode, name, value)
     fields = [
         "status",
         "returned_at",
@@ -698,24 +790,8 @@ def record_return(
     ):
         episode.found_police_force = org
         fields.append("found_police_force")
-    _add_timeline(
-        actor,
-        episode,
-        TimelineKind.RETURN,
-        details.returned_at,
-        f"{ReturnMethod(details.return_method).label}."
-        + (f" Found at {episode.found_location}." if episode.found_location else ""),
-        location=episode.found_location,
-    )
     episode = _save(actor, episode, fields, "record_return")
-    events.emit(
-        events.EPISODE_RETURNED,
-        OBJECT,
-        episode.reference,
-        child_id=episode.child_id,
-        payload={"returned_at": details.returned_at.isoformat()},
-    )
-    aftercare.open_interview_for_return(actor, episode)
+    _returned(actor, episode)
     return episode
 
 
@@ -723,15 +799,9 @@ def record_return(
 def close_episode(actor: Actor, reference: str, expected_version: int | None) -> Episode:
     episode = policy.get_episode(actor, reference, Action.CLOSE)
     episode = _lock(episode, expected_version)
-    if episode.status == EpisodeStatus.MISSING:
-        raise ValidationFailed({"status": "Record the child's return before closing the episode"})
-    if episode.status == EpisodeStatus.CLOSED:
-        raise ValidationFailed({"status": "This episode is already closed"})
-    blocking = aftercare.outstanding(episode).blocks_closing
-    if blocking:
-        raise ValidationFailed(
-            {"status": f"The episode cannot be closed yet: {' and '.join(blocking)}"}
-        )
+    not_yet = steps.close(actor, episode).reason
+    if not_yet:
+        raise ValidationFailed({"status": not_yet})
     now = clock.now()
     episode.status = EpisodeStatus.CLOSED
     episode.closed_at = now
@@ -752,6 +822,9 @@ def link_episodes(actor: Actor, reference: str, other_reference: str) -> Episode
         raise ValidationFailed(
             {"other_reference": "No episode with that reference was found among yours"}
         ) from None
+    not_yet = steps.link(actor, episode).reason
+    if not_yet:
+        raise ValidationFailed({"other_reference": not_yet})
     if other.child_id == episode.child_id:
         raise ValidationFailed({"other_reference": "Choose an episode for a different child"})
     if episode.went_missing_with.filter(pk=other.pk).exists():

@@ -16,16 +16,22 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Case, IntegerField, Value, When
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from homeward.aftercare import compliance
+from homeward.aftercare import services as aftercare_services
+from homeward.audit import services as audit
 from homeward.children import emergency
 from homeward.children import services as child_services
 from homeward.children.models import Placement
+from homeward.core import clock
 from homeward.core.actor import Actor
 from homeward.core.errors import StaleEdit, ValidationFailed
 from homeward.core.forms import add_service_errors
 from homeward.core.views import actor_of, web_view
-from homeward.episodes import services
+from homeward.episodes import services, steps
 from homeward.episodes.forms import (
     ClassificationForm,
     CloseForm,
@@ -37,7 +43,15 @@ from homeward.episodes.forms import (
     TimelineForm,
 )
 from homeward.episodes.models import Classification, Episode, EpisodeStatus, RiskGrade
-from homeward.organisations.policy import AGGREGATE_ONLY_ROLES, Action, role_allows
+from homeward.insights import access as insights_access
+from homeward.organisations.models import OrganisationKind
+from homeward.organisations.policy import (
+    AGGREGATE_ONLY_ROLES,
+    Action,
+    Step,
+    role_allows,
+    visible_episodes,
+)
 
 # The home page lists at most this many episodes in each table.
 HOME_LIMIT = 200
@@ -51,10 +65,116 @@ _RISK_ORDER = Case(
 )
 
 
+@dataclass(frozen=True)
+class WorkLink:
+    title: str
+    url: str
+    description: str
+
+
+def work_links(actor: Actor) -> list[WorkLink]:
+    """Where this user's work is: every page their role uses, for their home page."""
+    links: list[WorkLink] = []
+    org = actor.organisation
+    if org is None:
+        return links
+    if role_allows(actor, Action.SEE_IDENTITY):
+        links.append(
+            WorkLink(
+                "Find a child",
+                reverse("children:find"),
+                "Search the children your organisation works with"
+                + (", to open their record or report them missing" if _reports(actor) else ""),
+            )
+        )
+    if role_allows(actor, Action.CREATE_CHILD):
+        links.append(
+            WorkLink(
+                "Add a child",
+                reverse("children:add"),
+                "A child who is not in Homeward yet: add them, and report them missing "
+                "in the same journey",
+            )
+        )
+    if role_allows(actor, Action.RECORD_INTERVIEW):
+        links.append(
+            WorkLink(
+                "Return interviews",
+                reverse("aftercare:interviews"),
+                "The return home interviews assigned to "
+                + ("you" if org.kind == OrganisationKind.RHI_PROVIDER else "your council")
+                + ", with their 72-hour clocks",
+            )
+        )
+    if compliance.may_see_work_list(actor):
+        links.append(
+            WorkLink(
+                "Checks and interviews",
+                reverse("aftercare:work_list"),
+                "Overdue safe and well checks and return interviews, and the figures",
+            )
+        )
+    if emergency.may_review(actor):
+        links.append(
+            WorkLink(
+                "Emergency access",
+                reverse("children:emergency-reviews"),
+                "Review who opened your council's children's records in an emergency",
+            )
+        )
+    if role_allows(actor, Action.SEE_AGGREGATES) and actor.role in insights_access.DASHBOARD_ROLES:
+        national = org.kind == OrganisationKind.NATIONAL
+        links.append(
+            WorkLink(
+                "National figures" if national else "Figures",
+                reverse("insights:dashboard"),
+                "Episodes, children and return interviews across England, small numbers suppressed"
+                if national
+                else "Episodes, children and return interviews in your area, by period",
+            )
+        )
+        if national:
+            links.append(
+                WorkLink(
+                    "Download the national figures",
+                    reverse("insights:national-csv"),
+                    "The same figures as a spreadsheet (CSV), for this financial year",
+                )
+            )
+    if (
+        role_allows(actor, Action.SEE_AGGREGATES)
+        and actor.role in insights_access.BOARD_ROLES
+        and org.kind == OrganisationKind.COUNCIL
+    ):
+        links.append(
+            WorkLink(
+                "Board reports",
+                reverse("insights:board"),
+                f"{org.name}'s quarterly reports for the corporate parenting board",
+            )
+        )
+    if role_allows(actor, Action.ADMINISTER):
+        links.append(
+            WorkLink(
+                "Users",
+                reverse("organisations:users"),
+                f"Add people to {org.name}, change their roles, reset their sign-in",
+            )
+        )
+    return links
+
+
+def _reports(actor: Actor) -> bool:
+    return role_allows(actor, Action.REPORT)
+
+
 @web_view
 @require_http_methods(["GET"])
 def home(request: HttpRequest) -> HttpResponse:
+    """Every role's home page leads to that role's work: the open episodes for those who
+    work with children, and links to each page their role uses."""
     actor = actor_of(request)
+    links = work_links(actor)
     if not role_allows(actor, Action.SEE_EPISODES):
         return render(
             request,
@@ -62,8 +182,16 @@ def home(request: HttpRequest) -> HttpResponse:
             {
                 "aggregate_only": actor.role in AGGREGATE_ONLY_ROLES,
                 "no_membership": actor.membership is None,
+                "administrator": role_allows(actor, Action.ADMINISTER),
+                "links": links,
+                "organisation": actor.organisation,
+                "nav": "home",
             },
         )
+    org = actor.organisation
+    assert org is not None
+    if org.kind == OrganisationKind.RHI_PROVIDER:
+        return _interviewer_home(request, actor, links)
     episodes = services.list_episodes(actor)
     missing_qs = episodes.filter(status=EpisodeStatus.MISSING)
     returned_qs = episodes.filter(status=EpisodeStatus.RETURNED)
@@ -74,11 +202,17 @@ def home(request: HttpRequest) -> HttpResponse:
     )
     returned = list(returned_qs.order_by("-returned_at")[:HOME_LIMIT])
     services.audit_listed(actor, missing + returned)
+    placed: list[Any] = []
+    if org.kind == OrganisationKind.CARE_PROVIDER:
+        placed = child_services.placed_with(actor, limit=HOME_LIMIT)
+    unconfirmed = list(child_services.awaiting_confirmation(actor)[:HOME_LIMIT])
+    audit_read_children(actor, [c.pk for c in unconfirmed])
     emergency_awaiting = (
         emergency.awaiting_review(actor).filter(reviewed_at__isnull=True).count()
         if emergency.may_review(actor)
         else 0
     )
+    open_by_child = {e.child_id: e for e in missing}
     return render(
         request,
         "episodes/home.html",
@@ -89,6 +223,34 @@ def home(request: HttpRequest) -> HttpResponse:
             "returned": returned,
             "returned_total": returned_qs.count() if len(returned) == HOME_LIMIT else len(returned),
             "limit": HOME_LIMIT,
+            "nav": "home",
+            "links": links,
+            "can_report": _reports(actor),
+            "can_add": role_allows(actor, Action.CREATE_CHILD),
+            "placed": [(child, open_by_child.get(child.pk)) for child in placed],
+            "is_home": org.kind == OrganisationKind.CARE_PROVIDER,
+            "unconfirmed": unconfirmed,
+        },
+    )
+
+
+def audit_read_children(actor: Actor, child_ids: list[int]) -> None:
+    if child_ids:
+        audit.record_many_reads(actor, "child", sorted(set(child_ids)), action="list_result")
+
+
+def _interviewer_home(request: HttpRequest, actor: Actor, links: list[WorkLink]) -> HttpResponse:
+    """A return-interview provider's work is its interviews: how many are open, and how
+    many of those are past their 72 hours. No names here: the list has them."""
+    interviews = aftercare_services.list_interviews(actor).filter(closed_at__isnull=True)
+    return render(
+        request,
+        "episodes/interviewer_home.html",
+        {
+            "links": links,
+            "open_count": interviews.count(),
+            "overdue_count": interviews.filter(due_at__lt=clock.now()).count(),
+            "organisation": actor.organisation,
             "nav": "home",
         },
     )
@@ -121,6 +283,14 @@ def report_missing(request: HttpRequest, pk: int) -> HttpResponse:
                 circumstances=data["circumstances"],
                 clothing=data["clothing"],
                 police_reference=data["police_reference"],
+                returned=services.Return(
+                    returned_at=data["returned_at"],
+                    return_method=data["return_method"],
+                    found_location=data["found_location"],
+                    found_with=data["found_with"],
+                )
+                if form.returned()
+                else None,
             )
             try:
                 result = services.report_missing(actor, child.pk, report)
@@ -128,7 +298,23 @@ def report_missing(request: HttpRequest, pk: int) -> HttpResponse:
                 add_service_errors(form, exc.errors)
             else:
                 reference = result.episode.reference
-                if result.created:
+                if not visible_episodes(actor).filter(pk=result.episode.pk).exists():
+                    # A home's late report of an episode from before the child came to it:
+                    # recorded, and known to the home only in outline from now on.
+                    messages.success(
+                        request,
+                        f"Episode {reference} has been recorded. It happened before "
+                        f"{child.first_name} was placed with you, so you see it only in "
+                        "outline on their record",
+                    )
+                    return redirect("children:detail", pk=child.pk)
+                if result.created and result.episode.returned_at is not None:
+                    messages.success(
+                        request,
+                        f"Episode {reference} has been recorded, with the child's return. "
+                        "A safe and well check and a return interview are now due",
+                    )
+                elif result.created:
                     messages.success(request, f"Episode {reference} has been created")
                 else:
                     messages.info(
@@ -146,7 +332,15 @@ def report_missing(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "episodes/report.html",
-        {"form": form, "child": child, "open_episode": open_episode},
+        {
+            "form": form,
+            "child": child,
+            "open_episode": open_episode,
+            "just_added": request.GET.get("added") == "1",
+            "access_ends": child_services.access_from_adding_ends(child)
+            if child.added_by_organisation_id == getattr(actor.organisation, "pk", None)
+            else None,
+        },
     )
 
 
@@ -178,9 +372,35 @@ def detail(request: HttpRequest, reference: str) -> HttpResponse:
             "linked": linked,
             "linked_hidden": len(linked_ids) - len(linked),
             "placement": _placement(episode),
-            "actions": episode_actions(actor, episode),
+            "actions": steps.for_episode(actor, episode),
+            "age": episode.child.age_on(timezone.localtime(episode.last_seen_at).date()),
+            "contacts": _contacts(episode),
         },
     )
+
+
+def _contacts(episode: Episode) -> dict[str, Any]:
+    """Who answers for the child now: their council, allocated worker and placement."""
+    child = episode.child
+    allocation = (
+        child.allocations.filter(end_date__isnull=True)
+        .select_related("worker", "organisation")
+        .order_by("-start_date", "-pk")
+        .first()
+    )
+    placement = (
+        Placement.objects.select_related("provider", "host_council")
+        .filter(pk=child.current_placement_id)
+        .first()
+        if child.current_placement_id is not None
+        else None
+    )
+    return {
+        "council": child.responsible_council,
+        "provisional": child.responsible_council_provisional,
+        "worker": allocation,
+        "placement": placement,
+    }
 
 
 def _placement(episode: Episode) -> Placement | None:
@@ -194,22 +414,6 @@ def _placement(episode: Episode) -> Placement | None:
     )
 
 
-def episode_actions(actor: Actor, episode: Episode) -> dict[str, bool]:
-    """Which changes this user may make to this episode now: only those are offered."""
-    status = episode.status
-    open_ = status == EpisodeStatus.MISSING
-    not_closed = status != EpisodeStatus.CLOSED
-    return {
-        "update": role_allows(actor, Action.UPDATE_EPISODE) and not_closed,
-        "regrade": role_allows(actor, Action.REGRADE) and open_,
-        "classify": role_allows(actor, Action.UPDATE_EPISODE) and open_,
-        "timeline": role_allows(actor, Action.UPDATE_EPISODE) and not_closed,
-        "record_return": role_allows(actor, Action.RECORD_RETURN) and open_,
-        "close": role_allows(actor, Action.CLOSE) and status == EpisodeStatus.RETURNED,
-        "link": role_allows(actor, Action.UPDATE_EPISODE) and not_closed,
-    }
-
-
 # --- changes to an episode -----------------------------------------------------------------
 
 
@@ -217,7 +421,7 @@ def episode_actions(actor: Actor, episode: Episode) -> dict[str, bool]:
 class Change:
     """One kind of change to an episode, drawn and handled the same way as the others."""
 
-    action: Action
+    step: Callable[[Actor, Episode], Step]
     form_class: type[forms.Form]
     template: str
     perform: Callable[[Actor, Episode, dict[str, Any]], str]
@@ -226,13 +430,21 @@ class Change:
     # After a stale edit: show the current record (True) or keep what was typed (False),
     # for changes that add to the record rather than overwrite it.
     reset_on_stale: bool = False
+    # A page that itself explains why the step must wait (closing shows what is left to
+    # record); the others send the user back to the episode with the reason.
+    explains_waiting: Callable[[Episode], bool] = lambda episode: False
 
 
 def _edit(request: HttpRequest, reference: str, change: Change) -> HttpResponse:
     actor = actor_of(request)
     episode = services.read_episode(actor, reference)
-    if not role_allows(actor, change.action):
+    step = change.step(actor, episode)
+    if not step.allowed:
         raise PermissionDenied
+    if request.method == "GET" and step.waiting and not change.explains_waiting(episode):
+        # Allowed, but not now: say why, where the user can see the episode as it is.
+        messages.info(request, f"{step.reason}.")
+        return redirect("episodes:detail", reference=episode.reference)
     stale_message = ""
     form: forms.Form
     if request.method == "POST":
@@ -352,7 +564,7 @@ def _link(actor: Actor, episode: Episode, data: dict[str, Any]) -> str:
 
 CHANGES = {
     "update": Change(
-        Action.UPDATE_EPISODE,
+        steps.update,
         DetailsForm,
         "episodes/update.html",
         _update,
@@ -360,25 +572,29 @@ CHANGES = {
         reset_on_stale=True,
     ),
     "regrade": Change(
-        Action.REGRADE,
+        steps.regrade,
         RegradeForm,
         "episodes/regrade.html",
         _regrade,
         field_map={"risk_grade": "grade"},
     ),
     "classify": Change(
-        Action.UPDATE_EPISODE,
+        steps.classify,
         ClassificationForm,
         "episodes/classification.html",
         _classify,
         reset_on_stale=True,
     ),
-    "timeline": Change(
-        Action.UPDATE_EPISODE, TimelineForm, "episodes/timeline.html", _add_timeline
+    "timeline": Change(steps.add_timeline, TimelineForm, "episodes/timeline.html", _add_timeline),
+    "return": Change(steps.record_return, ReturnForm, "episodes/return.html", _record_return),
+    "close": Change(
+        steps.close,
+        CloseForm,
+        "episodes/close.html",
+        _close,
+        explains_waiting=lambda episode: episode.status == EpisodeStatus.RETURNED,
     ),
-    "return": Change(Action.RECORD_RETURN, ReturnForm, "episodes/return.html", _record_return),
-    "close": Change(Action.CLOSE, CloseForm, "episodes/close.html", _close),
-    "link": Change(Action.UPDATE_EPISODE, LinkForm, "episodes/link.html", _link),
+    "link": Change(steps.link, LinkForm, "episodes/link.html", _link),
 }
 
 

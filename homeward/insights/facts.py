@@ -4,24 +4,46 @@
 of that child, because one episode's change can move another's figures (first in the
 period, repeat counts, the rolling rule). It runs in the caller's transaction, so figures
 and records commit together. signals.py calls it whenever a record that feeds a figure is
-saved; ``rebuild()`` recomputes everything (after a bulk load such as ``homeward demo``).
-Each refresh also records the change it makes to the running totals the dashboards read
-(tally.py).
+saved. Each refresh also records the change it makes to the running totals the dashboards
+read (tally.py).
+
+Bulk loads do not wait for anyone to run a command: ``homeward demo`` and ``homeward
+generate`` write their rows without signals and then call ``refresh_children`` for the
+children they wrote, inside the load's transaction; ``homeward import-903`` saves through
+the ORM inside ``deferred()``, which collects the children its saves touch and refreshes
+each once, in batches, at the end of the import's transaction. So a load and its figures
+commit together. ``rebuild()`` recomputes everything (``homeward rebuild-facts``: after a
+council changes its repeat rule, or to check the figures from scratch).
 """
 
 from __future__ import annotations
 
 import logging
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import Q
+from django.db.models import (
+    BooleanField,
+    CharField,
+    DateField,
+    DateTimeField,
+    Field,
+    FloatField,
+    ForeignKey,
+    IntegerField,
+    Model,
+    Q,
+)
+from django.db.models.fields import AutoFieldMixin
 
 from homeward.aftercare.models import InterviewStatus, ReturnInterview, SafeAndWellCheck
-from homeward.children.models import Child, LegalStatus, WorkerAllocation
+from homeward.children.models import Child, LegalStatus, Placement, WorkerAllocation
 from homeward.core import clock
 from homeward.episodes.models import ClassificationChange, Episode
 from homeward.insights import counting as c
@@ -69,6 +91,32 @@ def _linked_components(episode_ids: Iterable[int]) -> dict[int, int]:
     return {pk: c.incident_key(pk, links) for pk in seen}
 
 
+# What the facts read of each record (the rest of an episode is words, not figures).
+_EPISODE_FIELDS = (
+    "id",
+    "child_id",
+    "last_seen_at",
+    "returned_at",
+    "police_force_id",
+    "risk_grade",
+    "classification",
+    "placement",
+    "placement__host_council_id",
+    "placement__placement_type",
+)
+_INTERVIEW_FIELDS = (
+    "id",
+    "child_id",
+    "status",
+    "offered_at",
+    "done_at",
+    "due_at",
+    "push_factors",
+    "pull_factors",
+    "risks_found",
+)
+
+
 @dataclass
 class _Records:
     """What one child's facts are computed from."""
@@ -89,6 +137,7 @@ def compute_facts(
     for episode in (
         Episode.objects.filter(child_id__in=child_ids)
         .select_related("placement")
+        .only(*_EPISODE_FIELDS)
         .order_by("last_seen_at", "pk")
     ):
         records[episode.child_id].episodes.append(episode)
@@ -113,10 +162,16 @@ def compute_facts(
     )
     for interview in (
         ReturnInterview.objects.filter(child_id__in=child_ids)
-        .prefetch_related("episodes")
+        .only(*_INTERVIEW_FIELDS)
         .order_by("due_at", "pk")
     ):
         records[interview.child_id].interviews.append(interview)
+    # The episodes each interview covers (ids only: no episode is read twice).
+    covers: dict[int, list[int]] = defaultdict(list)
+    for interview_id, episode_id in ReturnInterview.episodes.through.objects.filter(
+        returninterview__child_id__in=child_ids
+    ).values_list("returninterview_id", "episode_id"):
+        covers[interview_id].append(episode_id)
     incidents = _linked_components(ids) if ids else {}
     # Linked: in a group of more than one (another episode shares its incident key).
     sizes = Counter(incidents.values())
@@ -129,7 +184,7 @@ def compute_facts(
         if council_id not in rules:
             rules[council_id] = _thresholds(council_id)
         out[child.pk] = _child_facts(
-            child, mine, history, checks, incidents, linked, rules[council_id], now
+            child, mine, history, checks, covers, incidents, linked, rules[council_id], now
         )
     return out
 
@@ -143,6 +198,7 @@ def _child_facts(
     records: _Records,
     history: dict[int, list[str]],
     checks: dict[int, str],
+    covers: dict[int, list[int]],
     incidents: dict[int, int],
     linked: set[int],
     thresholds: tuple[int, int],
@@ -155,8 +211,8 @@ def _child_facts(
     # The interview that covers each episode: the one due first (as compliance.py reads it).
     covering: dict[int, ReturnInterview] = {}
     for interview in records.interviews:
-        for ep in interview.episodes.all():
-            covering.setdefault(ep.pk, interview)
+        for episode_id in covers.get(interview.pk, ()):
+            covering.setdefault(episode_id, interview)
     council_id = child.responsible_council_id
     home_force_id = child.responsible_council.police_force_id
     repeat_count, repeat_days = thresholds
@@ -219,7 +275,7 @@ def _child_facts(
             )
         )
     _mark_periods(facts, records.allocation_starts)
-    return facts, _reason_facts(child, records.interviews, {f.episode_id: f for f in facts})
+    return facts, _reason_facts(child, records.interviews, covers, {f.episode_id: f for f in facts})
 
 
 def _mark_periods(facts: list[EpisodeFact], allocation_starts: list) -> None:
@@ -264,14 +320,17 @@ def _mark_periods(facts: list[EpisodeFact], allocation_starts: list) -> None:
 
 
 def _reason_facts(
-    child: Child, interviews: list[ReturnInterview], facts: dict[int, EpisodeFact]
+    child: Child,
+    interviews: list[ReturnInterview],
+    covers: dict[int, list[int]],
+    facts: dict[int, EpisodeFact],
 ) -> list[ReasonFact]:
     rows: list[ReasonFact] = []
     for interview in interviews:
         if interview.status != InterviewStatus.DONE:
             continue
         covered = sorted(
-            (facts[e.pk] for e in interview.episodes.all() if e.pk in facts),
+            (facts[pk] for pk in covers.get(interview.pk, ()) if pk in facts),
             key=lambda f: (f.start_at, f.episode_id),
         )
         if not covered:
@@ -299,11 +358,23 @@ def _reason_facts(
 
 CHILD_LOCK = 0x48574331  # pg advisory lock namespace: one refresh of a child at a time
 
+# Inside ``deferred()``: the children whose refresh waits for the end of the block.
+_pending: ContextVar[set[int] | None] = ContextVar("homeward_insights_pending", default=None)
 
-@transaction.atomic
+
 def refresh_child(child_id: int, *, totals: bool = True) -> int:
     """Recompute every fact of one child, and the change to the running totals (tally.py;
-    ``totals=False`` leaves them to a rebuild). Returns how many episode facts it holds."""
+    ``totals=False`` leaves them to a rebuild). Returns how many episode facts it holds
+    (0 inside ``deferred()``, which refreshes the child when the block ends)."""
+    pending = _pending.get()
+    if pending is not None and totals:
+        pending.add(child_id)
+        return 0
+    return _refresh_child_now(child_id, totals=totals)
+
+
+@transaction.atomic
+def _refresh_child_now(child_id: int, *, totals: bool) -> int:
     if connection.vendor == "postgresql":
         # Two refreshes of one child must not both start from the same old facts.
         with connection.cursor() as cursor:
@@ -369,6 +440,162 @@ def refresh_linked(episode_ids: Iterable[int]) -> None:
         refresh_child(child_id)
 
 
+def insert(model: type[Model], rows: list[Any]) -> None:
+    """Insert new fact rows, fast: COPY on PostgreSQL, one executemany elsewhere (Django's
+    bulk_create spends most of a load's time preparing each value). An automatic primary
+    key is left to the database."""
+    if not rows:
+        return
+    fields = [f for f in model._meta.concrete_fields if not isinstance(f, AutoFieldMixin)]
+    quote = connection.ops.quote_name
+    table = quote(model._meta.db_table)
+    names = ", ".join(quote(f.column) for f in fields)
+    attnames = [f.attname for f in fields]
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row([getattr(row, name) for name in attnames])
+            return
+        convert = [_converter(f) for f in fields]
+        marks = ", ".join(["%s"] * len(fields))
+        cursor.executemany(
+            f"INSERT INTO {table} ({names}) VALUES ({marks})",  # noqa: S608 (from the model)
+            [
+                [conv(getattr(row, name)) for conv, name in zip(convert, attnames, strict=True)]
+                for row in rows
+            ],
+        )
+
+
+def _converter(f: Field) -> Callable[[Any], Any]:
+    """What Django would send the database for one field's value (SQLite)."""
+    ops = connection.ops
+    if isinstance(f, DateTimeField):
+        return ops.adapt_datetimefield_value
+    if isinstance(f, DateField):
+        return ops.adapt_datefield_value
+    if isinstance(f, IntegerField | FloatField | BooleanField | CharField | ForeignKey):
+        return lambda value: value  # the facts' keys are integers
+    return lambda value: f.get_db_prep_save(value, connection)
+
+
+@contextmanager
+def deferred(batch_size: int = 500) -> Iterator[set[int]]:
+    """Collect the refreshes asked for inside the block and do them when it ends: each child
+    once, in batches (``refresh_children``), however many of its records were saved. For a
+    load that saves many records through the ORM (``import-903``); use it inside the load's
+    transaction, so that records and figures commit together. If the block raises, nothing
+    is refreshed (the transaction is rolled back with it). Nested blocks leave the work to
+    the outermost."""
+    outer = _pending.get()
+    if outer is not None:
+        yield outer
+        return
+    pending: set[int] = set()
+    token = _pending.set(pending)
+    try:
+        yield pending
+    finally:
+        _pending.reset(token)
+    refresh_children(pending, batch_size=batch_size)
+
+
+def _lock_children(child_ids: list[int]) -> None:
+    """Take each child's refresh lock (in id order, so two loads cannot deadlock)."""
+    if connection.vendor != "postgresql" or not child_ids:
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_advisory_xact_lock(%s::int4, (k %% 2147483648)::int4) "
+            "FROM (SELECT k FROM unnest(%s::bigint[]) AS k ORDER BY k) AS ordered",
+            [CHILD_LOCK, sorted(child_ids)],
+        )
+
+
+def _by_person(rows: Iterable[Any]) -> dict[int, list[Any]]:
+    grouped: dict[int, list[Any]] = defaultdict(list)
+    for row in rows:
+        grouped[row.person_key].append(row)
+    return grouped
+
+
+def refresh_children(child_ids: Iterable[int], *, batch_size: int = 500, lock: bool = True) -> int:
+    """Recompute the facts of many children, a batch at a time (a few queries a batch, as
+    ``rebuild`` does), and add the change they make to the running totals: what a bulk load
+    calls at its end for the children it wrote. Runs in the caller's transaction (or its
+    own). ``lock=False`` skips the per-child locks, for children no other transaction can
+    see yet (a load's own new children; PostgreSQL caps the locks one transaction holds).
+    Returns how many episode facts the children now hold."""
+    ids = sorted(set(child_ids))
+    if not ids:
+        return 0
+    now = clock.now()
+    total = 0
+    change: tally.Sums = {}
+    with transaction.atomic():
+        for start in range(0, len(ids), batch_size):
+            batch = ids[start : start + batch_size]
+            if lock:
+                _lock_children(batch)
+            old_facts = _by_person(EpisodeFact.objects.filter(person_key__in=batch))
+            old_reasons = _by_person(ReasonFact.objects.filter(person_key__in=batch))
+            children = list(
+                Child.objects.select_related("responsible_council").filter(pk__in=batch)
+            )
+            computed = compute_facts(children, now)
+            # The change to the totals: what the new facts add less what the old ones did.
+            for person in old_facts.keys() | old_reasons.keys():
+                old = tally.contributions(old_facts[person], old_reasons.get(person, []))
+                tally.merge(change, old, sign=-1)
+            for made, reasons in computed.values():
+                if made or reasons:
+                    tally.merge(change, tally.contributions(made, reasons))
+            if old_facts:
+                EpisodeFact.objects.filter(person_key__in=batch).delete()
+            if old_reasons:
+                ReasonFact.objects.filter(person_key__in=batch).delete()
+            facts = [f for made, _reasons in computed.values() for f in made]
+            insert(EpisodeFact, facts)
+            insert(ReasonFact, [r for _made, reasons in computed.values() for r in reasons])
+            total += len(facts)
+        # Straight into the totals, not through the pending rows: a load's change can be
+        # millions of totals. A load of new children can COPY them into an empty table.
+        changed = {key: values for key, values in change.items() if any(values)}
+        if lock:
+            tally.add(changed)
+        else:
+            tally.write(changed)
+    log.debug("insights facts refreshed: %s children, %s episodes", len(ids), total)
+    return total
+
+
+def analyse_records() -> None:
+    """PostgreSQL: give the planner statistics of the tables the facts are computed from
+    and written to. After a bulk load (COPY) it has none until autovacuum comes round, and
+    without them the batch queries can choose whole-table plans. Runs inside the caller's
+    transaction (the load's own rows count)."""
+    if connection.vendor != "postgresql":
+        return
+    models: list[type[Model]] = [
+        Child,
+        Episode,
+        Episode.went_missing_with.through,
+        Placement,
+        ClassificationChange,
+        LegalStatus,
+        WorkerAllocation,
+        SafeAndWellCheck,
+        ReturnInterview,
+        ReturnInterview.episodes.through,
+        EpisodeFact,
+        ReasonFact,
+    ]
+    with connection.cursor() as cursor:
+        for model in models:
+            cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
+
+
 def rebuild(batch_size: int = 500) -> int:
     """Recompute every fact from the records (after a bulk load), children in batches of
     ``batch_size`` (a few queries a batch), then every running total from the facts.
@@ -403,10 +630,8 @@ def rebuild(batch_size: int = 500) -> int:
             EpisodeFact.objects.filter(person_key__in=batch).delete()
             ReasonFact.objects.filter(person_key__in=batch).delete()
             facts = [f for made, _reasons in computed.values() for f in made]
-            EpisodeFact.objects.bulk_create(facts, batch_size=2000)
-            ReasonFact.objects.bulk_create(
-                [r for _made, reasons in computed.values() for r in reasons], batch_size=2000
-            )
+            insert(EpisodeFact, facts)
+            insert(ReasonFact, [r for _made, reasons in computed.values() for r in reasons])
             total += len(facts)
     rebuild_totals()
     log.info("insights facts rebuilt: %s episodes", total)

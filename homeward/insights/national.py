@@ -6,11 +6,11 @@ The national dashboard shows the same figures through ``suppress_dashboard``."""
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from homeward.core import csv as csv_out
 from homeward.insights import counting as c
 from homeward.insights import queries as q
 from homeward.insights import suppression, tally
@@ -99,7 +99,7 @@ def csv_rows(period: q.Period, items: Iterable[NationalTable]) -> Iterable[list[
 
 def to_csv(period: q.Period) -> str:
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    writer = csv_out.writer(buffer, lineterminator="\n")
     writer.writerows(csv_rows(period, tables(period)))
     return buffer.getvalue()
 

@@ -2,8 +2,10 @@
 
 The services save through the ORM inside one transaction; these receivers run inside it,
 so a committed change and its figures are never out of step, and a rolled-back change
-leaves no trace in the figures either. Bulk loads (which send no signals) call
-``facts.rebuild()`` instead (``homeward rebuild_facts``)."""
+leaves no trace in the figures either. Bulk loads that send no signals (``homeward demo``,
+``generate``) call ``facts.refresh_children`` for what they wrote, in their transaction;
+``import-903`` saves inside ``facts.deferred()``, so these receivers gather its children
+and each is refreshed once at the end."""
 
 from __future__ import annotations
 

@@ -86,10 +86,14 @@ def _add(sums: Sums, key: Key, episodes: int, m: int, q: int, y: int, seconds: i
         row[4] += seconds
 
 
-def merge(into: Sums, more: Sums) -> None:
-    """Add ``more`` into ``into``."""
+def merge(into: Sums, more: Sums, sign: int = 1) -> None:
+    """Add ``more`` into ``into`` (``sign=-1``: take it away)."""
+    if sign == 1:
+        for key, values in more.items():
+            _add(into, key, *values)
+        return
     for key, values in more.items():
-        _add(into, key, *values)
+        _add(into, key, *(sign * v for v in values))
 
 
 def _within(value: bool | None) -> str:
@@ -235,8 +239,15 @@ def fold() -> int:
     return len(moved)
 
 
+def add(sums: Sums) -> None:
+    """Add ``sums`` to the totals directly, row by row (safe beside other writers)."""
+    with connection.cursor() as cursor:
+        _upsert(cursor, sums)
+
+
 def write(sums: Sums) -> None:
-    """Add ``sums`` to the totals directly (bulk loads and rebuilds)."""
+    """Add ``sums`` to the totals directly (bulk loads and rebuilds): with COPY on
+    PostgreSQL when the table is empty, so only where no other writer can be adding."""
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql" and not _any_rows(cursor):
             raw = cursor.cursor

@@ -8,15 +8,24 @@ legal status from the first DECOM to the last DEC) and placements in one transac
 with one audit event and one domain event for the whole import. Running it again with the
 same files changes nothing: children are found by the council's CHILD id (a
 ChildIdentifier of that council), periods and placements by their start dates.
+
+A period of care may not end while the child is missing or away (SSDA903 rule 577), as
+when care is ended in the service: a row whose DEC falls while one of the child's episodes
+is open is refused with the episode and the date care may end.
+
+The statistics of every child the import touches are refreshed once, at the end of its
+transaction (``insights.facts.deferred``), so they commit with the records.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
 
 from homeward.audit import services as audit
 from homeward.children.codes import LegalStatusKind
@@ -24,6 +33,8 @@ from homeward.children.models import Child, ChildIdentifier, LegalStatus, Placem
 from homeward.core import clock
 from homeward.core.actor import CHANNEL_CLI, CHANNEL_SYSTEM, Actor
 from homeward.core.errors import AccessDenied, ServiceError, ValidationFailed
+from homeward.episodes.models import Episode
+from homeward.insights import facts
 from homeward.interchange import ssda903
 from homeward.interchange.models import Ssda903Episode
 from homeward.interchange.ssda903 import EpisodeRow, HeaderRow, Problem, fmt
@@ -107,7 +118,8 @@ def import_903(
     files = ssda903.read_import(header, episodes, today, names)
     if files.problems:
         raise ImportRejected(files.problems)
-    with transaction.atomic():
+    # The figures of every child touched are refreshed once, as the transaction ends.
+    with transaction.atomic(), facts.deferred():
         writer = _Writer(council, files, header.name, episodes.name)
         writer.run()
         if writer.problems:
@@ -214,7 +226,7 @@ class _Writer:
     def _period(self, child: Child, rows: list[EpisodeRow]) -> None:
         first, last = rows[0], rows[-1]
         start, end = first.decom, last.dec
-        status = self._legal_status(child, first, start, end)
+        status = self._legal_status(child, first, last, start, end)
         if status is None:
             return
         placements = self._placements(child, rows)
@@ -253,7 +265,7 @@ class _Writer:
                 self.result.unchanged = False
 
     def _legal_status(
-        self, child: Child, row: EpisodeRow, start: date, end: date | None
+        self, child: Child, row: EpisodeRow, last: EpisodeRow, start: date, end: date | None
     ) -> LegalStatus | None:
         statuses = list(child.legal_statuses.order_by("start_date"))
         same = next(
@@ -287,6 +299,9 @@ class _Writer:
                 f"{fmt(end) or 'now'}): correct one of them first",
             )
             return None
+        ends_care = end is not None and (same is None or same.end_date != end)
+        if ends_care and end is not None and self._missing_when_care_ends(child, last, end):
+            return None
         if same is None:
             self.result.periods_created += 1
             self.result.unchanged = False
@@ -299,6 +314,37 @@ class _Writer:
             self.result.periods_updated += 1
             self.result.unchanged = False
         return same
+
+    def _missing_when_care_ends(self, child: Child, row: EpisodeRow, end: date) -> bool:
+        """Rule 577, as the service keeps it when care is ended there: an episode that
+        began before the day care ends must have ended by that day. Records the problem
+        (on the row with the DEC) and says whether there was one."""
+        day_starts = timezone.make_aware(datetime.combine(end, time.min))
+        next_day = timezone.make_aware(datetime.combine(end + timedelta(days=1), time.min))
+        episode = (
+            Episode.objects.filter(child=child, last_seen_at__lt=day_starts)
+            .filter(Q(returned_at__isnull=True) | Q(returned_at__gte=next_day))
+            .order_by("last_seen_at")
+            .first()
+        )
+        if episode is None:
+            return False
+        seen = timezone.localtime(episode.last_seen_at)
+        if episode.returned_at is None:
+            message = (
+                f"CHILD {row.child} has been missing since {seen:%-d %B %Y} (episode "
+                f"{episode.reference}): care cannot end while a child is missing, so record "
+                f"their return in Homeward before importing care that ends on {fmt(end)}"
+            )
+        else:
+            back = timezone.localtime(episode.returned_at)
+            message = (
+                f"CHILD {row.child} was missing from {seen:%-d %B %Y} to {back:%-d %B %Y} "
+                f"(episode {episode.reference}): care cannot end while a child is missing, "
+                f"so give a DEC on or after {back:%d/%m/%Y}"
+            )
+        self.problems.append(Problem(self.episodes_label, row.row, "DEC", message))
+        return True
 
     def _later(self, child: Child, status: LegalStatus) -> bool:
         return child.legal_statuses.filter(start_date__gt=status.start_date).exists()

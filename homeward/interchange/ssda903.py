@@ -28,6 +28,8 @@ from django.utils import timezone
 from homeward.children.codes import Ethnicity, LegalStatusKind, PlacementType, Sex, upn_is_valid
 from homeward.children.models import Child, ChildIdentifier, LegalStatus, Placement
 from homeward.children.services import eighteenth_birthday
+from homeward.core import csv as csv_out
+from homeward.core.validation import name_problem, person_name
 from homeward.episodes.models import Classification, Episode
 from homeward.organisations.models import Organisation, OrganisationKind
 
@@ -479,13 +481,16 @@ def read_names(path: Path, label: str = "") -> tuple[dict[str, tuple[str, str]],
     for number, row in _read_table(path, label, NAMES_COLUMNS, problems):
         child = row["CHILD"].upper()
         for column in ("FIRST_NAME", "LAST_NAME"):
+            problem = name_problem(row[column], "The name")
             if not row[column]:
                 problems.append(Problem(label, number, column, "Enter the child's name"))
+            elif problem:
+                problems.append(Problem(label, number, column, problem))
             elif len(row[column]) > 100:
                 problems.append(Problem(label, number, column, "Must be 100 characters or fewer"))
         if child in names:
             problems.append(Problem(label, number, "CHILD", f"CHILD {child} is named twice"))
-        names[child] = (row["FIRST_NAME"], row["LAST_NAME"])
+        names[child] = (person_name(row["FIRST_NAME"]), person_name(row["LAST_NAME"]))
     return names, problems
 
 
@@ -624,7 +629,7 @@ class Export:
         ):
             path = folder / name
             with path.open("w", newline="", encoding="utf-8") as handle:
-                writer = csv.DictWriter(handle, fieldnames=columns, lineterminator="\r\n")
+                writer = csv_out.dict_writer(handle, columns, lineterminator="\r\n")
                 writer.writeheader()
                 writer.writerows(rows)
             written.append(path)

@@ -24,6 +24,11 @@ interview is still open is added to that interview.
 Speed: rows are built as tuples with their primary keys assigned here, and written in
 batches: with COPY on PostgreSQL, with executemany elsewhere. One transaction; one audit
 event. Domain events are not written (history must not notify anyone).
+
+The statistics are made in the same transaction, once the rows are in: the facts of every
+child written (``insights.facts.refresh_children``, in batches) and the running totals, so
+the dashboards count the generated records as soon as they are committed, as they would
+count the same records saved one by one.
 """
 
 from __future__ import annotations
@@ -64,6 +69,7 @@ from homeward.episodes.models import (
     TimelineEntry,
     TimelineKind,
 )
+from homeward.insights import facts
 from homeward.organisations.models import Organisation, OrganisationKind
 
 EPISODES_PER_MISSING_CHILD = 6.8
@@ -253,6 +259,7 @@ class GenerateResult:
     children: int
     seconds: float
     counts: dict[str, int]
+    statistics_seconds: float = 0.0
 
 
 class Synthesizer:
@@ -275,6 +282,7 @@ class Synthesizer:
         self.salt = self.rng.randrange(1 << 40)
         self.episode_index = 0
         self.today = timezone.localtime(now).date()
+        self.missing_children: list[int] = []  # children given episodes
 
     def at(self, minute: int) -> datetime:
         return self.origin + timedelta(minutes=minute)
@@ -436,6 +444,7 @@ class Synthesizer:
             value=f"G{child_id:09d}",
         )
         if wanted:
+            self.missing_children.append(child_id)
             self.episodes(child_id, council, wanted, first, placement)
 
     def minute_of(self, day: date) -> int:
@@ -680,6 +689,10 @@ def generate(
     maker = Synthesizer(seed, episodes, k, span, now or clock.now())
     with transaction.atomic():
         maker.run()
+        statistics_started = time_module.monotonic()
+        facts.analyse_records()
+        facts.refresh_children(maker.missing_children, lock=False)
+        statistics_seconds = time_module.monotonic() - statistics_started
         audit.record(
             Actor(user=None, membership=None, channel=CHANNEL_CLI),
             "generate",
@@ -694,4 +707,5 @@ def generate(
         children=counts.get("children.Child", 0),
         seconds=time_module.monotonic() - started,
         counts=counts,
+        statistics_seconds=statistics_seconds,
     )

@@ -7,6 +7,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 from datetime import datetime, timedelta
+from email.utils import make_msgid
 
 from django.conf import settings
 from django.core.mail import EmailMessage
@@ -81,9 +82,12 @@ def deliver(event_id: int) -> int:
     ):
         if notification.recipient.email:
             delivery = EmailDelivery.objects.create(
-                notification=notification, to_address=notification.recipient.email
+                notification=notification,
+                to_address=notification.recipient.email,
+                message_id=new_message_id(),
             )
-            send_email.enqueue(delivery.pk)
+            delivery.task_id = send_email.enqueue(delivery.pk).id
+            delivery.save(update_fields=["task_id"])
     start_clocks(event)
     event.delivered_at = now
     event.save(update_fields=["delivered_at", "attempts"])
@@ -105,7 +109,8 @@ def schedule(
         return None
     from homeward.notifications.tasks import fire_clock
 
-    fire_clock.using(run_after=max(due_at, time.now())).enqueue(clock.pk)
+    clock.task_id = fire_clock.using(run_after=max(due_at, time.now())).enqueue(clock.pk).id
+    clock.save(update_fields=["task_id"])
     return clock
 
 
@@ -263,7 +268,18 @@ def email_body(notification: Notification) -> str:
     )
 
 
-def send(delivery_id: int) -> str:
+def new_message_id() -> str:
+    """A Message-ID for one email, kept for every attempt to send it."""
+    domain = settings.DEFAULT_FROM_EMAIL.rpartition("@")[2].strip(" >") or "homeward.invalid"
+    return make_msgid(idstring="homeward", domain=domain)
+
+
+def send(delivery_id: int, task_id: str | None = None) -> str:
+    """Send one email. The attempt is recorded first and the result after, each in its own
+    short transaction, with the SMTP conversation in between: if the worker dies in the
+    middle, the email stays "being sent" and recovery sends it again with the same
+    Message-ID. ``task_id`` is the calling task's: a task that is no longer the email's
+    own (a duplicate) sends nothing."""
     with transaction.atomic():
         delivery = (
             EmailDelivery.objects.select_for_update()
@@ -273,15 +289,29 @@ def send(delivery_id: int) -> str:
         )
         if delivery is None or delivery.status in (EmailStatus.SENT, EmailStatus.GAVE_UP):
             return "already"
+        if task_id and delivery.task_id and str(delivery.task_id) != task_id:
+            return "superseded"
+        if not delivery.message_id:
+            delivery.message_id = new_message_id()
         delivery.attempts += 1
-        try:
-            EmailMessage(
-                subject=f"Homeward: {delivery.notification.title}",
-                body=email_body(delivery.notification),
-                to=[delivery.to_address],
-            ).send()
-        except Exception as exc:  # any SMTP or network failure: retry with backoff
-            delivery.last_error = f"{type(exc).__name__}: {exc}"[:300]
+        delivery.status = EmailStatus.SENDING
+        delivery.last_attempt_at = time.now()
+        delivery.save(update_fields=["message_id", "attempts", "status", "last_attempt_at"])
+    message = EmailMessage(
+        subject=f"Homeward: {delivery.notification.title}",
+        body=email_body(delivery.notification),
+        to=[delivery.to_address],
+        headers={"Message-ID": delivery.message_id},
+    )
+    error = ""
+    try:
+        message.send()
+    except Exception as exc:  # any SMTP or network failure: retry with backoff
+        error = f"{type(exc).__name__}: {exc}"[:300] or type(exc).__name__
+    with transaction.atomic():
+        delivery = EmailDelivery.objects.select_for_update().get(pk=delivery_id)
+        if error:
+            delivery.last_error = error
             log.warning("email delivery %s failed (attempt %s)", delivery.pk, delivery.attempts)
             if delivery.attempts >= EMAIL_MAX_ATTEMPTS:
                 delivery.status = EmailStatus.GAVE_UP
@@ -293,7 +323,9 @@ def send(delivery_id: int) -> str:
                 )
                 from homeward.notifications.tasks import send_email
 
-                send_email.using(run_after=delivery.next_attempt_at).enqueue(delivery.pk)
+                delivery.task_id = (
+                    send_email.using(run_after=delivery.next_attempt_at).enqueue(delivery.pk).id
+                )
         else:
             delivery.status = EmailStatus.SENT
             delivery.sent_at = time.now()
@@ -301,19 +333,3 @@ def send(delivery_id: int) -> str:
             delivery.next_attempt_at = None
         delivery.save()
         return delivery.status
-
-
-def recover() -> int:
-    """On worker start: re-enqueue anything whose task was lost (at-least-once)."""
-    from homeward.notifications.tasks import deliver_event, fire_clock
-
-    count = 0
-    for event_id in DomainEvent.objects.filter(delivered_at__isnull=True).values_list(
-        "pk", flat=True
-    ):
-        deliver_event.enqueue(event_id)
-        count += 1
-    for clock in Clock.objects.filter(fired_at__isnull=True):
-        fire_clock.using(run_after=max(clock.due_at, time.now())).enqueue(clock.pk)
-        count += 1
-    return count

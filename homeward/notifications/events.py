@@ -58,5 +58,6 @@ def emit(
     # its delivery; if it commits, the worker will deliver it.
     from homeward.notifications.tasks import deliver_event
 
-    deliver_event.enqueue(event.pk)
+    event.task_id = deliver_event.enqueue(event.pk).id
+    DomainEvent.objects.filter(pk=event.pk).update(task_id=event.task_id)
     return event

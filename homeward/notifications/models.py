@@ -14,6 +14,9 @@ class DomainEvent(models.Model):
     payload = models.JSONField(default=dict, blank=True)
     delivered_at = models.DateTimeField(null=True, blank=True, db_index=True)
     attempts = models.PositiveIntegerField(default=0)
+    # The one background task meant to deliver it: recovery re-queues only when that task
+    # is gone, failed or was running on a worker that died, so work never multiplies.
+    task_id = models.UUIDField(null=True, blank=True)
 
     class Meta:
         ordering = ["occurred_at", "pk"]
@@ -29,7 +32,7 @@ class Notification(models.Model):
     organisation = models.ForeignKey(
         "organisations.Organisation", on_delete=models.PROTECT, related_name="+"
     )
-    reason = models.CharField(max_length=60)  # why this person: "responsible council", ...
+    reason = models.CharField(max_length=100)  # why this person: "responsible council", ...
     # Reference-only text: no child's name or details, so it is safe in email too.
     title = models.CharField(max_length=200)
     link = models.CharField(max_length=200)
@@ -47,7 +50,8 @@ class Notification(models.Model):
 
 
 class EmailStatus(models.TextChoices):
-    PENDING = "pending", "Waiting to send"
+    PENDING = "pending", "Queued, not sent yet"
+    SENDING = "sending", "Being sent"  # handed to the worker; if it died, sent again
     SENT = "sent", "Sent"
     FAILED = "failed", "Failed, will retry"
     GAVE_UP = "gave_up", "Failed, gave up"
@@ -64,7 +68,12 @@ class EmailDelivery(models.Model):
     attempts = models.PositiveSmallIntegerField(default=0)
     last_error = models.CharField(max_length=300, blank=True)
     next_attempt_at = models.DateTimeField(null=True, blank=True)
+    last_attempt_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
+    # Fixed when the email is first queued: a resend after a crash carries the same
+    # Message-ID, so the recipient's mail system (and anyone reading it) can see it is one.
+    message_id = models.CharField(max_length=200, blank=True)
+    task_id = models.UUIDField(null=True, blank=True)
 
 
 class Clock(models.Model):
@@ -77,6 +86,7 @@ class Clock(models.Model):
     subject = models.JSONField(default=dict, blank=True)
     fired_at = models.DateTimeField(null=True, blank=True)
     outcome = models.CharField(max_length=20, blank=True)  # "fired" or "not_needed"
+    task_id = models.UUIDField(null=True, blank=True)
 
     class Meta:
         ordering = ["due_at"]
@@ -92,3 +102,19 @@ class CouncilRules(models.Model):
     repeat_days = models.PositiveSmallIntegerField(default=90)
     high_risk_review_hours = models.JSONField(default=list)
     long_episode_hours = models.JSONField(default=list)
+
+
+class WorkerHeartbeat(models.Model):
+    """One row per running ``homeward worker``: it beats every few seconds, idle or busy.
+    /healthz reads it to say whether a worker is alive, and recovery reads it to tell a
+    task whose worker died from one that is still being worked on."""
+
+    worker_id = models.CharField(max_length=64, unique=True)
+    hostname = models.CharField(max_length=255)
+    pid = models.PositiveIntegerField()
+    started_at = models.DateTimeField()
+    last_seen = models.DateTimeField(db_index=True)
+    stopped_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-last_seen"]

@@ -53,6 +53,12 @@ class Recipient:
 COORDINATOR = "responsible council's missing coordinator"
 WORKER = "allocated social worker"
 HOST = "host council's missing coordinator"
+# A council with no missing coordinator still hears about its children, and about children
+# placed in its area: its managers, or failing those its social workers (the duty team).
+COORDINATOR_MANAGER = "responsible council's manager (no missing coordinator)"
+COORDINATOR_WORKER = "responsible council's social worker (no coordinator or manager)"
+HOST_MANAGER = "host council's manager (no missing coordinator)"
+HOST_WORKER = "host council's social worker (no coordinator or manager)"
 POLICE = "police missing persons coordinator"
 HOME = "current placement's manager"
 MANAGER = "council manager"
@@ -88,6 +94,28 @@ def _members(orgs: Iterable[Organisation | None], roles: set[str]) -> list[Membe
     )
 
 
+def council_contacts(council: Organisation, *, host: bool) -> list[Recipient]:
+    """Who at a council hears that a child it is responsible for (or, with ``host``, a child
+    placed in its area) went missing: its missing coordinators; if it has none, its
+    managers; if none either, its social workers. Someone there always hears while the
+    council has anyone who could act."""
+    reasons = (
+        (HOST, HOST_MANAGER, HOST_WORKER)
+        if host
+        else (
+            COORDINATOR,
+            COORDINATOR_MANAGER,
+            COORDINATOR_WORKER,
+        )
+    )
+    roles = (Role.COUNCIL_MISSING_COORDINATOR, Role.COUNCIL_MANAGER, Role.SOCIAL_WORKER)
+    for role, reason in zip(roles, reasons, strict=True):
+        members = [m for m in _members([council], {role}) if m.user.is_active]
+        if members:
+            return [Recipient(m, reason) for m in members]
+    return []
+
+
 def recipients(event: DomainEvent) -> list[Recipient]:
     audience = AUDIENCES.get(event.name)
     if not audience or event.child_id is None:
@@ -110,10 +138,7 @@ def recipients(event: DomainEvent) -> list[Recipient]:
     placement = child.current_placement
     found: list[Recipient] = []
     if COORDINATOR in audience:
-        found += [
-            Recipient(m, COORDINATOR)
-            for m in _members([council], {Role.COUNCIL_MISSING_COORDINATOR})
-        ]
+        found += council_contacts(council, host=False)
     if MANAGER in audience:
         found += [Recipient(m, MANAGER) for m in _members([council], {Role.COUNCIL_MANAGER})]
     if WORKER in audience:
@@ -128,10 +153,7 @@ def recipients(event: DomainEvent) -> list[Recipient]:
                 ).select_related("user", "organisation")[:1]
             ]
     if HOST in audience and placement is not None and placement.host_council_id != council.pk:
-        found += [
-            Recipient(m, HOST)
-            for m in _members([placement.host_council], {Role.COUNCIL_MISSING_COORDINATOR})
-        ]
+        found += council_contacts(placement.host_council, host=True)
     if POLICE in audience and episode is not None:
         reported_by_police = episode.reporting_organisation_id == episode.police_force_id
         if event.name != ev.EPISODE_REPORTED or not reported_by_police:

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
 from django.db import transaction
 from django.db.models import QuerySet
 
@@ -9,8 +14,8 @@ from homeward.audit import services as audit
 from homeward.core import clock
 from homeward.core.actor import Actor
 from homeward.core.errors import AccessDenied, NotFound, ValidationFailed
-from homeward.notifications import events
-from homeward.notifications.models import CouncilRules, Notification
+from homeward.notifications import events, heartbeat
+from homeward.notifications.models import CouncilRules, DomainEvent, EmailDelivery, Notification
 from homeward.organisations import policy
 from homeward.organisations.policy import Action
 
@@ -19,6 +24,102 @@ def inbox(actor: Actor) -> QuerySet[Notification]:
     if actor.user is None:
         return Notification.objects.none()
     return Notification.objects.filter(recipient=actor.user).select_related("event")
+
+
+# A notification that reached the inbox this much after the event says how much later.
+LATE = timedelta(minutes=1)
+
+
+@dataclass(frozen=True)
+class InboxItem:
+    notification: Notification
+    happened_at: datetime  # when the thing happened, not when the worker got to it
+    late_by: timedelta | None  # how long after that it reached the inbox, if noticeably
+    child_name: str  # "" unless the reader may see the child now
+    episode: Any  # the episode as it is now (status, risk grade), if the reader may see it
+    grade_then: str  # the risk grade the event carried ("medium"), if not the grade now
+    email: EmailDelivery | None
+
+
+def inbox_items(actor: Actor, notifications: Sequence[Notification]) -> list[InboxItem]:
+    """One page of the inbox, with what is needed to act on each at 3 a.m.: when it
+    happened, the child (only to a reader who may see the child now; each name shown is an
+    audited read) and the risk grade."""
+    from homeward.episodes.models import Episode, RiskGrade
+
+    if actor.user is None or not notifications:
+        return []
+    references = {n.episode_reference for n in notifications if n.episode_reference}
+    episodes = {
+        e.reference: e for e in policy.visible_episodes(actor).filter(reference__in=references)
+    }
+    child_ids = {n.child_id for n in notifications if n.child_id is not None}
+    children = {c.pk: c.full_name for c in policy.visible_children(actor).filter(pk__in=child_ids)}
+    emails = {
+        e.notification_id: e
+        for e in EmailDelivery.objects.filter(notification__in=[n.pk for n in notifications])
+    }
+    items = []
+    for n in notifications:
+        happened = n.event.occurred_at
+        late = n.created_at - happened
+        episode: Episode | None = episodes.get(n.episode_reference)
+        payload = n.event.payload or {}
+        then = str(payload.get("to") or payload.get("risk_grade") or "")
+        items.append(
+            InboxItem(
+                notification=n,
+                happened_at=happened,
+                late_by=late if late >= LATE else None,
+                child_name=children.get(n.child_id, "") if n.child_id is not None else "",
+                episode=episode,
+                grade_then=(
+                    str(dict(RiskGrade.choices).get(then, then)).lower()
+                    if then and episode is not None and then != episode.risk_grade
+                    else ""
+                ),
+                email=emails.get(n.pk),
+            )
+        )
+    shown = sorted(
+        {n.child_id for n in notifications if n.child_id is not None and n.child_id in children}
+    )
+    if shown:
+        audit.record_many_reads(actor, "child", shown, action="list_result")
+    return items
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """Whether notifications are going out now: for pages that say what was sent."""
+
+    worker_alive: bool
+    worker_last_seen: datetime | None
+    anything_waiting: bool  # any change in the service not yet delivered to anyone
+    waiting: list[tuple[str, datetime]]  # this episode's undelivered changes: what, when
+
+
+def delivery_state(reference: str | None = None) -> Delivery:
+    from homeward.notifications.rules import TITLES
+
+    worker = heartbeat.state()
+    undelivered = DomainEvent.objects.filter(delivered_at__isnull=True)
+    waiting: list[tuple[str, datetime]] = []
+    if reference is not None:
+        waiting = [
+            (TITLES.get(name, "A change"), occurred_at)
+            for name, occurred_at in undelivered.filter(
+                aggregate_type="episode", aggregate_id=reference
+            )
+            .order_by("occurred_at", "pk")
+            .values_list("name", "occurred_at")
+        ]
+    return Delivery(
+        worker_alive=worker.alive,
+        worker_last_seen=worker.last_seen,
+        anything_waiting=bool(waiting) or undelivered.exists(),
+        waiting=waiting,
+    )
 
 
 def unread_count(actor: Actor) -> int:

@@ -1,6 +1,6 @@
 """Background tasks (Django's Tasks API, database backend). Each is idempotent."""
 
-from django_tasks import task
+from django_tasks import TaskContext, task
 
 from homeward.notifications import dispatch
 
@@ -15,6 +15,7 @@ def fire_clock(clock_id: int) -> str:
     return dispatch.fire(clock_id)
 
 
-@task()
-def send_email(delivery_id: int) -> str:
-    return dispatch.send(delivery_id)
+@task(takes_context=True)
+def send_email(context: TaskContext, delivery_id: int) -> str:
+    # The task knows its own id, so a stray second task for one email never sends it.
+    return dispatch.send(delivery_id, task_id=str(context.task_result.id))

@@ -26,7 +26,13 @@ def inbox(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "notifications/inbox.html",
-        {"page": page, "unread": services.unread_count(actor), "nav": "inbox"},
+        {
+            "page": page,
+            "items": services.inbox_items(actor, list(page.object_list)),
+            "unread": services.unread_count(actor),
+            "delivery": services.delivery_state(),
+            "nav": "inbox",
+        },
     )
 
 
@@ -60,7 +66,11 @@ def who_knew(request: HttpRequest, reference: str) -> HttpResponse:
         rows = list(services.who_knew(Actor.for_user(request.user), reference))  # type: ignore[arg-type]
     except (NotFound, AccessDenied):
         raise Http404 from None
-    return render(request, "notifications/who_knew.html", {"reference": reference, "rows": rows})
+    return render(
+        request,
+        "notifications/who_knew.html",
+        {"reference": reference, "rows": rows, "delivery": services.delivery_state(reference)},
+    )
 
 
 class RulesForm(GovukForm):

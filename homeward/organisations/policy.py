@@ -7,6 +7,7 @@ this module, through the service functions, so there is a single answer everywhe
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import timedelta
 from enum import StrEnum
 
@@ -97,9 +98,18 @@ def role_allows(actor: Actor, action: Action) -> bool:
     return actor.role is not None and action in ROLE_ACTIONS.get(actor.role, frozenset())
 
 
+# The organisation that adds a child keeps a relationship with them this long: enough to
+# report them missing (after which the report is the relationship), not a standing access.
+ADDED_CHILD_ACCESS = timedelta(hours=24)
+
+
 def visible_children(actor: Actor) -> QuerySet:
     """Children the actor's organisation has a current relationship with, and any child
-    the actor personally opened under emergency access that has not yet expired."""
+    the actor personally opened under emergency access that has not yet expired.
+
+    Adding a child is a relationship too, for ADDED_CHILD_ACCESS: a police call handler
+    who adds a child the service did not know can then report them missing. It is
+    recorded on the child (``added_by_organisation``) and so is auditable."""
     from homeward.children.models import Child, EmergencyAccess
     from homeward.episodes.models import Episode
 
@@ -130,7 +140,8 @@ def visible_children(actor: Actor) -> QuerySet:
             child=OuterRef("pk"), user=actor.user, organisation=org, expires_at__gt=clock.now()
         )
     )
-    return Child.objects.filter(relationship | emergency)
+    added = Q(added_by_organisation=org, created_at__gt=clock.now() - ADDED_CHILD_ACCESS)
+    return Child.objects.filter(relationship | added | emergency)
 
 
 # A return-interview provider keeps access this long after its interview closes.
@@ -146,7 +157,8 @@ def _assigned_interviews(org: Organisation) -> QuerySet:
 
 
 def visible_episodes(actor: Actor) -> QuerySet:
-    from homeward.episodes.models import Episode
+    """Episodes the actor sees in full: every field, the risk history and the timeline."""
+    from homeward.episodes.models import Episode, EpisodeStatus
 
     if not role_allows(actor, Action.SEE_EPISODES):
         return Episode.objects.none()
@@ -156,7 +168,108 @@ def visible_episodes(actor: Actor) -> QuerySet:
         return Episode.objects.filter(
             return_interviews__in=_assigned_interviews(org).values("pk")
         ).distinct()
-    return Episode.objects.filter(child__in=visible_children(actor).values("pk"))
+    episodes = Episode.objects.filter(child__in=visible_children(actor).values("pk"))
+    if org is not None and org.kind == OrganisationKind.CARE_PROVIDER:
+        # A home looks after the child now: the episodes from its own placements, and the
+        # child's open episode. Earlier episodes (last seen at a family's address or
+        # another home's) it knows only in outline: see episode_outlines().
+        episodes = episodes.filter(Q(placement__provider=org) | Q(status=EpisodeStatus.MISSING))
+    return episodes
+
+
+def episode_outlines(actor: Actor, child: object) -> QuerySet:
+    """The child's other episodes, which the actor may know of only in outline (when last
+    seen, when back, the risk grade and classification; never where, who or why): the
+    missing history a children's home or an interviewer needs, without the addresses.
+
+    Empty for everyone who sees all of a visible child's episodes in full."""
+    from homeward.episodes.models import Episode
+
+    org = actor.organisation
+    if org is None or org.kind not in OUTLINE_KINDS or not can(actor, Action.SEE_EPISODES, child):
+        return Episode.objects.none()
+    pk = int(str(getattr(child, "pk", child)))
+    return (
+        Episode.objects.filter(child_id=pk)
+        .exclude(pk__in=visible_episodes(actor).filter(child_id=pk).values("pk"))
+        .order_by("-last_seen_at")
+    )
+
+
+OUTLINE_KINDS = frozenset({OrganisationKind.CARE_PROVIDER, OrganisationKind.RHI_PROVIDER})
+
+
+@dataclass(frozen=True)
+class ChildView:
+    """Which parts of a child's record an actor sees, beyond the identity every
+    relationship sees (names, other names, date of birth, sex, ethnicity, responsible
+    council). docs/access.md gives the reasons, field by field."""
+
+    # NHS number and unique pupil number.
+    health_and_school_numbers: bool
+    # Every agency's reference for the child; otherwise only the actor's organisation's.
+    all_references: bool
+    # Past placements, past allocated workers and past legal statuses; otherwise only the
+    # current ones.
+    history: bool
+
+
+FULL_VIEW = ChildView(health_and_school_numbers=True, all_references=True, history=True)
+_VIEWS: dict[str, ChildView] = {
+    OrganisationKind.COUNCIL: FULL_VIEW,
+    OrganisationKind.POLICE: FULL_VIEW,
+    # The home looks after the child's health and schooling now; not their past.
+    OrganisationKind.CARE_PROVIDER: ChildView(
+        health_and_school_numbers=True, all_references=False, history=False
+    ),
+    # An interviewer needs to know who the child is and where to find them, no more.
+    OrganisationKind.RHI_PROVIDER: ChildView(
+        health_and_school_numbers=False, all_references=False, history=False
+    ),
+}
+NO_VIEW = ChildView(health_and_school_numbers=False, all_references=False, history=False)
+
+
+def child_view(actor: Actor) -> ChildView:
+    """What of a visible child's record this actor sees (the same for every child they
+    see: it follows the kind of organisation, whichever relationship lets them in)."""
+    org = actor.organisation
+    if org is None or not role_allows(actor, Action.SEE_IDENTITY):
+        return NO_VIEW
+    return _VIEWS.get(org.kind, NO_VIEW)
+
+
+@dataclass(frozen=True)
+class Step:
+    """Whether an actor can take one step now and, when their role allows it but the
+    record's state does not yet, why not, in words to show them. Pages offer a step only
+    when it is ``available``; the service refuses it with the same words."""
+
+    allowed: bool  # the role allows it
+    reason: str = ""  # why not now, when the role allows it; blank when it can be done
+
+    @property
+    def available(self) -> bool:
+        return self.allowed and not self.reason
+
+    @property
+    def waiting(self) -> bool:
+        """Allowed, but not yet: show the reason instead of the button."""
+        return self.allowed and bool(self.reason)
+
+    def __bool__(self) -> bool:
+        return self.available
+
+
+def step(actor: Actor, action: Action, *reasons_not_yet: str) -> Step:
+    """The step for ``action``: refused by role, waiting for the first reason given, or
+    available. Pass the reasons the record's state gives, most fundamental first."""
+    if not role_allows(actor, action):
+        return Step(allowed=False)
+    for reason in reasons_not_yet:
+        if reason:
+            return Step(allowed=True, reason=reason)
+    return Step(allowed=True)
 
 
 def can(actor: Actor, action: Action, child: object | None = None) -> bool:

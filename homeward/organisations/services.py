@@ -23,7 +23,7 @@ from homeward.audit import services as audit
 from homeward.core import clock
 from homeward.core.actor import Actor
 from homeward.core.errors import AccessDenied, NotFound, ValidationFailed
-from homeward.core.validation import text_errors
+from homeward.core.validation import person_name, text_errors
 from homeward.notifications import events
 from homeward.organisations import policy
 from homeward.organisations.models import (
@@ -107,7 +107,7 @@ def add_user(actor: Actor, details: NewUser) -> tuple[User, str]:
     """Add a person to the admin's organisation. Returns the user and the path of their
     one-time set-password link, which the admin passes on to them."""
     org = _admin_organisation(actor)
-    first_name, last_name = details.first_name.strip(), details.last_name.strip()
+    first_name, last_name = person_name(details.first_name), person_name(details.last_name)
     email, username = details.email.strip(), details.username.strip().lower()
     errors = text_errors(
         User,

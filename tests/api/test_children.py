@@ -227,3 +227,35 @@ class TestSearch:
         assert response.status_code == 405
         operations = as_social_worker.spec.spec / "paths" / SEARCH
         assert list(operations.keys()) == ["post"]
+
+
+class TestResponsibleCouncilNotKnown:
+    def test_not_known_goes_to_the_forces_area_council_provisionally(self, api, police, council):
+        handler = api.as_(token_for(factories.member(Role.POLICE_CALL_HANDLER, police)))
+        body = {
+            "first_name": "Ardene",
+            "last_name": "Wolvercote",
+            "date_of_birth": "2013-04-02",
+            "sex": "1",
+            "responsible_council_not_known": True,
+        }
+        added = handler.post(CHILDREN, body)
+        assert added.status == 201
+        assert added.body["responsible_council"]["id"] == council.pk
+        assert added.body["responsible_council_provisional"] is True
+
+    def test_a_force_of_several_councils_names_the_area(self, api, police, council):
+        second = factories.CouncilFactory(police_force=police)
+        handler = api.as_(token_for(factories.member(Role.POLICE_CALL_HANDLER, police)))
+        body = {
+            "first_name": "Ardene",
+            "last_name": "Wolvercote",
+            "date_of_birth": "2013-04-02",
+            "sex": "1",
+            "responsible_council_not_known": True,
+        }
+        refused = handler.post(CHILDREN, body)
+        assert refused.status == 422
+        assert "area_council" in refused.problem["errors"]
+        added = handler.post(CHILDREN, {**body, "area_council_id": second.pk})
+        assert added.body["responsible_council"]["id"] == second.pk

@@ -135,6 +135,84 @@ class TestOpen:
         assert response.status == 401
 
 
+def look_ups(user) -> dict[str, int]:
+    """The user's emergency look-ups in the audit log: made, and refused by the limit."""
+    return {
+        action: AuditEvent.objects.filter(user=user, action=action).count()
+        for action in ("emergency_lookup", "emergency_lookup_refused")
+    }
+
+
+class TestEveryLookUpStaysAudited:
+    """Issue 11, point 1: with an Idempotency-Key, a refused look-up used to roll back its
+    own audit event, and with it the hourly limit, which counts those events."""
+
+    def test_keyed_guesses_are_each_audited_and_limited(self, as_outsider, outsider, child):
+        answers = [
+            as_outsider.post(
+                OPEN,
+                {"identifier": f"99900000{n:02d}", "reason": REASON},
+                headers={"Idempotency-Key": f"guess-{n}"},
+            )
+            for n in range(15)
+        ]
+        assert [a.status for a in answers] == [422] * 15
+        errors = [a.problem["errors"]["identifier"][0] for a in answers]
+        assert all(e.startswith("No single child matches") for e in errors[:10])
+        assert all(e.startswith("You have made 10 emergency look-ups") for e in errors[10:])
+        assert look_ups(outsider.user) == {"emergency_lookup": 10, "emergency_lookup_refused": 5}
+        # The right identifier now is refused too: the limit holds.
+        right = as_outsider.post(
+            OPEN, {"identifier": NHS, "reason": REASON}, headers={"Idempotency-Key": "right"}
+        )
+        assert right.status == 422
+        assert "the most allowed" in right.problem["errors"]["identifier"][0]
+        assert not EmergencyAccess.objects.exists()
+
+    def test_a_refused_key_may_be_used_again_and_that_look_up_is_audited_too(
+        self, as_outsider, outsider, child
+    ):
+        key = {"Idempotency-Key": "typo-then-fixed"}
+        wrong = as_outsider.post(OPEN, {"identifier": "9999999999", "reason": REASON}, headers=key)
+        assert wrong.status == 422
+        right = as_outsider.post(OPEN, {"identifier": NHS, "reason": REASON}, headers=key)
+        assert right.status == 201
+        assert look_ups(outsider.user) == {"emergency_lookup": 2, "emergency_lookup_refused": 0}
+        again = as_outsider.post(OPEN, {"identifier": NHS, "reason": REASON}, headers=key)
+        assert again.headers["Idempotent-Replayed"] == "true"
+        assert again.body == right.body
+        # A replay is not a new look-up.
+        assert look_ups(outsider.user)["emergency_lookup"] == 2
+        assert EmergencyAccess.objects.count() == 1
+
+    def test_a_retry_while_the_first_is_still_handled_changes_nothing(
+        self, as_outsider, outsider, child
+    ):
+        import json
+
+        from django.test import RequestFactory
+
+        from homeward.core.idempotency import IN_PROGRESS, _fingerprint
+        from homeward.core.models import IdempotencyKey
+
+        body = {"identifier": NHS, "reason": REASON}
+        sent = RequestFactory().post(OPEN, json.dumps(body), content_type="application/json")
+        # The first request with this key has reserved it and is still being handled.
+        IdempotencyKey.objects.create(
+            user=outsider.user,
+            key="busy",
+            method_path=f"POST {OPEN}",
+            request_hash=_fingerprint(sent),
+            status_code=IN_PROGRESS,
+            response_body={},
+        )
+        retry = as_outsider.post(OPEN, body, headers={"Idempotency-Key": "busy"})
+        assert retry.status == 409
+        assert "still being handled" in retry.problem["detail"]
+        assert look_ups(outsider.user)["emergency_lookup"] == 0
+        assert not EmergencyAccess.objects.exists()
+
+
 class TestReview:
     def test_the_coordinator_lists_awaiting_first(
         self, as_outsider, as_coordinator, coordinator, council, access, child

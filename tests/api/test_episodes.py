@@ -8,6 +8,7 @@ import pytest
 from django.utils import timezone
 
 from homeward.audit.models import AuditEvent
+from homeward.children.models import Child
 from homeward.episodes.models import Episode, EpisodeStatus, RiskAssessment, TimelineEntry
 from homeward.organisations.models import Role
 from tests import factories
@@ -705,3 +706,98 @@ class TestAccess:
         )
         assert response.status == 201
         assert response.body["reporting_organisation"]["id"] == home.pk
+
+
+class TestLateReportAndNextSteps:
+    def test_a_late_report_carries_its_return(self, as_social_worker, social_worker, child):
+        now = timezone.now()
+        later = factories.report(social_worker, child, last_seen_at=now - timedelta(days=10))
+        as_social_worker.post(
+            url(later.reference, "return"),
+            {"returned_at": iso(now - timedelta(days=9)), "return_method": "returned_self"},
+            headers={"If-Match": '"1"'},
+        )
+        refused = as_social_worker.post(
+            EPISODES, a_report(child, last_seen_at=iso(now - timedelta(days=30)))
+        )
+        assert refused.status == 422
+        assert "This overlaps episode" in refused.problem["errors"]["last_seen_at"][0]
+
+        reported = as_social_worker.post(
+            EPISODES,
+            a_report(
+                child,
+                last_seen_at=iso(now - timedelta(days=30)),
+                return_details={
+                    "returned_at": iso(now - timedelta(days=28)),
+                    "return_method": "found_by_carer",
+                    "found_location": "Grandmother's flat",
+                },
+            ),
+        )
+        assert reported.status == 201
+        assert reported.body["status"] == "returned"
+        assert reported.body["return_details"]["found_location"] == "Grandmother's flat"
+        assert reported.body["return_interview"] is not None
+        assert reported.body["next_steps"]["close"] == {
+            "available": False,
+            "reason": "The episode cannot be closed yet: the safe and well check is not "
+            "recorded and the return interview is not recorded",
+        }
+        assert "record_return" in reported.body["next_steps"]
+        assert reported.body["next_steps"]["record_return"]["available"] is False
+
+    def test_a_late_report_that_ends_before_it_began_is_a_field_error(
+        self, as_social_worker, child
+    ):
+        now = timezone.now()
+        before = counts()
+        refused = as_social_worker.post(
+            EPISODES,
+            a_report(
+                child,
+                last_seen_at=iso(now - timedelta(days=3)),
+                return_details={
+                    "returned_at": iso(now - timedelta(days=4)),
+                    "return_method": "returned_self",
+                },
+            ),
+        )
+        assert refused.status == 422
+        assert "cannot be before" in refused.problem["errors"]["returned_at"][0]
+        assert counts() == before
+
+    def test_next_steps_leave_out_what_the_role_never_does(self, api, episode, council):
+        home = factories.CareProviderFactory()
+        factories.looked_after(episode.child)
+        factories.place(episode.child, provider=home, host=council)
+        staff = api.as_(token_for(factories.member(Role.CARE_STAFF, home)))
+        body = staff.get(url(episode.reference)).body
+        assert "close" not in body["next_steps"] and "regrade" not in body["next_steps"]
+        assert body["next_steps"]["record_return"] == {"available": True, "reason": ""}
+
+
+class TestAddThenReport:
+    def test_a_call_handler_adds_a_child_then_reports_them(self, api, police, council):
+        handler = api.as_(token_for(factories.member(Role.POLICE_CALL_HANDLER, police)))
+        added = handler.post(
+            "/api/v1/children",
+            {
+                "first_name": "Ardene",
+                "last_name": "Wolvercote",
+                "date_of_birth": (timezone.now().date() - timedelta(days=365 * 12)).isoformat(),
+                "sex": "2",
+                "responsible_council_id": council.pk,
+            },
+        )
+        assert added.status == 201
+        assert added.body["added_by_organisation"]["id"] == police.pk
+        child_id = added.body["id"]
+        assert handler.get(f"/api/v1/children/{child_id}").status == 200
+        reported = handler.post(EPISODES, a_report(Child.objects.get(pk=child_id)))
+        assert reported.status == 201
+        assert reported.body["police_force"]["id"] == police.pk
+        # Nothing else of the council's opens to the force.
+        other = factories.ChildFactory(responsible_council=council)
+        assert handler.get(f"/api/v1/children/{other.pk}").status == 404
+        assert handler.post(EPISODES, a_report(other)).status == 404

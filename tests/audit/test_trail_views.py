@@ -161,3 +161,42 @@ def test_the_child_page_links_to_it_only_for_those_who_may_look(
     page = signed_in(host_coordinator).get(f"/children/{child.pk}/")
     assert page.status_code == 200  # the host council sees the child...
     assert link not in text(page)  # ...but answers for nobody's looking at them
+
+
+# --- a name that is a spreadsheet formula (issue 11, point 2) -------------------------------
+
+FORMULA = '=HYPERLINK("http://x","click")'
+
+
+@pytest.fixture
+def formula_reader(council, child):
+    """Someone whose name was stored as a formula (before names were checked at entry)
+    opened the child's record."""
+    reader = factories.actor(Role.SOCIAL_WORKER, council)
+    reader.user.first_name = FORMULA
+    reader.user.username = "@formula"
+    reader.user.save()
+    children.read_child(reader, child.pk)
+    return reader
+
+
+def formula_row(rows: list[list[str]]) -> list[str]:
+    [row] = [r for r in rows if "click" in ",".join(r)]
+    return row
+
+
+def test_the_downloaded_trail_cannot_run_a_formula(coordinator, formula_reader, child) -> None:
+    response = signed_in(coordinator).get(f"/children/{child.pk}/audit-trail.csv")
+    row = formula_row(list(csv.reader(io.StringIO(text(response)))))
+    assert row[1] == "'@formula"
+    assert row[2] == f"'{FORMULA} {formula_reader.user.last_name}"
+    assert not any(cell.startswith(("=", "+", "-", "@")) for cell in row)
+
+
+def test_the_exported_trail_cannot_run_a_formula(formula_reader, child, tmp_path) -> None:
+    out = tmp_path / "trail.csv"
+    call_command("audit", "export", "--child", str(child.pk), "--out", str(out))
+    with out.open(newline="") as handle:
+        row = formula_row(list(csv.reader(handle)))
+    assert row[2] == f"'{FORMULA} {formula_reader.user.last_name}"
+    assert not any(cell.startswith(("=", "+", "-", "@")) for cell in row)

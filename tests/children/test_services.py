@@ -183,3 +183,160 @@ def test_reading_a_child_is_audited(social_worker, child):
         social_worker.organisation,
         "ui",
     )
+
+
+# --- adding a child, then reporting them missing: one journey for whoever adds them --------
+
+
+@pytest.fixture
+def call_handler(police):
+    return factories.actor(Role.POLICE_CALL_HANDLER, police)
+
+
+class TestAddThenReport:
+    def test_a_call_handler_adds_a_child_and_reports_them_missing(
+        self, call_handler, council, police
+    ):
+        child = services.create_child(
+            call_handler, details(responsible_council_id=council.pk, agency_reference="NOM-1")
+        )
+        assert child.added_by_organisation == police
+        assert not child.responsible_council_provisional
+        # The force can open the record it has just made, and report the child.
+        assert services.read_child(call_handler, child.pk) == child
+        episode = factories.report(call_handler, child)
+        assert episode.police_force == police
+        create = AuditEvent.objects.get(action="create", child_id=child.pk)
+        assert create.organisation == police
+        assert create.details == {"responsible_council": council.pk, "provisional": False}
+
+    def test_the_report_keeps_the_access_after_the_adding_window(
+        self, monkeypatch, call_handler, council
+    ):
+        child = services.create_child(call_handler, details(responsible_council_id=council.pk))
+        factories.report(call_handler, child)
+        later = clock.now() + policy.ADDED_CHILD_ACCESS + timedelta(hours=1)
+        monkeypatch.setattr(clock, "now", lambda: later)
+        assert policy.can(call_handler, policy.Action.REPORT, child)
+
+    def test_without_a_report_the_adding_access_ends(self, monkeypatch, call_handler, council):
+        child = services.create_child(call_handler, details(responsible_council_id=council.pk))
+        assert services.access_from_adding_ends(child) == (
+            child.created_at + policy.ADDED_CHILD_ACCESS
+        )
+        later = clock.now() + policy.ADDED_CHILD_ACCESS + timedelta(minutes=1)
+        monkeypatch.setattr(clock, "now", lambda: later)
+        with pytest.raises(NotFound):
+            services.read_child(call_handler, child.pk)
+        # The council still sees its child.
+        assert policy.can(factories.actor(Role.SOCIAL_WORKER, council), "see_identity", child)
+
+    def test_adding_a_child_opens_no_other_child_to_the_force(self, call_handler, council):
+        neighbour = factories.ChildFactory(responsible_council=council)
+        services.create_child(call_handler, details(responsible_council_id=council.pk))
+        assert not policy.can(call_handler, policy.Action.SEE_IDENTITY, neighbour)
+        assert neighbour not in services.search_children(call_handler, neighbour.last_name)
+        # Another force's call handler gets nothing from this force's addition.
+        other = factories.actor(Role.POLICE_CALL_HANDLER, factories.PoliceForceFactory())
+        assert not policy.visible_children(other).exists()
+
+
+class TestResponsibleCouncilNotKnown:
+    def test_the_forces_only_council_holds_the_record_provisionally(self, call_handler, council):
+        child = services.create_child(call_handler, details(responsible_council_not_known=True))
+        assert child.responsible_council == council
+        assert child.responsible_council_provisional
+        event = AuditEvent.objects.get(action="create", child_id=child.pk)
+        assert event.details == {"responsible_council": council.pk, "provisional": True}
+
+    def test_a_force_covering_several_councils_is_asked_which_area(self, call_handler, police):
+        council = factories.CouncilFactory(police_force=police)
+        other = factories.CouncilFactory(police_force=police)
+        with pytest.raises(ValidationFailed) as error:
+            services.create_child(call_handler, details(responsible_council_not_known=True))
+        assert "whose area the child is in now" in error.value.errors["area_council"][0]
+        child = services.create_child(
+            call_handler, details(responsible_council_not_known=True, area_council_id=other.pk)
+        )
+        assert child.responsible_council == other and child.responsible_council_provisional
+        assert services.area_councils(police) == sorted([council, other], key=lambda c: c.name)
+
+    def test_the_area_council_must_be_in_the_forces_area(self, call_handler, council):
+        elsewhere = factories.CouncilFactory()
+        with pytest.raises(ValidationFailed) as error:
+            services.create_child(
+                call_handler,
+                details(responsible_council_not_known=True, area_council_id=elsewhere.pk),
+            )
+        assert "Select a council in" in error.value.errors["area_council"][0]
+        assert not Child.objects.exists()
+
+    def test_a_council_or_not_known_but_not_both_and_not_neither(self, call_handler, council):
+        with pytest.raises(ValidationFailed) as error:
+            services.create_child(
+                call_handler,
+                details(responsible_council_not_known=True, responsible_council_id=council.pk),
+            )
+        assert "not both" in error.value.errors["responsible_council"][0]
+        with pytest.raises(ValidationFailed) as error:
+            services.create_child(call_handler, details())
+        assert error.value.errors["responsible_council"] == [
+            "Select the council responsible for the child, or Not known"
+        ]
+
+    def test_a_council_always_knows_it_is_responsible(self, social_worker):
+        with pytest.raises(ValidationFailed) as error:
+            services.create_child(social_worker, details(responsible_council_not_known=True))
+        assert (
+            "only add children it is responsible for"
+            in error.value.errors["responsible_council"][0]
+        )
+
+
+class TestConfirmResponsibleCouncil:
+    @pytest.fixture
+    def provisional(self, call_handler, council):
+        return services.create_child(call_handler, details(responsible_council_not_known=True))
+
+    def test_the_holding_council_confirms_itself(self, provisional, council):
+        coordinator = factories.actor(Role.COUNCIL_MISSING_COORDINATOR, council)
+        assert list(services.awaiting_confirmation(coordinator)) == [provisional]
+        child = services.confirm_responsible_council(coordinator, provisional.pk, council.pk)
+        assert child.responsible_council == council and not child.responsible_council_provisional
+        assert child.version == provisional.version + 1
+        assert not services.awaiting_confirmation(coordinator).exists()
+        event = AuditEvent.objects.get(action="confirm_responsible_council")
+        assert event.details == {"from": council.pk, "to": council.pk}
+
+    def test_passing_the_record_on_moves_the_access(self, provisional, council, call_handler):
+        coordinator = factories.actor(Role.COUNCIL_MISSING_COORDINATOR, council)
+        factories.report(call_handler, provisional)
+        elsewhere = factories.CouncilFactory()
+        services.confirm_responsible_council(coordinator, provisional.pk, elsewhere.pk)
+        assert not policy.can(coordinator, policy.Action.SEE_IDENTITY, provisional)
+        assert policy.can(
+            factories.actor(Role.SOCIAL_WORKER, elsewhere), policy.Action.SEE_IDENTITY, provisional
+        )
+        assert policy.can(call_handler, policy.Action.SEE_IDENTITY, provisional)  # its report
+
+    def test_only_the_holding_council_confirms_and_only_once(
+        self, provisional, council, call_handler
+    ):
+        with pytest.raises(NotFound):
+            services.confirm_responsible_council(
+                factories.actor(Role.COUNCIL_MANAGER, factories.CouncilFactory()),
+                provisional.pk,
+                council.pk,
+            )
+        with pytest.raises(AccessDenied):  # the force that added the child sees it
+            services.confirm_responsible_council(call_handler, provisional.pk, council.pk)
+        manager = factories.actor(Role.COUNCIL_MANAGER, council)
+        with pytest.raises(ValidationFailed) as error:
+            services.confirm_responsible_council(manager, provisional.pk, "nonsense")
+        assert error.value.errors == {
+            "responsible_council": ["Select the council responsible for the child"]
+        }
+        services.confirm_responsible_council(manager, provisional.pk, council.pk)
+        with pytest.raises(ValidationFailed) as error:
+            services.confirm_responsible_council(manager, provisional.pk, council.pk)
+        assert "already confirmed" in error.value.errors["responsible_council"][0]

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+import re
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.test import Client
@@ -86,6 +88,15 @@ def dob_fields(day: date, prefix: str = "date_of_birth") -> dict[str, str]:
     }
 
 
+def datetime_fields(prefix: str, value: datetime) -> dict[str, str]:
+    local = value.astimezone(ZoneInfo("Europe/London"))
+    return {
+        **dob_fields(local.date(), prefix),
+        f"{prefix}_hour": str(local.hour),
+        f"{prefix}_minute": f"{local.minute:02d}",
+    }
+
+
 def child_data(**overrides: str) -> dict[str, str]:
     data = {
         "first_name": "Alex",
@@ -165,6 +176,116 @@ def test_police_choose_the_responsible_council(client: Client, police, council) 
     assert response.status_code in (200, 302)
 
 
+def test_add_a_child_offers_every_council_and_not_known(client: Client, police) -> None:
+    councils = [factories.CouncilFactory() for _ in range(5)]  # most in other forces' areas
+    client.force_login(factories.member(Role.POLICE_CALL_HANDLER, police))
+    body = text(client.get("/children/add"))
+    options = re.findall(r'<option value="([^"]*)"[^>]*>([^<]*)</option>', body)
+    council_options = dict(options)
+    assert council_options["not-known"] == "Not known"
+    for council in councils:
+        assert council_options[str(council.pk)] == council.name
+    # The police usually add a child in order to report them: that comes first.
+    assert "Add the child and report them missing</button>" in body
+    assert "Add the child only</button>" in body
+
+
+def test_a_call_handler_adds_a_child_and_reports_them_in_one_go(
+    client: Client, police, council
+) -> None:
+    """The journey the new record used to end ("once an episode is reported"): the force
+    goes straight from adding the child to reporting them, and the council sees it."""
+    client.force_login(factories.member(Role.POLICE_CALL_HANDLER, police))
+    response = client.post(
+        "/children/add",
+        child_data(responsible_council=str(council.pk), next="report"),
+    )
+    child = Child.objects.get(last_name="Marsh")
+    assert response.status_code == 302
+    assert response["Location"] == f"/children/{child.pk}/report-missing?added=1"
+    form = text(client.get(response["Location"]))
+    assert "Alex Marsh has been added to Homeward. Now report them missing." in form
+    assert "until" in form  # how long the force sees the record without a report
+    response = client.post(
+        f"/children/{child.pk}/report-missing",
+        {
+            "classification": "M",
+            **datetime_fields("last_seen_at", clock.now() - timedelta(hours=1)),
+            "last_seen_location": "Bus station",
+            "missing_from": "home",
+            "reporter_type": "parent",
+            "risk_grade": "high",
+            "risk_rationale": "Thirteen, out alone at night, phone off",
+        },
+    )
+    episode = child.episodes.get()
+    assert response.status_code == 302
+    assert response["Location"] == f"/episodes/{episode.reference}/"
+    assert episode.police_force == police and episode.reporting_organisation == police
+    assert client.get(response["Location"]).status_code == 200
+    # The council responsible sees the child missing on its home page.
+    council_user = Client()
+    council_user.force_login(factories.member(Role.SOCIAL_WORKER, council))
+    home = text(council_user.get("/"))
+    assert "Alex Marsh" in home and episode.reference in home
+
+
+def test_add_the_child_only_opens_their_record(client: Client, police, council) -> None:
+    client.force_login(factories.member(Role.POLICE_OFFICER, police))
+    response = client.post(
+        "/children/add", child_data(responsible_council=str(council.pk), next="record")
+    )
+    child = Child.objects.get()
+    assert response["Location"] == f"/children/{child.pk}/"
+    page = text(client.get(response["Location"]))
+    assert "The child has been added" in page
+    assert "Your organisation added this record" in page
+    assert f'href="/children/{child.pk}/report-missing"' in page
+
+
+def test_not_known_goes_to_the_area_council_to_confirm(client: Client, police, council) -> None:
+    client.force_login(factories.member(Role.POLICE_CALL_HANDLER, police))
+    body = text(client.get("/children/add"))
+    assert f"If the responsible council is not known, {council.name} holds the record" in body
+    assert 'name="area_council"' not in body  # the force covers one council: nothing to ask
+    client.post("/children/add", child_data(responsible_council="not-known", next="record"))
+    child = Child.objects.get()
+    assert child.responsible_council == council and child.responsible_council_provisional
+
+    coordinator = Client()
+    coordinator.force_login(factories.member(Role.COUNCIL_MISSING_COORDINATOR, council))
+    home = text(coordinator.get("/"))
+    assert "added with the responsible council not known" in home
+    assert f'href="/children/{child.pk}/#responsible-council"' in home
+    page = text(coordinator.get(f"/children/{child.pk}/"))
+    assert "(provisional: not yet confirmed)" in page
+    assert f'action="/children/{child.pk}/responsible-council"' in page
+    elsewhere = factories.CouncilFactory(name="Farshire County Council")
+    response = coordinator.post(
+        f"/children/{child.pk}/responsible-council", {"responsible_council": str(elsewhere.pk)}
+    )
+    assert response.status_code == 302 and response["Location"] == "/"
+    child.refresh_from_db()
+    assert child.responsible_council == elsewhere and not child.responsible_council_provisional
+    assert "has passed to Farshire County Council" in text(coordinator.get("/"))
+
+
+def test_a_force_of_several_councils_says_which_area(client: Client, police, council) -> None:
+    second = factories.CouncilFactory(police_force=police)
+    client.force_login(factories.member(Role.POLICE_CALL_HANDLER, police))
+    body = text(client.get("/children/add"))
+    assert 'name="area_council"' in body
+    response = client.post("/children/add", child_data(responsible_council="not-known"))
+    body = text(response)
+    assert '<a href="#id_area_council">Select the council whose area the child is in now' in body
+    assert not Child.objects.exists()
+    client.post(
+        "/children/add",
+        child_data(responsible_council="not-known", area_council=str(second.pk)),
+    )
+    assert Child.objects.get().responsible_council == second
+
+
 def test_care_staff_cannot_add_children(client: Client, council) -> None:
     home = factories.CareProviderFactory(area_council=council)
     client.force_login(factories.member(Role.CARE_STAFF, home))
@@ -217,7 +338,9 @@ def test_child_page_shows_the_whole_record(worker_client: Client, council, child
     assert f'href="/episodes/{episode.reference}/"' in body
     assert "Reported missing by parent or family member" in body  # timeline summary
     assert "is missing now" in body
-    assert f'href="/children/{child.pk}/report-missing"' in body
+    # Already missing: the page offers adding to the open episode, not a second report.
+    assert f'href="/children/{child.pk}/report-missing"' not in body
+    assert f'href="/episodes/{episode.reference}/timeline"' in body
     assert AuditEvent.objects.filter(action="view", object_type="child", child_id=child.pk).exists()
 
 

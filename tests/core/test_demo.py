@@ -36,9 +36,18 @@ from homeward.episodes.models import (
     TimelineEntry,
     TimelineKind,
 )
+from homeward.episodes.services import Report, report_missing
+from homeward.insights import queries as q
+from homeward.insights import tally
+from homeward.insights.board import last_complete_quarter
+from homeward.insights.counting import period_end_instant
+from homeward.insights.models import EpisodeFact, ReasonFact
+from homeward.notifications import dispatch
+from homeward.notifications.models import DomainEvent, Notification
 from homeward.organisations.models import Organisation, OrganisationKind, Role, User
 from homeward.organisations.policy import visible_children
 from tests import factories
+from tests.insights import recount
 
 # A fixed "now" keeps the shape checks exact. It is half an hour before the clocks go
 # forward in Britain, so the window's ends straddle a clock change.
@@ -313,6 +322,98 @@ class TestDefaultArea:
     def test_every_episode_keeps_the_services_rules(self, db, demo_area):
         check_invariants(NOW)
 
+    def test_the_demo_social_worker_is_allocated_to_the_children_users_meet_first(
+        self, db, demo_area
+    ):
+        worker = User.objects.get(username="social.worker")
+        council = worker.active_membership().organisation
+        home = User.objects.get(username="care.staff").active_membership().organisation
+
+        def allocated(child: Child) -> str | None:
+            current = child.allocations.filter(end_date__isnull=True).first()
+            return current.worker.username if current else None
+
+        mine = Child.objects.filter(allocations__worker=worker, allocations__end_date=None)
+        assert mine.count() >= 15
+        in_the_home = Child.objects.filter(
+            responsible_council=council, current_placement__provider=home
+        )
+        missing_now = Child.objects.filter(
+            responsible_council=council, episodes__status=EpisodeStatus.MISSING
+        )
+        assert in_the_home.exists() and missing_now.exists()
+        for child in [*in_the_home, *missing_now]:
+            assert allocated(child) in ("social.worker", None), child.pk
+        assert all(allocated(child) == "social.worker" for child in in_the_home)
+        # Their earlier allocations stayed with others: a change of worker is still one.
+        for child in mine:
+            allocations = child.allocations.order_by("start_date")
+            workers = list(allocations.values_list("worker", flat=True))
+            assert all(a != b for a, b in pairwise(workers)), child.pk
+
+    def test_a_report_reaches_the_allocated_worker_and_the_host_council(
+        self, db, demo_area, monkeypatch
+    ):
+        """The police report missing a main-council child placed in Eastwold: the child's
+        allocated worker (social.worker) and both councils' missing coordinators are told."""
+        monkeypatch.setattr(clock, "now", lambda: NOW)
+        council = User.objects.get(username="social.worker").active_membership().organisation
+        host = Organisation.objects.get(name="Eastwold County Council")
+        child = (
+            Child.objects.filter(responsible_council=council, current_placement__host_council=host)
+            .exclude(episodes__status=EpisodeStatus.MISSING)
+            .order_by("pk")
+            .first()
+        )
+        assert child is not None and council != host
+        handler = User.objects.get(username="police.handler")
+        with transaction.atomic():
+            episode = report_missing(
+                Actor.for_user(handler),
+                child.pk,
+                Report(
+                    classification=Classification.MISSING,
+                    last_seen_at=NOW - timedelta(minutes=20),
+                    last_seen_location="Outside the placement",
+                    missing_from="placement",
+                    reporter_type="carer",
+                    risk_grade="medium",
+                    risk_rationale="Phone switched off",
+                ),
+            ).episode
+            for event in DomainEvent.objects.filter(delivered_at__isnull=True):
+                dispatch.deliver(event.pk)
+            told = set(
+                Notification.objects.filter(episode_reference=episode.reference).values_list(
+                    "recipient__username", flat=True
+                )
+            )
+            transaction.set_rollback(True)
+        assert {"social.worker", "council.coordinator", "eastwold.coordinator"} <= told
+
+    def test_the_figures_are_a_recount_from_the_records(self, db, demo_area, monkeypatch):
+        """The dashboards, board reports and national CSV count the whole demo history as
+        soon as it is loaded (no `homeward rebuild-facts` needed): every figure equals a
+        recount from the records."""
+        monkeypatch.setattr(clock, "now", lambda: NOW)
+
+        assert recount.assert_figures_are_a_recount() == demo.DEFAULT_EPISODES
+
+        # Full, not nearly empty: the main council's last complete quarter, as its
+        # coordinator and board member see it, holds what its records hold.
+        main = User.objects.get(username="council.coordinator").active_membership()
+        assert main is not None
+        year, quarter = last_complete_quarter(timezone.localdate(NOW))
+        period = q.Period(year, quarter)
+        start, end = period_end_instant(period.start), period_end_instant(period.end)
+        in_records = Episode.objects.filter(
+            child__responsible_council=main.organisation,
+            last_seen_at__gte=start,
+            last_seen_at__lt=end,
+        ).count()
+        assert in_records > 40
+        assert q.headline(q.Scope.of(main.organisation), period).episodes == in_records
+
     def test_one_login_per_role_signs_in_with_the_demo_password(self, db, demo_area, client):
         roles = {login.role for login in demo_area.logins}
         assert roles == set(Role.values)
@@ -356,6 +457,9 @@ class TestDefaultArea:
         for council in Organisation.objects.filter(kind=OrganisationKind.COUNCIL):
             workers = council.memberships.filter(role=Role.SOCIAL_WORKER).count()
             assert workers >= 3
+            # Every council has a missing coordinator: each may be a host council.
+            assert council.memberships.filter(role=Role.COUNCIL_MISSING_COORDINATOR).exists()
+        assert demo_area.other_coordinators == ["eastwold.coordinator", "sedgecombe.coordinator"]
 
 
 class TestCommand:
@@ -369,6 +473,7 @@ class TestCommand:
         assert Child.objects.count() == 30 and Episode.objects.count() == 120
         for username in demo.DEMO_USERNAMES:
             assert username in output
+        assert "eastwold.coordinator" in output
         assert "http://127.0.0.1:8000" in output
         assert settings.HOMEWARD_DEMO_PASSWORD in output
 
@@ -379,6 +484,20 @@ class TestCommand:
         assert demo.counts() == before
         assert "not loaded" in output
         assert "police.handler" in output and settings.HOMEWARD_DEMO_PASSWORD in output
+
+    def test_if_empty_makes_the_statistics_an_older_load_left_out(self, db):
+        """A var/ loaded before the demo made its own statistics: `make run` (demo
+        --if-empty) makes them, and the figures are a recount from the records."""
+        self.run("--children", "30", "--episodes", "120")
+        EpisodeFact.objects.all().delete()
+        ReasonFact.objects.all().delete()
+        tally.clear()
+
+        output = self.run("--if-empty")
+
+        assert "made again from the records" in output
+        assert recount.assert_facts_and_totals_are_a_recount() == 120
+        assert "made again" not in self.run("--if-empty")
 
     def test_if_empty_leaves_a_real_database_alone(self, db):
         factories.CouncilFactory()

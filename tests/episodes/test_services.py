@@ -517,3 +517,309 @@ class TestHostileInput:
         assert error.value.errors["last_seen_at"] == [
             "Enter a real date for when the child was last seen"
         ]
+
+
+# --- a late report of an episode that is already over ---------------------------------------
+
+UK = timezone.get_default_timezone()
+
+
+def at(text: str):
+    from datetime import datetime
+
+    return datetime.strptime(text, "%Y-%m-%d %H:%M").replace(tzinfo=UK)
+
+
+def days_ago(days: float, hour: int = 18):
+    day = timezone.localtime(timezone.now()) - timedelta(days=days)
+    return day.replace(hour=hour, minute=0, second=0, microsecond=0)
+
+
+class TestLateReport:
+    """A practitioner records an episode that is already over: last seen on one day, back
+    two days later, reported afterwards. It carries its return; the overlap check uses it."""
+
+    def test_a_past_episode_before_a_later_one_is_recorded_as_returned(self, social_worker, child):
+        later = report(social_worker, child, last_seen_at=days_ago(10))
+        later = services.record_return(
+            social_worker, later.reference, None, a_return(later, returned_at=days_ago(9))
+        )
+        events_before = DomainEvent.objects.count()
+        result = services.report_missing(
+            social_worker,
+            child.pk,
+            a_report(
+                last_seen_at=days_ago(30),
+                returned=services.Return(
+                    returned_at=days_ago(28),
+                    return_method=ReturnMethod.RETURNED_SELF,
+                    found_location="Back at home",
+                ),
+            ),
+        )
+        episode = result.episode
+        assert result.created
+        assert episode.status == EpisodeStatus.RETURNED
+        assert episode.returned_at == days_ago(28)
+        assert episode.return_method == ReturnMethod.RETURNED_SELF
+        # In the order things happened: the return, then (later) the report of it.
+        kinds = list(episode.timeline.values_list("kind", flat=True))
+        assert kinds == [TimelineKind.RETURN, TimelineKind.REPORT]
+        assert "late report" in episode.timeline.get(kind=TimelineKind.RETURN).summary
+        # A return of any kind: the check falls due and the interview covers it.
+        names = list(
+            DomainEvent.objects.order_by("pk")[events_before:].values_list("name", flat=True)
+        )
+        assert names[:2] == ["episode.reported", "episode.returned"]
+        interview = episode.return_interviews.get()
+        assert aftercare.outstanding(episode).check == "outstanding"
+        assert interview.child == child
+
+    def test_without_its_return_the_same_report_overlaps_the_later_episode(
+        self, social_worker, child
+    ):
+        later = report(social_worker, child, last_seen_at=days_ago(10))
+        services.record_return(
+            social_worker, later.reference, None, a_return(later, returned_at=days_ago(9))
+        )
+        with pytest.raises(ValidationFailed) as error:
+            services.report_missing(social_worker, child.pk, a_report(last_seen_at=days_ago(30)))
+        assert f"This overlaps episode {later.reference}" in error.value.errors["last_seen_at"][0]
+
+    def test_a_late_report_overlapping_another_episode_is_refused(self, social_worker, child):
+        first = report(social_worker, child, last_seen_at=days_ago(30))
+        services.record_return(
+            social_worker, first.reference, None, a_return(first, returned_at=days_ago(28))
+        )
+        before = snapshot()
+        with pytest.raises(ValidationFailed) as error:
+            services.report_missing(
+                social_worker,
+                child.pk,
+                a_report(
+                    last_seen_at=days_ago(31),
+                    returned=services.Return(
+                        returned_at=days_ago(29), return_method=ReturnMethod.RETURNED_SELF
+                    ),
+                ),
+            )
+        assert f"This overlaps episode {first.reference}" in error.value.errors["last_seen_at"][0]
+        assert snapshot() == before
+
+    def test_a_late_report_ending_as_the_next_begins_is_allowed(self, social_worker, child):
+        later = report(social_worker, child, last_seen_at=days_ago(10))
+        result = services.report_missing(
+            social_worker,
+            child.pk,
+            a_report(
+                last_seen_at=days_ago(12),
+                returned=services.Return(
+                    returned_at=later.last_seen_at, return_method=ReturnMethod.RETURNED_SELF
+                ),
+            ),
+        )
+        assert result.created and result.episode != later
+        later.refresh_from_db()
+        assert later.status == EpisodeStatus.MISSING  # still missing now: untouched
+
+    def test_while_missing_now_a_return_after_this_episode_began_is_refused(
+        self, social_worker, child
+    ):
+        current = report(social_worker, child, last_seen_at=days_ago(2))
+        before = snapshot()
+        with pytest.raises(ValidationFailed) as error:
+            services.report_missing(
+                social_worker,
+                child.pk,
+                a_report(
+                    last_seen_at=days_ago(3),
+                    returned=services.Return(
+                        returned_at=days_ago(1), return_method=ReturnMethod.RETURNED_SELF
+                    ),
+                ),
+            )
+        message = error.value.errors["returned_at"][0]
+        assert current.reference in message and "record it there" in message
+        assert snapshot() == before
+
+    def test_the_return_is_checked_like_any_return(self, social_worker, child):
+        with pytest.raises(ValidationFailed) as error:
+            services.report_missing(
+                social_worker,
+                child.pk,
+                a_report(
+                    last_seen_at=days_ago(5),
+                    returned=services.Return(returned_at=days_ago(6), return_method="flew"),
+                ),
+            )
+        assert "cannot be before the child was last seen" in error.value.errors["returned_at"][0]
+        assert error.value.errors["return_method"] == ["Select how the child returned or was found"]
+        with pytest.raises(ValidationFailed) as error:
+            services.report_missing(
+                social_worker,
+                child.pk,
+                a_report(
+                    last_seen_at=days_ago(5),
+                    returned=services.Return(returned_at=None, return_method="returned_self"),
+                ),
+            )
+        assert error.value.errors["returned_at"] == ["Enter when the child returned or was found"]
+        assert not Episode.objects.exists()
+
+    def test_the_placement_is_the_one_the_child_was_in_then(self, social_worker, child):
+        today = timezone.localdate()
+        old_home, new_home = factories.CareProviderFactory(), factories.CareProviderFactory()
+        earlier = factories.place(child, provider=old_home, start=today - timedelta(days=90))
+        factories.place(child, provider=new_home, start=today - timedelta(days=20))
+        result = services.report_missing(
+            social_worker,
+            child.pk,
+            a_report(
+                last_seen_at=days_ago(40),
+                missing_from="placement",
+                returned=services.Return(
+                    returned_at=days_ago(39), return_method=ReturnMethod.RETURNED_SELF
+                ),
+            ),
+        )
+        assert result.episode.placement == earlier
+
+    def test_the_figures_recount_after_a_late_report(self, social_worker, child):
+        from homeward.insights import facts
+        from homeward.insights.models import EpisodeFact
+
+        def rows():
+            names = [f.name for f in EpisodeFact._meta.concrete_fields if f.name != "refreshed_at"]
+            return list(EpisodeFact.objects.order_by("episode_id").values_list(*names))
+
+        services.report_missing(
+            social_worker,
+            child.pk,
+            a_report(
+                last_seen_at=days_ago(30),
+                returned=services.Return(
+                    returned_at=days_ago(28), return_method=ReturnMethod.RETURNED_SELF
+                ),
+            ),
+        )
+        kept = rows()
+        assert len(kept) == 1
+        facts.rebuild()
+        assert rows() == kept
+
+
+# --- the steps a page offers are the steps the services accept ----------------------------
+
+
+class TestSteps:
+    def test_closing_waits_for_the_check_and_the_interview_and_says_so(
+        self, social_worker, police_officer, child
+    ):
+        from homeward.episodes import steps
+
+        episode = report(social_worker, child)
+        assert not steps.close(police_officer, episode)
+        assert steps.close(police_officer, episode).reason == (
+            "Record the child's return before closing the episode"
+        )
+        episode = services.record_return(police_officer, episode.reference, None, a_return(episode))
+        close = steps.close(police_officer, episode)
+        assert close.allowed and close.waiting and not close.available
+        assert close.reason == (
+            "The episode cannot be closed yet: the safe and well check is not recorded and "
+            "the return interview is not recorded"
+        )
+        with pytest.raises(ValidationFailed) as error:
+            services.close_episode(police_officer, episode.reference, None)
+        assert error.value.errors["status"] == [close.reason]
+        factories.record_aftercare(episode)
+        assert steps.close(police_officer, episode).available
+        # Care staff may never close: no step, and no reason to show them.
+        staff = factories.actor(Role.CARE_STAFF, factories.CareProviderFactory())
+        assert steps.close(staff, episode) == policy_step(allowed=False)
+
+    @pytest.mark.parametrize(
+        "role",
+        [
+            Role.POLICE_CALL_HANDLER,
+            Role.POLICE_OFFICER,
+            Role.SOCIAL_WORKER,
+            Role.COUNCIL_MISSING_COORDINATOR,
+            Role.CARE_STAFF,
+            Role.CARE_MANAGER,
+        ],
+    )
+    @pytest.mark.parametrize("state", ["missing", "returned", "aftercare done", "closed"])
+    def test_every_offered_step_succeeds_and_every_other_is_refused(
+        self, role, state, council, police
+    ):
+        """For each role and each state of an episode, a step is offered exactly when the
+        service accepts it (each tried in a transaction rolled back afterwards)."""
+        from homeward.episodes import steps
+
+        home = factories.CareProviderFactory()
+        child = factories.ChildFactory(responsible_council=council)
+        factories.looked_after(child)
+        factories.place(child, provider=home, host=council)
+        coordinator = factories.actor(Role.COUNCIL_MISSING_COORDINATOR, council)
+        episode = report(coordinator, child)
+        if state != "missing":
+            episode = services.record_return(
+                coordinator, episode.reference, None, a_return(episode)
+            )
+        if state in {"aftercare done", "closed"}:
+            factories.record_aftercare(episode)
+        if state == "closed":
+            episode = services.close_episode(coordinator, episode.reference, None)
+        org = {"police": police, "council": council, "care_provider": home}[
+            {
+                Role.POLICE_CALL_HANDLER: "police",
+                Role.POLICE_OFFICER: "police",
+                Role.SOCIAL_WORKER: "council",
+                Role.COUNCIL_MISSING_COORDINATOR: "council",
+                Role.CARE_STAFF: "care_provider",
+                Role.CARE_MANAGER: "care_provider",
+            }[role]
+        ]
+        actor = factories.actor(role, org)
+        # Another child in the same home, whom the user may see: linking depends only on
+        # this episode's state.
+        sibling = factories.ChildFactory(responsible_council=council)
+        factories.place(sibling, provider=home, host=council)
+        other = report(coordinator, sibling)
+        attempts = {
+            "record_return": lambda: services.record_return(
+                actor, episode.reference, None, a_return(episode)
+            ),
+            "regrade": lambda: services.regrade(
+                actor, episode.reference, None, services.Regrading("high", "New information")
+            ),
+            "close": lambda: services.close_episode(actor, episode.reference, None),
+            "timeline": lambda: services.add_timeline_entry(
+                actor, episode.reference, "note", timezone.now(), "Called the school"
+            ),
+            "update": lambda: services.update_episode(
+                actor, episode.reference, None, {"clothing": "A red coat"}
+            ),
+            "classify": lambda: services.change_classification(
+                actor, episode.reference, None, "A", "Whereabouts now known"
+            ),
+            "link": lambda: services.link_episodes(actor, episode.reference, other.reference),
+        }
+        offered = steps.for_episode(actor, Episode.objects.get(pk=episode.pk))
+        assert set(offered) == set(attempts)
+        for key, attempt in attempts.items():
+            try:
+                with transaction.atomic():
+                    attempt()
+                    transaction.set_rollback(True)
+                accepted = True
+            except (ValidationFailed, AccessDenied, NotFound):
+                accepted = False
+            assert accepted == offered[key].available, (key, state, role, offered[key])
+
+
+def policy_step(**kwargs):
+    from homeward.organisations.policy import Step
+
+    return Step(**kwargs)

@@ -538,7 +538,12 @@ def test_return_then_close(officer_client, episode):
     assert episode.status == EpisodeStatus.RETURNED
     body = text(officer_client.get(response["Location"]))
     assert "A flat on Mill Road" in body and "Two adults" in body and "New phone" in body
-    assert f'href="/episodes/{episode.reference}/close"' in body
+    # Not offered while the check and the interview are outstanding: the page says why.
+    assert f'href="/episodes/{episode.reference}/close"' not in body
+    assert (
+        "The episode cannot be closed yet: the safe and well check is not recorded and the "
+        "return interview is not recorded" in body
+    )
     assert "Re-grade risk" not in body  # only while missing
 
     close_page = text(officer_client.get(f"/episodes/{episode.reference}/close"))
@@ -553,6 +558,9 @@ def test_return_then_close(officer_client, episode):
     assert episode.status == EpisodeStatus.RETURNED
 
     factories.record_aftercare(episode)
+    assert f'href="/episodes/{episode.reference}/close"' in text(
+        officer_client.get(f"/episodes/{episode.reference}/")
+    )
     close_page = text(officer_client.get(f"/episodes/{episode.reference}/close"))
     assert "You cannot close this episode yet" not in close_page
     response = officer_client.post(

@@ -130,6 +130,11 @@ class TestOneEpisodeAtATime:
             social_worker, second.reference, None, {"last_seen_at": at("2026-05-03 10:30")}
         )
 
+        second.refresh_from_db()
+        assert timezone.localtime(second.last_seen_at) == at("2026-05-03 10:30")
+        assert second.version == 2
+        assert Episode.objects.count() == 2
+
     def test_reporting_a_past_episode_inside_a_returned_one_is_refused(
         self, social_worker, in_care
     ):

@@ -14,10 +14,13 @@ from homeward.children.codes import LegalStatusKind
 from homeward.children.models import Child, ChildIdentifier, LegalStatus, Placement
 from homeward.core.actor import CHANNEL_CLI, Actor
 from homeward.core.errors import AccessDenied
+from homeward.insights.models import EpisodeFact
 from homeward.interchange import services
 from homeward.interchange.models import Ssda903Episode
 from homeward.organisations.models import Role
 from tests import factories
+from tests.insights import recount
+from tests.interchange.conftest import report_and_return
 
 CLI = Actor(user=None, membership=None, channel=CHANNEL_CLI)
 pytestmark = pytest.mark.usefixtures("pinned")
@@ -310,3 +313,96 @@ def test_the_command_imports_and_says_so_then_says_nothing_changed(council, home
     out = StringIO()
     call_command("import_903", str(header), str(episodes), council="714", stdout=out)
     assert "Nothing changed" in out.getvalue()
+
+
+class TestCareCannotEndWhileTheChildIsMissing:
+    """Rule 577, refused on import as it is when care is ended in the service: the row with
+    the DEC, the episode, and the date care may end."""
+
+    HEADER = "CHILD,SEX,DOB,ETHNIC,UPN,MOTHER,MC_DOB\nA100,1,03/07/2010,WBRI,UN1,,\n"
+
+    @pytest.fixture
+    def known(self, council):
+        child = factories.ChildFactory(responsible_council=council, date_of_birth=date(2010, 7, 3))
+        ChildIdentifier.objects.create(child=child, organisation=council, value="A100")
+        LegalStatus.objects.create(
+            child=child, status=LegalStatusKind.LOOKED_AFTER, start_date=date(2024, 1, 10)
+        )
+        return child
+
+    @pytest.fixture
+    def worker(self, council):
+        return factories.actor(Role.SOCIAL_WORKER, council)
+
+    def episodes(self, dec: str) -> str:
+        return (
+            "CHILD,DECOM,RNE,LS,CIN,PLACE,PLACE_PROVIDER,DEC,REC,REASON_PLACE_CHANGE,HOME_POST,"
+            f"PL_POST,URN\nA100,10/01/2024,S,C2,N1,U6,PR1,{dec},E4A,,QM1,QM1,\n"
+        )
+
+    def test_care_ending_while_the_child_is_missing_now_is_refused(self, known, worker, tmp_path):
+        episode = report_and_return(worker, known, "2026-05-10 18:00", None)
+
+        with pytest.raises(services.ImportRejected) as caught:
+            services.import_903(
+                CLI,
+                known.responsible_council,
+                *write(tmp_path, self.HEADER, self.episodes("14/05/2026")),
+            )
+
+        assert [str(p) for p in caught.value.problems] == [
+            f"episodes.csv, row 2, column DEC: CHILD A100 has been missing since 10 May 2026 "
+            f"(episode {episode.reference}): care cannot end while a child is missing, so record "
+            "their return in Homeward before importing care that ends on 14/05/2026"
+        ]
+        assert [s.end_date for s in known.legal_statuses.all()] == [None]
+        assert not Ssda903Episode.objects.exists()
+
+    def test_care_ending_on_a_day_the_child_was_away_is_refused(self, known, worker, tmp_path):
+        episode = report_and_return(worker, known, "2026-04-01 18:00", "2026-04-06 10:00")
+
+        with pytest.raises(services.ImportRejected) as caught:
+            services.import_903(
+                CLI,
+                known.responsible_council,
+                *write(tmp_path, self.HEADER, self.episodes("03/04/2026")),
+            )
+
+        assert [str(p) for p in caught.value.problems] == [
+            f"episodes.csv, row 2, column DEC: CHILD A100 was missing from 1 April 2026 to "
+            f"6 April 2026 (episode {episode.reference}): care cannot end while a child is "
+            "missing, so give a DEC on or after 06/04/2026"
+        ]
+        assert [s.end_date for s in known.legal_statuses.all()] == [None]
+
+    def test_care_may_end_the_day_the_child_came_back(self, known, worker, tmp_path):
+        report_and_return(worker, known, "2026-04-01 18:00", "2026-04-06 10:00")
+
+        services.import_903(
+            CLI,
+            known.responsible_council,
+            *write(tmp_path, self.HEADER, self.episodes("06/04/2026")),
+        )
+
+        assert [s.end_date for s in known.legal_statuses.all()] == [date(2026, 4, 6)]
+
+
+def test_the_figures_count_what_the_import_changed(council, home, tmp_path):
+    """A child known to Homeward as in need went missing; the 903 file says they were
+    looked after then: once imported, the figures count a looked-after child's episode,
+    and every figure equals a recount from the records."""
+    known = factories.ChildFactory(responsible_council=council, date_of_birth=date(2010, 7, 3))
+    ChildIdentifier.objects.create(child=known, organisation=council, value="A100")
+    LegalStatus.objects.create(
+        child=known, status=LegalStatusKind.CHILD_IN_NEED, start_date=date(2023, 1, 1)
+    )
+    worker = factories.actor(Role.SOCIAL_WORKER, council)
+    episode = report_and_return(worker, known, "2025-06-10 18:00", "2025-06-11 09:00")
+    fact = EpisodeFact.objects.get(episode_id=episode.pk)
+    assert fact.legal_status == LegalStatusKind.CHILD_IN_NEED
+
+    services.import_903(CLI, council, *write(tmp_path))
+
+    fact.refresh_from_db()
+    assert fact.legal_status == LegalStatusKind.LOOKED_AFTER
+    assert recount.assert_figures_are_a_recount() == 1

@@ -22,6 +22,7 @@ from homeward.core.actor import CHANNEL_CLI, Actor
 from homeward.episodes.models import Episode, EpisodeStatus, TimelineKind
 from homeward.interchange import services, synthetic
 from homeward.organisations.models import Organisation, OrganisationKind
+from tests.insights import recount
 from tests.interchange.conftest import NOW, YEAR, run_validator
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("pinned")]
@@ -165,11 +166,19 @@ def test_a_generated_councils_return_passes_the_dfe_missing_rules(made, tmp_path
     assert report["errors"] == []
 
 
+def test_the_figures_are_a_recount_from_the_generated_records(made):
+    """The load makes its statistics in its own transaction: no `homeward rebuild-facts`."""
+    assert recount.assert_figures_are_a_recount() == 3000
+    assert made.statistics_seconds > 0
+
+
 def test_the_command_reports_its_speed_and_refuses_a_database_with_data():
     out = StringIO()
     call_command("generate", episodes=200, seed=2, stdout=out)
     assert "Generated 200 episodes" in out.getvalue()
     assert "episodes a second" in out.getvalue()
+    assert "making their statistics" in out.getvalue()
+    assert recount.assert_facts_and_totals_are_a_recount() == 200
     with pytest.raises(CommandError, match="generate into an empty database"):
         call_command("generate", episodes=10, seed=2)
     with pytest.raises(ValueError, match="--councils must be between 1 and 160"):

@@ -1,19 +1,25 @@
 """The real worker process: delivers, fires clocks once, and survives a restart."""
 
+import asyncio
+import email
+import email.message
 import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from django.db import connection
+from django_tasks_db.models import DBTaskResult
 
 from homeward.core import clock
 from homeward.notifications import dispatch
 from homeward.notifications.models import Clock, DomainEvent, Notification
+from homeward.notifications.recovery import WORKER_LOST
 from tests.factories import report
 
 EXE = str(Path(sys.executable).with_name("homeward"))
@@ -27,8 +33,8 @@ def database_url() -> str:
     return f"postgres://{auth}@{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}/{s['NAME']}"
 
 
-def start_worker(log: Path) -> subprocess.Popen:
-    env = {**os.environ, "DATABASE_URL": database_url()}
+def start_worker(log: Path, **extra_env: str) -> subprocess.Popen:
+    env = {**os.environ, "DATABASE_URL": database_url(), **extra_env}
     with log.open("ab") as out:
         return subprocess.Popen(
             [EXE, "worker", "--interval", "0.2"], env=env, stdout=out, stderr=subprocess.STDOUT
@@ -61,10 +67,10 @@ def test_clock_fires_exactly_once_across_a_worker_restart(area, tmp_path):
     ):
         pytest.fail("The test database must be a file for the worker to share it")
     episode = report(area.social_worker, area.child)
-    dispatch.schedule(
+    test_clock = dispatch.schedule(
         "long_episode",
         f"long:{episode.reference}:test",
-        clock.now() + timedelta(seconds=6),
+        clock.now() + timedelta(hours=1),  # not due while the first worker runs
         area.child.pk,
         {"episode": episode.reference, "hours": 0},
     )
@@ -80,8 +86,11 @@ def test_clock_fires_exactly_once_across_a_worker_restart(area, tmp_path):
     finally:
         stop(worker, signal.SIGKILL)  # a crash, not a clean stop
     assert Clock.objects.get(key__endswith=":test").fired_at is None
+    # The hour passes while no worker runs: the clock and its queued task fall due.
+    Clock.objects.filter(pk=test_clock.pk).update(due_at=clock.now())
+    DBTaskResult.objects.filter(id=test_clock.task_id).update(run_after=clock.now())
 
-    worker = start_worker(log)  # recovers and re-queues the clock: now queued twice
+    worker = start_worker(log)  # recovers: the clock's task is still queued, so not again
     try:
         wait_for(
             lambda: DomainEvent.objects.filter(
@@ -89,11 +98,122 @@ def test_clock_fires_exactly_once_across_a_worker_restart(area, tmp_path):
             ).exists(),
             log,
         )
-        time.sleep(2)  # let the duplicate task run too
     finally:
         stop(worker, signal.SIGTERM)
 
     assert DomainEvent.objects.filter(name="episode.long_running").count() == 1
+    fire_tasks = DBTaskResult.objects.filter(task_path__endswith="fire_clock")
+    assert fire_tasks.count() == Clock.objects.count()  # one task per clock, never more
     assert Clock.objects.get(key__endswith=":test").outcome == "fired"
     told = Notification.objects.filter(event__name="episode.long_running")
     assert told.count() == len(set(told.values_list("recipient", flat=True))) > 0
+
+
+# --- a worker killed while it sends email ---------------------------------------------------
+
+
+class HoldingSMTP:
+    """A real SMTP server on loopback that can hold the first email at one step (``RCPT``:
+    before the message is handed over; ``DATA``: once the server has it, before it says
+    250), so the worker can be killed exactly there."""
+
+    def __init__(self, hold_at: str) -> None:
+        self.hold_at = hold_at
+        self.messages: list[email.message.Message] = []
+        self.held = threading.Event()
+        self.released = threading.Event()
+
+    async def _hold(self, step: str) -> None:
+        if step == self.hold_at and not self.held.is_set():
+            self.held.set()
+            while not self.released.is_set():
+                await asyncio.sleep(0.05)
+            raise ConnectionAbortedError  # the client is gone by now
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        await self._hold("RCPT")
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):
+        self.messages.append(email.message_from_bytes(envelope.content))
+        await self._hold("DATA")
+        return "250 OK"
+
+
+@pytest.mark.parametrize("hold_at", ["DATA", "RCPT"], ids=["after handing over", "before"])
+@pytest.mark.django_db(transaction=True)
+def test_a_worker_killed_while_sending_email_loses_none(area, tmp_path, hold_at):
+    from aiosmtpd.controller import Controller
+
+    from homeward.notifications.models import EmailDelivery, EmailStatus
+    from tests.notifications.test_email import free_port
+
+    log = tmp_path / "worker.log"
+    smtp = HoldingSMTP(hold_at)
+    server = Controller(smtp, hostname="127.0.0.1", port=free_port())
+    server.start()
+    mail_env = {
+        "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "EMAIL_HOST": "127.0.0.1",
+        "EMAIL_PORT": str(server.port),
+    }
+    try:
+        episode = report(area.social_worker, area.child, grade="high")
+        worker = start_worker(log, **mail_env)
+        try:
+            wait_for(smtp.held.is_set, log)  # the first email is mid-conversation
+        finally:
+            stop(worker, signal.SIGKILL)
+        held = EmailDelivery.objects.get(status=EmailStatus.SENDING)
+        assert DBTaskResult.objects.get(id=held.task_id).status == "RUNNING"  # for ever, once
+        assert len(smtp.messages) == (1 if hold_at == "DATA" else 0)
+        clocks = Clock.objects.filter(fired_at__isnull=True).count()
+        assert clocks == 6  # the high-risk reviews and escalations the report started
+
+        smtp.released.set()
+        worker = start_worker(log, **mail_env)
+        try:
+            wait_for(
+                lambda: not EmailDelivery.objects.exclude(status=EmailStatus.SENT).exists(), log
+            )
+        finally:
+            stop(worker, signal.SIGTERM)
+    finally:
+        server.stop()
+
+    deliveries = list(EmailDelivery.objects.all())
+    assert len(deliveries) == 5
+    received = [m["Message-ID"] for m in smtp.messages]
+    for delivery in deliveries:  # every email arrived; only the one handed over came twice
+        again = delivery.pk == held.pk and hold_at == "DATA"
+        assert received.count(delivery.message_id) == (2 if again else 1), delivery.to_address
+    assert len(received) == 5 + (hold_at == "DATA")
+    # In-app notifications exactly once; the clocks' tasks did not multiply on restart.
+    told = Notification.objects.filter(episode_reference=episode.reference)
+    assert told.count() == len(set(told.values_list("recipient", flat=True))) == 5
+    queued_clocks = DBTaskResult.objects.filter(task_path__endswith="fire_clock", status="READY")
+    assert queued_clocks.count() == clocks
+    assert not DBTaskResult.objects.filter(status="RUNNING").exists()
+    killed = DBTaskResult.objects.get(id=held.task_id)  # no longer "running" for ever
+    assert (killed.status, killed.exception_class_path) == ("FAILED", WORKER_LOST)
+    held.refresh_from_db()
+    assert DBTaskResult.objects.get(id=held.task_id).status == "SUCCESSFUL"
+    assert "re-queued 0 events, 0 clocks and 1 email; 1 task had been running" in (log.read_text())
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_started_worker_schedules_the_audit_checkpoints_once(tmp_path):
+    """Checkpoints need nobody to remember them: every worker start makes sure one run is
+    waiting, and restarts do not add more."""
+    log = tmp_path / "worker.log"
+    waiting = DBTaskResult.objects.filter(
+        task_path="homeward.audit.tasks.audit_checkpoint", status="READY"
+    )
+    for _ in range(2):
+        worker = start_worker(log)
+        try:
+            wait_for(waiting.exists, log)
+        finally:
+            stop(worker, signal.SIGTERM)
+    assert waiting.count() == 1

@@ -30,6 +30,7 @@ RELATIONSHIP = {
     "P": "police of the area",
     "H": "current home",
     "R": "assigned interview provider",
+    "AP": "force that added child A to Homeward today (in another area)",
     "F": "former home",
     "X": "unrelated council (responsible for child B)",
     "Y": "force of child B's area (unrelated to A)",
@@ -37,7 +38,7 @@ RELATIONSHIP = {
     "R2": "unrelated interview provider",
     "N": "national body",
 }
-SEES_A = {"C", "HC", "P", "H", "R"}
+SEES_A = {"C", "HC", "P", "H", "R", "AP"}
 SEES_B = {"X", "Y"}
 KIND = {
     "C": "council",
@@ -45,6 +46,7 @@ KIND = {
     "X": "council",
     "P": "police",
     "Y": "police",
+    "AP": "police",
     "H": "care_provider",
     "F": "care_provider",
     "Z": "care_provider",
@@ -117,6 +119,7 @@ def build_world() -> World:
     orgs = {
         "P": p,
         "Y": y,
+        "AP": factories.PoliceForceFactory(),
         "C": factories.CouncilFactory(police_force=p),
         "HC": factories.CouncilFactory(police_force=p),
         "X": factories.CouncilFactory(police_force=y),
@@ -135,6 +138,8 @@ def build_world() -> World:
         first_name="Zephyrine",
         last_name="Quillfeather",
         nhs_number="9434765919",
+        # Added by a force that found the child in its area: it may report them missing.
+        added_by_organisation=orgs["AP"],
     )
     factories.looked_after(a)
     factories.place(

@@ -104,7 +104,7 @@ def test_aggregate_only_roles_see_no_identities(client: Client, council, role: s
     response = client.get("/")
     body = text(response)
     assert response.status_code == 200
-    assert "You do not have access to children's records" in body
+    assert "never who they are" in body
     assert child.last_name not in body and child.first_name not in body
     assert "Find a child" not in body
     assert client.get("/children/").status_code == 403

@@ -57,7 +57,14 @@ class Command(BaseCommand):
                     "database. Use --if-empty to skip quietly."
                 )
             self.stdout.write("The database already has data: the demo area was not loaded.")
-            self._print_logins(demo.existing_logins(), demo.other_social_workers())
+            if demo.complete_statistics():
+                self.stdout.write(
+                    "Its statistics did not count every episode (it was loaded before loads "
+                    "made their own): they have been made again from the records."
+                )
+            self._print_logins(
+                demo.existing_logins(), demo.other_social_workers(), demo.other_coordinators()
+            )
             return
         try:
             result = demo.load(
@@ -71,14 +78,16 @@ class Command(BaseCommand):
                 f"Loaded the demo area (seed {result.seed}) in {result.seconds:.1f} s: {counts}."
             )
         )
-        self._print_logins(result.logins, result.other_social_workers)
+        self._print_logins(result.logins, result.other_social_workers, result.other_coordinators)
 
-    def _print_logins(self, logins: list[demo.DemoLogin], others: list[str]) -> None:
+    def _print_logins(
+        self, logins: list[demo.DemoLogin], others: list[str], coordinators: list[str]
+    ) -> None:
         if not logins:
             self.stdout.write("No demo logins exist in this database.")
             return
         self.stdout.write("")
-        self.stdout.write(f"Sign in at {demo.DEMO_URL} as any of these demo users:")
+        self.stdout.write(f"Sign in at {settings.HOMEWARD_BASE_URL} as any of these demo users:")
         self.stdout.write("")
         headers = ("Username", "Role", "Organisation")
         rows = [(login.username, login.role_label, login.organisation) for login in logins]
@@ -91,5 +100,10 @@ class Command(BaseCommand):
         if others:
             self.stdout.write("")
             self.stdout.write("Other social workers: " + ", ".join(others))
+        if coordinators:
+            self.stdout.write(
+                "Other councils' missing coordinators (told about children placed in their "
+                "area): " + ", ".join(coordinators)
+            )
         self.stdout.write("")
         self.stdout.write(f"Password for every demo user: {settings.HOMEWARD_DEMO_PASSWORD}")

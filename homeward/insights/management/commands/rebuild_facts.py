@@ -6,7 +6,11 @@ from homeward.insights import facts
 
 
 class Command(BaseCommand):
-    help = "Recompute every statistics fact from the records (after a bulk load)."
+    help = (
+        "Recompute every statistics fact and running total from the records, from scratch. "
+        "Loads (demo, generate, import-903) and saves keep them up to date themselves; use "
+        "this after a council changes its repeat-missing rule."
+    )
 
     def handle(self, *args: Any, **options: Any) -> None:
         total = facts.rebuild()

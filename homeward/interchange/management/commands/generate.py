@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 from typing import Any
 
 from django.conf import settings
@@ -14,8 +15,9 @@ class Command(BaseCommand):
     help = (
         "Fill an empty database with synthetic councils, police forces, homes, children and "
         "N missing episodes (with their checks and interviews), shaped like the national "
-        "figures. Deterministic for a seed, size and day. For load tests and benchmarks; "
-        "`homeward demo` makes the small demo area with logins."
+        "figures, and the statistics for them (in the same transaction). Deterministic for a "
+        "seed, size and day. For load tests and benchmarks; `homeward demo` makes the small "
+        "demo area with logins."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -27,11 +29,8 @@ class Command(BaseCommand):
         parser.add_argument(
             "--years", type=int, help="years of history (default: one per 300,000 episodes)"
         )
-        parser.add_argument(
-            "--rebuild-facts",
-            action="store_true",
-            help="recompute the statistics' fact tables afterwards (slow at large sizes)",
-        )
+        # Kept so that older scripts still run: the statistics are always made now.
+        parser.add_argument("--rebuild-facts", action="store_true", help=argparse.SUPPRESS)
         parser.add_argument(
             "--allow-production", action="store_true", help="run even when HOMEWARD_ENV=production"
         )
@@ -56,18 +55,9 @@ class Command(BaseCommand):
             self.style.SUCCESS(
                 f"Generated {result.episodes:,} episodes for {result.children:,} children in "
                 f"{result.councils} councils (seed {result.seed}) in {result.seconds:.1f} s "
-                f"({rate:,.0f} episodes a second)."
+                f"({rate:,.0f} episodes a second), of which {result.statistics_seconds:.1f} s "
+                "making their statistics."
             )
         )
         for label, count in sorted(result.counts.items()):
             self.stdout.write(f"  {label}: {count:,}")
-        if options["rebuild_facts"]:
-            from homeward.insights import facts
-
-            facts.rebuild()
-            self.stdout.write("Rebuilt the statistics' fact tables.")
-        else:
-            self.stdout.write(
-                "The statistics' fact tables were not rebuilt: run `homeward rebuild_facts` "
-                "(or pass --rebuild-facts) before reading figures."
-            )
