@@ -219,10 +219,15 @@ def signed_in(request: HttpRequest, user: User) -> None:
     on this username from this address are forgotten, and the address becomes one of the
     user's usual ones. Failures from elsewhere still count."""
     address = client_address(request)
+    now = clock.now()
     AccessAttempt.objects.filter(username=user.get_username(), ip_address=address).delete()
+    # An address unused for USUAL_ADDRESS_DAYS is no longer usual: not kept either.
+    SignInAddress.objects.filter(
+        user=user, last_signed_in_at__lt=now - timedelta(days=USUAL_ADDRESS_DAYS)
+    ).delete()
     if address:
         SignInAddress.objects.update_or_create(
-            user=user, address=address, defaults={"last_signed_in_at": clock.now()}
+            user=user, address=address, defaults={"last_signed_in_at": now}
         )
 
 

@@ -9,9 +9,10 @@ from datetime import timedelta
 import pytest
 from axes.models import AccessAttempt
 from django.test import Client
+from django.utils import timezone
 
 from homeward.audit.models import AuditEvent
-from homeward.organisations.models import Role
+from homeward.organisations.models import Role, SignInAddress
 from tests import factories
 from tests.organisations.totp import code_for, give_app
 
@@ -271,3 +272,12 @@ def test_an_over_long_username_is_refused_like_any_wrong_one(client):
     assert response.status_code == 200
     assert "Enter a correct username and password" in text(response)
     assert AccessAttempt.objects.get().username == "x" * 150
+
+
+def test_addresses_not_used_for_90_days_are_forgotten(officer):
+    old = Client(REMOTE_ADDR="192.0.2.10")
+    assert attempt(old, officer.username, factories.TEST_PASSWORD).status_code == 302
+    SignInAddress.objects.update(last_signed_in_at=timezone.now() - timedelta(days=91))
+    new = Client(REMOTE_ADDR="203.0.113.7")
+    assert attempt(new, officer.username, factories.TEST_PASSWORD).status_code == 302
+    assert list(SignInAddress.objects.values_list("address", flat=True)) == ["203.0.113.7"]
