@@ -23,6 +23,19 @@ def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
+def env_int(name: str, default: int, minimum: int = 1) -> int:
+    """A whole number from the environment: digits only, at least ``minimum``. Anything
+    else stops the service at start-up with the setting's name, not at the first request."""
+    text = os.environ.get(name, "").strip()
+    if not text:
+        return default
+    if not text.isascii() or not text.isdigit() or int(text) < minimum:
+        from django.core.exceptions import ImproperlyConfigured
+
+        raise ImproperlyConfigured(f"{name} must be a whole number, at least {minimum}: {text!r}")
+    return int(text)
+
+
 HOMEWARD_ENV = os.environ.get("HOMEWARD_ENV", "development")
 PRODUCTION = HOMEWARD_ENV == "production"
 
@@ -100,9 +113,11 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "homeward.core.middleware.SessionLifetimeMiddleware",
     "homeward.organisations.mfa.MfaRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "homeward.core.middleware.NoStoreMiddleware",
+    "homeward.core.middleware.RequestSizeMiddleware",
     # Last, as django-axes asks: it turns a locked-out sign-in into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -119,11 +134,22 @@ HOMEWARD_MFA_REQUIRED = env_bool("HOMEWARD_MFA_REQUIRED", PRODUCTION)
 OTP_TOTP_ISSUER = "Homeward"
 OTP_TOTP_THROTTLE_FACTOR = 1
 
-# Lockout (django-axes): keyed by username alone, so people sharing an address (a police
-# station's NAT) do not lock each other out. Counts wrong passwords and wrong codes.
-AXES_FAILURE_LIMIT = int(os.environ.get("HOMEWARD_LOCKOUT_FAILURES", "5"))
-AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("HOMEWARD_LOCKOUT_MINUTES", "15")))
-AXES_LOCKOUT_PARAMETERS = ["username"]
+# Limits on guessing (homeward.organisations.lockout says how they work together). Failed
+# sign-ins (wrong passwords and wrong codes) are counted by django-axes in the database,
+# which every web node shares: a username at one address, one address, and a username from
+# everywhere (except the addresses its owner signs in from). Wrong API tokens are counted
+# per address. All over the same period.
+AXES_FAILURE_LIMIT = env_int("HOMEWARD_LOCKOUT_FAILURES", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("HOMEWARD_LOCKOUT_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+HOMEWARD_LOCKOUT_ADDRESS_FAILURES = env_int("HOMEWARD_LOCKOUT_ADDRESS_FAILURES", 30)
+HOMEWARD_LOCKOUT_ACCOUNT_FAILURES = env_int("HOMEWARD_LOCKOUT_ACCOUNT_FAILURES", 20)
+HOMEWARD_API_TOKEN_FAILURES = env_int("HOMEWARD_API_TOKEN_FAILURES", 20)
+# Proxies (load balancers) in front of the service that append to X-Forwarded-For: the
+# client's address is the one the nearest of them saw. 0: REMOTE_ADDR is the client.
+HOMEWARD_TRUSTED_PROXIES = env_int("HOMEWARD_TRUSTED_PROXIES", 0, minimum=0)
+AXES_HANDLER = "homeward.organisations.lockout.LockoutHandler"
+AXES_CLIENT_IP_CALLABLE = "homeward.organisations.lockout.client_address"
 AXES_USERNAME_CALLABLE = "homeward.organisations.lockout.username_of"
 AXES_LOCKOUT_CALLABLE = "homeward.organisations.lockout.lockout_response"
 # Trying again while locked does not restart the clock: the page's "15 minutes" holds.
@@ -131,9 +157,6 @@ AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_RESET_ON_SUCCESS = False  # reset only once the whole sign-in (with the code) succeeds
 AXES_ENABLE_ADMIN = False
 AXES_VERBOSE = False
-# axes.W006 warns that a lock without ip_address can be dodged by changing User-Agent or
-# cookies: not so when the lock is by username alone (failures are summed per username).
-SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 
 ROOT_URLCONF = "homeward.urls"
 WSGI_APPLICATION = "homeward.wsgi.application"
@@ -196,8 +219,10 @@ TASKS = {
     }
 }
 
-SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(30 * 60)))
+SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 30 * 60, minimum=60)
 SESSION_SAVE_EVERY_REQUEST = True  # inactivity expiry: the clock restarts on each request
+# However active, a session ends this many seconds after its sign-in (core.middleware).
+HOMEWARD_SESSION_MAX_AGE = env_int("HOMEWARD_SESSION_MAX_AGE", 12 * 60 * 60, minimum=60)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True

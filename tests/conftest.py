@@ -119,3 +119,31 @@ def audit_checkpoints(settings, tmp_path):
     """Each test's audit checkpoints in a file of its own, never the developer's var/."""
     settings.HOMEWARD_AUDIT_CHECKPOINTS = tmp_path / "audit-checkpoints.jsonl"
     return settings.HOMEWARD_AUDIT_CHECKPOINTS
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """The schemathesis run's figures (tests/api/test_schemathesis.py), summed over the
+    operations and, under xdist, over the workers."""
+    totals: dict[str, int] = {}
+    for report in terminalreporter.stats.get("passed", []) + terminalreporter.stats.get(
+        "failed", []
+    ):
+        if getattr(report, "when", "call") != "call":
+            continue
+        for name, value in getattr(report, "user_properties", []):
+            if name.startswith("schemathesis_"):
+                key = name.removeprefix("schemathesis_")
+                totals[key] = totals.get(key, 0) + int(value)
+    if not totals:
+        return
+    statuses = ", ".join(
+        f"{key.removeprefix('status_')}: {count}"
+        for key, count in sorted(totals.items())
+        if key.startswith("status_")
+    )
+    server_errors = sum(count for key, count in totals.items() if key.startswith("status_5"))
+    terminalreporter.write_sep("-", "schemathesis")
+    terminalreporter.write_line(
+        f"schemathesis: {totals.get('cases', 0)} cases over {totals.get('operations', 0)} "
+        f"operations, {server_errors} server errors (responses by status: {statuses})"
+    )

@@ -19,18 +19,14 @@ from homeward.aftercare.models import InterviewStatus, ReturnInterview, SafeAndW
 from homeward.aftercare.services import is_overdue
 from homeward.core import clock
 from homeward.core.api import Versioned
-from homeward.core.schemas import LONG_TEXT, Id, InputSchema, OrganisationOut, When
+from homeward.core.schemas import LONG_TEXT, Id, InputSchema, OrganisationOut, Version, When
 
 LongText = Annotated[str, Field(max_length=LONG_TEXT)]
 Name = Annotated[str, Field(max_length=200)]
 Place = Annotated[str, Field(max_length=300)]
 InterviewVersion = Annotated[
-    int,
-    Field(
-        ge=1,
-        le=2**31 - 1,
-        description="The interview's version as you last saw it (its ETag without quotes).",
-    ),
+    Version,
+    Field(description="The interview's version as you last saw it (its ETag without quotes)."),
 ]
 
 

@@ -11,7 +11,7 @@ from homeward.children.models import Child, Placement
 from homeward.core import clock
 from homeward.core.actor import Actor
 from homeward.core.api import Versioned
-from homeward.core.schemas import Id, InputSchema, OrganisationOut
+from homeward.core.schemas import Day, Id, InputSchema, OrganisationOut
 from homeward.organisations import policy
 
 
@@ -26,7 +26,7 @@ class ChildSearchIn(InputSchema):
 class ChildIn(InputSchema):
     first_name: Annotated[str, Field(max_length=100)]
     last_name: Annotated[str, Field(max_length=100)]
-    date_of_birth: date
+    date_of_birth: Day
     sex: Sex = Field(description="DfE code: 1 male, 2 female")
     ethnicity: Ethnicity = Field(Ethnicity.NOBT, description="DfE ethnicity code")
     upn: Annotated[str, Field(max_length=20)] = Field("", description="Unique pupil number")

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from http import HTTPStatus
 from typing import Annotated, Any, ClassVar, Protocol, cast
 
+from django.core.exceptions import RequestDataTooBig
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import Header, NinjaAPI, Schema
@@ -54,6 +55,17 @@ class PreconditionFailed(ServiceError):
     title = StaleEdit.title
 
 
+class TooManyRequests(ServiceError):
+    """429, with ``Retry-After`` in seconds."""
+
+    status = 429
+    title = "Too many requests"
+
+    def __init__(self, message: str, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
 PROBLEM_SLUGS: dict[int, str] = {
     400: "malformed-request",
     401: "unauthenticated",
@@ -61,8 +73,10 @@ PROBLEM_SLUGS: dict[int, str] = {
     404: "not-found",
     409: "stale-edit",
     412: "stale-edit",
+    413: "too-large",
     422: "validation-failed",
     428: "precondition-required",
+    429: "too-many-requests",
     500: "server-error",
 }
 
@@ -142,6 +156,7 @@ def _service_error(request: HttpRequest, exc: ServiceError) -> HttpResponse:
         extra = {"changed_fields": exc.changed_fields, "current_version": exc.current_version}
     if isinstance(exc, ValidationFailed):
         errors = exc.errors
+    headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, TooManyRequests) else None
     return problem(
         request,
         status,
@@ -149,6 +164,7 @@ def _service_error(request: HttpRequest, exc: ServiceError) -> HttpResponse:
         title=exc.title,
         problem_type=getattr(exc, "problem_type", None),
         errors=errors,
+        headers=headers,
         **extra,
     )
 
@@ -200,6 +216,13 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 
 def _not_found(request: HttpRequest, exc: Exception) -> HttpResponse:
     return problem(request, 404, "No record was found.", title="Not found")
+
+
+def _too_large(request: HttpRequest, exc: Exception) -> HttpResponse:
+    # RequestSizeMiddleware answers first when the length is declared; this is the rest.
+    from homeward.core.middleware import too_large
+
+    return too_large(request)
 
 
 def _unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
@@ -383,10 +406,13 @@ class HomewardOpenAPISchema(OpenAPISchema):
             403: "Your role does not allow this",
             404: "Not found, or not yours to see",
             422: "Validation failed: `errors` names each field",
+            429: "Too many requests with a wrong token from your address: wait for "
+            "`Retry-After` seconds",
             500: "Unexpected error",
         }
         if "requestBody" in result:
             wanted[400] = "The body is not valid JSON"
+            wanted[413] = "The body is larger than the service reads"
         if versioned:
             wanted[409] = "Stale edit: the body's version is not the current one"
             wanted[412] = "Stale edit: If-Match is not the current ETag"
@@ -396,6 +422,13 @@ class HomewardOpenAPISchema(OpenAPISchema):
             wanted[409] = f"{wanted[409]}; or: {in_use}" if 409 in wanted else in_use
         for status, description in sorted(wanted.items()):
             responses.setdefault(status, _problem_response(description))
+        responses[429]["headers"] = {
+            "Retry-After": {
+                "description": "Seconds until a token from your address is read again",
+                "required": True,
+                "schema": {"type": "integer", "minimum": 1},
+            }
+        }
         return result
 
 
@@ -411,6 +444,7 @@ class HomewardAPI(NinjaAPI):
         handlers: list[tuple[type[Exception], Callable[[HttpRequest, Any], HttpResponse]]] = [
             (Exception, _unexpected),
             (Http404, _not_found),
+            (RequestDataTooBig, _too_large),
             (HttpError, _http_error),
             (NinjaValidationError, _request_validation_error),
             (ServiceError, _service_error),
@@ -425,6 +459,7 @@ __all__ = [
     "PreconditionFailed",
     "PreconditionRequired",
     "Problem",
+    "TooManyRequests",
     "Versioned",
     "actor_of",
     "expected_version",

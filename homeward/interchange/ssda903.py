@@ -241,7 +241,27 @@ def _read_table(
         problems.append(Problem(label, 1, None, f"Column {', '.join(duplicated)} appears twice"))
         return []
     rows = []
-    for number, values in enumerate(reader, start=2):
+    number = 1
+    while True:
+        number += 1
+        try:
+            values = next(reader)
+        except StopIteration:
+            break
+        except csv.Error:
+            # Python's csv refuses a value over csv.field_size_limit(): name where it is.
+            line = text.splitlines()[reader.line_num - 1] if reader.line_num else ""
+            problems.append(
+                Problem(
+                    label,
+                    number,
+                    _long_value_column(line, columns),
+                    f"This value is more than {csv.field_size_limit():,} characters long. "
+                    "903 values are codes, dates and short references: check this is the "
+                    "right file",
+                )
+            )
+            return []
         if not any(v.strip() for v in values):
             continue  # a blank line, as spreadsheets leave at the end
         if len(values) > len(columns):
@@ -252,6 +272,19 @@ def _read_table(
         values = values + [""] * (len(columns) - len(values))
         rows.append((number, {c: v.strip() for c, v in zip(columns, values, strict=True)}))
     return rows
+
+
+def _long_value_column(line: str, columns: list[str]) -> str | None:
+    """The column of the first value in ``line`` longer than csv.field_size_limit()."""
+    limit, start, index, quoted = csv.field_size_limit(), 0, 0, False
+    for position, char in enumerate(line + ","):
+        if char == '"':
+            quoted = not quoted
+        elif char == "," and not quoted:
+            if position - start > limit:
+                return columns[index] if index < len(columns) else None
+            index, start = index + 1, position + 1
+    return None
 
 
 def _date(

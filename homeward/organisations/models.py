@@ -173,3 +173,38 @@ class ApiToken(models.Model):
 
     def is_usable(self, at: datetime) -> bool:
         return self.revoked_at is None and self.expires_at > at and self.user.is_active
+
+
+class SignInAddress(models.Model):
+    """An address a user has finished signing in from (password and, where asked, the
+    code). When failures on their username from many addresses lock it, the lock does not
+    apply here: someone elsewhere cannot lock the owner out of their usual office.
+    Addresses are as homeward.organisations.lockout.client_address gives them (an IPv6
+    client by its /64 network)."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="sign_in_addresses")
+    address = models.GenericIPAddressField()
+    last_signed_in_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "address"], name="one_row_per_user_address")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} from {self.address}"
+
+
+class TokenFailure(models.Model):
+    """A request whose bearer token matched no usable token, against the address it came
+    from: too many in the lockout period and that address is refused (429) for a while.
+    Rows older than the period are deleted as new ones are written."""
+
+    address = models.GenericIPAddressField(null=True)
+    at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["address", "at"], name="token_failure_address_at")]
+
+    def __str__(self) -> str:
+        return f"{self.address} at {self.at:%Y-%m-%d %H:%M:%S}"

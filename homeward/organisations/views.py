@@ -82,7 +82,7 @@ class SignOutView(auth_views.LogoutView):
 def _signed_in(request: HttpRequest, user: User, *, two_factor: bool) -> None:
     """The whole sign-in has succeeded: failures so far are forgotten, and it is audited."""
     request.session.pop(mfa.CODE_OWED_SESSION_KEY, None)
-    lockout.clear_failures(user.get_username())
+    lockout.signed_in(request, user)
     audit.record(
         lockout.actor_for(user), "sign_in", "user", user.pk, details={"two_factor": two_factor}
     )

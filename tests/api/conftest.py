@@ -59,6 +59,7 @@ class ApiClient:
         token: str | None = _UNSET,
         validate_request: bool = True,
         validate_response: bool = True,
+        remote_addr: str | None = None,
     ) -> ApiResponse:
         token = self.token if token is _UNSET else token
         sent_headers = dict(headers or {})
@@ -77,6 +78,7 @@ class ApiClient:
             data=body,
             content_type="application/json",
             headers=sent_headers,
+            **({"REMOTE_ADDR": remote_addr} if remote_addr else {}),
         )
         content_type = response.get("Content-Type", "")
         mock_request = MockRequest(

@@ -6,12 +6,14 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.db.models import F
 
 from homeward.audit.models import AuditEvent
 from homeward.core import clock
-from homeward.organisations.models import ApiToken, Membership, Role
+from homeward.organisations.models import ApiToken, Membership, Role, TokenFailure
 from tests import factories
 from tests.api.conftest import token_for
+from tests.organisations.totp import give_app
 
 EPISODES = "/api/v1/episodes"
 
@@ -130,3 +132,69 @@ def test_csrf_does_not_apply_to_token_requests(openapi_spec, social_worker, chil
 def test_factories_make_working_tokens(api, council):
     user = factories.member(Role.COUNCIL_MANAGER, council)
     assert api.get(EPISODES, token=factories.api_token(user)).status == 200
+
+
+class TestWrongTokensFromOneAddress:
+    """300 wrong tokens once got 300 401s. Now after HOMEWARD_API_TOKEN_FAILURES (20) in
+    the lockout period, that address gets 429 with Retry-After, whatever it sends."""
+
+    def bad(self, api, n: int, address: str = "198.51.100.9"):
+        return api.get(
+            EPISODES,
+            token=f"hw_guess-{n:04d}",
+            remote_addr=address,
+            validate_request=False,
+        )
+
+    def test_300_wrong_tokens(self, api, social_worker, settings):
+        assert settings.HOMEWARD_API_TOKEN_FAILURES == 20
+        statuses = [self.bad(api, n).status for n in range(300)]
+        assert statuses == [401] * 20 + [429] * 280
+        assert TokenFailure.objects.count() == 20
+
+    def test_the_429_is_a_problem_document_with_retry_after(self, api, social_worker):
+        for n in range(20):
+            self.bad(api, n)
+        refused = self.bad(api, 20)
+        assert refused.status == 429
+        assert refused.problem["type"] == "urn:homeward:problem:too-many-requests"
+        assert 890 <= int(refused.headers["Retry-After"]) <= 900
+        assert refused.headers["Retry-After"] in refused.problem["detail"]
+
+    def test_a_valid_token_from_that_address_waits_too_but_not_from_elsewhere(
+        self, api, social_worker
+    ):
+        token = token_for(social_worker)
+        for n in range(20):
+            self.bad(api, n)
+        from_there = api.get(EPISODES, token=token, remote_addr="198.51.100.9")
+        assert from_there.status == 429
+        elsewhere = api.get(EPISODES, token=token, remote_addr="203.0.113.7")
+        assert elsewhere.status == 200
+
+    def test_the_address_may_try_again_once_the_period_has_passed(self, api, social_worker):
+        token = token_for(social_worker)
+        for n in range(20):
+            self.bad(api, n)
+        TokenFailure.objects.update(at=F("at") - timedelta(minutes=15, seconds=1))
+        assert api.get(EPISODES, token=token, remote_addr="198.51.100.9").status == 200
+        assert self.bad(api, 21).status == 401
+        # Rows older than the period are cleared as new ones are written.
+        assert TokenFailure.objects.count() == 1
+
+    def test_good_tokens_are_not_counted(self, api, social_worker):
+        token = token_for(social_worker)
+        for _ in range(30):
+            assert api.get(EPISODES, token=token).status == 200
+        assert not TokenFailure.objects.exists()
+
+
+class TestTwoFactorRequired:
+    def test_a_token_works_only_while_its_user_has_an_authenticator_app(
+        self, api, social_worker, settings
+    ):
+        token = token_for(social_worker)
+        settings.HOMEWARD_MFA_REQUIRED = True
+        assert_unauthorised(api.get(EPISODES, token=token), invalid_token=True)
+        give_app(social_worker.user)
+        assert api.get(EPISODES, token=token).status == 200

@@ -7,11 +7,13 @@ from datetime import timedelta
 import pytest
 from django.core.management import CommandError, call_command
 from django.test import Client
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from homeward.audit.models import AuditEvent
 from homeward.cli import main
 from homeward.organisations.models import ApiToken, Role
 from tests import factories
+from tests.organisations.totp import give_app
 
 
 def create_token(*args: str) -> tuple[str, str]:
@@ -94,3 +96,33 @@ def test_the_command_line_accepts_the_hyphenated_name(monkeypatch, council):
     monkeypatch.setattr("django.core.management.execute_from_command_line", fake_execute)
     main()
     assert seen["argv"] == ["homeward", "create_token", "via.cli", "--days", "3"]
+
+
+def test_where_two_factor_is_required_a_user_without_an_app_gets_no_token(council, settings):
+    settings.HOMEWARD_MFA_REQUIRED = True
+    user = factories.member(Role.SOCIAL_WORKER, council, username="no.app.yet")
+    with pytest.raises(CommandError, match="has not set up two-factor authentication"):
+        create_token("no.app.yet")
+    assert not ApiToken.objects.exists()
+    assert not AuditEvent.objects.filter(action="create_token").exists()
+
+    give_app(user)
+    token, _ = create_token("no.app.yet")
+    assert ApiToken.objects.get().user == user
+    response = Client().get("/api/v1/episodes", headers={"Authorization": f"Bearer {token}"})
+    assert response.status_code == 200
+
+
+def test_an_app_still_being_set_up_is_not_enough(council, settings):
+    settings.HOMEWARD_MFA_REQUIRED = True
+    user = factories.member(Role.SOCIAL_WORKER, council, username="half.way")
+    TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=False)
+    with pytest.raises(CommandError, match="two-factor"):
+        create_token("half.way")
+
+
+def test_where_two_factor_is_optional_anyone_active_gets_one(council, settings):
+    settings.HOMEWARD_MFA_REQUIRED = False
+    factories.member(Role.SOCIAL_WORKER, council, username="optional.mfa")
+    token, _ = create_token("optional.mfa")
+    assert token.startswith("hw_")

@@ -9,9 +9,10 @@ from datetime import timedelta
 import pytest
 from axes.models import AccessAttempt
 from django.test import Client
+from django.utils import timezone
 
 from homeward.audit.models import AuditEvent
-from homeward.organisations.models import Role
+from homeward.organisations.models import Role, SignInAddress
 from tests import factories
 from tests.organisations.totp import code_for, give_app
 
@@ -56,6 +57,7 @@ def test_five_failures_lock_the_account(client, officer):
 def test_the_lockout_page_says_what_to_do_and_not_who(client, officer):
     for _ in range(5):
         response = attempt(client, officer.username)
+    assert int(response["Retry-After"]) == 15 * 60
     body = text(response)
     assert "15 minutes" in body
     assert "administrator" in body
@@ -89,14 +91,88 @@ def test_the_lock_is_by_username_so_colleagues_behind_one_address_can_sign_in(po
     assert response.status_code == 302 and response["Location"] == "/"
 
 
-def test_changing_address_or_browser_does_not_escape_the_lock(officer):
+def test_changing_browser_does_not_escape_the_lock(officer):
     for n in range(5):
-        last = attempt(
-            Client(), officer.username, REMOTE_ADDR=f"198.51.100.{n}", HTTP_USER_AGENT=f"agent {n}"
-        )
+        last = attempt(Client(), officer.username, HTTP_USER_AGENT=f"agent {n}")
     assert last.status_code == 429
     response = attempt(Client(), officer.username, factories.TEST_PASSWORD)
     assert response.status_code == 429
+
+
+def test_an_attacker_elsewhere_cannot_lock_the_owner_out(officer):
+    """Guessing a known username from one address locks that username there only."""
+    attacker = Client(REMOTE_ADDR="198.51.100.9")
+    statuses = [attempt(attacker, officer.username).status_code for _ in range(10)]
+    assert statuses == [200] * 4 + [429] * 6
+    assert attempt(attacker, officer.username, factories.TEST_PASSWORD).status_code == 429
+    # The owner, at an address they have never used before, signs in.
+    owner = Client(REMOTE_ADDR="203.0.113.7")
+    response = attempt(owner, officer.username, factories.TEST_PASSWORD)
+    assert response.status_code == 302 and response["Location"] == "/"
+
+
+def test_one_address_trying_username_after_username_is_stopped(police, officer, settings):
+    settings.HOMEWARD_LOCKOUT_ADDRESS_FAILURES = 30
+    attacker = Client(REMOTE_ADDR="198.51.100.9")
+    statuses = [attempt(attacker, f"guess.{n // 3}").status_code for n in range(30)]
+    assert statuses == [200] * 29 + [429]
+    refused = attempt(attacker, "guess.99")
+    assert refused.status_code == 429
+    assert "<title>Too many attempts to sign in from your network - Homeward</title>" in text(
+        refused
+    )
+    assert int(refused["Retry-After"]) == 15 * 60
+    assert "guess.99" not in text(refused)
+    # Even the right password, from there: but not from anywhere else.
+    assert attempt(attacker, officer.username, factories.TEST_PASSWORD).status_code == 429
+    elsewhere = attempt(
+        Client(REMOTE_ADDR="203.0.113.7"), officer.username, factories.TEST_PASSWORD
+    )
+    assert elsewhere.status_code == 302
+
+
+def test_guesses_spread_over_many_addresses_lock_the_username_but_not_at_the_owners_office(
+    officer, settings
+):
+    settings.HOMEWARD_LOCKOUT_ACCOUNT_FAILURES = 20
+    office = {"REMOTE_ADDR": "203.0.113.7"}
+    owner = Client(**office)
+    assert attempt(owner, officer.username, factories.TEST_PASSWORD).status_code == 302
+    owner.post("/sign-out")
+    # Four guesses from each of five addresses: none reaches the limit at one address.
+    for n in range(20):
+        response = attempt(Client(REMOTE_ADDR=f"198.51.100.{n // 4}"), officer.username)
+    assert response.status_code == 429
+    # A sixth address is refused even with the right password...
+    stranger = attempt(Client(REMOTE_ADDR="192.0.2.44"), officer.username, factories.TEST_PASSWORD)
+    assert stranger.status_code == 429 and LOCKED_TITLE in text(stranger)
+    # ...but the owner, from the office they sign in from, is not.
+    response = attempt(owner, officer.username, factories.TEST_PASSWORD)
+    assert response.status_code == 302 and response["Location"] == "/"
+
+
+def test_an_ipv6_client_is_counted_by_its_network(officer):
+    for n in range(5):
+        last = attempt(Client(REMOTE_ADDR=f"2001:db8:7:1::{n + 1:x}"), officer.username)
+    assert last.status_code == 429
+    elsewhere = attempt(
+        Client(REMOTE_ADDR="2001:db8:7:2::1"), officer.username, factories.TEST_PASSWORD
+    )
+    assert elsewhere.status_code == 302
+
+
+def test_behind_a_trusted_proxy_the_address_it_saw_is_counted(officer, settings):
+    settings.HOMEWARD_TRUSTED_PROXIES = 1
+    proxy = {"REMOTE_ADDR": "10.0.0.2"}
+    for n in range(5):
+        # The client forges the start of X-Forwarded-For; the proxy appends what it saw.
+        last = attempt(
+            Client(HTTP_X_FORWARDED_FOR=f"192.0.2.{n}, 198.51.100.9", **proxy), officer.username
+        )
+    assert last.status_code == 429
+    colleague = Client(HTTP_X_FORWARDED_FOR="203.0.113.7", **proxy)
+    assert attempt(colleague, officer.username, factories.TEST_PASSWORD).status_code == 302
+    assert set(AccessAttempt.objects.values_list("ip_address", flat=True)) == {"198.51.100.9"}
 
 
 def test_the_lock_lifts_after_the_cool_off(client, officer):
@@ -196,3 +272,12 @@ def test_an_over_long_username_is_refused_like_any_wrong_one(client):
     assert response.status_code == 200
     assert "Enter a correct username and password" in text(response)
     assert AccessAttempt.objects.get().username == "x" * 150
+
+
+def test_addresses_not_used_for_90_days_are_forgotten(officer):
+    old = Client(REMOTE_ADDR="192.0.2.10")
+    assert attempt(old, officer.username, factories.TEST_PASSWORD).status_code == 302
+    SignInAddress.objects.update(last_signed_in_at=timezone.now() - timedelta(days=91))
+    new = Client(REMOTE_ADDR="203.0.113.7")
+    assert attempt(new, officer.username, factories.TEST_PASSWORD).status_code == 302
+    assert list(SignInAddress.objects.values_list("address", flat=True)) == ["203.0.113.7"]

@@ -257,6 +257,8 @@ def test_enforced_the_exempt_pages_still_answer(client, worker, enforced):
 
 
 def test_enforced_the_api_works_with_a_token_alone(client, worker, child, enforced):
+    # No code with each request: the token's user has an app (tests/api/test_auth.py).
+    give_app(worker)
     token = factories.api_token(worker)
     response = client.get(
         f"/api/v1/children/{child.pk}", headers={"Authorization": f"Bearer {token}"}

@@ -1,8 +1,12 @@
-"""Sessions end after 30 minutes without a request; each request restarts the clock."""
+"""Sessions end after 30 minutes without a request; each request restarts the clock. And
+however active, 12 hours after signing in (HOMEWARD_SESSION_MAX_AGE)."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+import os
+import subprocess
+import sys
+from datetime import datetime, timedelta
 
 import pytest
 from django.conf import settings
@@ -10,6 +14,7 @@ from django.contrib.sessions.models import Session
 from django.test import Client
 from django.utils import timezone
 
+from homeward.core.middleware import SIGNED_IN_AT_SESSION_KEY
 from homeward.organisations.models import Role
 from tests import factories
 
@@ -61,3 +66,78 @@ def test_activity_extends_the_session(council):
     assert extended > nearly + timedelta(minutes=20)
     assert extended <= timezone.now() + timedelta(minutes=30, seconds=5)
     assert client.get("/children/").status_code == 200
+
+
+# --- the absolute lifetime: HOMEWARD_SESSION_MAX_AGE -------------------------------------
+
+
+def sign_in_time(client: Client, moment: datetime) -> None:
+    session = client.session
+    session[SIGNED_IN_AT_SESSION_KEY] = moment.timestamp()
+    session.save()
+
+
+def test_a_session_ends_12_hours_after_sign_in_however_active(council):
+    assert settings.HOMEWARD_SESSION_MAX_AGE == 12 * 60 * 60
+    client = signed_in(council)
+    sign_in_time(client, timezone.now() - timedelta(hours=12, seconds=1))
+    response = client.get("/children/")
+    assert response.status_code == 302
+    assert response["Location"] == "/sign-in?next=/children/"
+    assert "_auth_user_id" not in client.session
+    page = client.get(response["Location"]).content.decode()
+    assert "You have been signed out because you signed in more than 12 hours ago" in page
+
+
+def test_activity_keeps_a_session_to_just_under_12_hours(council):
+    client = signed_in(council)
+    sign_in_time(client, timezone.now() - timedelta(hours=11, minutes=59))
+    assert client.get("/children/").status_code == 200
+
+
+def test_the_lifetime_runs_from_the_password_not_from_each_request(council):
+    client = signed_in(council)
+    started = client.session[SIGNED_IN_AT_SESSION_KEY]
+    assert abs(started - timezone.now().timestamp()) < 60
+    client.get("/")
+    assert client.session[SIGNED_IN_AT_SESSION_KEY] == started
+
+
+def test_a_session_with_no_sign_in_time_is_ended(council):
+    client = signed_in(council)
+    session = client.session
+    del session[SIGNED_IN_AT_SESSION_KEY]
+    session.save()
+    assert client.get("/children/").status_code == 302
+    assert "_auth_user_id" not in client.session
+
+
+def test_the_lifetime_comes_from_settings(council, settings):
+    settings.HOMEWARD_SESSION_MAX_AGE = 60 * 60
+    client = signed_in(council)
+    sign_in_time(client, timezone.now() - timedelta(minutes=61))
+    response = client.get("/", follow=True)
+    assert "signed in more than 1 hour ago" in response.content.decode()
+
+
+@pytest.mark.parametrize("value", ["12h", "3.5", "-60", "0", "59", "4e4", "٣٦٠٠"])
+def test_the_setting_is_a_whole_number_of_seconds_or_the_service_does_not_start(value):
+    env = {**os.environ, "HOMEWARD_SESSION_MAX_AGE": value}
+    result = subprocess.run(
+        [sys.executable, "-c", "import homeward.settings"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode != 0
+    assert "HOMEWARD_SESSION_MAX_AGE must be a whole number, at least 60" in result.stderr
+
+
+def test_the_setting_reads_seconds(monkeypatch):
+    from homeward.settings import env_int
+
+    monkeypatch.setenv("HOMEWARD_SESSION_MAX_AGE", " 28800 ")
+    assert env_int("HOMEWARD_SESSION_MAX_AGE", 43200, minimum=60) == 28800
+    monkeypatch.delenv("HOMEWARD_SESSION_MAX_AGE")
+    assert env_int("HOMEWARD_SESSION_MAX_AGE", 43200, minimum=60) == 43200

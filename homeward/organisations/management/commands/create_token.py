@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from homeward.audit import services as audit
 from homeward.core.actor import CHANNEL_CLI, Actor
+from homeward.organisations import mfa
 from homeward.organisations.models import API_TOKEN_DEFAULT_DAYS, ApiToken, User
 
 MAX_DAYS = 366
@@ -15,7 +16,8 @@ class Command(BaseCommand):
     help = (
         "Make an API bearer token for USERNAME and print it once (only its SHA-256 hash is "
         f"kept). It expires after --days days (default {API_TOKEN_DEFAULT_DAYS}) and acts "
-        "as the user, through their active membership."
+        "as the user, through their active membership. Where two-factor authentication is "
+        "required (HOMEWARD_MFA_REQUIRED), only for a user who has set it up."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -36,6 +38,12 @@ class Command(BaseCommand):
             raise CommandError(f"No user is called {options['username']!r}")
         if not user.is_active:
             raise CommandError(f"{user.username} is not active: a token would not work")
+        if mfa.mfa_required() and mfa.confirmed_device(user) is None:
+            raise CommandError(
+                f"{user.username} has not set up two-factor authentication, which this "
+                "service requires: they must sign in and set up an authenticator app before "
+                "a token can be made for them"
+            )
         membership = user.active_membership()
         if membership is None:
             self.stderr.write(

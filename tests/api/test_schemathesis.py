@@ -1,0 +1,196 @@
+"""Schemathesis over the whole OpenAPI document, against the live WSGI application.
+
+Every operation the API serves gets generated requests, valid by the document and not,
+sent with the bearer tokens of four roles (police officer, council missing-children
+coordinator, social worker, return interview worker) and none. Half the requests name
+records that exist (a child, an open and a returned episode, an interview, an emergency
+access), so they reach the services, not only the 404. Every response must be documented:
+its status, content type, headers and body. A 5xx fails the test.
+
+Bounded and deterministic: ``MAX_EXAMPLES`` cases per operation, drawn by Hypothesis from
+the suite's seed (tests/conftest.py: derandomized). The case count is printed at the end
+of the run."""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from collections import Counter
+from collections.abc import Iterator
+from datetime import timedelta
+from typing import Any
+
+import pytest
+import schemathesis
+from django.core.handlers.wsgi import WSGIHandler
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
+from hypothesis import HealthCheck, given, seed, settings
+from hypothesis import strategies as st
+from schemathesis import GenerationMode
+from schemathesis.checks import not_a_server_error
+from schemathesis.core.failures import FailureGroup, ServerError
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    negative_data_rejection,
+    response_headers_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
+
+import homeward
+from homeward.aftercare import services as aftercare
+from homeward.api import api as homeward_api
+from homeward.children import emergency
+from homeward.episodes import services as episodes
+from homeward.organisations.models import Organisation, OrganisationKind, Role
+from tests import factories
+from tests.api.conftest import token_for
+
+MAX_EXAMPLES = 25
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_headers_conformance,
+    response_schema_conformance,
+]
+ROLES = ["police_officer", "coordinator", "social_worker", "rhi_worker", "no_token"]
+
+# (method, path) of every operation, read from the document at collection time.
+OPERATIONS = sorted(
+    (method.upper(), path)
+    for path, methods in homeward_api.get_openapi_schema()["paths"].items()
+    for method in methods
+)
+
+
+@pytest.fixture(scope="module")
+def schema(openapi_document) -> Iterator[Any]:
+    """The served document, sent to the real WSGI application (middleware and all). As
+    Django's own test client does, requests do not close the database connection: it
+    holds the test's transaction."""
+    # Hypothesis also draws constants found in the project's own modules: with all of them
+    # imported, that pool is the same whichever tests this process happened to run first.
+    for module in pkgutil.walk_packages(homeward.__path__, "homeward."):
+        importlib.import_module(module.name)
+    loaded = schemathesis.openapi.from_dict(openapi_document)
+    loaded.app = WSGIHandler()
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        yield loaded
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def world(db) -> dict[str, Any]:
+    """Records for the generated requests to find, and a token for each role."""
+    police = factories.PoliceForceFactory()
+    council = factories.CouncilFactory(police_force=police)
+    provider = Organisation.objects.create(
+        kind=OrganisationKind.RHI_PROVIDER, name="Fuzz Return Ltd", code="RHI7"
+    )
+    social_worker = factories.actor(Role.SOCIAL_WORKER, council)
+    coordinator = factories.actor(Role.COUNCIL_MISSING_COORDINATOR, council)
+    officer = factories.actor(Role.POLICE_OFFICER, police)
+    rhi_worker = factories.actor(Role.RHI_WORKER, provider)
+
+    child = factories.looked_after(factories.ChildFactory(responsible_council=council))
+    open_episode = factories.report(social_worker, child, hours_ago=3)
+    other = factories.ChildFactory(responsible_council=council, upn="")
+    back = factories.report(social_worker, other, hours_ago=30)
+    back = episodes.record_return(
+        social_worker,
+        back.reference,
+        back.version,
+        episodes.Return(
+            returned_at=back.last_seen_at + timedelta(hours=6), return_method="returned_self"
+        ),
+    )
+    interview = back.return_interviews.get()
+    aftercare.assign_provider(coordinator, interview.pk, provider.pk, interview.version)
+
+    stranger_force = factories.PoliceForceFactory()
+    stranger = factories.actor(Role.POLICE_OFFICER, stranger_force)
+    access = emergency.open_emergency_access(
+        stranger, open_episode.reference, "Found in our area overnight, checking who she is"
+    )
+    return {
+        "tokens": {
+            "police_officer": token_for(officer),
+            "coordinator": token_for(coordinator),
+            "social_worker": token_for(social_worker),
+            "rhi_worker": token_for(rhi_worker),
+        },
+        "path": {
+            "child_id": child.pk,
+            "reference": open_episode.reference,
+            "interview_id": interview.pk,
+            "access_id": access.pk,
+        },
+        "returned_reference": back.reference,
+    }
+
+
+def fuzz(operation: Any, world: dict[str, Any], run_seed: int, tally: Counter[str]) -> None:
+    """``MAX_EXAMPLES`` generated requests to ``operation``; raises on the first response
+    that breaks a check (after Hypothesis has shrunk it to the simplest such request)."""
+    names = [p.name for p in operation.path_parameters]
+
+    @settings(max_examples=MAX_EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck))
+    @seed(run_seed)
+    @given(data=st.data())
+    def run(data: st.DataObject) -> None:
+        role = data.draw(st.sampled_from(ROLES), label="role")
+        mode = data.draw(
+            st.sampled_from([GenerationMode.POSITIVE, GenerationMode.NEGATIVE]), label="mode"
+        )
+        known: dict[str, Any] = {}
+        if names and data.draw(st.booleans(), label="existing record"):
+            known = {name: world["path"][name] for name in names}
+            if "reference" in known and data.draw(st.booleans(), label="returned episode"):
+                known["reference"] = world["returned_reference"]
+        headers = {}
+        if role != "no_token":
+            headers["Authorization"] = f"Bearer {world['tokens'][role]}"
+        case = data.draw(
+            operation.as_strategy(
+                generation_mode=mode, path_parameters=known or None, headers=headers
+            ),
+            label="case",
+        )
+        checks = CHECKS + ([negative_data_rejection] if mode == GenerationMode.NEGATIVE else [])
+        response = case.call()
+        tally["cases"] += 1
+        tally[f"status_{response.status_code}"] += 1
+        case.validate_response(response, checks=checks)
+
+    run()
+
+
+@pytest.mark.parametrize(("method", "path"), OPERATIONS, ids=[f"{m} {p}" for m, p in OPERATIONS])
+def test_operation(request, schema, world, seeded_random, method, path):
+    tally: Counter[str] = Counter()
+    try:
+        fuzz(schema[path][method], world, seeded_random, tally)
+    finally:
+        tally["operations"] = 1
+        for key, value in tally.items():
+            request.node.user_properties.append((f"schemathesis_{key}", value))
+
+
+def test_a_server_error_fails_the_run(schema, world, monkeypatch):
+    """The harness itself: a 500 from a service is caught, not counted and passed over."""
+
+    def broken(*args: Any, **kwargs: Any) -> None:
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr("homeward.episodes.services.read_episode", broken)
+    tally: Counter[str] = Counter()
+    with pytest.raises(FailureGroup) as caught:
+        fuzz(schema["/api/v1/episodes/{reference}"]["GET"], world, 1, tally)
+    assert any(isinstance(failure, ServerError) for failure in caught.value.exceptions)
+    assert tally["status_500"] >= 1
