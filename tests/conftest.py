@@ -8,7 +8,9 @@ tests ran before it or on which xdist worker runs it."""
 
 from __future__ import annotations
 
+import importlib
 import os
+import pkgutil
 import random
 import zlib
 from collections.abc import Iterator
@@ -19,6 +21,7 @@ import pytest
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 
+import homeward
 from homeward.organisations.models import Role
 from tests import factories
 
@@ -33,6 +36,15 @@ hypothesis_settings.register_profile(
     suppress_health_check=[HealthCheck.differing_executors],
 )
 hypothesis_settings.load_profile("homeward")
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Hypothesis also draws constants it finds in the project's own loaded modules: with
+    every module imported before any test runs, that pool is the same whichever tests
+    this process runs, and in whatever order."""
+    for module in pkgutil.walk_packages(homeward.__path__, "homeward."):
+        if ".migrations." not in module.name:
+            importlib.import_module(module.name)
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
