@@ -6,7 +6,7 @@ demo's syllable generator, councils have LA numbers no real council has (101-199
 939-999),
 homes have URNs starting SC9, postcodes use the letter Q.
 
-The shape follows DOMAIN.md: most episodes last under two days; repeat missing is
+The shape follows docs/domain.md: most episodes last under two days; repeat missing is
 concentrated in a few children (about 6.8 episodes for each child who goes missing, with a
 long tail); M is the usual classification and A is used only for looked-after children;
 nearly every return gets a safe and well check and a return interview, about 63% of

@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parents[2]
 VALIDATOR_PYTHON = ROOT / ".venv-903" / "bin" / "python"
 VALIDATOR_SCRIPT = ROOT / "homeward" / "interchange" / "validate_903.py"
 
-# The Missing table's rules, as DOMAIN.md lists them.
+# The Missing table's rules, as docs/domain.md lists them.
 MISSING_RULES = [
     "1004", "1005", "1006", "564", "565", "566", "567", "570", "571", "574", "575", "576",
     "577", "578", "580", "581", "586", "INT04", "INT13",

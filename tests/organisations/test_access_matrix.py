@@ -3,7 +3,7 @@ every API read and write path and the pages (child, episodes, report form, find,
 emergency access and its review, who has looked at a record). Each allowed case works;
 each denied case gets 403 or 404 with no identifying data in the body.
 
-Expectations are written out here by hand from DESIGN.md's access rules, not computed from
+Expectations are written out here by hand from the access rules in docs/access.md, not computed from
 the policy module, so the test checks the policy rather than restating it."""
 
 from __future__ import annotations
@@ -72,7 +72,7 @@ ROLES = {
     "rhi_provider": [Role.RHI_WORKER, Role.ORG_ADMIN],
     "national": [Role.NATIONAL_ANALYST, Role.ORG_ADMIN],
 }
-# What each role may do with a child it can see (DESIGN.md: role decides what they may do).
+# What each role may do with a child it can see (docs/access.md: role decides what they may do).
 READERS = {
     Role.SOCIAL_WORKER,
     Role.COUNCIL_MISSING_COORDINATOR,
