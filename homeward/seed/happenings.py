@@ -42,6 +42,7 @@ class Built:
     """One episode and the rows the services would have written for it."""
 
     episode: Episode
+    reported: int  # the minute of the report
     police_reference: bool = True
     risks: list[RiskAssessment] = field(default_factory=list)
     classifications: list[ClassificationChange] = field(default_factory=list)
@@ -240,16 +241,7 @@ def return_and_close(
     """The return (as record_return writes it) and, unless recent, the close."""
     assert plan.end is not None
     episode, at, end = item.episode, area.clock.at, plan.end
-    method = dist.weighted(
-        rng,
-        {
-            ReturnMethod.RETURNED_SELF: 0.45,
-            ReturnMethod.FOUND_BY_POLICE: 0.2,
-            ReturnMethod.FOUND_BY_CARER: 0.2,
-            ReturnMethod.BROUGHT_BACK: 0.12,
-            ReturnMethod.OTHER: 0.03,
-        },
-    )
+    method = dist.weighted(rng, dist.RETURN_METHODS)
     if method == ReturnMethod.RETURNED_SELF:
         found = "the placement" if placement else "home"
     else:
@@ -292,7 +284,21 @@ def return_and_close(
             recorded_by_organisation=area.memberships[recorder.username].organisation,
         )
     )
-    # Closed once the safe and well check and the return interview are recorded.
+    close(area, rng, item, plan, home, worker)
+
+
+def close(
+    area: Area,
+    rng: random.Random,
+    item: Built,
+    plan: EpisodePlan,
+    home: HomeSpec | None,
+    worker: str | None,
+) -> None:
+    """The close, once the safe and well check and the return interview are recorded,
+    unless that is after the demo's now."""
+    assert plan.end is not None
+    episode, at, end = item.episode, area.clock.at, plan.end
     closed = end + rng.randint(4 * 60, 4 * 1440)
     check, interview = plan.check, plan.interview
     if check is None or interview is None or interview.closed is None:

@@ -3,6 +3,7 @@ the checks and interviews (bulk inserts, inside the load's transaction)."""
 
 from __future__ import annotations
 
+import random
 from datetime import datetime, time, timedelta
 
 from django.conf import settings
@@ -51,7 +52,7 @@ from homeward.seed.area import (
     social_worker_usernames,
 )
 from homeward.seed.names import first_name, surname
-from homeward.seed.plan import Area, EpisodePlan
+from homeward.seed.plan import Area, EpisodePlan, InterviewPlan
 
 
 def write_organisations(area: Area) -> None:
@@ -177,8 +178,7 @@ def write_children(area: Area) -> None:
 
 def write_aftercare(area: Area) -> None:
     rng = area.rng("aftercare-words")
-    at = area.clock.at
-    force, rhi = area.orgs["force"], area.orgs["rhi"]
+    rhi = area.orgs["rhi"]
     # Two councils commission the independent provider; Sedgecombe does its own.
     CouncilSettings.objects.bulk_create(
         CouncilSettings(
@@ -186,6 +186,13 @@ def write_aftercare(area: Area) -> None:
         )
         for c in COUNCILS
     )
+    write_checks(area, rng)
+    write_interviews(area, rng)
+
+
+def write_checks(area: Area, rng: random.Random) -> None:
+    """What record_check writes: done with what the child said, or not done and why."""
+    at, force = area.clock.at, area.orgs["force"]
     officer = area.users["police.officer"]
     checks = []
     for plan in area.episodes:
@@ -218,58 +225,12 @@ def write_aftercare(area: Area) -> None:
         )
     SafeAndWellCheck.objects.bulk_create(checks)
 
+
+def write_interviews(area: Area, rng: random.Random) -> None:
     rows = []
     for interview in area.interviews:
-        council = area.orgs[interview.child.council.key]
-        provider = council if interview.child.council.key == "sedgecombe" else rhi
-        interviewer = (
-            area.users["rhi.worker"].get_full_name()
-            if provider == rhi
-            else f"{first_name(rng, rng.choice(Sex.values))} {surname(rng)}"
-        )
-        row = ReturnInterview(
-            child=interview.child.row,
-            council=council,
-            provider=provider,
-            status=interview.status,
-            due_at=at(interview.first_return) + INTERVIEW_DUE,
-            created_at=at(interview.first_return),
-            version=1
-            + sum(x is not None for x in (interview.offered, interview.decided, interview.done)),
-        )
-        if interview.offered is not None:
-            row.offered_at = at(interview.offered)
-            row.offered_by = interviewer
-            row.offer_method = dist.weighted(
-                rng, {"phone": 0.45, "in_person": 0.3, "text": 0.2, "letter": 0.05}
-            )
-        if interview.outcome:
-            row.outcome = interview.outcome
-            if interview.outcome == InterviewOutcome.NOT_OFFERED:
-                row.outcome_reason = rng.choice(text.INTERVIEW_NOT_OFFERED)
-            elif interview.outcome == InterviewOutcome.DECLINED:
-                row.outcome_reason = rng.choice(text.INTERVIEW_DECLINED)
-        if interview.done is not None:
-            row.done_at = at(interview.done)
-            row.done_location = rng.choice(text.INTERVIEW_PLACES)
-            row.interviewer_name = interviewer
-            row.interviewer_kind = (
-                InterviewerKind.INDEPENDENT if rng.random() < 0.9 else InterviewerKind.TRUSTED
-            )
-            row.child_account = rng.choice(text.INTERVIEW_ACCOUNTS)
-            row.push_factors = sorted(set(rng.sample(PushFactor.values, rng.randint(0, 2))))
-            row.pull_factors = sorted(set(rng.sample(PullFactor.values, rng.randint(1, 2))))
-            row.risks_found = sorted(
-                set(rng.sample(RiskFound.values, rng.choice((0, 0, 0, 1, 1, 2))))
-            )
-            row.what_would_help = rng.choice(text.WHAT_WOULD_HELP)
-            row.actions = rng.choice(text.INTERVIEW_ACTIONS)
-            row.shared_with = "Allocated social worker; missing coordinator"
-            row.quote_consent = rng.random() < 0.4
-        if interview.closed is not None:
-            row.closed_at = at(interview.closed)
-        interview.row = row
-        rows.append(row)
+        interview.row = _interview_row(area, rng, interview)
+        rows.append(interview.row)
     ReturnInterview.objects.bulk_create(rows)
     through = ReturnInterview.episodes.through
     through.objects.bulk_create(
@@ -279,6 +240,63 @@ def write_aftercare(area: Area) -> None:
         if interview.row is not None and e.row is not None
     )
     ReturnInterview.objects.update(updated_at=Coalesce("closed_at", "offered_at", "created_at"))
+
+
+def _interview_row(area: Area, rng: random.Random, interview: InterviewPlan) -> ReturnInterview:
+    """What the interview services write: the offer, the outcome and, once done, the
+    child's account."""
+    at, rhi = area.clock.at, area.orgs["rhi"]
+    council = area.orgs[interview.child.council.key]
+    provider = council if interview.child.council.key == "sedgecombe" else rhi
+    interviewer = (
+        area.users["rhi.worker"].get_full_name()
+        if provider == rhi
+        else f"{first_name(rng, rng.choice(Sex.values))} {surname(rng)}"
+    )
+    row = ReturnInterview(
+        child=interview.child.row,
+        council=council,
+        provider=provider,
+        status=interview.status,
+        due_at=at(interview.first_return) + INTERVIEW_DUE,
+        created_at=at(interview.first_return),
+        version=1
+        + sum(x is not None for x in (interview.offered, interview.decided, interview.done)),
+    )
+    if interview.offered is not None:
+        row.offered_at = at(interview.offered)
+        row.offered_by = interviewer
+        row.offer_method = dist.weighted(
+            rng, {"phone": 0.45, "in_person": 0.3, "text": 0.2, "letter": 0.05}
+        )
+    if interview.outcome:
+        row.outcome = interview.outcome
+        if interview.outcome == InterviewOutcome.NOT_OFFERED:
+            row.outcome_reason = rng.choice(text.INTERVIEW_NOT_OFFERED)
+        elif interview.outcome == InterviewOutcome.DECLINED:
+            row.outcome_reason = rng.choice(text.INTERVIEW_DECLINED)
+    if interview.done is not None:
+        _interview_done(row, rng, at(interview.done), interviewer)
+    if interview.closed is not None:
+        row.closed_at = at(interview.closed)
+    return row
+
+
+def _interview_done(row: ReturnInterview, rng: random.Random, done: datetime, by: str) -> None:
+    row.done_at = done
+    row.done_location = rng.choice(text.INTERVIEW_PLACES)
+    row.interviewer_name = by
+    row.interviewer_kind = (
+        InterviewerKind.INDEPENDENT if rng.random() < 0.9 else InterviewerKind.TRUSTED
+    )
+    row.child_account = rng.choice(text.INTERVIEW_ACCOUNTS)
+    row.push_factors = sorted(set(rng.sample(PushFactor.values, rng.randint(0, 2))))
+    row.pull_factors = sorted(set(rng.sample(PullFactor.values, rng.randint(1, 2))))
+    row.risks_found = sorted(set(rng.sample(RiskFound.values, rng.choice((0, 0, 0, 1, 1, 2)))))
+    row.what_would_help = rng.choice(text.WHAT_WOULD_HELP)
+    row.actions = rng.choice(text.INTERVIEW_ACTIONS)
+    row.shared_with = "Allocated social worker; missing coordinator"
+    row.quote_consent = rng.random() < 0.4
 
 
 def write_current_placements(area: Area) -> None:

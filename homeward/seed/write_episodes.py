@@ -22,10 +22,11 @@ from homeward.episodes.models import (
     TimelineEntry,
     TimelineKind,
 )
+from homeward.organisations.models import User
 from homeward.seed import distributions as dist
 from homeward.seed import happenings, text
 from homeward.seed.area import FORCE_CODE
-from homeward.seed.happenings import Built
+from homeward.seed.happenings import Built, Where
 from homeward.seed.plan import LAC, Area, ChildPlan, EpisodePlan
 
 
@@ -100,7 +101,7 @@ def _build_episode(area: Area, rng: random.Random, plan: EpisodePlan, reference:
     if (
         where.missing_from == MissingFrom.PLACEMENT
         and _strictly_looked_after(area, child, day)
-        and rng.random() < 0.3
+        and rng.random() < dist.AWAY_SHARE
     ):
         classification = Classification.AWAY
     worker = child.worker_on(day)
@@ -134,7 +135,20 @@ def _build_episode(area: Area, rng: random.Random, plan: EpisodePlan, reference:
     )
     # Nearly every missing report has a police reference; some "away" ones do not.
     away = classification == Classification.AWAY
-    item = Built(episode, police_reference=rng.random() < (0.6 if away else 0.96))
+    item = Built(episode, reported, police_reference=rng.random() < (0.6 if away else 0.96))
+    _report_rows(rng, item, reporter, where)
+    _while_missing(area, rng, item, plan, where, words, worker)
+    if plan.end is not None:
+        happenings.return_and_close(area, rng, item, plan, words, where.home, placement, worker)
+    item.timeline.sort(key=lambda e: e.occurred_at)
+    return item
+
+
+def _report_rows(rng: random.Random, item: Built, reporter: User, where: Where) -> None:
+    """The grading, classification and timeline entry report_missing writes."""
+    episode = item.episode
+    grade, classification = episode.risk_grade, episode.classification
+    reporter_org, reported_at = episode.reporting_organisation, episode.reported_at
     item.risks.append(
         RiskAssessment(
             episode=episode,
@@ -142,14 +156,14 @@ def _build_episode(area: Area, rng: random.Random, plan: EpisodePlan, reference:
             rationale=rng.choice(text.INITIAL_RATIONALE[RiskGrade(grade)]),
             decided_by=reporter,
             decided_by_organisation=reporter_org,
-            decided_at=at(reported),
+            decided_at=reported_at,
         )
     )
     item.classifications.append(
         ClassificationChange(
             episode=episode,
             classification=classification,
-            changed_at=at(reported),
+            changed_at=reported_at,
             changed_by=reporter,
             reason="Initial report",
         )
@@ -158,7 +172,7 @@ def _build_episode(area: Area, rng: random.Random, plan: EpisodePlan, reference:
         TimelineEntry(
             episode=episode,
             kind=TimelineKind.REPORT,
-            occurred_at=at(reported),
+            occurred_at=reported_at,
             summary=f"Reported missing by {ReporterType(where.reporter_type).label.lower()}. "
             f"Risk graded {RiskGrade(grade).label.lower()}.",
             location=where.location,
@@ -167,6 +181,22 @@ def _build_episode(area: Area, rng: random.Random, plan: EpisodePlan, reference:
         )
     )
 
+
+def _while_missing(
+    area: Area,
+    rng: random.Random,
+    item: Built,
+    plan: EpisodePlan,
+    where: Where,
+    words: dict[str, str],
+    worker: str | None,
+) -> None:
+    """Re-gradings, classification changes, sightings, calls and actions."""
+    child, reporter = plan.child, item.episode.reported_by
+    assert reporter is not None
+    day = area.clock.local_date(plan.start)
+    reported = item.reported
+    end = plan.end if plan.end is not None else area.clock.horizon
     span = end - reported
     changes: list[tuple[int, str]] = []
     if span > 8 * 60 and rng.random() < 0.3:
@@ -186,10 +216,6 @@ def _build_episode(area: Area, rng: random.Random, plan: EpisodePlan, reference:
         else:
             happenings.reclassify(area, item, minute, reporter)
     happenings.activity(area, rng, item, reported, end, words, where.home, worker)
-    if plan.end is not None:
-        happenings.return_and_close(area, rng, item, plan, words, where.home, placement, worker)
-    item.timeline.sort(key=lambda e: e.occurred_at)
-    return item
 
 
 def _strictly_looked_after(area: Area, child: ChildPlan, day: date) -> bool:
@@ -198,11 +224,11 @@ def _strictly_looked_after(area: Area, child: ChildPlan, day: date) -> bool:
 
 
 def _initial_grade(area: Area, rng: random.Random, child: ChildPlan, day: date) -> str:
-    weights = {"very_low": 0.06, "low": 0.44, "medium": 0.40, "high": 0.10}
+    weights = dist.GRADES
     if child.age_on(day) < 13:
-        weights = {"very_low": 0.02, "low": 0.30, "medium": 0.48, "high": 0.20}
+        weights = dist.GRADES_UNDER_13
     elif child.wanted >= 15:
-        weights = {"very_low": 0.05, "low": 0.35, "medium": 0.42, "high": 0.18}
+        weights = dist.GRADES_FREQUENT
     return dist.weighted(rng, weights)
 
 
