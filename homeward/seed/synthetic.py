@@ -1,19 +1,19 @@
 """Synthetic data at any size: ``homeward generate --episodes N --seed S [--councils K]``.
 
 For load tests and benchmarks, not for the demo (``homeward demo`` makes a small area with
-logins and rich text; this makes volume). Everything is invented: names come from the
-demo's syllable generator, councils have LA numbers no real council has (101-199 and
-939-999),
-homes have URNs starting SC9, postcodes use the letter Q.
+logins and rich text; this makes volume). Both draw from the same parts: names from
+``names``, identifiers from ``codes``, and every share, mix and duration from
+``distributions``. Everything is invented: councils have LA numbers no real council has
+(101-199 and 939-999), homes have URNs starting SC9, postcodes use the letter Q.
 
-The shape follows DOMAIN.md: most episodes last under two days; repeat missing is
-concentrated in a few children (about 6.8 episodes for each child who goes missing, with a
-long tail); M is the usual classification and A is used only for looked-after children;
-nearly every return gets a safe and well check and a return interview, about 63% of
-interviews done are done within 72 hours. The output is the same for the same seed, size
-and day.
+The shape follows the published figures: most episodes last under two days; repeat
+missing is concentrated in a few children (about 6.8 episodes for each child who goes
+missing, with a long tail); M is the usual classification and A is used only for
+looked-after children; nearly every return gets a safe and well check and a return
+interview, about 63% of interviews done are done within 72 hours. The output is the same
+for the same seed, size and day.
 
-It keeps the services' invariants (what ``tests/interchange/test_synthetic.py`` checks): a
+It keeps the services' invariants (what ``tests/seed/test_synthetic.py`` checks): a
 child is under 18 and was born before every episode; a child's episodes never overlap and
 at most one is open; a return is never before last seen; nothing is in the future; A only
 on a day the child is looked after; each episode has its initial ClassificationChange and
