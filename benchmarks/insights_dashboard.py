@@ -306,7 +306,7 @@ class FactMaker:
 
 
 def _duration_minutes(rng: random.Random) -> int:
-    from homeward.interchange.synthetic import duration_minutes
+    from homeward.seed.distributions import duration_minutes
 
     return duration_minutes(rng)
 
@@ -354,8 +354,8 @@ def main() -> None:
     from homeward.insights import queries as q
     from homeward.insights import tally
     from homeward.insights.models import EpisodeFact, ReasonFact
-    from homeward.interchange.synthetic import Sink
     from homeward.organisations.models import Membership, Organisation, OrganisationKind, Role, User
+    from homeward.seed.sink import Sink
 
     call_command("migrate", verbosity=0)
     postgres = connection.vendor == "postgresql"

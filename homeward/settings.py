@@ -101,6 +101,7 @@ INSTALLED_APPS = [
     "homeward.notifications",
     "homeward.insights",
     "homeward.interchange",
+    "homeward.seed",
 ]
 
 MIDDLEWARE = [

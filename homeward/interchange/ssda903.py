@@ -21,6 +21,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from django.db.models import Prefetch, Q
 from django.utils import timezone
@@ -32,6 +33,11 @@ from homeward.core import csv as csv_out
 from homeward.core.validation import name_problem, person_name
 from homeward.episodes.models import Classification, Episode
 from homeward.organisations.models import Organisation, OrganisationKind
+
+if TYPE_CHECKING:
+    import _csv
+
+    from homeward.interchange.models import Ssda903Episode
 
 DATE_FORMAT = "%d/%m/%Y"
 
@@ -240,6 +246,13 @@ def _read_table(
     if duplicated:
         problems.append(Problem(label, 1, None, f"Column {', '.join(duplicated)} appears twice"))
         return []
+    return _table_rows(reader, text, label, columns, problems)
+
+
+def _table_rows(
+    reader: _csv._reader, text: str, label: str, columns: list[str], problems: list[Problem]
+) -> list[tuple[int, dict[str, str]]]:
+    """The rows after the header, as column -> value; blank lines skipped."""
     rows = []
     number = 1
     while True:
@@ -406,71 +419,83 @@ def read_episodes(
     problems: list[Problem] = []
     rows: list[EpisodeRow] = []
     for number, row in _read_table(path, label, EPISODES_REQUIRED, problems):
-        before = len(problems)
-        child = row["CHILD"]
-        if not CHILD_ID.fullmatch(child):
-            problems.append(
-                Problem(
-                    label, number, "CHILD", "Enter the child's 903 id: 1 to 10 letters or digits"
-                )
-            )
-        decom = _date(problems, label, number, row, "DECOM", today, required=True)
-        dec = _date(problems, label, number, row, "DEC", today, required=False)
-        if decom and dec and dec < decom:
-            problems.append(
-                Problem(
-                    label,
-                    number,
-                    "DEC",
-                    f"The episode ends ({fmt(dec)}) before it starts (DECOM {fmt(decom)})",
-                )
-            )
-        rne = _code(problems, label, number, row, "RNE", RNE_CODES)
-        ls = _code(problems, label, number, row, "LS", LS_CODES)
-        cin = _code(problems, label, number, row, "CIN", CIN_CODES)
-        place = _code(problems, label, number, row, "PLACE", PlacementType.values, required=True)
-        provider = _code(problems, label, number, row, "PLACE_PROVIDER", PLACE_PROVIDER_CODES)
-        rec = _code(problems, label, number, row, "REC", REC_CODES)
-        if dec and not rec and not problems[before:]:
-            problems.append(
-                Problem(label, number, "REC", "The episode has ended (DEC): give the reason (REC)")
-            )
-        if rec and not dec and "DEC" not in {p.column for p in problems[before:]}:
-            problems.append(
-                Problem(
-                    label, number, "DEC", f"REC is {rec} but the date the episode ended is blank"
-                )
-            )
-        reason = row.get("REASON_PLACE_CHANGE", "").upper()
-        if len(reason) > 6:
-            problems.append(
-                Problem(label, number, "REASON_PLACE_CHANGE", "Must be 6 characters or fewer")
-            )
-        home_post = _district(problems, label, number, row.get("HOME_POST", ""), "HOME_POST")
-        pl_post = _district(problems, label, number, row.get("PL_POST", ""), "PL_POST")
-        urn = row.get("URN", "").upper()
-        if urn and not URN.fullmatch(urn):
-            problems.append(Problem(label, number, "URN", f"'{urn}' is not an Ofsted URN"))
-        if len(problems) == before and decom is not None:
-            rows.append(
-                EpisodeRow(
-                    number,
-                    child.upper(),
-                    decom,
-                    dec,
-                    rne,
-                    ls,
-                    cin,
-                    place,
-                    provider,
-                    rec,
-                    reason,
-                    home_post,
-                    pl_post,
-                    "" if urn == "XXXXXXX" else urn,
-                )
-            )
+        episode = _episode_row(problems, label, number, row, today)
+        if episode is not None:
+            rows.append(episode)
     return rows, problems
+
+
+def _episode_dates(
+    problems: list[Problem], label: str, number: int, row: dict[str, str], today: date
+) -> tuple[date | None, date | None]:
+    """The child's id, when the episode started and when it ended."""
+    if not CHILD_ID.fullmatch(row["CHILD"]):
+        problems.append(
+            Problem(label, number, "CHILD", "Enter the child's 903 id: 1 to 10 letters or digits")
+        )
+    decom = _date(problems, label, number, row, "DECOM", today, required=True)
+    dec = _date(problems, label, number, row, "DEC", today, required=False)
+    if decom and dec and dec < decom:
+        problems.append(
+            Problem(
+                label,
+                number,
+                "DEC",
+                f"The episode ends ({fmt(dec)}) before it starts (DECOM {fmt(decom)})",
+            )
+        )
+    return decom, dec
+
+
+def _episode_row(
+    problems: list[Problem], label: str, number: int, row: dict[str, str], today: date
+) -> EpisodeRow | None:
+    """One row of the episodes table, or None (with its problems) if it is not right."""
+    before = len(problems)
+    child = row["CHILD"]
+    decom, dec = _episode_dates(problems, label, number, row, today)
+    rne = _code(problems, label, number, row, "RNE", RNE_CODES)
+    ls = _code(problems, label, number, row, "LS", LS_CODES)
+    cin = _code(problems, label, number, row, "CIN", CIN_CODES)
+    place = _code(problems, label, number, row, "PLACE", PlacementType.values, required=True)
+    provider = _code(problems, label, number, row, "PLACE_PROVIDER", PLACE_PROVIDER_CODES)
+    rec = _code(problems, label, number, row, "REC", REC_CODES)
+    if dec and not rec and not problems[before:]:
+        problems.append(
+            Problem(label, number, "REC", "The episode has ended (DEC): give the reason (REC)")
+        )
+    if rec and not dec and "DEC" not in {p.column for p in problems[before:]}:
+        problems.append(
+            Problem(label, number, "DEC", f"REC is {rec} but the date the episode ended is blank")
+        )
+    reason = row.get("REASON_PLACE_CHANGE", "").upper()
+    if len(reason) > 6:
+        problems.append(
+            Problem(label, number, "REASON_PLACE_CHANGE", "Must be 6 characters or fewer")
+        )
+    home_post = _district(problems, label, number, row.get("HOME_POST", ""), "HOME_POST")
+    pl_post = _district(problems, label, number, row.get("PL_POST", ""), "PL_POST")
+    urn = row.get("URN", "").upper()
+    if urn and not URN.fullmatch(urn):
+        problems.append(Problem(label, number, "URN", f"'{urn}' is not an Ofsted URN"))
+    if len(problems) == before and decom is not None:
+        return EpisodeRow(
+            number,
+            child.upper(),
+            decom,
+            dec,
+            rne,
+            ls,
+            cin,
+            place,
+            provider,
+            rec,
+            reason,
+            home_post,
+            pl_post,
+            "" if urn == "XXXXXXX" else urn,
+        )
+    return None
 
 
 def read_names(path: Path, label: str = "") -> tuple[dict[str, tuple[str, str]], list[Problem]]:
@@ -498,18 +523,10 @@ def read_import(
     header: Path, episodes: Path, today: date, names: Path | None = None
 ) -> ImportFiles:
     """Read and check both tables (and the names file) and the rows against each other."""
-    files = ImportFiles()
-    files.header, problems = read_header(header, today)
-    files.problems += problems
-    files.episodes, problems = read_episodes(episodes, today)
-    files.problems += problems
-    if names is not None:
-        files.names, problems = read_names(names)
-        files.problems += problems
+    files = _read_files(header, episodes, today, names)
     label = episodes.name
     children = {h.child: h for h in files.header}
-    header_ids = {h.child for h in files.header}
-    bad_header = {p.row for p in files.problems if p.file == header.name}
+    bad_header = any(p.file == header.name for p in files.problems)
     for row in files.episodes:
         person = children.get(row.child)
         if person is None:
@@ -518,92 +535,122 @@ def read_import(
                     Problem(label, row.row, "CHILD", f"CHILD {row.child} is not in {header.name}")
                 )
             continue
-        if row.decom <= person.dob:
-            files.problems.append(
-                Problem(
-                    label,
-                    row.row,
-                    "DECOM",
-                    f"The episode starts ({fmt(row.decom)}) on or before the child's date of "
-                    f"birth ({fmt(person.dob)})",
-                )
-            )
-        adult = eighteenth_birthday(person.dob)
-        if row.decom >= adult:
-            files.problems.append(
-                Problem(
-                    label,
-                    row.row,
-                    "DECOM",
-                    f"The episode starts ({fmt(row.decom)}) on or after the child's 18th "
-                    f"birthday ({fmt(adult)})",
-                )
-            )
-        if row.dec is None and today >= adult:
-            files.problems.append(
-                Problem(
-                    label,
-                    row.row,
-                    "DEC",
-                    f"The episode has no end date but the child turned 18 on {fmt(adult)}, "
-                    "when care ends: give the date it ended and why (REC)",
-                )
-            )
-        if row.dec and row.dec > adult:
-            files.problems.append(
-                Problem(
-                    label,
-                    row.row,
-                    "DEC",
-                    f"The episode ends ({fmt(row.dec)}) after the child's 18th birthday "
-                    f"({fmt(adult)}), when care ends",
-                )
-            )
-    for child in sorted({e.child for e in files.episodes} & header_ids):
+        files.problems += _episode_against_child(label, row, person, today)
+    for child in sorted({e.child for e in files.episodes} & set(children)):
         rows = sorted((e for e in files.episodes if e.child == child), key=lambda e: e.decom)
-        for before, after in itertools.pairwise(rows):
-            if before.dec is None:
-                files.problems.append(
-                    Problem(
-                        label,
-                        after.row,
-                        "DECOM",
-                        f"CHILD {child}'s episode on row {before.row} (from {fmt(before.decom)}) "
-                        "has no end date (DEC), so no later episode can start",
-                    )
-                )
-            elif after.decom < before.dec:
-                files.problems.append(
-                    Problem(
-                        label,
-                        after.row,
-                        "DECOM",
-                        f"Starts ({fmt(after.decom)}) before CHILD {child}'s episode on row "
-                        f"{before.row} ends ({fmt(before.dec)}): episodes cannot overlap",
-                    )
-                )
-            elif after.decom == before.dec and before.rec != "X1":
-                files.problems.append(
-                    Problem(
-                        label,
-                        before.row,
-                        "REC",
-                        f"The next episode (row {after.row}) starts the day this one ends, so "
-                        f"the reason it ended should be X1, not {before.rec}",
-                    )
-                )
-            elif after.decom > before.dec and before.rec == "X1":
-                files.problems.append(
-                    Problem(
-                        label,
-                        before.row,
-                        "REC",
-                        f"REC is X1 (a new episode the same day) but the next episode (row "
-                        f"{after.row}) starts on {fmt(after.decom)}",
-                    )
-                )
+        files.problems += _episodes_in_sequence(label, child, rows)
     files.problems.sort(key=lambda p: (p.file != header.name, p.file, p.row or 0))
     return files
+
+
+def _read_files(header: Path, episodes: Path, today: date, names: Path | None) -> ImportFiles:
+    """Each file read and checked on its own."""
+    files = ImportFiles()
+    files.header, problems = read_header(header, today)
+    files.problems += problems
+    files.episodes, problems = read_episodes(episodes, today)
+    files.problems += problems
+    if names is not None:
+        files.names, problems = read_names(names)
+        files.problems += problems
+    return files
+
+
+def _episode_against_child(
+    label: str, row: EpisodeRow, person: HeaderRow, today: date
+) -> list[Problem]:
+    """An episode inside the child's childhood: after birth, before the 18th birthday."""
+    problems: list[Problem] = []
+    if row.decom <= person.dob:
+        problems.append(
+            Problem(
+                label,
+                row.row,
+                "DECOM",
+                f"The episode starts ({fmt(row.decom)}) on or before the child's date of "
+                f"birth ({fmt(person.dob)})",
+            )
+        )
+    adult = eighteenth_birthday(person.dob)
+    if row.decom >= adult:
+        problems.append(
+            Problem(
+                label,
+                row.row,
+                "DECOM",
+                f"The episode starts ({fmt(row.decom)}) on or after the child's 18th "
+                f"birthday ({fmt(adult)})",
+            )
+        )
+    if row.dec is None and today >= adult:
+        problems.append(
+            Problem(
+                label,
+                row.row,
+                "DEC",
+                f"The episode has no end date but the child turned 18 on {fmt(adult)}, "
+                "when care ends: give the date it ended and why (REC)",
+            )
+        )
+    if row.dec and row.dec > adult:
+        problems.append(
+            Problem(
+                label,
+                row.row,
+                "DEC",
+                f"The episode ends ({fmt(row.dec)}) after the child's 18th birthday "
+                f"({fmt(adult)}), when care ends",
+            )
+        )
+    return problems
+
+
+def _episodes_in_sequence(label: str, child: str, rows: list[EpisodeRow]) -> list[Problem]:
+    """One child's episodes, in date order: none open before another, none overlapping,
+    and REC X1 exactly when the next one starts the day this one ends."""
+    problems: list[Problem] = []
+    for before, after in itertools.pairwise(rows):
+        if before.dec is None:
+            problems.append(
+                Problem(
+                    label,
+                    after.row,
+                    "DECOM",
+                    f"CHILD {child}'s episode on row {before.row} (from {fmt(before.decom)}) "
+                    "has no end date (DEC), so no later episode can start",
+                )
+            )
+        elif after.decom < before.dec:
+            problems.append(
+                Problem(
+                    label,
+                    after.row,
+                    "DECOM",
+                    f"Starts ({fmt(after.decom)}) before CHILD {child}'s episode on row "
+                    f"{before.row} ends ({fmt(before.dec)}): episodes cannot overlap",
+                )
+            )
+        elif after.decom == before.dec and before.rec != "X1":
+            problems.append(
+                Problem(
+                    label,
+                    before.row,
+                    "REC",
+                    f"The next episode (row {after.row}) starts the day this one ends, so "
+                    f"the reason it ended should be X1, not {before.rec}",
+                )
+            )
+        elif after.decom > before.dec and before.rec == "X1":
+            problems.append(
+                Problem(
+                    label,
+                    before.row,
+                    "REC",
+                    f"REC is X1 (a new episode the same day) but the next episode (row "
+                    f"{after.row}) starts on {fmt(after.decom)}",
+                )
+            )
+    return problems
 
 
 # --- the export --------------------------------------------------------------------------
@@ -748,12 +795,7 @@ def _episode_rows(child: Child, child_id: str, period: _Period, year_end: date) 
         ),
         key=lambda e: e.decom,
     )
-    cuts = {period.start} | {e.decom for e in imported}
-    for each in placements:
-        for day in (each.start_date, each.end_date):
-            if day is not None and period.start < day and (stop is None or day < stop):
-                cuts.add(day)
-    bounds = sorted(cuts)
+    bounds = _row_starts(period, placements, imported)
     rows = []
     for i, first in enumerate(bounds):
         last = bounds[i + 1] if i + 1 < len(bounds) else stop
@@ -776,17 +818,7 @@ def _episode_rows(child: Child, child_id: str, period: _Period, year_end: date) 
             if provider is not None and provider.kind == OrganisationKind.CARE_PROVIDER
             else (source.urn if source else "")
         )
-        if last is None or last > year_end:
-            dec, rec = "", ""
-        elif not is_last:
-            dec, rec = fmt(last), "X1"
-        else:
-            dec = fmt(last)
-            rec = (
-                "E8"
-                if period.at_eighteen
-                else (source.rec if source and source.rec != "X1" else "E8")
-            )
+        dec, rec = _row_end(period, source, last, is_last, year_end)
         rows.append(
             {
                 "CHILD": child_id,
@@ -808,6 +840,32 @@ def _episode_rows(child: Child, child_id: str, period: _Period, year_end: date) 
             }
         )
     return rows
+
+
+def _row_starts(
+    period: _Period, placements: list[Placement], imported: list[Ssda903Episode]
+) -> list[date]:
+    """The days a row of the period starts: its start, each placement change and each
+    change the council's own 903 rows record."""
+    stop = period.end
+    cuts = {period.start} | {e.decom for e in imported}
+    for each in placements:
+        for day in (each.start_date, each.end_date):
+            if day is not None and period.start < day and (stop is None or day < stop):
+                cuts.add(day)
+    return sorted(cuts)
+
+
+def _row_end(
+    period: _Period, source: Ssda903Episode | None, last: date | None, is_last: bool, year_end: date
+) -> tuple[str, str]:
+    """DEC and REC of a row: blank while open, X1 at a change, else why care ended."""
+    if last is None or last > year_end:
+        return "", ""
+    if not is_last:
+        return fmt(last), "X1"
+    rec = "E8" if period.at_eighteen else (source.rec if source and source.rec != "X1" else "E8")
+    return fmt(last), rec
 
 
 def _missing_rows(

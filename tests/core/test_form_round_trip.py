@@ -42,7 +42,6 @@ from homeward.children import services as children
 from homeward.children.models import Child, EmergencyAccess
 from homeward.core import clock
 from homeward.core.actor import Actor
-from homeward.core.demo import make_nhs_number, make_upn
 from homeward.episodes import services as episodes
 from homeward.episodes.models import Classification, Episode, TimelineKind
 from homeward.insights import board
@@ -58,6 +57,7 @@ from homeward.organisations.models import (
     Role,
     User,
 )
+from homeward.seed.codes import make_nhs_number, make_upn
 from tests import factories
 from tests.core.htmlforms import (
     Answer,

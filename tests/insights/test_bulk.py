@@ -16,7 +16,7 @@ from homeward.core import clock
 from homeward.episodes.models import Episode
 from homeward.insights import facts
 from homeward.insights.models import EpisodeFact
-from homeward.interchange import synthetic
+from homeward.seed import synthetic
 from tests.insights import recount
 
 NOW = datetime(2026, 5, 15, 11, 0, tzinfo=UTC)

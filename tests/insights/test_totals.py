@@ -14,8 +14,8 @@ from homeward.episodes.models import Episode
 from homeward.insights import facts, tally
 from homeward.insights import queries as q
 from homeward.insights.models import EpisodeFact, ReasonFact, ReasonKind, Tally, TallyChange
-from homeward.interchange import synthetic
 from homeward.organisations.models import Organisation, OrganisationKind
+from homeward.seed import synthetic
 from tests.insights import direct
 
 NOW = datetime(2026, 5, 15, 11, 0, tzinfo=UTC)

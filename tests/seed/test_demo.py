@@ -25,7 +25,7 @@ from homeward.aftercare.models import (
 from homeward.aftercare.services import outstanding
 from homeward.children.codes import LegalStatusKind, nhs_number_is_valid, upn_is_valid
 from homeward.children.models import Child, Placement, WorkerAllocation
-from homeward.core import clock, demo
+from homeward.core import clock
 from homeward.core.actor import Actor
 from homeward.episodes.models import (
     Classification,
@@ -46,6 +46,7 @@ from homeward.notifications import dispatch
 from homeward.notifications.models import DomainEvent, Notification
 from homeward.organisations.models import Organisation, OrganisationKind, Role, User
 from homeward.organisations.policy import visible_children
+from homeward.seed import demo
 from tests import factories
 from tests.insights import recount
 

@@ -20,8 +20,9 @@ from homeward.children.models import Child
 from homeward.children.services import eighteenth_birthday
 from homeward.core.actor import CHANNEL_CLI, Actor
 from homeward.episodes.models import Episode, EpisodeStatus, TimelineKind
-from homeward.interchange import services, synthetic
+from homeward.interchange import services
 from homeward.organisations.models import Organisation, OrganisationKind
+from homeward.seed import synthetic
 from tests.insights import recount
 from tests.interchange.conftest import NOW, YEAR, run_validator
 

@@ -8,7 +8,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from homeward.interchange import synthetic
+from homeward.seed import synthetic
 
 
 class Command(BaseCommand):

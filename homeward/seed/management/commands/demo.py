@@ -7,7 +7,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from homeward.core import demo
+from homeward.seed import demo
 
 
 class Command(BaseCommand):
