@@ -46,6 +46,7 @@ def limit_of(model: type[models.Model], name: str) -> Any:
     ``Annotated[str, limit_of(Episode, "last_seen_location")]``."""
     return Field(max_length=max_length(model, name))
 
+
 Version = Annotated[
     int,
     Field(
