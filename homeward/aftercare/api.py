@@ -25,6 +25,7 @@ from homeward.aftercare.schemas import (
 )
 from homeward.core.api import InterviewIfMatch, actor_of, expected_version, respond, respond_page
 from homeward.core.idempotency import idempotent
+from homeward.core.inputs import ON_INTERVIEW, service_arguments, service_input
 from homeward.core.schemas import EpisodeReference, Id
 
 router = Router()
@@ -51,19 +52,7 @@ def _interview(interview: ReturnInterview) -> HttpResponse:
 def record_check(
     request: HttpRequest, reference: EpisodeReference, payload: CheckIn
 ) -> HttpResponse:
-    details = services.CheckDetails(
-        done=payload.done,
-        conducted_at=payload.conducted_at,
-        officer_name=payload.officer_name,
-        location=payload.location,
-        child_account=payload.child_account,
-        injuries_or_harm=payload.injuries_or_harm,
-        disclosures=[d.value for d in payload.disclosures],
-        disclosure_details=payload.disclosure_details,
-        concerns=payload.concerns,
-        shared_with=payload.shared_with,
-        not_done_reason=payload.not_done_reason,
-    )
+    details = service_input(services.CheckDetails, payload)
     check = services.record_check(actor_of(request), reference.upper(), details)
     return respond(
         CheckOut.build(check, check.episode.reference),
@@ -125,7 +114,10 @@ def assign_provider(
 ) -> HttpResponse:
     version = expected_version(request, if_match, payload.version, "interview")
     interview = services.assign_provider(
-        actor_of(request), interview_id, payload.provider_id, version
+        actor_of(request),
+        interview_id,
+        expected_version=version,
+        **service_arguments(services.assign_provider, payload, given=ON_INTERVIEW),
     )
     return _interview(interview)
 
@@ -145,9 +137,7 @@ def record_offer(
         actor_of(request),
         interview_id,
         version,
-        offered_at=payload.offered_at,
-        offered_by=payload.offered_by,
-        offer_method=payload.offer_method.value,
+        **service_arguments(services.record_offer, payload, given=ON_INTERVIEW),
     )
     return _interview(interview)
 
@@ -169,8 +159,7 @@ def record_outcome(
         actor_of(request),
         interview_id,
         version,
-        outcome=payload.outcome.value,
-        reason=payload.reason,
+        **service_arguments(services.record_outcome, payload, given=ON_INTERVIEW),
     )
     return _interview(interview)
 
@@ -188,20 +177,6 @@ def record_interview(
     request: HttpRequest, interview_id: Id, payload: InterviewIn, if_match: InterviewIfMatch = None
 ) -> HttpResponse:
     version = expected_version(request, if_match, payload.version, "interview")
-    record = services.InterviewRecord(
-        done_at=payload.done_at,
-        interviewer_name=payload.interviewer_name,
-        interviewer_kind=payload.interviewer_kind.value,
-        child_account=payload.child_account,
-        done_location=payload.done_location,
-        push_factors=[f.value for f in payload.push_factors],
-        pull_factors=[f.value for f in payload.pull_factors],
-        factors_detail=payload.factors_detail,
-        risks_found=[r.value for r in payload.risks_found],
-        what_would_help=payload.what_would_help,
-        actions=payload.actions,
-        shared_with=payload.shared_with,
-        quote_consent=payload.quote_consent,
-    )
+    record = service_input(services.InterviewRecord, payload)
     interview = services.record_interview(actor_of(request), interview_id, version, record)
     return _interview(interview)

@@ -135,6 +135,12 @@ class CheckForm(_RevealingForm):
     }
     field_names = CHECK_NAMES
 
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        if "done" in cleaned:
+            cleaned["done"] = cleaned["done"] == "yes"
+        return cleaned
+
 
 class ProviderForm(GovukForm):
     version = VersionField()
@@ -149,6 +155,12 @@ class ProviderForm(GovukForm):
         field.choices = [(str(org.pk), org.name) for org in providers]
         if providers:
             field.item_hints = {str(providers[0].pk): "The council's own staff"}
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if cleaned.get("provider"):
+            cleaned["provider_id"] = int(cleaned.pop("provider"))
+        return cleaned
 
 
 class OfferForm(GovukForm):
@@ -196,14 +208,20 @@ class OutcomeForm(_RevealingForm):
         "not_offered_reason": "Why the interview was not offered",
     }
 
-    @property
-    def reason(self) -> str:
-        data = self.cleaned_data
-        if data.get("outcome") == InterviewOutcome.DECLINED:
-            return str(data.get("declined_reason", ""))
-        if data.get("outcome") == InterviewOutcome.NOT_OFFERED:
-            return str(data.get("not_offered_reason", ""))
-        return ""
+    def clean(self) -> dict[str, Any]:
+        """The service's ``reason``: the answer to the question the outcome revealed."""
+        cleaned = super().clean()
+        declined = cleaned.pop("declined_reason", "")
+        not_offered = cleaned.pop("not_offered_reason", "")
+        outcome = cleaned.get("outcome")
+        cleaned["reason"] = str(
+            declined
+            if outcome == InterviewOutcome.DECLINED
+            else not_offered
+            if outcome == InterviewOutcome.NOT_OFFERED
+            else ""
+        )
+        return cleaned
 
 
 class InterviewForm(GovukForm):
@@ -258,3 +276,9 @@ class InterviewForm(GovukForm):
         "risks_found": "Select from the list",
     }
     field_names = INTERVIEW_NAMES
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if "quote_consent" in cleaned:
+            cleaned["quote_consent"] = cleaned["quote_consent"] == "yes"
+        return cleaned

@@ -19,11 +19,18 @@ from homeward.aftercare.models import InterviewStatus, ReturnInterview, SafeAndW
 from homeward.aftercare.services import is_overdue
 from homeward.core import clock
 from homeward.core.api import Versioned
-from homeward.core.schemas import LONG_TEXT, Id, InputSchema, OrganisationOut, Version, When
+from homeward.core.schemas import (
+    Id,
+    InputSchema,
+    LongText,
+    OrganisationOut,
+    Version,
+    When,
+    limit_of,
+)
 
-LongText = Annotated[str, Field(max_length=LONG_TEXT)]
-Name = Annotated[str, Field(max_length=200)]
-Place = Annotated[str, Field(max_length=300)]
+Name = Annotated[str, limit_of(ReturnInterview, "interviewer_name")]
+Place = Annotated[str, limit_of(ReturnInterview, "done_location")]
 InterviewVersion = Annotated[
     Version,
     Field(description="The interview's version as you last saw it (its ETag without quotes)."),

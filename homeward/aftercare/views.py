@@ -19,7 +19,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from homeward.aftercare import compliance, services
+from homeward.aftercare import compliance, services, steps
 from homeward.aftercare.codes import (
     Disclosure,
     InterviewerKind,
@@ -36,11 +36,11 @@ from homeward.core import clock
 from homeward.core.actor import Actor
 from homeward.core.errors import StaleEdit, ValidationFailed
 from homeward.core.forms import add_service_errors
+from homeward.core.inputs import ON_INTERVIEW, service_arguments, service_input
 from homeward.core.views import actor_of, web_view
 from homeward.episodes import services as episode_services
 from homeward.notifications.services import RULE_EDITORS
-from homeward.organisations.models import OrganisationKind
-from homeward.organisations.policy import Action, role_allows
+from homeward.organisations.models import Organisation, OrganisationKind
 
 LIST_LIMIT = 200
 RECEIVED_WINDOW = timedelta(days=7)
@@ -64,11 +64,7 @@ def check(request: HttpRequest, reference: str) -> HttpResponse:
     actor = actor_of(request)
     episode = episode_services.read_episode(actor, reference)
     state = services.episode_aftercare(episode)
-    may_record = (
-        state.check is None
-        and episode.returned_at is not None
-        and role_allows(actor, Action.RECORD_CHECK)
-    )
+    may_record = steps.record_check(actor, episode).available
     return render(
         request,
         "aftercare/check.html",
@@ -86,48 +82,31 @@ def check(request: HttpRequest, reference: str) -> HttpResponse:
 @web_view
 @require_http_methods(["GET", "POST"])
 def record_check(request: HttpRequest, reference: str) -> HttpResponse:
+    """A POST goes straight to the service, which checks the permission and the episode's
+    state; the page (a read of the episode) is drawn for a GET and for answers sent back."""
     actor = actor_of(request)
-    episode = episode_services.read_episode(actor, reference)
-    if not role_allows(actor, Action.RECORD_CHECK):
-        raise PermissionDenied
-    if services.episode_aftercare(episode).check is not None:
-        messages.info(request, "The safe and well check for this episode is already recorded")
-        return redirect("aftercare:check", reference=episode.reference)
-    if request.method == "POST":
-        form = CheckForm(request.POST)
-        if form.is_valid():
-            data = form.cleaned_data
-            done = data["done"] == "yes"
-            details = (
-                services.CheckDetails(
-                    done=True,
-                    conducted_at=data["conducted_at"],
-                    officer_name=data["officer_name"],
-                    location=data["location"],
-                    child_account=data["child_account"],
-                    injuries_or_harm=data["injuries_or_harm"],
-                    disclosures=list(data["disclosures"]),
-                    disclosure_details=data["disclosure_details"],
-                    concerns=data["concerns"],
-                    shared_with=data["shared_with"],
-                )
-                if done
-                else services.CheckDetails(done=False, not_done_reason=data["not_done_reason"])
+    form = CheckForm(request.POST) if request.method == "POST" else CheckForm()
+    if form.is_bound and form.is_valid():
+        details = service_input(services.CheckDetails, form.cleaned_data)
+        try:
+            check = services.record_check(actor, reference, details)
+        except ValidationFailed as exc:
+            add_service_errors(form, exc.errors)
+        else:
+            messages.success(
+                request,
+                "The safe and well check has been recorded and shared with the child's council"
+                if details.done
+                else "The reason the safe and well check was not done has been recorded",
             )
-            try:
-                services.record_check(actor, episode.reference, details)
-            except ValidationFailed as exc:
-                add_service_errors(form, exc.errors)
-            else:
-                messages.success(
-                    request,
-                    "The safe and well check has been recorded and shared with the child's council"
-                    if done
-                    else "The reason the safe and well check was not done has been recorded",
-                )
-                return redirect("episodes:detail", reference=episode.reference)
-    else:
-        form = CheckForm()
+            return redirect("episodes:detail", reference=check.episode.reference)
+    episode = episode_services.read_episode(actor, reference)
+    step = steps.record_check(actor, episode)
+    if not step.allowed:
+        raise PermissionDenied
+    if step.reason == steps.CHECK_RECORDED:
+        messages.info(request, step.reason)
+        return redirect("aftercare:check", reference=episode.reference)
     return render(request, "aftercare/record_check.html", {"form": form, "episode": episode})
 
 
@@ -162,33 +141,6 @@ def interviews(request: HttpRequest) -> HttpResponse:
     )
 
 
-def interview_actions(actor: Actor, interview: ReturnInterview) -> dict[str, bool]:
-    """What this user may record on this interview now: only those are offered."""
-    org = actor.organisation
-    open_ = interview.closed_at is None
-    records = role_allows(actor, Action.RECORD_INTERVIEW) and open_
-    status = interview.status
-    return {
-        "assign": role_allows(actor, Action.MANAGE_INTERVIEWS)
-        and open_
-        and org is not None
-        and org.pk == interview.council_id,
-        "offer": records and status in (InterviewStatus.PENDING, InterviewStatus.OFFERED),
-        "outcome": records and status in (InterviewStatus.PENDING, InterviewStatus.OFFERED),
-        "record": records and status == InterviewStatus.ACCEPTED,
-    }
-
-
-def _not_yet(actor: Actor, interview: ReturnInterview, key: str) -> str:
-    """Why a step the user's role allows cannot be taken on this interview yet (the
-    service refuses it with the same reason); blank when the role is what stops it."""
-    if key == "record" and role_allows(actor, Action.RECORD_INTERVIEW):
-        return "Record that the child accepted the interview first"
-    if key in {"offer", "outcome"} and role_allows(actor, Action.RECORD_INTERVIEW):
-        return "The child has accepted the interview: record the interview itself"
-    return ""
-
-
 @web_view
 @require_http_methods(["GET"])
 def interview(request: HttpRequest, pk: int) -> HttpResponse:
@@ -204,7 +156,7 @@ def _interview_context(actor: Actor, interview: ReturnInterview) -> dict[str, An
         "episodes": episodes,
         "overdue": services.is_overdue(interview),
         "finished": interview.status in CLOSED_INTERVIEW_STATUSES,
-        "actions": interview_actions(actor, interview),
+        "actions": steps.for_interview(actor, interview),
         "push_factors": _labels(interview.push_factors, PushFactor),
         "pull_factors": _labels(interview.pull_factors, PullFactor),
         "risks_found": _labels(interview.risks_found, RiskFound),
@@ -218,55 +170,75 @@ class InterviewChange:
     key: str
     form_class: type[forms.Form]
     template: str
-    perform: Callable[[Actor, ReturnInterview, forms.Form], str]
+    # The service call, from the interview's id and the form: no read of the interview
+    # before it, so a change leaves the same trail as through the API.
+    perform: Callable[[Actor, int, forms.Form], str]
     initial: Callable[[ReturnInterview], dict[str, Any]] = lambda interview: {}
     field_map: Callable[[forms.Form], dict[str, str]] = lambda form: {}
 
 
 def _form(
-    change: InterviewChange, actor: Actor, interview: ReturnInterview, **kwargs: Any
+    change: InterviewChange, providers: Callable[[], list[Organisation]], **kwargs: Any
 ) -> forms.Form:
     if change.form_class is ProviderForm:
-        kwargs["providers"] = services.provider_choices(interview)
+        kwargs["providers"] = providers()
     return change.form_class(**kwargs)
 
 
+def _assignable(actor: Actor) -> list[Organisation]:
+    """Who a council may assign its interviews to, read without the interview: the
+    council itself, then every interview provider (the service checks the choice)."""
+    org = actor.organisation
+    own = [org] if org is not None and org.kind == OrganisationKind.COUNCIL else []
+    providers = Organisation.objects.filter(kind=OrganisationKind.RHI_PROVIDER).order_by("name")
+    return [*own, *providers]
+
+
 def _change(request: HttpRequest, pk: int, change: InterviewChange) -> HttpResponse:
+    """A POST goes straight to the service (which checks permission and state); the page,
+    a read of the interview, is drawn for a GET and for answers the service sent back.
+    The providers a council may choose are the same for every interview of its own."""
     actor = actor_of(request)
-    interview = services.read_interview(actor, pk)
-    if not interview_actions(actor, interview)[change.key]:
-        if interview.closed_at is not None:
-            messages.info(request, "This return interview is finished: nothing more to record")
-            return redirect("aftercare:interview", pk=interview.pk)
-        not_yet = _not_yet(actor, interview, change.key)
-        if not_yet:
-            # The role allows this step, but it comes later: say so, on the interview.
-            messages.info(request, not_yet)
-            return redirect("aftercare:interview", pk=interview.pk)
-        raise PermissionDenied
     stale_message = ""
+    form: forms.Form | None = None
     if request.method == "POST":
-        form = _form(change, actor, interview, data=request.POST)
+        form = _form(change, lambda: _assignable(actor), data=request.POST)
         if form.is_valid():
             try:
-                message = change.perform(actor, interview, form)
+                message = change.perform(actor, pk, form)
             except ValidationFailed as exc:
                 add_service_errors(form, exc.errors, change.field_map(form))
             except StaleEdit as exc:
                 stale_message = exc.message
-                interview = services.read_interview(actor, pk)
-                data = request.POST.copy()
-                data["version"] = str(interview.version)
-                form = _form(change, actor, interview, data=data)
-                form.is_valid()
+                form = None
             else:
                 messages.success(request, message)
-                return redirect("aftercare:interview", pk=interview.pk)
-    else:
+                return redirect("aftercare:interview", pk=pk)
+    interview = services.read_interview(actor, pk)
+    step = steps.for_interview(actor, interview)[change.key]
+    if not step.available and not stale_message:
+        if interview.closed_at is not None:
+            messages.info(request, steps.FINISHED)
+            return redirect("aftercare:interview", pk=interview.pk)
+        if step.waiting:
+            # The role allows this step, but it comes later: say so, on the interview.
+            messages.info(request, step.reason)
+            return redirect("aftercare:interview", pk=interview.pk)
+    if not step.allowed:
+        raise PermissionDenied
+
+    def providers() -> list[Organisation]:
+        return services.provider_choices(interview)
+
+    if stale_message:
+        data = request.POST.copy()
+        data["version"] = str(interview.version)
+        form = _form(change, providers, data=data)
+        form.is_valid()
+    elif form is None:
         form = _form(
             change,
-            actor,
-            interview,
+            providers,
             initial={**change.initial(interview), "version": interview.version},
         )
     return render(
@@ -281,30 +253,35 @@ def _change(request: HttpRequest, pk: int, change: InterviewChange) -> HttpRespo
     )
 
 
-def _assign(actor: Actor, interview: ReturnInterview, form: forms.Form) -> str:
+def _assign(actor: Actor, pk: int, form: forms.Form) -> str:
     data = form.cleaned_data
-    updated = services.assign_provider(actor, interview.pk, int(data["provider"]), data["version"])
+    updated = services.assign_provider(
+        actor,
+        pk,
+        expected_version=data["version"],
+        **service_arguments(services.assign_provider, data, given=ON_INTERVIEW),
+    )
     return f"The interview is assigned to {updated.provider.name}"
 
 
-def _offer(actor: Actor, interview: ReturnInterview, form: forms.Form) -> str:
+def _offer(actor: Actor, pk: int, form: forms.Form) -> str:
     data = form.cleaned_data
     services.record_offer(
         actor,
-        interview.pk,
+        pk,
         data["version"],
-        offered_at=data["offered_at"],
-        offered_by=data["offered_by"],
-        offer_method=data["offer_method"],
+        **service_arguments(services.record_offer, data, given=ON_INTERVIEW),
     )
     return "The offer has been recorded"
 
 
-def _outcome(actor: Actor, interview: ReturnInterview, form: forms.Form) -> str:
-    assert isinstance(form, OutcomeForm)
+def _outcome(actor: Actor, pk: int, form: forms.Form) -> str:
     data = form.cleaned_data
     updated = services.record_outcome(
-        actor, interview.pk, data["version"], outcome=data["outcome"], reason=form.reason
+        actor,
+        pk,
+        data["version"],
+        **service_arguments(services.record_outcome, data, given=ON_INTERVIEW),
     )
     return {
         InterviewStatus.ACCEPTED: "The child accepted: record the interview once it is done",
@@ -319,27 +296,10 @@ def _outcome_fields(form: forms.Form) -> dict[str, str]:
     return {"reason": reason, "status": "outcome"}
 
 
-def _record(actor: Actor, interview: ReturnInterview, form: forms.Form) -> str:
+def _record(actor: Actor, pk: int, form: forms.Form) -> str:
     data = form.cleaned_data
     services.record_interview(
-        actor,
-        interview.pk,
-        data["version"],
-        services.InterviewRecord(
-            done_at=data["done_at"],
-            interviewer_name=data["interviewer_name"],
-            interviewer_kind=data["interviewer_kind"],
-            child_account=data["child_account"],
-            done_location=data["done_location"],
-            push_factors=list(data["push_factors"]),
-            pull_factors=list(data["pull_factors"]),
-            factors_detail=data["factors_detail"],
-            risks_found=list(data["risks_found"]),
-            what_would_help=data["what_would_help"],
-            actions=data["actions"],
-            shared_with=data["shared_with"],
-            quote_consent=data["quote_consent"] == "yes",
-        ),
+        actor, pk, data["version"], service_input(services.InterviewRecord, data)
     )
     return "The return interview has been recorded"
 

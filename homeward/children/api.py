@@ -24,6 +24,7 @@ from homeward.children.schemas import (
 from homeward.core import clock
 from homeward.core.api import actor_of, respond, respond_page
 from homeward.core.idempotency import idempotent
+from homeward.core.inputs import service_arguments, service_input
 from homeward.core.schemas import Id, InputSchema, OrganisationOut
 
 router = Router(tags=["children"])
@@ -110,7 +111,9 @@ class EmergencyAccessPageOut(Schema):
 )
 @idempotent(atomic=False)  # every look-up stays audited, even when refused
 def open_emergency_access(request: HttpRequest, payload: EmergencyAccessIn) -> HttpResponse:
-    access = emergency.open_emergency_access(actor_of(request), payload.identifier, payload.reason)
+    access = emergency.open_emergency_access(
+        actor_of(request), **service_arguments(emergency.open_emergency_access, payload)
+    )
     return respond(
         EmergencyAccessOut.build(access),
         201,
@@ -149,7 +152,11 @@ def list_emergency_accesses(
 )
 @idempotent
 def review_emergency_access(request: HttpRequest, access_id: Id, payload: ReviewIn) -> HttpResponse:
-    access = emergency.review(actor_of(request), access_id, payload.note)
+    access = emergency.review(
+        actor_of(request),
+        access_id,
+        **service_arguments(emergency.review, payload, given=("actor", "access_id")),
+    )
     return respond(EmergencyAccessOut.build(access))
 
 
@@ -190,20 +197,7 @@ def read_child(request: HttpRequest, child_id: Id) -> HttpResponse:
 )
 @idempotent
 def create_child(request: HttpRequest, payload: ChildIn) -> HttpResponse:
-    details = services.ChildDetails(
-        first_name=payload.first_name,
-        last_name=payload.last_name,
-        date_of_birth=payload.date_of_birth,
-        sex=payload.sex.value,
-        ethnicity=payload.ethnicity.value,
-        upn=payload.upn,
-        nhs_number=payload.nhs_number,
-        responsible_council_id=payload.responsible_council_id,
-        aliases=list(payload.aliases),
-        agency_reference=payload.agency_reference,
-        responsible_council_not_known=payload.responsible_council_not_known,
-        area_council_id=payload.area_council_id,
-    )
+    details = service_input(services.ChildDetails, payload)
     actor = actor_of(request)
     child = services.create_child(actor, details)
     return respond(

@@ -120,19 +120,21 @@ class ChildForm(GovukForm):
             assert isinstance(field, forms.ChoiceField)
             field.choices = [("", "Select a council")] + [(str(c.pk), c.name) for c in local]
 
-    def council_id(self) -> int | None:
-        value = self.cleaned_data.get("responsible_council")
-        return int(value) if value and value != NOT_KNOWN else None
-
-    def council_not_known(self) -> bool:
-        return self.cleaned_data.get("responsible_council") == NOT_KNOWN
-
-    def area_council_id(self) -> int | None:
-        value = self.cleaned_data.get("area_council")
-        return int(value) if value else None
-
-    def alias_list(self) -> list[str]:
-        return [line.strip() for line in self.cleaned_data["aliases"].splitlines() if line.strip()]
+    def clean(self) -> dict[str, Any]:
+        """The service's ChildDetails: other names one to a line, and the council chosen
+        (or Not known, with the council whose area the child is in) as ids."""
+        cleaned = super().clean() or {}
+        if "aliases" in cleaned:
+            lines = str(cleaned["aliases"]).splitlines()
+            cleaned["aliases"] = [line.strip() for line in lines if line.strip()]
+        council = cleaned.pop("responsible_council", "")
+        cleaned["responsible_council_not_known"] = council == NOT_KNOWN
+        cleaned["responsible_council_id"] = (
+            int(council) if council and council != NOT_KNOWN else None
+        )
+        area = cleaned.pop("area_council", "")
+        cleaned["area_council_id"] = int(area) if area else None
+        return cleaned
 
 
 NOT_KNOWN = "not-known"

@@ -7,11 +7,11 @@ from ninja import Schema
 from pydantic import Field
 
 from homeward.children.codes import Ethnicity, Sex
-from homeward.children.models import Child, Placement
+from homeward.children.models import Child, ChildAlias, ChildIdentifier, Placement
 from homeward.core import clock
 from homeward.core.actor import Actor
 from homeward.core.api import Versioned
-from homeward.core.schemas import Day, Id, InputSchema, OrganisationOut
+from homeward.core.schemas import Day, Id, InputSchema, OrganisationOut, limit_of
 from homeward.organisations import policy
 
 
@@ -24,8 +24,8 @@ class ChildSearchIn(InputSchema):
 
 
 class ChildIn(InputSchema):
-    first_name: Annotated[str, Field(max_length=100)]
-    last_name: Annotated[str, Field(max_length=100)]
+    first_name: Annotated[str, limit_of(Child, "first_name")]
+    last_name: Annotated[str, limit_of(Child, "last_name")]
     date_of_birth: Day
     sex: Sex = Field(description="DfE code: 1 male, 2 female")
     ethnicity: Ethnicity = Field(Ethnicity.NOBT, description="DfE ethnicity code")
@@ -47,10 +47,10 @@ class ChildIn(InputSchema):
         description="With responsible_council_not_known: the council in your force's area "
         "where the child is now. Not needed when your force covers one council's area",
     )
-    aliases: list[Annotated[str, Field(max_length=200)]] = Field(
+    aliases: list[Annotated[str, limit_of(ChildAlias, "name")]] = Field(
         default_factory=list, max_length=20
     )
-    agency_reference: Annotated[str, Field(max_length=60)] = Field(
+    agency_reference: Annotated[str, limit_of(ChildIdentifier, "value")] = Field(
         "", description="Your organisation's own reference for the child"
     )
 

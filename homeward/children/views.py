@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods
 
 from homeward.audit import services as audit
 from homeward.children import emergency, services
+from homeward.children import steps as child_steps
 from homeward.children.forms import (
     ChildForm,
     ConfirmCouncilForm,
@@ -29,8 +30,10 @@ from homeward.core import csv as csv_out
 from homeward.core.actor import Actor
 from homeward.core.errors import ValidationFailed
 from homeward.core.forms import add_service_errors
+from homeward.core.inputs import service_input
 from homeward.core.views import actor_of, web_view
 from homeward.episodes import services as episode_services
+from homeward.episodes import steps as episode_steps
 from homeward.organisations import policy
 from homeward.organisations.models import OrganisationKind, Role
 from homeward.organisations.policy import Action
@@ -65,31 +68,18 @@ def add(request: HttpRequest) -> HttpResponse:
     """Add a child, and (the usual next step, offered first) report them missing: the
     adding organisation keeps the relationship the report needs."""
     actor = actor_of(request)
-    policy.require_role(actor, Action.CREATE_CHILD)
     org = actor.organisation
     own_council = org if org is not None and org.kind == OrganisationKind.COUNCIL else None
     local = services.area_councils(org)
-    can_report = policy.role_allows(actor, Action.REPORT)
+    can_report = episode_steps.report(actor).available
     if request.method == "POST":
         form = ChildForm(request.POST, own_council=own_council, area_councils=local)
         if form.is_valid():
-            data = form.cleaned_data
-            details = services.ChildDetails(
-                first_name=data["first_name"],
-                last_name=data["last_name"],
-                date_of_birth=data["date_of_birth"],
-                sex=data["sex"],
-                ethnicity=data["ethnicity"],
-                upn=data["upn"],
-                nhs_number=data["nhs_number"],
-                responsible_council_id=form.council_id(),
-                aliases=form.alias_list(),
-                agency_reference=data["agency_reference"],
-                responsible_council_not_known=form.council_not_known(),
-                area_council_id=form.area_council_id(),
-            )
             try:
-                child = services.create_child(actor, details)
+                # Straight to the service, which checks the role.
+                child = services.create_child(
+                    actor, service_input(services.ChildDetails, form.cleaned_data)
+                )
             except ValidationFailed as exc:
                 add_service_errors(form, exc.errors)
             else:
@@ -101,6 +91,8 @@ def add(request: HttpRequest) -> HttpResponse:
                 return redirect("children:detail", pk=child.pk)
     else:
         form = ChildForm(own_council=own_council, area_councils=local)
+    if not child_steps.add(actor).allowed:
+        raise PermissionDenied
     return render(
         request,
         "children/add.html",
@@ -146,12 +138,7 @@ def _detail_context(actor: Actor, child: Child, confirm_form: ConfirmCouncilForm
         statuses = statuses.filter(end_date__isnull=True)
     if not view.all_references:
         identifiers = identifiers.filter(organisation=org)
-    may_confirm = (
-        child.responsible_council_provisional
-        and org is not None
-        and org.pk == child.responsible_council_id
-        and policy.role_allows(actor, Action.UPDATE_CHILD)
-    )
+    may_confirm = child_steps.confirm_council(actor, child).available
     if may_confirm and confirm_form is None and org is not None:
         confirm_form = ConfirmCouncilForm(holder=org)
     return {
@@ -167,7 +154,7 @@ def _detail_context(actor: Actor, child: Child, confirm_form: ConfirmCouncilForm
         "outlines": list(policy.episode_outlines(actor, child)),
         "is_home": org is not None and org.kind == OrganisationKind.CARE_PROVIDER,
         "open_episode": open_episode,
-        "can_report": policy.role_allows(actor, Action.REPORT),
+        "can_report": episode_steps.report(actor).available,
         "emergency_access": emergency.active_access(actor, child),
         "can_see_trail": audit.may_see_trail(actor, child),
         "added_access_ends": services.access_from_adding_ends(child)
@@ -185,15 +172,11 @@ def confirm_council(request: HttpRequest, pk: int) -> HttpResponse:
     actor = actor_of(request)
     child = services.read_child(actor, pk)
     org = actor.organisation
-    if (
-        org is None
-        or org.pk != child.responsible_council_id
-        or not child.responsible_council_provisional
-        or not policy.role_allows(actor, Action.UPDATE_CHILD)
-    ):
-        if not child.responsible_council_provisional:
-            messages.info(request, "The responsible council is already confirmed")
-            return redirect("children:detail", pk=child.pk)
+    step = child_steps.confirm_council(actor, child)
+    if step.waiting:
+        messages.info(request, step.reason)
+        return redirect("children:detail", pk=child.pk)
+    if not step.allowed or org is None:
         raise PermissionDenied
     form = ConfirmCouncilForm(request.POST, holder=org)
     if form.is_valid():

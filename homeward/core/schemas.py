@@ -10,8 +10,9 @@ import types
 import typing
 from datetime import date, datetime, timedelta
 from functools import cache
-from typing import Annotated, Any
+from typing import Annotated, Any, ClassVar
 
+from django.db import models
 from ninja import Schema
 from pydantic import (
     AfterValidator,
@@ -23,12 +24,28 @@ from pydantic import (
     field_validator,
 )
 
+from homeward.core.validation import (
+    EARLIEST_YEAR,
+    HIDDEN_CONTROL,
+    LATEST_YEAR,
+    LONG_TEXT,
+    max_length,
+)
+
 MAX_ID = 2**63 - 1
 MAX_VERSION = 2**31 - 1
-# Free-text fields (circumstances, rationale...) are TextFields; this is a sanity limit.
-LONG_TEXT = 10_000
 
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+
+# Free text without a column limit: the limit every channel shares.
+LongText = Annotated[str, Field(max_length=LONG_TEXT)]
+
+
+def limit_of(model: type[models.Model], name: str) -> Any:
+    """A text field's bound, as long as the model's field holds (``validation.max_length``):
+    ``Annotated[str, limit_of(Episode, "last_seen_location")]``."""
+    return Field(max_length=max_length(model, name))
+
 
 Version = Annotated[
     int,
@@ -67,8 +84,10 @@ def _iso_date_time(value: Any) -> Any:
 
 
 def _storable_time(value: datetime) -> datetime:
-    if not 1900 <= value.year <= 9000:
-        raise ValueError("Enter a date and time between the years 1900 and 9000")
+    if not EARLIEST_YEAR <= value.year <= LATEST_YEAR:
+        raise ValueError(
+            f"Enter a date and time between the years {EARLIEST_YEAR} and {LATEST_YEAR}"
+        )
     offset = value.utcoffset()
     if offset is not None and abs(offset) > MAX_UTC_OFFSET:
         raise ValueError("Enter a UTC offset between -15:59 and +15:59, like Z or +01:00")
@@ -102,7 +121,7 @@ Day = Annotated[
 
 def _reject_nul(value: Any) -> Any:
     if isinstance(value, str) and "\x00" in value:
-        raise ValueError("Must not contain a NUL character")
+        raise ValueError(HIDDEN_CONTROL)
     if isinstance(value, list):
         for item in value:
             _reject_nul(item)
@@ -134,6 +153,18 @@ class InputSchema(Schema):
     "yes" for true)."""
 
     model_config = ConfigDict(extra="forbid")
+    # A field the API names differently from the service's input ("return_details" is the
+    # service's "returned"): the API's name, then the service's. ``for_service`` renames.
+    service_names: ClassVar[dict[str, str]] = {}
+
+    def for_service(self) -> dict[str, Any]:
+        """What was sent, by the service's field names, nested schemas as mappings."""
+        values = self.model_dump()
+        for field in values:
+            nested = getattr(self, field)
+            if isinstance(nested, InputSchema):
+                values[field] = nested.for_service()
+        return {self.service_names.get(k, k): v for k, v in values.items()}
 
     @field_validator("*", mode="before")
     @classmethod

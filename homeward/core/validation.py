@@ -10,7 +10,15 @@ from datetime import datetime
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 
+# The years a date and time may fall in, wherever it comes from: earlier is a typing
+# slip (and older than any record), later cannot be stored everywhere.
 EARLIEST_YEAR = 1900
+LATEST_YEAR = 9000
+# Free text without a column limit (circumstances, the child's account...): a sanity limit,
+# the same on a web page, through the API and in a service.
+LONG_TEXT = 5000
+# Characters no database stores (NUL): the one message, whatever channel the text came by.
+HIDDEN_CONTROL = "Remove the invisible control characters from this answer"
 
 # Fields that hold a person's name, wherever they are, and how an error names each:
 # ``text_errors`` checks each with ``name_problem``.
@@ -77,7 +85,7 @@ def text_errors(
         if not isinstance(value, str):
             continue
         if "\x00" in value:
-            errors[name] = ["Remove the invisible control characters from this answer"]
+            errors[name] = [HIDDEN_CONTROL]
             continue
         what = PERSON_NAME_FIELDS.get(name)
         problem = name_problem(value, what) if what else None
@@ -89,6 +97,8 @@ def text_errors(
         except FieldDoesNotExist:
             continue
         limit = getattr(column, "max_length", None)
+        if limit is None and isinstance(column, models.TextField):
+            limit = LONG_TEXT
         if limit and len(value.strip()) > limit:
             label = (
                 (names or {}).get(name)
@@ -99,5 +109,21 @@ def text_errors(
     return errors
 
 
+def has_control(value: object) -> bool:
+    """A NUL character anywhere in the text, or in any text of a list."""
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, list | tuple):
+        return any(has_control(item) for item in value)
+    return False
+
+
 def implausible_time(value: datetime) -> bool:
-    return value.year < EARLIEST_YEAR
+    return not EARLIEST_YEAR <= value.year <= LATEST_YEAR
+
+
+def max_length(model: type[models.Model], name: str) -> int:
+    """The longest text a model's field holds: its column's limit, or LONG_TEXT for a
+    column without one. Forms and API schemas take their bounds from here."""
+    limit = getattr(model._meta.get_field(name), "max_length", None)
+    return int(limit) if limit else LONG_TEXT

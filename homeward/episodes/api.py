@@ -11,6 +11,7 @@ from ninja import Query, Router
 
 from homeward.core.api import EpisodeIfMatch, actor_of, expected_version, respond, respond_page
 from homeward.core.idempotency import idempotent
+from homeward.core.inputs import ON_RECORD, service_arguments, service_input
 from homeward.core.schemas import EpisodeReference
 from homeward.episodes import services
 from homeward.episodes.models import Episode
@@ -56,29 +57,7 @@ def _episode(request: HttpRequest, episode: Episode, status: int = 200) -> HttpR
 @idempotent
 def report_missing(request: HttpRequest, payload: ReportIn) -> HttpResponse:
     actor = actor_of(request)
-    report = services.Report(
-        classification=payload.classification.value,
-        last_seen_at=payload.last_seen_at,
-        last_seen_location=payload.last_seen_location,
-        missing_from=payload.missing_from.value,
-        reporter_type=payload.reporter_type.value,
-        risk_grade=payload.risk_grade,
-        risk_rationale=payload.risk_rationale,
-        reported_at=payload.reported_at,
-        reporter_name=payload.reporter_name,
-        circumstances=payload.circumstances,
-        clothing=payload.clothing,
-        police_reference=payload.police_reference,
-        returned=services.Return(
-            returned_at=payload.return_details.returned_at,
-            return_method=payload.return_details.return_method.value,
-            found_location=payload.return_details.found_location,
-            found_with=payload.return_details.found_with,
-            harm_indicators=payload.return_details.harm_indicators,
-        )
-        if payload.return_details is not None
-        else None,
-    )
+    report = service_input(services.Report, payload, besides={"child_id"})
     result = services.report_missing(actor, payload.child_id, report)
     body = ReportOut(
         **EpisodeOut.fields_for(actor, result.episode), already_missing=not result.created
@@ -151,13 +130,7 @@ def regrade(
     if_match: EpisodeIfMatch = None,
 ) -> HttpResponse:
     version = expected_version(request, if_match, payload.version)
-    regrading = services.Regrading(
-        grade=payload.grade,
-        rationale=payload.rationale,
-        information_used=payload.information_used,
-        information_source=payload.information_source,
-        information_obtained_at=payload.information_obtained_at,
-    )
+    regrading = service_input(services.Regrading, payload)
     episode = services.regrade(actor_of(request), reference.upper(), version, regrading)
     return _episode(request, episode, 201)
 
@@ -179,8 +152,7 @@ def change_classification(
         actor_of(request),
         reference.upper(),
         version,
-        payload.classification.value,
-        payload.reason,
+        **service_arguments(services.change_classification, payload, given=ON_RECORD),
     )
     return _episode(request, episode)
 
@@ -197,10 +169,7 @@ def add_timeline_entry(
     entry = services.add_timeline_entry(
         actor_of(request),
         reference.upper(),
-        payload.kind,
-        payload.occurred_at,
-        payload.summary,
-        payload.location,
+        **service_arguments(services.add_timeline_entry, payload, given=ON_RECORD),
     )
     return _episode(request, entry.episode, 201)
 
@@ -218,13 +187,7 @@ def record_return(
     if_match: EpisodeIfMatch = None,
 ) -> HttpResponse:
     version = expected_version(request, if_match, payload.version)
-    details = services.Return(
-        returned_at=payload.returned_at,
-        return_method=payload.return_method.value,
-        found_location=payload.found_location,
-        found_with=payload.found_with,
-        harm_indicators=payload.harm_indicators,
-    )
+    details = service_input(services.Return, payload)
     episode = services.record_return(actor_of(request), reference.upper(), version, details)
     return _episode(request, episode)
 
@@ -251,5 +214,9 @@ def close_episode(
 def link_episodes(
     request: HttpRequest, reference: EpisodeReference, payload: LinkIn
 ) -> HttpResponse:
-    episode = services.link_episodes(actor_of(request), reference.upper(), payload.other_reference)
+    episode = services.link_episodes(
+        actor_of(request),
+        reference.upper(),
+        **service_arguments(services.link_episodes, payload, given=ON_RECORD),
+    )
     return _episode(request, episode, 201)

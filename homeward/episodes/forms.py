@@ -148,8 +148,17 @@ class ReportForm(GovukForm):
         # Asked only of a report of an episode that is already over.
         self.fields["return_method"].required = False
 
-    def returned(self) -> bool:
-        return self.cleaned_data.get("still_missing") == "no"
+    def clean(self) -> dict[str, Any]:
+        """The service's Report: a late report (not still missing) carries its return as
+        ``returned``; a report of a child missing now leaves the return's answers out."""
+        cleaned = super().clean() or {}
+        over = cleaned.pop("still_missing", None) == "no"
+        answers = {name: cleaned.pop(name) for name in RETURN_ANSWERS if name in cleaned}
+        cleaned["returned"] = answers if over else None
+        return cleaned
+
+
+RETURN_ANSWERS = ("returned_at", "return_method", "found_location", "found_with")
 
 
 class DetailsForm(GovukForm):

@@ -12,13 +12,15 @@ from homeward.aftercare.services import episode_aftercare
 from homeward.core.actor import Actor
 from homeward.core.api import Versioned
 from homeward.core.schemas import (
-    LONG_TEXT,
     Id,
     InputSchema,
+    LongText,
     OrganisationOut,
     Version,
     When,
+    limit_of,
 )
+from homeward.core.validation import max_length
 from homeward.episodes import steps
 from homeward.episodes.models import (
     Classification,
@@ -27,12 +29,18 @@ from homeward.episodes.models import (
     MissingFrom,
     ReporterType,
     ReturnMethod,
+    RiskAssessment,
     RiskGrade,
+    TimelineEntry,
 )
 from homeward.organisations import policy
 from homeward.organisations.models import Organisation, User
 
-LongText = Annotated[str, Field(max_length=LONG_TEXT)]
+Place = Annotated[str, limit_of(Episode, "last_seen_location")]
+ReporterName = Annotated[str, limit_of(Episode, "reporter_name")]
+PoliceReference = Annotated[str, limit_of(Episode, "police_reference")]
+InformationSource = Annotated[str, limit_of(RiskAssessment, "information_source")]
+TimelinePlace = Annotated[str, limit_of(TimelineEntry, "location")]
 GRADE_DESCRIPTION = (
     "very_low, low, medium or high. Older police grades are accepted and mapped: "
     "absent and no apparent risk become very_low."
@@ -55,8 +63,8 @@ def _optional(max_length: int | None = None) -> Any:
 class LateReturnIn(InputSchema):
     returned_at: When
     return_method: ReturnMethod
-    found_location: Annotated[str, Field(max_length=300)] = ""
-    found_with: Annotated[str, Field(max_length=300)] = ""
+    found_location: Place = ""
+    found_with: Place = ""
     harm_indicators: LongText = ""
 
 
@@ -66,16 +74,16 @@ class ReportIn(InputSchema):
         description="M missing, or A away from placement without authorisation"
     )
     last_seen_at: When
-    last_seen_location: Annotated[str, Field(max_length=300)]
+    last_seen_location: Place
     missing_from: MissingFrom
     reporter_type: ReporterType
     risk_grade: Annotated[str, Field(max_length=40, description=GRADE_DESCRIPTION)]
     risk_rationale: LongText
     reported_at: When | None = Field(None, description="Defaults to now")
-    reporter_name: Annotated[str, Field(max_length=200)] = ""
+    reporter_name: ReporterName = ""
     circumstances: LongText = ""
     clothing: LongText = ""
-    police_reference: Annotated[str, Field(max_length=40)] = ""
+    police_reference: PoliceReference = ""
     return_details: LateReturnIn | None = Field(
         None,
         description="For a late report of an episode that is already over: the child's "
@@ -84,17 +92,19 @@ class ReportIn(InputSchema):
         "and return interview fall due.",
     )
 
+    service_names = {"return_details": "returned"}
+
 
 class EpisodeUpdateIn(InputSchema):
     """Only the fields sent are changed. Send ``version`` or an If-Match header."""
 
     last_seen_at: When = _optional()
-    last_seen_location: str = _optional(300)
+    last_seen_location: str = _optional(max_length(Episode, "last_seen_location"))
     missing_from: MissingFrom = _optional()
-    circumstances: str = _optional(LONG_TEXT)
-    clothing: str = _optional(LONG_TEXT)
-    police_reference: str = _optional(40)
-    reporter_name: str = _optional(200)
+    circumstances: str = _optional(max_length(Episode, "circumstances"))
+    clothing: str = _optional(max_length(Episode, "clothing"))
+    police_reference: str = _optional(max_length(Episode, "police_reference"))
+    reporter_name: str = _optional(max_length(Episode, "reporter_name"))
     version: Version | None = None
 
     def changes(self) -> dict[str, Any]:
@@ -108,7 +118,7 @@ class RegradeIn(InputSchema):
     grade: Annotated[str, Field(max_length=40, description=GRADE_DESCRIPTION)]
     rationale: LongText
     information_used: LongText = ""
-    information_source: Annotated[str, Field(max_length=200)] = ""
+    information_source: InformationSource = ""
     information_obtained_at: When | None = None
     version: Version | None = None
 
@@ -123,14 +133,14 @@ class TimelineEntryIn(InputSchema):
     kind: Literal["sighting", "call", "action", "note"]
     occurred_at: When
     summary: LongText
-    location: Annotated[str, Field(max_length=300)] = ""
+    location: TimelinePlace = ""
 
 
 class ReturnIn(InputSchema):
     returned_at: When
     return_method: ReturnMethod
-    found_location: Annotated[str, Field(max_length=300)] = ""
-    found_with: Annotated[str, Field(max_length=300)] = ""
+    found_location: Place = ""
+    found_with: Place = ""
     harm_indicators: LongText = ""
     version: Version | None = None
 

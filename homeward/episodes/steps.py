@@ -19,6 +19,12 @@ def _closed(episode: Episode) -> str:
     return CLOSED if episode.status == EpisodeStatus.CLOSED else ""
 
 
+def report(actor: Actor) -> Step:
+    """Reporting a child missing: a report of a child who is missing already adds to
+    their open episode, so nothing in the record stops it."""
+    return step(actor, Action.REPORT)
+
+
 def update(actor: Actor, episode: Episode) -> Step:
     return step(actor, Action.UPDATE_EPISODE, _closed(episode))
 

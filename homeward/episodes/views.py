@@ -25,11 +25,13 @@ from homeward.aftercare import services as aftercare_services
 from homeward.audit import services as audit
 from homeward.children import emergency
 from homeward.children import services as child_services
+from homeward.children import steps as child_steps
 from homeward.children.models import Placement
 from homeward.core import clock
 from homeward.core.actor import Actor
 from homeward.core.errors import StaleEdit, ValidationFailed
 from homeward.core.forms import add_service_errors
+from homeward.core.inputs import ON_RECORD, service_arguments, service_input
 from homeward.core.views import actor_of, web_view
 from homeward.episodes import services, steps
 from homeward.episodes.forms import (
@@ -44,6 +46,7 @@ from homeward.episodes.forms import (
 )
 from homeward.episodes.models import Classification, Episode, EpisodeStatus, RiskGrade
 from homeward.insights import access as insights_access
+from homeward.organisations import policy
 from homeward.organisations.models import OrganisationKind
 from homeward.organisations.policy import (
     AGGREGATE_ONLY_ROLES,
@@ -87,7 +90,7 @@ def work_links(actor: Actor) -> list[WorkLink]:
                 + (", to open their record or report them missing" if _reports(actor) else ""),
             )
         )
-    if role_allows(actor, Action.CREATE_CHILD):
+    if child_steps.add(actor):
         links.append(
             WorkLink(
                 "Add a child",
@@ -165,7 +168,7 @@ def work_links(actor: Actor) -> list[WorkLink]:
 
 
 def _reports(actor: Actor) -> bool:
-    return role_allows(actor, Action.REPORT)
+    return steps.report(actor).available
 
 
 @web_view
@@ -226,7 +229,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "nav": "home",
             "links": links,
             "can_report": _reports(actor),
-            "can_add": role_allows(actor, Action.CREATE_CHILD),
+            "can_add": child_steps.add(actor).available,
             "placed": [(child, open_by_child.get(child.pk)) for child in placed],
             "is_home": org.kind == OrganisationKind.CARE_PROVIDER,
             "unconfirmed": unconfirmed,
@@ -262,70 +265,22 @@ def _interviewer_home(request: HttpRequest, actor: Actor, links: list[WorkLink])
 @web_view
 @require_http_methods(["GET", "POST"])
 def report_missing(request: HttpRequest, pk: int) -> HttpResponse:
+    """A POST goes straight to the service, which checks the permission; the page (a read
+    of the child) is drawn only when there is a form to show."""
     actor = actor_of(request)
-    child = child_services.read_child(actor, pk)
-    if not role_allows(actor, Action.REPORT):
-        raise PermissionDenied
-    if request.method == "POST":
-        form = ReportForm(request.POST)
-        if form.is_valid():
-            data = form.cleaned_data
-            report = services.Report(
-                classification=data["classification"],
-                last_seen_at=data["last_seen_at"],
-                last_seen_location=data["last_seen_location"],
-                missing_from=data["missing_from"],
-                reporter_type=data["reporter_type"],
-                risk_grade=data["risk_grade"],
-                risk_rationale=data["risk_rationale"],
-                reported_at=data["reported_at"],
-                reporter_name=data["reporter_name"],
-                circumstances=data["circumstances"],
-                clothing=data["clothing"],
-                police_reference=data["police_reference"],
-                returned=services.Return(
-                    returned_at=data["returned_at"],
-                    return_method=data["return_method"],
-                    found_location=data["found_location"],
-                    found_with=data["found_with"],
-                )
-                if form.returned()
-                else None,
+    form = ReportForm(request.POST) if request.method == "POST" else ReportForm()
+    if form.is_bound and form.is_valid():
+        try:
+            result = services.report_missing(
+                actor, pk, service_input(services.Report, form.cleaned_data)
             )
-            try:
-                result = services.report_missing(actor, child.pk, report)
-            except ValidationFailed as exc:
-                add_service_errors(form, exc.errors)
-            else:
-                reference = result.episode.reference
-                if not visible_episodes(actor).filter(pk=result.episode.pk).exists():
-                    # A home's late report of an episode from before the child came to it:
-                    # recorded, and known to the home only in outline from now on.
-                    messages.success(
-                        request,
-                        f"Episode {reference} has been recorded. It happened before "
-                        f"{child.first_name} was placed with you, so you see it only in "
-                        "outline on their record",
-                    )
-                    return redirect("children:detail", pk=child.pk)
-                if result.created and result.episode.returned_at is not None:
-                    messages.success(
-                        request,
-                        f"Episode {reference} has been recorded, with the child's return. "
-                        "A safe and well check and a return interview are now due",
-                    )
-                elif result.created:
-                    messages.success(request, f"Episode {reference} has been created")
-                else:
-                    messages.info(
-                        request,
-                        f"The child was already missing, so no new episode was created. "
-                        f"Your report has been added to the timeline of open episode "
-                        f"{reference}.",
-                    )
-                return redirect("episodes:detail", reference=reference)
-    else:
-        form = ReportForm()
+        except ValidationFailed as exc:
+            add_service_errors(form, exc.errors)
+        else:
+            return _reported(request, actor, result)
+    child = child_services.read_child(actor, pk)
+    if not steps.report(actor).allowed:
+        raise PermissionDenied
     open_episode = services.list_episodes(
         actor, child_id=child.pk, status=EpisodeStatus.MISSING
     ).first()
@@ -342,6 +297,37 @@ def report_missing(request: HttpRequest, pk: int) -> HttpResponse:
             else None,
         },
     )
+
+
+def _reported(request: HttpRequest, actor: Actor, result: services.ReportResult) -> HttpResponse:
+    episode = result.episode
+    reference = episode.reference
+    if not visible_episodes(actor).filter(pk=episode.pk).exists():
+        # A home's late report of an episode from before the child came to it:
+        # recorded, and known to the home only in outline from now on.
+        messages.success(
+            request,
+            f"Episode {reference} has been recorded. It happened before "
+            f"{episode.child.first_name} was placed with you, so you see it only in "
+            "outline on their record",
+        )
+        return redirect("children:detail", pk=episode.child_id)
+    if result.created and episode.returned_at is not None:
+        messages.success(
+            request,
+            f"Episode {reference} has been recorded, with the child's return. "
+            "A safe and well check and a return interview are now due",
+        )
+    elif result.created:
+        messages.success(request, f"Episode {reference} has been created")
+    else:
+        messages.info(
+            request,
+            f"The child was already missing, so no new episode was created. "
+            f"Your report has been added to the timeline of open episode "
+            f"{reference}.",
+        )
+    return redirect("episodes:detail", reference=reference)
 
 
 # --- the episode page ------------------------------------------------------------------------
@@ -424,7 +410,9 @@ class Change:
     step: Callable[[Actor, Episode], Step]
     form_class: type[forms.Form]
     template: str
-    perform: Callable[[Actor, Episode, dict[str, Any]], str]
+    # The service call, from the episode's reference and the form's answers: no read of
+    # the episode before it, so a change leaves the same trail as through the API.
+    perform: Callable[[Actor, str, dict[str, Any]], str]
     initial: Callable[[Episode], dict[str, Any]] = lambda episode: {}
     field_map: dict[str, str] = field(default_factory=dict)
     # After a stale edit: show the current record (True) or keep what was typed (False),
@@ -436,40 +424,43 @@ class Change:
 
 
 def _edit(request: HttpRequest, reference: str, change: Change) -> HttpResponse:
+    """A POST goes straight to the service (which checks permission and state); the page,
+    a read of the episode, is drawn for a GET and for answers the service sent back."""
     actor = actor_of(request)
-    episode = services.read_episode(actor, reference)
-    step = change.step(actor, episode)
-    if not step.allowed:
-        raise PermissionDenied
-    if request.method == "GET" and step.waiting and not change.explains_waiting(episode):
-        # Allowed, but not now: say why, where the user can see the episode as it is.
-        messages.info(request, f"{step.reason}.")
-        return redirect("episodes:detail", reference=episode.reference)
     stale_message = ""
-    form: forms.Form
+    form: forms.Form | None = None
     if request.method == "POST":
         form = change.form_class(request.POST)
         if form.is_valid():
             try:
-                message = change.perform(actor, episode, form.cleaned_data)
+                message = change.perform(actor, reference, form.cleaned_data)
             except ValidationFailed as exc:
                 add_service_errors(form, exc.errors, change.field_map)
             except StaleEdit as exc:
                 stale_message = exc.message
-                episode = services.read_episode(actor, reference)
-                if change.reset_on_stale:
-                    form = change.form_class(
-                        initial={**change.initial(episode), "version": episode.version}
-                    )
-                else:
-                    data = request.POST.copy()
-                    data["version"] = str(episode.version)
-                    form = change.form_class(data)
-                    form.is_valid()
+                form = None
             else:
                 messages.success(request, message)
-                return redirect("episodes:detail", reference=episode.reference)
-    else:
+                return redirect("episodes:detail", reference=reference)
+    episode = services.read_episode(actor, reference)
+    step = change.step(actor, episode)
+    if not step.allowed:
+        raise PermissionDenied
+    if form is None and stale_message:
+        if change.reset_on_stale:
+            form = change.form_class(
+                initial={**change.initial(episode), "version": episode.version}
+            )
+        else:
+            data = request.POST.copy()
+            data["version"] = str(episode.version)
+            form = change.form_class(data)
+            form.is_valid()
+    elif form is None:
+        if step.waiting and not change.explains_waiting(episode):
+            # Allowed, but not now: say why, where the user can see the episode as it is.
+            messages.info(request, f"{step.reason}.")
+            return redirect("episodes:detail", reference=episode.reference)
         form = change.form_class(initial={**change.initial(episode), "version": episode.version})
     return render(
         request,
@@ -487,7 +478,9 @@ def _details_initial(episode: Episode) -> dict[str, Any]:
     return {name: getattr(episode, name) for name in services.EDITABLE_FIELDS}
 
 
-def _update(actor: Actor, episode: Episode, data: dict[str, Any]) -> str:
+def _update(actor: Actor, reference: str, data: dict[str, Any]) -> str:
+    # What the user changed, against the record as it is (read to compare, not shown).
+    episode = policy.get_episode(actor, reference)
     changes = {}
     for name in services.EDITABLE_FIELDS:
         new, old = data[name], getattr(episode, name)
@@ -495,70 +488,50 @@ def _update(actor: Actor, episode: Episode, data: dict[str, Any]) -> str:
             old = old.replace(second=0, microsecond=0)  # the form holds whole minutes
         if new != old:
             changes[name] = new
-    services.update_episode(actor, episode.reference, data["version"], changes)
+    services.update_episode(actor, reference, data["version"], changes)
     return "The episode's details have been updated" if changes else "Nothing was changed"
 
 
-def _regrade(actor: Actor, episode: Episode, data: dict[str, Any]) -> str:
+def _regrade(actor: Actor, reference: str, data: dict[str, Any]) -> str:
     updated = services.regrade(
-        actor,
-        episode.reference,
-        data["version"],
-        services.Regrading(
-            grade=data["grade"],
-            rationale=data["rationale"],
-            information_used=data["information_used"],
-            information_source=data["information_source"],
-            information_obtained_at=data["information_obtained_at"],
-        ),
+        actor, reference, data["version"], service_input(services.Regrading, data)
     )
     return f"Risk re-graded to {RiskGrade(updated.risk_grade).label.lower()}"
 
 
-def _classify(actor: Actor, episode: Episode, data: dict[str, Any]) -> str:
+def _classify(actor: Actor, reference: str, data: dict[str, Any]) -> str:
     updated = services.change_classification(
-        actor, episode.reference, data["version"], data["classification"], data["reason"]
+        actor,
+        reference,
+        data["version"],
+        **service_arguments(services.change_classification, data, given=ON_RECORD),
     )
     return f"Classification changed to {Classification(updated.classification).label.lower()}"
 
 
-def _add_timeline(actor: Actor, episode: Episode, data: dict[str, Any]) -> str:
+def _add_timeline(actor: Actor, reference: str, data: dict[str, Any]) -> str:
     # The service takes no version: an entry adds to the timeline and overwrites nothing.
     services.add_timeline_entry(
-        actor,
-        episode.reference,
-        data["kind"],
-        data["occurred_at"],
-        data["summary"],
-        data["location"],
+        actor, reference, **service_arguments(services.add_timeline_entry, data, given=ON_RECORD)
     )
     return "The timeline entry has been added"
 
 
-def _record_return(actor: Actor, episode: Episode, data: dict[str, Any]) -> str:
-    services.record_return(
-        actor,
-        episode.reference,
-        data["version"],
-        services.Return(
-            returned_at=data["returned_at"],
-            return_method=data["return_method"],
-            found_location=data["found_location"],
-            found_with=data["found_with"],
-            harm_indicators=data["harm_indicators"],
-        ),
-    )
+def _record_return(actor: Actor, reference: str, data: dict[str, Any]) -> str:
+    services.record_return(actor, reference, data["version"], service_input(services.Return, data))
     return "The return has been recorded. A safe and well check and a return interview are now due"
 
 
-def _close(actor: Actor, episode: Episode, data: dict[str, Any]) -> str:
-    services.close_episode(actor, episode.reference, data["version"])
+def _close(actor: Actor, reference: str, data: dict[str, Any]) -> str:
+    services.close_episode(actor, reference, data["version"])
     return "The episode has been closed"
 
 
-def _link(actor: Actor, episode: Episode, data: dict[str, Any]) -> str:
+def _link(actor: Actor, reference: str, data: dict[str, Any]) -> str:
     other = data["other_reference"].strip().upper()
-    services.link_episodes(actor, episode.reference, other)
+    services.link_episodes(
+        actor, reference, **service_arguments(services.link_episodes, data, given=ON_RECORD)
+    )
     return f"Episode linked with {other}: the children went missing together"
 
 
