@@ -25,7 +25,7 @@ class SessionStore(DatabaseSessionStore):
     loaded_expiry: datetime | None = None
 
     def _get_session_from_db(self) -> Any:
-        stored = super()._get_session_from_db()
+        stored = super()._get_session_from_db()  # type: ignore[misc]  # not in the stubs
         self.loaded_expiry = stored.expire_date if stored is not None else None
         return stored
 
