@@ -222,6 +222,9 @@ TASKS = {
 
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 30 * 60, minimum=60)
 SESSION_SAVE_EVERY_REQUEST = True  # inactivity expiry: the clock restarts on each request
+# ...written only when it changed or its clock last restarted over a minute ago.
+SESSION_ENGINE = "homeward.core.sessions"
+HOMEWARD_SESSION_RENEW_SECONDS = env_int("HOMEWARD_SESSION_RENEW_SECONDS", 60, minimum=0)
 # However active, a session ends this many seconds after its sign-in (core.middleware).
 HOMEWARD_SESSION_MAX_AGE = env_int("HOMEWARD_SESSION_MAX_AGE", 12 * 60 * 60, minimum=60)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True

@@ -27,18 +27,22 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import connection, transaction
 from django.db.models import (
     BooleanField,
     CharField,
     DateField,
     DateTimeField,
+    Exists,
     Field,
     FloatField,
     ForeignKey,
     IntegerField,
     Model,
+    OuterRef,
     Q,
+    Subquery,
 )
 from django.db.models.fields import AutoFieldMixin
 
@@ -49,6 +53,7 @@ from homeward.episodes.models import ClassificationChange, Episode
 from homeward.insights import counting as c
 from homeward.insights import tally
 from homeward.insights.models import EpisodeFact, ReasonFact, ReasonKind
+from homeward.organisations.models import Organisation
 
 log = logging.getLogger(__name__)
 
@@ -59,12 +64,20 @@ FACT_FIELDS = [
 ]
 
 
-def _thresholds(council_id: int) -> tuple[int, int]:
-    from homeward.notifications.rules import thresholds
-    from homeward.organisations.models import Organisation
+def _thresholds(council: Organisation) -> tuple[int, int]:
+    """The council's repeat rule: its own (read with the child when the caller asked for
+    ``responsible_council__notification_rules``), else the service's default."""
+    from homeward.notifications.rules import DEFAULT_REPEAT_COUNT, DEFAULT_REPEAT_DAYS
 
-    rules = thresholds(Organisation(pk=council_id))
+    try:
+        rules = council.notification_rules
+    except ObjectDoesNotExist:
+        return DEFAULT_REPEAT_COUNT, DEFAULT_REPEAT_DAYS
     return rules.repeat_count, rules.repeat_days
+
+
+# What a refresh reads of a child: its council and the council's repeat rule, in one query.
+CHILD_RELATED = ("responsible_council", "responsible_council__notification_rules")
 
 
 def _linked_components(episode_ids: Iterable[int]) -> dict[int, int]:
@@ -134,13 +147,32 @@ def compute_facts(
     children in batches; a refresh is a batch of one)."""
     child_ids = [child.pk for child in children]
     records: dict[int, _Records] = {pk: _Records() for pk in child_ids}
+    through = Episode.went_missing_with.through
+    checks: dict[int, str] = {}
+    with_links: list[int] = []
     for episode in (
         Episode.objects.filter(child_id__in=child_ids)
         .select_related("placement")
         .only(*_EPISODE_FIELDS)
+        .annotate(
+            # The check's status, and whether any link leaves the episode (either row of
+            # a symmetrical link may be in alone), read with the episode itself.
+            check_status=Subquery(
+                SafeAndWellCheck.objects.filter(episode_id=OuterRef("pk")).values("status")[:1]
+            ),
+            has_links=Exists(
+                through.objects.filter(
+                    Q(from_episode_id=OuterRef("pk")) | Q(to_episode_id=OuterRef("pk"))
+                )
+            ),
+        )
         .order_by("last_seen_at", "pk")
     ):
         records[episode.child_id].episodes.append(episode)
+        if episode.check_status is not None:
+            checks[episode.pk] = episode.check_status
+        if episode.has_links:
+            with_links.append(episode.pk)
     for status in LegalStatus.objects.filter(child_id__in=child_ids):
         records[status.child_id].spells.append(
             c.StatusSpell(status.status, status.start_date, status.end_date)
@@ -157,22 +189,22 @@ def compute_facts(
         .values_list("episode_id", "classification")
     ):
         history[episode_id].append(code)
-    checks = dict(
-        SafeAndWellCheck.objects.filter(episode_id__in=ids).values_list("episode_id", "status")
-    )
-    for interview in (
-        ReturnInterview.objects.filter(child_id__in=child_ids)
-        .only(*_INTERVIEW_FIELDS)
-        .order_by("due_at", "pk")
-    ):
-        records[interview.child_id].interviews.append(interview)
-    # The episodes each interview covers (ids only: no episode is read twice).
+    # The interviews, with the episodes each covers, in one query over the links between
+    # them (an interview that covers no episode adds nothing to any figure).
     covers: dict[int, list[int]] = defaultdict(list)
-    for interview_id, episode_id in ReturnInterview.episodes.through.objects.filter(
-        returninterview__child_id__in=child_ids
-    ).values_list("returninterview_id", "episode_id"):
-        covers[interview_id].append(episode_id)
-    incidents = _linked_components(ids) if ids else {}
+    interviews: dict[int, ReturnInterview] = {}
+    for cover in (
+        ReturnInterview.episodes.through.objects.filter(returninterview__child_id__in=child_ids)
+        .select_related("returninterview")
+        .only("episode_id", *(f"returninterview__{name}" for name in _INTERVIEW_FIELDS))
+        .order_by("returninterview__due_at", "returninterview_id", "pk")
+    ):
+        interview = interviews.setdefault(cover.returninterview_id, cover.returninterview)
+        covers[interview.pk].append(cover.episode_id)
+    for interview in interviews.values():
+        records[interview.child_id].interviews.append(interview)
+    # Only episodes with a link need the walk over the links: any other is its own incident.
+    incidents = _linked_components(with_links) if with_links else {}
     # Linked: in a group of more than one (another episode shares its incident key).
     sizes = Counter(incidents.values())
     linked = {pk for pk, key in incidents.items() if sizes[key] > 1}
@@ -182,7 +214,7 @@ def compute_facts(
         mine = records[child.pk]
         council_id = child.responsible_council_id
         if council_id not in rules:
-            rules[council_id] = _thresholds(council_id)
+            rules[council_id] = _thresholds(child.responsible_council)
         out[child.pk] = _child_facts(
             child, mine, history, checks, covers, incidents, linked, rules[council_id], now
         )
@@ -373,47 +405,81 @@ def refresh_child(child_id: int, *, totals: bool = True) -> int:
     return _refresh_child_now(child_id, totals=totals)
 
 
-@transaction.atomic
 def _refresh_child_now(child_id: int, *, totals: bool) -> int:
-    if connection.vendor == "postgresql":
-        # Two refreshes of one child must not both start from the same old facts.
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT pg_advisory_xact_lock(%s::int4, %s::int4)", [CHILD_LOCK, child_id % 2**31]
+    # In the caller's transaction, without a savepoint: should anything here fail, the
+    # change that asked for the refresh cannot commit either.
+    with transaction.atomic(savepoint=False):
+        if connection.vendor == "postgresql":
+            # Two refreshes of one child must not both start from the same old facts.
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT pg_advisory_xact_lock(%s::int4, %s::int4)",
+                    [CHILD_LOCK, child_id % 2**31],
+                )
+        old_facts = list(EpisodeFact.objects.filter(person_key=child_id))
+        old_reasons = list(ReasonFact.objects.filter(person_key=child_id))
+        child = Child.objects.select_related(*CHILD_RELATED).filter(pk=child_id).first()
+        if child is None:
+            facts: list[EpisodeFact] = []
+            reasons: list[ReasonFact] = []
+        else:
+            facts, reasons = compute_child_facts(child, clock.now())
+        _write(child_id, facts, reasons, old_facts, old_reasons)
+        if totals:
+            tally.record(
+                tally.contributions(old_facts, old_reasons), tally.contributions(facts, reasons)
             )
-    before = (
-        tally.contributions(
-            list(EpisodeFact.objects.filter(person_key=child_id)),
-            list(ReasonFact.objects.filter(person_key=child_id)),
-        )
-        if totals
-        else {}
+        return len(facts)
+
+
+# The columns that hold figures (ids, not the records they point to).
+_FIGURES = [
+    f.attname
+    for f in EpisodeFact._meta.concrete_fields
+    if f.name not in {"episode_id", "refreshed_at"} and not f.primary_key
+]
+
+
+def _fact_values(fact: EpisodeFact) -> tuple[Any, ...]:
+    return tuple(getattr(fact, name) for name in _FIGURES)
+
+
+def _reason_values(reason: ReasonFact) -> tuple[Any, ...]:
+    return (
+        reason.interview_id,
+        str(reason.kind),
+        reason.code,
+        reason.council_id,
+        reason.force_id,
+        reason.start_date,
     )
-    child = Child.objects.select_related("responsible_council").filter(pk=child_id).first()
-    if child is None:
-        facts: list[EpisodeFact] = []
-        reasons: list[ReasonFact] = []
-    else:
-        facts, reasons = compute_child_facts(child, clock.now())
-    _write(child_id, facts, reasons)
-    if totals:
-        tally.record(before, tally.contributions(facts, reasons))
-    return len(facts)
 
 
-def _write(child_id: int, facts: list[EpisodeFact], reasons: list[ReasonFact]) -> None:
-    keep = [f.episode_id for f in facts]
-    EpisodeFact.objects.filter(person_key=child_id).exclude(episode_id__in=keep).delete()
-    if facts:
+def _write(
+    child_id: int,
+    facts: list[EpisodeFact],
+    reasons: list[ReasonFact],
+    old_facts: list[EpisodeFact],
+    old_reasons: list[ReasonFact],
+) -> None:
+    """Write what differs from the stored facts, and nothing when nothing does (a fact's
+    ``refreshed_at`` is when its figures last changed)."""
+    old = {f.episode_id: _fact_values(f) for f in old_facts}
+    gone = set(old) - {f.episode_id for f in facts}
+    if gone:
+        EpisodeFact.objects.filter(person_key=child_id, episode_id__in=sorted(gone)).delete()
+    changed = [f for f in facts if old.get(f.episode_id) != _fact_values(f)]
+    if changed:
         EpisodeFact.objects.bulk_create(
-            facts,
+            changed,
             update_conflicts=True,
             unique_fields=["episode_id"],
             update_fields=FACT_FIELDS,
         )
-    ReasonFact.objects.filter(person_key=child_id).delete()
-    if reasons:
-        ReasonFact.objects.bulk_create(reasons)
+    if sorted(map(_reason_values, old_reasons)) != sorted(map(_reason_values, reasons)):
+        ReasonFact.objects.filter(person_key=child_id).delete()
+        if reasons:
+            ReasonFact.objects.bulk_create(reasons)
 
 
 def refresh_episode(episode_id: int) -> int:
@@ -540,9 +606,7 @@ def refresh_children(child_ids: Iterable[int], *, batch_size: int = 500, lock: b
                 _lock_children(batch)
             old_facts = _by_person(EpisodeFact.objects.filter(person_key__in=batch))
             old_reasons = _by_person(ReasonFact.objects.filter(person_key__in=batch))
-            children = list(
-                Child.objects.select_related("responsible_council").filter(pk__in=batch)
-            )
+            children = list(Child.objects.select_related(*CHILD_RELATED).filter(pk__in=batch))
             computed = compute_facts(children, now)
             # The change to the totals: what the new facts add less what the old ones did.
             for person in old_facts.keys() | old_reasons.keys():
@@ -623,9 +687,7 @@ def rebuild(batch_size: int = 500) -> int:
     for start in range(0, len(ids), batch_size):
         batch = ids[start : start + batch_size]
         with transaction.atomic():
-            children = list(
-                Child.objects.select_related("responsible_council").filter(pk__in=batch)
-            )
+            children = list(Child.objects.select_related(*CHILD_RELATED).filter(pk__in=batch))
             computed = compute_facts(children, now)
             EpisodeFact.objects.filter(person_key__in=batch).delete()
             ReasonFact.objects.filter(person_key__in=batch).delete()

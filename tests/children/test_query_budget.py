@@ -1,0 +1,34 @@
+"""Query budgets of a child's record (tests/budgets.py): the child's page and the API's
+read, with the child's episodes about."""
+
+from __future__ import annotations
+
+import pytest
+
+from homeward.organisations.models import Role
+from tests.budgets import within
+from tests.episodes.test_query_budget import several, signed_in, with_token
+
+pytestmark = pytest.mark.django_db
+
+BUDGETS = {"child_page": (19, 19), "api_child": (12, 12)}
+
+
+@pytest.mark.parametrize("n", [1, 5])
+def test_the_childs_page(council, social_worker, n):
+    episode = several(council, social_worker, n)[0]
+    client = signed_in(Role.SOCIAL_WORKER, council)
+    with within("child_page", BUDGETS):
+        response = client.get(f"/children/{episode.child_id}/")
+    assert response.status_code == 200
+    assert episode.child.last_name in response.content.decode()
+
+
+@pytest.mark.parametrize("n", [1, 5])
+def test_the_api_reads_a_child(council, social_worker, n):
+    episode = several(council, social_worker, n)[0]
+    client = with_token(social_worker)
+    with within("api_child", BUDGETS):
+        response = client.get(f"/api/v1/children/{episode.child_id}")
+    assert response.status_code == 200
+    assert response.json()["id"] == episode.child_id

@@ -1,0 +1,44 @@
+"""A request that changes nothing in the session does not write it (homeward.core.sessions),
+while activity still restarts the inactivity clock once it is over a minute old."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.conf import settings
+from django.contrib.sessions.models import Session
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from homeward.organisations.models import Role
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+def session_writes(client: Client, url: str) -> list[str]:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return [
+        q["sql"]
+        for q in queries.captured_queries
+        if "django_session" in q["sql"] and not q["sql"].startswith("SELECT")
+    ]
+
+
+def test_a_page_view_does_not_write_the_session_until_its_clock_is_a_minute_old(council):
+    client = Client()
+    client.force_login(factories.member(Role.SOCIAL_WORKER, council))
+    key = client.cookies[settings.SESSION_COOKIE_NAME].value
+    client.get("/")
+    assert session_writes(client, "/children/") == []
+    # As if the clock last restarted two minutes ago: this request restarts it.
+    two_minutes_ago = timezone.now() + timedelta(seconds=settings.SESSION_COOKIE_AGE - 120)
+    Session.objects.filter(pk=key).update(expire_date=two_minutes_ago)
+    assert len(session_writes(client, "/children/")) == 1
+    restarted = Session.objects.get(pk=key).expire_date
+    assert restarted > timezone.now() + timedelta(seconds=settings.SESSION_COOKIE_AGE - 10)
+    assert session_writes(client, "/") == []
