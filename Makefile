@@ -46,6 +46,7 @@ worker: install
 lint: $(STAMP)
 	$(BIN)/ruff check homeward tests benchmarks
 	$(BIN)/ruff format --check homeward tests benchmarks
+	$(BIN)/lint-imports --no-cache
 
 typecheck: $(STAMP)
 	$(BIN)/mypy homeward

@@ -133,6 +133,46 @@ def audit_checkpoints(settings, tmp_path):
     return settings.HOMEWARD_AUDIT_CHECKPOINTS
 
 
+@pytest.fixture(autouse=True)
+def events_fit_their_schemas(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Every outbox row a database test leaves is read back as its registered event class:
+    an event written with a payload its schema does not allow fails the test."""
+    names = set(request.fixturenames)
+    uses_db = bool(names & {"db", "transactional_db"}) or (
+        request.node.get_closest_marker("django_db") is not None
+    )
+    if not uses_db or "live_server" in names:
+        yield
+        return
+    if "transactional_db" not in names and "db" not in names:
+        marker = request.node.get_closest_marker("django_db")
+        transactional = bool(marker and marker.kwargs.get("transaction"))
+        request.getfixturevalue("transactional_db" if transactional else "db")
+    yield
+    from django.db import Error
+
+    from homeward.events.models import DomainEvent
+    from homeward.events.types import parse
+
+    try:
+        with request.getfixturevalue("django_db_blocker").unblock():
+            rows = list(
+                DomainEvent.objects.values_list(
+                    "pk", "name", "aggregate_type", "aggregate_id", "child_id", "payload"
+                )
+            )
+    except Error:  # the test left its transaction unusable: nothing more to read
+        return
+    problems = []
+    for pk, *fields in rows:
+        try:
+            parse(*fields)
+        except (KeyError, ValueError) as error:
+            problems.append(f"outbox row {pk} ({fields[0]}): {error}")
+    if problems:
+        pytest.fail("Events that do not fit their schemas:\n" + "\n".join(problems))
+
+
 def pytest_terminal_summary(terminalreporter: Any) -> None:
     """The schemathesis run's figures (tests/api/test_schemathesis.py), summed over the
     operations and, under xdist, over the workers."""

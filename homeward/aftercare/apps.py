@@ -5,3 +5,8 @@ class AftercareConfig(AppConfig):
     name = "homeward.aftercare"
     label = "aftercare"
     verbose_name = "Safe and well checks and return home interviews"
+
+    def ready(self) -> None:
+        from homeward.aftercare import events, handlers  # noqa: F401
+
+        handlers.connect()

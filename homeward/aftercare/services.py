@@ -21,6 +21,7 @@ from homeward.aftercare.codes import (
     PushFactor,
     RiskFound,
 )
+from homeward.aftercare.events import CheckRecorded, InterviewOpened, InterviewUpdated
 from homeward.aftercare.models import (
     CheckStatus,
     CouncilSettings,
@@ -34,7 +35,7 @@ from homeward.core.actor import Actor
 from homeward.core.errors import AccessDenied, NotFound, StaleEdit, ValidationFailed
 from homeward.core.validation import text_errors
 from homeward.episodes.models import Episode, EpisodeStatus
-from homeward.notifications import events
+from homeward.events.change import record_change
 from homeward.organisations import policy
 from homeward.organisations.models import Organisation, OrganisationKind
 from homeward.organisations.policy import Action
@@ -105,20 +106,16 @@ def open_interview_for_return(actor: Actor, episode: Episode) -> ReturnInterview
         created_at=clock.now(),
     )
     interview.episodes.add(episode)
-    audit.record(
+    record_change(
         actor,
-        "open_interview",
-        "return_interview",
-        interview.pk,
-        child_id=child.pk,
+        InterviewOpened(
+            aggregate_id=interview.pk,
+            child_id=child.pk,
+            due_at=interview.due_at.isoformat(),
+            provider=provider.pk,
+        ),
+        action="open_interview",
         details={"episode": episode.reference},
-    )
-    events.emit(
-        events.INTERVIEW_OPENED,
-        "return_interview",
-        interview.pk,
-        child_id=child.pk,
-        payload={"due_at": interview.due_at.isoformat(), "provider": provider.pk},
     )
     return interview
 
@@ -187,22 +184,18 @@ def record_check(actor: Actor, reference: str, details: CheckDetails) -> SafeAnd
         recorded_by=actor.user,
         recorded_at=clock.now(),
     )
-    audit.record(
-        actor,
-        "record_check",
-        "episode",
-        episode.reference,
-        child_id=episode.child_id,
-        details={"check": check.pk, "status": check.status},
-    )
     # Shared at once: the responsible and host councils see it on the child's page and
     # in their coordinator's work list; the event tells them.
-    events.emit(
-        events.CHECK_RECORDED,
-        "episode",
-        episode.reference,
-        child_id=episode.child_id,
-        payload={"status": check.status, "disclosures": check.disclosures},
+    record_change(
+        actor,
+        CheckRecorded(
+            aggregate_id=episode.reference,
+            child_id=episode.child_id,
+            status=check.status,
+            disclosures=check.disclosures,
+        ),
+        action="record_check",
+        details={"check": check.pk, "status": check.status},
     )
     return check
 
@@ -258,20 +251,13 @@ def _save(
 ) -> ReturnInterview:
     interview.version += 1
     interview.save(update_fields=[*fields, "version", "updated_at"])
-    audit.record(
+    record_change(
         actor,
-        action,
-        "return_interview",
-        interview.pk,
-        child_id=interview.child_id,
+        InterviewUpdated(
+            aggregate_id=interview.pk, child_id=interview.child_id, status=interview.status
+        ),
+        action=action,
         details={"version": interview.version, "fields": fields},
-    )
-    events.emit(
-        events.INTERVIEW_UPDATED,
-        "return_interview",
-        interview.pk,
-        child_id=interview.child_id,
-        payload={"status": interview.status},
     )
     return interview
 

@@ -10,11 +10,12 @@ from django.db.models import F, Q, QuerySet
 
 from homeward.audit import services as audit
 from homeward.audit.models import AuditEvent
+from homeward.children.events import EmergencyAccessUsed
 from homeward.children.models import Child, EmergencyAccess
 from homeward.core import clock
 from homeward.core.actor import Actor
 from homeward.core.errors import AccessDenied, NotFound, ValidationFailed
-from homeward.notifications import events
+from homeward.events.change import record_change
 from homeward.organisations import policy
 from homeward.organisations.models import Role, User
 from homeward.organisations.policy import Action
@@ -123,20 +124,16 @@ def _grant(actor: Actor, child: Child, reason: str) -> EmergencyAccess:
         granted_at=now,
         expires_at=now + DURATION,
     )
-    audit.record(
+    record_change(
         actor,
-        "emergency_access",
-        "child",
-        child.pk,
-        child_id=child.pk,
+        EmergencyAccessUsed(
+            aggregate_id=child.pk,
+            child_id=child.pk,
+            access=access.pk,
+            council=child.responsible_council_id,
+        ),
+        action="emergency_access",
         details={"access": access.pk},
-    )
-    events.emit(
-        events.EMERGENCY_ACCESS_USED,
-        "child",
-        child.pk,
-        child_id=child.pk,
-        payload={"access": access.pk, "council": child.responsible_council_id},
     )
     return access
 

@@ -22,6 +22,7 @@ from homeward.children.codes import (
     nhs_number_is_valid,
     upn_is_valid,
 )
+from homeward.children.events import ChildCreated, ChildUpdated, PlacementStarted
 from homeward.children.models import (
     Child,
     ChildAlias,
@@ -34,7 +35,7 @@ from homeward.core import clock
 from homeward.core.actor import Actor
 from homeward.core.errors import AccessDenied, ValidationFailed
 from homeward.core.validation import name_problem, person_name, text_errors
-from homeward.notifications import events
+from homeward.events.change import record_change
 from homeward.organisations import policy
 from homeward.organisations.models import Organisation, OrganisationKind, User
 from homeward.organisations.policy import Action
@@ -197,20 +198,16 @@ def create_child(actor: Actor, details: ChildDetails) -> Child:
         ChildIdentifier.objects.create(
             child=child, organisation=org, value=details.agency_reference.strip()
         )
-    audit.record(
+    record_change(
         actor,
-        "create",
-        OBJECT,
-        child.pk,
-        child_id=child.pk,
+        ChildCreated(
+            aggregate_id=child.pk,
+            child_id=child.pk,
+            responsible_council=council.pk,
+            provisional=provisional,
+        ),
+        action="create",
         details={"responsible_council": council.pk, "provisional": provisional},
-    )
-    events.emit(
-        events.CHILD_CREATED,
-        OBJECT,
-        child.pk,
-        child_id=child.pk,
-        payload={"responsible_council": council.pk, "provisional": provisional},
     )
     return child
 
@@ -273,20 +270,17 @@ def confirm_responsible_council(actor: Actor, child_id: object, council_id: obje
             "updated_at",
         ]
     )
-    audit.record(
+    record_change(
         actor,
-        "confirm_responsible_council",
-        OBJECT,
-        child.pk,
-        child_id=child.pk,
+        ChildUpdated(
+            aggregate_id=child.pk,
+            child_id=child.pk,
+            fields=["responsible_council"],
+            from_=previous,
+            to=council.pk,
+        ),
+        action="confirm_responsible_council",
         details={"from": previous, "to": council.pk},
-    )
-    events.emit(
-        events.CHILD_UPDATED,
-        OBJECT,
-        child.pk,
-        child_id=child.pk,
-        payload={"fields": ["responsible_council"], "from": previous, "to": council.pk},
     )
     return child
 
@@ -340,20 +334,11 @@ def start_placement(
     child.current_placement = placement
     child.version += 1
     child.save(update_fields=["current_placement", "version", "updated_at"])
-    audit.record(
+    record_change(
         actor,
-        "start_placement",
-        OBJECT,
-        child.pk,
-        child_id=child.pk,
+        PlacementStarted(aggregate_id=child.pk, child_id=child.pk, placement=placement.pk),
+        action="start_placement",
         details={"placement": placement.pk},
-    )
-    events.emit(
-        events.PLACEMENT_STARTED,
-        OBJECT,
-        child.pk,
-        child_id=child.pk,
-        payload={"placement": placement.pk},
     )
     return placement
 
@@ -361,12 +346,10 @@ def start_placement(
 def _refuse_ending_care_while_missing(child: Child, end: date) -> None:
     """Care cannot end while the child is missing (SSDA903 rule 577): an episode that began
     before the day care ends must have ended by that day."""
-    from homeward.episodes.models import Episode
-
     day_starts = timezone.make_aware(datetime.combine(end, time.min))
     next_day = timezone.make_aware(datetime.combine(end + timedelta(days=1), time.min))
     episode = (
-        Episode.objects.filter(child=child, last_seen_at__lt=day_starts)
+        child.episodes.filter(last_seen_at__lt=day_starts)
         .filter(Q(returned_at__isnull=True) | Q(returned_at__gte=next_day))
         .order_by("last_seen_at")
         .first()
@@ -415,13 +398,10 @@ def set_legal_status(actor: Actor, child: Child, status: str, start_date: date) 
     record = LegalStatus.objects.create(child=child, status=status, start_date=start_date)
     child.version += 1
     child.save(update_fields=["version", "updated_at"])
-    audit.record(actor, "set_legal_status", OBJECT, child.pk, child_id=child.pk)
-    events.emit(
-        events.CHILD_UPDATED,
-        OBJECT,
-        child.pk,
-        child_id=child.pk,
-        payload={"fields": ["legal_status"]},
+    record_change(
+        actor,
+        ChildUpdated(aggregate_id=child.pk, child_id=child.pk, fields=["legal_status"]),
+        action="set_legal_status",
     )
     return record
 
@@ -443,13 +423,10 @@ def allocate_worker(actor: Actor, child: Child, worker: User, start_date: date) 
     allocation = WorkerAllocation.objects.create(
         child=child, worker=worker, organisation=membership.organisation, start_date=start_date
     )
-    audit.record(actor, "allocate_worker", OBJECT, child.pk, child_id=child.pk)
-    events.emit(
-        events.CHILD_UPDATED,
-        OBJECT,
-        child.pk,
-        child_id=child.pk,
-        payload={"fields": ["allocated_worker"]},
+    record_change(
+        actor,
+        ChildUpdated(aggregate_id=child.pk, child_id=child.pk, fields=["allocated_worker"]),
+        action="allocate_worker",
     )
     return allocation
 

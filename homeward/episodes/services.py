@@ -6,6 +6,7 @@ domain event inside one transaction: either all of it happens or none of it does
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -14,7 +15,6 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
-from homeward.aftercare import services as aftercare
 from homeward.audit import services as audit
 from homeward.audit.models import AuditEvent
 from homeward.children.codes import LegalStatusKind
@@ -25,6 +25,17 @@ from homeward.core.actor import Actor
 from homeward.core.errors import NotFound, StaleEdit, ValidationFailed
 from homeward.core.validation import implausible_time, text_errors
 from homeward.episodes import steps
+from homeward.episodes.events import (
+    ClassificationChanged,
+    EpisodeClosed,
+    EpisodeRegraded,
+    EpisodeReported,
+    EpisodeReturned,
+    EpisodesLinked,
+    EpisodeUpdated,
+    FurtherReport,
+    TimelineAdded,
+)
 from homeward.episodes.models import (
     LEGACY_RISK_GRADES,
     Classification,
@@ -39,7 +50,9 @@ from homeward.episodes.models import (
     TimelineEntry,
     TimelineKind,
 )
-from homeward.notifications import events
+from homeward.events import bus
+from homeward.events.change import record_change
+from homeward.events.types import Event
 from homeward.organisations import policy
 from homeward.organisations.models import Organisation, OrganisationKind
 from homeward.organisations.policy import Action
@@ -295,9 +308,10 @@ def _report_missing(actor: Actor, child_id: object, report: Report) -> ReportRes
             + view,
             location=report.last_seen_location.strip(),
         )
-        audit.record(actor, "further_report", OBJECT, open_episode.reference, child_id=child.pk)
-        events.emit(
-            events.EPISODE_FURTHER_REPORT, OBJECT, open_episode.reference, child_id=child.pk
+        record_change(
+            actor,
+            FurtherReport(aggregate_id=open_episode.reference, child_id=child.pk),
+            action="further_report",
         )
         return ReportResult(open_episode, created=False)
 
@@ -360,24 +374,17 @@ def _report_missing(actor: Actor, child_id: object, report: Report) -> ReportRes
         f"Risk graded {RiskGrade(grade).label.lower()}.",
         location=episode.last_seen_location,
     )
-    audit.record(
+    record_change(
         actor,
-        "report",
-        OBJECT,
-        episode.reference,
-        child_id=child.pk,
+        EpisodeReported(
+            aggregate_id=episode.reference,
+            child_id=child.pk,
+            risk_grade=grade,
+            classification=episode.classification,
+            already_returned=returned is not None,
+        ),
+        action="report",
         details={"version": episode.version},
-    )
-    events.emit(
-        events.EPISODE_REPORTED,
-        OBJECT,
-        episode.reference,
-        child_id=child.pk,
-        payload={
-            "risk_grade": grade,
-            "classification": episode.classification,
-            "already_returned": returned is not None,
-        },
     )
     if returned is not None:
         _returned(actor, episode, late_report=True)
@@ -427,14 +434,17 @@ def _returned(actor: Actor, episode: Episode, *, late_report: bool = False) -> N
         + (" Recorded in a late report, after the child was back." if late_report else ""),
         location=episode.found_location,
     )
-    events.emit(
-        events.EPISODE_RETURNED,
-        OBJECT,
-        episode.reference,
-        child_id=episode.child_id,
-        payload={"returned_at": episode.returned_at.isoformat(), "late_report": late_report},
+    # Audited with the change that records it (the return, or the late report); the
+    # return interview is opened by aftercare's handler of this event.
+    bus.emit(
+        EpisodeReturned(
+            aggregate_id=episode.reference,
+            child_id=episode.child_id,
+            returned_at=episode.returned_at.isoformat(),
+            late_report=late_report,
+        ),
+        actor,
     )
-    aftercare.open_interview_for_return(actor, episode)
 
 
 def _add_timeline(
@@ -507,20 +517,26 @@ def _save(
     episode: Episode,
     fields: list[str],
     action: str,
+    event: Callable[[Episode], Event] | None = None,
     extra: dict[str, Any] | None = None,
 ) -> Episode:
+    """Save the fields with the next version, and record the change: its audit event and,
+    when ``event`` makes one, its domain event."""
     episode.version = F("version") + 1
     episode.save(update_fields=[*fields, "version", "updated_at"])
     episode.refresh_from_db()
-    audit.record(
-        actor,
-        action,
-        OBJECT,
-        episode.reference,
-        child_id=episode.child_id,
-        details={"version": episode.version, "fields": fields, **(extra or {})},
-    )
+    details = {"version": episode.version, "fields": fields, **(extra or {})}
+    if event is None:
+        audit.record(
+            actor, action, OBJECT, episode.reference, child_id=episode.child_id, details=details
+        )
+    else:
+        record_change(actor, event(episode), action=action, details=details)
     return episode
+
+
+def _about(episode: Episode) -> dict[str, Any]:
+    return {"aggregate_id": episode.reference, "child_id": episode.child_id}
 
 
 EDITABLE_FIELDS = (
@@ -574,13 +590,8 @@ def update_episode(
             changed.append(name)
     if not changed:
         return episode
-    episode = _save(actor, episode, changed, "update")
-    events.emit(
-        events.EPISODE_UPDATED,
-        OBJECT,
-        episode.reference,
-        child_id=episode.child_id,
-        payload={"fields": changed},
+    episode = _save(
+        actor, episode, changed, "update", lambda e: EpisodeUpdated(**_about(e), fields=changed)
     )
     return episode
 
@@ -643,13 +654,12 @@ def regrade(
         f"Risk re-graded from {RiskGrade(previous).label.lower()} to "
         f"{RiskGrade(grade).label.lower()}.",
     )
-    episode = _save(actor, episode, ["risk_grade"], "regrade")
-    events.emit(
-        events.EPISODE_REGRADED,
-        OBJECT,
-        episode.reference,
-        child_id=episode.child_id,
-        payload={"from": previous, "to": grade},
+    episode = _save(
+        actor,
+        episode,
+        ["risk_grade"],
+        "regrade",
+        lambda e: EpisodeRegraded(**_about(e), from_=previous, to=grade),
     )
     return episode
 
@@ -699,13 +709,12 @@ def change_classification(
         f"Classification changed to {Classification(classification).label.lower()}: "
         f"{reason.strip()}",
     )
-    episode = _save(actor, episode, ["classification"], "change_classification")
-    events.emit(
-        events.EPISODE_CLASSIFICATION_CHANGED,
-        OBJECT,
-        episode.reference,
-        child_id=episode.child_id,
-        payload={"classification": classification},
+    episode = _save(
+        actor,
+        episode,
+        ["classification"],
+        "change_classification",
+        lambda e: ClassificationChanged(**_about(e), classification=classification),
     )
     return episode
 
@@ -740,20 +749,11 @@ def add_timeline_entry(
         raise ValidationFailed(errors)
     assert occurred_at is not None
     entry = _add_timeline(actor, episode, kind, occurred_at, summary.strip(), location.strip())
-    audit.record(
+    record_change(
         actor,
-        "add_timeline",
-        OBJECT,
-        episode.reference,
-        child_id=episode.child_id,
+        TimelineAdded(**_about(episode), kind=kind),
+        action="add_timeline",
         details={"entry": entry.pk},
-    )
-    events.emit(
-        events.EPISODE_TIMELINE_ADDED,
-        OBJECT,
-        episode.reference,
-        child_id=episode.child_id,
-        payload={"kind": kind},
     )
     return entry
 
@@ -807,8 +807,13 @@ def close_episode(actor: Actor, reference: str, expected_version: int | None) ->
     episode.closed_at = now
     episode.closed_by = actor.user
     _add_timeline(actor, episode, TimelineKind.CLOSE, now, "Episode closed.")
-    episode = _save(actor, episode, ["status", "closed_at", "closed_by"], "close")
-    events.emit(events.EPISODE_CLOSED, OBJECT, episode.reference, child_id=episode.child_id)
+    episode = _save(
+        actor,
+        episode,
+        ["status", "closed_at", "closed_by"],
+        "close",
+        lambda e: EpisodeClosed(**_about(e)),
+    )
     return episode
 
 
@@ -831,15 +836,12 @@ def link_episodes(actor: Actor, reference: str, other_reference: str) -> Episode
         raise ValidationFailed({"other_reference": "These episodes are already linked"})
     episode.went_missing_with.add(other)
     for ep in (episode, other):
-        audit.record(
+        record_change(
             actor,
-            "link",
-            OBJECT,
-            ep.reference,
-            child_id=ep.child_id,
+            EpisodesLinked(**_about(ep)),
+            action="link",
             details={"fields": ["went_missing_with"]},
         )
-        events.emit(events.EPISODES_LINKED, OBJECT, ep.reference, child_id=ep.child_id)
     return episode
 
 

@@ -7,12 +7,16 @@ refuse with the same words. So a page never offers a step that would then be ref
 
 from __future__ import annotations
 
-from homeward.aftercare import services as aftercare
 from homeward.core.actor import Actor
 from homeward.episodes.models import Episode, EpisodeStatus
+from homeward.events.guards import Guard
 from homeward.organisations.policy import Action, Step, step
 
 CLOSED = "A closed episode cannot be changed"
+
+# What else must be recorded before a returned episode can close: the apps above register
+# their checks (aftercare: the safe and well check and the return interview).
+CLOSING: Guard[Episode] = Guard("episode.close")
 
 
 def _closed(episode: Episode) -> str:
@@ -74,7 +78,7 @@ def close(actor: Actor, episode: Episode) -> Step:
         return step(actor, Action.CLOSE, "This episode is already closed")
     if not step(actor, Action.CLOSE).allowed:
         return Step(allowed=False)
-    blocking = aftercare.outstanding(episode).blocks_closing
+    blocking = CLOSING.problems(episode)
     return step(
         actor,
         Action.CLOSE,

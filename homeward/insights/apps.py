@@ -6,6 +6,6 @@ class InsightsConfig(AppConfig):
     label = "insights"
 
     def ready(self) -> None:
-        from homeward.insights import signals
+        from homeward.insights import handlers
 
-        signals.connect()
+        handlers.connect()

@@ -34,17 +34,17 @@ from homeward.core import clock
 from homeward.core.actor import CHANNEL_CLI, CHANNEL_SYSTEM, Actor
 from homeward.core.errors import AccessDenied, ServiceError, ValidationFailed
 from homeward.episodes.models import Episode
+from homeward.events import bus
 from homeward.insights import facts
 from homeward.interchange import ssda903
+from homeward.interchange.events import Ssda903Imported
 from homeward.interchange.models import Ssda903Episode
 from homeward.interchange.ssda903 import EpisodeRow, HeaderRow, Problem, fmt
-from homeward.notifications import events
 from homeward.organisations import policy
 from homeward.organisations.models import Organisation, OrganisationKind
 from homeward.organisations.policy import Action
 
 OBJECT = "ssda903"
-SSDA903_IMPORTED = "interchange.ssda903_imported"
 
 
 class ImportRejected(ServiceError):
@@ -126,6 +126,8 @@ def import_903(
             # Conflicts with what Homeward already holds: undo everything.
             transaction.set_rollback(True)
             raise ImportRejected(writer.problems)
+        for child_id in sorted(writer.touched):
+            facts.refresh_child(child_id)
         result = writer.result
         audit.record(
             actor,
@@ -146,11 +148,13 @@ def import_903(
             },
         )
         if not result.unchanged:
-            events.emit(
-                SSDA903_IMPORTED,
-                "council",
-                council.pk,
-                payload={"children": len(files.header), "created": result.children_created},
+            bus.emit(
+                Ssda903Imported(
+                    aggregate_id=council.pk,
+                    children=len(files.header),
+                    created=result.children_created,
+                ),
+                actor,
             )
     return result
 
@@ -165,6 +169,8 @@ class _Writer:
         self.episodes_label = episodes
         self.result = ImportResult()
         self.problems: list[Problem] = []
+        # The children whose records feed a figure and changed: refreshed once, at the end.
+        self.touched: set[int] = set()
         self.now = clock.now()
         # Providers known to Homeward by their Ofsted URN: the placement's host is theirs.
         self.providers = {
@@ -288,6 +294,7 @@ class _Writer:
             if other_end is None and other.start_date < start and not self._later(child, other):
                 # The child's current status before care began: care began on DECOM.
                 other.end_date = start
+                self.touched.add(child.pk)
                 other.save(update_fields=["end_date"])
                 continue
             until = f"to {fmt(other_end)}" if other_end else "with no end date"
@@ -305,11 +312,13 @@ class _Writer:
         if same is None:
             self.result.periods_created += 1
             self.result.unchanged = False
+            self.touched.add(child.pk)
             return LegalStatus.objects.create(
                 child=child, status=LegalStatusKind.LOOKED_AFTER, start_date=start, end_date=end
             )
         if same.end_date != end:
             same.end_date = end
+            self.touched.add(child.pk)
             same.save(update_fields=["end_date"])
             self.result.periods_updated += 1
             self.result.unchanged = False
@@ -384,6 +393,7 @@ class _Writer:
                     continue
                 if other.end_date is None and other.start_date < start:
                     other.end_date = start  # the placement before: it ended when this began
+                    self.touched.add(child.pk)
                     other.save(update_fields=["end_date"])
                     continue
                 until = f"to {fmt(other.end_date)}" if other.end_date else "with no end date"
@@ -395,6 +405,7 @@ class _Writer:
                 )
                 return None
             if same is None:
+                self.touched.add(child.pk)
                 placement = Placement.objects.create(child=child, start_date=start, **values)
                 existing.append(placement)
                 self.result.placements_created += 1
@@ -404,6 +415,7 @@ class _Writer:
                 if any(getattr(same, k) != v for k, v in values.items()):
                     for name, value in values.items():
                         setattr(same, name, value)
+                    self.touched.add(child.pk)
                     same.save()
                     self.result.placements_updated += 1
                     self.result.unchanged = False
@@ -412,6 +424,7 @@ class _Writer:
         if current is not None and child.current_placement_id != current.pk:
             child.current_placement = current
             child.version += 1
+            self.touched.add(child.pk)
             child.save(update_fields=["current_placement", "version", "updated_at"])
         return made
 

@@ -1,63 +1,110 @@
-"""Emitting domain events into the outbox (same transaction as the change)."""
+"""The events the notifications app emits itself: a clock that fell due, a threshold
+reached, a council's rules changed."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import ClassVar
 
-from homeward.core import clock
-from homeward.notifications.models import DomainEvent
+from homeward.aftercare.events import (
+    CheckRecorded,
+    InterviewEvent,
+    InterviewOpened,
+    InterviewUpdated,
+)
+from homeward.children.events import (
+    ChildCreated,
+    ChildEvent,
+    ChildUpdated,
+    EmergencyAccessUsed,
+    PlacementStarted,
+)
+from homeward.episodes.events import (
+    ClassificationChanged,
+    EpisodeClosed,
+    EpisodeEvent,
+    EpisodeRegraded,
+    EpisodeReported,
+    EpisodeReturned,
+    EpisodesLinked,
+    EpisodeUpdated,
+    FurtherReport,
+    TimelineAdded,
+)
+from homeward.events.types import Event
+from homeward.organisations.events import (
+    ApiTokenRevoked,
+    PasswordLinkIssued,
+    UserAdded,
+    UserDeactivated,
+    UserMfaReset,
+    UserRoleChanged,
+)
 
-EPISODE_REPORTED = "episode.reported"
-EPISODE_UPDATED = "episode.updated"
-EPISODE_FURTHER_REPORT = "episode.further_report"
-EPISODE_REGRADED = "episode.regraded"
-EPISODE_CLASSIFICATION_CHANGED = "episode.classification_changed"
-EPISODE_RETURNED = "episode.returned"
-EPISODE_CLOSED = "episode.closed"
-EPISODE_TIMELINE_ADDED = "episode.timeline_added"
-EPISODES_LINKED = "episode.linked"
-CHILD_CREATED = "child.created"
-CHILD_UPDATED = "child.updated"
-PLACEMENT_STARTED = "child.placement_started"
-EMERGENCY_ACCESS_USED = "child.emergency_access_used"
-CHECK_RECORDED = "aftercare.check_recorded"
-INTERVIEW_OPENED = "aftercare.interview_opened"
-INTERVIEW_UPDATED = "aftercare.interview_updated"
-INTERVIEW_DUE = "aftercare.interview_due"
-INTERVIEW_OVERDUE = "aftercare.interview_overdue"
-CHECK_OVERDUE = "aftercare.check_overdue"
-HIGH_RISK_REVIEW_DUE = "episode.high_risk_review_due"
-LONG_EPISODE = "episode.long_running"
-REPEAT_THRESHOLD_REACHED = "child.repeat_threshold_reached"
-USER_ADDED = "account.user_added"
-USER_ROLE_CHANGED = "account.role_changed"
-USER_DEACTIVATED = "account.user_deactivated"
-USER_MFA_RESET = "account.mfa_reset"
-USER_PASSWORD_LINK = "account.password_link_issued"  # noqa: S105 - an event name
-API_TOKEN_REVOKED = "account.api_token_revoked"  # noqa: S105 - an event name
-COUNCIL_RULES_CHANGED = "organisation.notification_rules_changed"
+
+class HighRiskReviewDue(EpisodeEvent):
+    name: ClassVar[str] = "episode.high_risk_review_due"
+    hours: int | None
 
 
-def emit(
-    name: str,
-    aggregate_type: str,
-    aggregate_id: object,
-    *,
-    child_id: int | None = None,
-    payload: dict[str, Any] | None = None,
-) -> DomainEvent:
-    event = DomainEvent.objects.create(
-        name=name,
-        occurred_at=clock.now(),
-        aggregate_type=aggregate_type,
-        aggregate_id=str(aggregate_id),
-        child_id=child_id,
-        payload=payload or {},
-    )
-    # The task row is written in this same transaction: if the change rolls back, so does
-    # its delivery; if it commits, the worker will deliver it.
-    from homeward.notifications.tasks import deliver_event
+class LongEpisode(EpisodeEvent):
+    name: ClassVar[str] = "episode.long_running"
+    hours: int | None
 
-    event.task_id = deliver_event.enqueue(event.pk).id
-    DomainEvent.objects.filter(pk=event.pk).update(task_id=event.task_id)
-    return event
+
+class CheckOverdue(EpisodeEvent):
+    name: ClassVar[str] = "aftercare.check_overdue"
+
+
+class InterviewDue(InterviewEvent):
+    name: ClassVar[str] = "aftercare.interview_due"
+    provider: int
+    due_at: str  # ISO 8601
+
+
+class InterviewOverdue(InterviewEvent):
+    name: ClassVar[str] = "aftercare.interview_overdue"
+    provider: int
+    due_at: str  # ISO 8601
+
+
+class RepeatThresholdReached(ChildEvent):
+    name: ClassVar[str] = "child.repeat_threshold_reached"
+    episodes: int
+    days: int
+
+
+class CouncilRulesChanged(Event):
+    name: ClassVar[str] = "organisation.notification_rules_changed"
+    aggregate_type: ClassVar[str] = "organisation"
+
+
+# The names the rules and titles are keyed by.
+EPISODE_REPORTED = EpisodeReported.name
+EPISODE_UPDATED = EpisodeUpdated.name
+EPISODE_FURTHER_REPORT = FurtherReport.name
+EPISODE_REGRADED = EpisodeRegraded.name
+EPISODE_CLASSIFICATION_CHANGED = ClassificationChanged.name
+EPISODE_RETURNED = EpisodeReturned.name
+EPISODE_CLOSED = EpisodeClosed.name
+EPISODE_TIMELINE_ADDED = TimelineAdded.name
+EPISODES_LINKED = EpisodesLinked.name
+CHILD_CREATED = ChildCreated.name
+CHILD_UPDATED = ChildUpdated.name
+PLACEMENT_STARTED = PlacementStarted.name
+EMERGENCY_ACCESS_USED = EmergencyAccessUsed.name
+CHECK_RECORDED = CheckRecorded.name
+INTERVIEW_OPENED = InterviewOpened.name
+INTERVIEW_UPDATED = InterviewUpdated.name
+INTERVIEW_DUE = InterviewDue.name
+INTERVIEW_OVERDUE = InterviewOverdue.name
+CHECK_OVERDUE = CheckOverdue.name
+HIGH_RISK_REVIEW_DUE = HighRiskReviewDue.name
+LONG_EPISODE = LongEpisode.name
+REPEAT_THRESHOLD_REACHED = RepeatThresholdReached.name
+USER_ADDED = UserAdded.name
+USER_ROLE_CHANGED = UserRoleChanged.name
+USER_DEACTIVATED = UserDeactivated.name
+USER_MFA_RESET = UserMfaReset.name
+USER_PASSWORD_LINK = PasswordLinkIssued.name
+API_TOKEN_REVOKED = ApiTokenRevoked.name
+COUNCIL_RULES_CHANGED = CouncilRulesChanged.name

@@ -19,8 +19,9 @@ from django.db import models, transaction
 from django_tasks_db.models import DBTaskResult
 
 from homeward.core import clock
-from homeward.notifications import heartbeat
-from homeward.notifications.models import Clock, DomainEvent, EmailDelivery, EmailStatus
+from homeward.events.models import DomainEvent
+from homeward.notifications import heartbeat, tasks
+from homeward.notifications.models import Clock, EmailDelivery, EmailStatus
 
 log = logging.getLogger(__name__)
 
@@ -129,33 +130,25 @@ def _recover_kind(
 
 
 def _requeue_event(event: DomainEvent) -> None:
-    from homeward.notifications.tasks import deliver_event
-
-    event.task_id = deliver_event.enqueue(event.pk).id
+    event.task_id = tasks.deliver_event.enqueue(event.pk).id
     event.save(update_fields=["task_id"])
 
 
 def _requeue_clock(item: Clock) -> None:
-    from homeward.notifications.tasks import fire_clock
-
     run_after: datetime = max(item.due_at, clock.now())
-    item.task_id = fire_clock.using(run_after=run_after).enqueue(item.pk).id
+    item.task_id = tasks.fire_clock.using(run_after=run_after).enqueue(item.pk).id
     item.save(update_fields=["task_id"])
 
 
 def _requeue_email(delivery: EmailDelivery) -> None:
-    from homeward.notifications.tasks import send_email
-
     run_after = max(delivery.next_attempt_at or clock.now(), clock.now())
-    delivery.task_id = send_email.using(run_after=run_after).enqueue(delivery.pk).id
+    delivery.task_id = tasks.send_email.using(run_after=run_after).enqueue(delivery.pk).id
     delivery.save(update_fields=["task_id"])
 
 
 def recover() -> Recovered:
     """Re-queue every unfinished delivery that no live task will do. Safe to run at any
     time and from several workers at once."""
-    from homeward.notifications import tasks
-
     abandoned = abandon_dead_tasks()
     return Recovered(
         events=_recover_kind(

@@ -8,8 +8,10 @@ from dataclasses import dataclass
 
 from homeward.children.models import Child
 from homeward.core.actor import Actor
+from homeward.episodes.models import Episode
+from homeward.events.models import DomainEvent
 from homeward.notifications import events as ev
-from homeward.notifications.models import CouncilRules, DomainEvent
+from homeward.notifications.models import CouncilRules
 from homeward.organisations import policy
 from homeward.organisations.models import Membership, Organisation, Role, User
 
@@ -129,8 +131,6 @@ def recipients(event: DomainEvent) -> list[Recipient]:
     )
     if child is None:
         return []
-    from homeward.episodes.models import Episode
-
     episode = None
     if event.aggregate_type == "episode":
         episode = Episode.objects.filter(reference=event.aggregate_id).first()

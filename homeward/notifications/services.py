@@ -14,8 +14,13 @@ from homeward.audit import services as audit
 from homeward.core import clock
 from homeward.core.actor import Actor
 from homeward.core.errors import AccessDenied, NotFound, ValidationFailed
-from homeward.notifications import events, heartbeat
-from homeward.notifications.models import CouncilRules, DomainEvent, EmailDelivery, Notification
+from homeward.episodes.models import Episode, RiskGrade
+from homeward.events.change import record_change
+from homeward.events.models import DomainEvent
+from homeward.notifications import heartbeat
+from homeward.notifications.events import CouncilRulesChanged
+from homeward.notifications.models import CouncilRules, EmailDelivery, Notification
+from homeward.notifications.rules import TITLES
 from homeward.organisations import policy
 from homeward.organisations.policy import Action
 
@@ -45,8 +50,6 @@ def inbox_items(actor: Actor, notifications: Sequence[Notification]) -> list[Inb
     """One page of the inbox, with what is needed to act on each at 3 a.m.: when it
     happened, the child (only to a reader who may see the child now; each name shown is an
     audited read) and the risk grade."""
-    from homeward.episodes.models import Episode, RiskGrade
-
     if actor.user is None or not notifications:
         return []
     references = {n.episode_reference for n in notifications if n.episode_reference}
@@ -100,8 +103,6 @@ class Delivery:
 
 
 def delivery_state(reference: str | None = None) -> Delivery:
-    from homeward.notifications.rules import TITLES
-
     worker = heartbeat.state()
     undelivered = DomainEvent.objects.filter(delivered_at__isnull=True)
     waiting: list[tuple[str, datetime]] = []
@@ -195,11 +196,10 @@ def set_council_rules(
     rules.repeat_count, rules.repeat_days = repeat_count, repeat_days
     rules.high_risk_review_hours, rules.long_episode_hours = high, long
     rules.save()
-    audit.record(
+    record_change(
         actor,
-        "set_notification_rules",
-        "organisation",
-        org.pk,
+        CouncilRulesChanged(aggregate_id=org.pk),
+        action="set_notification_rules",
         details={
             "fields": [
                 "repeat_count",
@@ -209,5 +209,4 @@ def set_council_rules(
             ]
         },
     )
-    events.emit(events.COUNCIL_RULES_CHANGED, "organisation", org.pk)
     return rules

@@ -19,13 +19,20 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from homeward.audit import services as audit
 from homeward.core import clock
 from homeward.core.actor import Actor
 from homeward.core.errors import AccessDenied, NotFound, ValidationFailed
 from homeward.core.validation import person_name, text_errors
-from homeward.notifications import events
+from homeward.events.change import record_change
 from homeward.organisations import policy
+from homeward.organisations.events import (
+    ApiTokenRevoked,
+    PasswordLinkIssued,
+    UserAdded,
+    UserDeactivated,
+    UserMfaReset,
+    UserRoleChanged,
+)
 from homeward.organisations.models import (
     ROLES_BY_KIND,
     ApiToken,
@@ -145,18 +152,16 @@ def add_user(actor: Actor, details: NewUser) -> tuple[User, str]:
     user.set_unusable_password()
     user.save()
     Membership.objects.create(user=user, organisation=org, role=details.role)
-    audit.record(
+    record_change(
         actor,
-        "add_user",
-        "user",
-        user.pk,
+        UserAdded(
+            aggregate_id=user.pk,
+            organisation=org.pk,
+            role=details.role,
+            by=actor.user.pk if actor.user else None,
+        ),
+        action="add_user",
         details={"username": username, "role": details.role, "organisation": org.pk},
-    )
-    events.emit(
-        events.USER_ADDED,
-        "user",
-        user.pk,
-        payload={"organisation": org.pk, "role": details.role, "by": actor.user and actor.user.pk},
     )
     return user, set_password_path(user)
 
@@ -181,18 +186,13 @@ def change_role(actor: Actor, user_id: object, role: str) -> Membership:
         raise ValidationFailed({"role": "They already hold that role here"})
     membership.role = role
     membership.save(update_fields=["role"])
-    audit.record(
+    record_change(
         actor,
-        "change_role",
-        "user",
-        membership.user_id,
+        UserRoleChanged(
+            aggregate_id=membership.user_id, organisation=org.pk, from_=previous, to=role
+        ),
+        action="change_role",
         details={"from": previous, "to": role, "organisation": org.pk},
-    )
-    events.emit(
-        events.USER_ROLE_CHANGED,
-        "user",
-        membership.user_id,
-        payload={"organisation": org.pk, "from": previous, "to": role},
     )
     return membership
 
@@ -221,18 +221,16 @@ def deactivate_user(actor: Actor, user_id: object) -> Membership:
         user.is_active = False
         user.save(update_fields=["is_active"])
     revoked = _revoke_tokens(user.pk)
-    audit.record(
+    record_change(
         actor,
-        "deactivate_user",
-        "user",
-        user.pk,
+        UserDeactivated(aggregate_id=user.pk, organisation=org.pk),
+        action="deactivate_user",
         details={
             "organisation": org.pk,
             "tokens_revoked": revoked,
             "account_off": not user.is_active,
         },
     )
-    events.emit(events.USER_DEACTIVATED, "user", user.pk, payload={"organisation": org.pk})
     return membership
 
 
@@ -243,18 +241,11 @@ def reset_mfa(actor: Actor, user_id: object) -> Membership:
     membership = get_member(actor, user_id)
     _not_yourself(actor, membership, "reset two-factor for")
     removed, _ = TOTPDevice.objects.filter(user_id=membership.user_id).delete()
-    audit.record(
+    record_change(
         actor,
-        "reset_mfa",
-        "user",
-        membership.user_id,
+        UserMfaReset(aggregate_id=membership.user_id, organisation=membership.organisation_id),
+        action="reset_mfa",
         details={"organisation": membership.organisation_id, "devices_removed": removed},
-    )
-    events.emit(
-        events.USER_MFA_RESET,
-        "user",
-        membership.user_id,
-        payload={"organisation": membership.organisation_id},
     )
     return membership
 
@@ -270,18 +261,13 @@ def new_password_link(actor: Actor, user_id: object) -> tuple[Membership, str]:
         raise ValidationFailed(
             {"user": "Their account is switched off: add them again if they need access"}
         )
-    audit.record(
+    record_change(
         actor,
-        "password_link",
-        "user",
-        membership.user_id,
+        PasswordLinkIssued(
+            aggregate_id=membership.user_id, organisation=membership.organisation_id
+        ),
+        action="password_link",
         details={"organisation": membership.organisation_id},
-    )
-    events.emit(
-        events.USER_PASSWORD_LINK,
-        "user",
-        membership.user_id,
-        payload={"organisation": membership.organisation_id},
     )
     return membership, set_password_path(membership.user)
 
@@ -317,14 +303,12 @@ def _revoke(actor: Actor, token: ApiToken) -> ApiToken:
         return token
     token.revoked_at = clock.now()
     token.save(update_fields=["revoked_at"])
-    audit.record(
+    record_change(
         actor,
-        "revoke_token",
-        "api_token",
-        token.pk,
+        ApiTokenRevoked(aggregate_id=token.pk, user=token.user_id),
+        action="revoke_token",
         details={"user": token.user_id, "prefix": token.prefix},
     )
-    events.emit(events.API_TOKEN_REVOKED, "api_token", token.pk, payload={"user": token.user_id})
     return token
 
 

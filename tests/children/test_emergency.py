@@ -86,7 +86,7 @@ def test_look_ups_are_limited_so_identifiers_cannot_be_guessed(outsider, child):
 
 
 def test_the_councils_notification_opens_the_review_list(outsider, social_worker, child):
-    from homeward.notifications.dispatch import link_for
+    from homeward.notifications.delivery import link_for
 
     episode = report(social_worker, child)
     emergency.open_emergency_access(outsider, episode.reference, REASON)

@@ -13,7 +13,7 @@ from homeward.audit.models import AuditEvent
 from homeward.children.models import EmergencyAccess
 from homeward.core import clock
 from homeward.core.templatetags.govuk import uk_datetime
-from homeward.notifications import dispatch
+from homeward.notifications import delivery
 from homeward.notifications.models import DomainEvent, Notification
 from homeward.organisations.models import Role
 from tests import factories
@@ -191,7 +191,7 @@ def test_signed_out_people_are_sent_to_sign_in() -> None:
 def test_the_council_coordinator_is_told(officer, coordinator, child) -> None:
     open_access(officer)
     event = DomainEvent.objects.get(name="child.emergency_access_used")
-    dispatch.deliver(event.pk)
+    delivery.deliver(event.pk)
     notification = Notification.objects.get(recipient=coordinator)
     assert notification.title == "Emergency access to a child's record"
     assert notification.child_id == child.pk

@@ -17,7 +17,7 @@ from homeward.episodes.models import Episode
 from homeward.insights import facts
 from homeward.insights.models import EpisodeFact
 from homeward.seed import synthetic
-from tests.insights import recount
+from tests.insights import changes, recount
 
 NOW = datetime(2026, 5, 15, 11, 0, tzinfo=UTC)
 pytestmark = pytest.mark.django_db
@@ -70,7 +70,7 @@ def test_deferred_refreshes_each_child_once_when_the_block_ends(generated, monke
     with transaction.atomic(), facts.deferred():
         for episode in Episode.objects.filter(pk__in=episode_ids):
             episode.risk_grade = "high"
-            episode.save()  # each save asks for a refresh of the child
+            changes.save_episode(episode)  # each change asks for a refresh of the child
         # Not yet: the figures change with the load, at its end.
         assert set(
             EpisodeFact.objects.filter(person_key=child.pk).values_list("risk_grade", flat=True)
@@ -91,16 +91,16 @@ def test_a_failed_load_refreshes_nothing_and_leaves_the_figures_right(generated)
         pass
 
     with pytest.raises(Refused), transaction.atomic(), facts.deferred():
-        Episode.objects.filter(child=child).first().save()
+        changes.save_episode(Episode.objects.filter(child=child).first())
         for episode in Episode.objects.filter(child=child):
             episode.risk_grade = "high"
-            episode.save()
+            changes.save_episode(episode)
         raise Refused
 
     assert list(EpisodeFact.objects.filter(person_key=child.pk).values_list("risk_grade")) == before
     recount.assert_facts_and_totals_are_a_recount()
-    # Outside a deferred block, a save refreshes at once again.
+    # Outside a deferred block, a change refreshes at once again.
     episode = Episode.objects.filter(child=child).first()
     episode.risk_grade = "very_low"
-    episode.save()
+    changes.save_episode(episode)
     assert EpisodeFact.objects.get(episode_id=episode.pk).risk_grade == "very_low"

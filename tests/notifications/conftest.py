@@ -5,7 +5,7 @@ import pytest
 
 from homeward.children.models import WorkerAllocation
 from homeward.core import clock
-from homeward.notifications import dispatch
+from homeward.notifications import clocks, delivery
 from homeward.notifications.models import Clock, DomainEvent
 from homeward.organisations.models import Role, User
 from tests import factories
@@ -83,7 +83,7 @@ def drain(fire_due_clocks: bool = True) -> None:
         if not pending and not due:
             return
         for pk in pending:
-            dispatch.deliver(pk)
+            delivery.deliver(pk)
         for pk in due:
-            dispatch.fire(pk)
+            clocks.fire(pk)
     raise AssertionError("events kept coming")

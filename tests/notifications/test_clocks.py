@@ -4,7 +4,7 @@ import pytest
 
 from homeward.core import clock
 from homeward.episodes import services as episodes
-from homeward.notifications import dispatch
+from homeward.notifications import clocks
 from homeward.notifications.models import Clock, DomainEvent, Notification
 from tests.factories import report
 from tests.notifications.conftest import drain
@@ -51,7 +51,7 @@ def test_a_due_clock_fires_once_and_tells_the_right_people(area, later):
     told = set(Notification.objects.filter(event=review).values_list("recipient", flat=True))
     assert told == {area.manager.pk, area.police_coordinator.pk}
     fired = Clock.objects.get(key__endswith=":2", kind="high_risk_review")
-    assert dispatch.fire(fired.pk) == "already"
+    assert clocks.fire(fired.pk) == "already"
     assert DomainEvent.objects.filter(name="episode.high_risk_review_due").count() == 1
 
 

@@ -7,7 +7,7 @@ from aiosmtpd.controller import Controller
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from homeward.notifications import dispatch
+from homeward.notifications import emails
 from homeward.notifications.models import EmailDelivery, EmailStatus
 from tests.factories import report
 from tests.notifications.conftest import drain
@@ -44,7 +44,7 @@ def test_email_reaches_the_smtp_server_without_the_childs_name(area, smtp):
     episode = report(area.social_worker, area.child)
     drain(fire_due_clocks=False)
     for delivery in EmailDelivery.objects.all():
-        assert dispatch.send(delivery.pk) == EmailStatus.SENT
+        assert emails.send(delivery.pk) == EmailStatus.SENT
     recipients = {to for tos, _ in smtp.messages for to in tos}
     assert area.coordinator.email in recipients
     for _, content in smtp.messages:
@@ -63,7 +63,7 @@ def test_failed_email_is_retried_with_backoff_and_shown(area, settings):
     drain(fire_due_clocks=False)
     delivery = EmailDelivery.objects.first()
     queued_before = DBTaskResult.objects.filter(task_path__endswith="send_email").count()
-    assert dispatch.send(delivery.pk) == EmailStatus.FAILED
+    assert emails.send(delivery.pk) == EmailStatus.FAILED
     delivery.refresh_from_db()
     assert delivery.attempts == 1
     assert "Connection" in delivery.last_error or "refused" in delivery.last_error.lower()
@@ -71,10 +71,10 @@ def test_failed_email_is_retried_with_backoff_and_shown(area, settings):
     assert (
         DBTaskResult.objects.filter(task_path__endswith="send_email").count() == queued_before + 1
     )
-    dispatch.send(delivery.pk)
+    emails.send(delivery.pk)
     delivery.refresh_from_db()
     assert 55 < (delivery.next_attempt_at - timezone.now()).total_seconds() <= 60  # doubled
     for _ in range(3):
-        dispatch.send(delivery.pk)
+        emails.send(delivery.pk)
     delivery.refresh_from_db()
     assert (delivery.status, delivery.attempts) == (EmailStatus.GAVE_UP, 5)

@@ -8,7 +8,7 @@ from django.core import mail
 from django_tasks_db.models import DBTaskResult
 
 from homeward.core import clock
-from homeward.notifications import dispatch, heartbeat, recovery
+from homeward.notifications import emails, heartbeat, recovery
 from homeward.notifications.models import Clock, DomainEvent, EmailDelivery, EmailStatus
 from tests.factories import ChildFactory, report
 from tests.notifications.conftest import drain
@@ -57,7 +57,7 @@ def test_an_email_left_running_by_a_dead_worker_is_queued_again_once(area):
     assert DBTaskResult.objects.get(id=delivery.task_id).status == "READY"
 
     assert recovery.recover().requeued == 0  # and only once
-    assert dispatch.send(delivery.pk, task_id=str(delivery.task_id)) == EmailStatus.SENT
+    assert emails.send(delivery.pk, task_id=str(delivery.task_id)) == EmailStatus.SENT
     assert len(mail.outbox) == 1
 
 
@@ -97,7 +97,7 @@ def test_a_stray_second_task_for_one_email_sends_nothing(area):
     report(area.social_worker, area.child)
     drain(fire_due_clocks=False)
     delivery = EmailDelivery.objects.get(notification__recipient=area.coordinator)
-    assert dispatch.send(delivery.pk, task_id=str(uuid.uuid4())) == "superseded"
+    assert emails.send(delivery.pk, task_id=str(uuid.uuid4())) == "superseded"
     assert mail.outbox == []
     delivery.refresh_from_db()
     assert (delivery.status, delivery.attempts) == (EmailStatus.PENDING, 0)
@@ -108,10 +108,10 @@ def test_a_resent_email_carries_the_same_message_id(area):
     drain(fire_due_clocks=False)
     delivery = EmailDelivery.objects.get(notification__recipient=area.coordinator)
     assert delivery.message_id.startswith("<") and delivery.message_id.endswith(">")
-    dispatch.send(delivery.pk)
+    emails.send(delivery.pk)
     # As if the worker had died after the SMTP server took it, before it was marked sent:
     EmailDelivery.objects.filter(pk=delivery.pk).update(status=EmailStatus.SENDING)
-    dispatch.send(delivery.pk)
+    emails.send(delivery.pk)
     ids = [m.message()["Message-ID"] for m in mail.outbox]
     assert ids == [delivery.message_id, delivery.message_id]
     other = EmailDelivery.objects.exclude(pk=delivery.pk).first()

@@ -128,12 +128,12 @@ def test_repeat_threshold_prompts_plan_review(area):
 
 
 def test_a_duplicate_delivery_is_suppressed(area):
-    from homeward.notifications import dispatch
+    from homeward.notifications import delivery
     from homeward.notifications.models import DomainEvent
 
     report(area.social_worker, area.child)
     event = DomainEvent.objects.get(name="episode.reported")
-    first = dispatch.deliver(event.pk)
-    again = dispatch.deliver(event.pk)
+    first = delivery.deliver(event.pk)
+    again = delivery.deliver(event.pk)
     assert first == 5 and again == 0
     assert Notification.objects.filter(event=event).count() == 5

@@ -177,7 +177,7 @@ def test_inbox_says_honestly_when_notifications_are_not_going_out(area):
 
 
 def test_who_was_told_shows_queued_sent_and_failed_as_they_are(area, settings):
-    from homeward.notifications import dispatch
+    from homeward.notifications import emails
     from homeward.notifications.models import EmailDelivery
     from tests.notifications.test_email import free_port
 
@@ -199,10 +199,10 @@ def test_who_was_told_shows_queued_sent_and_failed_as_they_are(area, settings):
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", free_port(), 2
     failing = EmailDelivery.objects.get(notification__recipient=area.coordinator)
-    dispatch.send(failing.pk)
+    emails.send(failing.pk)
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     sent = EmailDelivery.objects.get(notification__recipient=area.worker)
-    dispatch.send(sent.pk)
+    emails.send(sent.pk)
     sent.refresh_from_db()
     page = client.get(url).content.decode()
     assert page.count("not sent yet") == 3

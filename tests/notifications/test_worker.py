@@ -17,7 +17,7 @@ from django.db import connection
 from django_tasks_db.models import DBTaskResult
 
 from homeward.core import clock
-from homeward.notifications import dispatch
+from homeward.notifications import clocks
 from homeward.notifications.models import Clock, DomainEvent, Notification
 from homeward.notifications.recovery import WORKER_LOST
 from tests.factories import report
@@ -67,7 +67,7 @@ def test_clock_fires_exactly_once_across_a_worker_restart(area, tmp_path):
     ):
         pytest.fail("The test database must be a file for the worker to share it")
     episode = report(area.social_worker, area.child)
-    test_clock = dispatch.schedule(
+    test_clock = clocks.schedule(
         "long_episode",
         f"long:{episode.reference}:test",
         clock.now() + timedelta(hours=1),  # not due while the first worker runs

@@ -42,7 +42,7 @@ from homeward.insights import tally
 from homeward.insights.board import last_complete_quarter
 from homeward.insights.counting import period_end_instant
 from homeward.insights.models import EpisodeFact, ReasonFact
-from homeward.notifications import dispatch
+from homeward.notifications import delivery
 from homeward.notifications.models import DomainEvent, Notification
 from homeward.organisations.models import Organisation, OrganisationKind, Role, User
 from homeward.organisations.policy import visible_children
@@ -383,7 +383,7 @@ class TestDefaultArea:
                 ),
             ).episode
             for event in DomainEvent.objects.filter(delivered_at__isnull=True):
-                dispatch.deliver(event.pk)
+                delivery.deliver(event.pk)
             told = set(
                 Notification.objects.filter(episode_reference=episode.reference).values_list(
                     "recipient__username", flat=True

@@ -1,0 +1,65 @@
+"""Refreshing the figures in the transaction of every change that feeds them.
+
+One handler: each event about a change to a child's records asks for that child's facts
+to be refreshed, once, when the change's unit of work ends (``events.bus.later``), so a
+committed change and its figures are never out of step and a rolled-back change leaves
+no trace in the figures. Linking episodes refreshes every child in the linked group.
+Bulk loads refresh what they wrote themselves (``facts.refresh_children``; ``import-903``
+inside ``facts.deferred()``). Registered in InsightsConfig.ready()."""
+
+from __future__ import annotations
+
+from homeward.aftercare.events import CheckRecorded, InterviewOpened, InterviewUpdated
+from homeward.children.events import ChildUpdated, PlacementStarted
+from homeward.core.actor import Actor
+from homeward.episodes.events import (
+    ClassificationChanged,
+    EpisodeClosed,
+    EpisodeRegraded,
+    EpisodeReported,
+    EpisodeReturned,
+    EpisodesLinked,
+    EpisodeUpdated,
+    FurtherReport,
+    TimelineAdded,
+)
+from homeward.episodes.models import Episode
+from homeward.events.bus import later, on
+from homeward.events.types import Event
+from homeward.insights import facts
+
+# The changes to records that feed a figure (a child's creation feeds none until an
+# episode is reported; an account change or a clock falling due feeds none).
+CHANGES = (
+    ChildUpdated,
+    PlacementStarted,
+    EpisodeReported,
+    FurtherReport,
+    EpisodeUpdated,
+    EpisodeRegraded,
+    ClassificationChanged,
+    EpisodeReturned,
+    EpisodeClosed,
+    TimelineAdded,
+    CheckRecorded,
+    InterviewOpened,
+    InterviewUpdated,
+)
+
+
+@on(*CHANGES)
+def refresh_statistics(event: Event, actor: Actor | None) -> None:
+    child_id = event.child_id
+    if child_id is not None:
+        later(("insights.child", child_id), lambda: facts.refresh_child(child_id))
+
+
+@on(EpisodesLinked)
+def refresh_linked(event: EpisodesLinked, actor: Actor | None) -> None:
+    pk = Episode.objects.filter(reference=event.aggregate).values_list("pk", flat=True).first()
+    if pk is not None:
+        later(("insights.linked", pk), lambda: facts.refresh_linked([pk]))
+
+
+def connect() -> None:
+    """Importing this module registers its handlers; ready() calls this to say so."""
