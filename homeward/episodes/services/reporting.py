@@ -1,0 +1,192 @@
+"""Reporting a child missing: a new episode, or a further report on the open one."""
+
+from __future__ import annotations
+
+from django.db import IntegrityError, transaction
+
+from homeward.children.models import Child
+from homeward.core import clock
+from homeward.core.actor import Actor
+from homeward.core.errors import ValidationFailed
+from homeward.episodes.events import (
+    EpisodeReported,
+    FurtherReport,
+)
+from homeward.episodes.models import (
+    ClassificationChange,
+    Episode,
+    EpisodeStatus,
+    ReporterType,
+    RiskAssessment,
+    RiskGrade,
+    TimelineKind,
+)
+from homeward.episodes.services.records import _add_timeline, _placement_at, _return_fields
+from homeward.episodes.services.returns import _returned
+from homeward.episodes.services.rules import (
+    Report,
+    ReportResult,
+    _new_reference,
+    _overlap_errors,
+    _police_force_for,
+    _validate_report,
+    _when,
+    normalise_grade,
+)
+from homeward.events.change import record_change
+from homeward.organisations import policy
+from homeward.organisations.policy import Action
+
+
+def report_missing(actor: Actor, child_id: object, report: Report) -> ReportResult:
+    """Report a child missing. If the child already has an open episode, the report is
+    added to that episode's timeline instead: there is never a duplicate."""
+    try:
+        return _report_missing(actor, child_id, report)
+    except IntegrityError:
+        # Another report for the same child won the race: become an update of it.
+        return _report_missing(actor, child_id, report)
+
+
+@transaction.atomic
+def _report_missing(actor: Actor, child_id: object, report: Report) -> ReportResult:
+    child = policy.get_child(actor, child_id, Action.REPORT)
+    child = (
+        Child.objects.select_related(
+            "current_placement__host_council__police_force",
+            "responsible_council__police_force",
+        )
+        .prefetch_related("legal_statuses")
+        .get(pk=child.pk)
+    )
+    errors = _validate_report(child, report)
+    if errors:
+        raise ValidationFailed(errors)
+    now = clock.now()
+    assert report.last_seen_at is not None
+
+    returned = report.returned
+    open_episode = (
+        Episode.objects.select_for_update()
+        .filter(child=child, status=EpisodeStatus.MISSING)
+        .first()
+    )
+    if open_episode is not None and returned is not None:
+        # A late report of an earlier episode, while the child is missing again now: its
+        # own episode if it ended before this one began, otherwise an overlap.
+        assert returned.returned_at is not None
+        if returned.returned_at > open_episode.last_seen_at:
+            raise ValidationFailed(
+                {
+                    "returned_at": (
+                        f"{child.first_name} has been missing since "
+                        f"{_when(open_episode.last_seen_at)} (episode "
+                        f"{open_episode.reference}): a return after that belongs to that "
+                        "episode, so record it there"
+                    )
+                }
+            )
+        open_episode = None
+    if open_episode is not None:
+        # The grade stays the police's to set; a different view of the risk is kept, and
+        # said plainly, so whoever grades sees it.
+        grade, _ = normalise_grade(report.risk_grade)
+        view = ""
+        if grade != open_episode.risk_grade:
+            view = (
+                f" The reporter assessed the risk as {RiskGrade(grade).label.lower()}"
+                f" ({report.risk_rationale.strip()}); the episode is graded "
+                f"{RiskGrade(open_episode.risk_grade).label.lower()}."
+            )
+        _add_timeline(
+            actor,
+            open_episode,
+            TimelineKind.FURTHER_REPORT,
+            report.reported_at or now,
+            f"Further report ({ReporterType(report.reporter_type).label}): "
+            f"last seen {_when(report.last_seen_at)} at {report.last_seen_location.strip()}."
+            + (f" {report.circumstances.strip()}" if report.circumstances.strip() else "")
+            + view,
+            location=report.last_seen_location.strip(),
+        )
+        record_change(
+            actor,
+            FurtherReport(aggregate_id=open_episode.reference, child_id=child.pk),
+            action="further_report",
+        )
+        return ReportResult(open_episode, created=False)
+
+    overlap = _overlap_errors(
+        child.pk, report.last_seen_at, returned.returned_at if returned else None, None
+    )
+    if overlap:
+        raise ValidationFailed({"last_seen_at": overlap})
+    force = _police_force_for(child, report.missing_from, actor)
+    if force is None:
+        raise ValidationFailed(
+            {"police_force": "No police force covers this child's area: ask an administrator"}
+        )
+    grade, legacy = normalise_grade(report.risk_grade)
+    org = actor.organisation
+    assert org is not None
+    with transaction.atomic():  # savepoint: the unique open-episode constraint may fire
+        episode = Episode.objects.create(
+            reference=_new_reference(),
+            child=child,
+            classification=report.classification,
+            reported_at=report.reported_at or now,
+            reported_by=actor.user,
+            reporting_organisation=org,
+            reporter_type=report.reporter_type,
+            reporter_name=report.reporter_name.strip(),
+            last_seen_at=report.last_seen_at,
+            last_seen_location=report.last_seen_location.strip(),
+            missing_from=report.missing_from,
+            circumstances=report.circumstances.strip(),
+            clothing=report.clothing.strip(),
+            police_reference=report.police_reference.strip(),
+            police_force=force,
+            placement=_placement_at(child, report.last_seen_at),
+            risk_grade=grade,
+            **_return_fields(returned),
+        )
+    ClassificationChange.objects.create(
+        episode=episode,
+        classification=episode.classification,
+        changed_at=now,
+        changed_by=actor.user,
+        reason="Initial report",
+    )
+    RiskAssessment.objects.create(
+        episode=episode,
+        grade=grade,
+        legacy_grade=legacy,
+        rationale=report.risk_rationale.strip(),
+        decided_by=actor.user,
+        decided_by_organisation=org,
+        decided_at=now,
+    )
+    _add_timeline(
+        actor,
+        episode,
+        TimelineKind.REPORT,
+        episode.reported_at,
+        f"Reported missing by {ReporterType(report.reporter_type).label.lower()}. "
+        f"Risk graded {RiskGrade(grade).label.lower()}.",
+        location=episode.last_seen_location,
+    )
+    record_change(
+        actor,
+        EpisodeReported(
+            aggregate_id=episode.reference,
+            child_id=child.pk,
+            risk_grade=grade,
+            classification=episode.classification,
+            already_returned=returned is not None,
+        ),
+        action="report",
+        details={"version": episode.version},
+    )
+    if returned is not None:
+        _returned(actor, episode, late_report=True)
+    return ReportResult(episode, created=True)
