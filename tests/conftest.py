@@ -121,7 +121,7 @@ def child(council):
 
 
 @pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
+def fast_password_hashing(settings) -> None:
     """Real hashing is deliberately slow; tests make many users."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 

@@ -163,7 +163,7 @@ def test_make_run_delivers_a_report_to_the_coordinators_inbox(tmp_path):
     assert "Stopping the web server and the worker" in log.read_text()
 
 
-def test_the_address_printed_and_used_in_links_follows_host_and_port(monkeypatch):
+def test_the_address_printed_and_used_in_links_follows_host_and_port(monkeypatch) -> None:
     assert base_url("127.0.0.1", 8123) == "http://127.0.0.1:8123"
     assert base_url("0.0.0.0", 8123) == "http://localhost:8123"  # noqa: S104
     assert base_url("::1", 8123) == "http://[::1]:8123"
@@ -176,7 +176,7 @@ def test_the_address_printed_and_used_in_links_follows_host_and_port(monkeypatch
     assert child_environment("127.0.0.1", 9000)["HOMEWARD_BASE_URL"] == ("https://homeward.example")
 
 
-def test_make_run_runs_the_launcher_with_host_and_port():
+def test_make_run_runs_the_launcher_with_host_and_port() -> None:
     if shutil.which("make") is None:
         pytest.skip("needs make")
     dry = subprocess.run(

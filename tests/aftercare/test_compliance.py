@@ -53,7 +53,7 @@ def world(council, police):
         )
         return made[name]
 
-    def check(name, done=True):
+    def check(name, done=True) -> None:
         aftercare.record_check(
             officer,
             made[name].reference,
@@ -68,7 +68,7 @@ def world(council, police):
     def interview(name):
         return made[name].return_interviews.get()
 
-    def do(name, hours):
+    def do(name, hours) -> None:
         i = interview(name)
         i = aftercare.record_offer(
             coordinator,
@@ -125,7 +125,7 @@ def world(council, police):
     return made, council, police
 
 
-def test_council_figures_match_the_hand_worked_answers(world):
+def test_council_figures_match_the_hand_worked_answers(world) -> None:
     made, council, _ = world
     assert made["R4"].return_interviews.get() == made["R5"].return_interviews.get()
     figures = compliance.compliance(council, OCT, NOV)
@@ -148,13 +148,13 @@ def test_council_figures_match_the_hand_worked_answers(world):
     ) == (50.0, 50.0, 33.3, 16.7)
 
 
-def test_force_counts_every_return_in_its_area(world):
+def test_force_counts_every_return_in_its_area(world) -> None:
     _, _, police = world
     figures = compliance.compliance(police, OCT, NOV)
     assert (figures.returns, figures.check_done) == (7, 4)  # R1-R7; R7's council differs
 
 
-def test_overdue_lists(world):
+def test_overdue_lists(world) -> None:
     made, council, _ = world
     assert list(compliance.overdue_checks(council)) == [made["R4"], made["R6"], made["R8"]]
     overdue = list(compliance.overdue_interviews(council))
@@ -162,7 +162,7 @@ def test_overdue_lists(world):
     assert ReturnInterview.objects.count() == 8 - 1  # R4 and R5 share one
 
 
-def test_the_forces_overdue_checks_follow_each_childs_councils_deadline(world):
+def test_the_forces_overdue_checks_follow_each_childs_councils_deadline(world) -> None:
     made, council, police = world
     CouncilSettings.objects.update_or_create(council=council, defaults={"check_due_hours": 72})
     other = factories.CouncilFactory(police_force=police)  # keeps the default 24 hours
@@ -188,6 +188,6 @@ def test_the_forces_overdue_checks_follow_each_childs_councils_deadline(world):
     ]
 
 
-def test_no_returns_gives_no_rate(council):
+def test_no_returns_gives_no_rate(council) -> None:
     figures = compliance.compliance(council, OCT, NOV)
     assert figures.returns == 0 and figures.check_rate is None

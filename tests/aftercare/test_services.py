@@ -69,7 +69,7 @@ class TestClock:
             (timedelta(hours=72, minutes=1), False),
         ],
     )
-    def test_72_hour_edges(self, social_worker, coordinator, child, after, within):
+    def test_72_hour_edges(self, social_worker, coordinator, child, after, within) -> None:
         seen = timezone.now() - timedelta(days=10)
         episode = returned(social_worker, child, last_seen=seen)
         interview = episode.return_interviews.get()
@@ -78,7 +78,7 @@ class TestClock:
         interview = done(coordinator, interview, episode.returned_at + after)
         assert interview.within_72_hours is within
 
-    def test_across_the_autumn_clock_change_it_is_72_elapsed_hours(self, social_worker, child):
+    def test_across_the_autumn_clock_change_it_is_72_elapsed_hours(self, social_worker, child) -> None:
         # Back at noon BST on Saturday 24 October 2026; clocks go back on the 25th.
         back = datetime(2026, 10, 24, 12, 0, tzinfo=LONDON)
         episode = returned(social_worker, child, last_seen=back - timedelta(hours=6))
@@ -90,7 +90,7 @@ class TestClock:
 class TestInterview:
     def test_opened_for_the_council_or_its_commissioned_provider(
         self, social_worker, council, child
-    ):
+    ) -> None:
         provider = Organisation.objects.create(
             kind=OrganisationKind.RHI_PROVIDER, name="Safe Return Ltd", code="RHI1"
         )
@@ -99,7 +99,7 @@ class TestInterview:
         interview = episode.return_interviews.get()
         assert (interview.council, interview.provider) == (council, provider)
 
-    def test_one_interview_covers_two_episodes_in_a_weekend(self, social_worker, child):
+    def test_one_interview_covers_two_episodes_in_a_weekend(self, social_worker, child) -> None:
         friday = timezone.now() - timedelta(days=3)
         first = returned(social_worker, child, last_seen=friday)
         second = returned(social_worker, child, last_seen=friday + timedelta(days=1))
@@ -107,7 +107,7 @@ class TestInterview:
         assert set(interview.episodes.all()) == {first, second}
         assert interview.due_at == first.returned_at + timedelta(hours=72)
 
-    def test_declined(self, social_worker, coordinator, child):
+    def test_declined(self, social_worker, coordinator, child) -> None:
         episode = returned(social_worker, child, last_seen=timezone.now() - timedelta(days=2))
         interview = episode.return_interviews.get()
         interview = aftercare.record_offer(
@@ -128,7 +128,7 @@ class TestInterview:
         assert interview.status == InterviewStatus.DECLINED
         assert interview.closed_at is not None
 
-    def test_not_offered_needs_a_reason(self, social_worker, coordinator, child):
+    def test_not_offered_needs_a_reason(self, social_worker, coordinator, child) -> None:
         episode = returned(social_worker, child, last_seen=timezone.now() - timedelta(days=2))
         interview = episode.return_interviews.get()
         with pytest.raises(ValidationFailed) as error:
@@ -149,7 +149,7 @@ class TestInterview:
 
     def test_done_needs_the_childs_account_and_an_interviewer(
         self, social_worker, coordinator, child
-    ):
+    ) -> None:
         episode = returned(social_worker, child, last_seen=timezone.now() - timedelta(days=2))
         interview = accept(
             coordinator, episode.return_interviews.get(), episode.returned_at + timedelta(hours=1)
@@ -177,7 +177,7 @@ class TestInterview:
         interview.refresh_from_db()
         assert interview.status == InterviewStatus.ACCEPTED
 
-    def test_social_worker_does_not_record_interviews(self, social_worker, child):
+    def test_social_worker_does_not_record_interviews(self, social_worker, child) -> None:
         episode = returned(social_worker, child, last_seen=timezone.now() - timedelta(days=2))
         interview = episode.return_interviews.get()
         with pytest.raises(AccessDenied):
@@ -185,7 +185,7 @@ class TestInterview:
                 social_worker, interview.pk, interview.version, outcome="not_offered", reason="x"
             )
 
-    def test_another_council_cannot_touch_it(self, social_worker, child):
+    def test_another_council_cannot_touch_it(self, social_worker, child) -> None:
         episode = returned(social_worker, child, last_seen=timezone.now() - timedelta(days=2))
         other = factories.actor(Role.COUNCIL_MISSING_COORDINATOR, factories.CouncilFactory())
         with pytest.raises(NotFound):
@@ -197,7 +197,7 @@ class TestInterview:
 class TestProviderAccess:
     def test_provider_sees_only_what_its_interview_needs_until_30_days_after(
         self, social_worker, coordinator, council, child
-    ):
+    ) -> None:
         provider = Organisation.objects.create(
             kind=OrganisationKind.RHI_PROVIDER, name="Safe Return Ltd", code="RHI2"
         )
@@ -230,7 +230,7 @@ class TestProviderAccess:
 
 
 class TestCheck:
-    def test_check_done_is_recorded_and_shared(self, social_worker, police_officer, child):
+    def test_check_done_is_recorded_and_shared(self, social_worker, police_officer, child) -> None:
         from homeward.notifications.models import DomainEvent
 
         episode = returned(social_worker, child, last_seen=timezone.now() - timedelta(days=1))
@@ -250,7 +250,7 @@ class TestCheck:
         assert event.payload["disclosures"] == ["crime_victim"]
         assert aftercare.outstanding(episode).check == "done"
 
-    def test_rules(self, social_worker, police_officer, child):
+    def test_rules(self, social_worker, police_officer, child) -> None:
         episode = report(social_worker, child)
         with pytest.raises(ValidationFailed) as error:
             aftercare.record_check(
@@ -296,7 +296,7 @@ class TestCheck:
 class TestReading:
     def test_council_and_provider_read_it_audited_others_get_not_found(
         self, social_worker, coordinator, council, child
-    ):
+    ) -> None:
         from homeward.audit.models import AuditEvent
 
         episode = returned(social_worker, child, last_seen=timezone.now() - timedelta(days=1))
@@ -323,7 +323,7 @@ class TestReading:
 
     def test_list_is_due_soonest_first_and_filters_overdue(
         self, social_worker, coordinator, council
-    ):
+    ) -> None:
         now = timezone.now()
         late, soon = (
             returned(
@@ -341,7 +341,7 @@ class TestReading:
         with pytest.raises(AccessDenied):
             aftercare.list_interviews(social_worker)
 
-    def test_assigning_checks_the_version(self, social_worker, coordinator, council, child):
+    def test_assigning_checks_the_version(self, social_worker, coordinator, council, child) -> None:
         from homeward.core.errors import StaleEdit
 
         episode = returned(social_worker, child, last_seen=timezone.now() - timedelta(days=1))
@@ -350,7 +350,7 @@ class TestReading:
             aftercare.assign_provider(coordinator, interview.pk, council.pk, interview.version + 1)
         assert aftercare.provider_choices(interview)[0] == council
 
-    def test_episode_aftercare_reports_what_is_overdue(self, social_worker, police_officer, child):
+    def test_episode_aftercare_reports_what_is_overdue(self, social_worker, police_officer, child) -> None:
         episode = returned(social_worker, child, last_seen=timezone.now() - timedelta(days=5))
         state = aftercare.episode_aftercare(episode)
         assert state.check is None and state.check_overdue
@@ -366,7 +366,7 @@ class TestReading:
 
     def test_over_long_text_and_nul_are_field_errors(
         self, social_worker, police_officer, coordinator, child
-    ):
+    ) -> None:
         episode = returned(social_worker, child, last_seen=timezone.now() - timedelta(days=1))
         with pytest.raises(ValidationFailed) as error:
             aftercare.record_check(

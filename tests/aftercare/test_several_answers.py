@@ -54,7 +54,7 @@ def assert_ticks(form, name: str, codes) -> None:
 class TestDisclosures:
     def test_two_disclosures_ticked_are_both_kept_and_shown_to_the_council(
         self, client, police, council, episode
-    ):
+    ) -> None:
         login(client, Role.POLICE_OFFICER, police)
         url = f"/aftercare/episodes/{episode.reference}/check/record"
         form = the_form(client, url)
@@ -82,7 +82,7 @@ class TestDisclosures:
         received = work_list[work_list.index('id="checks-received"') :]
         assert all(f"<li>{label}</li>" in received for label in labels)
 
-    def test_the_api_keeps_and_returns_every_disclosure(self, police, episode):
+    def test_the_api_keeps_and_returns_every_disclosure(self, police, episode) -> None:
         officer = factories.member(Role.POLICE_OFFICER, police)
         api = Client(headers={"authorization": f"Bearer {factories.api_token(officer)}"})
         ticked = ["abuse", "criminal_exploitation", "crime_offender"]
@@ -101,7 +101,7 @@ class TestDisclosures:
         read = api.get(f"/api/v1/episodes/{episode.reference}").json()
         assert read["safe_and_well_check"]["disclosures"] == sorted(ticked)
 
-    def test_an_overlong_answer_is_named_in_the_design_systems_words(self, client, police, episode):
+    def test_an_overlong_answer_is_named_in_the_design_systems_words(self, client, police, episode) -> None:
         login(client, Role.POLICE_OFFICER, police)
         url = f"/aftercare/episodes/{episode.reference}/check/record"
         response = client.post(
@@ -138,7 +138,7 @@ def accepted(coordinator, interview: ReturnInterview, episode) -> ReturnIntervie
 class TestInterviewReasons:
     def test_every_factor_and_risk_ticked_is_kept_shown_and_counted_for_the_board(
         self, client, council, episode
-    ):
+    ) -> None:
         coordinator = factories.actor(Role.COUNCIL_MISSING_COORDINATOR, council)
         interview = accepted(coordinator, episode.return_interviews.get(), episode)
         login(client, Role.COUNCIL_MISSING_COORDINATOR, council)
@@ -190,7 +190,7 @@ class TestInterviewReasons:
             for label in names:
                 assert label.replace("'", "&#x27;") in report
 
-    def test_the_api_keeps_and_returns_every_factor(self, council, episode):
+    def test_the_api_keeps_and_returns_every_factor(self, council, episode) -> None:
         coordinator = factories.actor(Role.COUNCIL_MISSING_COORDINATOR, council)
         interview = accepted(coordinator, episode.return_interviews.get(), episode)
         api = Client(headers={"authorization": f"Bearer {factories.api_token(coordinator.user)}"})

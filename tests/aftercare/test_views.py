@@ -100,7 +100,7 @@ def version_in(body: str) -> int:
 
 
 class TestClockWords:
-    def test_left_and_overdue(self, interview):
+    def test_left_and_overdue(self, interview) -> None:
         now = interview.due_at - timedelta(hours=5, minutes=20)
         words = clock_text(interview, now)
         local = interview.due_at.astimezone(UK)
@@ -109,13 +109,13 @@ class TestClockWords:
         late = clock_text(interview, interview.due_at + timedelta(hours=3, minutes=10))
         assert late.startswith("overdue by 3 hours")
 
-    def test_spans(self):
+    def test_spans(self) -> None:
         assert span(timedelta(days=2, hours=3, minutes=5)) == "2 days 3 hours"
         assert span(timedelta(hours=1)) == "1 hour"
         assert span(timedelta(minutes=40)) == "40 minutes"
         assert span(timedelta(seconds=10)) == "1 minute"
 
-    def test_the_autumn_clock_change_day_is_named_in_uk_time(self, social_worker, child):
+    def test_the_autumn_clock_change_day_is_named_in_uk_time(self, social_worker, child) -> None:
         back = datetime(2026, 10, 24, 14, 0, tzinfo=UK)
         episode = factories.report(social_worker, child, last_seen_at=back - timedelta(hours=3))
         episode = episodes.record_return(
@@ -129,7 +129,7 @@ class TestClockWords:
         words = clock_text(interview, back.astimezone(UTC) + timedelta(hours=67))
         assert words == "due by 13:00 on Tuesday 27 October — 5 hours left"
 
-    def test_three_months_back(self):
+    def test_three_months_back(self) -> None:
         assert months_before(datetime(2026, 5, 31).date(), 3) == datetime(2026, 2, 28).date()
         assert months_before(datetime(2026, 1, 15).date(), 3) == datetime(2025, 10, 15).date()
 
@@ -138,7 +138,7 @@ class TestCheckForm:
     def url(self, episode, record=True):
         return f"/aftercare/episodes/{episode.reference}/check" + ("/record" if record else "")
 
-    def test_shows_both_groups_without_javascript(self, police_client, episode):
+    def test_shows_both_groups_without_javascript(self, police_client, episode) -> None:
         body = text(police_client.get(self.url(episode)))
         assert 'data-aria-controls="conditional-done-yes"' in body
         assert 'id="conditional-done-no"' in body
@@ -166,14 +166,14 @@ class TestCheckForm:
             ),
         ],
     )
-    def test_errors_are_shown_and_nothing_saved(self, police_client, episode, data, messages):
+    def test_errors_are_shown_and_nothing_saved(self, police_client, episode, data, messages) -> None:
         response = police_client.post(self.url(episode), data)
         assert response.status_code == 200
         assert error_summary(text(response)) == messages
         assert "govuk-form-group--error" in text(response)
         assert SafeAndWellCheck.objects.count() == 0
 
-    def test_the_service_refuses_a_time_before_the_return(self, police_client, episode):
+    def test_the_service_refuses_a_time_before_the_return(self, police_client, episode) -> None:
         data = {
             "done": "yes",
             **when("conducted_at", episode.returned_at - timedelta(hours=2)),
@@ -183,7 +183,7 @@ class TestCheckForm:
         assert error_summary(text(response)) == ["The check cannot be before the child returned"]
         assert SafeAndWellCheck.objects.count() == 0
 
-    def test_not_done_ignores_the_other_group(self, police_client, episode):
+    def test_not_done_ignores_the_other_group(self, police_client, episode) -> None:
         data = {
             "done": "no",
             "conducted_at_day": "99",
@@ -195,7 +195,7 @@ class TestCheckForm:
         assert check.status == "not_done"
         assert check.conducted_at is None
 
-    def test_done_is_recorded_and_shown_to_the_council(self, police_client, episode, council):
+    def test_done_is_recorded_and_shown_to_the_council(self, police_client, episode, council) -> None:
         data = {
             "done": "yes",
             **when("conducted_at", episode.returned_at + timedelta(hours=1)),
@@ -219,21 +219,21 @@ class TestCheckForm:
         assert "govuk-task-list" in episode_page
         assert "Completed" in episode_page
 
-    def test_a_social_worker_cannot_record_it(self, client, council, episode):
+    def test_a_social_worker_cannot_record_it(self, client, council, episode) -> None:
         login(client, Role.SOCIAL_WORKER, council)
         assert client.get(self.url(episode)).status_code == 403
         response = client.post(self.url(episode), {"done": "no", "not_done_reason": "x"})
         assert response.status_code == 403
         assert SafeAndWellCheck.objects.count() == 0
 
-    def test_another_force_gets_404_without_the_childs_name(self, client, episode):
+    def test_another_force_gets_404_without_the_childs_name(self, client, episode) -> None:
         login(client, Role.POLICE_OFFICER, factories.PoliceForceFactory())
         for url in (self.url(episode), self.url(episode, record=False)):
             response = client.get(url)
             assert response.status_code == 404
             assert episode.child.last_name not in text(response)
 
-    def test_recorded_once(self, police_client, episode):
+    def test_recorded_once(self, police_client, episode) -> None:
         police_client.post(self.url(episode), {"done": "no", "not_done_reason": "Not found"})
         again = police_client.get(self.url(episode))
         assert again.status_code == 302
@@ -241,7 +241,7 @@ class TestCheckForm:
 
 
 class TestTaskList:
-    def test_statuses_on_the_episode_page(self, client, council, social_worker, child):
+    def test_statuses_on_the_episode_page(self, client, council, social_worker, child) -> None:
         login(client, Role.COUNCIL_MISSING_COORDINATOR, council)
         missing = factories.report(social_worker, child)
         body = text(client.get(f"/episodes/{missing.reference}/"))
@@ -261,7 +261,7 @@ class TestTaskList:
         assert f'href="/aftercare/interviews/{interview.pk}/"' in body
         assert "left" in body
 
-    def test_overdue_and_not_done_with_reason(self, client, council, police_officer, child):
+    def test_overdue_and_not_done_with_reason(self, client, council, police_officer, child) -> None:
         worker = factories.actor(Role.SOCIAL_WORKER, council)
         episode = returned(worker, child, hours_ago=24 * 5)
         login(client, Role.SOCIAL_WORKER, council)
@@ -284,7 +284,7 @@ class TestInterviewPages:
 
     def test_page_shows_status_clock_and_episodes_and_is_audited(
         self, coordinator_client, interview, episode
-    ):
+    ) -> None:
         body = text(coordinator_client.get(self.url(interview)))
         assert "Not yet offered" in body
         assert "left" in body
@@ -297,7 +297,7 @@ class TestInterviewPages:
 
     def test_offer_errors_then_offer_accept_and_record(
         self, coordinator_client, interview, episode
-    ):
+    ) -> None:
         response = coordinator_client.post(self.url(interview, "offer"), {"version": 1})
         assert error_summary(text(response)) == [
             "Enter when the interview was offered",
@@ -370,7 +370,7 @@ class TestInterviewPages:
 
     def test_not_offered_needs_its_reason_and_declined_reason_is_kept(
         self, coordinator_client, interview
-    ):
+    ) -> None:
         response = coordinator_client.post(
             self.url(interview, "outcome"), {"version": 1, "outcome": "not_offered"}
         )
@@ -397,7 +397,7 @@ class TestInterviewPages:
         interview.refresh_from_db()
         assert interview.outcome_reason == "Moved to a secure unit out of area"
 
-    def test_a_stale_offer_is_refused_and_says_so(self, coordinator_client, interview, episode):
+    def test_a_stale_offer_is_refused_and_says_so(self, coordinator_client, interview, episode) -> None:
         data = {
             "version": 1,
             **when("offered_at", episode.returned_at + timedelta(hours=1)),
@@ -414,7 +414,7 @@ class TestInterviewPages:
 
     def test_assign_to_a_provider_who_then_sees_it(
         self, coordinator_client, interview, provider, client
-    ):
+    ) -> None:
         form = text(coordinator_client.get(self.url(interview, "provider")))
         assert "Safe Return Ltd" in form
         response = coordinator_client.post(self.url(interview, "provider"), {"version": 1})
@@ -430,14 +430,14 @@ class TestInterviewPages:
         # The provider records; only the council assigns.
         assert worker.get(self.url(interview, "provider")).status_code == 403
 
-    def test_a_social_worker_reads_but_cannot_record(self, client, council, interview):
+    def test_a_social_worker_reads_but_cannot_record(self, client, council, interview) -> None:
         login(client, Role.SOCIAL_WORKER, council)
         page = text(client.get(self.url(interview)))
         assert "Record the offer" not in page
         assert client.get(self.url(interview, "offer")).status_code == 403
         assert client.get("/aftercare/interviews/").status_code == 403
 
-    def test_another_council_gets_404_without_the_childs_name(self, client, interview):
+    def test_another_council_gets_404_without_the_childs_name(self, client, interview) -> None:
         login(client, Role.COUNCIL_MISSING_COORDINATOR, factories.CouncilFactory())
         for action in ("", "offer", "outcome", "interview", "provider"):
             response = client.get(self.url(interview, action))
@@ -451,7 +451,7 @@ class TestInterviewPages:
         interview.refresh_from_db()
         assert interview.status == InterviewStatus.PENDING
 
-    def test_finished_interviews_offer_nothing_more(self, coordinator_client, interview):
+    def test_finished_interviews_offer_nothing_more(self, coordinator_client, interview) -> None:
         coordinator = factories.actor(Role.COUNCIL_MISSING_COORDINATOR, interview.council)
         aftercare.record_outcome(
             coordinator, interview.pk, 1, outcome="not_offered", reason="In hospital"
@@ -463,7 +463,7 @@ class TestInterviewPages:
 class TestInterviewList:
     def test_due_soonest_first_with_overdue_tagged_red(
         self, coordinator_client, social_worker, council
-    ):
+    ) -> None:
         names = {}
         for hours, surname in ((10, "Early"), (100, "Late"), (50, "Middle")):
             child = factories.ChildFactory(responsible_council=council, last_name=surname)
@@ -477,7 +477,7 @@ class TestInterviewList:
         assert body.count("govuk-tag--red") == 1
         assert AuditEvent.objects.filter(action="list_result").count() >= 3
 
-    def test_another_councils_interviews_are_not_listed(self, client, interview):
+    def test_another_councils_interviews_are_not_listed(self, client, interview) -> None:
         login(client, Role.COUNCIL_MISSING_COORDINATOR, factories.CouncilFactory())
         body = text(client.get("/aftercare/interviews/"))
         assert interview.child.last_name not in body
@@ -486,7 +486,7 @@ class TestInterviewList:
 class TestWorkList:
     def test_coordinator_sees_figures_and_overdue_lists(
         self, coordinator_client, social_worker, police_officer, council
-    ):
+    ) -> None:
         late_child = factories.ChildFactory(responsible_council=council, last_name="Overdue")
         late = returned(social_worker, late_child, hours_ago=24 * 6)
         on_time = returned(
@@ -515,7 +515,7 @@ class TestWorkList:
 
     def test_the_coordinators_home_page_counts_what_is_overdue(
         self, coordinator_client, client, council, social_worker
-    ):
+    ) -> None:
         late_child = factories.ChildFactory(responsible_council=council, last_name="Overdue")
         returned(social_worker, late_child, hours_ago=24 * 6)
         body = text(coordinator_client.get("/"))
@@ -529,7 +529,7 @@ class TestWorkList:
 
     def test_checks_the_police_recorded_reach_the_councils_work_list(
         self, coordinator_client, social_worker, police_officer, council
-    ):
+    ) -> None:
         told = factories.ChildFactory(responsible_council=council, last_name="Disclosed")
         episode = returned(social_worker, told, hours_ago=10)
         refused = returned(
@@ -560,18 +560,18 @@ class TestWorkList:
         assert "Not done</strong> Would not open the door" in received
         assert AuditEvent.objects.filter(action="list_result", child_id=told.pk).exists()
 
-    def test_police_coordinator_sees_the_forces_figures(self, client, police, episode):
+    def test_police_coordinator_sees_the_forces_figures(self, client, police, episode) -> None:
         login(client, Role.POLICE_MISSING_COORDINATOR, police)
         response = client.get("/aftercare/")
         assert response.status_code == 200
         assert "children missing in your force's area" in text(response)
 
     @pytest.mark.parametrize("role", [Role.SOCIAL_WORKER, Role.BOARD_MEMBER, Role.POLICE_OFFICER])
-    def test_others_are_refused(self, client, council, police, role):
+    def test_others_are_refused(self, client, council, police, role) -> None:
         org = police if role == Role.POLICE_OFFICER else council
         login(client, role, org)
         assert client.get("/aftercare/").status_code == 403
 
-    def test_nav_links_the_work_list_for_coordinators(self, coordinator_client):
+    def test_nav_links_the_work_list_for_coordinators(self, coordinator_client) -> None:
         body = text(coordinator_client.get("/"))
         assert 'href="/aftercare/"' in body

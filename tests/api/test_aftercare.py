@@ -21,7 +21,7 @@ def iso(moment):
     return moment.isoformat()
 
 
-def check_url(reference):
+def check_url(reference) -> str:
     return f"/api/v1/episodes/{reference}/safe-and-well-check"
 
 
@@ -103,7 +103,7 @@ def an_interview(episode, **overrides):
 
 
 class TestCheck:
-    def test_done_is_recorded_shared_and_in_the_episode(self, as_police, as_social_worker, episode):
+    def test_done_is_recorded_shared_and_in_the_episode(self, as_police, as_social_worker, episode) -> None:
         response = as_police.post(
             check_url(episode.reference),
             {
@@ -132,7 +132,7 @@ class TestCheck:
             episode.reference
         ]
 
-    def test_not_done_with_reason(self, as_police, episode):
+    def test_not_done_with_reason(self, as_police, episode) -> None:
         response = as_police.post(
             check_url(episode.reference),
             {"done": False, "not_done_reason": "Child refused to speak to officers"},
@@ -152,7 +152,7 @@ class TestCheck:
             ({"done": False, "not_done_reason": "x", "colour": "red"}, "colour"),
         ],
     )
-    def test_rules_are_422_naming_the_field(self, as_police, episode, body, field):
+    def test_rules_are_422_naming_the_field(self, as_police, episode, body, field) -> None:
         if body.get("conducted_at") == "NOW":
             body["conducted_at"] = iso(episode.returned_at + timedelta(minutes=5))
         before = aftercare_counts()
@@ -161,7 +161,7 @@ class TestCheck:
         assert field in response.problem["errors"]
         assert aftercare_counts() == before
 
-    def test_before_the_return_and_twice_are_refused(self, as_police, social_worker, child):
+    def test_before_the_return_and_twice_are_refused(self, as_police, social_worker, child) -> None:
         open_episode = factories.report(social_worker, child)
         response = as_police.post(
             check_url(open_episode.reference), {"done": False, "not_done_reason": "x"}
@@ -169,14 +169,14 @@ class TestCheck:
         assert response.status == 422
         assert "status" in response.problem["errors"]
 
-    def test_recorded_once(self, as_police, episode):
+    def test_recorded_once(self, as_police, episode) -> None:
         body = {"done": False, "not_done_reason": "Could not be traced"}
         assert as_police.post(check_url(episode.reference), body).status == 201
         again = as_police.post(check_url(episode.reference), body)
         assert again.status == 422
         assert SafeAndWellCheck.objects.count() == 1
 
-    def test_a_retry_with_the_same_key_records_it_once(self, as_police, episode):
+    def test_a_retry_with_the_same_key_records_it_once(self, as_police, episode) -> None:
         body = {"done": False, "not_done_reason": "Could not be traced"}
         key = {"Idempotency-Key": "check-1"}
         first = as_police.post(check_url(episode.reference), body, headers=key)
@@ -186,14 +186,14 @@ class TestCheck:
         assert second.body == first.body
         assert SafeAndWellCheck.objects.count() == 1
 
-    def test_a_social_worker_cannot_record_it(self, as_social_worker, episode):
+    def test_a_social_worker_cannot_record_it(self, as_social_worker, episode) -> None:
         response = as_social_worker.post(
             check_url(episode.reference), {"done": False, "not_done_reason": "x"}
         )
         assert response.status == 403
         assert SafeAndWellCheck.objects.count() == 0
 
-    def test_another_force_gets_404(self, api, episode):
+    def test_another_force_gets_404(self, api, episode) -> None:
         stranger = factories.actor(Role.POLICE_OFFICER, factories.PoliceForceFactory())
         response = api.as_(token_for(stranger)).post(
             check_url(episode.reference), {"done": False, "not_done_reason": "x"}
@@ -205,7 +205,7 @@ class TestCheck:
 class TestInterviewJourney:
     def test_assign_offer_accept_and_do_it(
         self, as_coordinator, as_rhi_worker, provider, episode, interview
-    ):
+    ) -> None:
         read = as_coordinator.get(url(interview.pk))
         assert read.status == 200
         assert read.headers["ETag"] == f'"{interview.version}"'
@@ -260,7 +260,7 @@ class TestInterviewJourney:
         final = as_coordinator.get(url(interview.pk))
         assert final.body["child_account"].startswith("I went to my brother's")
 
-    def test_declined_with_reason(self, as_coordinator, episode, interview):
+    def test_declined_with_reason(self, as_coordinator, episode, interview) -> None:
         offered = as_coordinator.post(
             url(interview.pk, "offer"),
             {
@@ -282,7 +282,7 @@ class TestInterviewJourney:
         assert declined.body["status"] == "declined"
         assert declined.body["outcome_reason"] == "Did not want to talk to anyone new"
 
-    def test_not_offered_needs_a_reason(self, as_coordinator, interview):
+    def test_not_offered_needs_a_reason(self, as_coordinator, interview) -> None:
         before = aftercare_counts()
         response = as_coordinator.post(
             url(interview.pk, "outcome"), {"outcome": "not_offered", "version": interview.version}
@@ -303,7 +303,7 @@ class TestInterviewJourney:
     )
     def test_rules_are_422_naming_the_field(
         self, as_coordinator, episode, interview, action, body, field
-    ):
+    ) -> None:
         if body.get("offered_at") == "LATER":
             body["offered_at"] = iso(timezone.now() + timedelta(hours=2))
             field = "offered_at"
@@ -317,7 +317,7 @@ class TestInterviewJourney:
         assert field in response.problem["errors"]
         assert aftercare_counts() == before
 
-    def test_the_interview_needs_acceptance_first(self, as_coordinator, episode, interview):
+    def test_the_interview_needs_acceptance_first(self, as_coordinator, episode, interview) -> None:
         response = as_coordinator.post(
             url(interview.pk, "interview"), an_interview(episode, version=interview.version)
         )
@@ -326,7 +326,7 @@ class TestInterviewJourney:
 
     def test_a_retried_offer_is_replayed_not_refused_as_stale(
         self, as_coordinator, episode, interview
-    ):
+    ) -> None:
         body = {
             "offered_at": iso(episode.returned_at + timedelta(hours=1)),
             "offered_by": "Coordinator",
@@ -349,13 +349,13 @@ class TestVersions:
             "offer_method": "letter",
         }
 
-    def test_no_version_is_428(self, as_coordinator, episode, interview):
+    def test_no_version_is_428(self, as_coordinator, episode, interview) -> None:
         response = as_coordinator.post(url(interview.pk, "offer"), self.offer(episode))
         assert response.status == 428
         assert "interview" in response.problem["detail"]
         assert "episode" not in response.problem["detail"]
 
-    def test_stale_body_version_is_409(self, as_coordinator, episode, interview):
+    def test_stale_body_version_is_409(self, as_coordinator, episode, interview) -> None:
         before = aftercare_counts()
         response = as_coordinator.post(
             url(interview.pk, "offer"), {**self.offer(episode), "version": interview.version + 1}
@@ -364,7 +364,7 @@ class TestVersions:
         assert response.problem["current_version"] == interview.version
         assert aftercare_counts() == before
 
-    def test_stale_if_match_is_412(self, as_coordinator, provider, episode, interview):
+    def test_stale_if_match_is_412(self, as_coordinator, provider, episode, interview) -> None:
         before = aftercare_counts()
         response = as_coordinator.post(
             url(interview.pk, "provider"),
@@ -378,7 +378,7 @@ class TestVersions:
 class TestListAndAccess:
     def test_council_list_is_due_soonest_first_and_filters(
         self, as_coordinator, coordinator, social_worker, council
-    ):
+    ) -> None:
         children = [factories.ChildFactory(responsible_council=council) for _ in range(3)]
         # Returned 100, 50 and 10 hours ago: the first is overdue.
         made = [
@@ -402,13 +402,13 @@ class TestListAndAccess:
         )
         assert listed_reads.exists()
 
-    def test_reading_is_audited(self, as_coordinator, coordinator, interview):
+    def test_reading_is_audited(self, as_coordinator, coordinator, interview) -> None:
         as_coordinator.get(url(interview.pk))
         assert AuditEvent.objects.filter(
             action="view", object_type="return_interview", object_id=str(interview.pk)
         ).exists()
 
-    def test_another_council_gets_404_without_the_childs_name(self, api, interview):
+    def test_another_council_gets_404_without_the_childs_name(self, api, interview) -> None:
         stranger = factories.actor(Role.COUNCIL_MISSING_COORDINATOR, factories.CouncilFactory())
         client = api.as_(token_for(stranger))
         response = client.get(url(interview.pk))
@@ -421,7 +421,7 @@ class TestListAndAccess:
         )
         assert changed.status == 404
 
-    def test_a_social_worker_reads_but_does_not_record(self, as_social_worker, interview):
+    def test_a_social_worker_reads_but_does_not_record(self, as_social_worker, interview) -> None:
         assert as_social_worker.get(url(interview.pk)).status == 200
         response = as_social_worker.post(
             url(interview.pk, "outcome"),
@@ -430,7 +430,7 @@ class TestListAndAccess:
         assert response.status == 403
         assert as_social_worker.get(INTERVIEWS).status == 403
 
-    def test_only_the_council_assigns(self, as_rhi_worker, as_coordinator, provider, interview):
+    def test_only_the_council_assigns(self, as_rhi_worker, as_coordinator, provider, interview) -> None:
         as_coordinator.post(
             url(interview.pk, "provider"),
             {"provider_id": provider.pk, "version": interview.version},
@@ -440,7 +440,7 @@ class TestListAndAccess:
         )
         assert response.status == 403
 
-    def test_assigning_another_council_is_refused(self, as_coordinator, interview):
+    def test_assigning_another_council_is_refused(self, as_coordinator, interview) -> None:
         other = factories.CouncilFactory()
         response = as_coordinator.post(
             url(interview.pk, "provider"), {"provider_id": other.pk, "version": interview.version}
@@ -449,9 +449,9 @@ class TestListAndAccess:
         assert "provider" in response.problem["errors"]
 
     @pytest.mark.parametrize("bad", ["abc", "0", "99999999999999999999999"])
-    def test_a_malformed_id_is_404(self, as_coordinator, bad):
+    def test_a_malformed_id_is_404(self, as_coordinator, bad) -> None:
         response = as_coordinator.get(f"{INTERVIEWS}/{bad}", validate_request=False)
         assert response.status == 404
 
-    def test_no_token_is_401(self, api, interview):
+    def test_no_token_is_401(self, api, interview) -> None:
         assert api.get(url(interview.pk), validate_request=False).status == 401

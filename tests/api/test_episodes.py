@@ -48,7 +48,7 @@ def episode(social_worker, child):
 class TestLifecycle:
     def test_report_regrade_classify_sight_return_close(
         self, api, as_social_worker, as_police, child
-    ):
+    ) -> None:
         factories.looked_after(child)
 
         # The council reports the child missing.
@@ -169,7 +169,7 @@ class TestLifecycle:
 
     def test_a_second_report_becomes_an_update_of_the_open_episode(
         self, as_social_worker, as_police, child
-    ):
+    ) -> None:
         first = as_social_worker.post(EPISODES, a_report(child))
         second = as_police.post(
             EPISODES, a_report(child, reporter_type="police", last_seen_location="Park")
@@ -181,7 +181,7 @@ class TestLifecycle:
         assert Episode.objects.filter(child=child).count() == 1
         assert second.body["timeline"][-1]["kind"] == "further_report"
 
-    def test_patch_changes_only_the_fields_sent(self, as_social_worker, episode):
+    def test_patch_changes_only_the_fields_sent(self, as_social_worker, episode) -> None:
         response = as_social_worker.patch(
             url(episode.reference),
             {"clothing": "Grey hoodie, black trainers", "version": 1},
@@ -191,7 +191,7 @@ class TestLifecycle:
         assert response.body["last_seen_location"] == episode.last_seen_location
         assert response.headers["ETag"] == '"2"'
 
-    def test_children_who_went_missing_together_are_linked(self, as_social_worker, council):
+    def test_children_who_went_missing_together_are_linked(self, as_social_worker, council) -> None:
         first_child = factories.ChildFactory(responsible_council=council)
         second_child = factories.ChildFactory(responsible_council=council)
         first = as_social_worker.post(EPISODES, a_report(first_child)).body["reference"]
@@ -202,7 +202,7 @@ class TestLifecycle:
         other = as_social_worker.get(url(second))
         assert [e["reference"] for e in other.body["linked_episodes"]] == [first]
 
-    def test_read_and_list_are_audited(self, as_social_worker, social_worker, episode, child):
+    def test_read_and_list_are_audited(self, as_social_worker, social_worker, episode, child) -> None:
         as_social_worker.get(url(episode.reference))
         assert AuditEvent.objects.filter(
             action="view", object_id=episode.reference, channel="api", user=social_worker.user
@@ -214,7 +214,7 @@ class TestLifecycle:
 
 
 class TestList:
-    def test_filters_and_pages(self, as_social_worker, social_worker, council):
+    def test_filters_and_pages(self, as_social_worker, social_worker, council) -> None:
         children = [factories.ChildFactory(responsible_council=council) for _ in range(3)]
         for hours, child in zip((30, 20, 10), children, strict=True):
             factories.report(social_worker, child, hours_ago=hours, grade="low")
@@ -238,7 +238,7 @@ class TestList:
         one_child = as_social_worker.get(EPISODES, query={"child_id": children[2].pk})
         assert [e["child"]["id"] for e in one_child.body["items"]] == [children[2].pk]
 
-    def test_beyond_the_last_page_is_empty(self, as_social_worker, episode):
+    def test_beyond_the_last_page_is_empty(self, as_social_worker, episode) -> None:
         response = as_social_worker.get(EPISODES, query={"page": 50})
         assert response.status == 200
         assert response.body["items"] == []
@@ -257,12 +257,12 @@ class TestList:
             ({"since": "yesterday"}, "since"),
         ],
     )
-    def test_bad_filters_are_422_naming_the_filter(self, as_social_worker, query, field):
+    def test_bad_filters_are_422_naming_the_filter(self, as_social_worker, query, field) -> None:
         response = as_social_worker.get(EPISODES, query=query, validate_request=False)
         assert response.status == 422
         assert field in response.problem["errors"]
 
-    def test_until_must_be_after_since(self, as_social_worker):
+    def test_until_must_be_after_since(self, as_social_worker) -> None:
         now = timezone.now()
         response = as_social_worker.get(
             EPISODES, query={"since": iso(now), "until": iso(now - timedelta(days=1))}
@@ -274,7 +274,7 @@ class TestList:
 class TestIdempotency:
     def test_a_retried_report_returns_the_same_episode_and_creates_one(
         self, as_social_worker, child
-    ):
+    ) -> None:
         body = a_report(child)
         key = {"Idempotency-Key": "3f0d7c1e-report-1"}
         first = as_social_worker.post(EPISODES, body, headers=key)
@@ -288,7 +288,7 @@ class TestIdempotency:
         assert Episode.objects.filter(child=child).count() == 1
         assert counts() == before
 
-    def test_stored_answers_are_kept_for_24_hours_only(self, as_social_worker, council):
+    def test_stored_answers_are_kept_for_24_hours_only(self, as_social_worker, council) -> None:
         from homeward.core.models import IdempotencyKey
 
         key = {"Idempotency-Key": "day-old-key"}
@@ -304,7 +304,7 @@ class TestIdempotency:
         assert again.body["child"]["id"] == other.pk
         assert IdempotencyKey.objects.count() == 1
 
-    def test_the_same_key_with_a_different_body_is_refused(self, as_social_worker, council):
+    def test_the_same_key_with_a_different_body_is_refused(self, as_social_worker, council) -> None:
         key = {"Idempotency-Key": "key-used-twice"}
         child = factories.ChildFactory(responsible_council=council)
         other = factories.ChildFactory(responsible_council=council)
@@ -318,7 +318,7 @@ class TestIdempotency:
 
     def test_a_retried_regrade_is_replayed_not_refused_as_stale(
         self, as_police, social_worker, child
-    ):
+    ) -> None:
         episode = factories.report(social_worker, child)
         body = {"grade": "high", "rationale": "Threats received", "version": 1}
         key = {"Idempotency-Key": "regrade-1"}
@@ -328,7 +328,7 @@ class TestIdempotency:
         assert retry.body["version"] == 2
         assert RiskAssessment.objects.filter(episode=episode).count() == 2
 
-    def test_a_retried_timeline_entry_is_added_once(self, as_social_worker, episode):
+    def test_a_retried_timeline_entry_is_added_once(self, as_social_worker, episode) -> None:
         body = {
             "kind": "call",
             "occurred_at": iso(timezone.now() - timedelta(minutes=5)),
@@ -339,7 +339,7 @@ class TestIdempotency:
         as_social_worker.post(url(episode.reference, "timeline"), body, headers=key)
         assert TimelineEntry.objects.filter(episode=episode, kind="call").count() == 1
 
-    def test_keys_belong_to_their_user(self, api, council, child, social_worker):
+    def test_keys_belong_to_their_user(self, api, council, child, social_worker) -> None:
         colleague = factories.member(Role.SOCIAL_WORKER, council)
         key = {"Idempotency-Key": "shared-looking-key"}
         mine = api.post(EPISODES, a_report(child), headers=key, token=token_for(social_worker))
@@ -348,7 +348,7 @@ class TestIdempotency:
         assert mine.status == theirs.status == 201
         assert mine.body["reference"] != theirs.body["reference"]
 
-    def test_a_refused_request_does_not_use_up_the_key(self, as_social_worker, child):
+    def test_a_refused_request_does_not_use_up_the_key(self, as_social_worker, child) -> None:
         key = {"Idempotency-Key": "fix-and-retry"}
         refused = as_social_worker.post(EPISODES, a_report(child, risk_rationale=" "), headers=key)
         assert refused.status == 422
@@ -357,7 +357,7 @@ class TestIdempotency:
 
     def test_a_race_between_two_copies_leaves_one_result(
         self, as_social_worker, child, monkeypatch
-    ):
+    ) -> None:
         """Two copies of one request in flight: both look the key up before either has
         stored it. The one that stores second hits the unique key, its own episode is
         rolled back, and it answers with the first one's result."""
@@ -383,7 +383,7 @@ class TestIdempotency:
         assert Episode.objects.filter(child=child).count() == 1
 
     @pytest.mark.parametrize("key", ["x" * 201, "naïve-key", "tab\tkey"])
-    def test_a_malformed_key_is_refused(self, as_social_worker, child, key):
+    def test_a_malformed_key_is_refused(self, as_social_worker, child, key) -> None:
         before = counts()
         response = as_social_worker.post(
             EPISODES, a_report(child), headers={"Idempotency-Key": key}, validate_request=False
@@ -396,7 +396,7 @@ class TestIdempotency:
 class TestOptimisticConcurrency:
     def test_stale_version_in_the_body_is_409_and_says_what_changed(
         self, as_social_worker, as_police, episode, police_officer
-    ):
+    ) -> None:
         as_police.post(
             url(episode.reference, "risk-assessments"),
             {"grade": "high", "rationale": "New information", "version": 1},
@@ -415,7 +415,7 @@ class TestOptimisticConcurrency:
         assert episode.clothing == ""
         assert counts() == before
 
-    def test_stale_if_match_is_412_and_nothing_changes(self, as_social_worker, episode):
+    def test_stale_if_match_is_412_and_nothing_changes(self, as_social_worker, episode) -> None:
         as_social_worker.patch(url(episode.reference), {"clothing": "Blue", "version": 1})
         before = counts()
         response = as_social_worker.post(
@@ -445,7 +445,7 @@ class TestOptimisticConcurrency:
             ("close", {}),
         ],
     )
-    def test_an_edit_without_a_version_is_428(self, as_police, episode, action, body):
+    def test_an_edit_without_a_version_is_428(self, as_police, episode, action, body) -> None:
         before = counts()
         method = "PATCH" if not action else "POST"
         response = as_police.request(method, url(episode.reference, action), json_body=body)
@@ -453,19 +453,19 @@ class TestOptimisticConcurrency:
         assert "version" in response.problem["detail"]
         assert counts() == before
 
-    def test_if_match_star_is_not_a_version(self, as_social_worker, episode):
+    def test_if_match_star_is_not_a_version(self, as_social_worker, episode) -> None:
         response = as_social_worker.patch(
             url(episode.reference), {"clothing": "Blue"}, headers={"If-Match": "*"}
         )
         assert response.status == 428
 
-    def test_a_malformed_if_match_never_matches(self, as_social_worker, episode):
+    def test_a_malformed_if_match_never_matches(self, as_social_worker, episode) -> None:
         response = as_social_worker.patch(
             url(episode.reference), {"clothing": "Blue"}, headers={"If-Match": "version one"}
         )
         assert response.status == 412
 
-    def test_if_match_and_version_that_disagree_are_refused(self, as_social_worker, episode):
+    def test_if_match_and_version_that_disagree_are_refused(self, as_social_worker, episode) -> None:
         response = as_social_worker.patch(
             url(episode.reference),
             {"clothing": "Blue", "version": 2},
@@ -474,7 +474,7 @@ class TestOptimisticConcurrency:
         assert response.status == 422
         assert "version" in response.problem["errors"]
 
-    def test_current_if_match_is_accepted(self, as_social_worker, episode):
+    def test_current_if_match_is_accepted(self, as_social_worker, episode) -> None:
         response = as_social_worker.patch(
             url(episode.reference), {"clothing": "Blue"}, headers={"If-Match": '"1"'}
         )
@@ -510,7 +510,7 @@ class TestValidation:
     )
     def test_each_rule_is_a_422_naming_the_field_and_nothing_is_saved(
         self, as_social_worker, child, overrides, field
-    ):
+    ) -> None:
         before = counts()
         response = as_social_worker.post(
             EPISODES, a_report(child, **overrides), validate_request=False
@@ -523,7 +523,7 @@ class TestValidation:
         assert all(problem["errors"][field])
         assert counts() == before
 
-    def test_a_missing_field_is_named(self, as_social_worker, child):
+    def test_a_missing_field_is_named(self, as_social_worker, child) -> None:
         body = a_report(child)
         del body["last_seen_location"]
         del body["risk_grade"]
@@ -534,7 +534,7 @@ class TestValidation:
     @pytest.mark.parametrize(
         "raw", [b"{not json", b'{"child_id": 1,', b"\xff\xfe", b"[1, 2]", b'"x"']
     )
-    def test_malformed_bodies_are_problems_not_errors(self, as_social_worker, raw):
+    def test_malformed_bodies_are_problems_not_errors(self, as_social_worker, raw) -> None:
         before = counts()
         response = as_social_worker.request("POST", EPISODES, raw_body=raw, validate_request=False)
         assert response.status in (400, 422)
@@ -542,19 +542,19 @@ class TestValidation:
         assert response.problem["errors"]
         assert counts() == before
 
-    def test_an_empty_body_is_a_422(self, as_social_worker):
+    def test_an_empty_body_is_a_422(self, as_social_worker) -> None:
         response = as_social_worker.request("POST", EPISODES, validate_request=False)
         assert response.status == 422
         assert "body" in response.problem["errors"]
 
-    def test_an_unknown_child_is_404(self, as_social_worker):
+    def test_an_unknown_child_is_404(self, as_social_worker) -> None:
         response = as_social_worker.post(
             EPISODES, a_report(factories.ChildFactory.build(pk=999999))
         )
         assert response.status == 404
         assert response.problem["detail"] == "No child was found."
 
-    def test_return_before_last_seen_is_refused(self, as_social_worker, episode):
+    def test_return_before_last_seen_is_refused(self, as_social_worker, episode) -> None:
         before = counts()
         response = as_social_worker.post(
             url(episode.reference, "return"),
@@ -568,12 +568,12 @@ class TestValidation:
         assert "returned_at" in response.problem["errors"]
         assert counts() == before
 
-    def test_close_before_return_is_refused(self, as_social_worker, episode):
+    def test_close_before_return_is_refused(self, as_social_worker, episode) -> None:
         response = as_social_worker.post(url(episode.reference, "close"), {"version": 1})
         assert response.status == 422
         assert "status" in response.problem["errors"]
 
-    def test_regrade_rules(self, as_police, episode):
+    def test_regrade_rules(self, as_police, episode) -> None:
         response = as_police.post(
             url(episode.reference, "risk-assessments"),
             {"grade": "severe", "rationale": " ", "version": 1},
@@ -582,7 +582,7 @@ class TestValidation:
         assert {"risk_grade", "rationale"} <= set(response.problem["errors"])
         assert RiskAssessment.objects.filter(episode=episode).count() == 1
 
-    def test_classification_needs_a_reason(self, as_social_worker, episode, child):
+    def test_classification_needs_a_reason(self, as_social_worker, episode, child) -> None:
         factories.looked_after(child)
         response = as_social_worker.post(
             url(episode.reference, "classification"),
@@ -599,7 +599,7 @@ class TestValidation:
             ({"summary": "   "}, "summary"),
         ],
     )
-    def test_timeline_rules(self, as_social_worker, episode, body, field):
+    def test_timeline_rules(self, as_social_worker, episode, body, field) -> None:
         entry = {
             "kind": "note",
             "occurred_at": iso(timezone.now() - timedelta(minutes=1)),
@@ -626,14 +626,14 @@ class TestValidation:
             ({"last_seen_at": "2999-01-01T00:00:00Z", "version": 1}, "last_seen_at"),
         ],
     )
-    def test_patch_rules(self, as_social_worker, episode, body, field):
+    def test_patch_rules(self, as_social_worker, episode, body, field) -> None:
         response = as_social_worker.patch(url(episode.reference), body, validate_request=False)
         assert response.status == 422
         assert field in response.problem["errors"]
         episode.refresh_from_db()
         assert episode.version == 1
 
-    def test_link_to_an_unknown_episode_is_refused(self, as_social_worker, episode):
+    def test_link_to_an_unknown_episode_is_refused(self, as_social_worker, episode) -> None:
         response = as_social_worker.post(
             url(episode.reference, "links"), {"other_reference": "HW-NOTHERE"}
         )
@@ -645,12 +645,12 @@ class TestAccess:
     @pytest.mark.parametrize(
         "reference", ["HW-NOTHERE", "hw-nothere", "not a reference", "x" * 50, "%00"]
     )
-    def test_a_bad_reference_is_404(self, as_social_worker, reference):
+    def test_a_bad_reference_is_404(self, as_social_worker, reference) -> None:
         response = as_social_worker.get(url(reference), validate_request=False)
         assert response.status == 404
         assert response.content_type == "application/problem+json"
 
-    def test_another_councils_episode_is_404_with_no_identity(self, api, episode, child):
+    def test_another_councils_episode_is_404_with_no_identity(self, api, episode, child) -> None:
         stranger = factories.member(Role.SOCIAL_WORKER, factories.CouncilFactory())
         client = api.as_(token_for(stranger))
         for response in (
@@ -668,7 +668,7 @@ class TestAccess:
         assert client.get(EPISODES).body["items"] == []
 
     @pytest.mark.parametrize("role", [Role.BOARD_MEMBER, Role.NATIONAL_ANALYST])
-    def test_aggregate_roles_reach_no_identity(self, api, council, episode, child, role):
+    def test_aggregate_roles_reach_no_identity(self, api, council, episode, child, role) -> None:
         organisation = council
         if role == Role.NATIONAL_ANALYST:
             organisation = factories.CouncilFactory(kind="national", police_force=None)
@@ -686,7 +686,7 @@ class TestAccess:
             assert child.last_name not in body
             assert episode.reference not in body.replace(url(episode.reference), "")
 
-    def test_a_role_without_the_action_gets_403(self, as_social_worker, episode):
+    def test_a_role_without_the_action_gets_403(self, as_social_worker, episode) -> None:
         response = as_social_worker.post(
             url(episode.reference, "risk-assessments"),
             {"grade": "high", "rationale": "Worried", "version": 1},
@@ -695,7 +695,7 @@ class TestAccess:
         assert response.problem["type"] == "urn:homeward:problem:forbidden"
         assert RiskAssessment.objects.filter(episode=episode).count() == 1
 
-    def test_care_staff_can_report_a_child_in_their_home(self, api, council):
+    def test_care_staff_can_report_a_child_in_their_home(self, api, council) -> None:
         home = factories.CareProviderFactory(area_council=council)
         child = factories.ChildFactory(responsible_council=council)
         factories.looked_after(child)
@@ -709,7 +709,7 @@ class TestAccess:
 
 
 class TestLateReportAndNextSteps:
-    def test_a_late_report_carries_its_return(self, as_social_worker, social_worker, child):
+    def test_a_late_report_carries_its_return(self, as_social_worker, social_worker, child) -> None:
         now = timezone.now()
         later = factories.report(social_worker, child, last_seen_at=now - timedelta(days=10))
         as_social_worker.post(
@@ -749,7 +749,7 @@ class TestLateReportAndNextSteps:
 
     def test_a_late_report_that_ends_before_it_began_is_a_field_error(
         self, as_social_worker, child
-    ):
+    ) -> None:
         now = timezone.now()
         before = counts()
         refused = as_social_worker.post(
@@ -767,7 +767,7 @@ class TestLateReportAndNextSteps:
         assert "cannot be before" in refused.problem["errors"]["returned_at"][0]
         assert counts() == before
 
-    def test_next_steps_leave_out_what_the_role_never_does(self, api, episode, council):
+    def test_next_steps_leave_out_what_the_role_never_does(self, api, episode, council) -> None:
         home = factories.CareProviderFactory()
         factories.looked_after(episode.child)
         factories.place(episode.child, provider=home, host=council)
@@ -778,7 +778,7 @@ class TestLateReportAndNextSteps:
 
 
 class TestAddThenReport:
-    def test_a_call_handler_adds_a_child_then_reports_them(self, api, police, council):
+    def test_a_call_handler_adds_a_child_then_reports_them(self, api, police, council) -> None:
         handler = api.as_(token_for(factories.member(Role.POLICE_CALL_HANDLER, police)))
         added = handler.post(
             "/api/v1/children",

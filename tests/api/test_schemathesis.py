@@ -172,7 +172,7 @@ def fuzz(operation: Any, world: dict[str, Any], run_seed: int, tally: Counter[st
 
 
 @pytest.mark.parametrize(("method", "path"), OPERATIONS, ids=[f"{m} {p}" for m, p in OPERATIONS])
-def test_operation(request, schema, world, seeded_random, method, path):
+def test_operation(request, schema, world, seeded_random, method, path) -> None:
     tally: Counter[str] = Counter()
     try:
         fuzz(schema[path][method], world, seeded_random, tally)
@@ -182,7 +182,7 @@ def test_operation(request, schema, world, seeded_random, method, path):
             request.node.user_properties.append((f"schemathesis_{key}", value))
 
 
-def test_a_server_error_fails_the_run(schema, world, monkeypatch):
+def test_a_server_error_fails_the_run(schema, world, monkeypatch) -> None:
     """The harness itself: a 500 from a service is caught, not counted and passed over."""
 
     def broken(*args: Any, **kwargs: Any) -> None:

@@ -12,21 +12,21 @@ from homeward.audit.models import AuditEvent
 from homeward.children import services as children
 
 
-def test_an_access_is_committed_before_the_helper_returns(social_worker, child):
+def test_an_access_is_committed_before_the_helper_returns(social_worker, child) -> None:
     event = audit.record_access(social_worker, "view", "child", child.pk, child_id=child.pk)
     assert AuditEvent.objects.get(pk=event.pk).action == "view"
     assert audit.verify_chain() is None
 
 
 @pytest.mark.parametrize("action", sorted(audit.ACCESS_ACTIONS))
-def test_no_transaction_may_wrap_a_read_or_an_attempt(social_worker, child, action):
+def test_no_transaction_may_wrap_a_read_or_an_attempt(social_worker, child, action) -> None:
     """Wrapped, it could be rolled back by a later error: so it refuses, loudly."""
     with pytest.raises(RuntimeError, match="durable"), transaction.atomic():
         audit.record(social_worker, action, "child", child.pk, child_id=child.pk)
     assert not AuditEvent.objects.exists()
 
 
-def test_reading_a_record_inside_a_transaction_is_refused(social_worker, child):
+def test_reading_a_record_inside_a_transaction_is_refused(social_worker, child) -> None:
     with pytest.raises(RuntimeError, match="durable"), transaction.atomic():
         children.read_child(social_worker, child.pk)
     assert not AuditEvent.objects.exists()
@@ -55,7 +55,7 @@ def test_an_error_inside_the_access_log_does_not_take_its_events_with_it(social_
     assert audit.verify_chain() is None
 
 
-def test_many_reads_are_committed_together(social_worker, child):
+def test_many_reads_are_committed_together(social_worker, child) -> None:
     audit.record_many_reads(social_worker, "child", [child.pk, child.pk], action="list_result")
     assert AuditEvent.objects.filter(action="list_result").count() == 2
     audit.record_many_reads(social_worker, "child", [], action="list_result")

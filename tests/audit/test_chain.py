@@ -106,31 +106,31 @@ def forge_the_second(events: list[AuditEvent]) -> list[AuditEvent]:
     return events
 
 
-def test_intact_log_verifies(logged):
+def test_intact_log_verifies(logged) -> None:
     assert [e.sequence for e in logged] == [1, 2, 3]
     assert logged[1].prev_hash == logged[0].hash
     assert "intact" in run_verify()
 
 
-def test_an_edited_event_is_named(logged):
+def test_an_edited_event_is_named(logged) -> None:
     sql("UPDATE audit_auditevent SET action = %s WHERE sequence = %s", ["nothing_to_see", 2])
     with pytest.raises(CommandError, match="event 2: content was altered"):
         run_verify()
 
 
-def test_a_deleted_event_is_named(logged):
+def test_a_deleted_event_is_named(logged) -> None:
     sql("DELETE FROM audit_auditevent WHERE sequence = %s", [2])
     with pytest.raises(CommandError, match="event 2: event is missing"):
         run_verify()
 
 
-def test_a_deleted_last_event_is_caught(logged):
+def test_a_deleted_last_event_is_caught(logged) -> None:
     sql("DELETE FROM audit_auditevent WHERE sequence = %s", [3])
     with pytest.raises(CommandError, match="event 3: event is missing"):
         run_verify()
 
 
-def test_each_hash_is_keyed_with_the_audit_key(logged, settings):
+def test_each_hash_is_keyed_with_the_audit_key(logged, settings) -> None:
     event = logged[0]
     assert (
         event.hash
@@ -151,19 +151,19 @@ class TestRewritesWithoutTheKey:
     """Someone with the database but not the key cannot rehash a rewritten chain."""
 
     @pytest.mark.parametrize("hasher", [unkeyed, guessed_key])
-    def test_removing_a_middle_event_and_rehashing_is_caught(self, logged, hasher):
+    def test_removing_a_middle_event_and_rehashing_is_caught(self, logged, hasher) -> None:
         rewrite(remove_the_second, hasher)
         assert AuditEvent.objects.count() == 2
         with pytest.raises(CommandError, match="event 1: content was altered"):
             run_verify()
 
     @pytest.mark.parametrize("hasher", [unkeyed, guessed_key])
-    def test_forging_a_middle_event_and_rehashing_is_caught(self, logged, hasher):
+    def test_forging_a_middle_event_and_rehashing_is_caught(self, logged, hasher) -> None:
         rewrite(forge_the_second, hasher)
         with pytest.raises(CommandError, match="event 1: content was altered"):
             run_verify()
 
-    def test_a_forged_checkpoint_is_caught(self, logged, audit_checkpoints):
+    def test_a_forged_checkpoint_is_caught(self, logged, audit_checkpoints) -> None:
         checkpoint()
         rewrite(remove_the_second, unkeyed)
         forged = audit.Checkpoint(sequence=2, hash=audit.AuditChainHead.objects.get().hash, at="x")
@@ -188,7 +188,7 @@ class TestRewritesWithTheKeyAreCaughtByCheckpoints:
         assert "matching 2 checkpoints (the latest at event 5" in run_verify()
         return list(AuditEvent.objects.order_by("sequence"))
 
-    def test_cutting_the_last_event_and_resetting_the_head_is_caught(self, checkpointed):
+    def test_cutting_the_last_event_and_resetting_the_head_is_caught(self, checkpointed) -> None:
         sql("DELETE FROM audit_auditevent WHERE sequence = 5")
         sql("UPDATE audit_auditchainhead SET sequence = 4, hash = %s", [checkpointed[3].hash])
         with pytest.raises(
@@ -198,14 +198,14 @@ class TestRewritesWithTheKeyAreCaughtByCheckpoints:
         ):
             run_verify()
 
-    def test_removing_a_middle_event_and_rehashing_is_caught(self, checkpointed):
+    def test_removing_a_middle_event_and_rehashing_is_caught(self, checkpointed) -> None:
         rewrite(remove_the_second, with_the_key)
         with pytest.raises(
             CommandError, match=r"event 3: differs from the checkpoint written at .*rewritten"
         ):
             run_verify()
 
-    def test_forging_a_middle_event_and_rehashing_is_caught(self, checkpointed):
+    def test_forging_a_middle_event_and_rehashing_is_caught(self, checkpointed) -> None:
         rewrite(forge_the_second, with_the_key)
         with pytest.raises(
             CommandError, match=r"event 3: differs from the checkpoint written at .*rewritten"
@@ -214,7 +214,7 @@ class TestRewritesWithTheKeyAreCaughtByCheckpoints:
 
 
 class TestCheckpoints:
-    def test_a_checkpoint_is_a_signed_line_appended_to_the_file(self, logged, audit_checkpoints):
+    def test_a_checkpoint_is_a_signed_line_appended_to_the_file(self, logged, audit_checkpoints) -> None:
         assert not audit_checkpoints.exists()
         assert "no checkpoints to check against yet" in run_verify()
         checkpoint()
@@ -229,13 +229,13 @@ class TestCheckpoints:
         assert text.startswith(first)  # appended, not rewritten
         assert [c.sequence for c in audit.read_checkpoints()] == [3, 4]
 
-    def test_no_checkpoint_vouches_for_a_broken_chain(self, logged, audit_checkpoints):
+    def test_no_checkpoint_vouches_for_a_broken_chain(self, logged, audit_checkpoints) -> None:
         sql("UPDATE audit_auditevent SET action = %s WHERE sequence = %s", ["nothing", 3])
         with pytest.raises(CommandError, match="broken at event 3"):
             checkpoint()
         assert not audit_checkpoints.exists()
 
-    def test_a_checkpoint_refuses_a_log_cut_below_the_last_one(self, logged):
+    def test_a_checkpoint_refuses_a_log_cut_below_the_last_one(self, logged) -> None:
         checkpoint()
         sql("DELETE FROM audit_auditevent WHERE sequence = 3")
         sql("UPDATE audit_auditchainhead SET sequence = 2, hash = %s", [logged[1].hash])
@@ -244,7 +244,7 @@ class TestCheckpoints:
 
     def test_verify_reads_a_copy_of_the_checkpoints_from_elsewhere(
         self, logged, audit_checkpoints, tmp_path
-    ):
+    ) -> None:
         checkpoint()
         copy = tmp_path / "fetched.jsonl"
         copy.write_text(audit_checkpoints.read_text())
@@ -255,7 +255,7 @@ class TestCheckpoints:
         with pytest.raises(CommandError, match="now ends at event 2"):
             run_verify("--checkpoints", str(copy))
 
-    def test_the_worker_writes_checkpoints_on_a_schedule(self, logged, audit_checkpoints):
+    def test_the_worker_writes_checkpoints_on_a_schedule(self, logged, audit_checkpoints) -> None:
         from django_tasks_db.models import DBTaskResult
 
         from homeward.audit import tasks
@@ -296,7 +296,7 @@ class TestPostgresqlRefusesChanges:
             "DELETE FROM audit_auditchainhead",
         ],
     )
-    def test_update_and_delete_are_refused(self, logged, statement):
+    def test_update_and_delete_are_refused(self, logged, statement) -> None:
         from django.db import DatabaseError, transaction
 
         with (
@@ -309,7 +309,7 @@ class TestPostgresqlRefusesChanges:
         assert "intact" in run_verify()
 
 
-def test_the_orm_refuses_to_change_or_delete_events(logged):
+def test_the_orm_refuses_to_change_or_delete_events(logged) -> None:
     event = logged[0]
     event.action = "changed"
     with pytest.raises(TypeError):
@@ -322,17 +322,17 @@ def test_the_orm_refuses_to_change_or_delete_events(logged):
         AuditEvent.objects.all().delete()
 
 
-def test_batched_reads_continue_the_chain(social_worker, child, logged):
+def test_batched_reads_continue_the_chain(social_worker, child, logged) -> None:
     audit.record_many_reads(social_worker, "child", [child.pk, child.pk], action="search_result")
     assert AuditEvent.objects.count() == 5
     assert "intact" in run_verify()
 
 
-def test_verify_walks_past_one_batch(logged):
+def test_verify_walks_past_one_batch(logged) -> None:
     assert audit.verify_chain(batch_size=2) is None
 
 
-def test_coordinator_sees_who_looked_at_their_child(social_worker, child):
+def test_coordinator_sees_who_looked_at_their_child(social_worker, child) -> None:
     from homeward.core.errors import AccessDenied
     from homeward.organisations.models import Role
     from tests import factories
@@ -348,7 +348,7 @@ def test_coordinator_sees_who_looked_at_their_child(social_worker, child):
         audit.child_audit_trail(social_worker, child.pk)
 
 
-def test_subject_access_export_lists_every_event_for_the_child(social_worker, child, tmp_path):
+def test_subject_access_export_lists_every_event_for_the_child(social_worker, child, tmp_path) -> None:
     children.read_child(social_worker, child.pk)
     out = tmp_path / "trail.csv"
     call_command("audit", "export", "--child", str(child.pk), "--out", str(out))

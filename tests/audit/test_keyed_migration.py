@@ -80,7 +80,7 @@ def before_keying():
     migrate(target)
 
 
-def test_an_old_chain_is_re_keyed_and_verifies(before_keying):
+def test_an_old_chain_is_re_keyed_and_verifies(before_keying) -> None:
     write_unkeyed_chain(before_keying, 3)
     migrate(latest())
     assert audit.verify_chain() is None
@@ -90,7 +90,7 @@ def test_an_old_chain_is_re_keyed_and_verifies(before_keying):
     assert first.hash == audit.event_hash(first)
 
 
-def test_a_broken_old_chain_is_not_re_keyed(before_keying):
+def test_a_broken_old_chain_is_not_re_keyed(before_keying) -> None:
     write_unkeyed_chain(before_keying, 3)
     with connection.cursor() as cursor:
         cursor.execute("UPDATE audit_auditevent SET action = 'x' WHERE sequence = 2")

@@ -206,7 +206,7 @@ def test_return_check_interview_and_close(page: Any, scene: Any) -> None:
     assert interview.risks_found == ["criminal_exploitation"]
 
 
-def test_the_check_form_works_without_javascript(browser: Any, live_server: Any, scene: Any):
+def test_the_check_form_works_without_javascript(browser: Any, live_server: Any, scene: Any) -> None:
     """Both groups show; the server reads only the chosen one."""
     from homeward.episodes import services as episodes
 

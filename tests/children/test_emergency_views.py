@@ -289,7 +289,7 @@ def test_a_review_is_recorded(officer, coordinator, child) -> None:
     assert "already been reviewed" in text(client.get(REVIEWS))
 
 
-def test_the_coordinators_home_page_says_how_many_await_review(officer, coordinator, child):
+def test_the_coordinators_home_page_says_how_many_await_review(officer, coordinator, child) -> None:
     client = signed_in(coordinator)
     assert "awaiting review" not in text(client.get("/"))
     open_access(officer)

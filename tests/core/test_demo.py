@@ -186,7 +186,7 @@ def check_aftercare(episodes: list[Episode], now: datetime) -> None:
 
 
 class TestDeterminism:
-    def test_same_seed_gives_the_same_area(self, db):
+    def test_same_seed_gives_the_same_area(self, db) -> None:
         with transaction.atomic():
             demo.load(seed=7, children=30, episodes=120, now=NOW)
             first = snapshot()
@@ -198,7 +198,7 @@ class TestDeterminism:
         assert second["counts"]["children"] == 30  # type: ignore[index]
         assert second["counts"]["episodes"] == 120  # type: ignore[index]
 
-    def test_another_seed_gives_other_children(self, db):
+    def test_another_seed_gives_other_children(self, db) -> None:
         with transaction.atomic():
             demo.load(seed=7, children=30, episodes=120, now=NOW)
             first = snapshot()
@@ -206,7 +206,7 @@ class TestDeterminism:
         demo.load(seed=8, children=30, episodes=120, now=NOW)
         assert snapshot()["children"] != first["children"]
 
-    def test_relative_to_today_and_invariants_hold(self, db):
+    def test_relative_to_today_and_invariants_hold(self, db) -> None:
         """Loaded against the real clock: two years up to now, nothing in the future."""
         before = timezone.now()
         demo.load(children=30, episodes=120)
@@ -219,12 +219,12 @@ class TestDeterminism:
 class TestDefaultArea:
     """One load at the default size: its shape, its rules and its logins."""
 
-    def test_sizes(self, db, demo_area):
+    def test_sizes(self, db, demo_area) -> None:
         assert Child.objects.count() == demo.DEFAULT_CHILDREN
         assert Episode.objects.count() == demo.DEFAULT_EPISODES
         assert demo_area.seconds < 30
 
-    def test_organisations(self, db, demo_area):
+    def test_organisations(self, db, demo_area) -> None:
         kinds = Counter(Organisation.objects.values_list("kind", flat=True))
         assert kinds == {
             OrganisationKind.COUNCIL: 3,
@@ -240,14 +240,14 @@ class TestDefaultArea:
         for home in Organisation.objects.filter(kind=OrganisationKind.CARE_PROVIDER):
             assert home.area_council is not None
 
-    def test_durations_mostly_under_two_days_with_a_long_tail(self, db, demo_area):
+    def test_durations_mostly_under_two_days_with_a_long_tail(self, db, demo_area) -> None:
         returned = Episode.objects.exclude(returned_at=None)
         hours = [(e.returned_at - e.last_seen_at).total_seconds() / 3600 for e in returned]
         under_48 = sum(h < 48 for h in hours) / len(hours)
         assert 0.85 <= under_48 <= 0.95
         assert max(hours) > 5 * 24
 
-    def test_repeat_linked_open_and_unclosed_episodes(self, db, demo_area):
+    def test_repeat_linked_open_and_unclosed_episodes(self, db, demo_area) -> None:
         per_child = Counter(Episode.objects.values_list("child_id", flat=True))
         assert max(per_child.values()) >= 10
         assert 3 <= sum(15 <= n <= 40 for n in per_child.values()) <= 8
@@ -262,7 +262,7 @@ class TestDefaultArea:
         assert statuses[EpisodeStatus.RETURNED] >= 1
         assert statuses[EpisodeStatus.CLOSED] > 900
 
-    def test_aftercare(self, db, demo_area):
+    def test_aftercare(self, db, demo_area) -> None:
         returns = Episode.objects.exclude(returned_at=None).count()
         checks = Counter(SafeAndWellCheck.objects.values_list("status", flat=True))
         assert checks[CheckStatus.DONE] > 0.8 * returns and checks[CheckStatus.NOT_DONE]
@@ -276,7 +276,7 @@ class TestDefaultArea:
         providers = Counter(i.provider.kind for i in interviews)
         assert providers[OrganisationKind.RHI_PROVIDER] and providers[OrganisationKind.COUNCIL]
 
-    def test_classifications_and_risk(self, db, demo_area):
+    def test_classifications_and_risk(self, db, demo_area) -> None:
         classes = Counter(Episode.objects.values_list("classification", flat=True))
         assert classes[Classification.MISSING] > 3 * classes[Classification.AWAY] > 0
         grades = Counter(Episode.objects.values_list("risk_grade", flat=True))
@@ -286,7 +286,7 @@ class TestDefaultArea:
         assert RiskAssessment.objects.count() > regraded  # some episodes were re-graded
         assert ClassificationChange.objects.count() > Episode.objects.count()
 
-    def test_children(self, db, demo_area):
+    def test_children(self, db, demo_area) -> None:
         today = timezone.localdate(NOW)
         children = list(Child.objects.prefetch_related("legal_statuses", "aliases"))
         assert all(8 <= c.age_on(today) <= 17 for c in children)
@@ -301,7 +301,7 @@ class TestDefaultArea:
         assert statuses[LegalStatusKind.CHILD_IN_NEED] and statuses[LegalStatusKind.NONE]
         assert statuses[LegalStatusKind.CHILD_PROTECTION]
 
-    def test_placements_and_workers(self, db, demo_area):
+    def test_placements_and_workers(self, db, demo_area) -> None:
         placements = list(Placement.objects.select_related("child"))
         assert any(p.out_of_area for p in placements)
         assert any(p.placement_type == "K2" and p.provider_id for p in placements)
@@ -319,12 +319,12 @@ class TestDefaultArea:
             assert membership is not None and membership.role == Role.SOCIAL_WORKER
             assert membership.organisation_id == allocation.child.responsible_council_id
 
-    def test_every_episode_keeps_the_services_rules(self, db, demo_area):
+    def test_every_episode_keeps_the_services_rules(self, db, demo_area) -> None:
         check_invariants(NOW)
 
     def test_the_demo_social_worker_is_allocated_to_the_children_users_meet_first(
         self, db, demo_area
-    ):
+    ) -> None:
         worker = User.objects.get(username="social.worker")
         council = worker.active_membership().organisation
         home = User.objects.get(username="care.staff").active_membership().organisation
@@ -353,7 +353,7 @@ class TestDefaultArea:
 
     def test_a_report_reaches_the_allocated_worker_and_the_host_council(
         self, db, demo_area, monkeypatch
-    ):
+    ) -> None:
         """The police report missing a main-council child placed in Eastwold: the child's
         allocated worker (social.worker) and both councils' missing coordinators are told."""
         monkeypatch.setattr(clock, "now", lambda: NOW)
@@ -391,7 +391,7 @@ class TestDefaultArea:
             transaction.set_rollback(True)
         assert {"social.worker", "council.coordinator", "eastwold.coordinator"} <= told
 
-    def test_the_figures_are_a_recount_from_the_records(self, db, demo_area, monkeypatch):
+    def test_the_figures_are_a_recount_from_the_records(self, db, demo_area, monkeypatch) -> None:
         """The dashboards, board reports and national CSV count the whole demo history as
         soon as it is loaded (no `homeward rebuild-facts` needed): every figure equals a
         recount from the records."""
@@ -414,7 +414,7 @@ class TestDefaultArea:
         assert in_records > 40
         assert q.headline(q.Scope.of(main.organisation), period).episodes == in_records
 
-    def test_one_login_per_role_signs_in_with_the_demo_password(self, db, demo_area, client):
+    def test_one_login_per_role_signs_in_with_the_demo_password(self, db, demo_area, client) -> None:
         roles = {login.role for login in demo_area.logins}
         assert roles == set(Role.values)
         for login in demo_area.logins:
@@ -425,7 +425,7 @@ class TestDefaultArea:
 
     def test_practitioners_see_children_and_aggregate_roles_see_none(
         self, db, demo_area, monkeypatch
-    ):
+    ) -> None:
         # As of the demo's "now": the provider sees children of its recent interviews.
         monkeypatch.setattr(clock, "now", lambda: NOW)
         sees = {
@@ -448,7 +448,7 @@ class TestDefaultArea:
             actor = Actor.for_user(User.objects.get(username=username))
             assert not visible_children(actor).exists(), username
 
-    def test_council_users_work_for_the_council_with_most_children(self, db, demo_area):
+    def test_council_users_work_for_the_council_with_most_children(self, db, demo_area) -> None:
         busiest = Counter(Child.objects.values_list("responsible_council", flat=True))
         top = busiest.most_common(1)[0][0]
         for username in ("social.worker", "council.coordinator", "council.manager"):
@@ -468,7 +468,7 @@ class TestCommand:
         call_command("demo", *args, stdout=out)
         return out.getvalue()
 
-    def test_loads_and_prints_the_logins(self, db):
+    def test_loads_and_prints_the_logins(self, db) -> None:
         output = self.run("--children", "30", "--episodes", "120", "--seed", "3")
         assert Child.objects.count() == 30 and Episode.objects.count() == 120
         for username in demo.DEMO_USERNAMES:
@@ -477,7 +477,7 @@ class TestCommand:
         assert "http://127.0.0.1:8000" in output
         assert settings.HOMEWARD_DEMO_PASSWORD in output
 
-    def test_if_empty_does_nothing_on_a_database_with_data_but_prints_logins(self, db):
+    def test_if_empty_does_nothing_on_a_database_with_data_but_prints_logins(self, db) -> None:
         self.run("--children", "30", "--episodes", "120")
         before = demo.counts()
         output = self.run("--if-empty")
@@ -485,7 +485,7 @@ class TestCommand:
         assert "not loaded" in output
         assert "police.handler" in output and settings.HOMEWARD_DEMO_PASSWORD in output
 
-    def test_if_empty_makes_the_statistics_an_older_load_left_out(self, db):
+    def test_if_empty_makes_the_statistics_an_older_load_left_out(self, db) -> None:
         """A var/ loaded before the demo made its own statistics: `make run` (demo
         --if-empty) makes them, and the figures are a recount from the records."""
         self.run("--children", "30", "--episodes", "120")
@@ -499,24 +499,24 @@ class TestCommand:
         assert recount.assert_facts_and_totals_are_a_recount() == 120
         assert "made again" not in self.run("--if-empty")
 
-    def test_if_empty_leaves_a_real_database_alone(self, db):
+    def test_if_empty_leaves_a_real_database_alone(self, db) -> None:
         factories.CouncilFactory()
         output = self.run("--if-empty")
         assert not Child.objects.exists()
         assert not User.objects.filter(username__in=demo.DEMO_USERNAMES).exists()
         assert "not loaded" in output and "No demo logins" in output
 
-    def test_refuses_a_database_with_data_without_if_empty(self, db):
+    def test_refuses_a_database_with_data_without_if_empty(self, db) -> None:
         factories.CouncilFactory()
         with pytest.raises(CommandError, match="empty"):
             self.run()
 
-    def test_refuses_impossible_sizes(self, db):
+    def test_refuses_impossible_sizes(self, db) -> None:
         with pytest.raises(CommandError):
             self.run("--children", "2", "--episodes", "1000")
         assert not Organisation.objects.exists()
 
-    def test_refuses_production(self, db, settings):
+    def test_refuses_production(self, db, settings) -> None:
         settings.PRODUCTION = True
         with pytest.raises(CommandError, match="production"):
             self.run("--children", "30", "--episodes", "120")

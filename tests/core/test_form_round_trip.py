@@ -1080,7 +1080,7 @@ def variants(scenario: Scenario, scene: Scene) -> Iterator[tuple[dict[str, str],
 
 
 @pytest.mark.parametrize("scenario", SCENARIOS, ids=lambda s: s.id)
-def test_every_answer_survives_the_round_trip(scenario: Scenario, scene: Scene, seeded_random):
+def test_every_answer_survives_the_round_trip(scenario: Scenario, scene: Scene, seeded_random) -> None:
     rng = random.Random(seeded_random)
     for choices, visit in variants(scenario, scene):
         form, answers = fill_and_send(scenario, visit, rng, choices)
@@ -1102,7 +1102,7 @@ def revealing_choice(form: HtmlForm, question: Question) -> dict[str, str]:
 @pytest.mark.parametrize("scenario", SCENARIOS, ids=lambda s: s.id)
 def test_too_long_answers_are_refused_in_the_design_systems_words(
     scenario: Scenario, scene: Scene, seeded_random
-):
+) -> None:
     """One character over a text box's limit, for each text box in turn: the page says
     "<Name> must be <n> characters or fewer" beside it, never Django's "Ensure this value
     has at most ...", and nothing is saved (the record's version stays)."""
@@ -1245,7 +1245,7 @@ def busy_area(scene: Scene) -> dict[str, User]:
     return users
 
 
-def test_every_form_has_a_round_trip(scene: Scene):
+def test_every_form_has_a_round_trip(scene: Scene) -> None:
     """Signs in as every role, follows every link, and collects every form drawn."""
     users = busy_area(scene)
     reached, forms = crawl(Client())

@@ -18,7 +18,7 @@ def huge() -> str:
     return "x" * (settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 1)
 
 
-def test_a_huge_sign_in_form_gets_the_too_large_page():
+def test_a_huge_sign_in_form_gets_the_too_large_page() -> None:
     response = Client().post("/sign-in", {"username": huge(), "password": "whatever"})
     assert response.status_code == 413
     body = response.content.decode()
@@ -27,7 +27,7 @@ def test_a_huge_sign_in_form_gets_the_too_large_page():
     assert 'class="govuk-header' in body
 
 
-def test_a_signed_in_user_sending_too_much_loses_nothing_already_saved(council):
+def test_a_signed_in_user_sending_too_much_loses_nothing_already_saved(council) -> None:
     user = factories.member(Role.SOCIAL_WORKER, council)
     client = Client()
     client.force_login(user)
@@ -42,6 +42,6 @@ def test_a_signed_in_user_sending_too_much_loses_nothing_already_saved(council):
     assert client.get("/").status_code == 200
 
 
-def test_a_form_within_the_limit_is_read_as_usual():
+def test_a_form_within_the_limit_is_read_as_usual() -> None:
     response = Client().post("/sign-in", {"username": "x" * 1000, "password": "whatever"})
     assert response.status_code == 200

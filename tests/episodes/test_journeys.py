@@ -36,7 +36,7 @@ def signed_in(user) -> Client:
 # --- 4. a late report of a past episode ------------------------------------------------
 
 
-def test_a_late_report_carries_its_return_past_a_later_episode(social_worker, child):
+def test_a_late_report_carries_its_return_past_a_later_episode(social_worker, child) -> None:
     """Last seen 1 March, back 3 March, reported later: not refused as overlapping the
     child's later, unrelated episode."""
     later = factories.report(social_worker, child, last_seen_at=days_ago(10))
@@ -69,7 +69,7 @@ def test_a_late_report_carries_its_return_past_a_later_episode(social_worker, ch
     assert "Record return or found" not in page  # it is over
 
 
-def test_a_late_report_without_its_return_time_says_what_is_missing(worker_client, child):
+def test_a_late_report_without_its_return_time_says_what_is_missing(worker_client, child) -> None:
     response = worker_client.post(
         f"/children/{child.pk}/report-missing",
         report_data(**when("last_seen_at", days_ago(30)), still_missing="no"),
@@ -80,7 +80,7 @@ def test_a_late_report_without_its_return_time_says_what_is_missing(worker_clien
     assert not Episode.objects.exists()
 
 
-def test_a_report_still_missing_ignores_the_return_questions(worker_client, child):
+def test_a_report_still_missing_ignores_the_return_questions(worker_client, child) -> None:
     worker_client.post(
         f"/children/{child.pk}/report-missing",
         report_data(still_missing="yes", return_method="found_by_police"),
@@ -88,7 +88,7 @@ def test_a_report_still_missing_ignores_the_return_questions(worker_client, chil
     assert Episode.objects.get().status == EpisodeStatus.MISSING
 
 
-def test_a_homes_late_report_from_before_the_placement_is_kept_in_outline(council):
+def test_a_homes_late_report_from_before_the_placement_is_kept_in_outline(council) -> None:
     home = factories.CareProviderFactory(area_council=council)
     child = factories.ChildFactory(responsible_council=council)
     factories.looked_after(child)
@@ -191,7 +191,7 @@ EXPECTED_WORK = {
 
 
 @pytest.mark.parametrize(("role", "kind"), list(EXPECTED_WORK), ids=lambda v: str(v))
-def test_every_roles_home_page_leads_to_its_work(role, kind, council, police):
+def test_every_roles_home_page_leads_to_its_work(role, kind, council, police) -> None:
     """Each role's home page lists the pages its work is on, and each one opens for them
     (no typing addresses, and no link that ends in "you do not have permission")."""
     orgs = home_world(council, police)
@@ -204,7 +204,7 @@ def test_every_roles_home_page_leads_to_its_work(role, kind, council, police):
         assert response.status_code == 200, (title, href, response.status_code)
 
 
-def test_the_board_members_home_page_and_menu_lead_to_the_board_reports(council):
+def test_the_board_members_home_page_and_menu_lead_to_the_board_reports(council) -> None:
     client = signed_in(factories.member(Role.BOARD_MEMBER, council))
     body = text(client.get("/"))
     assert 'href="/insights/board/"' in body
@@ -213,7 +213,7 @@ def test_the_board_members_home_page_and_menu_lead_to_the_board_reports(council)
     assert "Find a child" not in body and "Open episodes" not in body
 
 
-def test_care_staff_see_the_children_placed_with_them_and_can_report_each(council):
+def test_care_staff_see_the_children_placed_with_them_and_can_report_each(council) -> None:
     home = factories.CareProviderFactory(area_council=council)
     here = factories.ChildFactory(responsible_council=council)
     missing = factories.ChildFactory(responsible_council=council)
@@ -231,7 +231,7 @@ def test_care_staff_see_the_children_placed_with_them_and_can_report_each(counci
     assert "To report a child missing" not in body  # they report from the list instead
 
 
-def test_the_interviewers_home_page_is_their_interviews(council, social_worker, child):
+def test_the_interviewers_home_page_is_their_interviews(council, social_worker, child) -> None:
     rhi = Organisation.objects.create(
         kind=OrganisationKind.RHI_PROVIDER, name="Interviews Ltd", code="RHI-1"
     )
@@ -250,7 +250,7 @@ def test_the_interviewers_home_page_is_their_interviews(council, social_worker, 
     assert "To report a child missing" not in body and "Report missing" not in body
 
 
-def test_only_those_who_may_add_a_child_are_told_to(council, police):
+def test_only_those_who_may_add_a_child_are_told_to(council, police) -> None:
     handler = signed_in(factories.member(Role.POLICE_CALL_HANDLER, police))
     assert "To report a child missing, find them first" in text(handler.get("/"))
     home = factories.CareProviderFactory(area_council=council)
@@ -272,7 +272,7 @@ def returned(social_worker, child) -> Episode:
     )
 
 
-def test_close_is_not_offered_to_the_police_until_it_can_be_done(returned, police):
+def test_close_is_not_offered_to_the_police_until_it_can_be_done(returned, police) -> None:
     client = signed_in(factories.member(Role.POLICE_OFFICER, police))
     body = text(client.get(f"/episodes/{returned.reference}/"))
     assert "Close episode" not in body
@@ -283,7 +283,7 @@ def test_close_is_not_offered_to_the_police_until_it_can_be_done(returned, polic
     assert "cannot be closed yet" not in body
 
 
-def test_a_step_that_comes_later_says_why_instead_of_refusing_the_role(returned, police):
+def test_a_step_that_comes_later_says_why_instead_of_refusing_the_role(returned, police) -> None:
     client = signed_in(factories.member(Role.POLICE_OFFICER, police))
     for path, reason in (
         ("risk", "Risk can only be re-graded while the child is missing."),
@@ -301,7 +301,7 @@ def test_a_step_that_comes_later_says_why_instead_of_refusing_the_role(returned,
     assert staff.get(f"/episodes/{returned.reference}/risk").status_code == 404  # not theirs
 
 
-def test_an_interview_before_the_child_accepted_says_so(returned, council):
+def test_an_interview_before_the_child_accepted_says_so(returned, council) -> None:
     """The interviewer may record interviews; this one just is not accepted yet."""
     rhi = Organisation.objects.create(
         kind=OrganisationKind.RHI_PROVIDER, name="Interviews Ltd", code="RHI-1"

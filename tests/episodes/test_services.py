@@ -55,7 +55,7 @@ def a_return(episode, **overrides):
 class TestReport:
     def test_report_records_grade_classification_timeline_audit_and_event(
         self, social_worker, child
-    ):
+    ) -> None:
         result = services.report_missing(social_worker, child.pk, a_report())
         episode = result.episode
         assert result.created
@@ -69,7 +69,7 @@ class TestReport:
         event = DomainEvent.objects.get(name="episode.reported")
         assert event.child_id == child.pk
 
-    def test_last_seen_in_the_future_is_refused_and_nothing_saved(self, social_worker, child):
+    def test_last_seen_in_the_future_is_refused_and_nothing_saved(self, social_worker, child) -> None:
         before = snapshot()
         with pytest.raises(ValidationFailed) as error:
             services.report_missing(
@@ -80,7 +80,7 @@ class TestReport:
         ]
         assert snapshot() == before
 
-    def test_report_before_last_seen_is_refused(self, social_worker, child):
+    def test_report_before_last_seen_is_refused(self, social_worker, child) -> None:
         seen = timezone.now() - timedelta(hours=2)
         with pytest.raises(ValidationFailed) as error:
             services.report_missing(
@@ -91,7 +91,7 @@ class TestReport:
         assert "reported_at" in error.value.errors
         assert not Episode.objects.exists()
 
-    def test_every_missing_field_is_named(self, social_worker, child):
+    def test_every_missing_field_is_named(self, social_worker, child) -> None:
         with pytest.raises(ValidationFailed) as error:
             services.report_missing(
                 social_worker,
@@ -117,7 +117,7 @@ class TestReport:
 
     def test_second_report_for_a_missing_child_updates_the_open_episode(
         self, social_worker, police_officer, child
-    ):
+    ) -> None:
         first = services.report_missing(social_worker, child.pk, a_report()).episode
         second = services.report_missing(
             police_officer, child.pk, a_report(reporter_type="home_staff")
@@ -130,7 +130,7 @@ class TestReport:
 
     def test_a_further_report_that_sees_more_risk_says_so_on_the_timeline(
         self, social_worker, police_officer, child
-    ):
+    ) -> None:
         first = services.report_missing(social_worker, child.pk, a_report()).episode
         services.report_missing(
             police_officer,
@@ -145,7 +145,7 @@ class TestReport:
             "the episode is graded medium." in further.summary
         )
 
-    def test_the_database_itself_refuses_a_second_open_episode(self, social_worker, child):
+    def test_the_database_itself_refuses_a_second_open_episode(self, social_worker, child) -> None:
         first = report(social_worker, child)
         with pytest.raises(IntegrityError), transaction.atomic():
             Episode.objects.create(
@@ -162,13 +162,13 @@ class TestReport:
                 risk_grade="low",
             )
 
-    def test_child_may_go_missing_again_once_returned(self, social_worker, child):
+    def test_child_may_go_missing_again_once_returned(self, social_worker, child) -> None:
         first = report(social_worker, child, hours_ago=30)
         services.record_return(social_worker, first.reference, first.version, a_return(first))
         second = services.report_missing(social_worker, child.pk, a_report())
         assert second.created and second.episode.pk != first.pk
 
-    def test_away_applies_only_to_a_looked_after_child(self, social_worker, child):
+    def test_away_applies_only_to_a_looked_after_child(self, social_worker, child) -> None:
         with pytest.raises(ValidationFailed) as error:
             services.report_missing(social_worker, child.pk, a_report(classification="A"))
         assert "looked-after" in error.value.errors["classification"][0]
@@ -178,7 +178,7 @@ class TestReport:
         ).episode
         assert episode.classification == Classification.AWAY
 
-    def test_legacy_grade_is_mapped_and_kept(self, police_officer, council):
+    def test_legacy_grade_is_mapped_and_kept(self, police_officer, council) -> None:
         child = factories.ChildFactory(responsible_council=council)
         factories.looked_after(child)
         # The police see the child through an earlier episode in their area.
@@ -192,25 +192,25 @@ class TestReport:
         assert episode.risk_grade == RiskGrade.VERY_LOW
         assert assessment.legacy_grade == "No apparent risk (absent)"
 
-    def test_unknown_grade_is_refused(self, social_worker, child):
+    def test_unknown_grade_is_refused(self, social_worker, child) -> None:
         with pytest.raises(ValidationFailed) as error:
             services.report_missing(social_worker, child.pk, a_report(risk_grade="severe"))
         assert "risk_grade" in error.value.errors
 
-    def test_another_councils_child_cannot_be_found_to_report(self, child):
+    def test_another_councils_child_cannot_be_found_to_report(self, child) -> None:
         stranger = factories.actor(Role.SOCIAL_WORKER, factories.CouncilFactory())
         with pytest.raises(NotFound):
             services.report_missing(stranger, child.pk, a_report())
         assert not Episode.objects.exists()
 
-    def test_aggregate_roles_cannot_report(self, council, child):
+    def test_aggregate_roles_cannot_report(self, council, child) -> None:
         board = factories.actor(Role.BOARD_MEMBER, council)
         with pytest.raises(NotFound):
             services.report_missing(board, child.pk, a_report())
 
 
 class TestRegrade:
-    def test_regrade_keeps_every_grading_with_its_basis(self, social_worker, police_officer, child):
+    def test_regrade_keeps_every_grading_with_its_basis(self, social_worker, police_officer, child) -> None:
         episode = report(social_worker, child)
         obtained = timezone.now() - timedelta(minutes=20)
         episode = services.regrade(
@@ -234,7 +234,7 @@ class TestRegrade:
         assert latest.decided_by == police_officer.user
         assert DomainEvent.objects.filter(name="episode.regraded").count() == 1
 
-    def test_only_police_roles_regrade(self, social_worker, child):
+    def test_only_police_roles_regrade(self, social_worker, child) -> None:
         episode = report(social_worker, child)
         with pytest.raises(AccessDenied):
             services.regrade(
@@ -246,7 +246,7 @@ class TestRegrade:
         episode.refresh_from_db()
         assert episode.risk_grade == RiskGrade.MEDIUM
 
-    def test_rationale_is_required_and_nothing_saved(self, social_worker, police_officer, child):
+    def test_rationale_is_required_and_nothing_saved(self, social_worker, police_officer, child) -> None:
         episode = report(social_worker, child)
         before = snapshot()
         with pytest.raises(ValidationFailed) as error:
@@ -262,7 +262,7 @@ class TestRegrade:
 
 
 class TestClassification:
-    def test_change_keeps_history(self, social_worker, child):
+    def test_change_keeps_history(self, social_worker, child) -> None:
         factories.looked_after(child)
         episode = report(social_worker, child, missing_from="placement")
         episode = services.change_classification(
@@ -271,7 +271,7 @@ class TestClassification:
         assert episode.classification == "A"
         assert [c.classification for c in episode.classification_history.all()] == ["M", "A"]
 
-    def test_reason_is_required(self, social_worker, child):
+    def test_reason_is_required(self, social_worker, child) -> None:
         factories.looked_after(child)
         episode = report(social_worker, child)
         with pytest.raises(ValidationFailed) as error:
@@ -284,7 +284,7 @@ class TestClassification:
 
 
 class TestReturnAndClose:
-    def test_return_before_last_seen_is_refused_and_nothing_saved(self, social_worker, child):
+    def test_return_before_last_seen_is_refused_and_nothing_saved(self, social_worker, child) -> None:
         episode = report(social_worker, child)
         before = snapshot()
         with pytest.raises(ValidationFailed) as error:
@@ -301,7 +301,7 @@ class TestReturnAndClose:
         assert episode.status == EpisodeStatus.MISSING and episode.returned_at is None
         assert snapshot() == before
 
-    def test_return_in_the_future_is_refused(self, social_worker, child):
+    def test_return_in_the_future_is_refused(self, social_worker, child) -> None:
         episode = report(social_worker, child)
         with pytest.raises(ValidationFailed) as error:
             services.record_return(
@@ -312,7 +312,7 @@ class TestReturnAndClose:
             )
         assert "cannot be in the future" in error.value.errors["returned_at"][0]
 
-    def test_return_then_close(self, social_worker, child):
+    def test_return_then_close(self, social_worker, child) -> None:
         episode = report(social_worker, child)
         episode = services.record_return(
             social_worker, episode.reference, episode.version, a_return(episode)
@@ -329,7 +329,7 @@ class TestReturnAndClose:
 
     def test_closing_is_refused_until_the_check_and_interview_are_recorded(
         self, social_worker, child
-    ):
+    ) -> None:
         episode = report(social_worker, child)
         episode = services.record_return(
             social_worker, episode.reference, episode.version, a_return(episode)
@@ -374,7 +374,7 @@ class TestReturnAndClose:
         episode = services.close_episode(social_worker, episode.reference, None)
         assert episode.status == EpisodeStatus.CLOSED
 
-    def test_closing_before_return_is_refused(self, social_worker, child):
+    def test_closing_before_return_is_refused(self, social_worker, child) -> None:
         episode = report(social_worker, child)
         with pytest.raises(ValidationFailed) as error:
             services.close_episode(social_worker, episode.reference, episode.version)
@@ -382,7 +382,7 @@ class TestReturnAndClose:
             "status": ["Record the child's return before closing the episode"]
         }
 
-    def test_a_closed_episode_cannot_be_edited(self, social_worker, child):
+    def test_a_closed_episode_cannot_be_edited(self, social_worker, child) -> None:
         episode = report(social_worker, child)
         episode = services.record_return(
             social_worker, episode.reference, episode.version, a_return(episode)
@@ -394,7 +394,7 @@ class TestReturnAndClose:
                 social_worker, episode.reference, episode.version, {"clothing": "Red coat"}
             )
 
-    def test_another_force_cannot_see_the_episode(self, social_worker, child):
+    def test_another_force_cannot_see_the_episode(self, social_worker, child) -> None:
         episode = report(social_worker, child)
         other_force = factories.actor(Role.POLICE_OFFICER, factories.PoliceForceFactory())
         with pytest.raises(NotFound):
@@ -406,7 +406,7 @@ class TestReturnAndClose:
 class TestConcurrency:
     def test_stale_edit_is_refused_with_what_changed_and_by_whom(
         self, social_worker, police_officer, child
-    ):
+    ) -> None:
         episode = report(social_worker, child)
         seen_version = episode.version
         services.regrade(
@@ -427,7 +427,7 @@ class TestConcurrency:
         assert episode.clothing == ""
         assert episode.version == seen_version + 1
 
-    def test_current_version_is_accepted(self, social_worker, child):
+    def test_current_version_is_accepted(self, social_worker, child) -> None:
         episode = report(social_worker, child)
         updated = services.update_episode(
             social_worker, episode.reference, episode.version, {"clothing": "Grey hoodie"}
@@ -437,13 +437,13 @@ class TestConcurrency:
 
 
 class TestTogether:
-    def test_children_who_went_missing_together_are_linked_both_ways(self, social_worker, council):
+    def test_children_who_went_missing_together_are_linked_both_ways(self, social_worker, council) -> None:
         a = report(social_worker, factories.ChildFactory(responsible_council=council))
         b = report(social_worker, factories.ChildFactory(responsible_council=council))
         services.link_episodes(social_worker, a.reference, b.reference)
         assert list(b.went_missing_with.all()) == [a]
 
-    def test_cannot_link_an_episode_the_user_cannot_see(self, social_worker, council):
+    def test_cannot_link_an_episode_the_user_cannot_see(self, social_worker, council) -> None:
         a = report(social_worker, factories.ChildFactory(responsible_council=council))
         other_council = factories.CouncilFactory()
         other = report(
@@ -457,7 +457,7 @@ class TestTogether:
 
 
 class TestTimeline:
-    def test_sighting_in_the_future_is_refused(self, social_worker, child):
+    def test_sighting_in_the_future_is_refused(self, social_worker, child) -> None:
         episode = report(social_worker, child)
         with pytest.raises(ValidationFailed) as error:
             services.add_timeline_entry(
@@ -470,7 +470,7 @@ class TestTimeline:
         assert "occurred_at" in error.value.errors
         assert episode.timeline.count() == 1
 
-    def test_sighting_is_added(self, social_worker, child):
+    def test_sighting_is_added(self, social_worker, child) -> None:
         episode = report(social_worker, child)
         services.add_timeline_entry(
             social_worker,
@@ -486,7 +486,7 @@ class TestTimeline:
 
 
 class TestHostileInput:
-    def test_overlong_text_is_a_field_error_not_a_crash(self, social_worker, child):
+    def test_overlong_text_is_a_field_error_not_a_crash(self, social_worker, child) -> None:
         episode = report(social_worker, child)
         with pytest.raises(ValidationFailed) as error:
             services.update_episode(
@@ -499,7 +499,7 @@ class TestHostileInput:
             "Last seen location must be 300 characters or fewer"
         ]
 
-    def test_nul_characters_are_refused(self, social_worker, child):
+    def test_nul_characters_are_refused(self, social_worker, child) -> None:
         with pytest.raises(ValidationFailed) as error:
             services.report_missing(
                 social_worker, child.pk, a_report(last_seen_location="Park\x00gate")
@@ -507,7 +507,7 @@ class TestHostileInput:
         assert "last_seen_location" in error.value.errors
         assert not Episode.objects.exists()
 
-    def test_year_one_is_a_field_error(self, social_worker, child):
+    def test_year_one_is_a_field_error(self, social_worker, child) -> None:
         from datetime import UTC, datetime
 
         with pytest.raises(ValidationFailed) as error:
@@ -539,7 +539,7 @@ class TestLateReport:
     """A practitioner records an episode that is already over: last seen on one day, back
     two days later, reported afterwards. It carries its return; the overlap check uses it."""
 
-    def test_a_past_episode_before_a_later_one_is_recorded_as_returned(self, social_worker, child):
+    def test_a_past_episode_before_a_later_one_is_recorded_as_returned(self, social_worker, child) -> None:
         later = report(social_worker, child, last_seen_at=days_ago(10))
         later = services.record_return(
             social_worker, later.reference, None, a_return(later, returned_at=days_ago(9))
@@ -577,7 +577,7 @@ class TestLateReport:
 
     def test_without_its_return_the_same_report_overlaps_the_later_episode(
         self, social_worker, child
-    ):
+    ) -> None:
         later = report(social_worker, child, last_seen_at=days_ago(10))
         services.record_return(
             social_worker, later.reference, None, a_return(later, returned_at=days_ago(9))
@@ -586,7 +586,7 @@ class TestLateReport:
             services.report_missing(social_worker, child.pk, a_report(last_seen_at=days_ago(30)))
         assert f"This overlaps episode {later.reference}" in error.value.errors["last_seen_at"][0]
 
-    def test_a_late_report_overlapping_another_episode_is_refused(self, social_worker, child):
+    def test_a_late_report_overlapping_another_episode_is_refused(self, social_worker, child) -> None:
         first = report(social_worker, child, last_seen_at=days_ago(30))
         services.record_return(
             social_worker, first.reference, None, a_return(first, returned_at=days_ago(28))
@@ -606,7 +606,7 @@ class TestLateReport:
         assert f"This overlaps episode {first.reference}" in error.value.errors["last_seen_at"][0]
         assert snapshot() == before
 
-    def test_a_late_report_ending_as_the_next_begins_is_allowed(self, social_worker, child):
+    def test_a_late_report_ending_as_the_next_begins_is_allowed(self, social_worker, child) -> None:
         later = report(social_worker, child, last_seen_at=days_ago(10))
         result = services.report_missing(
             social_worker,
@@ -624,7 +624,7 @@ class TestLateReport:
 
     def test_while_missing_now_a_return_after_this_episode_began_is_refused(
         self, social_worker, child
-    ):
+    ) -> None:
         current = report(social_worker, child, last_seen_at=days_ago(2))
         before = snapshot()
         with pytest.raises(ValidationFailed) as error:
@@ -642,7 +642,7 @@ class TestLateReport:
         assert current.reference in message and "record it there" in message
         assert snapshot() == before
 
-    def test_the_return_is_checked_like_any_return(self, social_worker, child):
+    def test_the_return_is_checked_like_any_return(self, social_worker, child) -> None:
         with pytest.raises(ValidationFailed) as error:
             services.report_missing(
                 social_worker,
@@ -666,7 +666,7 @@ class TestLateReport:
         assert error.value.errors["returned_at"] == ["Enter when the child returned or was found"]
         assert not Episode.objects.exists()
 
-    def test_the_placement_is_the_one_the_child_was_in_then(self, social_worker, child):
+    def test_the_placement_is_the_one_the_child_was_in_then(self, social_worker, child) -> None:
         today = timezone.localdate()
         old_home, new_home = factories.CareProviderFactory(), factories.CareProviderFactory()
         earlier = factories.place(child, provider=old_home, start=today - timedelta(days=90))
@@ -684,7 +684,7 @@ class TestLateReport:
         )
         assert result.episode.placement == earlier
 
-    def test_the_figures_recount_after_a_late_report(self, social_worker, child):
+    def test_the_figures_recount_after_a_late_report(self, social_worker, child) -> None:
         from homeward.insights import facts
         from homeward.insights.models import EpisodeFact
 
@@ -714,7 +714,7 @@ class TestLateReport:
 class TestSteps:
     def test_closing_waits_for_the_check_and_the_interview_and_says_so(
         self, social_worker, police_officer, child
-    ):
+    ) -> None:
         from homeward.episodes import steps
 
         episode = report(social_worker, child)
@@ -752,7 +752,7 @@ class TestSteps:
     @pytest.mark.parametrize("state", ["missing", "returned", "aftercare done", "closed"])
     def test_every_offered_step_succeeds_and_every_other_is_refused(
         self, role, state, council, police
-    ):
+    ) -> None:
         """For each role and each state of an episode, a step is offered exactly when the
         service accepts it (each tried in a transaction rolled back afterwards)."""
         from homeward.episodes import steps

@@ -93,7 +93,7 @@ def episode(social_worker, child) -> Episode:
 # --- home -------------------------------------------------------------------------------
 
 
-def test_home_lists_missing_then_returned_not_closed(worker_client, council, social_worker):
+def test_home_lists_missing_then_returned_not_closed(worker_client, council, social_worker) -> None:
     missing_child = factories.ChildFactory(responsible_council=council, last_name="Missingly")
     returned_child = factories.ChildFactory(responsible_council=council, last_name="Backhome")
     closed_child = factories.ChildFactory(responsible_council=council, last_name="Closedon")
@@ -129,7 +129,7 @@ def test_home_lists_missing_then_returned_not_closed(worker_client, council, soc
     assert listed == {missing_child.pk, returned_child.pk}
 
 
-def test_home_offers_find_and_add_to_council_roles(worker_client):
+def test_home_offers_find_and_add_to_council_roles(worker_client) -> None:
     body = text(worker_client.get("/"))
     assert 'href="/children/"' in body and 'href="/children/add"' in body
 
@@ -137,7 +137,7 @@ def test_home_offers_find_and_add_to_council_roles(worker_client):
 # --- reporting ----------------------------------------------------------------------------
 
 
-def test_report_form_has_every_field(worker_client, child):
+def test_report_form_has_every_field(worker_client, child) -> None:
     body = text(worker_client.get(f"/children/{child.pk}/report-missing"))
     for name in (
         "classification",
@@ -158,7 +158,7 @@ def test_report_form_has_every_field(worker_client, child):
     assert child.full_name in body
 
 
-def test_reporting_opens_an_episode(worker_client, child):
+def test_reporting_opens_an_episode(worker_client, child) -> None:
     response = worker_client.post(f"/children/{child.pk}/report-missing", report_data())
     episode = Episode.objects.get(child=child)
     assert response.status_code == 302
@@ -171,7 +171,7 @@ def test_reporting_opens_an_episode(worker_client, child):
     assert "govuk-notification-banner--success" in body
 
 
-def test_last_seen_is_read_as_uk_time(worker_client, child):
+def test_last_seen_is_read_as_uk_time(worker_client, child) -> None:
     data = report_data(**when("last_seen_at", datetime(2025, 7, 1, 21, 30, tzinfo=UK)))
     worker_client.post(f"/children/{child.pk}/report-missing", data)
     episode = Episode.objects.get(child=child)
@@ -179,7 +179,7 @@ def test_last_seen_is_read_as_uk_time(worker_client, child):
     assert "1 July 2025 at 21:30" in text(worker_client.get(f"/episodes/{episode.reference}/"))
 
 
-def test_invalid_report_names_each_problem_and_saves_nothing(worker_client, child):
+def test_invalid_report_names_each_problem_and_saves_nothing(worker_client, child) -> None:
     response = worker_client.post(
         f"/children/{child.pk}/report-missing",
         report_data(
@@ -207,7 +207,7 @@ def test_invalid_report_names_each_problem_and_saves_nothing(worker_client, chil
     assert not Episode.objects.exists()
 
 
-def test_future_last_seen_is_refused_by_the_service(worker_client, child):
+def test_future_last_seen_is_refused_by_the_service(worker_client, child) -> None:
     data = report_data(**when("last_seen_at", clock.now() + timedelta(days=1)))
     body = text(worker_client.post(f"/children/{child.pk}/report-missing", data))
     assert (
@@ -217,7 +217,7 @@ def test_future_last_seen_is_refused_by_the_service(worker_client, child):
     assert not Episode.objects.exists()
 
 
-def test_impossible_time_is_refused(worker_client, child):
+def test_impossible_time_is_refused(worker_client, child) -> None:
     body = text(
         worker_client.post(
             f"/children/{child.pk}/report-missing", report_data(last_seen_at_hour="25")
@@ -228,7 +228,7 @@ def test_impossible_time_is_refused(worker_client, child):
     assert not Episode.objects.exists()
 
 
-def test_time_skipped_by_the_clocks_is_refused(worker_client, child):
+def test_time_skipped_by_the_clocks_is_refused(worker_client, child) -> None:
     data = report_data(**{**when("last_seen_at", datetime(2025, 3, 30, 3, 0, tzinfo=UK))})
     data.update(last_seen_at_hour="1", last_seen_at_minute="30")
     body = text(worker_client.post(f"/children/{child.pk}/report-missing", data))
@@ -236,7 +236,7 @@ def test_time_skipped_by_the_clocks_is_refused(worker_client, child):
     assert not Episode.objects.exists()
 
 
-def test_away_applies_only_to_looked_after_children(worker_client, child):
+def test_away_applies_only_to_looked_after_children(worker_client, child) -> None:
     body = text(
         worker_client.post(f"/children/{child.pk}/report-missing", report_data(classification="A"))
     )
@@ -245,7 +245,7 @@ def test_away_applies_only_to_looked_after_children(worker_client, child):
     assert not Episode.objects.exists()
 
 
-def test_second_report_joins_the_open_episode(worker_client, child, episode):
+def test_second_report_joins_the_open_episode(worker_client, child, episode) -> None:
     response = worker_client.post(f"/children/{child.pk}/report-missing", report_data())
     assert response["Location"] == f"/episodes/{episode.reference}/"
     assert Episode.objects.filter(child=child).count() == 1
@@ -256,7 +256,7 @@ def test_second_report_joins_the_open_episode(worker_client, child, episode):
     assert TimelineEntry.objects.filter(episode=episode, kind="further_report").exists()
 
 
-def test_board_member_can_neither_report_nor_see_the_child(client, council):
+def test_board_member_can_neither_report_nor_see_the_child(client, council) -> None:
     child = factories.ChildFactory(
         first_name="Evangelina", last_name="Thistlewood", responsible_council=council
     )
@@ -270,7 +270,7 @@ def test_board_member_can_neither_report_nor_see_the_child(client, council):
 # --- the episode page ---------------------------------------------------------------------
 
 
-def test_episode_page_shows_everything(worker_client, social_worker, council, episode, officer):
+def test_episode_page_shows_everything(worker_client, social_worker, council, episode, officer) -> None:
     police_actor = Actor.for_user(officer)
     episode = services.regrade(
         police_actor,
@@ -315,7 +315,7 @@ def test_episode_page_shows_everything(worker_client, social_worker, council, ep
     ).exists()
 
 
-def test_another_councils_episode_is_not_found(worker_client):
+def test_another_councils_episode_is_not_found(worker_client) -> None:
     stranger = factories.ChildFactory(first_name="Ottoline", last_name="Pemberley")
     other = factories.report(
         factories.actor(Role.SOCIAL_WORKER, stranger.responsible_council), stranger
@@ -333,7 +333,7 @@ def test_another_councils_episode_is_not_found(worker_client):
     assert RiskAssessment.objects.filter(episode=other).count() == 1
 
 
-def test_actions_offered_follow_the_role(client, council, child, social_worker):
+def test_actions_offered_follow_the_role(client, council, child, social_worker) -> None:
     home = factories.CareProviderFactory(area_council=council)
     factories.place(child, provider=home)
     episode = factories.report(social_worker, child)
@@ -351,7 +351,7 @@ def test_actions_offered_follow_the_role(client, council, child, social_worker):
     assert RiskAssessment.objects.filter(episode=episode).count() == 1
 
 
-def test_police_officer_sees_regrade(officer_client, child, episode):
+def test_police_officer_sees_regrade(officer_client, child, episode) -> None:
     body = text(officer_client.get(f"/episodes/{episode.reference}/"))
     assert f'href="/episodes/{episode.reference}/risk"' in body
     assert "Close episode" not in body  # not until the child has returned
@@ -360,7 +360,7 @@ def test_police_officer_sees_regrade(officer_client, child, episode):
 # --- changes ------------------------------------------------------------------------------
 
 
-def test_regrade(officer_client, episode):
+def test_regrade(officer_client, episode) -> None:
     page = text(officer_client.get(f"/episodes/{episode.reference}/risk"))
     version = version_in(page)
     response = officer_client.post(
@@ -382,7 +382,7 @@ def test_regrade(officer_client, episode):
     assert "Risk re-graded to high" in text(officer_client.get(response["Location"]))
 
 
-def test_regrade_without_a_reason_is_an_error(officer_client, episode):
+def test_regrade_without_a_reason_is_an_error(officer_client, episode) -> None:
     body = text(
         officer_client.post(
             f"/episodes/{episode.reference}/risk",
@@ -393,7 +393,7 @@ def test_regrade_without_a_reason_is_an_error(officer_client, episode):
     assert RiskAssessment.objects.filter(episode=episode).count() == 1
 
 
-def test_stale_regrade_is_refused_and_keeps_what_was_typed(officer_client, episode, police):
+def test_stale_regrade_is_refused_and_keeps_what_was_typed(officer_client, episode, police) -> None:
     seen = episode.version
     other = factories.actor(Role.POLICE_MISSING_COORDINATOR, police)
     services.regrade(
@@ -416,7 +416,7 @@ def test_stale_regrade_is_refused_and_keeps_what_was_typed(officer_client, episo
     assert RiskAssessment.objects.filter(episode=episode).count() == 2
 
 
-def test_stale_details_edit_shows_the_current_record(worker_client, episode, social_worker):
+def test_stale_details_edit_shows_the_current_record(worker_client, episode, social_worker) -> None:
     seen = episode.version
     services.update_episode(
         social_worker, episode.reference, seen, {"clothing": "Red jacket, black jeans"}
@@ -441,7 +441,7 @@ def test_stale_details_edit_shows_the_current_record(worker_client, episode, soc
     assert version_in(body) == episode.version
 
 
-def test_update_details(worker_client, episode):
+def test_update_details(worker_client, episode) -> None:
     page = text(worker_client.get(f"/episodes/{episode.reference}/details"))
     assert 'value="Outside the bus station"' in page
     data = {
@@ -464,7 +464,7 @@ def test_update_details(worker_client, episode):
     )
 
 
-def test_tampered_version_is_an_error(worker_client, episode):
+def test_tampered_version_is_an_error(worker_client, episode) -> None:
     body = text(
         worker_client.post(
             f"/episodes/{episode.reference}/classification",
@@ -474,7 +474,7 @@ def test_tampered_version_is_an_error(worker_client, episode):
     assert "The form was incomplete" in body
 
 
-def test_change_classification_needs_a_reason(worker_client, child, social_worker):
+def test_change_classification_needs_a_reason(worker_client, child, social_worker) -> None:
     factories.looked_after(child)
     episode = factories.report(social_worker, child)
     url = f"/episodes/{episode.reference}/classification"
@@ -491,7 +491,7 @@ def test_change_classification_needs_a_reason(worker_client, child, social_worke
     assert "Known to be at a friend&#x27;s" in body
 
 
-def test_add_timeline_entry(worker_client, episode):
+def test_add_timeline_entry(worker_client, episode) -> None:
     url = f"/episodes/{episode.reference}/timeline"
     body = text(worker_client.post(url, {"version": 1, "kind": "", "summary": "", "location": ""}))
     assert "Select sighting, call, action or note" in body
@@ -512,7 +512,7 @@ def test_add_timeline_entry(worker_client, episode):
     assert "Route 12, Market Street" in body
 
 
-def test_return_then_close(officer_client, episode):
+def test_return_then_close(officer_client, episode) -> None:
     url = f"/episodes/{episode.reference}/return"
     too_early = episode.last_seen_at - timedelta(hours=1)
     body = text(
@@ -575,14 +575,14 @@ def test_return_then_close(officer_client, episode):
     assert "Update the details" not in body
 
 
-def test_closing_an_open_episode_is_refused(officer_client, episode):
+def test_closing_an_open_episode_is_refused(officer_client, episode) -> None:
     body = text(officer_client.post(f"/episodes/{episode.reference}/close", {"version": 1}))
     assert "Record the child&#x27;s return before closing the episode" in body
     episode.refresh_from_db()
     assert episode.status == EpisodeStatus.MISSING
 
 
-def test_link_episodes(worker_client, episode, council, social_worker):
+def test_link_episodes(worker_client, episode, council, social_worker) -> None:
     friend = factories.report(
         social_worker, factories.ChildFactory(responsible_council=council, last_name="Compton")
     )

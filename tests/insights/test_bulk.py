@@ -30,7 +30,7 @@ def generated(monkeypatch):
     return list(Child.objects.filter(episodes__isnull=False).distinct().order_by("pk"))
 
 
-def test_refreshing_children_after_changes_behind_the_services_back(generated):
+def test_refreshing_children_after_changes_behind_the_services_back(generated) -> None:
     """Rows changed without signals (as a bulk load writes them): the figures are stale
     until the load refreshes those children, then they are a recount again, including a
     child whose every episode went to another, and that other child's first facts."""
@@ -56,7 +56,7 @@ def test_refreshing_children_after_changes_behind_the_services_back(generated):
     recount.assert_figures_are_a_recount()
 
 
-def test_deferred_refreshes_each_child_once_when_the_block_ends(generated, monkeypatch):
+def test_deferred_refreshes_each_child_once_when_the_block_ends(generated, monkeypatch) -> None:
     child = generated[0]
     episode_ids = list(child.episodes.values_list("pk", flat=True))
     batches: list[list[int]] = []

@@ -92,17 +92,17 @@ def fact_rows() -> tuple[list[tuple], list[tuple]]:
     )
 
 
-def test_the_dimensions_are_the_dashboards():
+def test_the_dimensions_are_the_dashboards() -> None:
     assert tuple(q.DIMENSIONS) == tally.BREAKDOWNS
 
 
-def test_the_hand_worked_area_from_the_totals_and_from_the_facts(area):
+def test_the_hand_worked_area_from_the_totals_and_from_the_facts(area) -> None:
     for scope in scopes():
         for period in periods(2023, 2025):
             assert_same_figures(scope, period)
 
 
-def test_folding_moves_the_changes_and_keeps_the_figures(area):
+def test_folding_moves_the_changes_and_keeps_the_figures(area) -> None:
     before = state()
     assert TallyChange.objects.exists() and not Tally.objects.exists()
     assert tally.fold() > 0
@@ -115,7 +115,7 @@ def test_folding_moves_the_changes_and_keeps_the_figures(area):
 
 
 @pytest.mark.django_db
-def test_generated_records_and_changes_to_them(monkeypatch):
+def test_generated_records_and_changes_to_them(monkeypatch) -> None:
     """Synthetic records (three councils, three years), facts rebuilt, then records changed
     one by one (each change refreshes its child's facts and totals): the figures match the
     facts at every step, and the totals kept change by change match a rebuild."""

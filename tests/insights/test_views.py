@@ -29,7 +29,7 @@ def national(db):
     return Organisation.objects.create(kind=OrganisationKind.NATIONAL, name="Unit", code="NAT")
 
 
-def test_council_coordinator_sees_its_children(area):
+def test_council_coordinator_sees_its_children(area) -> None:
     page = client_for(Role.COUNCIL_MISSING_COORDINATOR, area.council_a).get(
         "/insights/dashboard/" + YEAR
     )
@@ -45,14 +45,14 @@ def test_council_coordinator_sees_its_children(area):
         assert name not in text
 
 
-def test_quarter_filter(area):
+def test_quarter_filter(area) -> None:
     page = client_for(Role.COUNCIL_MANAGER, area.council_a).get(
         "/insights/dashboard/?year=2024&quarter=4"
     )
     assert "2024-25 Q4" in page.content.decode()
 
 
-def test_police_coordinator_sees_its_area(area):
+def test_police_coordinator_sees_its_area(area) -> None:
     page = client_for(Role.POLICE_MISSING_COORDINATOR, area.force_g).get(
         "/insights/dashboard/" + YEAR
     )
@@ -61,7 +61,7 @@ def test_police_coordinator_sees_its_area(area):
     assert "Children of other councils" in text
 
 
-def test_national_analyst_sees_suppressed_figures_and_can_narrow_by_area(area, national):
+def test_national_analyst_sees_suppressed_figures_and_can_narrow_by_area(area, national) -> None:
     client = client_for(Role.NATIONAL_ANALYST, national)
     text = client.get("/insights/dashboard/" + YEAR).content.decode()
     assert "England" in text and "shown as “c”" in text
@@ -69,7 +69,7 @@ def test_national_analyst_sees_suppressed_figures_and_can_narrow_by_area(area, n
     assert "Council A" in narrowed.content.decode()
 
 
-def test_national_csv_suppresses_small_counts(area, national):
+def test_national_csv_suppresses_small_counts(area, national) -> None:
     response = client_for(Role.NATIONAL_ANALYST, national).get(
         "/insights/national-figures.csv" + YEAR
     )
@@ -97,11 +97,11 @@ def test_national_csv_suppresses_small_counts(area, national):
         (Role.SOCIAL_WORKER, "council_a", "/insights/board/2024/q1/report.pdf"),
     ],
 )
-def test_who_may_not(area, role, where, path):
+def test_who_may_not(area, role, where, path) -> None:
     assert client_for(role, getattr(area, where)).get(path).status_code == 403
 
 
-def test_board_member_gets_only_the_board_report(area):
+def test_board_member_gets_only_the_board_report(area) -> None:
     client = client_for(Role.BOARD_MEMBER, area.council_a)
     assert client.get("/insights/").url == "/insights/board/"
     listing = client.get("/insights/board/")
@@ -116,11 +116,11 @@ def test_board_member_gets_only_the_board_report(area):
         assert name not in text
 
 
-def test_unknown_quarter_is_not_found(area):
+def test_unknown_quarter_is_not_found(area) -> None:
     client = client_for(Role.BOARD_MEMBER, area.council_a)
     assert client.get("/insights/board/2024/q7/").status_code == 404
     assert client.get("/insights/board/1990/q1/").status_code == 404
 
 
-def test_sign_in_required(db):
+def test_sign_in_required(db) -> None:
     assert Client().get("/insights/dashboard/").status_code == 302

@@ -24,7 +24,7 @@ def council(db):
     return factories.CouncilFactory(code="714", police_force=factories.PoliceForceFactory())
 
 
-def test_a_five_megabyte_value_is_a_row_and_column_problem(council, tmp_path):
+def test_a_five_megabyte_value_is_a_row_and_column_problem(council, tmp_path) -> None:
     lines = EPISODES.splitlines()
     fields = lines[2].split(",")
     fields[6] = HUGE  # PLACE_PROVIDER
@@ -40,7 +40,7 @@ def test_a_five_megabyte_value_is_a_row_and_column_problem(council, tmp_path):
     assert Child.objects.count() == 0
 
 
-def test_the_command_lists_it_and_fails_without_a_traceback(council, tmp_path):
+def test_the_command_lists_it_and_fails_without_a_traceback(council, tmp_path) -> None:
     header = HEADER + f'C300,1,03/07/2010,"{HUGE}",,,\n'
     paths = write(tmp_path, header=header)
     err = StringIO()

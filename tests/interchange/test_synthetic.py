@@ -57,7 +57,7 @@ def generated(seed: int, episodes: int = 300) -> list[tuple]:
         return rows
 
 
-def test_the_same_seed_gives_the_same_data_and_another_seed_does_not():
+def test_the_same_seed_gives_the_same_data_and_another_seed_does_not() -> None:
     first = generated(5)
     assert len(first) == 300
     assert generated(5) == first
@@ -69,7 +69,7 @@ def made():
     return synthetic.generate(episodes=3000, seed=11, councils=3, years=2, now=NOW)
 
 
-def test_sizes_and_organisations(made):
+def test_sizes_and_organisations(made) -> None:
     assert made.episodes == Episode.objects.count() == 3000
     assert Organisation.objects.filter(kind=OrganisationKind.COUNCIL).count() == 3
     assert Organisation.objects.filter(kind=OrganisationKind.POLICE).count() == 1
@@ -81,7 +81,7 @@ def test_sizes_and_organisations(made):
     assert (load.channel, load.details["seed"], load.details["episodes"]) == ("cli", 11, 3000)
 
 
-def test_every_row_keeps_the_services_rules(made):
+def test_every_row_keeps_the_services_rules(made) -> None:
     now = NOW
     by_child: dict[int, list[Episode]] = defaultdict(list)
     episodes = Episode.objects.select_related("child").prefetch_related(
@@ -132,7 +132,7 @@ def test_every_row_keeps_the_services_rules(made):
         assert child.age_on(now.date()) < 18
 
 
-def test_the_shape_follows_the_national_figures(made):
+def test_the_shape_follows_the_national_figures(made) -> None:
     episodes = list(Episode.objects.all())
     returned = [e for e in episodes if e.returned_at is not None]
     short = sum(e.returned_at - e.last_seen_at <= timedelta(hours=48) for e in returned)
@@ -154,7 +154,7 @@ def test_the_shape_follows_the_national_figures(made):
     assert 0.55 < in_time < 0.72  # about 63% within 72 hours
 
 
-def test_a_generated_councils_return_passes_the_dfe_missing_rules(made, tmp_path):
+def test_a_generated_councils_return_passes_the_dfe_missing_rules(made, tmp_path) -> None:
     council = Organisation.objects.get(kind=OrganisationKind.COUNCIL, code="101")
     cli = Actor(user=None, membership=None, channel=CHANNEL_CLI)
     export = services.export_903(cli, council, YEAR, tmp_path)
@@ -166,13 +166,13 @@ def test_a_generated_councils_return_passes_the_dfe_missing_rules(made, tmp_path
     assert report["errors"] == []
 
 
-def test_the_figures_are_a_recount_from_the_generated_records(made):
+def test_the_figures_are_a_recount_from_the_generated_records(made) -> None:
     """The load makes its statistics in its own transaction: no `homeward rebuild-facts`."""
     assert recount.assert_figures_are_a_recount() == 3000
     assert made.statistics_seconds > 0
 
 
-def test_the_command_reports_its_speed_and_refuses_a_database_with_data():
+def test_the_command_reports_its_speed_and_refuses_a_database_with_data() -> None:
     out = StringIO()
     call_command("generate", episodes=200, seed=2, stdout=out)
     assert "Generated 200 episodes" in out.getvalue()

@@ -15,13 +15,13 @@ def later(monkeypatch):
     """Move Homeward's clock forward."""
     real = clock.now
 
-    def move(**delta):
+    def move(**delta) -> None:
         monkeypatch.setattr(clock, "now", lambda: real() + timedelta(**delta))
 
     return move
 
 
-def test_high_risk_episode_starts_manager_reviews_and_escalations(area):
+def test_high_risk_episode_starts_manager_reviews_and_escalations(area) -> None:
     episode = report(
         area.social_worker,
         area.child,
@@ -36,7 +36,7 @@ def test_high_risk_episode_starts_manager_reviews_and_escalations(area):
     assert {f"long:{ref}:24", f"long:{ref}:48", f"long:{ref}:72"} <= keys
 
 
-def test_a_due_clock_fires_once_and_tells_the_right_people(area, later):
+def test_a_due_clock_fires_once_and_tells_the_right_people(area, later) -> None:
     report(
         area.social_worker,
         area.child,
@@ -55,7 +55,7 @@ def test_a_due_clock_fires_once_and_tells_the_right_people(area, later):
     assert DomainEvent.objects.filter(name="episode.high_risk_review_due").count() == 1
 
 
-def test_a_clock_no_longer_needed_fires_nothing(area, later):
+def test_a_clock_no_longer_needed_fires_nothing(area, later) -> None:
     episode = report(
         area.social_worker,
         area.child,
@@ -76,7 +76,7 @@ def test_a_clock_no_longer_needed_fires_nothing(area, later):
     assert Clock.objects.get(kind="high_risk_review", key__endswith=":2").outcome == "not_needed"
 
 
-def test_interview_due_and_overdue(area, later):
+def test_interview_due_and_overdue(area, later) -> None:
     episode = report(area.social_worker, area.child)
     episodes.record_return(
         area.social_worker,

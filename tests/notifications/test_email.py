@@ -17,7 +17,7 @@ class Inbox:
     def __init__(self) -> None:
         self.messages: list[tuple[list[str], str]] = []
 
-    async def handle_DATA(self, server, session, envelope):
+    async def handle_DATA(self, server, session, envelope) -> str:
         self.messages.append((envelope.rcpt_tos, envelope.content.decode()))
         return "250 OK"
 
@@ -40,7 +40,7 @@ def smtp(settings):
     controller.stop()
 
 
-def test_email_reaches_the_smtp_server_without_the_childs_name(area, smtp):
+def test_email_reaches_the_smtp_server_without_the_childs_name(area, smtp) -> None:
     episode = report(area.social_worker, area.child)
     drain(fire_due_clocks=False)
     for delivery in EmailDelivery.objects.all():
@@ -54,7 +54,7 @@ def test_email_reaches_the_smtp_server_without_the_childs_name(area, smtp):
         assert "/episodes/" in content
 
 
-def test_failed_email_is_retried_with_backoff_and_shown(area, settings):
+def test_failed_email_is_retried_with_backoff_and_shown(area, settings) -> None:
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST = "127.0.0.1"
     settings.EMAIL_PORT = free_port()  # nothing listens here

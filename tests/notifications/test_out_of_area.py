@@ -97,7 +97,7 @@ def told(episode) -> dict[int, str]:
     )
 
 
-def test_the_home_reports_and_all_four_agencies_hear(away):
+def test_the_home_reports_and_all_four_agencies_hear(away) -> None:
     episode = missing_from_placement(away.home_staff, away)
     assert episode.police_force.pk == away.host.police_force_id  # the host area's force
     assert told(episode) == {
@@ -111,14 +111,14 @@ def test_the_home_reports_and_all_four_agencies_hear(away):
     # managers, the host's social workers, or the person who reported it.
 
 
-def test_when_the_host_areas_police_report_it_they_are_not_told_again(away):
+def test_when_the_host_areas_police_report_it_they_are_not_told_again(away) -> None:
     episode = missing_from_placement(away.officer_b, away)
     people = told(episode)
     assert away.force_b.pk not in people and away.force_a.pk not in people
     assert {away.coordinator.pk, away.worker.pk, away.host_coordinator.pk} <= set(people)
 
 
-def test_a_host_council_with_no_missing_coordinator_tells_its_manager(away):
+def test_a_host_council_with_no_missing_coordinator_tells_its_manager(away) -> None:
     Membership.objects.filter(user=away.host_coordinator).update(is_active=False)
     people = told(missing_from_placement(away.home_staff, away))
     assert people[away.host_manager.pk] == rules.HOST_MANAGER
@@ -126,7 +126,7 @@ def test_a_host_council_with_no_missing_coordinator_tells_its_manager(away):
     assert not {w.pk for w in away.host_workers} & set(people)
 
 
-def test_a_host_council_with_only_social_workers_tells_them(away):
+def test_a_host_council_with_only_social_workers_tells_them(away) -> None:
     """The demo's Eastwold: social workers only. They heard nothing before."""
     Membership.objects.filter(
         organisation=away.host,
@@ -138,7 +138,7 @@ def test_a_host_council_with_only_social_workers_tells_them(away):
     assert people[away.coordinator.pk] == rules.COORDINATOR
 
 
-def test_a_responsible_council_with_no_coordinator_tells_its_manager(away):
+def test_a_responsible_council_with_no_coordinator_tells_its_manager(away) -> None:
     Membership.objects.filter(user=away.coordinator).delete()
     people = told(missing_from_placement(away.home_staff, away))
     assert people[away.manager.pk] == rules.COORDINATOR_MANAGER
@@ -146,7 +146,7 @@ def test_a_responsible_council_with_no_coordinator_tells_its_manager(away):
     assert away.other_worker.pk not in people
 
 
-def test_a_child_placed_at_home_in_its_own_area_tells_no_host(away):
+def test_a_child_placed_at_home_in_its_own_area_tells_no_host(away) -> None:
     factories.place(away.child, host=away.responsible)
     people = told(report(Actor.for_user(away.other_worker), away.child))
     assert away.host_coordinator.pk not in people
@@ -154,7 +154,7 @@ def test_a_child_placed_at_home_in_its_own_area_tells_no_host(away):
     assert {away.coordinator.pk, away.worker.pk, away.force_a.pk} <= set(people)
 
 
-def test_the_host_council_hears_of_the_return_and_regrading_too(away):
+def test_the_host_council_hears_of_the_return_and_regrading_too(away) -> None:
     from django.utils import timezone
 
     from homeward.episodes import services as episodes

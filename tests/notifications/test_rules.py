@@ -85,20 +85,20 @@ CASES = [
 
 
 @pytest.mark.parametrize(("event", "action", "expected"), CASES, ids=[c[0] for c in CASES])
-def test_event_reaches_exactly_the_expected_people(area, event, action, expected):
+def test_event_reaches_exactly_the_expected_people(area, event, action, expected) -> None:
     action(area)
     drain(fire_due_clocks=False)
     assert told(area, event) == expected
 
 
-def test_police_are_not_told_of_their_own_report(area):
+def test_police_are_not_told_of_their_own_report(area) -> None:
     report(area.officer, area.child)
     drain(fire_due_clocks=False)
     assert "police_coordinator" not in told(area, "episode.reported")
     assert {"coordinator", "worker"} <= told(area, "episode.reported")
 
 
-def test_a_moved_child_is_no_longer_told_to_the_old_home(area):
+def test_a_moved_child_is_no_longer_told_to_the_old_home(area) -> None:
     from tests import factories
 
     factories.place(
@@ -109,7 +109,7 @@ def test_a_moved_child_is_no_longer_told_to_the_old_home(area):
     assert told(area, "episode.reported") == {"coordinator", "worker", "police_coordinator"}
 
 
-def test_repeat_threshold_prompts_plan_review(area):
+def test_repeat_threshold_prompts_plan_review(area) -> None:
     for days_ago in (40, 20):
         episode = report(area.social_worker, area.child, hours_ago=24 * days_ago)
         episodes.record_return(
@@ -127,7 +127,7 @@ def test_repeat_threshold_prompts_plan_review(area):
     assert told(area, "child.repeat_threshold_reached") == {"coordinator", "worker", "manager"}
 
 
-def test_a_duplicate_delivery_is_suppressed(area):
+def test_a_duplicate_delivery_is_suppressed(area) -> None:
     from homeward.notifications import dispatch
     from homeward.notifications.models import DomainEvent
 

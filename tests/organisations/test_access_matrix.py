@@ -364,7 +364,7 @@ def world_ref_in(body: str) -> bool:
 
 
 @pytest.mark.parametrize(("org", "role"), USERS, ids=[f"{o}-{r}" for o, r in USERS])
-def test_api_access_matrix(db, org, role):
+def test_api_access_matrix(db, org, role) -> None:
     world = build_world()
     user = factories.member(role, world.orgs[org])
     api = {"HTTP_AUTHORIZATION": f"Bearer {factories.api_token(user)}"}
@@ -373,7 +373,7 @@ def test_api_access_matrix(db, org, role):
 
 
 @pytest.mark.parametrize(("org", "role"), USERS, ids=[f"{o}-{r}" for o, r in USERS])
-def test_page_access_matrix(db, org, role):
+def test_page_access_matrix(db, org, role) -> None:
     world = build_world()
     user = factories.member(role, world.orgs[org])
     pages = Client()
@@ -409,5 +409,5 @@ API_CASES = 18
 PAGE_CASES = 13
 
 
-def test_matrix_covers_at_least_500_cases():
+def test_matrix_covers_at_least_500_cases() -> None:
     assert len(USERS) * (API_CASES + PAGE_CASES) >= 500

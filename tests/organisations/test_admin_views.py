@@ -43,7 +43,7 @@ def outsider(police) -> User:
     return factories.member(Role.POLICE_OFFICER, police, username="pat.outsider")
 
 
-def test_the_list_shows_this_organisations_users(admin, council, worker, outsider):
+def test_the_list_shows_this_organisations_users(admin, council, worker, outsider) -> None:
     response = admin.get("/organisation/users/")
     body = text(response)
     assert response.status_code == 200
@@ -55,7 +55,7 @@ def test_the_list_shows_this_organisations_users(admin, council, worker, outside
 
 
 @pytest.mark.parametrize("role", [Role.SOCIAL_WORKER, Role.COUNCIL_MANAGER])
-def test_other_roles_are_refused(client, council, worker, role):
+def test_other_roles_are_refused(client, council, worker, role) -> None:
     client.force_login(factories.member(role, council))
     for path in (
         "/organisation/users/",
@@ -65,12 +65,12 @@ def test_other_roles_are_refused(client, council, worker, role):
         assert client.get(path).status_code == 403
 
 
-def test_signed_out_visitors_go_to_sign_in(client, worker):
+def test_signed_out_visitors_go_to_sign_in(client, worker) -> None:
     response = client.get("/organisation/users/")
     assert response.status_code == 302 and response["Location"].startswith("/sign-in")
 
 
-def test_another_organisations_user_is_not_found(admin, outsider):
+def test_another_organisations_user_is_not_found(admin, outsider) -> None:
     assert admin.get(f"/organisation/users/{outsider.pk}/").status_code == 404
     for action in ("role", "deactivate", "reset-mfa"):
         response = admin.post(
@@ -87,7 +87,7 @@ def test_another_organisations_user_is_not_found(admin, outsider):
     assert "pat.outsider" not in text(admin.get(f"/organisation/users/{outsider.pk}/"))
 
 
-def test_adding_a_user_shows_their_link_once_and_it_sets_their_password(admin, council):
+def test_adding_a_user_shows_their_link_once_and_it_sets_their_password(admin, council) -> None:
     page = admin.get("/organisation/users/add")
     body = text(page)
     assert page.status_code == 200
@@ -134,7 +134,7 @@ def test_adding_a_user_shows_their_link_once_and_it_sets_their_password(admin, c
     assert signed_in.status_code == 302
 
 
-def test_adding_a_user_shows_errors_on_the_form(admin, worker):
+def test_adding_a_user_shows_errors_on_the_form(admin, worker) -> None:
     response = admin.post(
         "/organisation/users/add",
         {"first_name": "", "last_name": "Ashby", "email": "nope", "username": "sam.worker"},
@@ -160,7 +160,7 @@ def test_adding_a_user_shows_errors_on_the_form(admin, worker):
     assert "That username is already in use" in body
 
 
-def test_the_user_page_changes_their_role(admin, worker):
+def test_the_user_page_changes_their_role(admin, worker) -> None:
     page = text(admin.get(f"/organisation/users/{worker.pk}/"))
     assert "Sam Worker" in page and "Not set up" in page
     response = admin.post(
@@ -171,7 +171,7 @@ def test_the_user_page_changes_their_role(admin, worker):
     assert "Their role has been changed" in text(admin.get(response["Location"]))
 
 
-def test_a_role_from_another_kind_is_an_error(admin, worker):
+def test_a_role_from_another_kind_is_an_error(admin, worker) -> None:
     response = admin.post(
         f"/organisation/users/{worker.pk}/", {"action": "role", "role": Role.POLICE_OFFICER}
     )
@@ -180,7 +180,7 @@ def test_a_role_from_another_kind_is_an_error(admin, worker):
     assert Membership.objects.get(user=worker).role == Role.SOCIAL_WORKER
 
 
-def test_the_user_page_switches_them_off_and_revokes_their_tokens(admin, worker):
+def test_the_user_page_switches_them_off_and_revokes_their_tokens(admin, worker) -> None:
     token, _ = ApiToken.issue(worker)
     response = admin.post(f"/organisation/users/{worker.pk}/", {"action": "deactivate"})
     assert response.status_code == 302
@@ -191,7 +191,7 @@ def test_the_user_page_switches_them_off_and_revokes_their_tokens(admin, worker)
     assert "Switched off" in body and "Revoked" in body
 
 
-def test_a_user_who_forgot_their_password_gets_a_new_link_from_the_admin(admin, worker):
+def test_a_user_who_forgot_their_password_gets_a_new_link_from_the_admin(admin, worker) -> None:
     response = admin.post(f"/organisation/users/{worker.pk}/", {"action": "password-link"})
     body = text(response)
     assert response.status_code == 200
@@ -210,14 +210,14 @@ def test_a_user_who_forgot_their_password_gets_a_new_link_from_the_admin(admin, 
     assert "This link has expired" in text(Client().get(link.group(1), follow=True))
 
 
-def test_no_password_link_for_a_switched_off_account(admin, worker):
+def test_no_password_link_for_a_switched_off_account(admin, worker) -> None:
     admin.post(f"/organisation/users/{worker.pk}/", {"action": "deactivate"})
     response = admin.post(f"/organisation/users/{worker.pk}/", {"action": "password-link"})
     assert "Their account is switched off" in text(response)
     assert "set-password-link" not in text(response)
 
 
-def test_the_user_page_resets_two_factor(admin, worker):
+def test_the_user_page_resets_two_factor(admin, worker) -> None:
     give_app(worker)
     assert "Set up" in text(admin.get(f"/organisation/users/{worker.pk}/"))
     response = admin.post(f"/organisation/users/{worker.pk}/", {"action": "reset-mfa"})
@@ -226,7 +226,7 @@ def test_the_user_page_resets_two_factor(admin, worker):
     assert not worker.totpdevice_set.exists()
 
 
-def test_the_admins_own_page_offers_no_changes(admin, admin_user):
+def test_the_admins_own_page_offers_no_changes(admin, admin_user) -> None:
     body = text(admin.get(f"/organisation/users/{admin_user.pk}/"))
     assert "This is your own account" in body
     assert 'value="deactivate"' not in body
@@ -237,11 +237,11 @@ def test_the_admins_own_page_offers_no_changes(admin, admin_user):
     assert admin_user.is_active
 
 
-def test_an_unknown_action_is_not_found(admin, worker):
+def test_an_unknown_action_is_not_found(admin, worker) -> None:
     assert admin.post(f"/organisation/users/{worker.pk}/", {"action": "delete"}).status_code == 404
 
 
-def test_an_admin_revokes_a_members_token(admin, worker, council):
+def test_an_admin_revokes_a_members_token(admin, worker, council) -> None:
     token, _ = ApiToken.issue(worker)
     body = text(admin.get(f"/organisation/users/{worker.pk}/"))
     action = f"/organisation/users/{worker.pk}/tokens/{token.pk}/revoke"
@@ -263,7 +263,7 @@ def test_an_admin_revokes_a_members_token(admin, worker, council):
 # --- the user's own account ---------------------------------------------------------------
 
 
-def test_users_see_and_revoke_their_own_tokens(client, worker, outsider):
+def test_users_see_and_revoke_their_own_tokens(client, worker, outsider) -> None:
     mine, _ = ApiToken.issue(worker)
     theirs, _ = ApiToken.issue(outsider)
     client.force_login(worker)
@@ -284,7 +284,7 @@ def test_users_see_and_revoke_their_own_tokens(client, worker, outsider):
 @pytest.mark.parametrize(
     "path", ["/account/", "/account/tokens", "/account/password", "/organisation/users/"]
 )
-def test_account_pages_have_no_inline_script_or_style(admin, path):
+def test_account_pages_have_no_inline_script_or_style(admin, path) -> None:
     body = text(admin.get(path))
     assert re.findall(r"<script(?![^>]*\bsrc=)[^>]*>", body) == []
     assert "<style" not in body and " style=" not in body

@@ -22,7 +22,7 @@ def create_token(*args: str) -> tuple[str, str]:
     return out.getvalue().strip(), err.getvalue()
 
 
-def test_prints_a_working_token_once_and_keeps_only_its_hash(council, child):
+def test_prints_a_working_token_once_and_keeps_only_its_hash(council, child) -> None:
     user = factories.member(Role.SOCIAL_WORKER, council, username="jo.social")
     token, message = create_token("jo.social")
 
@@ -41,7 +41,7 @@ def test_prints_a_working_token_once_and_keeps_only_its_hash(council, child):
     assert response.status_code == 200
 
 
-def test_days_sets_the_expiry(council):
+def test_days_sets_the_expiry(council) -> None:
     user = factories.member(Role.SOCIAL_WORKER, council, username="short.lived")
     create_token("short.lived", "--days", "7")
     row = ApiToken.objects.get(user=user)
@@ -51,14 +51,14 @@ def test_days_sets_the_expiry(council):
 
 
 @pytest.mark.parametrize("days", ["0", "-3", "400"])
-def test_days_out_of_range_is_refused(council, days):
+def test_days_out_of_range_is_refused(council, days) -> None:
     factories.member(Role.SOCIAL_WORKER, council, username="someone")
     with pytest.raises(CommandError):
         create_token("someone", "--days", days)
     assert not ApiToken.objects.exists()
 
 
-def test_unknown_and_inactive_users_get_no_token(council):
+def test_unknown_and_inactive_users_get_no_token(council) -> None:
     with pytest.raises(CommandError, match="No user"):
         create_token("nobody")
     user = factories.member(Role.SOCIAL_WORKER, council, username="left.the.council")
@@ -69,14 +69,14 @@ def test_unknown_and_inactive_users_get_no_token(council):
     assert not ApiToken.objects.exists()
 
 
-def test_a_user_without_a_membership_is_warned(db):
+def test_a_user_without_a_membership_is_warned(db) -> None:
     factories.UserFactory(username="no.membership")
     token, message = create_token("no.membership")
     assert token
     assert "no active membership" in message
 
 
-def test_issuing_a_token_is_audited_without_the_token(council):
+def test_issuing_a_token_is_audited_without_the_token(council) -> None:
     user = factories.member(Role.SOCIAL_WORKER, council, username="audited")
     token, _ = create_token("audited")
     event = AuditEvent.objects.get(action="create_token")
@@ -85,11 +85,11 @@ def test_issuing_a_token_is_audited_without_the_token(council):
     assert token not in str(event.details)
 
 
-def test_the_command_line_accepts_the_hyphenated_name(monkeypatch, council):
+def test_the_command_line_accepts_the_hyphenated_name(monkeypatch, council) -> None:
     factories.member(Role.SOCIAL_WORKER, council, username="via.cli")
     seen = {}
 
-    def fake_execute(argv):
+    def fake_execute(argv) -> None:
         seen["argv"] = argv
 
     monkeypatch.setattr("sys.argv", ["homeward", "create-token", "via.cli", "--days", "3"])
@@ -98,7 +98,7 @@ def test_the_command_line_accepts_the_hyphenated_name(monkeypatch, council):
     assert seen["argv"] == ["homeward", "create_token", "via.cli", "--days", "3"]
 
 
-def test_where_two_factor_is_required_a_user_without_an_app_gets_no_token(council, settings):
+def test_where_two_factor_is_required_a_user_without_an_app_gets_no_token(council, settings) -> None:
     settings.HOMEWARD_MFA_REQUIRED = True
     user = factories.member(Role.SOCIAL_WORKER, council, username="no.app.yet")
     with pytest.raises(CommandError, match="has not set up two-factor authentication"):
@@ -113,7 +113,7 @@ def test_where_two_factor_is_required_a_user_without_an_app_gets_no_token(counci
     assert response.status_code == 200
 
 
-def test_an_app_still_being_set_up_is_not_enough(council, settings):
+def test_an_app_still_being_set_up_is_not_enough(council, settings) -> None:
     settings.HOMEWARD_MFA_REQUIRED = True
     user = factories.member(Role.SOCIAL_WORKER, council, username="half.way")
     TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=False)
@@ -121,7 +121,7 @@ def test_an_app_still_being_set_up_is_not_enough(council, settings):
         create_token("half.way")
 
 
-def test_where_two_factor_is_optional_anyone_active_gets_one(council, settings):
+def test_where_two_factor_is_optional_anyone_active_gets_one(council, settings) -> None:
     settings.HOMEWARD_MFA_REQUIRED = False
     factories.member(Role.SOCIAL_WORKER, council, username="optional.mfa")
     token, _ = create_token("optional.mfa")

@@ -46,7 +46,7 @@ def enforced(settings):
 # --- not enforced (the default outside production) ----------------------------------------
 
 
-def test_without_an_app_the_password_alone_signs_in_when_not_enforced(client, worker):
+def test_without_an_app_the_password_alone_signs_in_when_not_enforced(client, worker) -> None:
     response = sign_in(client, worker)
     assert response.status_code == 302 and response["Location"] == "/"
     assert client.get("/").status_code == 200
@@ -54,7 +54,7 @@ def test_without_an_app_the_password_alone_signs_in_when_not_enforced(client, wo
     assert event.user == worker and event.details == {"two_factor": False}
 
 
-def test_with_an_app_the_code_is_asked_for_even_when_not_enforced(client, worker):
+def test_with_an_app_the_code_is_asked_for_even_when_not_enforced(client, worker) -> None:
     device = give_app(worker)
     response = sign_in(client, worker, next_url="/children/")
     assert response.status_code == 302
@@ -77,7 +77,7 @@ def test_with_an_app_the_code_is_asked_for_even_when_not_enforced(client, worker
     assert event.user == worker and event.details == {"two_factor": True}
 
 
-def test_a_wrong_code_is_an_error_and_is_audited(client, worker):
+def test_a_wrong_code_is_an_error_and_is_audited(client, worker) -> None:
     device = give_app(worker)
     sign_in(client, worker)
     right = code_for(device)
@@ -103,14 +103,14 @@ def test_a_wrong_code_is_an_error_and_is_audited(client, worker):
         ("1" * 30, "The code must be 6 digits"),
     ],
 )
-def test_the_code_must_be_6_digits(client, worker, typed, message):
+def test_the_code_must_be_6_digits(client, worker, typed, message) -> None:
     give_app(worker)
     sign_in(client, worker)
     body = text(client.post(CODE_PAGE, {"code": typed}))
     assert f'<a href="#id_code">{message}</a>' in body
 
 
-def test_spaces_in_the_code_are_forgiven(client, worker):
+def test_spaces_in_the_code_are_forgiven(client, worker) -> None:
     device = give_app(worker)
     sign_in(client, worker)
     code = code_for(device)
@@ -118,7 +118,7 @@ def test_spaces_in_the_code_are_forgiven(client, worker):
     assert response.status_code == 302 and response["Location"] == "/"
 
 
-def test_a_code_is_accepted_once_only(client, worker):
+def test_a_code_is_accepted_once_only(client, worker) -> None:
     device = give_app(worker)
     sign_in(client, worker)
     code = code_for(device)
@@ -131,19 +131,19 @@ def test_a_code_is_accepted_once_only(client, worker):
     assert other.get("/").status_code == 302
 
 
-def test_next_cannot_send_anyone_to_another_site(client, worker):
+def test_next_cannot_send_anyone_to_another_site(client, worker) -> None:
     device = give_app(worker)
     sign_in(client, worker)
     response = client.post(CODE_PAGE, {"code": code_for(device), "next": "https://evil.example/"})
     assert response.status_code == 302 and response["Location"] == "/"
 
 
-def test_the_code_page_needs_the_password_first(client):
+def test_the_code_page_needs_the_password_first(client) -> None:
     response = client.get(CODE_PAGE)
     assert response.status_code == 302 and response["Location"].startswith("/sign-in?next=")
 
 
-def test_users_may_set_up_an_app_when_not_enforced(client, worker):
+def test_users_may_set_up_an_app_when_not_enforced(client, worker) -> None:
     client.force_login(worker)
     account = text(client.get("/account/"))
     assert "Not set up" in account and f'href="{SET_UP_PAGE}"' in account
@@ -161,7 +161,7 @@ def test_users_may_set_up_an_app_when_not_enforced(client, worker):
 # --- setting up an authenticator app ------------------------------------------------------
 
 
-def test_set_up_shows_the_secret_in_groups_of_4_and_a_qr_code(client, worker, enforced):
+def test_set_up_shows_the_secret_in_groups_of_4_and_a_qr_code(client, worker, enforced) -> None:
     response = sign_in(client, worker, next_url="/children/")
     assert response["Location"] == f"{SET_UP_PAGE}?next=/children/"
     page = client.get(response["Location"])
@@ -179,7 +179,7 @@ def test_set_up_shows_the_secret_in_groups_of_4_and_a_qr_code(client, worker, en
     assert TOTPDevice.objects.filter(user=worker, confirmed=False).count() == 1
 
 
-def test_set_up_is_confirmed_with_a_code_and_finishes_signing_in(client, worker, enforced):
+def test_set_up_is_confirmed_with_a_code_and_finishes_signing_in(client, worker, enforced) -> None:
     sign_in(client, worker, next_url="/children/")
     body = text(client.get(f"{SET_UP_PAGE}?next=/children/"))
     secret = re.search(r'id="totp-secret">([A-Z2-7 ]+)<', body).group(1)
@@ -210,7 +210,7 @@ def test_set_up_is_confirmed_with_a_code_and_finishes_signing_in(client, worker,
     assert client.get("/").status_code == 200
 
 
-def test_set_up_cannot_replace_a_confirmed_app_to_get_round_the_code(client, worker, enforced):
+def test_set_up_cannot_replace_a_confirmed_app_to_get_round_the_code(client, worker, enforced) -> None:
     give_app(worker)
     sign_in(client, worker)
     response = client.get(SET_UP_PAGE)
@@ -224,28 +224,28 @@ def test_set_up_cannot_replace_a_confirmed_app_to_get_round_the_code(client, wor
 
 
 @pytest.mark.parametrize("path", ["/", "/children/", "/account/", "/account/password"])
-def test_enforced_every_page_needs_a_verified_session(client, worker, enforced, path):
+def test_enforced_every_page_needs_a_verified_session(client, worker, enforced, path) -> None:
     client.force_login(worker)
     response = client.get(path)
     assert response.status_code == 302
     assert response["Location"] == f"{SET_UP_PAGE}?next={path}"
 
 
-def test_enforced_a_user_with_an_app_is_sent_to_the_code_page(client, worker, enforced):
+def test_enforced_a_user_with_an_app_is_sent_to_the_code_page(client, worker, enforced) -> None:
     give_app(worker)
     client.force_login(worker)
     response = client.get("/children/")
     assert response.status_code == 302 and response["Location"] == f"{CODE_PAGE}?next=/children/"
 
 
-def test_enforced_a_post_is_refused_before_the_view_runs(client, worker, child, enforced):
+def test_enforced_a_post_is_refused_before_the_view_runs(client, worker, child, enforced) -> None:
     client.force_login(worker)
     response = client.post("/children/", {"q": child.last_name})
     assert response.status_code == 302 and response["Location"] == SET_UP_PAGE
     assert child.last_name not in text(response)
 
 
-def test_enforced_the_exempt_pages_still_answer(client, worker, enforced):
+def test_enforced_the_exempt_pages_still_answer(client, worker, enforced) -> None:
     client.force_login(worker)
     assert client.get("/healthz").status_code == 200
     assert client.get(SET_UP_PAGE).status_code == 200
@@ -256,7 +256,7 @@ def test_enforced_the_exempt_pages_still_answer(client, worker, enforced):
     assert client.post("/sign-out").status_code == 302
 
 
-def test_enforced_the_api_works_with_a_token_alone(client, worker, child, enforced):
+def test_enforced_the_api_works_with_a_token_alone(client, worker, child, enforced) -> None:
     # No code with each request: the token's user has an app (tests/api/test_auth.py).
     give_app(worker)
     token = factories.api_token(worker)
@@ -267,12 +267,12 @@ def test_enforced_the_api_works_with_a_token_alone(client, worker, child, enforc
     assert ApiToken.objects.filter(user=worker).count() == 1
 
 
-def test_enforced_signed_out_visitors_still_go_to_sign_in(client, enforced, db):
+def test_enforced_signed_out_visitors_still_go_to_sign_in(client, enforced, db) -> None:
     response = client.get("/children/")
     assert response.status_code == 302 and response["Location"].startswith("/sign-in?next=")
 
 
-def test_resetting_an_app_ends_its_verified_sessions(client, council, worker, enforced):
+def test_resetting_an_app_ends_its_verified_sessions(client, council, worker, enforced) -> None:
     device = give_app(worker)
     sign_in(client, worker)
     client.post(CODE_PAGE, {"code": code_for(device)})

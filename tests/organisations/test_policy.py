@@ -23,7 +23,7 @@ def sees(role, org, child):
     return policy.visible_children(factories.actor(role, org)).filter(pk=child.pk).exists()
 
 
-def test_responsible_and_host_councils_and_current_home_see_the_child(council, placed_child):
+def test_responsible_and_host_councils_and_current_home_see_the_child(council, placed_child) -> None:
     child, home, host = placed_child
     assert sees(Role.SOCIAL_WORKER, council, child)
     assert sees(Role.SOCIAL_WORKER, host, child)
@@ -32,7 +32,7 @@ def test_responsible_and_host_councils_and_current_home_see_the_child(council, p
     assert not sees(Role.CARE_STAFF, factories.CareProviderFactory(), child)
 
 
-def test_police_see_a_child_at_home_once_an_episode_is_in_their_area(council, police):
+def test_police_see_a_child_at_home_once_an_episode_is_in_their_area(council, police) -> None:
     child = factories.ChildFactory(responsible_council=council)
     assert not sees(Role.POLICE_OFFICER, police, child)
     report(factories.actor(Role.SOCIAL_WORKER, council), child)
@@ -40,20 +40,20 @@ def test_police_see_a_child_at_home_once_an_episode_is_in_their_area(council, po
     assert not sees(Role.POLICE_OFFICER, factories.PoliceForceFactory(), child)
 
 
-def test_police_see_a_child_placed_in_their_area(placed_child):
+def test_police_see_a_child_placed_in_their_area(placed_child) -> None:
     child, _, host = placed_child
     assert sees(Role.POLICE_CALL_HANDLER, host.police_force, child)
     assert not sees(Role.POLICE_CALL_HANDLER, factories.PoliceForceFactory(), child)
 
 
 @pytest.mark.parametrize("role", [Role.BOARD_MEMBER, Role.NATIONAL_ANALYST, Role.ORG_ADMIN])
-def test_aggregate_and_admin_roles_never_see_identities(role, council, placed_child):
+def test_aggregate_and_admin_roles_never_see_identities(role, council, placed_child) -> None:
     child, _, _ = placed_child
     assert not sees(role, council, child)
     assert policy.visible_episodes(factories.actor(role, council)).count() == 0
 
 
-def test_roles_decide_actions():
+def test_roles_decide_actions() -> None:
     assert Action.REGRADE in policy.ROLE_ACTIONS[Role.POLICE_CALL_HANDLER]
     assert Action.REGRADE not in policy.ROLE_ACTIONS[Role.SOCIAL_WORKER]
     assert Action.REPORT in policy.ROLE_ACTIONS[Role.CARE_STAFF]

@@ -232,7 +232,7 @@ def observed(django_db_setup, django_db_blocker):
 
 @pytest.mark.parametrize("key", list(VIEWERS))
 @pytest.mark.parametrize("field", list(CHILD_FIELDS) + list(EPISODE_FIELDS))
-def test_each_field_is_seen_by_exactly_those_who_need_it(observed, key, field):
+def test_each_field_is_seen_by_exactly_those_who_need_it(observed, key, field) -> None:
     seen, _ = observed
     marker, who = {**CHILD_FIELDS, **EPISODE_FIELDS}[field]
     responses = seen[key]
@@ -247,7 +247,7 @@ def test_each_field_is_seen_by_exactly_those_who_need_it(observed, key, field):
 
 
 @pytest.mark.parametrize("key", list(VIEWERS))
-def test_each_viewer_opens_only_the_episodes_they_need(observed, key):
+def test_each_viewer_opens_only_the_episodes_they_need(observed, key) -> None:
     seen, refs = observed
     responses = seen[key]
     for n in range(len(refs)):
@@ -259,7 +259,7 @@ def test_each_viewer_opens_only_the_episodes_they_need(observed, key):
 
 
 @pytest.mark.parametrize("key", list(VIEWERS))
-def test_a_home_and_an_interviewer_know_the_rest_only_in_outline(observed, key):
+def test_a_home_and_an_interviewer_know_the_rest_only_in_outline(observed, key) -> None:
     seen, _ = observed
     status, body = seen[key]["API child"]
     assert status == 200

@@ -47,7 +47,7 @@ class AccessProperty(TestCase):
         users=st.lists(user_spec, min_size=1, max_size=4),
         grants=st.lists(grant_spec, max_size=3),
     )
-    def test_nobody_reads_a_child_without_a_relationship(self, children, users, grants):
+    def test_nobody_reads_a_child_without_a_relationship(self, children, users, grants) -> None:
         forces = [factories.PoliceForceFactory() for _ in range(2)]
         councils = [factories.CouncilFactory(police_force=forces[i % 2]) for i in range(3)]
         providers = [factories.CareProviderFactory(area_council=councils[0]) for _ in range(2)]

@@ -38,13 +38,13 @@ def stored(client: Client) -> Session:
     return Session.objects.get(session_key=client.cookies[settings.SESSION_COOKIE_NAME].value)
 
 
-def test_settings_end_an_idle_session_after_30_minutes():
+def test_settings_end_an_idle_session_after_30_minutes() -> None:
     assert settings.SESSION_COOKIE_AGE == 30 * 60
     assert settings.SESSION_SAVE_EVERY_REQUEST is True
     assert settings.SESSION_EXPIRE_AT_BROWSER_CLOSE is True
 
 
-def test_an_idle_session_has_expired_and_the_next_request_goes_to_sign_in(council):
+def test_an_idle_session_has_expired_and_the_next_request_goes_to_sign_in(council) -> None:
     client = signed_in(council)
     assert client.get("/").status_code == 200
     Session.objects.filter(pk=stored(client).pk).update(
@@ -55,7 +55,7 @@ def test_an_idle_session_has_expired_and_the_next_request_goes_to_sign_in(counci
     assert response["Location"] == "/sign-in?next=/children/"
 
 
-def test_activity_extends_the_session(council):
+def test_activity_extends_the_session(council) -> None:
     client = signed_in(council)
     session = stored(client)
     # As if 25 of the 30 minutes have gone by without a request.
@@ -77,7 +77,7 @@ def sign_in_time(client: Client, moment: datetime) -> None:
     session.save()
 
 
-def test_a_session_ends_12_hours_after_sign_in_however_active(council):
+def test_a_session_ends_12_hours_after_sign_in_however_active(council) -> None:
     assert settings.HOMEWARD_SESSION_MAX_AGE == 12 * 60 * 60
     client = signed_in(council)
     sign_in_time(client, timezone.now() - timedelta(hours=12, seconds=1))
@@ -89,13 +89,13 @@ def test_a_session_ends_12_hours_after_sign_in_however_active(council):
     assert "You have been signed out because you signed in more than 12 hours ago" in page
 
 
-def test_activity_keeps_a_session_to_just_under_12_hours(council):
+def test_activity_keeps_a_session_to_just_under_12_hours(council) -> None:
     client = signed_in(council)
     sign_in_time(client, timezone.now() - timedelta(hours=11, minutes=59))
     assert client.get("/children/").status_code == 200
 
 
-def test_the_lifetime_runs_from_the_password_not_from_each_request(council):
+def test_the_lifetime_runs_from_the_password_not_from_each_request(council) -> None:
     client = signed_in(council)
     started = client.session[SIGNED_IN_AT_SESSION_KEY]
     assert abs(started - timezone.now().timestamp()) < 60
@@ -103,7 +103,7 @@ def test_the_lifetime_runs_from_the_password_not_from_each_request(council):
     assert client.session[SIGNED_IN_AT_SESSION_KEY] == started
 
 
-def test_a_session_with_no_sign_in_time_is_ended(council):
+def test_a_session_with_no_sign_in_time_is_ended(council) -> None:
     client = signed_in(council)
     session = client.session
     del session[SIGNED_IN_AT_SESSION_KEY]
@@ -112,7 +112,7 @@ def test_a_session_with_no_sign_in_time_is_ended(council):
     assert "_auth_user_id" not in client.session
 
 
-def test_the_lifetime_comes_from_settings(council, settings):
+def test_the_lifetime_comes_from_settings(council, settings) -> None:
     settings.HOMEWARD_SESSION_MAX_AGE = 60 * 60
     client = signed_in(council)
     sign_in_time(client, timezone.now() - timedelta(minutes=61))
@@ -121,7 +121,7 @@ def test_the_lifetime_comes_from_settings(council, settings):
 
 
 @pytest.mark.parametrize("value", ["12h", "3.5", "-60", "0", "59", "4e4", "٣٦٠٠"])
-def test_the_setting_is_a_whole_number_of_seconds_or_the_service_does_not_start(value):
+def test_the_setting_is_a_whole_number_of_seconds_or_the_service_does_not_start(value) -> None:
     env = {**os.environ, "HOMEWARD_SESSION_MAX_AGE": value}
     result = subprocess.run(
         [sys.executable, "-c", "import homeward.settings"],
@@ -134,7 +134,7 @@ def test_the_setting_is_a_whole_number_of_seconds_or_the_service_does_not_start(
     assert "HOMEWARD_SESSION_MAX_AGE must be a whole number, at least 60" in result.stderr
 
 
-def test_the_setting_reads_seconds(monkeypatch):
+def test_the_setting_reads_seconds(monkeypatch) -> None:
     from homeward.settings import env_int
 
     monkeypatch.setenv("HOMEWARD_SESSION_MAX_AGE", " 28800 ")
