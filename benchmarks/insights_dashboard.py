@@ -57,6 +57,8 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
+from homeward.core import clock
+
 ROOT = Path(__file__).resolve().parents[1]
 REQUESTS = int(os.environ.get("BENCH_REQUESTS", "30"))
 SIZES = [int(s) for s in os.environ.get("BENCH_SIZES", "50000,500000").split(",")]
@@ -204,8 +206,10 @@ class FactMaker:
             legal = rng.choice(["child_in_need", "child_protection", "none", "none"])
             placement, host, host_force = c.NO_PLACEMENT, None, home_force
         allocations = [begin.date() - timedelta(days=rng.randrange(30, 900))]
-        for _ in range(int(rng.expovariate(1 / (1.5 if looked_after else 0.6)))):
-            allocations.append(begin.date() + timedelta(days=rng.randrange(int(span.days) + 90)))
+        allocations.extend(
+            begin.date() + timedelta(days=rng.randrange(int(span.days) + 90))
+            for _ in range(int(rng.expovariate(1 / (1.5 if looked_after else 0.6))))
+        )
         facts: list[SimpleNamespace] = []
         reasons: list[SimpleNamespace] = []
         since = [s - timedelta(days=90) for s in starts]
@@ -402,7 +406,7 @@ def main() -> None:
         client.force_login(user)
         return client
 
-    now = datetime.now(c.LONDON)
+    now = clock.now().astimezone(c.LONDON)
     today = c.local_date(now)
     year, quarter = c.quarter_of(today)
     current_q = q.Period(year, quarter)
@@ -571,7 +575,7 @@ def freshness(council) -> None:
     )
     actor = Actor.for_user(worker)
     scope = q.Scope.of(council)
-    today = c.local_date(datetime.now(c.LONDON))
+    today = c.local_date(clock.now().astimezone(c.LONDON))
     current = q.Period(*c.quarter_of(today))
 
     def wait(check, label: str) -> float:
@@ -592,7 +596,7 @@ def freshness(council) -> None:
             child.pk,
             episodes.Report(
                 classification="M",
-                last_seen_at=datetime.now(c.LONDON) - timedelta(hours=1),
+                last_seen_at=clock.now().astimezone(c.LONDON) - timedelta(hours=1),
                 last_seen_location="Benchmark",
                 missing_from="home",
                 reporter_type="parent",
@@ -615,7 +619,7 @@ def freshness(council) -> None:
             result.episode.reference,
             result.episode.version,
             episodes.Return(
-                returned_at=datetime.now(c.LONDON) - timedelta(minutes=5),
+                returned_at=clock.now().astimezone(c.LONDON) - timedelta(minutes=5),
                 return_method="returned_self",
             ),
         )

@@ -276,9 +276,7 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = not PRODUCTION
 
 TASKS = {
-    "default": {
-        "BACKEND": env_str("HOMEWARD_TASKS_BACKEND", "django_tasks_db.DatabaseBackend")
-    }
+    "default": {"BACKEND": env_str("HOMEWARD_TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}
 }
 
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 30 * 60, minimum=60)

@@ -13,7 +13,6 @@ import os
 import pkgutil
 import random
 import zlib
-from collections.abc import Iterator
 from typing import Any
 
 import factory.random
@@ -73,12 +72,12 @@ def test_seed(config: pytest.Config, nodeid: str) -> int:
 
 
 @pytest.fixture(autouse=True)
-def seeded_random(request: pytest.FixtureRequest) -> Iterator[int]:
+def seeded_random(request: pytest.FixtureRequest) -> int:
     """Seed factory_boy, Faker and ``random`` for this test alone."""
     seed = test_seed(request.config, request.node.nodeid)
     factory.random.reseed_random(seed)
     random.seed(seed)
-    yield seed
+    return seed
 
 
 @pytest.hookimpl(wrapper=True)

@@ -179,7 +179,7 @@ def interview_actions(actor: Actor, interview: ReturnInterview) -> dict[str, boo
     }
 
 
-def _not_yet(actor: Actor, interview: ReturnInterview, key: str) -> str:
+def _not_yet(actor: Actor, interview: ReturnInterview, key: str) -> str:  # noqa: ARG001
     """Why a step the user's role allows cannot be taken on this interview yet (the
     service refuses it with the same reason); blank when the role is what stops it."""
     if key == "record" and role_allows(actor, Action.RECORD_INTERVIEW):
@@ -219,12 +219,15 @@ class InterviewChange:
     form_class: type[forms.Form]
     template: str
     perform: Callable[[Actor, ReturnInterview, forms.Form], str]
-    initial: Callable[[ReturnInterview], dict[str, Any]] = lambda interview: {}
-    field_map: Callable[[forms.Form], dict[str, str]] = lambda form: {}
+    initial: Callable[[ReturnInterview], dict[str, Any]] = lambda interview: {}  # noqa: ARG005
+    field_map: Callable[[forms.Form], dict[str, str]] = lambda form: {}  # noqa: ARG005
 
 
 def _form(
-    change: InterviewChange, actor: Actor, interview: ReturnInterview, **kwargs: Any
+    change: InterviewChange,
+    actor: Actor,  # noqa: ARG001
+    interview: ReturnInterview,
+    **kwargs: Any,
 ) -> forms.Form:
     if change.form_class is ProviderForm:
         kwargs["providers"] = services.provider_choices(interview)

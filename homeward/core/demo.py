@@ -1174,8 +1174,10 @@ class Generator:
             if username != "social.worker":
                 wanted.append((username, role, where[org_key]))
         for spec in COUNCILS:
-            for username in social_worker_usernames(spec, spec is self.main_council):
-                wanted.append((username, Role.SOCIAL_WORKER, self.orgs[spec.key]))
+            wanted.extend(
+                (username, Role.SOCIAL_WORKER, self.orgs[spec.key])
+                for username in social_worker_usernames(spec, spec is self.main_council)
+            )
             if spec is not self.main_council:
                 coordinator = Role.COUNCIL_MISSING_COORDINATOR
                 wanted.append((coordinator_username(spec), coordinator, self.orgs[spec.key]))
@@ -1476,8 +1478,7 @@ class Generator:
         for outing in sorted(by_outing):
             members = by_outing[outing]
             for i, a in enumerate(members):
-                for b in members[i + 1 :]:
-                    pairs.append((a, b))
+                pairs.extend((a, b) for b in members[i + 1 :])
         return pairs
 
     def _build_episode(self, rng: random.Random, plan: EpisodePlan, reference: str) -> _Built:

@@ -425,14 +425,14 @@ class Change:
     form_class: type[forms.Form]
     template: str
     perform: Callable[[Actor, Episode, dict[str, Any]], str]
-    initial: Callable[[Episode], dict[str, Any]] = lambda episode: {}
+    initial: Callable[[Episode], dict[str, Any]] = lambda episode: {}  # noqa: ARG005
     field_map: dict[str, str] = field(default_factory=dict)
     # After a stale edit: show the current record (True) or keep what was typed (False),
     # for changes that add to the record rather than overwrite it.
     reset_on_stale: bool = False
     # A page that itself explains why the step must wait (closing shows what is left to
     # record); the others send the user back to the episode with the reason.
-    explains_waiting: Callable[[Episode], bool] = lambda episode: False
+    explains_waiting: Callable[[Episode], bool] = lambda episode: False  # noqa: ARG005
 
 
 def _edit(request: HttpRequest, reference: str, change: Change) -> HttpResponse:

@@ -341,18 +341,18 @@ def _reason_facts(
             (ReasonKind.PULL, interview.pull_factors),
             (ReasonKind.RISK, interview.risks_found),
         ):
-            for code in sorted(set(codes or [])):
-                rows.append(
-                    ReasonFact(
-                        interview_id=interview.pk,
-                        person_key=child.pk,
-                        kind=kind,
-                        code=code,
-                        council_id=first.council_id,
-                        force_id=first.force_id,
-                        start_date=first.start_date,
-                    )
+            rows.extend(
+                ReasonFact(
+                    interview_id=interview.pk,
+                    person_key=child.pk,
+                    kind=kind,
+                    code=code,
+                    council_id=first.council_id,
+                    force_id=first.force_id,
+                    start_date=first.start_date,
                 )
+                for code in sorted(set(codes or []))
+            )
     return rows
 
 

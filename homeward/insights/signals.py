@@ -21,25 +21,29 @@ from homeward.insights import facts
 UID = "homeward.insights"
 
 
-def _episode(sender: Any, instance: Episode, **kwargs: Any) -> None:
+def _episode(sender: Any, instance: Episode, **kwargs: Any) -> None:  # noqa: ARG001
     facts.refresh_child(instance.child_id)
 
 
-def _by_episode(sender: Any, instance: Any, **kwargs: Any) -> None:
+def _by_episode(sender: Any, instance: Any, **kwargs: Any) -> None:  # noqa: ARG001
     facts.refresh_episode(instance.episode_id)
 
 
-def _by_child(sender: Any, instance: Any, **kwargs: Any) -> None:
+def _by_child(sender: Any, instance: Any, **kwargs: Any) -> None:  # noqa: ARG001
     facts.refresh_child(instance.child_id)
 
 
-def _child(sender: Any, instance: Child, created: bool = False, **kwargs: Any) -> None:
+def _child(sender: Any, instance: Child, created: bool = False, **kwargs: Any) -> None:  # noqa: ARG001
     if not created:
         facts.refresh_child(instance.pk)
 
 
 def _interview_episodes(
-    sender: Any, instance: Any, action: str, pk_set: set[int] | None, **kwargs: Any
+    sender: Any,  # noqa: ARG001
+    instance: Any,
+    action: str,
+    pk_set: set[int] | None,  # noqa: ARG001
+    **kwargs: Any,
 ) -> None:
     if action not in {"post_add", "post_remove", "post_clear"}:
         return
@@ -47,7 +51,7 @@ def _interview_episodes(
     facts.refresh_child(instance.child_id)
 
 
-def _links(sender: Any, instance: Any, action: str, pk_set: set[int] | None, **kwargs: Any) -> None:
+def _links(sender: Any, instance: Any, action: str, pk_set: set[int] | None, **kwargs: Any) -> None:  # noqa: ARG001
     if action in {"post_add", "post_remove", "post_clear"}:
         facts.refresh_linked([instance.pk, *(pk_set or ())])
 

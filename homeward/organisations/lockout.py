@@ -188,7 +188,9 @@ def cool_off_minutes(request: HttpRequest | None = None) -> int:
 
 
 def lockout_response(
-    request: HttpRequest, original_response: HttpResponse | None = None, credentials: Any = None
+    request: HttpRequest,
+    original_response: HttpResponse | None = None,  # noqa: ARG001
+    credentials: Any = None,  # noqa: ARG001
 ) -> HttpResponse:
     """The page shown once a sign-in is refused: for the account (it says the same whether
     or not the username exists, and does not repeat it) or for the address."""
@@ -244,7 +246,10 @@ def actor_for(user: User | None) -> Actor:
 
 
 def audit_sign_in_failed(
-    request: HttpRequest, username: str, reason: str, locked: bool = False
+    request: HttpRequest,  # noqa: ARG001
+    username: str,
+    reason: str,
+    locked: bool = False,
 ) -> None:
     """A failed sign-in, against the user where one has that username. Never the password;
     and an unknown username is not stored either (it may be a password typed in the

@@ -190,4 +190,5 @@ def test_the_forces_overdue_checks_follow_each_childs_councils_deadline(world) -
 
 def test_no_returns_gives_no_rate(council) -> None:
     figures = compliance.compliance(council, OCT, NOV)
-    assert figures.returns == 0 and figures.check_rate is None
+    assert figures.returns == 0
+    assert figures.check_rate is None

@@ -2,10 +2,10 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.utils import timezone
 
 from homeward.aftercare import services as aftercare
 from homeward.aftercare.models import CouncilSettings, InterviewStatus, ReturnInterview
+from homeward.core import clock
 from homeward.core.errors import AccessDenied, NotFound, ValidationFailed
 from homeward.episodes import services as episodes
 from homeward.organisations import policy
@@ -70,7 +70,7 @@ class TestClock:
         ],
     )
     def test_72_hour_edges(self, social_worker, coordinator, child, after, within) -> None:
-        seen = timezone.now() - timedelta(days=10)
+        seen = clock.now() - timedelta(days=10)
         episode = returned(social_worker, child, last_seen=seen)
         interview = episode.return_interviews.get()
         assert interview.due_at == episode.returned_at + timedelta(hours=72)
@@ -78,7 +78,9 @@ class TestClock:
         interview = done(coordinator, interview, episode.returned_at + after)
         assert interview.within_72_hours is within
 
-    def test_across_the_autumn_clock_change_it_is_72_elapsed_hours(self, social_worker, child) -> None:
+    def test_across_the_autumn_clock_change_it_is_72_elapsed_hours(
+        self, social_worker, child
+    ) -> None:
         # Back at noon BST on Saturday 24 October 2026; clocks go back on the 25th.
         back = datetime(2026, 10, 24, 12, 0, tzinfo=LONDON)
         episode = returned(social_worker, child, last_seen=back - timedelta(hours=6))
@@ -95,12 +97,12 @@ class TestInterview:
             kind=OrganisationKind.RHI_PROVIDER, name="Safe Return Ltd", code="RHI1"
         )
         CouncilSettings.objects.create(council=council, interview_provider=provider)
-        episode = returned(social_worker, child, last_seen=timezone.now() - timedelta(days=2))
+        episode = returned(social_worker, child, last_seen=clock.now() - timedelta(days=2))
         interview = episode.return_interviews.get()
         assert (interview.council, interview.provider) == (council, provider)
 
     def test_one_interview_covers_two_episodes_in_a_weekend(self, social_worker, child) -> None:
-        friday = timezone.now() - timedelta(days=3)
+        friday = clock.now() - timedelta(days=3)
         first = returned(social_worker, child, last_seen=friday)
         second = returned(social_worker, child, last_seen=friday + timedelta(days=1))
         interview = ReturnInterview.objects.get()
@@ -108,7 +110,7 @@ class TestInterview:
         assert interview.due_at == first.returned_at + timedelta(hours=72)
 
     def test_declined(self, social_worker, coordinator, child) -> None:
-        episode = returned(social_worker, child, last_seen=timezone.now() - timedelta(days=2))
+        episode = returned(social_worker, child, last_seen=clock.now() - timedelta(days=2))
         interview = episode.return_interviews.get()
         interview = aftercare.record_offer(
             coordinator,
@@ -129,7 +131,7 @@ class TestInterview:
         assert interview.closed_at is not None
 
     def test_not_offered_needs_a_reason(self, social_worker, coordinator, child) -> None:
-        episode = returned(social_worker, child, last_seen=timezone.now() - timedelta(days=2))
+        episode = returned(social_worker, child, last_seen=clock.now() - timedelta(days=2))
         interview = episode.return_interviews.get()
         with pytest.raises(ValidationFailed) as error:
             aftercare.record_outcome(
@@ -150,7 +152,7 @@ class TestInterview:
     def test_done_needs_the_childs_account_and_an_interviewer(
         self, social_worker, coordinator, child
     ) -> None:
-        episode = returned(social_worker, child, last_seen=timezone.now() - timedelta(days=2))
+        episode = returned(social_worker, child, last_seen=clock.now() - timedelta(days=2))
         interview = accept(
             coordinator, episode.return_interviews.get(), episode.returned_at + timedelta(hours=1)
         )
@@ -178,7 +180,7 @@ class TestInterview:
         assert interview.status == InterviewStatus.ACCEPTED
 
     def test_social_worker_does_not_record_interviews(self, social_worker, child) -> None:
-        episode = returned(social_worker, child, last_seen=timezone.now() - timedelta(days=2))
+        episode = returned(social_worker, child, last_seen=clock.now() - timedelta(days=2))
         interview = episode.return_interviews.get()
         with pytest.raises(AccessDenied):
             aftercare.record_outcome(
@@ -186,7 +188,7 @@ class TestInterview:
             )
 
     def test_another_council_cannot_touch_it(self, social_worker, child) -> None:
-        episode = returned(social_worker, child, last_seen=timezone.now() - timedelta(days=2))
+        episode = returned(social_worker, child, last_seen=clock.now() - timedelta(days=2))
         other = factories.actor(Role.COUNCIL_MISSING_COORDINATOR, factories.CouncilFactory())
         with pytest.raises(NotFound):
             aftercare.record_outcome(
@@ -202,7 +204,7 @@ class TestProviderAccess:
             kind=OrganisationKind.RHI_PROVIDER, name="Safe Return Ltd", code="RHI2"
         )
         worker = factories.actor(Role.RHI_WORKER, provider)
-        older = returned(social_worker, child, last_seen=timezone.now() - timedelta(days=40))
+        older = returned(social_worker, child, last_seen=clock.now() - timedelta(days=40))
         interview = older.return_interviews.get()
         aftercare.record_outcome(
             coordinator,
@@ -213,7 +215,7 @@ class TestProviderAccess:
         )
         assert not policy.can(worker, policy.Action.SEE_IDENTITY, child)
 
-        episode = returned(social_worker, child, last_seen=timezone.now() - timedelta(days=2))
+        episode = returned(social_worker, child, last_seen=clock.now() - timedelta(days=2))
         interview = episode.return_interviews.get()
         aftercare.assign_provider(coordinator, interview.pk, provider.pk)
         assert policy.can(worker, policy.Action.SEE_IDENTITY, child)
@@ -224,7 +226,7 @@ class TestProviderAccess:
         interview = done(worker, interview, episode.returned_at + timedelta(hours=20))
         assert policy.can(worker, policy.Action.SEE_IDENTITY, child)
         ReturnInterview.objects.filter(pk=interview.pk).update(
-            closed_at=timezone.now() - timedelta(days=31)
+            closed_at=clock.now() - timedelta(days=31)
         )
         assert not policy.can(worker, policy.Action.SEE_IDENTITY, child)
 
@@ -233,7 +235,7 @@ class TestCheck:
     def test_check_done_is_recorded_and_shared(self, social_worker, police_officer, child) -> None:
         from homeward.notifications.models import DomainEvent
 
-        episode = returned(social_worker, child, last_seen=timezone.now() - timedelta(days=1))
+        episode = returned(social_worker, child, last_seen=clock.now() - timedelta(days=1))
         check = aftercare.record_check(
             police_officer,
             episode.reference,
@@ -264,7 +266,7 @@ class TestCheck:
             episode.reference,
             episode.version,
             episodes.Return(
-                returned_at=timezone.now() - timedelta(hours=1), return_method="returned_self"
+                returned_at=clock.now() - timedelta(hours=1), return_method="returned_self"
             ),
         )
         with pytest.raises(ValidationFailed) as error:
@@ -299,7 +301,7 @@ class TestReading:
     ) -> None:
         from homeward.audit.models import AuditEvent
 
-        episode = returned(social_worker, child, last_seen=timezone.now() - timedelta(days=1))
+        episode = returned(social_worker, child, last_seen=clock.now() - timedelta(days=1))
         interview = episode.return_interviews.get()
         assert aftercare.read_interview(social_worker, interview.pk) == interview
         assert AuditEvent.objects.filter(
@@ -324,7 +326,7 @@ class TestReading:
     def test_list_is_due_soonest_first_and_filters_overdue(
         self, social_worker, coordinator, council
     ) -> None:
-        now = timezone.now()
+        now = clock.now()
         late, soon = (
             returned(
                 social_worker,
@@ -337,23 +339,27 @@ class TestReading:
         assert list(aftercare.list_interviews(coordinator, overdue=True)) == [late]
         assert list(aftercare.list_interviews(coordinator, overdue=False)) == [soon]
         assert list(aftercare.list_interviews(coordinator, status="done")) == []
-        assert aftercare.is_overdue(late) and not aftercare.is_overdue(soon)
+        assert aftercare.is_overdue(late)
+        assert not aftercare.is_overdue(soon)
         with pytest.raises(AccessDenied):
             aftercare.list_interviews(social_worker)
 
     def test_assigning_checks_the_version(self, social_worker, coordinator, council, child) -> None:
         from homeward.core.errors import StaleEdit
 
-        episode = returned(social_worker, child, last_seen=timezone.now() - timedelta(days=1))
+        episode = returned(social_worker, child, last_seen=clock.now() - timedelta(days=1))
         interview = episode.return_interviews.get()
         with pytest.raises(StaleEdit):
             aftercare.assign_provider(coordinator, interview.pk, council.pk, interview.version + 1)
         assert aftercare.provider_choices(interview)[0] == council
 
-    def test_episode_aftercare_reports_what_is_overdue(self, social_worker, police_officer, child) -> None:
-        episode = returned(social_worker, child, last_seen=timezone.now() - timedelta(days=5))
+    def test_episode_aftercare_reports_what_is_overdue(
+        self, social_worker, police_officer, child
+    ) -> None:
+        episode = returned(social_worker, child, last_seen=clock.now() - timedelta(days=5))
         state = aftercare.episode_aftercare(episode)
-        assert state.check is None and state.check_overdue
+        assert state.check is None
+        assert state.check_overdue
         assert state.interview_overdue
         assert state.check_due_at == episode.returned_at + timedelta(hours=24)
         aftercare.record_check(
@@ -362,12 +368,13 @@ class TestReading:
             aftercare.CheckDetails(done=False, not_done_reason="Could not be found"),
         )
         state = aftercare.episode_aftercare(episode)
-        assert state.check is not None and not state.check_overdue
+        assert state.check is not None
+        assert not state.check_overdue
 
     def test_over_long_text_and_nul_are_field_errors(
         self, social_worker, police_officer, coordinator, child
     ) -> None:
-        episode = returned(social_worker, child, last_seen=timezone.now() - timedelta(days=1))
+        episode = returned(social_worker, child, last_seen=clock.now() - timedelta(days=1))
         with pytest.raises(ValidationFailed) as error:
             aftercare.record_check(
                 police_officer,

@@ -101,7 +101,9 @@ class TestDisclosures:
         read = api.get(f"/api/v1/episodes/{episode.reference}").json()
         assert read["safe_and_well_check"]["disclosures"] == sorted(ticked)
 
-    def test_an_overlong_answer_is_named_in_the_design_systems_words(self, client, police, episode) -> None:
+    def test_an_overlong_answer_is_named_in_the_design_systems_words(
+        self, client, police, episode
+    ) -> None:
         login(client, Role.POLICE_OFFICER, police)
         url = f"/aftercare/episodes/{episode.reference}/check/record"
         response = client.post(

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import html
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -130,8 +130,8 @@ class TestClockWords:
         assert words == "due by 13:00 on Tuesday 27 October — 5 hours left"
 
     def test_three_months_back(self) -> None:
-        assert months_before(datetime(2026, 5, 31).date(), 3) == datetime(2026, 2, 28).date()
-        assert months_before(datetime(2026, 1, 15).date(), 3) == datetime(2025, 10, 15).date()
+        assert months_before(date(2026, 5, 31), 3) == date(2026, 2, 28)
+        assert months_before(date(2026, 1, 15), 3) == date(2025, 10, 15)
 
 
 class TestCheckForm:
@@ -166,7 +166,9 @@ class TestCheckForm:
             ),
         ],
     )
-    def test_errors_are_shown_and_nothing_saved(self, police_client, episode, data, messages) -> None:
+    def test_errors_are_shown_and_nothing_saved(
+        self, police_client, episode, data, messages
+    ) -> None:
         response = police_client.post(self.url(episode), data)
         assert response.status_code == 200
         assert error_summary(text(response)) == messages
@@ -195,7 +197,9 @@ class TestCheckForm:
         assert check.status == "not_done"
         assert check.conducted_at is None
 
-    def test_done_is_recorded_and_shown_to_the_council(self, police_client, episode, council) -> None:
+    def test_done_is_recorded_and_shown_to_the_council(
+        self, police_client, episode, council
+    ) -> None:
         data = {
             "done": "yes",
             **when("conducted_at", episode.returned_at + timedelta(hours=1)),
@@ -305,7 +309,8 @@ class TestInterviewPages:
             "Select how the interview was offered",
         ]
         interview.refresh_from_db()
-        assert interview.status == InterviewStatus.PENDING and interview.version == 1
+        assert interview.status == InterviewStatus.PENDING
+        assert interview.version == 1
 
         offered_at = episode.returned_at + timedelta(hours=2)
         response = coordinator_client.post(
@@ -397,7 +402,9 @@ class TestInterviewPages:
         interview.refresh_from_db()
         assert interview.outcome_reason == "Moved to a secure unit out of area"
 
-    def test_a_stale_offer_is_refused_and_says_so(self, coordinator_client, interview, episode) -> None:
+    def test_a_stale_offer_is_refused_and_says_so(
+        self, coordinator_client, interview, episode
+    ) -> None:
         data = {
             "version": 1,
             **when("offered_at", episode.returned_at + timedelta(hours=1)),
@@ -473,7 +480,8 @@ class TestInterviewList:
         positions = [body.index(names[s]) for s in ("Late", "Middle", "Early")]
         assert positions == sorted(positions)
         first_row = body[body.index("<tbody") : body.index(names["Middle"])]
-        assert "govuk-tag--red" in first_row and "Overdue" in first_row
+        assert "govuk-tag--red" in first_row
+        assert "Overdue" in first_row
         assert body.count("govuk-tag--red") == 1
         assert AuditEvent.objects.filter(action="list_result").count() >= 3
 
@@ -555,7 +563,8 @@ class TestWorkList:
         body = text(coordinator_client.get("/aftercare/"))
         received = body[body.index('id="checks-received"') : body.index('id="overdue-checks"')]
         assert "(2)" in received
-        assert told.full_name in received and "Disclosure</strong>" in received
+        assert told.full_name in received
+        assert "Disclosure</strong>" in received
         assert f'href="/aftercare/episodes/{episode.reference}/check"' in received
         assert "Not done</strong> Would not open the door" in received
         assert AuditEvent.objects.filter(action="list_result", child_id=told.pk).exists()

@@ -5,10 +5,10 @@ access. Every request and response is checked against the served OpenAPI documen
 from datetime import datetime, timedelta
 
 import pytest
-from django.utils import timezone
 
 from homeward.aftercare.models import ReturnInterview, SafeAndWellCheck
 from homeward.audit.models import AuditEvent
+from homeward.core import clock
 from homeward.episodes import services as episodes
 from homeward.organisations.models import Organisation, OrganisationKind, Role
 from tests import factories
@@ -103,7 +103,9 @@ def an_interview(episode, **overrides):
 
 
 class TestCheck:
-    def test_done_is_recorded_shared_and_in_the_episode(self, as_police, as_social_worker, episode) -> None:
+    def test_done_is_recorded_shared_and_in_the_episode(
+        self, as_police, as_social_worker, episode
+    ) -> None:
         response = as_police.post(
             check_url(episode.reference),
             {
@@ -305,7 +307,7 @@ class TestInterviewJourney:
         self, as_coordinator, episode, interview, action, body, field
     ) -> None:
         if body.get("offered_at") == "LATER":
-            body["offered_at"] = iso(timezone.now() + timedelta(hours=2))
+            body["offered_at"] = iso(clock.now() + timedelta(hours=2))
             field = "offered_at"
         if body.get("offered_at") == "BEFORE":
             body["offered_at"] = iso(episode.returned_at - timedelta(hours=2))
@@ -430,7 +432,9 @@ class TestListAndAccess:
         assert response.status == 403
         assert as_social_worker.get(INTERVIEWS).status == 403
 
-    def test_only_the_council_assigns(self, as_rhi_worker, as_coordinator, provider, interview) -> None:
+    def test_only_the_council_assigns(
+        self, as_rhi_worker, as_coordinator, provider, interview
+    ) -> None:
         as_coordinator.post(
             url(interview.pk, "provider"),
             {"provider_id": provider.pk, "version": interview.version},

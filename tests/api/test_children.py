@@ -230,7 +230,9 @@ class TestSearch:
 
 
 class TestResponsibleCouncilNotKnown:
-    def test_not_known_goes_to_the_forces_area_council_provisionally(self, api, police, council) -> None:
+    def test_not_known_goes_to_the_forces_area_council_provisionally(
+        self, api, police, council
+    ) -> None:
         handler = api.as_(token_for(factories.member(Role.POLICE_CALL_HANDLER, police)))
         body = {
             "first_name": "Ardene",

@@ -8,8 +8,8 @@ from datetime import timedelta
 
 import pytest
 from django.conf import settings
-from django.utils import timezone
 
+from homeward.core import clock
 from homeward.organisations.models import Role
 from tests import factories
 from tests.api.conftest import counts, token_for
@@ -24,7 +24,7 @@ FAR_OFFSETS = ["+18:00", "-16:00", "+16:00", "+23:59"]
 
 def when(offset: str, hours_ago: int = 2) -> str:
     """The time ``hours_ago`` hours ago, written with the UTC offset ``offset``."""
-    moment = timezone.now() - timedelta(hours=hours_ago)
+    moment = clock.now() - timedelta(hours=hours_ago)
     if offset == "Z":
         return moment.astimezone(dt.UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
     sign = -1 if offset[0] == "-" else 1
@@ -184,7 +184,9 @@ class TestStrictTypes:
         assert_field_refused(response, "occurred_at")
 
     @pytest.mark.parametrize("value", [True, 1.0, "1"])
-    def test_a_version_is_a_whole_number(self, api, social_worker, police_officer, child, value) -> None:
+    def test_a_version_is_a_whole_number(
+        self, api, social_worker, police_officer, child, value
+    ) -> None:
         episode = factories.report(social_worker, child, hours_ago=5)
         before = counts()
         response = api.as_(token_for(police_officer)).post(
@@ -211,7 +213,9 @@ class TestStrictTypes:
         assert counts() == before
 
     @pytest.mark.parametrize("value", [1, "true", "yes"])
-    def test_a_yes_or_no_is_true_or_false(self, api, social_worker, police_officer, child, value) -> None:
+    def test_a_yes_or_no_is_true_or_false(
+        self, api, social_worker, police_officer, child, value
+    ) -> None:
         episode = returned(social_worker, child)
         response = api.as_(token_for(police_officer)).post(
             f"{EPISODES}/{episode.reference}/safe-and-well-check",

@@ -4,10 +4,10 @@ with hostile values (huge numbers, NUL, far-off dates, wrong types), give a docu
 
 from datetime import timedelta
 
-from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from homeward.core import clock
 from tests import factories
 from tests.api.conftest import token_for
 
@@ -137,7 +137,7 @@ def test_a_valid_report_still_works_after_the_noise(api, social_worker, child) -
     body = {
         "child_id": child.pk,
         "classification": "M",
-        "last_seen_at": (timezone.now() - timedelta(hours=1)).isoformat(),
+        "last_seen_at": (clock.now() - timedelta(hours=1)).isoformat(),
         "last_seen_location": "Library",
         "missing_from": "home",
         "reporter_type": "parent",

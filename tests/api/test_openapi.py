@@ -161,7 +161,8 @@ def test_the_docs_page_loads_only_from_this_service(docs) -> None:
     parser.feed(html)
     assert parser.urls, "the docs page should load its scripts and styles"
     for url in parser.urls:
-        assert url.startswith("/") and not url.startswith("//"), url
+        assert url.startswith("/"), url
+        assert not url.startswith("//"), url
 
 
 def test_the_docs_assets_are_bundled_static_files(docs) -> None:

@@ -33,19 +33,24 @@ def test_reading_a_record_inside_a_transaction_is_refused(social_worker, child) 
 
 
 def test_a_change_still_joins_the_callers_transaction(social_worker, child):
-    with pytest.raises(ValueError), transaction.atomic():
-        audit.record(social_worker, "allocate_worker", "child", child.pk, child_id=child.pk)
-        raise ValueError("the change failed")
+    def failed_change() -> None:
+        with transaction.atomic():
+            audit.record(social_worker, "allocate_worker", "child", child.pk, child_id=child.pk)
+            raise ValueError("the change failed")
+
+    with pytest.raises(ValueError, match="the change failed"):
+        failed_change()
     assert not AuditEvent.objects.exists()
 
 
 def test_an_error_inside_the_access_log_does_not_take_its_events_with_it(social_worker, child):
-    with (
-        pytest.raises(ValueError, match="after the look-up"),
-        audit.access_log(social_worker) as log,
-    ):
-        log.record("emergency_lookup", "child", details={"matches": 0})
-        raise ValueError("something failed after the look-up")
+    def failed_look_up() -> None:
+        with audit.access_log(social_worker) as log:
+            log.record("emergency_lookup", "child", details={"matches": 0})
+            raise ValueError("something failed after the look-up")
+
+    with pytest.raises(ValueError, match="after the look-up"):
+        failed_look_up()
     [event] = AuditEvent.objects.all()
     assert (event.action, event.details, event.user) == (
         "emergency_lookup",

@@ -214,7 +214,9 @@ class TestRewritesWithTheKeyAreCaughtByCheckpoints:
 
 
 class TestCheckpoints:
-    def test_a_checkpoint_is_a_signed_line_appended_to_the_file(self, logged, audit_checkpoints) -> None:
+    def test_a_checkpoint_is_a_signed_line_appended_to_the_file(
+        self, logged, audit_checkpoints
+    ) -> None:
         assert not audit_checkpoints.exists()
         assert "no checkpoints to check against yet" in run_verify()
         checkpoint()
@@ -348,11 +350,14 @@ def test_coordinator_sees_who_looked_at_their_child(social_worker, child) -> Non
         audit.child_audit_trail(social_worker, child.pk)
 
 
-def test_subject_access_export_lists_every_event_for_the_child(social_worker, child, tmp_path) -> None:
+def test_subject_access_export_lists_every_event_for_the_child(
+    social_worker, child, tmp_path
+) -> None:
     children.read_child(social_worker, child.pk)
     out = tmp_path / "trail.csv"
     call_command("audit", "export", "--child", str(child.pk), "--out", str(out))
     lines = out.read_text().splitlines()
     assert lines[0].startswith("when,username,name,organisation")
-    assert social_worker.user.username in lines[1] and ",view," in lines[1]
+    assert social_worker.user.username in lines[1]
+    assert ",view," in lines[1]
     assert len(lines) == 3  # header, the read, the export itself

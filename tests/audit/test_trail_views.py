@@ -97,7 +97,8 @@ def test_csv_download_for_a_subject_access_request(coordinator, looked, child) -
     assert response["Content-Type"].startswith("text/csv")
     disposition = response["Content-Disposition"]
     assert disposition.startswith('attachment; filename="audit-trail-child-')
-    assert child.last_name not in disposition and child.first_name not in disposition
+    assert child.last_name not in disposition
+    assert child.first_name not in disposition
     assert response["Cache-Control"] == "no-store"
     rows = list(csv.reader(io.StringIO(text(response))))
     assert rows[0] == audit.TRAIL_COLUMNS

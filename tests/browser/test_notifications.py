@@ -87,7 +87,8 @@ def test_everyone_told_reads_and_opens_it_and_sees_who_else_was_told(
         assert row.count() == 1, role
         text = row.inner_text()
         assert child.full_name in text, role
-        assert "High risk" in text and "Missing" in text, role
+        assert "High risk" in text, role
+        assert "Missing" in text, role
         assert uk_datetime(reported_at) in text, role
         assert page.get_by_text("Notifications are not being sent").count() == 0
         assert_accessible(page, f"the inbox of the {role}")

@@ -33,7 +33,9 @@ def test_emergency_access_opens_the_record_for_24_hours(outsider, child) -> None
         children.read_child(outsider, child.pk)
 
 
-def test_emergency_access_is_told_to_the_council_and_reviewed(outsider, social_worker, child) -> None:
+def test_emergency_access_is_told_to_the_council_and_reviewed(
+    outsider, social_worker, child
+) -> None:
     episode = report(social_worker, child)
     access = emergency.open_emergency_access(outsider, episode.reference, REASON)
     event = DomainEvent.objects.get(name="child.emergency_access_used")

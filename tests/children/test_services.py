@@ -14,13 +14,13 @@ from tests import factories
 
 
 def details(**overrides):
-    values = dict(
-        first_name="Ardene",
-        last_name="Wolvercote",
-        date_of_birth=clock.now().date() - timedelta(days=365 * 13),
-        sex="2",
-        ethnicity="WBRI",
-    )
+    values = {
+        "first_name": "Ardene",
+        "last_name": "Wolvercote",
+        "date_of_birth": clock.now().date() - timedelta(days=365 * 13),
+        "sex": "2",
+        "ethnicity": "WBRI",
+    }
     values.update(overrides)
     return services.ChildDetails(**values)
 
@@ -219,7 +219,9 @@ class TestAddThenReport:
         monkeypatch.setattr(clock, "now", lambda: later)
         assert policy.can(call_handler, policy.Action.REPORT, child)
 
-    def test_without_a_report_the_adding_access_ends(self, monkeypatch, call_handler, council) -> None:
+    def test_without_a_report_the_adding_access_ends(
+        self, monkeypatch, call_handler, council
+    ) -> None:
         child = services.create_child(call_handler, details(responsible_council_id=council.pk))
         assert services.access_from_adding_ends(child) == (
             child.created_at + policy.ADDED_CHILD_ACCESS
@@ -242,14 +244,18 @@ class TestAddThenReport:
 
 
 class TestResponsibleCouncilNotKnown:
-    def test_the_forces_only_council_holds_the_record_provisionally(self, call_handler, council) -> None:
+    def test_the_forces_only_council_holds_the_record_provisionally(
+        self, call_handler, council
+    ) -> None:
         child = services.create_child(call_handler, details(responsible_council_not_known=True))
         assert child.responsible_council == council
         assert child.responsible_council_provisional
         event = AuditEvent.objects.get(action="create", child_id=child.pk)
         assert event.details == {"responsible_council": council.pk, "provisional": True}
 
-    def test_a_force_covering_several_councils_is_asked_which_area(self, call_handler, police) -> None:
+    def test_a_force_covering_several_councils_is_asked_which_area(
+        self, call_handler, police
+    ) -> None:
         council = factories.CouncilFactory(police_force=police)
         other = factories.CouncilFactory(police_force=police)
         with pytest.raises(ValidationFailed) as error:
@@ -258,7 +264,8 @@ class TestResponsibleCouncilNotKnown:
         child = services.create_child(
             call_handler, details(responsible_council_not_known=True, area_council_id=other.pk)
         )
-        assert child.responsible_council == other and child.responsible_council_provisional
+        assert child.responsible_council == other
+        assert child.responsible_council_provisional
         assert services.area_councils(police) == sorted([council, other], key=lambda c: c.name)
 
     def test_the_area_council_must_be_in_the_forces_area(self, call_handler, council) -> None:
@@ -271,7 +278,9 @@ class TestResponsibleCouncilNotKnown:
         assert "Select a council in" in error.value.errors["area_council"][0]
         assert not Child.objects.exists()
 
-    def test_a_council_or_not_known_but_not_both_and_not_neither(self, call_handler, council) -> None:
+    def test_a_council_or_not_known_but_not_both_and_not_neither(
+        self, call_handler, council
+    ) -> None:
         with pytest.raises(ValidationFailed) as error:
             services.create_child(
                 call_handler,
@@ -302,13 +311,16 @@ class TestConfirmResponsibleCouncil:
         coordinator = factories.actor(Role.COUNCIL_MISSING_COORDINATOR, council)
         assert list(services.awaiting_confirmation(coordinator)) == [provisional]
         child = services.confirm_responsible_council(coordinator, provisional.pk, council.pk)
-        assert child.responsible_council == council and not child.responsible_council_provisional
+        assert child.responsible_council == council
+        assert not child.responsible_council_provisional
         assert child.version == provisional.version + 1
         assert not services.awaiting_confirmation(coordinator).exists()
         event = AuditEvent.objects.get(action="confirm_responsible_council")
         assert event.details == {"from": council.pk, "to": council.pk}
 
-    def test_passing_the_record_on_moves_the_access(self, provisional, council, call_handler) -> None:
+    def test_passing_the_record_on_moves_the_access(
+        self, provisional, council, call_handler
+    ) -> None:
         coordinator = factories.actor(Role.COUNCIL_MISSING_COORDINATOR, council)
         factories.report(call_handler, provisional)
         elsewhere = factories.CouncilFactory()

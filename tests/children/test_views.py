@@ -221,13 +221,15 @@ def test_a_call_handler_adds_a_child_and_reports_them_in_one_go(
     episode = child.episodes.get()
     assert response.status_code == 302
     assert response["Location"] == f"/episodes/{episode.reference}/"
-    assert episode.police_force == police and episode.reporting_organisation == police
+    assert episode.police_force == police
+    assert episode.reporting_organisation == police
     assert client.get(response["Location"]).status_code == 200
     # The council responsible sees the child missing on its home page.
     council_user = Client()
     council_user.force_login(factories.member(Role.SOCIAL_WORKER, council))
     home = text(council_user.get("/"))
-    assert "Alex Marsh" in home and episode.reference in home
+    assert "Alex Marsh" in home
+    assert episode.reference in home
 
 
 def test_add_the_child_only_opens_their_record(client: Client, police, council) -> None:
@@ -250,7 +252,8 @@ def test_not_known_goes_to_the_area_council_to_confirm(client: Client, police, c
     assert 'name="area_council"' not in body  # the force covers one council: nothing to ask
     client.post("/children/add", child_data(responsible_council="not-known", next="record"))
     child = Child.objects.get()
-    assert child.responsible_council == council and child.responsible_council_provisional
+    assert child.responsible_council == council
+    assert child.responsible_council_provisional
 
     coordinator = Client()
     coordinator.force_login(factories.member(Role.COUNCIL_MISSING_COORDINATOR, council))
@@ -264,9 +267,11 @@ def test_not_known_goes_to_the_area_council_to_confirm(client: Client, police, c
     response = coordinator.post(
         f"/children/{child.pk}/responsible-council", {"responsible_council": str(elsewhere.pk)}
     )
-    assert response.status_code == 302 and response["Location"] == "/"
+    assert response.status_code == 302
+    assert response["Location"] == "/"
     child.refresh_from_db()
-    assert child.responsible_council == elsewhere and not child.responsible_council_provisional
+    assert child.responsible_council == elsewhere
+    assert not child.responsible_council_provisional
     assert "has passed to Farshire County Council" in text(coordinator.get("/"))
 
 
@@ -330,8 +335,10 @@ def test_child_page_shows_the_whole_record(worker_client: Client, council, child
     assert response.status_code == 200
     assert f'<h1 class="govuk-heading-l">{child.full_name}</h1>' in body
     assert "Jaz" in body
-    assert "Looked after" in body and "Child in need" in body
-    assert "Larch Lodge" in body and "Faraway Borough Council" in body
+    assert "Looked after" in body
+    assert "Child in need" in body
+    assert "Larch Lodge" in body
+    assert "Faraway Borough Council" in body
     assert "Foster placement with other foster carer, long term fostering" in body
     assert '<td class="govuk-table__cell">Yes</td>' in body  # out of area
     assert "Dana Reeve" in body
@@ -351,7 +358,8 @@ def test_another_councils_child_is_not_found(worker_client: Client) -> None:
         body = text(response)
         assert response.status_code == 404
         assert "Page not found" in body
-        assert "Quillon" not in body and "Vantreece" not in body
+        assert "Quillon" not in body
+        assert "Vantreece" not in body
         assert stranger.responsible_council.name not in body
 
 

@@ -96,12 +96,15 @@ def check_invariants(now: datetime) -> None:
         assert e.last_seen_at <= e.reported_at <= now, e.reference
         assert timezone.localdate(e.last_seen_at) >= e.child.date_of_birth
         if e.status == EpisodeStatus.MISSING:
-            assert e.returned_at is None and e.closed_at is None, e.reference
+            assert e.returned_at is None, e.reference
+            assert e.closed_at is None, e.reference
         else:
-            assert e.returned_at is not None and e.return_method, e.reference
+            assert e.returned_at is not None, e.reference
+            assert e.return_method, e.reference
             assert e.reported_at <= e.returned_at <= now, e.reference
         if e.status == EpisodeStatus.CLOSED:
-            assert e.closed_at is not None and e.returned_at <= e.closed_at <= now
+            assert e.closed_at is not None
+            assert e.returned_at <= e.closed_at <= now
             assert e.closed_by_id is not None
         else:
             assert e.closed_at is None
@@ -120,7 +123,8 @@ def check_invariants(now: datetime) -> None:
     # The rows the services write for each change, consistent with the episode.
     latest_grade: dict[int, str] = {}
     for r in RiskAssessment.objects.order_by("decided_at", "pk"):
-        assert r.rationale and r.decided_at <= now
+        assert r.rationale
+        assert r.decided_at <= now
         latest_grade[r.episode_id] = r.grade
     latest_class: dict[int, str] = {}
     for c in ClassificationChange.objects.select_related("episode__child").order_by(
@@ -150,17 +154,21 @@ def check_aftercare(episodes: list[Episode], now: datetime) -> None:
     interviews = {}
     for interview in ReturnInterview.objects.prefetch_related("episodes"):
         covered = list(interview.episodes.all())
-        assert covered and all(e.child_id == interview.child_id for e in covered)
+        assert covered
+        assert all(e.child_id == interview.child_id for e in covered)
         first_return = min(e.returned_at for e in covered)
         assert interview.due_at == first_return + timedelta(hours=72)
         if interview.offered_at:
             assert first_return <= interview.offered_at <= now
         if interview.done_at:
-            assert interview.outcome == "accepted" and interview.offered_at
+            assert interview.outcome == "accepted"
+            assert interview.offered_at
             assert interview.offered_at <= interview.done_at <= now
-            assert interview.child_account and interview.interviewer_name
+            assert interview.child_account
+            assert interview.interviewer_name
         if interview.status == InterviewStatus.NOT_OFFERED:
-            assert interview.offered_at is None and interview.outcome_reason
+            assert interview.offered_at is None
+            assert interview.outcome_reason
         closed = interview.status in CLOSED_INTERVIEW_STATUSES
         assert (interview.closed_at is not None) == closed
         if closed:
@@ -171,15 +179,18 @@ def check_aftercare(episodes: list[Episode], now: datetime) -> None:
     for e in episodes:
         check = checks.get(e.pk)
         if e.returned_at is None:
-            assert check is None and e.pk not in interviews
+            assert check is None
+            assert e.pk not in interviews
             continue
         assert e.pk in interviews, e.reference
         if check is not None:
             assert check.recorded_at <= now
             if check.status == CheckStatus.DONE:
-                assert e.returned_at <= check.conducted_at <= now and check.child_account
+                assert e.returned_at <= check.conducted_at <= now
+                assert check.child_account
             else:
-                assert check.not_done_reason and check.conducted_at is None
+                assert check.not_done_reason
+                assert check.conducted_at is None
         if e.status == EpisodeStatus.CLOSED:
             assert check is not None, e.reference
             assert not outstanding(e).blocks_closing, e.reference
@@ -208,9 +219,9 @@ class TestDeterminism:
 
     def test_relative_to_today_and_invariants_hold(self, db) -> None:
         """Loaded against the real clock: two years up to now, nothing in the future."""
-        before = timezone.now()
+        before = clock.now()
         demo.load(children=30, episodes=120)
-        check_invariants(timezone.now())
+        check_invariants(clock.now())
         oldest = Episode.objects.order_by("last_seen_at").first()
         assert oldest is not None
         assert before - oldest.last_seen_at <= timedelta(days=731)
@@ -236,7 +247,8 @@ class TestDefaultArea:
         force = Organisation.objects.get(kind=OrganisationKind.POLICE)
         for council in Organisation.objects.filter(kind=OrganisationKind.COUNCIL):
             assert council.police_force == force
-            assert len(council.code) == 3 and council.code.isdigit()
+            assert len(council.code) == 3
+            assert council.code.isdigit()
         for home in Organisation.objects.filter(kind=OrganisationKind.CARE_PROVIDER):
             assert home.area_council is not None
 
@@ -265,16 +277,19 @@ class TestDefaultArea:
     def test_aftercare(self, db, demo_area) -> None:
         returns = Episode.objects.exclude(returned_at=None).count()
         checks = Counter(SafeAndWellCheck.objects.values_list("status", flat=True))
-        assert checks[CheckStatus.DONE] > 0.8 * returns and checks[CheckStatus.NOT_DONE]
+        assert checks[CheckStatus.DONE] > 0.8 * returns
+        assert checks[CheckStatus.NOT_DONE]
         interviews = list(ReturnInterview.objects.all())
         assert len(interviews) < returns  # some interviews cover several returns
         done = [i for i in interviews if i.done_at]
         in_time = sum(bool(i.within_72_hours) for i in done) / len(done)
         assert 0.5 <= in_time <= 0.75
         statuses = Counter(i.status for i in interviews)
-        assert statuses[InterviewStatus.DECLINED] and statuses[InterviewStatus.NOT_OFFERED]
+        assert statuses[InterviewStatus.DECLINED]
+        assert statuses[InterviewStatus.NOT_OFFERED]
         providers = Counter(i.provider.kind for i in interviews)
-        assert providers[OrganisationKind.RHI_PROVIDER] and providers[OrganisationKind.COUNCIL]
+        assert providers[OrganisationKind.RHI_PROVIDER]
+        assert providers[OrganisationKind.COUNCIL]
 
     def test_classifications_and_risk(self, db, demo_area) -> None:
         classes = Counter(Episode.objects.values_list("classification", flat=True))
@@ -298,7 +313,8 @@ class TestDefaultArea:
         assert len({c.ethnicity for c in children}) >= 8
         statuses = Counter(c.legal_status_on(today) for c in children)
         assert 0.3 < statuses[LegalStatusKind.LOOKED_AFTER] / len(children) < 0.6
-        assert statuses[LegalStatusKind.CHILD_IN_NEED] and statuses[LegalStatusKind.NONE]
+        assert statuses[LegalStatusKind.CHILD_IN_NEED]
+        assert statuses[LegalStatusKind.NONE]
         assert statuses[LegalStatusKind.CHILD_PROTECTION]
 
     def test_placements_and_workers(self, db, demo_area) -> None:
@@ -316,7 +332,8 @@ class TestDefaultArea:
         assert max(allocations.values()) >= 3
         for allocation in WorkerAllocation.objects.select_related("worker", "child"):
             membership = allocation.worker.active_membership()
-            assert membership is not None and membership.role == Role.SOCIAL_WORKER
+            assert membership is not None
+            assert membership.role == Role.SOCIAL_WORKER
             assert membership.organisation_id == allocation.child.responsible_council_id
 
     def test_every_episode_keeps_the_services_rules(self, db, demo_area) -> None:
@@ -341,7 +358,8 @@ class TestDefaultArea:
         missing_now = Child.objects.filter(
             responsible_council=council, episodes__status=EpisodeStatus.MISSING
         )
-        assert in_the_home.exists() and missing_now.exists()
+        assert in_the_home.exists()
+        assert missing_now.exists()
         for child in [*in_the_home, *missing_now]:
             assert allocated(child) in ("social.worker", None), child.pk
         assert all(allocated(child) == "social.worker" for child in in_the_home)
@@ -365,7 +383,8 @@ class TestDefaultArea:
             .order_by("pk")
             .first()
         )
-        assert child is not None and council != host
+        assert child is not None
+        assert council != host
         handler = User.objects.get(username="police.handler")
         with transaction.atomic():
             episode = report_missing(
@@ -414,7 +433,9 @@ class TestDefaultArea:
         assert in_records > 40
         assert q.headline(q.Scope.of(main.organisation), period).episodes == in_records
 
-    def test_one_login_per_role_signs_in_with_the_demo_password(self, db, demo_area, client) -> None:
+    def test_one_login_per_role_signs_in_with_the_demo_password(
+        self, db, demo_area, client
+    ) -> None:
         roles = {login.role for login in demo_area.logins}
         assert roles == set(Role.values)
         for login in demo_area.logins:
@@ -453,7 +474,8 @@ class TestDefaultArea:
         top = busiest.most_common(1)[0][0]
         for username in ("social.worker", "council.coordinator", "council.manager"):
             membership = User.objects.get(username=username).active_membership()
-            assert membership is not None and membership.organisation_id == top
+            assert membership is not None
+            assert membership.organisation_id == top
         for council in Organisation.objects.filter(kind=OrganisationKind.COUNCIL):
             workers = council.memberships.filter(role=Role.SOCIAL_WORKER).count()
             assert workers >= 3
@@ -470,7 +492,8 @@ class TestCommand:
 
     def test_loads_and_prints_the_logins(self, db) -> None:
         output = self.run("--children", "30", "--episodes", "120", "--seed", "3")
-        assert Child.objects.count() == 30 and Episode.objects.count() == 120
+        assert Child.objects.count() == 30
+        assert Episode.objects.count() == 120
         for username in demo.DEMO_USERNAMES:
             assert username in output
         assert "eastwold.coordinator" in output
@@ -483,7 +506,8 @@ class TestCommand:
         output = self.run("--if-empty")
         assert demo.counts() == before
         assert "not loaded" in output
-        assert "police.handler" in output and settings.HOMEWARD_DEMO_PASSWORD in output
+        assert "police.handler" in output
+        assert settings.HOMEWARD_DEMO_PASSWORD in output
 
     def test_if_empty_makes_the_statistics_an_older_load_left_out(self, db) -> None:
         """A var/ loaded before the demo made its own statistics: `make run` (demo
@@ -504,7 +528,8 @@ class TestCommand:
         output = self.run("--if-empty")
         assert not Child.objects.exists()
         assert not User.objects.filter(username__in=demo.DEMO_USERNAMES).exists()
-        assert "not loaded" in output and "No demo logins" in output
+        assert "not loaded" in output
+        assert "No demo logins" in output
 
     def test_refuses_a_database_with_data_without_if_empty(self, db) -> None:
         factories.CouncilFactory()

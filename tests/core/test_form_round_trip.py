@@ -211,7 +211,7 @@ class Visit:
     user: User | None = None
     things: dict[str, Any] = field(default_factory=dict)
     # Which of several forms with the same key (one per record on a list page).
-    pick: Callable[[HtmlForm], bool] = lambda form: True
+    pick: Callable[[HtmlForm], bool] = lambda form: True  # noqa: ARG005
     response: Any = None  # the answer to the POST
 
     @property
@@ -253,7 +253,7 @@ class Scenario:
     key: str  # the form: "namespace:url-name" it posts to, [action=...] if it says
     setup: Callable[[Scene, dict[str, str]], Visit]
     read_back: Callable[[Visit], dict[str, Any]]
-    overrides: Callable[[Visit], dict[str, Any]] = lambda visit: {}
+    overrides: Callable[[Visit], dict[str, Any]] = lambda visit: {}  # noqa: ARG005
     # Answers the service is right not to keep, and why.
     not_kept: dict[str, str] = field(default_factory=dict)
     label: str = ""
@@ -282,7 +282,8 @@ def _code_owed_setup(scene: Scene, choices: dict[str, str]) -> Visit:
     response = client.post(
         "/sign-in", {"username": user.username, "password": factories.TEST_PASSWORD}
     )
-    assert response.status_code == 302 and "/sign-in/code" in response["Location"]
+    assert response.status_code == 302
+    assert "/sign-in/code" in response["Location"]
     client.handler.enforce_csrf_checks = True
     return Visit(client=client, page="/sign-in/code", user=user, things={"device": device})
 
@@ -382,23 +383,23 @@ ORGANISATIONS = [
     Scenario(
         "organisations:mfa-verify",
         _code_owed_setup,
-        lambda v: {"code": lambda sent: v.client.session.get(DEVICE_ID_SESSION_KEY)},
+        lambda v: {"code": lambda sent: v.client.session.get(DEVICE_ID_SESSION_KEY)},  # noqa: ARG005
         overrides=lambda v: {"code": code_for(v.device)},
     ),
     Scenario(
         "organisations:mfa-setup",
-        lambda scene, choices: signed_in(scene, Role.SOCIAL_WORKER, "/account/two-factor/set-up"),
-        lambda v: {"code": lambda sent: mfa.confirmed_device(v.user) is not None},
+        lambda scene, choices: signed_in(scene, Role.SOCIAL_WORKER, "/account/two-factor/set-up"),  # noqa: ARG005
+        lambda v: {"code": lambda sent: mfa.confirmed_device(v.user) is not None},  # noqa: ARG005
         overrides=lambda v: {"code": code_for(mfa.pending_device(v.user))},
     ),
     Scenario(
         "organisations:change-password",
-        lambda scene, choices: signed_in(scene, Role.SOCIAL_WORKER, "/account/password"),
+        lambda scene, choices: signed_in(scene, Role.SOCIAL_WORKER, "/account/password"),  # noqa: ARG005
         lambda v: {
             **_password_checks(v.user),  # type: ignore[arg-type]
             "old_password": lambda sent: not User.objects.get(pk=v.user.pk).check_password(sent),
         },
-        overrides=lambda v: {
+        overrides=lambda v: {  # noqa: ARG005
             "old_password": factories.TEST_PASSWORD,
             "new_password1": NEW_PASSWORD,
             "new_password2": NEW_PASSWORD,
@@ -408,11 +409,11 @@ ORGANISATIONS = [
         "organisations:set-password",
         _set_password_setup,
         lambda v: _password_checks(v.who),
-        overrides=lambda v: {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD},
+        overrides=lambda v: {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD},  # noqa: ARG005
     ),
     Scenario(
         "organisations:user-add",
-        lambda scene, choices: signed_in(
+        lambda scene, choices: signed_in(  # noqa: ARG005
             scene, Role.ORG_ADMIN, "/organisation/users/add", username="new.starter"
         ),
         _added_user,
@@ -450,7 +451,7 @@ ORGANISATIONS = [
     ),
     Scenario(
         "organisations:sign-out",
-        lambda scene, choices: signed_in(scene, Role.SOCIAL_WORKER, "/account/"),
+        lambda scene, choices: signed_in(scene, Role.SOCIAL_WORKER, "/account/"),  # noqa: ARG005
         lambda v: did(SESSION_KEY not in v.client.session, "signed out"),
     ),
 ]
@@ -531,7 +532,7 @@ def _emergency_setup(scene: Scene, choices: dict[str, str]) -> Visit:
 def _emergency_back(visit: Visit) -> dict[str, Any]:
     access = emergency.active_access(visit.actor, visit.target)
     assert access is not None, "no emergency access was opened"
-    return {"identifier": lambda sent: access.child_id == visit.target.pk, "reason": access.reason}
+    return {"identifier": lambda sent: access.child_id == visit.target.pk, "reason": access.reason}  # noqa: ARG005
 
 
 def _provisional_setup(scene: Scene, choices: dict[str, str]) -> Visit:
@@ -560,7 +561,7 @@ CHILDREN = [
     Scenario("children:confirm-council", _provisional_setup, _provisional_back),
     Scenario(
         "children:find",
-        lambda scene, choices: signed_in(
+        lambda scene, choices: signed_in(  # noqa: ARG005
             scene, Role.SOCIAL_WORKER, "/children/", target=scene.child()
         ),
         _found,
@@ -568,7 +569,7 @@ CHILDREN = [
     ),
     Scenario(
         "children:add",
-        lambda scene, choices: signed_in(scene, Role.SOCIAL_WORKER, "/children/add"),
+        lambda scene, choices: signed_in(scene, Role.SOCIAL_WORKER, "/children/add"),  # noqa: ARG005
         lambda v: _child_back(
             Child.objects.get(pk=redirected_to(v).strip("/").split("/")[-1]),
             v.actor,
@@ -579,7 +580,7 @@ CHILDREN = [
     ),
     Scenario(
         "children:add",
-        lambda scene, choices: signed_in(scene, Role.POLICE_OFFICER, "/children/add"),
+        lambda scene, choices: signed_in(scene, Role.POLICE_OFFICER, "/children/add"),  # noqa: ARG005
         _added_by_police,
         overrides=_police_codes,
         label="by the police, choosing the council",
@@ -858,7 +859,7 @@ def _record_back(visit: Visit) -> dict[str, Any]:
 AFTERCARE = [
     Scenario(
         "aftercare:record_check",
-        lambda scene, choices: (
+        lambda scene, choices: (  # noqa: ARG005
             lambda e: signed_in(
                 scene,
                 Role.POLICE_OFFICER,
@@ -923,7 +924,7 @@ def _hours(rng: random.Random) -> str:
 NOTIFICATIONS = [
     Scenario(
         "notifications:rules",
-        lambda scene, choices: signed_in(scene, Role.COUNCIL_MANAGER, "/notifications/rules"),
+        lambda scene, choices: signed_in(scene, Role.COUNCIL_MANAGER, "/notifications/rules"),  # noqa: ARG005
         _rules_back,
         overrides=lambda v: {
             "high_risk_review_hours": _hours(random.Random(v.page + "h")),
@@ -1021,11 +1022,9 @@ def fill_and_send(
     status = visit.response.status_code
     body = visit.response.content.decode() if status == 200 else ""
     errors = error_summary(body)
-    assert status in (200, 302) and not errors, (
-        f"{scenario.id}: {status} {errors} after sending\n"
-        + "\n".join(
-            f"  {k}: {shown(v)}" for k, v in data.items() if k not in {"csrfmiddlewaretoken"}
-        )
+    assert status in (200, 302), f"{scenario.id}: {status} after sending"
+    assert not errors, f"{scenario.id}: {status} {errors} after sending\n" + "\n".join(
+        f"  {k}: {shown(v)}" for k, v in data.items() if k not in {"csrfmiddlewaretoken"}
     )
     return form, answers
 
@@ -1080,7 +1079,9 @@ def variants(scenario: Scenario, scene: Scene) -> Iterator[tuple[dict[str, str],
 
 
 @pytest.mark.parametrize("scenario", SCENARIOS, ids=lambda s: s.id)
-def test_every_answer_survives_the_round_trip(scenario: Scenario, scene: Scene, seeded_random) -> None:
+def test_every_answer_survives_the_round_trip(
+    scenario: Scenario, scene: Scene, seeded_random
+) -> None:
     rng = random.Random(seeded_random)
     for choices, visit in variants(scenario, scene):
         form, answers = fill_and_send(scenario, visit, rng, choices)
@@ -1130,11 +1131,12 @@ def test_too_long_answers_are_refused_in_the_design_systems_words(
         expected = f"must be {question.maxlength} characters or fewer"
         errors = [e for e in error_summary(body) if expected in e]
         assert len(errors) == 1, f"{question.name}: {error_summary(body)}"
-        assert errors[0][0].isupper() and not errors[0].startswith("Must"), errors[0]
+        assert errors[0][0].isupper(), errors[0]
+        assert not errors[0].startswith("Must"), errors[0]
         redrawn = [f for f in post_forms(body, form.action) if form_key(f) == scenario.key]
+        assert redrawn, f"{question.name}: the form is not drawn again"
         assert (
-            redrawn
-            and redrawn[0].questions[question.name].value.strip() == data[question.name][0].strip()
+            redrawn[0].questions[question.name].value.strip() == data[question.name][0].strip()
         ), f"{question.name}: what was typed is not shown again"
 
 
@@ -1203,9 +1205,7 @@ def crawl(client: Client, start: str = "/") -> tuple[set[str], dict[str, str]]:
         drawn_here = [f for f in post_forms(page, final) if form_key(f) != "organisations:sign-out"]
         if len(drawn_here) == 1 and urlsplit(drawn_here[0].action).path == final:
             leaves.add(name)
-        for link in _links(page):
-            if link not in seen_paths:
-                queue.append(link)
+        queue.extend(link for link in _links(page) if link not in seen_paths)
     return reached, forms
 
 

@@ -23,7 +23,8 @@ def test_a_huge_sign_in_form_gets_the_too_large_page() -> None:
     assert response.status_code == 413
     body = response.content.decode()
     assert TITLE in body
-    assert "2.5 MB" in body and "Nothing was saved" in body
+    assert "2.5 MB" in body
+    assert "Nothing was saved" in body
     assert 'class="govuk-header' in body
 
 

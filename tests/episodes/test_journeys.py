@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from homeward.aftercare import services as aftercare
 from homeward.aftercare.models import InterviewStatus
+from homeward.core import clock
 from homeward.episodes import services
 from homeward.episodes.models import Episode, EpisodeStatus, ReturnMethod
 from homeward.organisations.models import Organisation, OrganisationKind, Role
@@ -23,7 +24,7 @@ pytestmark = pytest.mark.django_db
 
 
 def days_ago(days: float, hour: int = 18):
-    day = timezone.localtime(timezone.now()) - timedelta(days=days)
+    day = timezone.localtime(clock.now()) - timedelta(days=days)
     return day.replace(hour=hour, minute=0, second=0, microsecond=0)
 
 
@@ -48,7 +49,8 @@ def test_a_late_report_carries_its_return_past_a_later_episode(social_worker, ch
     )
     client = signed_in(social_worker.user)
     form = text(client.get(f"/children/{child.pk}/report-missing"))
-    assert 'name="still_missing"' in form and 'name="returned_at_day"' in form
+    assert 'name="still_missing"' in form
+    assert 'name="returned_at_day"' in form
     response = client.post(
         f"/children/{child.pk}/report-missing",
         report_data(
@@ -125,14 +127,14 @@ def work_links(body: str) -> dict[str, str]:
     """The "Your work" list: title to address."""
     section = body.split('id="your-work"', 1)
     assert len(section) == 2, "no Your work list on the home page"
-    return dict(
-        (title, href)
+    return {
+        title: href
         for href, title in re.findall(
             r'<dt class="govuk-summary-list__key"><a class="govuk-link" href="([^"]+)">'
             r"([^<]+)</a>",
             section[1],
         )
-    )
+    }
 
 
 def home_world(council, police):
@@ -210,7 +212,8 @@ def test_the_board_members_home_page_and_menu_lead_to_the_board_reports(council)
     assert 'href="/insights/board/"' in body
     assert "never who they are" in body
     assert '<a class="govuk-service-navigation__link" href="/insights/"' in body  # Figures
-    assert "Find a child" not in body and "Open episodes" not in body
+    assert "Find a child" not in body
+    assert "Open episodes" not in body
 
 
 def test_care_staff_see_the_children_placed_with_them_and_can_report_each(council) -> None:
@@ -240,14 +243,15 @@ def test_the_interviewers_home_page_is_their_interviews(council, social_worker, 
         social_worker,
         episode.reference,
         None,
-        services.Return(timezone.now(), ReturnMethod.RETURNED_SELF),
+        services.Return(clock.now(), ReturnMethod.RETURNED_SELF),
     )
     coordinator = factories.actor(Role.COUNCIL_MISSING_COORDINATOR, council)
     aftercare.assign_provider(coordinator, episode.return_interviews.get().pk, rhi.pk)
     body = text(signed_in(factories.member(Role.RHI_WORKER, rhi)).get("/"))
     assert "1 interview to do." in body
     assert 'href="/aftercare/interviews/"' in body
-    assert "To report a child missing" not in body and "Report missing" not in body
+    assert "To report a child missing" not in body
+    assert "Report missing" not in body
 
 
 def test_only_those_who_may_add_a_child_are_told_to(council, police) -> None:
@@ -268,7 +272,7 @@ def returned(social_worker, child) -> Episode:
         social_worker,
         episode.reference,
         None,
-        services.Return(timezone.now() - timedelta(hours=1), ReturnMethod.FOUND_BY_POLICE),
+        services.Return(clock.now() - timedelta(hours=1), ReturnMethod.FOUND_BY_POLICE),
     )
 
 

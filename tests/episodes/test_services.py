@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from homeward.aftercare import services as aftercare
 from homeward.audit.models import AuditEvent
+from homeward.core import clock
 from homeward.core.errors import AccessDenied, NotFound, StaleEdit, ValidationFailed
 from homeward.episodes import services
 from homeward.episodes.models import (
@@ -29,25 +30,25 @@ def snapshot() -> tuple[int, int, int]:
 
 
 def a_report(**overrides):
-    values = dict(
-        classification=Classification.MISSING,
-        last_seen_at=timezone.now() - timedelta(hours=3),
-        last_seen_location="Near the canal bridge",
-        missing_from="home",
-        reporter_type="parent",
-        risk_grade="medium",
-        risk_rationale="First time missing; phone switched off",
-    )
+    values = {
+        "classification": Classification.MISSING,
+        "last_seen_at": clock.now() - timedelta(hours=3),
+        "last_seen_location": "Near the canal bridge",
+        "missing_from": "home",
+        "reporter_type": "parent",
+        "risk_grade": "medium",
+        "risk_rationale": "First time missing; phone switched off",
+    }
     values.update(overrides)
     return services.Report(**values)
 
 
 def a_return(episode, **overrides):
-    values = dict(
-        returned_at=episode.last_seen_at + timedelta(hours=5),
-        return_method=ReturnMethod.FOUND_BY_POLICE,
-        found_location="Friend's flat",
-    )
+    values = {
+        "returned_at": episode.last_seen_at + timedelta(hours=5),
+        "return_method": ReturnMethod.FOUND_BY_POLICE,
+        "found_location": "Friend's flat",
+    }
     values.update(overrides)
     return services.Return(**values)
 
@@ -69,11 +70,13 @@ class TestReport:
         event = DomainEvent.objects.get(name="episode.reported")
         assert event.child_id == child.pk
 
-    def test_last_seen_in_the_future_is_refused_and_nothing_saved(self, social_worker, child) -> None:
+    def test_last_seen_in_the_future_is_refused_and_nothing_saved(
+        self, social_worker, child
+    ) -> None:
         before = snapshot()
         with pytest.raises(ValidationFailed) as error:
             services.report_missing(
-                social_worker, child.pk, a_report(last_seen_at=timezone.now() + timedelta(hours=2))
+                social_worker, child.pk, a_report(last_seen_at=clock.now() + timedelta(hours=2))
             )
         assert error.value.errors["last_seen_at"] == [
             "When the child was last seen cannot be in the future"
@@ -81,7 +84,7 @@ class TestReport:
         assert snapshot() == before
 
     def test_report_before_last_seen_is_refused(self, social_worker, child) -> None:
-        seen = timezone.now() - timedelta(hours=2)
+        seen = clock.now() - timedelta(hours=2)
         with pytest.raises(ValidationFailed) as error:
             services.report_missing(
                 social_worker,
@@ -166,7 +169,8 @@ class TestReport:
         first = report(social_worker, child, hours_ago=30)
         services.record_return(social_worker, first.reference, first.version, a_return(first))
         second = services.report_missing(social_worker, child.pk, a_report())
-        assert second.created and second.episode.pk != first.pk
+        assert second.created
+        assert second.episode.pk != first.pk
 
     def test_away_applies_only_to_a_looked_after_child(self, social_worker, child) -> None:
         with pytest.raises(ValidationFailed) as error:
@@ -210,9 +214,11 @@ class TestReport:
 
 
 class TestRegrade:
-    def test_regrade_keeps_every_grading_with_its_basis(self, social_worker, police_officer, child) -> None:
+    def test_regrade_keeps_every_grading_with_its_basis(
+        self, social_worker, police_officer, child
+    ) -> None:
         episode = report(social_worker, child)
-        obtained = timezone.now() - timedelta(minutes=20)
+        obtained = clock.now() - timedelta(minutes=20)
         episode = services.regrade(
             police_officer,
             episode.reference,
@@ -246,7 +252,9 @@ class TestRegrade:
         episode.refresh_from_db()
         assert episode.risk_grade == RiskGrade.MEDIUM
 
-    def test_rationale_is_required_and_nothing_saved(self, social_worker, police_officer, child) -> None:
+    def test_rationale_is_required_and_nothing_saved(
+        self, social_worker, police_officer, child
+    ) -> None:
         episode = report(social_worker, child)
         before = snapshot()
         with pytest.raises(ValidationFailed) as error:
@@ -284,7 +292,9 @@ class TestClassification:
 
 
 class TestReturnAndClose:
-    def test_return_before_last_seen_is_refused_and_nothing_saved(self, social_worker, child) -> None:
+    def test_return_before_last_seen_is_refused_and_nothing_saved(
+        self, social_worker, child
+    ) -> None:
         episode = report(social_worker, child)
         before = snapshot()
         with pytest.raises(ValidationFailed) as error:
@@ -298,7 +308,8 @@ class TestReturnAndClose:
             "The return cannot be before the child was last seen"
         )
         episode.refresh_from_db()
-        assert episode.status == EpisodeStatus.MISSING and episode.returned_at is None
+        assert episode.status == EpisodeStatus.MISSING
+        assert episode.returned_at is None
         assert snapshot() == before
 
     def test_return_in_the_future_is_refused(self, social_worker, child) -> None:
@@ -308,7 +319,7 @@ class TestReturnAndClose:
                 social_worker,
                 episode.reference,
                 episode.version,
-                a_return(episode, returned_at=timezone.now() + timedelta(hours=1)),
+                a_return(episode, returned_at=clock.now() + timedelta(hours=1)),
             )
         assert "cannot be in the future" in error.value.errors["returned_at"][0]
 
@@ -359,7 +370,7 @@ class TestReturnAndClose:
             coordinator,
             interview.pk,
             None,
-            offered_at=timezone.now(),
+            offered_at=clock.now(),
             offered_by="Sam Ellery",
             offer_method="phone",
         )
@@ -367,7 +378,8 @@ class TestReturnAndClose:
         with pytest.raises(ValidationFailed):
             services.close_episode(social_worker, episode.reference, None)
         episode.refresh_from_db()
-        assert episode.status == EpisodeStatus.RETURNED and episode.closed_at is None
+        assert episode.status == EpisodeStatus.RETURNED
+        assert episode.closed_at is None
         aftercare.record_outcome(
             coordinator, interview.pk, None, outcome="declined", reason="Does not want to talk"
         )
@@ -437,7 +449,9 @@ class TestConcurrency:
 
 
 class TestTogether:
-    def test_children_who_went_missing_together_are_linked_both_ways(self, social_worker, council) -> None:
+    def test_children_who_went_missing_together_are_linked_both_ways(
+        self, social_worker, council
+    ) -> None:
         a = report(social_worker, factories.ChildFactory(responsible_council=council))
         b = report(social_worker, factories.ChildFactory(responsible_council=council))
         services.link_episodes(social_worker, a.reference, b.reference)
@@ -464,7 +478,7 @@ class TestTimeline:
                 social_worker,
                 episode.reference,
                 TimelineKind.SIGHTING,
-                timezone.now() + timedelta(hours=1),
+                clock.now() + timedelta(hours=1),
                 "Seen at the station",
             )
         assert "occurred_at" in error.value.errors
@@ -476,7 +490,7 @@ class TestTimeline:
             social_worker,
             episode.reference,
             TimelineKind.SIGHTING,
-            timezone.now() - timedelta(minutes=10),
+            clock.now() - timedelta(minutes=10),
             "Seen at the station",
             "Central station",
         )
@@ -531,7 +545,7 @@ def at(text: str):
 
 
 def days_ago(days: float, hour: int = 18):
-    day = timezone.localtime(timezone.now()) - timedelta(days=days)
+    day = timezone.localtime(clock.now()) - timedelta(days=days)
     return day.replace(hour=hour, minute=0, second=0, microsecond=0)
 
 
@@ -539,7 +553,9 @@ class TestLateReport:
     """A practitioner records an episode that is already over: last seen on one day, back
     two days later, reported afterwards. It carries its return; the overlap check uses it."""
 
-    def test_a_past_episode_before_a_later_one_is_recorded_as_returned(self, social_worker, child) -> None:
+    def test_a_past_episode_before_a_later_one_is_recorded_as_returned(
+        self, social_worker, child
+    ) -> None:
         later = report(social_worker, child, last_seen_at=days_ago(10))
         later = services.record_return(
             social_worker, later.reference, None, a_return(later, returned_at=days_ago(9))
@@ -586,7 +602,9 @@ class TestLateReport:
             services.report_missing(social_worker, child.pk, a_report(last_seen_at=days_ago(30)))
         assert f"This overlaps episode {later.reference}" in error.value.errors["last_seen_at"][0]
 
-    def test_a_late_report_overlapping_another_episode_is_refused(self, social_worker, child) -> None:
+    def test_a_late_report_overlapping_another_episode_is_refused(
+        self, social_worker, child
+    ) -> None:
         first = report(social_worker, child, last_seen_at=days_ago(30))
         services.record_return(
             social_worker, first.reference, None, a_return(first, returned_at=days_ago(28))
@@ -618,7 +636,8 @@ class TestLateReport:
                 ),
             ),
         )
-        assert result.created and result.episode != later
+        assert result.created
+        assert result.episode != later
         later.refresh_from_db()
         assert later.status == EpisodeStatus.MISSING  # still missing now: untouched
 
@@ -639,7 +658,8 @@ class TestLateReport:
                 ),
             )
         message = error.value.errors["returned_at"][0]
-        assert current.reference in message and "record it there" in message
+        assert current.reference in message
+        assert "record it there" in message
         assert snapshot() == before
 
     def test_the_return_is_checked_like_any_return(self, social_worker, child) -> None:
@@ -724,7 +744,9 @@ class TestSteps:
         )
         episode = services.record_return(police_officer, episode.reference, None, a_return(episode))
         close = steps.close(police_officer, episode)
-        assert close.allowed and close.waiting and not close.available
+        assert close.allowed
+        assert close.waiting
+        assert not close.available
         assert close.reason == (
             "The episode cannot be closed yet: the safe and well check is not recorded and "
             "the return interview is not recorded"
@@ -796,7 +818,7 @@ class TestSteps:
             ),
             "close": lambda: services.close_episode(actor, episode.reference, None),
             "timeline": lambda: services.add_timeline_entry(
-                actor, episode.reference, "note", timezone.now(), "Called the school"
+                actor, episode.reference, "note", clock.now(), "Called the school"
             ),
             "update": lambda: services.update_episode(
                 actor, episode.reference, None, {"clothing": "A red coat"}

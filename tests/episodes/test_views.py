@@ -118,20 +118,24 @@ def test_home_lists_missing_then_returned_not_closed(worker_client, council, soc
     elsewhere = factories.report(factories.actor(Role.SOCIAL_WORKER, far.responsible_council), far)
 
     body = text(worker_client.get("/"))
-    assert "Missing now (1)" in body and "Returned, not yet closed (1)" in body
+    assert "Missing now (1)" in body
+    assert "Returned, not yet closed (1)" in body
     assert body.index("Missingly") < body.index("Returned, not yet closed") < body.index("Backhome")
     assert f'href="/episodes/{missing.reference}/"' in body
     assert "High risk" in body
     assert "1 day 6 hours" in body  # how long missing
-    assert "Closedon" not in body and closed.reference not in body
-    assert "Otherplace" not in body and elsewhere.reference not in body
+    assert "Closedon" not in body
+    assert closed.reference not in body
+    assert "Otherplace" not in body
+    assert elsewhere.reference not in body
     listed = set(AuditEvent.objects.filter(action="list_result").values_list("child_id", flat=True))
     assert listed == {missing_child.pk, returned_child.pk}
 
 
 def test_home_offers_find_and_add_to_council_roles(worker_client) -> None:
     body = text(worker_client.get("/"))
-    assert 'href="/children/"' in body and 'href="/children/add"' in body
+    assert 'href="/children/"' in body
+    assert 'href="/children/add"' in body
 
 
 # --- reporting ----------------------------------------------------------------------------
@@ -229,7 +233,7 @@ def test_impossible_time_is_refused(worker_client, child) -> None:
 
 
 def test_time_skipped_by_the_clocks_is_refused(worker_client, child) -> None:
-    data = report_data(**{**when("last_seen_at", datetime(2025, 3, 30, 3, 0, tzinfo=UK))})
+    data = report_data(**when("last_seen_at", datetime(2025, 3, 30, 3, 0, tzinfo=UK)))
     data.update(last_seen_at_hour="1", last_seen_at_minute="30")
     body = text(worker_client.post(f"/children/{child.pk}/report-missing", data))
     assert "clocks went forward" in body
@@ -263,14 +267,17 @@ def test_board_member_can_neither_report_nor_see_the_child(client, council) -> N
     client.force_login(factories.member(Role.BOARD_MEMBER, council))
     response = client.post(f"/children/{child.pk}/report-missing", report_data())
     assert response.status_code == 404
-    assert "Thistlewood" not in text(response) and "Evangelina" not in text(response)
+    assert "Thistlewood" not in text(response)
+    assert "Evangelina" not in text(response)
     assert not Episode.objects.exists()
 
 
 # --- the episode page ---------------------------------------------------------------------
 
 
-def test_episode_page_shows_everything(worker_client, social_worker, council, episode, officer) -> None:
+def test_episode_page_shows_everything(
+    worker_client, social_worker, council, episode, officer
+) -> None:
     police_actor = Actor.for_user(officer)
     episode = services.regrade(
         police_actor,
@@ -295,7 +302,8 @@ def test_episode_page_shows_everything(worker_client, social_worker, council, ep
     body = text(response)
     assert response.status_code == 200
     assert f"Episode {episode.reference}" in body
-    assert "Missing</strong>" in body and "High risk" in body
+    assert "Missing</strong>" in body
+    assert "High risk" in body
     for fact in (
         "Seen with an adult of concern",
         "CCTV at the station",
@@ -307,8 +315,10 @@ def test_episode_page_shows_everything(worker_client, social_worker, council, ep
         "Outside the bus station",
     ):
         assert fact in body, fact
-    assert f'href="/episodes/{friend.reference}/"' in body and "Friendly" in body
-    assert "Unseeable" not in body and hidden.reference not in body
+    assert f'href="/episodes/{friend.reference}/"' in body
+    assert "Friendly" in body
+    assert "Unseeable" not in body
+    assert hidden.reference not in body
     assert "1 other child whose record you cannot see" in body
     assert AuditEvent.objects.filter(
         action="view", object_type="episode", object_id=episode.reference
@@ -324,7 +334,8 @@ def test_another_councils_episode_is_not_found(worker_client) -> None:
         response = worker_client.get(f"/episodes/{other.reference}/{suffix}")
         body = text(response)
         assert response.status_code == 404, suffix
-        assert "Ottoline" not in body and "Pemberley" not in body
+        assert "Ottoline" not in body
+        assert "Pemberley" not in body
     response = worker_client.post(
         f"/episodes/{other.reference}/risk",
         {"version": other.version, "grade": "low", "rationale": "x"},
@@ -378,7 +389,8 @@ def test_regrade(officer_client, episode) -> None:
     episode.refresh_from_db()
     assert episode.risk_grade == "high"
     latest = RiskAssessment.objects.filter(episode=episode).last()
-    assert latest is not None and latest.information_source == "Friend's mother"
+    assert latest is not None
+    assert latest.information_source == "Friend's mother"
     assert "Risk re-graded to high" in text(officer_client.get(response["Location"]))
 
 
@@ -432,7 +444,8 @@ def test_stale_details_edit_shows_the_current_record(worker_client, episode, soc
         "reporter_name": "",
     }
     body = text(worker_client.post(f"/episodes/{episode.reference}/details", data))
-    assert "was changed by" in body and "clothing changed" in body
+    assert "was changed by" in body
+    assert "clothing changed" in body
     assert "Red jacket, black jeans" in body  # the current record, not the stale form
     assert "Green scarf" not in body
     episode.refresh_from_db()
@@ -537,7 +550,9 @@ def test_return_then_close(officer_client, episode) -> None:
     episode.refresh_from_db()
     assert episode.status == EpisodeStatus.RETURNED
     body = text(officer_client.get(response["Location"]))
-    assert "A flat on Mill Road" in body and "Two adults" in body and "New phone" in body
+    assert "A flat on Mill Road" in body
+    assert "Two adults" in body
+    assert "New phone" in body
     # Not offered while the check and the interview are outstanding: the page says why.
     assert f'href="/episodes/{episode.reference}/close"' not in body
     assert (

@@ -90,12 +90,16 @@ def test_a_failed_load_refreshes_nothing_and_leaves_the_figures_right(generated)
     class Refused(Exception):
         pass
 
-    with pytest.raises(Refused), transaction.atomic(), facts.deferred():
-        Episode.objects.filter(child=child).first().save()
-        for episode in Episode.objects.filter(child=child):
-            episode.risk_grade = "high"
-            episode.save()
-        raise Refused
+    def failed_load() -> None:
+        with transaction.atomic(), facts.deferred():
+            Episode.objects.filter(child=child).first().save()
+            for episode in Episode.objects.filter(child=child):
+                episode.risk_grade = "high"
+                episode.save()
+            raise Refused
+
+    with pytest.raises(Refused):
+        failed_load()
 
     assert list(EpisodeFact.objects.filter(person_key=child.pk).values_list("risk_grade")) == before
     recount.assert_facts_and_totals_are_a_recount()

@@ -19,7 +19,8 @@ def test_each_episode_has_one_fact_kept_as_it_changes(area) -> None:
     assert EpisodeFact.objects.count() == 6
     r1 = EpisodeFact.objects.get(episode_id=area.episodes["R1"].pk)
     assert (r1.classification_start, r1.classification) == ("A", "M")
-    assert r1.legal_status == "looked_after" and r1.out_of_area
+    assert r1.legal_status == "looked_after"
+    assert r1.out_of_area
 
 
 def test_council_counts_its_own_children(area) -> None:
@@ -88,7 +89,8 @@ def test_classification_looked_after_and_area(area) -> None:
     scope = q.Scope.of(area.council_a)
     assert rows(q.breakdown(scope, YEAR, "classification")) == {"M": (5, 2), "A": (0, 0)}
     legal = rows(q.breakdown(scope, YEAR, "legal_status"))
-    assert legal["looked_after"] == (2, 1) and legal["none"] == (3, 1)
+    assert legal["looked_after"] == (2, 1)
+    assert legal["none"] == (3, 1)
     assert rows(q.area(scope, YEAR)) == {"in": (3, 1), "out": (2, 1)}
 
 

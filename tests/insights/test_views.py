@@ -57,14 +57,16 @@ def test_police_coordinator_sees_its_area(area) -> None:
         "/insights/dashboard/" + YEAR
     )
     text = page.content.decode()
-    assert page.status_code == 200 and "Force G" in text
+    assert page.status_code == 200
+    assert "Force G" in text
     assert "Children of other councils" in text
 
 
 def test_national_analyst_sees_suppressed_figures_and_can_narrow_by_area(area, national) -> None:
     client = client_for(Role.NATIONAL_ANALYST, national)
     text = client.get("/insights/dashboard/" + YEAR).content.decode()
-    assert "England" in text and "shown as “c”" in text
+    assert "England" in text
+    assert "shown as “c”" in text
     narrowed = client.get(f"/insights/dashboard/{YEAR}&area=council-{area.council_a.code}")
     assert "Council A" in narrowed.content.decode()
 
@@ -73,7 +75,8 @@ def test_national_csv_suppresses_small_counts(area, national) -> None:
     response = client_for(Role.NATIONAL_ANALYST, national).get(
         "/insights/national-figures.csv" + YEAR
     )
-    assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/csv")
     rows = list(csv.reader(io.StringIO(response.content.decode())))
     assert rows[0] == ["period", "table", "measure", "area", "characteristic", "value"]
     for row in rows[1:]:
@@ -105,13 +108,12 @@ def test_board_member_gets_only_the_board_report(area) -> None:
     client = client_for(Role.BOARD_MEMBER, area.council_a)
     assert client.get("/insights/").url == "/insights/board/"
     listing = client.get("/insights/board/")
-    assert (
-        listing.status_code == 200
-        and "Corporate parenting board reports" in listing.content.decode()
-    )
+    assert listing.status_code == 200
+    assert "Corporate parenting board reports" in listing.content.decode()
     page = client.get("/insights/board/2024/q1/")
     text = page.content.decode()
-    assert page.status_code == 200 and "board report, 2024-25 Q1" in text
+    assert page.status_code == 200
+    assert "board report, 2024-25 Q1" in text
     for name in (*NAMES, "Marcus", "Quayside", "Alex", "Merrow", "07700"):
         assert name not in text
 

@@ -39,7 +39,7 @@ def at(text: str) -> datetime:
     """'2025-06-10 18:00' as UK local time."""
     from django.utils import timezone
 
-    naive = datetime.strptime(text, "%Y-%m-%d %H:%M")
+    naive = datetime.strptime(text, "%Y-%m-%d %H:%M")  # noqa: DTZ007 (made aware below)
     return timezone.make_aware(naive)
 
 

@@ -31,7 +31,9 @@ def in_care(council):
 class TestCareCannotEndWhileTheChildIsMissing:
     """Rule 577: child ceased to be looked after but a missing period has no end date."""
 
-    def test_ending_care_while_the_child_is_missing_now_is_refused(self, social_worker, in_care) -> None:
+    def test_ending_care_while_the_child_is_missing_now_is_refused(
+        self, social_worker, in_care
+    ) -> None:
         episode = report_and_return(social_worker, in_care, "2026-05-10 18:00", None)
 
         with pytest.raises(ValidationFailed) as caught:
@@ -45,7 +47,9 @@ class TestCareCannotEndWhileTheChildIsMissing:
         }
         assert [(s.status, s.end_date) for s in in_care.legal_statuses.all()] == [(LAC, None)]
 
-    def test_ending_care_on_a_day_the_child_was_away_is_refused(self, social_worker, in_care) -> None:
+    def test_ending_care_on_a_day_the_child_was_away_is_refused(
+        self, social_worker, in_care
+    ) -> None:
         report_and_return(social_worker, in_care, "2026-04-01 18:00", "2026-04-06 10:00")
 
         with pytest.raises(ValidationFailed, match=r"give a date on or after 06/04/2026"):
@@ -60,7 +64,9 @@ class TestCareCannotEndWhileTheChildIsMissing:
 
         assert in_care.legal_statuses.get(status=LAC).end_date == date(2026, 4, 6)
 
-    def test_a_change_between_two_kinds_of_care_is_not_an_ending(self, social_worker, in_care) -> None:
+    def test_a_change_between_two_kinds_of_care_is_not_an_ending(
+        self, social_worker, in_care
+    ) -> None:
         report_and_return(social_worker, in_care, "2026-05-10 18:00", None)
 
         children.set_legal_status(social_worker, in_care, LAC, date(2026, 5, 14))
@@ -81,7 +87,9 @@ class TestAnEpisodeBelongsToAChild:
         ]
         assert not Episode.objects.exists()
 
-    def test_an_episode_cannot_start_on_or_after_the_18th_birthday(self, social_worker, council) -> None:
+    def test_an_episode_cannot_start_on_or_after_the_18th_birthday(
+        self, social_worker, council
+    ) -> None:
         """Rule 580's situation: a child missing when care ends at 18. Homeward records
         children, so the episode must start before the birthday; one still open on it is
         ended there in the SSDA903 export (REC E8)."""
@@ -101,7 +109,9 @@ class TestAnEpisodeBelongsToAChild:
 class TestOneEpisodeAtATime:
     """Rule 574: missing periods of one child must not overlap."""
 
-    def test_moving_last_seen_back_into_an_earlier_episode_is_refused(self, social_worker, in_care) -> None:
+    def test_moving_last_seen_back_into_an_earlier_episode_is_refused(
+        self, social_worker, in_care
+    ) -> None:
         first = report_and_return(social_worker, in_care, "2026-05-01 18:00", "2026-05-03 10:00")
         second = report_and_return(social_worker, in_care, "2026-05-10 18:00", None)
 
@@ -145,7 +155,9 @@ class TestOneEpisodeAtATime:
 
         assert Episode.objects.count() == 1
 
-    def test_an_episode_cannot_be_moved_before_the_child_was_born(self, social_worker, in_care) -> None:
+    def test_an_episode_cannot_be_moved_before_the_child_was_born(
+        self, social_worker, in_care
+    ) -> None:
         episode = report_and_return(social_worker, in_care, "2026-05-10 18:00", None)
         with pytest.raises(ValidationFailed, match="Last seen must be after the child's date"):
             episodes.update_episode(

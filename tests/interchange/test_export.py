@@ -40,7 +40,9 @@ def test_the_export_passes_every_missing_table_rule_of_the_dfe_validator(area, t
     assert run_validator(tmp_path / "last", YEAR - 1)["errors"] == []
 
 
-def test_the_validator_does_catch_a_bad_row_so_a_clean_result_means_something(area, tmp_path) -> None:
+def test_the_validator_does_catch_a_bad_row_so_a_clean_result_means_something(
+    area, tmp_path
+) -> None:
     services.export_903(CLI, area.council, YEAR, tmp_path)
     with (tmp_path / "missing.csv").open("a", newline="", encoding="utf-8") as handle:
         # Missing before the child came into care, and ending before it started.

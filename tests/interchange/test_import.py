@@ -137,7 +137,9 @@ def test_a_names_file_gives_the_children_their_names(council, home, tmp_path) ->
     assert ChildIdentifier.objects.get(value="B200").child.first_name == "Unnamed"
 
 
-def test_every_bad_row_is_reported_with_file_row_and_column_and_nothing_is_saved(council, tmp_path) -> None:
+def test_every_bad_row_is_reported_with_file_row_and_column_and_nothing_is_saved(
+    council, tmp_path
+) -> None:
     header = HEADER + "C300,3,31/02/2012,WXYZ,X123,,\n"
     episodes = EPISODES + (
         "C300,01/01/2020,S,C2,N1,K2,PR1,,,,,,\n"
@@ -275,7 +277,8 @@ def test_a_period_of_care_overlapping_homewards_own_record_is_refused(council, t
         "protection plan from 01/01/2024 to 01/06/2024, which overlaps this period of care "
         "(01/05/2023 to 01/12/2024): correct one of them first"
     ]
-    assert Child.objects.count() == 1 and Placement.objects.count() == 0
+    assert Child.objects.count() == 1
+    assert Placement.objects.count() == 0
 
 
 def test_the_import_is_one_audit_event_by_the_command_line(council, home, tmp_path) -> None:
@@ -340,7 +343,9 @@ class TestCareCannotEndWhileTheChildIsMissing:
             f"PL_POST,URN\nA100,10/01/2024,S,C2,N1,U6,PR1,{dec},E4A,,QM1,QM1,\n"
         )
 
-    def test_care_ending_while_the_child_is_missing_now_is_refused(self, known, worker, tmp_path) -> None:
+    def test_care_ending_while_the_child_is_missing_now_is_refused(
+        self, known, worker, tmp_path
+    ) -> None:
         episode = report_and_return(worker, known, "2026-05-10 18:00", None)
 
         with pytest.raises(services.ImportRejected) as caught:
@@ -358,7 +363,9 @@ class TestCareCannotEndWhileTheChildIsMissing:
         assert [s.end_date for s in known.legal_statuses.all()] == [None]
         assert not Ssda903Episode.objects.exists()
 
-    def test_care_ending_on_a_day_the_child_was_away_is_refused(self, known, worker, tmp_path) -> None:
+    def test_care_ending_on_a_day_the_child_was_away_is_refused(
+        self, known, worker, tmp_path
+    ) -> None:
         episode = report_and_return(worker, known, "2026-04-01 18:00", "2026-04-06 10:00")
 
         with pytest.raises(services.ImportRejected) as caught:

@@ -106,12 +106,14 @@ def test_every_row_keeps_the_services_rules(made) -> None:
         kinds = [t.kind for t in episode.timeline.all()]
         assert kinds[0] == TimelineKind.REPORT
         if episode.status == EpisodeStatus.MISSING:
-            assert episode.returned_at is None and episode.closed_at is None
+            assert episode.returned_at is None
+            assert episode.closed_at is None
             continue
         assert episode.last_seen_at <= episode.returned_at <= now
         assert TimelineKind.RETURN in kinds
         interviews = list(episode.return_interviews.all())
-        assert len(interviews) == 1 and interviews[0].child_id == child.pk
+        assert len(interviews) == 1
+        assert interviews[0].child_id == child.pk
         if episode.status == EpisodeStatus.CLOSED:
             # Closed only once the check and the interview are recorded.
             assert episode.safe_and_well_check.recorded_at <= episode.closed_at <= now
@@ -143,7 +145,8 @@ def test_the_shape_follows_the_national_figures(made) -> None:
     assert sum(top) / len(episodes) > 0.4  # repeat missing concentrated in few children
     assert sum(n == 1 for n in per_child.values()) / len(per_child) > 0.3
     classes = Counter(e.classification for e in episodes)
-    assert classes["M"] / len(episodes) > 0.7 and classes["A"] > 0
+    assert classes["M"] / len(episodes) > 0.7
+    assert classes["A"] > 0
     assert 0 < sum(e.status == EpisodeStatus.MISSING for e in episodes) < len(episodes) * 0.02
     checks = Counter(
         e.safe_and_well_check.status for e in returned if hasattr(e, "safe_and_well_check")

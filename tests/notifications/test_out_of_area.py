@@ -114,7 +114,8 @@ def test_the_home_reports_and_all_four_agencies_hear(away) -> None:
 def test_when_the_host_areas_police_report_it_they_are_not_told_again(away) -> None:
     episode = missing_from_placement(away.officer_b, away)
     people = told(episode)
-    assert away.force_b.pk not in people and away.force_a.pk not in people
+    assert away.force_b.pk not in people
+    assert away.force_a.pk not in people
     assert {away.coordinator.pk, away.worker.pk, away.host_coordinator.pk} <= set(people)
 
 
@@ -155,7 +156,6 @@ def test_a_child_placed_at_home_in_its_own_area_tells_no_host(away) -> None:
 
 
 def test_the_host_council_hears_of_the_return_and_regrading_too(away) -> None:
-    from django.utils import timezone
 
     from homeward.episodes import services as episodes
 
@@ -170,7 +170,7 @@ def test_the_host_council_hears_of_the_return_and_regrading_too(away) -> None:
         away.home_staff,
         episode.reference,
         None,
-        episodes.Return(returned_at=timezone.now(), return_method="returned_self"),
+        episodes.Return(returned_at=clock.now(), return_method="returned_self"),
     )
     drain(fire_due_clocks=False)
     for name in ("episode.regraded", "episode.returned"):

@@ -3,9 +3,9 @@
 from datetime import timedelta
 
 import pytest
-from django.utils import timezone
 
 from homeward.aftercare import services as aftercare
+from homeward.core import clock
 from homeward.episodes import services as episodes
 from homeward.notifications.models import Notification
 from tests.factories import record_aftercare, report
@@ -48,7 +48,7 @@ def returned(area, grade="medium"):
         episode.reference,
         episode.version,
         episodes.Return(
-            returned_at=timezone.now() - timedelta(hours=1), return_method="returned_self"
+            returned_at=clock.now() - timedelta(hours=1), return_method="returned_self"
         ),
     )
 
@@ -135,5 +135,6 @@ def test_a_duplicate_delivery_is_suppressed(area) -> None:
     event = DomainEvent.objects.get(name="episode.reported")
     first = dispatch.deliver(event.pk)
     again = dispatch.deliver(event.pk)
-    assert first == 5 and again == 0
+    assert first == 5
+    assert again == 0
     assert Notification.objects.filter(event=event).count() == 5

@@ -49,7 +49,9 @@ def test_the_list_shows_this_organisations_users(admin, council, worker, outside
     assert response.status_code == 200
     assert "<title>Users - Homeward</title>" in body
     assert council.name in body
-    assert "Sam Worker" in body and "sam.worker" in body and "Social worker" in body
+    assert "Sam Worker" in body
+    assert "sam.worker" in body
+    assert "Social worker" in body
     assert f'href="/organisation/users/{worker.pk}/"' in body
     assert "pat.outsider" not in body
 
@@ -67,7 +69,8 @@ def test_other_roles_are_refused(client, council, worker, role) -> None:
 
 def test_signed_out_visitors_go_to_sign_in(client, worker) -> None:
     response = client.get("/organisation/users/")
-    assert response.status_code == 302 and response["Location"].startswith("/sign-in")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/sign-in")
 
 
 def test_another_organisations_user_is_not_found(admin, outsider) -> None:
@@ -83,7 +86,8 @@ def test_another_organisations_user_is_not_found(admin, outsider) -> None:
     )
     outsider.refresh_from_db()
     token.refresh_from_db()
-    assert outsider.is_active and token.revoked_at is None
+    assert outsider.is_active
+    assert token.revoked_at is None
     assert "pat.outsider" not in text(admin.get(f"/organisation/users/{outsider.pk}/"))
 
 
@@ -91,7 +95,8 @@ def test_adding_a_user_shows_their_link_once_and_it_sets_their_password(admin, c
     page = admin.get("/organisation/users/add")
     body = text(page)
     assert page.status_code == 200
-    assert "Social worker" in body and "Police officer" not in body
+    assert "Social worker" in body
+    assert "Police officer" not in body
     response = admin.post(
         "/organisation/users/add",
         {
@@ -122,7 +127,8 @@ def test_adding_a_user_shows_their_link_once_and_it_sets_their_password(admin, c
     assert "at least 12 characters" in text(short)
     chosen = "kettle-harbour-meadow-lantern"
     done = newcomer.post(opened["Location"], {"new_password1": chosen, "new_password2": chosen})
-    assert done.status_code == 302 and done["Location"] == "/sign-in"
+    assert done.status_code == 302
+    assert done["Location"] == "/sign-in"
     assert "Your password has been set" in text(newcomer.get("/sign-in"))
     user.refresh_from_db()
     assert user.check_password(chosen)
@@ -162,7 +168,8 @@ def test_adding_a_user_shows_errors_on_the_form(admin, worker) -> None:
 
 def test_the_user_page_changes_their_role(admin, worker) -> None:
     page = text(admin.get(f"/organisation/users/{worker.pk}/"))
-    assert "Sam Worker" in page and "Not set up" in page
+    assert "Sam Worker" in page
+    assert "Not set up" in page
     response = admin.post(
         f"/organisation/users/{worker.pk}/", {"action": "role", "role": Role.COUNCIL_MANAGER}
     )
@@ -186,9 +193,11 @@ def test_the_user_page_switches_them_off_and_revokes_their_tokens(admin, worker)
     assert response.status_code == 302
     worker.refresh_from_db()
     token.refresh_from_db()
-    assert not worker.is_active and token.revoked_at is not None
+    assert not worker.is_active
+    assert token.revoked_at is not None
     body = text(admin.get(response["Location"]))
-    assert "Switched off" in body and "Revoked" in body
+    assert "Switched off" in body
+    assert "Revoked" in body
 
 
 def test_a_user_who_forgot_their_password_gets_a_new_link_from_the_admin(admin, worker) -> None:
@@ -245,7 +254,8 @@ def test_an_admin_revokes_a_members_token(admin, worker, council) -> None:
     token, _ = ApiToken.issue(worker)
     body = text(admin.get(f"/organisation/users/{worker.pk}/"))
     action = f"/organisation/users/{worker.pk}/tokens/{token.pk}/revoke"
-    assert f'action="{action}"' in body and token.prefix in body
+    assert f'action="{action}"' in body
+    assert token.prefix in body
     assert admin.get(action).status_code == 405
     response = admin.post(action)
     assert response.status_code == 302
@@ -268,11 +278,14 @@ def test_users_see_and_revoke_their_own_tokens(client, worker, outsider) -> None
     theirs, _ = ApiToken.issue(outsider)
     client.force_login(worker)
     account = text(client.get("/account/"))
-    assert "1 in use" in account and 'href="/account/tokens"' in account
+    assert "1 in use" in account
+    assert 'href="/account/tokens"' in account
     page = text(client.get("/account/tokens"))
-    assert mine.prefix in page and theirs.prefix not in page
+    assert mine.prefix in page
+    assert theirs.prefix not in page
     response = client.post(f"/account/tokens/{mine.pk}/revoke")
-    assert response.status_code == 302 and response["Location"] == "/account/tokens"
+    assert response.status_code == 302
+    assert response["Location"] == "/account/tokens"
     assert f"API token {mine.prefix}… has been revoked" in text(client.get("/account/tokens"))
     mine.refresh_from_db()
     assert mine.revoked_at is not None
@@ -287,4 +300,5 @@ def test_users_see_and_revoke_their_own_tokens(client, worker, outsider) -> None
 def test_account_pages_have_no_inline_script_or_style(admin, path) -> None:
     body = text(admin.get(path))
     assert re.findall(r"<script(?![^>]*\bsrc=)[^>]*>", body) == []
-    assert "<style" not in body and " style=" not in body
+    assert "<style" not in body
+    assert " style=" not in body

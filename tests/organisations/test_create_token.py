@@ -30,7 +30,8 @@ def test_prints_a_working_token_once_and_keeps_only_its_hash(council, child) -> 
     assert token.startswith("hw_")
     assert row.token_hash == hashlib.sha256(token.encode()).hexdigest()
     assert token not in str(ApiToken.objects.filter(pk=row.pk).values().get())
-    assert row.prefix in message and token not in message
+    assert row.prefix in message
+    assert token not in message
     assert row.expires_at - row.created_at == pytest.approx(
         timedelta(days=90), abs=timedelta(seconds=5)
     )
@@ -98,7 +99,9 @@ def test_the_command_line_accepts_the_hyphenated_name(monkeypatch, council) -> N
     assert seen["argv"] == ["homeward", "create_token", "via.cli", "--days", "3"]
 
 
-def test_where_two_factor_is_required_a_user_without_an_app_gets_no_token(council, settings) -> None:
+def test_where_two_factor_is_required_a_user_without_an_app_gets_no_token(
+    council, settings
+) -> None:
     settings.HOMEWARD_MFA_REQUIRED = True
     user = factories.member(Role.SOCIAL_WORKER, council, username="no.app.yet")
     with pytest.raises(CommandError, match="has not set up two-factor authentication"):

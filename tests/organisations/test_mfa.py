@@ -48,10 +48,12 @@ def enforced(settings):
 
 def test_without_an_app_the_password_alone_signs_in_when_not_enforced(client, worker) -> None:
     response = sign_in(client, worker)
-    assert response.status_code == 302 and response["Location"] == "/"
+    assert response.status_code == 302
+    assert response["Location"] == "/"
     assert client.get("/").status_code == 200
     event = AuditEvent.objects.get(action="sign_in")
-    assert event.user == worker and event.details == {"two_factor": False}
+    assert event.user == worker
+    assert event.details == {"two_factor": False}
 
 
 def test_with_an_app_the_code_is_asked_for_even_when_not_enforced(client, worker) -> None:
@@ -61,20 +63,24 @@ def test_with_an_app_the_code_is_asked_for_even_when_not_enforced(client, worker
     assert response["Location"] == f"{CODE_PAGE}?next=/children/"
     # Nothing else is reachable until the code is given.
     blocked = client.get("/")
-    assert blocked.status_code == 302 and blocked["Location"].startswith(CODE_PAGE)
+    assert blocked.status_code == 302
+    assert blocked["Location"].startswith(CODE_PAGE)
     assert not AuditEvent.objects.filter(action="sign_in").exists()
 
     page = client.get(response["Location"])
     body = text(page)
     assert page.status_code == 200
     assert "Enter the code from your authenticator app" in body
-    assert 'autocomplete="one-time-code"' in body and 'inputmode="numeric"' in body
+    assert 'autocomplete="one-time-code"' in body
+    assert 'inputmode="numeric"' in body
 
     done = client.post(CODE_PAGE, {"code": code_for(device), "next": "/children/"})
-    assert done.status_code == 302 and done["Location"] == "/children/"
+    assert done.status_code == 302
+    assert done["Location"] == "/children/"
     assert client.get("/").status_code == 200
     event = AuditEvent.objects.get(action="sign_in")
-    assert event.user == worker and event.details == {"two_factor": True}
+    assert event.user == worker
+    assert event.details == {"two_factor": True}
 
 
 def test_a_wrong_code_is_an_error_and_is_audited(client, worker) -> None:
@@ -115,7 +121,8 @@ def test_spaces_in_the_code_are_forgiven(client, worker) -> None:
     sign_in(client, worker)
     code = code_for(device)
     response = client.post(CODE_PAGE, {"code": f"{code[:3]} {code[3:]}"})
-    assert response.status_code == 302 and response["Location"] == "/"
+    assert response.status_code == 302
+    assert response["Location"] == "/"
 
 
 def test_a_code_is_accepted_once_only(client, worker) -> None:
@@ -135,18 +142,21 @@ def test_next_cannot_send_anyone_to_another_site(client, worker) -> None:
     device = give_app(worker)
     sign_in(client, worker)
     response = client.post(CODE_PAGE, {"code": code_for(device), "next": "https://evil.example/"})
-    assert response.status_code == 302 and response["Location"] == "/"
+    assert response.status_code == 302
+    assert response["Location"] == "/"
 
 
 def test_the_code_page_needs_the_password_first(client) -> None:
     response = client.get(CODE_PAGE)
-    assert response.status_code == 302 and response["Location"].startswith("/sign-in?next=")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/sign-in?next=")
 
 
 def test_users_may_set_up_an_app_when_not_enforced(client, worker) -> None:
     client.force_login(worker)
     account = text(client.get("/account/"))
-    assert "Not set up" in account and f'href="{SET_UP_PAGE}"' in account
+    assert "Not set up" in account
+    assert f'href="{SET_UP_PAGE}"' in account
     page = client.get(SET_UP_PAGE)
     secret = re.search(r'id="totp-secret">([A-Z2-7 ]+)<', text(page)).group(1)
     response = client.post(SET_UP_PAGE, {"code": code_from_secret(secret)})
@@ -170,9 +180,11 @@ def test_set_up_shows_the_secret_in_groups_of_4_and_a_qr_code(client, worker, en
     assert "<title>Set up two-factor authentication - Homeward</title>" in body
     secret = re.search(r'id="totp-secret">([A-Z2-7 ]+)<', body).group(1)
     groups = secret.split(" ")
-    assert len(groups) == 8 and all(len(g) == 4 for g in groups)
+    assert len(groups) == 8
+    assert all(len(g) == 4 for g in groups)
     assert re.search(r'<img src="data:image/svg\+xml;base64,[A-Za-z0-9+/=]+" alt="[^"]+"', body)
-    assert " style=" not in body and "<style" not in body
+    assert " style=" not in body
+    assert "<style" not in body
     assert re.findall(r"<script(?![^>]*\bsrc=)[^>]*>", body) == []
     # The same secret on every visit until it is confirmed.
     assert secret in text(client.get(SET_UP_PAGE))
@@ -197,7 +209,8 @@ def test_set_up_is_confirmed_with_a_code_and_finishes_signing_in(client, worker,
     done = client.post(
         SET_UP_PAGE, {"code": code_from_secret(secret, steps_ahead=1), "next": "/children/"}
     )
-    assert done.status_code == 302 and done["Location"] == "/children/"
+    assert done.status_code == 302
+    assert done["Location"] == "/children/"
     assert TOTPDevice.objects.filter(user=worker, confirmed=True).count() == 1
     assert client.get("/").status_code == 200
     assert AuditEvent.objects.filter(action="sign_in", details={"two_factor": True}).exists()
@@ -210,13 +223,17 @@ def test_set_up_is_confirmed_with_a_code_and_finishes_signing_in(client, worker,
     assert client.get("/").status_code == 200
 
 
-def test_set_up_cannot_replace_a_confirmed_app_to_get_round_the_code(client, worker, enforced) -> None:
+def test_set_up_cannot_replace_a_confirmed_app_to_get_round_the_code(
+    client, worker, enforced
+) -> None:
     give_app(worker)
     sign_in(client, worker)
     response = client.get(SET_UP_PAGE)
-    assert response.status_code == 302 and response["Location"].startswith(CODE_PAGE)
+    assert response.status_code == 302
+    assert response["Location"].startswith(CODE_PAGE)
     posted = client.post(SET_UP_PAGE, {"code": "123456"})
-    assert posted.status_code == 302 and posted["Location"].startswith(CODE_PAGE)
+    assert posted.status_code == 302
+    assert posted["Location"].startswith(CODE_PAGE)
     assert TOTPDevice.objects.filter(user=worker).count() == 1
 
 
@@ -235,13 +252,15 @@ def test_enforced_a_user_with_an_app_is_sent_to_the_code_page(client, worker, en
     give_app(worker)
     client.force_login(worker)
     response = client.get("/children/")
-    assert response.status_code == 302 and response["Location"] == f"{CODE_PAGE}?next=/children/"
+    assert response.status_code == 302
+    assert response["Location"] == f"{CODE_PAGE}?next=/children/"
 
 
 def test_enforced_a_post_is_refused_before_the_view_runs(client, worker, child, enforced) -> None:
     client.force_login(worker)
     response = client.post("/children/", {"q": child.last_name})
-    assert response.status_code == 302 and response["Location"] == SET_UP_PAGE
+    assert response.status_code == 302
+    assert response["Location"] == SET_UP_PAGE
     assert child.last_name not in text(response)
 
 
@@ -269,7 +288,8 @@ def test_enforced_the_api_works_with_a_token_alone(client, worker, child, enforc
 
 def test_enforced_signed_out_visitors_still_go_to_sign_in(client, enforced, db) -> None:
     response = client.get("/children/")
-    assert response.status_code == 302 and response["Location"].startswith("/sign-in?next=")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/sign-in?next=")
 
 
 def test_resetting_an_app_ends_its_verified_sessions(client, council, worker, enforced) -> None:
@@ -281,4 +301,5 @@ def test_resetting_an_app_ends_its_verified_sessions(client, council, worker, en
     admin = factories.actor(Role.ORG_ADMIN, council)
     services.reset_mfa(admin, worker.pk)
     response = client.get("/")
-    assert response.status_code == 302 and response["Location"].startswith(SET_UP_PAGE)
+    assert response.status_code == 302
+    assert response["Location"].startswith(SET_UP_PAGE)

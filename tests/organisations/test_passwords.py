@@ -107,14 +107,16 @@ def test_changing_the_password_keeps_this_session_and_ends_the_others(worker) ->
         "/account/password",
         {"old_password": factories.TEST_PASSWORD, "new_password1": new, "new_password2": new},
     )
-    assert response.status_code == 302 and response["Location"] == "/account/"
+    assert response.status_code == 302
+    assert response["Location"] == "/account/"
     assert "Your password has been changed" in here.get("/account/").content.decode()
     assert here.get("/").status_code == 200
     assert elsewhere.get("/").status_code == 302
     worker.refresh_from_db()
     assert worker.check_password(new)
     event = AuditEvent.objects.get(action="change_password")
-    assert event.user == worker and new not in str(event.details)
+    assert event.user == worker
+    assert new not in str(event.details)
 
 
 @pytest.mark.parametrize(

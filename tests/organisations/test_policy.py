@@ -23,7 +23,9 @@ def sees(role, org, child):
     return policy.visible_children(factories.actor(role, org)).filter(pk=child.pk).exists()
 
 
-def test_responsible_and_host_councils_and_current_home_see_the_child(council, placed_child) -> None:
+def test_responsible_and_host_councils_and_current_home_see_the_child(
+    council, placed_child
+) -> None:
     child, home, host = placed_child
     assert sees(Role.SOCIAL_WORKER, council, child)
     assert sees(Role.SOCIAL_WORKER, host, child)

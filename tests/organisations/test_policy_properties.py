@@ -116,7 +116,8 @@ class AccessProperty(TestCase):
                 active.add((who.user.pk, target.pk))
 
         for who in actors:
-            assert who.user is not None and who.organisation is not None
+            assert who.user is not None
+            assert who.organisation is not None
             seen_ids = set(policy.visible_children(who).values_list("pk", flat=True))
             expected = set()
             for child in made:

@@ -12,8 +12,8 @@ import pytest
 from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.test import Client
-from django.utils import timezone
 
+from homeward.core import clock
 from homeward.core.middleware import SIGNED_IN_AT_SESSION_KEY
 from homeward.organisations.models import Role
 from tests import factories
@@ -48,7 +48,7 @@ def test_an_idle_session_has_expired_and_the_next_request_goes_to_sign_in(counci
     client = signed_in(council)
     assert client.get("/").status_code == 200
     Session.objects.filter(pk=stored(client).pk).update(
-        expire_date=timezone.now() - timedelta(seconds=1)
+        expire_date=clock.now() - timedelta(seconds=1)
     )
     response = client.get("/children/")
     assert response.status_code == 302
@@ -59,12 +59,12 @@ def test_activity_extends_the_session(council) -> None:
     client = signed_in(council)
     session = stored(client)
     # As if 25 of the 30 minutes have gone by without a request.
-    nearly = timezone.now() + timedelta(minutes=5)
+    nearly = clock.now() + timedelta(minutes=5)
     Session.objects.filter(pk=session.pk).update(expire_date=nearly)
     assert client.get("/").status_code == 200
     extended = stored(client).expire_date
     assert extended > nearly + timedelta(minutes=20)
-    assert extended <= timezone.now() + timedelta(minutes=30, seconds=5)
+    assert extended <= clock.now() + timedelta(minutes=30, seconds=5)
     assert client.get("/children/").status_code == 200
 
 
@@ -80,7 +80,7 @@ def sign_in_time(client: Client, moment: datetime) -> None:
 def test_a_session_ends_12_hours_after_sign_in_however_active(council) -> None:
     assert settings.HOMEWARD_SESSION_MAX_AGE == 12 * 60 * 60
     client = signed_in(council)
-    sign_in_time(client, timezone.now() - timedelta(hours=12, seconds=1))
+    sign_in_time(client, clock.now() - timedelta(hours=12, seconds=1))
     response = client.get("/children/")
     assert response.status_code == 302
     assert response["Location"] == "/sign-in?next=/children/"
@@ -91,14 +91,14 @@ def test_a_session_ends_12_hours_after_sign_in_however_active(council) -> None:
 
 def test_activity_keeps_a_session_to_just_under_12_hours(council) -> None:
     client = signed_in(council)
-    sign_in_time(client, timezone.now() - timedelta(hours=11, minutes=59))
+    sign_in_time(client, clock.now() - timedelta(hours=11, minutes=59))
     assert client.get("/children/").status_code == 200
 
 
 def test_the_lifetime_runs_from_the_password_not_from_each_request(council) -> None:
     client = signed_in(council)
     started = client.session[SIGNED_IN_AT_SESSION_KEY]
-    assert abs(started - timezone.now().timestamp()) < 60
+    assert abs(started - clock.now().timestamp()) < 60
     client.get("/")
     assert client.session[SIGNED_IN_AT_SESSION_KEY] == started
 
@@ -115,7 +115,7 @@ def test_a_session_with_no_sign_in_time_is_ended(council) -> None:
 def test_the_lifetime_comes_from_settings(council, settings) -> None:
     settings.HOMEWARD_SESSION_MAX_AGE = 60 * 60
     client = signed_in(council)
-    sign_in_time(client, timezone.now() - timedelta(minutes=61))
+    sign_in_time(client, clock.now() - timedelta(minutes=61))
     response = client.get("/", follow=True)
     assert "signed in more than 1 hour ago" in response.content.decode()
 

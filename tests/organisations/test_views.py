@@ -28,7 +28,8 @@ def test_sign_in_page_is_a_gov_uk_page(client: Client) -> None:
     body = text(response)
     assert response.status_code == 200
     assert "<title>Sign in - Homeward</title>" in body
-    assert 'class="govuk-skip-link"' in body and 'href="#main-content"' in body
+    assert 'class="govuk-skip-link"' in body
+    assert 'href="#main-content"' in body
     assert 'id="main-content"' in body
     assert "govuk-phase-banner" in body
     assert "govuk-footer" in body
@@ -53,7 +54,8 @@ def test_signing_in_shows_who_where_and_role(client: Client, police) -> None:
     response = client.post(
         "/sign-in", {"username": user.username, "password": factories.TEST_PASSWORD}
     )
-    assert response.status_code == 302 and response["Location"] == "/"
+    assert response.status_code == 302
+    assert response["Location"] == "/"
     body = text(client.get("/"))
     assert "Priya Shah" in body
     assert police.name in body
@@ -84,7 +86,8 @@ def test_sign_out_is_post_only(client: Client, police) -> None:
     client.force_login(factories.member(Role.POLICE_OFFICER, police))
     assert client.get("/sign-out").status_code == 405
     response = client.post("/sign-out")
-    assert response.status_code == 302 and response["Location"] == "/sign-in"
+    assert response.status_code == 302
+    assert response["Location"] == "/sign-in"
     assert client.get("/").status_code == 302
     assert "You have signed out" in text(client.get("/sign-in"))
 
@@ -105,11 +108,13 @@ def test_aggregate_only_roles_see_no_identities(client: Client, council, role: s
     body = text(response)
     assert response.status_code == 200
     assert "never who they are" in body
-    assert child.last_name not in body and child.first_name not in body
+    assert child.last_name not in body
+    assert child.first_name not in body
     assert "Find a child" not in body
     assert client.get("/children/").status_code == 403
     detail = client.get(f"/children/{child.pk}/")
-    assert detail.status_code == 404 and child.last_name not in text(detail)
+    assert detail.status_code == 404
+    assert child.last_name not in text(detail)
 
 
 def test_user_without_an_organisation_is_told_so(client: Client) -> None:
