@@ -48,7 +48,7 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check homeward tests benchmarks
 
 typecheck: $(STAMP)
-	$(BIN)/mypy homeward
+	$(BIN)/mypy homeward tests benchmarks
 
 pytest: install validator
 	$(BIN)/pytest

@@ -11,11 +11,12 @@ from typing import Annotated, Any, ClassVar, Protocol, cast
 from django.core.exceptions import RequestDataTooBig
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
-from ninja import Header, NinjaAPI, Schema
+from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.openapi.schema import OpenAPISchema
 from ninja.operation import Operation
+from ninja.params.functions import Header
 from ninja.types import DictStrAny
 
 from homeward.core.actor import Actor

@@ -1474,7 +1474,7 @@ class Generator:
         for plan in self.episodes:
             if plan.outing is not None and plan.row is not None:
                 by_outing.setdefault(plan.outing, []).append(plan.row)
-        pairs = []
+        pairs: list[tuple[Episode, Episode]] = []
         for outing in sorted(by_outing):
             members = by_outing[outing]
             for i, a in enumerate(members):

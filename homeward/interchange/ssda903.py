@@ -21,6 +21,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 from django.db.models import Prefetch, Q
 from django.utils import timezone
@@ -735,7 +736,9 @@ def build_export(council: Organisation, year: int, today: date | None = None) ->
     return export
 
 
-def _episode_rows(child: Child, child_id: str, period: _Period, year_end: date) -> list[dict]:
+def _episode_rows(
+    child: Child, child_id: str, period: _Period, year_end: date
+) -> list[dict[str, Any]]:
     """Rows for one period of care: a new row at each placement change and at each change
     the council's own 903 rows record (legal status, say)."""
     stop = period.end

@@ -65,7 +65,7 @@ def validate(
         registry=registry,
         selected_rules=wanted or None,
     )
-    errors = []
+    errors: list[dict[str, Any]] = []
     for table, frame in validator.ds_results.items():
         if table == "metadata":
             continue

@@ -9,6 +9,7 @@ from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.forms import AuthenticationForm
 
 from homeward.core.forms import GovukForm, RadiosField
+from homeward.organisations.models import User
 
 
 class SignInForm(AuthenticationForm):
@@ -90,7 +91,7 @@ def _govuk_password_fields(form: forms.Form) -> None:
         )
 
 
-class GovukSetPasswordForm(auth_forms.SetPasswordForm):
+class GovukSetPasswordForm(auth_forms.SetPasswordForm[User]):
     error_messages = {"password_mismatch": "The passwords do not match"}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

@@ -249,4 +249,4 @@ def person(user: Any) -> str:
     """A user's name as others see it."""
     if user is None:
         return ""
-    return user.get_full_name() or user.get_username()
+    return str(user.get_full_name() or user.get_username())
