@@ -84,7 +84,7 @@ def exists(pid: int) -> bool:
 
 @pytest.mark.skipif(shutil.which("make") is None, reason="needs make")
 @pytest.mark.django_db(transaction=True)
-def test_make_run_delivers_a_report_to_the_coordinators_inbox(tmp_path):
+def test_make_run_delivers_a_report_to_the_coordinators_inbox(tmp_path: Path) -> None:
     police = factories.PoliceForceFactory()
     council = factories.CouncilFactory(police_force=police)
     coordinator = factories.member(
@@ -166,7 +166,9 @@ def test_make_run_delivers_a_report_to_the_coordinators_inbox(tmp_path):
     assert "Stopping the web server and the worker" in log.read_text()
 
 
-def test_the_address_printed_and_used_in_links_follows_host_and_port(monkeypatch) -> None:
+def test_the_address_printed_and_used_in_links_follows_host_and_port(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     assert base_url("127.0.0.1", 8123) == "http://127.0.0.1:8123"
     assert base_url("0.0.0.0", 8123) == "http://localhost:8123"  # noqa: S104
     assert base_url("::1", 8123) == "http://[::1]:8123"

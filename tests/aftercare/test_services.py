@@ -5,7 +5,9 @@ import pytest
 
 from homeward.aftercare import services as aftercare
 from homeward.aftercare.models import CouncilSettings, InterviewStatus, ReturnInterview
+from homeward.children.models import Child
 from homeward.core import clock
+from homeward.core.actor import Actor
 from homeward.core.errors import AccessDenied, NotFound, ValidationFailed
 from homeward.episodes import services as episodes
 from homeward.organisations import policy
@@ -16,7 +18,7 @@ from tests.factories import report
 LONDON = ZoneInfo("Europe/London")
 
 
-def returned(actor, child, *, last_seen, back_after=timedelta(hours=6)):
+def returned(actor, child: Child, *, last_seen, back_after=timedelta(hours=6)):
     episode = report(actor, child, last_seen_at=last_seen)
     return episodes.record_return(
         actor,
@@ -27,7 +29,7 @@ def returned(actor, child, *, last_seen, back_after=timedelta(hours=6)):
 
 
 @pytest.fixture
-def coordinator(council):
+def coordinator(council: Organisation) -> Actor:
     return factories.actor(Role.COUNCIL_MISSING_COORDINATOR, council)
 
 
@@ -69,7 +71,9 @@ class TestClock:
             (timedelta(hours=72, minutes=1), False),
         ],
     )
-    def test_72_hour_edges(self, social_worker, coordinator, child, after, within) -> None:
+    def test_72_hour_edges(
+        self, social_worker: Actor, coordinator: Actor, child: Child, after, within
+    ) -> None:
         seen = clock.now() - timedelta(days=10)
         episode = returned(social_worker, child, last_seen=seen)
         interview = episode.return_interviews.get()
@@ -79,7 +83,7 @@ class TestClock:
         assert interview.within_72_hours is within
 
     def test_across_the_autumn_clock_change_it_is_72_elapsed_hours(
-        self, social_worker, child
+        self, social_worker: Actor, child: Child
     ) -> None:
         # Back at noon BST on Saturday 24 October 2026; clocks go back on the 25th.
         back = datetime(2026, 10, 24, 12, 0, tzinfo=LONDON)
@@ -91,7 +95,7 @@ class TestClock:
 
 class TestInterview:
     def test_opened_for_the_council_or_its_commissioned_provider(
-        self, social_worker, council, child
+        self, social_worker: Actor, council: Organisation, child: Child
     ) -> None:
         provider = Organisation.objects.create(
             kind=OrganisationKind.RHI_PROVIDER, name="Safe Return Ltd", code="RHI1"
@@ -101,7 +105,9 @@ class TestInterview:
         interview = episode.return_interviews.get()
         assert (interview.council, interview.provider) == (council, provider)
 
-    def test_one_interview_covers_two_episodes_in_a_weekend(self, social_worker, child) -> None:
+    def test_one_interview_covers_two_episodes_in_a_weekend(
+        self, social_worker: Actor, child: Child
+    ) -> None:
         friday = clock.now() - timedelta(days=3)
         first = returned(social_worker, child, last_seen=friday)
         second = returned(social_worker, child, last_seen=friday + timedelta(days=1))
@@ -109,7 +115,7 @@ class TestInterview:
         assert set(interview.episodes.all()) == {first, second}
         assert interview.due_at == first.returned_at + timedelta(hours=72)
 
-    def test_declined(self, social_worker, coordinator, child) -> None:
+    def test_declined(self, social_worker: Actor, coordinator: Actor, child: Child) -> None:
         episode = returned(social_worker, child, last_seen=clock.now() - timedelta(days=2))
         interview = episode.return_interviews.get()
         interview = aftercare.record_offer(
@@ -130,7 +136,9 @@ class TestInterview:
         assert interview.status == InterviewStatus.DECLINED
         assert interview.closed_at is not None
 
-    def test_not_offered_needs_a_reason(self, social_worker, coordinator, child) -> None:
+    def test_not_offered_needs_a_reason(
+        self, social_worker: Actor, coordinator: Actor, child: Child
+    ) -> None:
         episode = returned(social_worker, child, last_seen=clock.now() - timedelta(days=2))
         interview = episode.return_interviews.get()
         with pytest.raises(ValidationFailed) as error:
@@ -150,7 +158,7 @@ class TestInterview:
         assert interview.status == InterviewStatus.NOT_OFFERED
 
     def test_done_needs_the_childs_account_and_an_interviewer(
-        self, social_worker, coordinator, child
+        self, social_worker: Actor, coordinator: Actor, child: Child
     ) -> None:
         episode = returned(social_worker, child, last_seen=clock.now() - timedelta(days=2))
         interview = accept(
@@ -179,7 +187,9 @@ class TestInterview:
         interview.refresh_from_db()
         assert interview.status == InterviewStatus.ACCEPTED
 
-    def test_social_worker_does_not_record_interviews(self, social_worker, child) -> None:
+    def test_social_worker_does_not_record_interviews(
+        self, social_worker: Actor, child: Child
+    ) -> None:
         episode = returned(social_worker, child, last_seen=clock.now() - timedelta(days=2))
         interview = episode.return_interviews.get()
         with pytest.raises(AccessDenied):
@@ -187,7 +197,7 @@ class TestInterview:
                 social_worker, interview.pk, interview.version, outcome="not_offered", reason="x"
             )
 
-    def test_another_council_cannot_touch_it(self, social_worker, child) -> None:
+    def test_another_council_cannot_touch_it(self, social_worker: Actor, child: Child) -> None:
         episode = returned(social_worker, child, last_seen=clock.now() - timedelta(days=2))
         other = factories.actor(Role.COUNCIL_MISSING_COORDINATOR, factories.CouncilFactory())
         with pytest.raises(NotFound):
@@ -198,7 +208,7 @@ class TestInterview:
 
 class TestProviderAccess:
     def test_provider_sees_only_what_its_interview_needs_until_30_days_after(
-        self, social_worker, coordinator, council, child
+        self, social_worker: Actor, coordinator: Actor, council: Organisation, child: Child
     ) -> None:
         provider = Organisation.objects.create(
             kind=OrganisationKind.RHI_PROVIDER, name="Safe Return Ltd", code="RHI2"
@@ -232,7 +242,9 @@ class TestProviderAccess:
 
 
 class TestCheck:
-    def test_check_done_is_recorded_and_shared(self, social_worker, police_officer, child) -> None:
+    def test_check_done_is_recorded_and_shared(
+        self, social_worker: Actor, police_officer: Actor, child: Child
+    ) -> None:
         from homeward.notifications.models import DomainEvent
 
         episode = returned(social_worker, child, last_seen=clock.now() - timedelta(days=1))
@@ -252,7 +264,7 @@ class TestCheck:
         assert event.payload["disclosures"] == ["crime_victim"]
         assert aftercare.outstanding(episode).check == "done"
 
-    def test_rules(self, social_worker, police_officer, child) -> None:
+    def test_rules(self, social_worker: Actor, police_officer: Actor, child: Child) -> None:
         episode = report(social_worker, child)
         with pytest.raises(ValidationFailed) as error:
             aftercare.record_check(
@@ -297,7 +309,7 @@ class TestCheck:
 
 class TestReading:
     def test_council_and_provider_read_it_audited_others_get_not_found(
-        self, social_worker, coordinator, council, child
+        self, social_worker: Actor, coordinator: Actor, council: Organisation, child: Child
     ) -> None:
         from homeward.audit.models import AuditEvent
 
@@ -324,7 +336,7 @@ class TestReading:
             aftercare.read_interview(board, interview.pk)
 
     def test_list_is_due_soonest_first_and_filters_overdue(
-        self, social_worker, coordinator, council
+        self, social_worker: Actor, coordinator: Actor, council: Organisation
     ) -> None:
         now = clock.now()
         late, soon = (
@@ -344,7 +356,9 @@ class TestReading:
         with pytest.raises(AccessDenied):
             aftercare.list_interviews(social_worker)
 
-    def test_assigning_checks_the_version(self, social_worker, coordinator, council, child) -> None:
+    def test_assigning_checks_the_version(
+        self, social_worker: Actor, coordinator: Actor, council: Organisation, child: Child
+    ) -> None:
         from homeward.core.errors import StaleEdit
 
         episode = returned(social_worker, child, last_seen=clock.now() - timedelta(days=1))
@@ -354,7 +368,7 @@ class TestReading:
         assert aftercare.provider_choices(interview)[0] == council
 
     def test_episode_aftercare_reports_what_is_overdue(
-        self, social_worker, police_officer, child
+        self, social_worker: Actor, police_officer: Actor, child: Child
     ) -> None:
         episode = returned(social_worker, child, last_seen=clock.now() - timedelta(days=5))
         state = aftercare.episode_aftercare(episode)
@@ -372,7 +386,7 @@ class TestReading:
         assert not state.check_overdue
 
     def test_over_long_text_and_nul_are_field_errors(
-        self, social_worker, police_officer, coordinator, child
+        self, social_worker: Actor, police_officer: Actor, coordinator: Actor, child: Child
     ) -> None:
         episode = returned(social_worker, child, last_seen=clock.now() - timedelta(days=1))
         with pytest.raises(ValidationFailed) as error:

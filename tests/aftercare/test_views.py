@@ -16,8 +16,11 @@ from homeward.aftercare.compliance import months_before
 from homeward.aftercare.models import InterviewStatus, ReturnInterview, SafeAndWellCheck
 from homeward.aftercare.templatetags.aftercare import clock_text, span
 from homeward.audit.models import AuditEvent
+from homeward.children.models import Child
 from homeward.core import clock
+from homeward.core.actor import Actor
 from homeward.episodes import services as episodes
+from homeward.episodes.models import Episode
 from homeward.organisations.models import Organisation, OrganisationKind, Role
 from tests import factories
 
@@ -48,7 +51,7 @@ def error_summary(body: str) -> list[str]:
     return [html.unescape(re.sub(r"<[^>]+>", "", item)).strip() for item in items]
 
 
-def returned(actor, child, *, hours_ago: float = 30, back_after: float = 6):
+def returned(actor, child: Child, *, hours_ago: float = 30, back_after: float = 6):
     episode = factories.report(actor, child, hours_ago=hours_ago)
     return episodes.record_return(
         actor,
@@ -67,27 +70,27 @@ def login(client: Client, role: str, organisation: Organisation) -> Client:
 
 
 @pytest.fixture
-def episode(social_worker, child):
+def episode(social_worker: Actor, child: Child) -> Episode:
     return returned(social_worker, child)
 
 
 @pytest.fixture
-def interview(episode) -> ReturnInterview:
+def interview(episode: Episode) -> ReturnInterview:
     return episode.return_interviews.get()
 
 
 @pytest.fixture
-def police_client(client, police) -> Client:
+def police_client(client: Client, police: Organisation) -> Client:
     return login(client, Role.POLICE_OFFICER, police)
 
 
 @pytest.fixture
-def coordinator_client(client, council) -> Client:
+def coordinator_client(client: Client, council: Organisation) -> Client:
     return login(client, Role.COUNCIL_MISSING_COORDINATOR, council)
 
 
 @pytest.fixture
-def provider():
+def provider() -> Organisation:
     return Organisation.objects.create(
         kind=OrganisationKind.RHI_PROVIDER, name="Safe Return Ltd", code="RHI7"
     )
@@ -100,7 +103,7 @@ def version_in(body: str) -> int:
 
 
 class TestClockWords:
-    def test_left_and_overdue(self, interview) -> None:
+    def test_left_and_overdue(self, interview: ReturnInterview) -> None:
         now = interview.due_at - timedelta(hours=5, minutes=20)
         words = clock_text(interview, now)
         local = interview.due_at.astimezone(UK)
@@ -115,7 +118,9 @@ class TestClockWords:
         assert span(timedelta(minutes=40)) == "40 minutes"
         assert span(timedelta(seconds=10)) == "1 minute"
 
-    def test_the_autumn_clock_change_day_is_named_in_uk_time(self, social_worker, child) -> None:
+    def test_the_autumn_clock_change_day_is_named_in_uk_time(
+        self, social_worker: Actor, child: Child
+    ) -> None:
         back = datetime(2026, 10, 24, 14, 0, tzinfo=UK)
         episode = factories.report(social_worker, child, last_seen_at=back - timedelta(hours=3))
         episode = episodes.record_return(
@@ -135,10 +140,12 @@ class TestClockWords:
 
 
 class TestCheckForm:
-    def url(self, episode, record=True):
+    def url(self, episode: Episode, record=True) -> str:
         return f"/aftercare/episodes/{episode.reference}/check" + ("/record" if record else "")
 
-    def test_shows_both_groups_without_javascript(self, police_client, episode) -> None:
+    def test_shows_both_groups_without_javascript(
+        self, police_client: Client, episode: Episode
+    ) -> None:
         body = text(police_client.get(self.url(episode)))
         assert 'data-aria-controls="conditional-done-yes"' in body
         assert 'id="conditional-done-no"' in body
@@ -167,7 +174,7 @@ class TestCheckForm:
         ],
     )
     def test_errors_are_shown_and_nothing_saved(
-        self, police_client, episode, data, messages
+        self, police_client: Client, episode: Episode, data, messages
     ) -> None:
         response = police_client.post(self.url(episode), data)
         assert response.status_code == 200
@@ -175,7 +182,9 @@ class TestCheckForm:
         assert "govuk-form-group--error" in text(response)
         assert SafeAndWellCheck.objects.count() == 0
 
-    def test_the_service_refuses_a_time_before_the_return(self, police_client, episode) -> None:
+    def test_the_service_refuses_a_time_before_the_return(
+        self, police_client: Client, episode: Episode
+    ) -> None:
         data = {
             "done": "yes",
             **when("conducted_at", episode.returned_at - timedelta(hours=2)),
@@ -185,7 +194,9 @@ class TestCheckForm:
         assert error_summary(text(response)) == ["The check cannot be before the child returned"]
         assert SafeAndWellCheck.objects.count() == 0
 
-    def test_not_done_ignores_the_other_group(self, police_client, episode) -> None:
+    def test_not_done_ignores_the_other_group(
+        self, police_client: Client, episode: Episode
+    ) -> None:
         data = {
             "done": "no",
             "conducted_at_day": "99",
@@ -198,7 +209,7 @@ class TestCheckForm:
         assert check.conducted_at is None
 
     def test_done_is_recorded_and_shown_to_the_council(
-        self, police_client, episode, council
+        self, police_client: Client, episode: Episode, council: Organisation
     ) -> None:
         data = {
             "done": "yes",
@@ -223,21 +234,25 @@ class TestCheckForm:
         assert "govuk-task-list" in episode_page
         assert "Completed" in episode_page
 
-    def test_a_social_worker_cannot_record_it(self, client, council, episode) -> None:
+    def test_a_social_worker_cannot_record_it(
+        self, client: Client, council: Organisation, episode: Episode
+    ) -> None:
         login(client, Role.SOCIAL_WORKER, council)
         assert client.get(self.url(episode)).status_code == 403
         response = client.post(self.url(episode), {"done": "no", "not_done_reason": "x"})
         assert response.status_code == 403
         assert SafeAndWellCheck.objects.count() == 0
 
-    def test_another_force_gets_404_without_the_childs_name(self, client, episode) -> None:
+    def test_another_force_gets_404_without_the_childs_name(
+        self, client: Client, episode: Episode
+    ) -> None:
         login(client, Role.POLICE_OFFICER, factories.PoliceForceFactory())
         for url in (self.url(episode), self.url(episode, record=False)):
             response = client.get(url)
             assert response.status_code == 404
             assert episode.child.last_name not in text(response)
 
-    def test_recorded_once(self, police_client, episode) -> None:
+    def test_recorded_once(self, police_client: Client, episode: Episode) -> None:
         police_client.post(self.url(episode), {"done": "no", "not_done_reason": "Not found"})
         again = police_client.get(self.url(episode))
         assert again.status_code == 302
@@ -245,7 +260,9 @@ class TestCheckForm:
 
 
 class TestTaskList:
-    def test_statuses_on_the_episode_page(self, client, council, social_worker, child) -> None:
+    def test_statuses_on_the_episode_page(
+        self, client: Client, council: Organisation, social_worker: Actor, child: Child
+    ) -> None:
         login(client, Role.COUNCIL_MISSING_COORDINATOR, council)
         missing = factories.report(social_worker, child)
         body = text(client.get(f"/episodes/{missing.reference}/"))
@@ -265,7 +282,9 @@ class TestTaskList:
         assert f'href="/aftercare/interviews/{interview.pk}/"' in body
         assert "left" in body
 
-    def test_overdue_and_not_done_with_reason(self, client, council, police_officer, child) -> None:
+    def test_overdue_and_not_done_with_reason(
+        self, client: Client, council: Organisation, police_officer: Actor, child: Child
+    ) -> None:
         worker = factories.actor(Role.SOCIAL_WORKER, council)
         episode = returned(worker, child, hours_ago=24 * 5)
         login(client, Role.SOCIAL_WORKER, council)
@@ -283,11 +302,11 @@ class TestTaskList:
 
 
 class TestInterviewPages:
-    def url(self, interview, action=""):
+    def url(self, interview: ReturnInterview, action=""):
         return f"/aftercare/interviews/{interview.pk}/" + action
 
     def test_page_shows_status_clock_and_episodes_and_is_audited(
-        self, coordinator_client, interview, episode
+        self, coordinator_client: Client, interview: ReturnInterview, episode: Episode
     ) -> None:
         body = text(coordinator_client.get(self.url(interview)))
         assert "Not yet offered" in body
@@ -300,7 +319,7 @@ class TestInterviewPages:
         ).exists()
 
     def test_offer_errors_then_offer_accept_and_record(
-        self, coordinator_client, interview, episode
+        self, coordinator_client: Client, interview: ReturnInterview, episode: Episode
     ) -> None:
         response = coordinator_client.post(self.url(interview, "offer"), {"version": 1})
         assert error_summary(text(response)) == [
@@ -374,7 +393,7 @@ class TestInterviewPages:
         assert "Record the offer" not in page
 
     def test_not_offered_needs_its_reason_and_declined_reason_is_kept(
-        self, coordinator_client, interview
+        self, coordinator_client: Client, interview: ReturnInterview
     ) -> None:
         response = coordinator_client.post(
             self.url(interview, "outcome"), {"version": 1, "outcome": "not_offered"}
@@ -403,7 +422,7 @@ class TestInterviewPages:
         assert interview.outcome_reason == "Moved to a secure unit out of area"
 
     def test_a_stale_offer_is_refused_and_says_so(
-        self, coordinator_client, interview, episode
+        self, coordinator_client: Client, interview: ReturnInterview, episode: Episode
     ) -> None:
         data = {
             "version": 1,
@@ -420,7 +439,11 @@ class TestInterviewPages:
         assert interview.offered_at is None
 
     def test_assign_to_a_provider_who_then_sees_it(
-        self, coordinator_client, interview, provider, client
+        self,
+        coordinator_client: Client,
+        interview: ReturnInterview,
+        provider: Organisation,
+        client: Client,
     ) -> None:
         form = text(coordinator_client.get(self.url(interview, "provider")))
         assert "Safe Return Ltd" in form
@@ -437,14 +460,18 @@ class TestInterviewPages:
         # The provider records; only the council assigns.
         assert worker.get(self.url(interview, "provider")).status_code == 403
 
-    def test_a_social_worker_reads_but_cannot_record(self, client, council, interview) -> None:
+    def test_a_social_worker_reads_but_cannot_record(
+        self, client: Client, council: Organisation, interview: ReturnInterview
+    ) -> None:
         login(client, Role.SOCIAL_WORKER, council)
         page = text(client.get(self.url(interview)))
         assert "Record the offer" not in page
         assert client.get(self.url(interview, "offer")).status_code == 403
         assert client.get("/aftercare/interviews/").status_code == 403
 
-    def test_another_council_gets_404_without_the_childs_name(self, client, interview) -> None:
+    def test_another_council_gets_404_without_the_childs_name(
+        self, client: Client, interview: ReturnInterview
+    ) -> None:
         login(client, Role.COUNCIL_MISSING_COORDINATOR, factories.CouncilFactory())
         for action in ("", "offer", "outcome", "interview", "provider"):
             response = client.get(self.url(interview, action))
@@ -458,7 +485,9 @@ class TestInterviewPages:
         interview.refresh_from_db()
         assert interview.status == InterviewStatus.PENDING
 
-    def test_finished_interviews_offer_nothing_more(self, coordinator_client, interview) -> None:
+    def test_finished_interviews_offer_nothing_more(
+        self, coordinator_client: Client, interview: ReturnInterview
+    ) -> None:
         coordinator = factories.actor(Role.COUNCIL_MISSING_COORDINATOR, interview.council)
         aftercare.record_outcome(
             coordinator, interview.pk, 1, outcome="not_offered", reason="In hospital"
@@ -469,7 +498,7 @@ class TestInterviewPages:
 
 class TestInterviewList:
     def test_due_soonest_first_with_overdue_tagged_red(
-        self, coordinator_client, social_worker, council
+        self, coordinator_client: Client, social_worker: Actor, council: Organisation
     ) -> None:
         names = {}
         for hours, surname in ((10, "Early"), (100, "Late"), (50, "Middle")):
@@ -485,7 +514,9 @@ class TestInterviewList:
         assert body.count("govuk-tag--red") == 1
         assert AuditEvent.objects.filter(action="list_result").count() >= 3
 
-    def test_another_councils_interviews_are_not_listed(self, client, interview) -> None:
+    def test_another_councils_interviews_are_not_listed(
+        self, client: Client, interview: ReturnInterview
+    ) -> None:
         login(client, Role.COUNCIL_MISSING_COORDINATOR, factories.CouncilFactory())
         body = text(client.get("/aftercare/interviews/"))
         assert interview.child.last_name not in body
@@ -493,7 +524,11 @@ class TestInterviewList:
 
 class TestWorkList:
     def test_coordinator_sees_figures_and_overdue_lists(
-        self, coordinator_client, social_worker, police_officer, council
+        self,
+        coordinator_client: Client,
+        social_worker: Actor,
+        police_officer: Actor,
+        council: Organisation,
     ) -> None:
         late_child = factories.ChildFactory(responsible_council=council, last_name="Overdue")
         late = returned(social_worker, late_child, hours_ago=24 * 6)
@@ -522,7 +557,11 @@ class TestWorkList:
         assert AuditEvent.objects.filter(action="list_result", child_id=late_child.pk).exists()
 
     def test_the_coordinators_home_page_counts_what_is_overdue(
-        self, coordinator_client, client, council, social_worker
+        self,
+        coordinator_client: Client,
+        client: Client,
+        council: Organisation,
+        social_worker: Actor,
     ) -> None:
         late_child = factories.ChildFactory(responsible_council=council, last_name="Overdue")
         returned(social_worker, late_child, hours_ago=24 * 6)
@@ -536,7 +575,11 @@ class TestWorkList:
         assert 'id="after-returns"' not in text(client.get("/"))
 
     def test_checks_the_police_recorded_reach_the_councils_work_list(
-        self, coordinator_client, social_worker, police_officer, council
+        self,
+        coordinator_client: Client,
+        social_worker: Actor,
+        police_officer: Actor,
+        council: Organisation,
     ) -> None:
         told = factories.ChildFactory(responsible_council=council, last_name="Disclosed")
         episode = returned(social_worker, told, hours_ago=10)
@@ -569,18 +612,22 @@ class TestWorkList:
         assert "Not done</strong> Would not open the door" in received
         assert AuditEvent.objects.filter(action="list_result", child_id=told.pk).exists()
 
-    def test_police_coordinator_sees_the_forces_figures(self, client, police, episode) -> None:
+    def test_police_coordinator_sees_the_forces_figures(
+        self, client: Client, police: Organisation, episode: Episode
+    ) -> None:
         login(client, Role.POLICE_MISSING_COORDINATOR, police)
         response = client.get("/aftercare/")
         assert response.status_code == 200
         assert "children missing in your force's area" in text(response)
 
     @pytest.mark.parametrize("role", [Role.SOCIAL_WORKER, Role.BOARD_MEMBER, Role.POLICE_OFFICER])
-    def test_others_are_refused(self, client, council, police, role) -> None:
+    def test_others_are_refused(
+        self, client: Client, council: Organisation, police: Organisation, role
+    ) -> None:
         org = police if role == Role.POLICE_OFFICER else council
         login(client, role, org)
         assert client.get("/aftercare/").status_code == 403
 
-    def test_nav_links_the_work_list_for_coordinators(self, coordinator_client) -> None:
+    def test_nav_links_the_work_list_for_coordinators(self, coordinator_client: Client) -> None:
         body = text(coordinator_client.get("/"))
         assert 'href="/aftercare/"' in body

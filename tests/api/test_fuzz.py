@@ -3,13 +3,16 @@ with hostile values (huge numbers, NUL, far-off dates, wrong types), give a docu
 2xx or 4xx answer that matches the OpenAPI document."""
 
 from datetime import timedelta
+from typing import Any
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from homeward.children.models import Child
 from homeward.core import clock
+from homeward.core.actor import Actor
 from tests import factories
-from tests.api.conftest import token_for
+from tests.api.conftest import ApiClient, token_for
 
 HOSTILE = st.one_of(
     st.none(),
@@ -39,7 +42,7 @@ HOSTILE = st.one_of(
 )
 
 
-def bodies(openapi_document, schema_name):
+def bodies(openapi_document: dict[str, Any], schema_name):
     fields = list(openapi_document["components"]["schemas"][schema_name]["properties"])
     return st.dictionaries(st.sampled_from([*fields, "unexpected"]), HOSTILE, max_size=8)
 
@@ -56,7 +59,9 @@ def check(response) -> None:
     assert 200 <= response.status < 500
 
 
-def test_reports(api, openapi_document, social_worker, child) -> None:
+def test_reports(
+    api: ApiClient, openapi_document: dict[str, Any], social_worker: Actor, child: Child
+) -> None:
     client = api.as_(token_for(social_worker))
 
     @FUZZ
@@ -69,7 +74,13 @@ def test_reports(api, openapi_document, social_worker, child) -> None:
     run()
 
 
-def test_episode_edits(api, openapi_document, social_worker, police_officer, child) -> None:
+def test_episode_edits(
+    api: ApiClient,
+    openapi_document: dict[str, Any],
+    social_worker: Actor,
+    police_officer: Actor,
+    child: Child,
+) -> None:
     episode = factories.report(social_worker, child, hours_ago=2)
     client = api.as_(token_for(police_officer))
     actions = {
@@ -98,7 +109,7 @@ def test_episode_edits(api, openapi_document, social_worker, police_officer, chi
     run()
 
 
-def test_children(api, openapi_document, social_worker) -> None:
+def test_children(api: ApiClient, openapi_document: dict[str, Any], social_worker: Actor) -> None:
     client = api.as_(token_for(social_worker))
 
     @FUZZ
@@ -112,7 +123,7 @@ def test_children(api, openapi_document, social_worker) -> None:
     run()
 
 
-def test_list_filters(api, social_worker) -> None:
+def test_list_filters(api: ApiClient, social_worker: Actor) -> None:
     client = api.as_(token_for(social_worker))
     text = st.one_of(st.text(max_size=12), st.integers(-(2**70), 2**70).map(str))
 
@@ -132,7 +143,9 @@ def test_list_filters(api, social_worker) -> None:
     run()
 
 
-def test_a_valid_report_still_works_after_the_noise(api, social_worker, child) -> None:
+def test_a_valid_report_still_works_after_the_noise(
+    api: ApiClient, social_worker: Actor, child: Child
+) -> None:
     client = api.as_(token_for(social_worker))
     body = {
         "child_id": child.pk,

@@ -4,6 +4,7 @@ page that loads entirely from this service (no CDN, no public validator)."""
 
 import json
 from html.parser import HTMLParser
+from typing import Any
 
 import pytest
 from django.contrib.staticfiles import finders
@@ -59,13 +60,15 @@ def operations(document):
             yield (method, path), operation
 
 
-def test_the_document_is_served_without_a_token_and_is_valid_openapi(openapi_document) -> None:
+def test_the_document_is_served_without_a_token_and_is_valid_openapi(
+    openapi_document: dict[str, Any],
+) -> None:
     validate(openapi_document)
     assert openapi_document["openapi"].startswith("3.")
     assert {op for op, _ in operations(openapi_document)} == EXPECTED_OPERATIONS
 
 
-def test_every_operation_needs_a_bearer_token(openapi_document) -> None:
+def test_every_operation_needs_a_bearer_token(openapi_document: dict[str, Any]) -> None:
     scheme = openapi_document["components"]["securitySchemes"]["BearerToken"]
     assert scheme["type"] == "http"
     assert scheme["scheme"] == "bearer"
@@ -73,7 +76,7 @@ def test_every_operation_needs_a_bearer_token(openapi_document) -> None:
         assert operation["security"] == [{"BearerToken": []}], op
 
 
-def test_every_operation_describes_its_problems(openapi_document) -> None:
+def test_every_operation_describes_its_problems(openapi_document: dict[str, Any]) -> None:
     problem_schema = openapi_document["components"]["schemas"]["Problem"]
     assert {"type", "title", "status", "detail", "errors"} <= set(problem_schema["properties"])
     for op, operation in operations(openapi_document):
@@ -88,14 +91,16 @@ def test_every_operation_describes_its_problems(openapi_document) -> None:
             assert list(content) == ["application/problem+json"], (op, status)
 
 
-def test_if_match_and_idempotency_key_are_documented_where_they_apply(openapi_document) -> None:
+def test_if_match_and_idempotency_key_are_documented_where_they_apply(
+    openapi_document: dict[str, Any],
+) -> None:
     for op, operation in operations(openapi_document):
         headers = {p["name"] for p in operation.get("parameters", []) if p["in"] == "header"}
         assert ("If-Match" in headers) == (op in VERSIONED), op
         assert ("Idempotency-Key" in headers) == (op in IDEMPOTENT), op
 
 
-def test_single_episode_responses_document_their_etag(openapi_document) -> None:
+def test_single_episode_responses_document_their_etag(openapi_document: dict[str, Any]) -> None:
     # A safe and well check is recorded once and never edited: it has no version.
     unversioned = {("post", "/api/v1/episodes/{reference}/safe-and-well-check")}
     for op, operation in operations(openapi_document):
@@ -111,7 +116,7 @@ def test_single_episode_responses_document_their_etag(openapi_document) -> None:
                     assert response["headers"]["ETag"]["required"] is True, (op, status)
 
 
-def test_the_episode_schema_covers_the_whole_episode(openapi_document) -> None:
+def test_the_episode_schema_covers_the_whole_episode(openapi_document: dict[str, Any]) -> None:
     properties = openapi_document["components"]["schemas"]["EpisodeOut"]["properties"]
     for name in (
         "reference",
@@ -129,7 +134,7 @@ def test_the_episode_schema_covers_the_whole_episode(openapi_document) -> None:
         assert name in properties, name
 
 
-def test_personal_data_never_goes_in_a_url(openapi_document) -> None:
+def test_personal_data_never_goes_in_a_url(openapi_document: dict[str, Any]) -> None:
     for op, operation in operations(openapi_document):
         query = {p["name"] for p in operation.get("parameters", []) if p["in"] == "query"}
         assert not query & {"q", "name", "first_name", "last_name", "date_of_birth"}, op
@@ -147,13 +152,13 @@ class _Links(HTMLParser):
 
 
 @pytest.fixture(scope="module")
-def docs():
+def docs() -> Any:
     response = Client().get("/api/docs")
     assert response.status_code == 200
     return response
 
 
-def test_the_docs_page_loads_only_from_this_service(docs) -> None:
+def test_the_docs_page_loads_only_from_this_service(docs: Any) -> None:
     html = docs.content.decode()
     assert "http://" not in html
     assert "https://" not in html
@@ -165,7 +170,7 @@ def test_the_docs_page_loads_only_from_this_service(docs) -> None:
         assert not url.startswith("//"), url
 
 
-def test_the_docs_assets_are_bundled_static_files(docs) -> None:
+def test_the_docs_assets_are_bundled_static_files(docs: Any) -> None:
     parser = _Links()
     parser.feed(docs.content.decode())
     for url in parser.urls:
@@ -177,7 +182,7 @@ def test_the_docs_assets_are_bundled_static_files(docs) -> None:
         assert "http" not in handle.read()
 
 
-def test_swagger_ui_reads_our_document_and_not_the_public_validator(docs) -> None:
+def test_swagger_ui_reads_our_document_and_not_the_public_validator(docs: Any) -> None:
     html = docs.content.decode()
     start = html.index('id="swagger-settings">') + len('id="swagger-settings">')
     settings = json.loads(html[start : html.index("</script>", start)])
@@ -185,7 +190,7 @@ def test_swagger_ui_reads_our_document_and_not_the_public_validator(docs) -> Non
     assert settings["validatorUrl"] is None
 
 
-def test_the_docs_page_is_bound_by_the_content_security_policy(docs) -> None:
+def test_the_docs_page_is_bound_by_the_content_security_policy(docs: Any) -> None:
     policy = docs.headers["Content-Security-Policy"]
     assert "script-src 'self'" in policy
     assert "http" not in policy

@@ -4,16 +4,19 @@ promises, keeps every rule the services keep, and its logins work and see what t
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from io import StringIO
 from itertools import pairwise
+from typing import Any
 
 import pytest
 from django.conf import settings
 from django.core.management import CommandError, call_command
 from django.db import transaction
-from django.test import override_settings
+from django.test import Client, override_settings
 from django.utils import timezone
+from pytest_django import DjangoDbBlocker, Settings
 
 from homeward.aftercare.models import (
     CLOSED_INTERVIEW_STATUSES,
@@ -56,7 +59,7 @@ MD5 = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture(scope="class")
-def demo_area(django_db_setup, django_db_blocker):
+def demo_area(django_db_setup: None, django_db_blocker: DjangoDbBlocker) -> Iterator[Any]:
     """The default-size demo, loaded once for TestDefaultArea and rolled back after it."""
     with (
         django_db_blocker.unblock(),
@@ -197,7 +200,7 @@ def check_aftercare(episodes: list[Episode], now: datetime) -> None:
 
 
 class TestDeterminism:
-    def test_same_seed_gives_the_same_area(self, db) -> None:
+    def test_same_seed_gives_the_same_area(self, db: None) -> None:
         with transaction.atomic():
             demo.load(seed=7, children=30, episodes=120, now=NOW)
             first = snapshot()
@@ -209,7 +212,7 @@ class TestDeterminism:
         assert second["counts"]["children"] == 30  # type: ignore[index]
         assert second["counts"]["episodes"] == 120  # type: ignore[index]
 
-    def test_another_seed_gives_other_children(self, db) -> None:
+    def test_another_seed_gives_other_children(self, db: None) -> None:
         with transaction.atomic():
             demo.load(seed=7, children=30, episodes=120, now=NOW)
             first = snapshot()
@@ -217,7 +220,7 @@ class TestDeterminism:
         demo.load(seed=8, children=30, episodes=120, now=NOW)
         assert snapshot()["children"] != first["children"]
 
-    def test_relative_to_today_and_invariants_hold(self, db) -> None:
+    def test_relative_to_today_and_invariants_hold(self, db: None) -> None:
         """Loaded against the real clock: two years up to now, nothing in the future."""
         before = clock.now()
         demo.load(children=30, episodes=120)
@@ -230,12 +233,12 @@ class TestDeterminism:
 class TestDefaultArea:
     """One load at the default size: its shape, its rules and its logins."""
 
-    def test_sizes(self, db, demo_area) -> None:
+    def test_sizes(self, db: None, demo_area: Any) -> None:
         assert Child.objects.count() == demo.DEFAULT_CHILDREN
         assert Episode.objects.count() == demo.DEFAULT_EPISODES
         assert demo_area.seconds < 30
 
-    def test_organisations(self, db, demo_area) -> None:
+    def test_organisations(self, db: None, demo_area: Any) -> None:
         kinds = Counter(Organisation.objects.values_list("kind", flat=True))
         assert kinds == {
             OrganisationKind.COUNCIL: 3,
@@ -252,14 +255,16 @@ class TestDefaultArea:
         for home in Organisation.objects.filter(kind=OrganisationKind.CARE_PROVIDER):
             assert home.area_council is not None
 
-    def test_durations_mostly_under_two_days_with_a_long_tail(self, db, demo_area) -> None:
+    def test_durations_mostly_under_two_days_with_a_long_tail(
+        self, db: None, demo_area: Any
+    ) -> None:
         returned = Episode.objects.exclude(returned_at=None)
         hours = [(e.returned_at - e.last_seen_at).total_seconds() / 3600 for e in returned]
         under_48 = sum(h < 48 for h in hours) / len(hours)
         assert 0.85 <= under_48 <= 0.95
         assert max(hours) > 5 * 24
 
-    def test_repeat_linked_open_and_unclosed_episodes(self, db, demo_area) -> None:
+    def test_repeat_linked_open_and_unclosed_episodes(self, db: None, demo_area: Any) -> None:
         per_child = Counter(Episode.objects.values_list("child_id", flat=True))
         assert max(per_child.values()) >= 10
         assert 3 <= sum(15 <= n <= 40 for n in per_child.values()) <= 8
@@ -274,7 +279,7 @@ class TestDefaultArea:
         assert statuses[EpisodeStatus.RETURNED] >= 1
         assert statuses[EpisodeStatus.CLOSED] > 900
 
-    def test_aftercare(self, db, demo_area) -> None:
+    def test_aftercare(self, db: None, demo_area: Any) -> None:
         returns = Episode.objects.exclude(returned_at=None).count()
         checks = Counter(SafeAndWellCheck.objects.values_list("status", flat=True))
         assert checks[CheckStatus.DONE] > 0.8 * returns
@@ -291,7 +296,7 @@ class TestDefaultArea:
         assert providers[OrganisationKind.RHI_PROVIDER]
         assert providers[OrganisationKind.COUNCIL]
 
-    def test_classifications_and_risk(self, db, demo_area) -> None:
+    def test_classifications_and_risk(self, db: None, demo_area: Any) -> None:
         classes = Counter(Episode.objects.values_list("classification", flat=True))
         assert classes[Classification.MISSING] > 3 * classes[Classification.AWAY] > 0
         grades = Counter(Episode.objects.values_list("risk_grade", flat=True))
@@ -301,7 +306,7 @@ class TestDefaultArea:
         assert RiskAssessment.objects.count() > regraded  # some episodes were re-graded
         assert ClassificationChange.objects.count() > Episode.objects.count()
 
-    def test_children(self, db, demo_area) -> None:
+    def test_children(self, db: None, demo_area: Any) -> None:
         today = timezone.localdate(NOW)
         children = list(Child.objects.prefetch_related("legal_statuses", "aliases"))
         assert all(8 <= c.age_on(today) <= 17 for c in children)
@@ -317,7 +322,7 @@ class TestDefaultArea:
         assert statuses[LegalStatusKind.NONE]
         assert statuses[LegalStatusKind.CHILD_PROTECTION]
 
-    def test_placements_and_workers(self, db, demo_area) -> None:
+    def test_placements_and_workers(self, db: None, demo_area: Any) -> None:
         placements = list(Placement.objects.select_related("child"))
         assert any(p.out_of_area for p in placements)
         assert any(p.placement_type == "K2" and p.provider_id for p in placements)
@@ -336,11 +341,11 @@ class TestDefaultArea:
             assert membership.role == Role.SOCIAL_WORKER
             assert membership.organisation_id == allocation.child.responsible_council_id
 
-    def test_every_episode_keeps_the_services_rules(self, db, demo_area) -> None:
+    def test_every_episode_keeps_the_services_rules(self, db: None, demo_area: Any) -> None:
         check_invariants(NOW)
 
     def test_the_demo_social_worker_is_allocated_to_the_children_users_meet_first(
-        self, db, demo_area
+        self, db: None, demo_area: Any
     ) -> None:
         worker = User.objects.get(username="social.worker")
         council = worker.active_membership().organisation
@@ -370,7 +375,7 @@ class TestDefaultArea:
             assert all(a != b for a, b in pairwise(workers)), child.pk
 
     def test_a_report_reaches_the_allocated_worker_and_the_host_council(
-        self, db, demo_area, monkeypatch
+        self, db: None, demo_area: Any, monkeypatch: pytest.MonkeyPatch
     ) -> None:
         """The police report missing a main-council child placed in Eastwold: the child's
         allocated worker (social.worker) and both councils' missing coordinators are told."""
@@ -410,7 +415,9 @@ class TestDefaultArea:
             transaction.set_rollback(True)
         assert {"social.worker", "council.coordinator", "eastwold.coordinator"} <= told
 
-    def test_the_figures_are_a_recount_from_the_records(self, db, demo_area, monkeypatch) -> None:
+    def test_the_figures_are_a_recount_from_the_records(
+        self, db: None, demo_area: Any, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
         """The dashboards, board reports and national CSV count the whole demo history as
         soon as it is loaded (no `homeward rebuild-facts` needed): every figure equals a
         recount from the records."""
@@ -434,7 +441,7 @@ class TestDefaultArea:
         assert q.headline(q.Scope.of(main.organisation), period).episodes == in_records
 
     def test_one_login_per_role_signs_in_with_the_demo_password(
-        self, db, demo_area, client
+        self, db: None, demo_area: Any, client: Client
     ) -> None:
         roles = {login.role for login in demo_area.logins}
         assert roles == set(Role.values)
@@ -445,7 +452,7 @@ class TestDefaultArea:
             client.logout()
 
     def test_practitioners_see_children_and_aggregate_roles_see_none(
-        self, db, demo_area, monkeypatch
+        self, db: None, demo_area: Any, monkeypatch: pytest.MonkeyPatch
     ) -> None:
         # As of the demo's "now": the provider sees children of its recent interviews.
         monkeypatch.setattr(clock, "now", lambda: NOW)
@@ -469,7 +476,9 @@ class TestDefaultArea:
             actor = Actor.for_user(User.objects.get(username=username))
             assert not visible_children(actor).exists(), username
 
-    def test_council_users_work_for_the_council_with_most_children(self, db, demo_area) -> None:
+    def test_council_users_work_for_the_council_with_most_children(
+        self, db: None, demo_area: Any
+    ) -> None:
         busiest = Counter(Child.objects.values_list("responsible_council", flat=True))
         top = busiest.most_common(1)[0][0]
         for username in ("social.worker", "council.coordinator", "council.manager"):
@@ -490,7 +499,7 @@ class TestCommand:
         call_command("demo", *args, stdout=out)
         return out.getvalue()
 
-    def test_loads_and_prints_the_logins(self, db) -> None:
+    def test_loads_and_prints_the_logins(self, db: None) -> None:
         output = self.run("--children", "30", "--episodes", "120", "--seed", "3")
         assert Child.objects.count() == 30
         assert Episode.objects.count() == 120
@@ -500,7 +509,9 @@ class TestCommand:
         assert "http://127.0.0.1:8000" in output
         assert settings.HOMEWARD_DEMO_PASSWORD in output
 
-    def test_if_empty_does_nothing_on_a_database_with_data_but_prints_logins(self, db) -> None:
+    def test_if_empty_does_nothing_on_a_database_with_data_but_prints_logins(
+        self, db: None
+    ) -> None:
         self.run("--children", "30", "--episodes", "120")
         before = demo.counts()
         output = self.run("--if-empty")
@@ -509,7 +520,7 @@ class TestCommand:
         assert "police.handler" in output
         assert settings.HOMEWARD_DEMO_PASSWORD in output
 
-    def test_if_empty_makes_the_statistics_an_older_load_left_out(self, db) -> None:
+    def test_if_empty_makes_the_statistics_an_older_load_left_out(self, db: None) -> None:
         """A var/ loaded before the demo made its own statistics: `make run` (demo
         --if-empty) makes them, and the figures are a recount from the records."""
         self.run("--children", "30", "--episodes", "120")
@@ -523,7 +534,7 @@ class TestCommand:
         assert recount.assert_facts_and_totals_are_a_recount() == 120
         assert "made again" not in self.run("--if-empty")
 
-    def test_if_empty_leaves_a_real_database_alone(self, db) -> None:
+    def test_if_empty_leaves_a_real_database_alone(self, db: None) -> None:
         factories.CouncilFactory()
         output = self.run("--if-empty")
         assert not Child.objects.exists()
@@ -531,17 +542,17 @@ class TestCommand:
         assert "not loaded" in output
         assert "No demo logins" in output
 
-    def test_refuses_a_database_with_data_without_if_empty(self, db) -> None:
+    def test_refuses_a_database_with_data_without_if_empty(self, db: None) -> None:
         factories.CouncilFactory()
         with pytest.raises(CommandError, match="empty"):
             self.run()
 
-    def test_refuses_impossible_sizes(self, db) -> None:
+    def test_refuses_impossible_sizes(self, db: None) -> None:
         with pytest.raises(CommandError):
             self.run("--children", "2", "--episodes", "1000")
         assert not Organisation.objects.exists()
 
-    def test_refuses_production(self, db, settings) -> None:
+    def test_refuses_production(self, db: None, settings: Settings) -> None:
         settings.PRODUCTION = True
         with pytest.raises(CommandError, match="production"):
             self.run("--children", "30", "--episodes", "120")

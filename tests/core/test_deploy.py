@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from django.test import Client
 
 EXE = str(Path(sys.executable).with_name("homeward"))
 
@@ -51,7 +52,7 @@ def test_production_refuses_to_start_without_a_secret_key() -> None:
     assert "SECRET_KEY" in result.stderr
 
 
-def test_pages_carry_a_strict_content_security_policy(client, db) -> None:
+def test_pages_carry_a_strict_content_security_policy(client: Client, db: None) -> None:
     response = client.get("/healthz")
     policy = response["Content-Security-Policy"]
     assert "script-src 'self'" in policy
@@ -72,7 +73,7 @@ def test_production_refuses_to_start_without_an_audit_key() -> None:
         assert "HOMEWARD_AUDIT_KEY" in result.stderr
 
 
-def test_the_audit_key_may_come_from_a_file(tmp_path) -> None:
+def test_the_audit_key_may_come_from_a_file(tmp_path: Path) -> None:
     key = secrets.token_urlsafe(32)
     (tmp_path / "audit-key").write_text(key + "\n")
     env = production_env(HOMEWARD_AUDIT_KEY_FILE=str(tmp_path / "audit-key"))

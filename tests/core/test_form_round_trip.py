@@ -182,7 +182,7 @@ def _nhs_number() -> str:
 
 
 @pytest.fixture
-def scene(db) -> Scene:
+def scene(db: None) -> Scene:
     police = factories.PoliceForceFactory(name="Wealdmoor Police")
     council = factories.CouncilFactory(name="Wealdmoor Council", police_force=police, code="861")
     return Scene(
@@ -1080,7 +1080,7 @@ def variants(scenario: Scenario, scene: Scene) -> Iterator[tuple[dict[str, str],
 
 @pytest.mark.parametrize("scenario", SCENARIOS, ids=lambda s: s.id)
 def test_every_answer_survives_the_round_trip(
-    scenario: Scenario, scene: Scene, seeded_random
+    scenario: Scenario, scene: Scene, seeded_random: int
 ) -> None:
     rng = random.Random(seeded_random)
     for choices, visit in variants(scenario, scene):
@@ -1102,7 +1102,7 @@ def revealing_choice(form: HtmlForm, question: Question) -> dict[str, str]:
 
 @pytest.mark.parametrize("scenario", SCENARIOS, ids=lambda s: s.id)
 def test_too_long_answers_are_refused_in_the_design_systems_words(
-    scenario: Scenario, scene: Scene, seeded_random
+    scenario: Scenario, scene: Scene, seeded_random: int
 ) -> None:
     """One character over a text box's limit, for each text box in turn: the page says
     "<Name> must be <n> characters or fewer" beside it, never Django's "Ensure this value

@@ -120,7 +120,7 @@ def test_the_services_say_the_same_as_the_forms() -> None:
     assert text_errors(Episode, {"last_seen_location": " " + "x" * 300 + " "}) == {}
 
 
-def test_a_form_that_words_its_own_fields_gets_the_shared_wording(db) -> None:
+def test_a_form_that_words_its_own_fields_gets_the_shared_wording(db: None) -> None:
     """The add-a-user form once said "Must be 150 characters or fewer" without the name."""
     from homeward.organisations.forms import AddUserForm
 

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.test import Client
 
 from homeward.children.models import Child
-from homeward.organisations.models import Role
+from homeward.organisations.models import Organisation, Role
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -28,7 +28,9 @@ def test_a_huge_sign_in_form_gets_the_too_large_page() -> None:
     assert 'class="govuk-header' in body
 
 
-def test_a_signed_in_user_sending_too_much_loses_nothing_already_saved(council) -> None:
+def test_a_signed_in_user_sending_too_much_loses_nothing_already_saved(
+    council: Organisation,
+) -> None:
     user = factories.member(Role.SOCIAL_WORKER, council)
     client = Client()
     client.force_login(user)

@@ -13,7 +13,9 @@ from django.utils import timezone
 
 from homeward.aftercare import services as aftercare
 from homeward.aftercare.models import InterviewStatus
+from homeward.children.models import Child
 from homeward.core import clock
+from homeward.core.actor import Actor
 from homeward.episodes import services
 from homeward.episodes.models import Episode, EpisodeStatus, ReturnMethod
 from homeward.organisations.models import Organisation, OrganisationKind, Role
@@ -37,7 +39,9 @@ def signed_in(user) -> Client:
 # --- 4. a late report of a past episode ------------------------------------------------
 
 
-def test_a_late_report_carries_its_return_past_a_later_episode(social_worker, child) -> None:
+def test_a_late_report_carries_its_return_past_a_later_episode(
+    social_worker: Actor, child: Child
+) -> None:
     """Last seen 1 March, back 3 March, reported later: not refused as overlapping the
     child's later, unrelated episode."""
     later = factories.report(social_worker, child, last_seen_at=days_ago(10))
@@ -71,7 +75,9 @@ def test_a_late_report_carries_its_return_past_a_later_episode(social_worker, ch
     assert "Record return or found" not in page  # it is over
 
 
-def test_a_late_report_without_its_return_time_says_what_is_missing(worker_client, child) -> None:
+def test_a_late_report_without_its_return_time_says_what_is_missing(
+    worker_client: Client, child: Child
+) -> None:
     response = worker_client.post(
         f"/children/{child.pk}/report-missing",
         report_data(**when("last_seen_at", days_ago(30)), still_missing="no"),
@@ -82,7 +88,9 @@ def test_a_late_report_without_its_return_time_says_what_is_missing(worker_clien
     assert not Episode.objects.exists()
 
 
-def test_a_report_still_missing_ignores_the_return_questions(worker_client, child) -> None:
+def test_a_report_still_missing_ignores_the_return_questions(
+    worker_client: Client, child: Child
+) -> None:
     worker_client.post(
         f"/children/{child.pk}/report-missing",
         report_data(still_missing="yes", return_method="found_by_police"),
@@ -90,7 +98,9 @@ def test_a_report_still_missing_ignores_the_return_questions(worker_client, chil
     assert Episode.objects.get().status == EpisodeStatus.MISSING
 
 
-def test_a_homes_late_report_from_before_the_placement_is_kept_in_outline(council) -> None:
+def test_a_homes_late_report_from_before_the_placement_is_kept_in_outline(
+    council: Organisation,
+) -> None:
     home = factories.CareProviderFactory(area_council=council)
     child = factories.ChildFactory(responsible_council=council)
     factories.looked_after(child)
@@ -116,7 +126,7 @@ def test_a_homes_late_report_from_before_the_placement_is_kept_in_outline(counci
 
 
 @pytest.fixture
-def worker_client(social_worker) -> Client:
+def worker_client(social_worker: Actor) -> Client:
     return signed_in(social_worker.user)
 
 
@@ -137,7 +147,7 @@ def work_links(body: str) -> dict[str, str]:
     }
 
 
-def home_world(council, police):
+def home_world(council: Organisation, police: Organisation):
     rhi = Organisation.objects.create(
         kind=OrganisationKind.RHI_PROVIDER, name="Interviews Ltd", code="RHI-1"
     )
@@ -193,7 +203,9 @@ EXPECTED_WORK = {
 
 
 @pytest.mark.parametrize(("role", "kind"), list(EXPECTED_WORK), ids=lambda v: str(v))
-def test_every_roles_home_page_leads_to_its_work(role, kind, council, police) -> None:
+def test_every_roles_home_page_leads_to_its_work(
+    role, kind, council: Organisation, police: Organisation
+) -> None:
     """Each role's home page lists the pages its work is on, and each one opens for them
     (no typing addresses, and no link that ends in "you do not have permission")."""
     orgs = home_world(council, police)
@@ -206,7 +218,9 @@ def test_every_roles_home_page_leads_to_its_work(role, kind, council, police) ->
         assert response.status_code == 200, (title, href, response.status_code)
 
 
-def test_the_board_members_home_page_and_menu_lead_to_the_board_reports(council) -> None:
+def test_the_board_members_home_page_and_menu_lead_to_the_board_reports(
+    council: Organisation,
+) -> None:
     client = signed_in(factories.member(Role.BOARD_MEMBER, council))
     body = text(client.get("/"))
     assert 'href="/insights/board/"' in body
@@ -216,7 +230,9 @@ def test_the_board_members_home_page_and_menu_lead_to_the_board_reports(council)
     assert "Open episodes" not in body
 
 
-def test_care_staff_see_the_children_placed_with_them_and_can_report_each(council) -> None:
+def test_care_staff_see_the_children_placed_with_them_and_can_report_each(
+    council: Organisation,
+) -> None:
     home = factories.CareProviderFactory(area_council=council)
     here = factories.ChildFactory(responsible_council=council)
     missing = factories.ChildFactory(responsible_council=council)
@@ -234,7 +250,9 @@ def test_care_staff_see_the_children_placed_with_them_and_can_report_each(counci
     assert "To report a child missing" not in body  # they report from the list instead
 
 
-def test_the_interviewers_home_page_is_their_interviews(council, social_worker, child) -> None:
+def test_the_interviewers_home_page_is_their_interviews(
+    council: Organisation, social_worker: Actor, child: Child
+) -> None:
     rhi = Organisation.objects.create(
         kind=OrganisationKind.RHI_PROVIDER, name="Interviews Ltd", code="RHI-1"
     )
@@ -254,7 +272,9 @@ def test_the_interviewers_home_page_is_their_interviews(council, social_worker, 
     assert "Report missing" not in body
 
 
-def test_only_those_who_may_add_a_child_are_told_to(council, police) -> None:
+def test_only_those_who_may_add_a_child_are_told_to(
+    council: Organisation, police: Organisation
+) -> None:
     handler = signed_in(factories.member(Role.POLICE_CALL_HANDLER, police))
     assert "To report a child missing, find them first" in text(handler.get("/"))
     home = factories.CareProviderFactory(area_council=council)
@@ -266,7 +286,7 @@ def test_only_those_who_may_add_a_child_are_told_to(council, police) -> None:
 
 
 @pytest.fixture
-def returned(social_worker, child) -> Episode:
+def returned(social_worker: Actor, child: Child) -> Episode:
     episode = factories.report(social_worker, child, hours_ago=5)
     return services.record_return(
         social_worker,
@@ -276,7 +296,9 @@ def returned(social_worker, child) -> Episode:
     )
 
 
-def test_close_is_not_offered_to_the_police_until_it_can_be_done(returned, police) -> None:
+def test_close_is_not_offered_to_the_police_until_it_can_be_done(
+    returned: Episode, police: Organisation
+) -> None:
     client = signed_in(factories.member(Role.POLICE_OFFICER, police))
     body = text(client.get(f"/episodes/{returned.reference}/"))
     assert "Close episode" not in body
@@ -287,7 +309,9 @@ def test_close_is_not_offered_to_the_police_until_it_can_be_done(returned, polic
     assert "cannot be closed yet" not in body
 
 
-def test_a_step_that_comes_later_says_why_instead_of_refusing_the_role(returned, police) -> None:
+def test_a_step_that_comes_later_says_why_instead_of_refusing_the_role(
+    returned: Episode, police: Organisation
+) -> None:
     client = signed_in(factories.member(Role.POLICE_OFFICER, police))
     for path, reason in (
         ("risk", "Risk can only be re-graded while the child is missing."),
@@ -305,7 +329,9 @@ def test_a_step_that_comes_later_says_why_instead_of_refusing_the_role(returned,
     assert staff.get(f"/episodes/{returned.reference}/risk").status_code == 404  # not theirs
 
 
-def test_an_interview_before_the_child_accepted_says_so(returned, council) -> None:
+def test_an_interview_before_the_child_accepted_says_so(
+    returned: Episode, council: Organisation
+) -> None:
     """The interviewer may record interviews; this one just is not accepted yet."""
     rhi = Organisation.objects.create(
         kind=OrganisationKind.RHI_PROVIDER, name="Interviews Ltd", code="RHI-1"

@@ -11,6 +11,7 @@ import pytest
 from django.test import Client
 
 from homeward.audit.models import AuditEvent
+from homeward.children.models import Child
 from homeward.core import clock
 from homeward.core.actor import Actor
 from homeward.episodes import services
@@ -21,7 +22,7 @@ from homeward.episodes.models import (
     RiskAssessment,
     TimelineEntry,
 )
-from homeward.organisations.models import Role
+from homeward.organisations.models import Organisation, Role, User
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -69,31 +70,33 @@ def version_in(body: str) -> int:
 
 
 @pytest.fixture
-def worker_client(client: Client, council) -> Client:
+def worker_client(client: Client, council: Organisation) -> Client:
     client.force_login(factories.member(Role.SOCIAL_WORKER, council))
     return client
 
 
 @pytest.fixture
-def officer(police):
+def officer(police: Organisation) -> User:
     return factories.member(Role.POLICE_OFFICER, police, first_name="Tom", last_name="Hale")
 
 
 @pytest.fixture
-def officer_client(client: Client, officer) -> Client:
+def officer_client(client: Client, officer: User) -> Client:
     client.force_login(officer)
     return client
 
 
 @pytest.fixture
-def episode(social_worker, child) -> Episode:
+def episode(social_worker: Actor, child: Child) -> Episode:
     return factories.report(social_worker, child, hours_ago=5)
 
 
 # --- home -------------------------------------------------------------------------------
 
 
-def test_home_lists_missing_then_returned_not_closed(worker_client, council, social_worker) -> None:
+def test_home_lists_missing_then_returned_not_closed(
+    worker_client: Client, council: Organisation, social_worker: Actor
+) -> None:
     missing_child = factories.ChildFactory(responsible_council=council, last_name="Missingly")
     returned_child = factories.ChildFactory(responsible_council=council, last_name="Backhome")
     closed_child = factories.ChildFactory(responsible_council=council, last_name="Closedon")
@@ -132,7 +135,7 @@ def test_home_lists_missing_then_returned_not_closed(worker_client, council, soc
     assert listed == {missing_child.pk, returned_child.pk}
 
 
-def test_home_offers_find_and_add_to_council_roles(worker_client) -> None:
+def test_home_offers_find_and_add_to_council_roles(worker_client: Client) -> None:
     body = text(worker_client.get("/"))
     assert 'href="/children/"' in body
     assert 'href="/children/add"' in body
@@ -141,7 +144,7 @@ def test_home_offers_find_and_add_to_council_roles(worker_client) -> None:
 # --- reporting ----------------------------------------------------------------------------
 
 
-def test_report_form_has_every_field(worker_client, child) -> None:
+def test_report_form_has_every_field(worker_client: Client, child: Child) -> None:
     body = text(worker_client.get(f"/children/{child.pk}/report-missing"))
     for name in (
         "classification",
@@ -162,7 +165,7 @@ def test_report_form_has_every_field(worker_client, child) -> None:
     assert child.full_name in body
 
 
-def test_reporting_opens_an_episode(worker_client, child) -> None:
+def test_reporting_opens_an_episode(worker_client: Client, child: Child) -> None:
     response = worker_client.post(f"/children/{child.pk}/report-missing", report_data())
     episode = Episode.objects.get(child=child)
     assert response.status_code == 302
@@ -175,7 +178,7 @@ def test_reporting_opens_an_episode(worker_client, child) -> None:
     assert "govuk-notification-banner--success" in body
 
 
-def test_last_seen_is_read_as_uk_time(worker_client, child) -> None:
+def test_last_seen_is_read_as_uk_time(worker_client: Client, child: Child) -> None:
     data = report_data(**when("last_seen_at", datetime(2025, 7, 1, 21, 30, tzinfo=UK)))
     worker_client.post(f"/children/{child.pk}/report-missing", data)
     episode = Episode.objects.get(child=child)
@@ -183,7 +186,9 @@ def test_last_seen_is_read_as_uk_time(worker_client, child) -> None:
     assert "1 July 2025 at 21:30" in text(worker_client.get(f"/episodes/{episode.reference}/"))
 
 
-def test_invalid_report_names_each_problem_and_saves_nothing(worker_client, child) -> None:
+def test_invalid_report_names_each_problem_and_saves_nothing(
+    worker_client: Client, child: Child
+) -> None:
     response = worker_client.post(
         f"/children/{child.pk}/report-missing",
         report_data(
@@ -211,7 +216,7 @@ def test_invalid_report_names_each_problem_and_saves_nothing(worker_client, chil
     assert not Episode.objects.exists()
 
 
-def test_future_last_seen_is_refused_by_the_service(worker_client, child) -> None:
+def test_future_last_seen_is_refused_by_the_service(worker_client: Client, child: Child) -> None:
     data = report_data(**when("last_seen_at", clock.now() + timedelta(days=1)))
     body = text(worker_client.post(f"/children/{child.pk}/report-missing", data))
     assert (
@@ -221,7 +226,7 @@ def test_future_last_seen_is_refused_by_the_service(worker_client, child) -> Non
     assert not Episode.objects.exists()
 
 
-def test_impossible_time_is_refused(worker_client, child) -> None:
+def test_impossible_time_is_refused(worker_client: Client, child: Child) -> None:
     body = text(
         worker_client.post(
             f"/children/{child.pk}/report-missing", report_data(last_seen_at_hour="25")
@@ -232,7 +237,7 @@ def test_impossible_time_is_refused(worker_client, child) -> None:
     assert not Episode.objects.exists()
 
 
-def test_time_skipped_by_the_clocks_is_refused(worker_client, child) -> None:
+def test_time_skipped_by_the_clocks_is_refused(worker_client: Client, child: Child) -> None:
     data = report_data(**when("last_seen_at", datetime(2025, 3, 30, 3, 0, tzinfo=UK)))
     data.update(last_seen_at_hour="1", last_seen_at_minute="30")
     body = text(worker_client.post(f"/children/{child.pk}/report-missing", data))
@@ -240,7 +245,7 @@ def test_time_skipped_by_the_clocks_is_refused(worker_client, child) -> None:
     assert not Episode.objects.exists()
 
 
-def test_away_applies_only_to_looked_after_children(worker_client, child) -> None:
+def test_away_applies_only_to_looked_after_children(worker_client: Client, child: Child) -> None:
     body = text(
         worker_client.post(f"/children/{child.pk}/report-missing", report_data(classification="A"))
     )
@@ -249,7 +254,9 @@ def test_away_applies_only_to_looked_after_children(worker_client, child) -> Non
     assert not Episode.objects.exists()
 
 
-def test_second_report_joins_the_open_episode(worker_client, child, episode) -> None:
+def test_second_report_joins_the_open_episode(
+    worker_client: Client, child: Child, episode: Episode
+) -> None:
     response = worker_client.post(f"/children/{child.pk}/report-missing", report_data())
     assert response["Location"] == f"/episodes/{episode.reference}/"
     assert Episode.objects.filter(child=child).count() == 1
@@ -260,7 +267,9 @@ def test_second_report_joins_the_open_episode(worker_client, child, episode) -> 
     assert TimelineEntry.objects.filter(episode=episode, kind="further_report").exists()
 
 
-def test_board_member_can_neither_report_nor_see_the_child(client, council) -> None:
+def test_board_member_can_neither_report_nor_see_the_child(
+    client: Client, council: Organisation
+) -> None:
     child = factories.ChildFactory(
         first_name="Evangelina", last_name="Thistlewood", responsible_council=council
     )
@@ -276,7 +285,11 @@ def test_board_member_can_neither_report_nor_see_the_child(client, council) -> N
 
 
 def test_episode_page_shows_everything(
-    worker_client, social_worker, council, episode, officer
+    worker_client: Client,
+    social_worker: Actor,
+    council: Organisation,
+    episode: Episode,
+    officer: User,
 ) -> None:
     police_actor = Actor.for_user(officer)
     episode = services.regrade(
@@ -325,7 +338,7 @@ def test_episode_page_shows_everything(
     ).exists()
 
 
-def test_another_councils_episode_is_not_found(worker_client) -> None:
+def test_another_councils_episode_is_not_found(worker_client: Client) -> None:
     stranger = factories.ChildFactory(first_name="Ottoline", last_name="Pemberley")
     other = factories.report(
         factories.actor(Role.SOCIAL_WORKER, stranger.responsible_council), stranger
@@ -344,7 +357,9 @@ def test_another_councils_episode_is_not_found(worker_client) -> None:
     assert RiskAssessment.objects.filter(episode=other).count() == 1
 
 
-def test_actions_offered_follow_the_role(client, council, child, social_worker) -> None:
+def test_actions_offered_follow_the_role(
+    client: Client, council: Organisation, child: Child, social_worker: Actor
+) -> None:
     home = factories.CareProviderFactory(area_council=council)
     factories.place(child, provider=home)
     episode = factories.report(social_worker, child)
@@ -362,7 +377,9 @@ def test_actions_offered_follow_the_role(client, council, child, social_worker) 
     assert RiskAssessment.objects.filter(episode=episode).count() == 1
 
 
-def test_police_officer_sees_regrade(officer_client, child, episode) -> None:
+def test_police_officer_sees_regrade(
+    officer_client: Client, child: Child, episode: Episode
+) -> None:
     body = text(officer_client.get(f"/episodes/{episode.reference}/"))
     assert f'href="/episodes/{episode.reference}/risk"' in body
     assert "Close episode" not in body  # not until the child has returned
@@ -371,7 +388,7 @@ def test_police_officer_sees_regrade(officer_client, child, episode) -> None:
 # --- changes ------------------------------------------------------------------------------
 
 
-def test_regrade(officer_client, episode) -> None:
+def test_regrade(officer_client: Client, episode: Episode) -> None:
     page = text(officer_client.get(f"/episodes/{episode.reference}/risk"))
     version = version_in(page)
     response = officer_client.post(
@@ -394,7 +411,7 @@ def test_regrade(officer_client, episode) -> None:
     assert "Risk re-graded to high" in text(officer_client.get(response["Location"]))
 
 
-def test_regrade_without_a_reason_is_an_error(officer_client, episode) -> None:
+def test_regrade_without_a_reason_is_an_error(officer_client: Client, episode: Episode) -> None:
     body = text(
         officer_client.post(
             f"/episodes/{episode.reference}/risk",
@@ -405,7 +422,9 @@ def test_regrade_without_a_reason_is_an_error(officer_client, episode) -> None:
     assert RiskAssessment.objects.filter(episode=episode).count() == 1
 
 
-def test_stale_regrade_is_refused_and_keeps_what_was_typed(officer_client, episode, police) -> None:
+def test_stale_regrade_is_refused_and_keeps_what_was_typed(
+    officer_client: Client, episode: Episode, police: Organisation
+) -> None:
     seen = episode.version
     other = factories.actor(Role.POLICE_MISSING_COORDINATOR, police)
     services.regrade(
@@ -428,7 +447,9 @@ def test_stale_regrade_is_refused_and_keeps_what_was_typed(officer_client, episo
     assert RiskAssessment.objects.filter(episode=episode).count() == 2
 
 
-def test_stale_details_edit_shows_the_current_record(worker_client, episode, social_worker) -> None:
+def test_stale_details_edit_shows_the_current_record(
+    worker_client: Client, episode: Episode, social_worker: Actor
+) -> None:
     seen = episode.version
     services.update_episode(
         social_worker, episode.reference, seen, {"clothing": "Red jacket, black jeans"}
@@ -454,7 +475,7 @@ def test_stale_details_edit_shows_the_current_record(worker_client, episode, soc
     assert version_in(body) == episode.version
 
 
-def test_update_details(worker_client, episode) -> None:
+def test_update_details(worker_client: Client, episode: Episode) -> None:
     page = text(worker_client.get(f"/episodes/{episode.reference}/details"))
     assert 'value="Outside the bus station"' in page
     data = {
@@ -477,7 +498,7 @@ def test_update_details(worker_client, episode) -> None:
     )
 
 
-def test_tampered_version_is_an_error(worker_client, episode) -> None:
+def test_tampered_version_is_an_error(worker_client: Client, episode: Episode) -> None:
     body = text(
         worker_client.post(
             f"/episodes/{episode.reference}/classification",
@@ -487,7 +508,9 @@ def test_tampered_version_is_an_error(worker_client, episode) -> None:
     assert "The form was incomplete" in body
 
 
-def test_change_classification_needs_a_reason(worker_client, child, social_worker) -> None:
+def test_change_classification_needs_a_reason(
+    worker_client: Client, child: Child, social_worker: Actor
+) -> None:
     factories.looked_after(child)
     episode = factories.report(social_worker, child)
     url = f"/episodes/{episode.reference}/classification"
@@ -504,7 +527,7 @@ def test_change_classification_needs_a_reason(worker_client, child, social_worke
     assert "Known to be at a friend&#x27;s" in body
 
 
-def test_add_timeline_entry(worker_client, episode) -> None:
+def test_add_timeline_entry(worker_client: Client, episode: Episode) -> None:
     url = f"/episodes/{episode.reference}/timeline"
     body = text(worker_client.post(url, {"version": 1, "kind": "", "summary": "", "location": ""}))
     assert "Select sighting, call, action or note" in body
@@ -525,7 +548,7 @@ def test_add_timeline_entry(worker_client, episode) -> None:
     assert "Route 12, Market Street" in body
 
 
-def test_return_then_close(officer_client, episode) -> None:
+def test_return_then_close(officer_client: Client, episode: Episode) -> None:
     url = f"/episodes/{episode.reference}/return"
     too_early = episode.last_seen_at - timedelta(hours=1)
     body = text(
@@ -590,14 +613,16 @@ def test_return_then_close(officer_client, episode) -> None:
     assert "Update the details" not in body
 
 
-def test_closing_an_open_episode_is_refused(officer_client, episode) -> None:
+def test_closing_an_open_episode_is_refused(officer_client: Client, episode: Episode) -> None:
     body = text(officer_client.post(f"/episodes/{episode.reference}/close", {"version": 1}))
     assert "Record the child&#x27;s return before closing the episode" in body
     episode.refresh_from_db()
     assert episode.status == EpisodeStatus.MISSING
 
 
-def test_link_episodes(worker_client, episode, council, social_worker) -> None:
+def test_link_episodes(
+    worker_client: Client, episode: Episode, council: Organisation, social_worker: Actor
+) -> None:
     friend = factories.report(
         social_worker, factories.ChildFactory(responsible_council=council, last_name="Compton")
     )

@@ -6,12 +6,14 @@ from __future__ import annotations
 import io
 from datetime import date
 
+import pytest
 from pypdf import PdfReader
 
 from homeward.aftercare.models import ReturnInterview
 from homeward.insights import board, tasks
 from homeward.insights.models import BoardReport
 from homeward.insights.pdf import board_report_pdf
+from tests.insights.conftest import Area
 
 NAMES = ("Tamsin", "Oakridge", "Rowan", "Pellow", "Kit", "Farrow", "Marcus", "Alex", "Merrow")
 
@@ -34,7 +36,7 @@ def test_long_quotes_are_cut_short() -> None:
     assert quote.endswith("…")
 
 
-def test_figures_for_a_quarter_with_trend(area) -> None:
+def test_figures_for_a_quarter_with_trend(area: Area) -> None:
     """Council A, 2024-25 Q1 (April-June 2024): T1 only: 1 episode, 1 child, 1 return with
     a check and an interview in 72 h. The trend runs 2023-24 Q2 to 2024-25 Q1."""
     data = board.figures(area.council_a, 2024, 1)
@@ -51,12 +53,12 @@ def test_figures_for_a_quarter_with_trend(area) -> None:
     ]
 
 
-def test_no_quote_without_consent(area) -> None:
+def test_no_quote_without_consent(area: Area) -> None:
     ReturnInterview.objects.filter(quote_consent=True).update(quote_consent=False)
     assert board.figures(area.council_a, 2024, 1)["quotes"] == []
 
 
-def test_pdf_reads_back_with_the_figures_and_no_names(area) -> None:
+def test_pdf_reads_back_with_the_figures_and_no_names(area: Area) -> None:
     """2024-25 Q3 (October-December): T2 only (30 h). Q2 (July-September) had R1 and R2."""
     text = pdf_text(board_report_pdf(board.figures(area.council_a, 2024, 3)))
     assert "Corporate parenting board report: Council A, 2024-25 Q3" in text
@@ -71,7 +73,9 @@ def test_pdf_reads_back_with_the_figures_and_no_names(area) -> None:
         assert name not in quoted
 
 
-def test_the_quarterly_task_stores_every_councils_report(area, monkeypatch) -> None:
+def test_the_quarterly_task_stores_every_councils_report(
+    area: Area, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Run on 2 July 2024: makes 2024-25 Q1 for councils A and B, and schedules itself
     for 06:00 on 1 October 2024."""
     monkeypatch.setattr(board, "last_complete_quarter", lambda today=None: (2024, 1))  # noqa: ARG005
@@ -91,6 +95,6 @@ def test_the_quarterly_task_stores_every_councils_report(area, monkeypatch) -> N
     assert (when.date(), when.hour) == (date(2024, 10, 1), 6)
 
 
-def test_scheduling_is_idempotent(db) -> None:
+def test_scheduling_is_idempotent(db: None) -> None:
     assert tasks.schedule() is True
     assert tasks.schedule() is False

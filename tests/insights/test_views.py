@@ -8,8 +8,9 @@ import io
 import pytest
 from django.test import Client
 
-from homeward.organisations.models import Role
+from homeward.organisations.models import Organisation, Role
 from tests import factories
+from tests.insights.conftest import Area
 
 YEAR = "?year=2024"
 NAMES = ("Tamsin", "Oakridge", "Rowan", "Pellow", "Kit", "Farrow")
@@ -23,13 +24,13 @@ def client_for(role: str, organisation) -> Client:
 
 
 @pytest.fixture
-def national(db):
+def national(db: None) -> Organisation:
     from homeward.organisations.models import Organisation, OrganisationKind
 
     return Organisation.objects.create(kind=OrganisationKind.NATIONAL, name="Unit", code="NAT")
 
 
-def test_council_coordinator_sees_its_children(area) -> None:
+def test_council_coordinator_sees_its_children(area: Area) -> None:
     page = client_for(Role.COUNCIL_MISSING_COORDINATOR, area.council_a).get(
         "/insights/dashboard/" + YEAR
     )
@@ -45,14 +46,14 @@ def test_council_coordinator_sees_its_children(area) -> None:
         assert name not in text
 
 
-def test_quarter_filter(area) -> None:
+def test_quarter_filter(area: Area) -> None:
     page = client_for(Role.COUNCIL_MANAGER, area.council_a).get(
         "/insights/dashboard/?year=2024&quarter=4"
     )
     assert "2024-25 Q4" in page.content.decode()
 
 
-def test_police_coordinator_sees_its_area(area) -> None:
+def test_police_coordinator_sees_its_area(area: Area) -> None:
     page = client_for(Role.POLICE_MISSING_COORDINATOR, area.force_g).get(
         "/insights/dashboard/" + YEAR
     )
@@ -62,7 +63,9 @@ def test_police_coordinator_sees_its_area(area) -> None:
     assert "Children of other councils" in text
 
 
-def test_national_analyst_sees_suppressed_figures_and_can_narrow_by_area(area, national) -> None:
+def test_national_analyst_sees_suppressed_figures_and_can_narrow_by_area(
+    area: Area, national: Organisation
+) -> None:
     client = client_for(Role.NATIONAL_ANALYST, national)
     text = client.get("/insights/dashboard/" + YEAR).content.decode()
     assert "England" in text
@@ -71,7 +74,7 @@ def test_national_analyst_sees_suppressed_figures_and_can_narrow_by_area(area, n
     assert "Council A" in narrowed.content.decode()
 
 
-def test_national_csv_suppresses_small_counts(area, national) -> None:
+def test_national_csv_suppresses_small_counts(area: Area, national: Organisation) -> None:
     response = client_for(Role.NATIONAL_ANALYST, national).get(
         "/insights/national-figures.csv" + YEAR
     )
@@ -100,11 +103,11 @@ def test_national_csv_suppresses_small_counts(area, national) -> None:
         (Role.SOCIAL_WORKER, "council_a", "/insights/board/2024/q1/report.pdf"),
     ],
 )
-def test_who_may_not(area, role, where, path) -> None:
+def test_who_may_not(area: Area, role, where, path) -> None:
     assert client_for(role, getattr(area, where)).get(path).status_code == 403
 
 
-def test_board_member_gets_only_the_board_report(area) -> None:
+def test_board_member_gets_only_the_board_report(area: Area) -> None:
     client = client_for(Role.BOARD_MEMBER, area.council_a)
     assert client.get("/insights/").url == "/insights/board/"
     listing = client.get("/insights/board/")
@@ -118,11 +121,11 @@ def test_board_member_gets_only_the_board_report(area) -> None:
         assert name not in text
 
 
-def test_unknown_quarter_is_not_found(area) -> None:
+def test_unknown_quarter_is_not_found(area: Area) -> None:
     client = client_for(Role.BOARD_MEMBER, area.council_a)
     assert client.get("/insights/board/2024/q7/").status_code == 404
     assert client.get("/insights/board/1990/q1/").status_code == 404
 
 
-def test_sign_in_required(db) -> None:
+def test_sign_in_required(db: None) -> None:
     assert Client().get("/insights/dashboard/").status_code == 302

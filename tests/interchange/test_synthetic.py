@@ -7,6 +7,8 @@ import itertools
 from collections import Counter, defaultdict
 from datetime import timedelta
 from io import StringIO
+from pathlib import Path
+from typing import Any
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -65,11 +67,11 @@ def test_the_same_seed_gives_the_same_data_and_another_seed_does_not() -> None:
 
 
 @pytest.fixture
-def made():
+def made() -> Any:
     return synthetic.generate(episodes=3000, seed=11, councils=3, years=2, now=NOW)
 
 
-def test_sizes_and_organisations(made) -> None:
+def test_sizes_and_organisations(made: Any) -> None:
     assert made.episodes == Episode.objects.count() == 3000
     assert Organisation.objects.filter(kind=OrganisationKind.COUNCIL).count() == 3
     assert Organisation.objects.filter(kind=OrganisationKind.POLICE).count() == 1
@@ -81,7 +83,7 @@ def test_sizes_and_organisations(made) -> None:
     assert (load.channel, load.details["seed"], load.details["episodes"]) == ("cli", 11, 3000)
 
 
-def test_every_row_keeps_the_services_rules(made) -> None:
+def test_every_row_keeps_the_services_rules(made: Any) -> None:
     now = NOW
     by_child: dict[int, list[Episode]] = defaultdict(list)
     episodes = Episode.objects.select_related("child").prefetch_related(
@@ -134,7 +136,7 @@ def test_every_row_keeps_the_services_rules(made) -> None:
         assert child.age_on(now.date()) < 18
 
 
-def test_the_shape_follows_the_national_figures(made) -> None:
+def test_the_shape_follows_the_national_figures(made: Any) -> None:
     episodes = list(Episode.objects.all())
     returned = [e for e in episodes if e.returned_at is not None]
     short = sum(e.returned_at - e.last_seen_at <= timedelta(hours=48) for e in returned)
@@ -157,7 +159,9 @@ def test_the_shape_follows_the_national_figures(made) -> None:
     assert 0.55 < in_time < 0.72  # about 63% within 72 hours
 
 
-def test_a_generated_councils_return_passes_the_dfe_missing_rules(made, tmp_path) -> None:
+def test_a_generated_councils_return_passes_the_dfe_missing_rules(
+    made: Any, tmp_path: Path
+) -> None:
     council = Organisation.objects.get(kind=OrganisationKind.COUNCIL, code="101")
     cli = Actor(user=None, membership=None, channel=CHANNEL_CLI)
     export = services.export_903(cli, council, YEAR, tmp_path)
@@ -169,7 +173,7 @@ def test_a_generated_councils_return_passes_the_dfe_missing_rules(made, tmp_path
     assert report["errors"] == []
 
 
-def test_the_figures_are_a_recount_from_the_generated_records(made) -> None:
+def test_the_figures_are_a_recount_from_the_generated_records(made: Any) -> None:
     """The load makes its statistics in its own transaction: no `homeward rebuild-facts`."""
     assert recount.assert_figures_are_a_recount() == 3000
     assert made.statistics_seconds > 0

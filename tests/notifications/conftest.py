@@ -30,7 +30,7 @@ class Area:
 
 
 @pytest.fixture
-def area(db):
+def area(db: None) -> Area:
     police = factories.PoliceForceFactory()
     council = factories.CouncilFactory(police_force=police)
     host = factories.CouncilFactory(police_force=police)

@@ -11,7 +11,7 @@ from homeward.core import clock
 from homeward.notifications import dispatch, heartbeat, recovery
 from homeward.notifications.models import Clock, DomainEvent, EmailDelivery, EmailStatus
 from tests.factories import ChildFactory, report
-from tests.notifications.conftest import drain
+from tests.notifications.conftest import Area, drain
 
 
 def queued(task: str) -> int:
@@ -27,7 +27,7 @@ def claim(task_id, worker_id: str, minutes_ago: float = 0) -> None:
     )
 
 
-def test_restarts_do_not_multiply_the_clock_tasks(area) -> None:
+def test_restarts_do_not_multiply_the_clock_tasks(area: Area) -> None:
     for _ in range(3):
         child = ChildFactory(responsible_council=area.child.responsible_council)
         report(area.social_worker, child, grade="high")
@@ -40,7 +40,7 @@ def test_restarts_do_not_multiply_the_clock_tasks(area) -> None:
         assert queued("fire_clock") == unfired
 
 
-def test_an_email_left_running_by_a_dead_worker_is_queued_again_once(area) -> None:
+def test_an_email_left_running_by_a_dead_worker_is_queued_again_once(area: Area) -> None:
     report(area.social_worker, area.child)
     drain(fire_due_clocks=False)
     delivery = EmailDelivery.objects.get(notification__recipient=area.coordinator)
@@ -62,7 +62,7 @@ def test_an_email_left_running_by_a_dead_worker_is_queued_again_once(area) -> No
     assert len(mail.outbox) == 1
 
 
-def test_work_running_on_a_live_worker_is_left_alone(area) -> None:
+def test_work_running_on_a_live_worker_is_left_alone(area: Area) -> None:
     report(area.social_worker, area.child)
     event = DomainEvent.objects.get(name="episode.reported")
     heartbeat.start("a-live-worker")
@@ -71,7 +71,7 @@ def test_work_running_on_a_live_worker_is_left_alone(area) -> None:
     assert DBTaskResult.objects.get(id=event.task_id).status == "RUNNING"
 
 
-def test_an_event_whose_task_failed_or_vanished_is_delivered_after_all(area) -> None:
+def test_an_event_whose_task_failed_or_vanished_is_delivered_after_all(area: Area) -> None:
     report(area.social_worker, area.child)
     event = DomainEvent.objects.get(name="episode.reported")
     DBTaskResult.objects.filter(id=event.task_id).update(status="FAILED")
@@ -83,7 +83,7 @@ def test_an_event_whose_task_failed_or_vanished_is_delivered_after_all(area) -> 
     assert recovery.recover().requeued == 0
 
 
-def test_a_worker_on_this_machine_whose_process_is_gone_is_dead_at_once(db) -> None:
+def test_a_worker_on_this_machine_whose_process_is_gone_is_dead_at_once(db: None) -> None:
     gone = subprocess.Popen(["true"])
     gone.wait()
     row = heartbeat.start("a-killed-worker")
@@ -94,7 +94,7 @@ def test_a_worker_on_this_machine_whose_process_is_gone_is_dead_at_once(db) -> N
     assert not heartbeat.is_dead("this-one", clock.now())
 
 
-def test_a_stray_second_task_for_one_email_sends_nothing(area) -> None:
+def test_a_stray_second_task_for_one_email_sends_nothing(area: Area) -> None:
     report(area.social_worker, area.child)
     drain(fire_due_clocks=False)
     delivery = EmailDelivery.objects.get(notification__recipient=area.coordinator)
@@ -104,7 +104,7 @@ def test_a_stray_second_task_for_one_email_sends_nothing(area) -> None:
     assert (delivery.status, delivery.attempts) == (EmailStatus.PENDING, 0)
 
 
-def test_a_resent_email_carries_the_same_message_id(area) -> None:
+def test_a_resent_email_carries_the_same_message_id(area: Area) -> None:
     report(area.social_worker, area.child)
     drain(fire_due_clocks=False)
     delivery = EmailDelivery.objects.get(notification__recipient=area.coordinator)

@@ -366,7 +366,7 @@ def world_ref_in(body: str) -> bool:
 
 
 @pytest.mark.parametrize(("org", "role"), USERS, ids=[f"{o}-{r}" for o, r in USERS])
-def test_api_access_matrix(db, org, role) -> None:
+def test_api_access_matrix(db: None, org, role) -> None:
     world = build_world()
     user = factories.member(role, world.orgs[org])
     api = {"HTTP_AUTHORIZATION": f"Bearer {factories.api_token(user)}"}
@@ -375,7 +375,7 @@ def test_api_access_matrix(db, org, role) -> None:
 
 
 @pytest.mark.parametrize(("org", "role"), USERS, ids=[f"{o}-{r}" for o, r in USERS])
-def test_page_access_matrix(db, org, role) -> None:
+def test_page_access_matrix(db: None, org, role) -> None:
     world = build_world()
     user = factories.member(role, world.orgs[org])
     pages = Client()

@@ -8,10 +8,12 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.test import Client
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from pytest_django import Settings
 
 from homeward.audit.models import AuditEvent
+from homeward.children.models import Child
 from homeward.cli import main
-from homeward.organisations.models import ApiToken, Role
+from homeward.organisations.models import ApiToken, Organisation, Role
 from tests import factories
 from tests.organisations.totp import give_app
 
@@ -22,7 +24,9 @@ def create_token(*args: str) -> tuple[str, str]:
     return out.getvalue().strip(), err.getvalue()
 
 
-def test_prints_a_working_token_once_and_keeps_only_its_hash(council, child) -> None:
+def test_prints_a_working_token_once_and_keeps_only_its_hash(
+    council: Organisation, child: Child
+) -> None:
     user = factories.member(Role.SOCIAL_WORKER, council, username="jo.social")
     token, message = create_token("jo.social")
 
@@ -42,7 +46,7 @@ def test_prints_a_working_token_once_and_keeps_only_its_hash(council, child) -> 
     assert response.status_code == 200
 
 
-def test_days_sets_the_expiry(council) -> None:
+def test_days_sets_the_expiry(council: Organisation) -> None:
     user = factories.member(Role.SOCIAL_WORKER, council, username="short.lived")
     create_token("short.lived", "--days", "7")
     row = ApiToken.objects.get(user=user)
@@ -52,14 +56,14 @@ def test_days_sets_the_expiry(council) -> None:
 
 
 @pytest.mark.parametrize("days", ["0", "-3", "400"])
-def test_days_out_of_range_is_refused(council, days) -> None:
+def test_days_out_of_range_is_refused(council: Organisation, days) -> None:
     factories.member(Role.SOCIAL_WORKER, council, username="someone")
     with pytest.raises(CommandError):
         create_token("someone", "--days", days)
     assert not ApiToken.objects.exists()
 
 
-def test_unknown_and_inactive_users_get_no_token(council) -> None:
+def test_unknown_and_inactive_users_get_no_token(council: Organisation) -> None:
     with pytest.raises(CommandError, match="No user"):
         create_token("nobody")
     user = factories.member(Role.SOCIAL_WORKER, council, username="left.the.council")
@@ -70,14 +74,14 @@ def test_unknown_and_inactive_users_get_no_token(council) -> None:
     assert not ApiToken.objects.exists()
 
 
-def test_a_user_without_a_membership_is_warned(db) -> None:
+def test_a_user_without_a_membership_is_warned(db: None) -> None:
     factories.UserFactory(username="no.membership")
     token, message = create_token("no.membership")
     assert token
     assert "no active membership" in message
 
 
-def test_issuing_a_token_is_audited_without_the_token(council) -> None:
+def test_issuing_a_token_is_audited_without_the_token(council: Organisation) -> None:
     user = factories.member(Role.SOCIAL_WORKER, council, username="audited")
     token, _ = create_token("audited")
     event = AuditEvent.objects.get(action="create_token")
@@ -86,7 +90,9 @@ def test_issuing_a_token_is_audited_without_the_token(council) -> None:
     assert token not in str(event.details)
 
 
-def test_the_command_line_accepts_the_hyphenated_name(monkeypatch, council) -> None:
+def test_the_command_line_accepts_the_hyphenated_name(
+    monkeypatch: pytest.MonkeyPatch, council: Organisation
+) -> None:
     factories.member(Role.SOCIAL_WORKER, council, username="via.cli")
     seen = {}
 
@@ -100,7 +106,7 @@ def test_the_command_line_accepts_the_hyphenated_name(monkeypatch, council) -> N
 
 
 def test_where_two_factor_is_required_a_user_without_an_app_gets_no_token(
-    council, settings
+    council: Organisation, settings: Settings
 ) -> None:
     settings.HOMEWARD_MFA_REQUIRED = True
     user = factories.member(Role.SOCIAL_WORKER, council, username="no.app.yet")
@@ -116,7 +122,7 @@ def test_where_two_factor_is_required_a_user_without_an_app_gets_no_token(
     assert response.status_code == 200
 
 
-def test_an_app_still_being_set_up_is_not_enough(council, settings) -> None:
+def test_an_app_still_being_set_up_is_not_enough(council: Organisation, settings: Settings) -> None:
     settings.HOMEWARD_MFA_REQUIRED = True
     user = factories.member(Role.SOCIAL_WORKER, council, username="half.way")
     TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=False)
@@ -124,7 +130,9 @@ def test_an_app_still_being_set_up_is_not_enough(council, settings) -> None:
         create_token("half.way")
 
 
-def test_where_two_factor_is_optional_anyone_active_gets_one(council, settings) -> None:
+def test_where_two_factor_is_optional_anyone_active_gets_one(
+    council: Organisation, settings: Settings
+) -> None:
     settings.HOMEWARD_MFA_REQUIRED = False
     factories.member(Role.SOCIAL_WORKER, council, username="optional.mfa")
     token, _ = create_token("optional.mfa")

@@ -9,10 +9,11 @@ from datetime import timedelta
 import pytest
 from axes.models import AccessAttempt
 from django.test import Client
+from pytest_django import Settings
 
 from homeward.audit.models import AuditEvent
 from homeward.core import clock
-from homeward.organisations.models import Role, SignInAddress
+from homeward.organisations.models import Organisation, Role, SignInAddress, User
 from tests import factories
 from tests.organisations.totp import code_for, give_app
 
@@ -35,11 +36,11 @@ def without_tokens(body: str) -> str:
 
 
 @pytest.fixture
-def officer(police):
+def officer(police: Organisation) -> User:
     return factories.member(Role.POLICE_OFFICER, police, username="pat.officer")
 
 
-def test_five_failures_lock_the_account(client, officer) -> None:
+def test_five_failures_lock_the_account(client: Client, officer: User) -> None:
     for _ in range(4):
         response = attempt(client, officer.username)
         assert response.status_code == 200
@@ -55,7 +56,7 @@ def test_five_failures_lock_the_account(client, officer) -> None:
     assert client.get("/").status_code == 302
 
 
-def test_the_lockout_page_says_what_to_do_and_not_who(client, officer) -> None:
+def test_the_lockout_page_says_what_to_do_and_not_who(client: Client, officer: User) -> None:
     for _ in range(5):
         response = attempt(client, officer.username)
     assert int(response["Retry-After"]) == 15 * 60
@@ -67,7 +68,7 @@ def test_the_lockout_page_says_what_to_do_and_not_who(client, officer) -> None:
     assert 'id="main-content"' in body
 
 
-def test_an_unknown_username_locks_the_same_way(client, officer) -> None:
+def test_an_unknown_username_locks_the_same_way(client: Client, officer: User) -> None:
     for _ in range(5):
         known = attempt(Client(), officer.username)
     for _ in range(5):
@@ -76,7 +77,7 @@ def test_an_unknown_username_locks_the_same_way(client, officer) -> None:
     assert without_tokens(text(unknown)) == without_tokens(text(known))
 
 
-def test_the_same_message_for_a_wrong_username_or_password(client, officer) -> None:
+def test_the_same_message_for_a_wrong_username_or_password(client: Client, officer: User) -> None:
     wrong_password = text(attempt(Client(), officer.username))
     wrong_username = text(attempt(Client(), "no.such.person"))
     message = '<a href="#id_username">Enter a correct username and password</a>'
@@ -85,7 +86,7 @@ def test_the_same_message_for_a_wrong_username_or_password(client, officer) -> N
 
 
 def test_the_lock_is_by_username_so_colleagues_behind_one_address_can_sign_in(
-    police, officer
+    police: Organisation, officer: User
 ) -> None:
     colleague = factories.member(Role.POLICE_OFFICER, police, username="lee.colleague")
     shared = {"REMOTE_ADDR": "203.0.113.7"}
@@ -97,7 +98,7 @@ def test_the_lock_is_by_username_so_colleagues_behind_one_address_can_sign_in(
     assert response["Location"] == "/"
 
 
-def test_changing_browser_does_not_escape_the_lock(officer) -> None:
+def test_changing_browser_does_not_escape_the_lock(officer: User) -> None:
     for n in range(5):
         last = attempt(Client(), officer.username, HTTP_USER_AGENT=f"agent {n}")
     assert last.status_code == 429
@@ -105,7 +106,7 @@ def test_changing_browser_does_not_escape_the_lock(officer) -> None:
     assert response.status_code == 429
 
 
-def test_an_attacker_elsewhere_cannot_lock_the_owner_out(officer) -> None:
+def test_an_attacker_elsewhere_cannot_lock_the_owner_out(officer: User) -> None:
     """Guessing a known username from one address locks that username there only."""
     attacker = Client(REMOTE_ADDR="198.51.100.9")
     statuses = [attempt(attacker, officer.username).status_code for _ in range(10)]
@@ -118,7 +119,9 @@ def test_an_attacker_elsewhere_cannot_lock_the_owner_out(officer) -> None:
     assert response["Location"] == "/"
 
 
-def test_one_address_trying_username_after_username_is_stopped(police, officer, settings) -> None:
+def test_one_address_trying_username_after_username_is_stopped(
+    police: Organisation, officer: User, settings: Settings
+) -> None:
     settings.HOMEWARD_LOCKOUT_ADDRESS_FAILURES = 30
     attacker = Client(REMOTE_ADDR="198.51.100.9")
     statuses = [attempt(attacker, f"guess.{n // 3}").status_code for n in range(30)]
@@ -139,7 +142,7 @@ def test_one_address_trying_username_after_username_is_stopped(police, officer, 
 
 
 def test_guesses_spread_over_many_addresses_lock_the_username_but_not_at_the_owners_office(
-    officer, settings
+    officer: User, settings: Settings
 ) -> None:
     settings.HOMEWARD_LOCKOUT_ACCOUNT_FAILURES = 20
     office = {"REMOTE_ADDR": "203.0.113.7"}
@@ -160,7 +163,7 @@ def test_guesses_spread_over_many_addresses_lock_the_username_but_not_at_the_own
     assert response["Location"] == "/"
 
 
-def test_an_ipv6_client_is_counted_by_its_network(officer) -> None:
+def test_an_ipv6_client_is_counted_by_its_network(officer: User) -> None:
     for n in range(5):
         last = attempt(Client(REMOTE_ADDR=f"2001:db8:7:1::{n + 1:x}"), officer.username)
     assert last.status_code == 429
@@ -170,7 +173,9 @@ def test_an_ipv6_client_is_counted_by_its_network(officer) -> None:
     assert elsewhere.status_code == 302
 
 
-def test_behind_a_trusted_proxy_the_address_it_saw_is_counted(officer, settings) -> None:
+def test_behind_a_trusted_proxy_the_address_it_saw_is_counted(
+    officer: User, settings: Settings
+) -> None:
     settings.HOMEWARD_TRUSTED_PROXIES = 1
     proxy = {"REMOTE_ADDR": "10.0.0.2"}
     for n in range(5):
@@ -184,7 +189,7 @@ def test_behind_a_trusted_proxy_the_address_it_saw_is_counted(officer, settings)
     assert set(AccessAttempt.objects.values_list("ip_address", flat=True)) == {"198.51.100.9"}
 
 
-def test_the_lock_lifts_after_the_cool_off(client, officer) -> None:
+def test_the_lock_lifts_after_the_cool_off(client: Client, officer: User) -> None:
     for _ in range(5):
         attempt(client, officer.username)
     # Trying while locked does not restart the clock.
@@ -199,14 +204,14 @@ def test_the_lock_lifts_after_the_cool_off(client, officer) -> None:
     assert response["Location"] == "/"
 
 
-def test_the_limit_comes_from_settings(client, officer, settings) -> None:
+def test_the_limit_comes_from_settings(client: Client, officer: User, settings: Settings) -> None:
     settings.AXES_FAILURE_LIMIT = 3
     attempt(client, officer.username)
     attempt(client, officer.username)
     assert attempt(client, officer.username).status_code == 429
 
 
-def test_a_whole_sign_in_forgets_earlier_failures(client, officer) -> None:
+def test_a_whole_sign_in_forgets_earlier_failures(client: Client, officer: User) -> None:
     for _ in range(4):
         attempt(client, officer.username)
     assert attempt(client, officer.username, factories.TEST_PASSWORD).status_code == 302
@@ -216,7 +221,7 @@ def test_a_whole_sign_in_forgets_earlier_failures(client, officer) -> None:
 
 
 def test_the_right_password_does_not_forget_failures_until_the_code_is_given(
-    client, officer
+    client: Client, officer: User
 ) -> None:
     device = give_app(officer)
     for _ in range(4):
@@ -232,7 +237,7 @@ def test_the_right_password_does_not_forget_failures_until_the_code_is_given(
     assert "_auth_user_id" not in client.session
 
 
-def test_wrong_codes_lock_the_account(client, officer) -> None:
+def test_wrong_codes_lock_the_account(client: Client, officer: User) -> None:
     device = give_app(officer)
     attempt(client, officer.username, factories.TEST_PASSWORD)
     right = code_for(device)
@@ -246,7 +251,7 @@ def test_wrong_codes_lock_the_account(client, officer) -> None:
     assert attempt(Client(), officer.username, factories.TEST_PASSWORD).status_code == 429
 
 
-def test_failed_sign_ins_are_audited_without_the_password(client, officer) -> None:
+def test_failed_sign_ins_are_audited_without_the_password(client: Client, officer: User) -> None:
     attempt(client, officer.username, "my-secret-guess-123")
     attempt(client, "someone.unknown", "another-secret-guess")
     events = list(AuditEvent.objects.filter(action="sign_in_failed").order_by("sequence"))
@@ -263,7 +268,7 @@ def test_failed_sign_ins_are_audited_without_the_password(client, officer) -> No
     assert "secret-guess" not in str(AccessAttempt.objects.values_list("post_data", flat=True))
 
 
-def test_the_locking_failure_and_those_after_are_audited(client, officer) -> None:
+def test_the_locking_failure_and_those_after_are_audited(client: Client, officer: User) -> None:
     for _ in range(6):
         attempt(client, officer.username)
     reasons = [
@@ -276,7 +281,7 @@ def test_the_locking_failure_and_those_after_are_audited(client, officer) -> Non
     ]
 
 
-def test_a_successful_sign_in_is_audited_as_the_user(client, officer) -> None:
+def test_a_successful_sign_in_is_audited_as_the_user(client: Client, officer: User) -> None:
     attempt(client, officer.username, factories.TEST_PASSWORD)
     event = AuditEvent.objects.get(action="sign_in")
     assert event.user == officer
@@ -284,14 +289,14 @@ def test_a_successful_sign_in_is_audited_as_the_user(client, officer) -> None:
     assert event.organisation == officer.active_membership().organisation
 
 
-def test_an_over_long_username_is_refused_like_any_wrong_one(client) -> None:
+def test_an_over_long_username_is_refused_like_any_wrong_one(client: Client) -> None:
     response = attempt(client, "x" * 5000)
     assert response.status_code == 200
     assert "Enter a correct username and password" in text(response)
     assert AccessAttempt.objects.get().username == "x" * 150
 
 
-def test_addresses_not_used_for_90_days_are_forgotten(officer) -> None:
+def test_addresses_not_used_for_90_days_are_forgotten(officer: User) -> None:
     old = Client(REMOTE_ADDR="192.0.2.10")
     assert attempt(old, officer.username, factories.TEST_PASSWORD).status_code == 302
     SignInAddress.objects.update(last_signed_in_at=clock.now() - timedelta(days=91))

@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.test import Client
 
 from homeward.audit.models import AuditEvent
-from homeward.organisations.models import Role
+from homeward.organisations.models import Organisation, Role, User
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -39,7 +39,7 @@ def test_long_and_plain_passwords_are_accepted(password) -> None:
     assert problems(password) == []
 
 
-def test_passwords_up_to_at_least_128_characters_are_allowed(council) -> None:
+def test_passwords_up_to_at_least_128_characters_are_allowed(council: Organisation) -> None:
     password = "river-lamp-" * 12  # 132 characters
     assert len(password) >= 128
     assert problems(password) == []
@@ -64,7 +64,7 @@ def test_common_passwords_are_refused(password) -> None:
     assert any("too common" in p for p in found), found
 
 
-def test_a_password_like_the_username_is_refused(db) -> None:
+def test_a_password_like_the_username_is_refused(db: None) -> None:
     user = factories.UserFactory.build(username="morgan.hendry", email="morgan.hendry@x.test")
     assert any("too similar" in p for p in problems("morgan.hendry1", user))
 
@@ -83,11 +83,11 @@ def test_there_are_no_composition_rules_or_expiry() -> None:
 
 
 @pytest.fixture
-def worker(council):
+def worker(council: Organisation) -> User:
     return factories.member(Role.SOCIAL_WORKER, council)
 
 
-def test_the_change_password_page_is_a_gov_uk_form(client, worker) -> None:
+def test_the_change_password_page_is_a_gov_uk_form(client: Client, worker: User) -> None:
     client.force_login(worker)
     response = client.get("/account/password")
     body = response.content.decode()
@@ -98,7 +98,7 @@ def test_the_change_password_page_is_a_gov_uk_form(client, worker) -> None:
     assert "At least 12 characters" in body
 
 
-def test_changing_the_password_keeps_this_session_and_ends_the_others(worker) -> None:
+def test_changing_the_password_keeps_this_session_and_ends_the_others(worker: User) -> None:
     here, elsewhere = Client(), Client()
     for client in (here, elsewhere):
         client.post("/sign-in", {"username": worker.username, "password": factories.TEST_PASSWORD})
@@ -135,7 +135,7 @@ def test_changing_the_password_keeps_this_session_and_ends_the_others(worker) ->
         ({"old_password": "", "new_password1": "", "new_password2": ""}, "Enter a new password"),
     ],
 )
-def test_change_password_errors(client, worker, data, message) -> None:
+def test_change_password_errors(client: Client, worker: User, data, message) -> None:
     client.force_login(worker)
     posted = {"old_password": factories.TEST_PASSWORD, "new_password2": "x" * 20, **data}
     response = client.post("/account/password", posted)

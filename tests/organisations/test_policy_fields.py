@@ -9,12 +9,15 @@ marker is in no response the user gets."""
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from django.test import Client
 from django.utils import timezone
+from pytest_django import DjangoDbBlocker
 
 from homeward.aftercare import services as aftercare
 from homeward.children.codes import LegalStatusKind
@@ -215,7 +218,7 @@ def shown_on(field: str) -> set[str]:
 
 
 @pytest.fixture(scope="module")
-def observed(django_db_setup, django_db_blocker):
+def observed(django_db_setup: None, django_db_blocker: DjangoDbBlocker) -> Iterator[Any]:
     """Built once: every viewer's responses (the world is read, never changed)."""
     from django.db import transaction
 
@@ -233,7 +236,7 @@ def observed(django_db_setup, django_db_blocker):
 
 @pytest.mark.parametrize("key", list(VIEWERS))
 @pytest.mark.parametrize("field", list(CHILD_FIELDS) + list(EPISODE_FIELDS))
-def test_each_field_is_seen_by_exactly_those_who_need_it(observed, key, field) -> None:
+def test_each_field_is_seen_by_exactly_those_who_need_it(observed: Any, key, field) -> None:
     seen, _ = observed
     marker, who = {**CHILD_FIELDS, **EPISODE_FIELDS}[field]
     responses = seen[key]
@@ -249,7 +252,7 @@ def test_each_field_is_seen_by_exactly_those_who_need_it(observed, key, field) -
 
 
 @pytest.mark.parametrize("key", list(VIEWERS))
-def test_each_viewer_opens_only_the_episodes_they_need(observed, key) -> None:
+def test_each_viewer_opens_only_the_episodes_they_need(observed: Any, key) -> None:
     seen, refs = observed
     responses = seen[key]
     for n in range(len(refs)):
@@ -261,7 +264,7 @@ def test_each_viewer_opens_only_the_episodes_they_need(observed, key) -> None:
 
 
 @pytest.mark.parametrize("key", list(VIEWERS))
-def test_a_home_and_an_interviewer_know_the_rest_only_in_outline(observed, key) -> None:
+def test_a_home_and_an_interviewer_know_the_rest_only_in_outline(observed: Any, key) -> None:
     seen, _ = observed
     status, body = seen[key]["API child"]
     assert status == 200

@@ -12,16 +12,17 @@ import pytest
 from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.test import Client
+from pytest_django import Settings
 
 from homeward.core import clock
 from homeward.core.middleware import SIGNED_IN_AT_SESSION_KEY
-from homeward.organisations.models import Role
+from homeward.organisations.models import Organisation, Role
 from tests import factories
 
 pytestmark = pytest.mark.django_db
 
 
-def signed_in(council) -> Client:
+def signed_in(council: Organisation) -> Client:
     client = Client()
     response = client.post(
         "/sign-in",
@@ -44,7 +45,9 @@ def test_settings_end_an_idle_session_after_30_minutes() -> None:
     assert settings.SESSION_EXPIRE_AT_BROWSER_CLOSE is True
 
 
-def test_an_idle_session_has_expired_and_the_next_request_goes_to_sign_in(council) -> None:
+def test_an_idle_session_has_expired_and_the_next_request_goes_to_sign_in(
+    council: Organisation,
+) -> None:
     client = signed_in(council)
     assert client.get("/").status_code == 200
     Session.objects.filter(pk=stored(client).pk).update(
@@ -55,7 +58,7 @@ def test_an_idle_session_has_expired_and_the_next_request_goes_to_sign_in(counci
     assert response["Location"] == "/sign-in?next=/children/"
 
 
-def test_activity_extends_the_session(council) -> None:
+def test_activity_extends_the_session(council: Organisation) -> None:
     client = signed_in(council)
     session = stored(client)
     # As if 25 of the 30 minutes have gone by without a request.
@@ -77,7 +80,7 @@ def sign_in_time(client: Client, moment: datetime) -> None:
     session.save()
 
 
-def test_a_session_ends_12_hours_after_sign_in_however_active(council) -> None:
+def test_a_session_ends_12_hours_after_sign_in_however_active(council: Organisation) -> None:
     assert settings.HOMEWARD_SESSION_MAX_AGE == 12 * 60 * 60
     client = signed_in(council)
     sign_in_time(client, clock.now() - timedelta(hours=12, seconds=1))
@@ -89,13 +92,13 @@ def test_a_session_ends_12_hours_after_sign_in_however_active(council) -> None:
     assert "You have been signed out because you signed in more than 12 hours ago" in page
 
 
-def test_activity_keeps_a_session_to_just_under_12_hours(council) -> None:
+def test_activity_keeps_a_session_to_just_under_12_hours(council: Organisation) -> None:
     client = signed_in(council)
     sign_in_time(client, clock.now() - timedelta(hours=11, minutes=59))
     assert client.get("/children/").status_code == 200
 
 
-def test_the_lifetime_runs_from_the_password_not_from_each_request(council) -> None:
+def test_the_lifetime_runs_from_the_password_not_from_each_request(council: Organisation) -> None:
     client = signed_in(council)
     started = client.session[SIGNED_IN_AT_SESSION_KEY]
     assert abs(started - clock.now().timestamp()) < 60
@@ -103,7 +106,7 @@ def test_the_lifetime_runs_from_the_password_not_from_each_request(council) -> N
     assert client.session[SIGNED_IN_AT_SESSION_KEY] == started
 
 
-def test_a_session_with_no_sign_in_time_is_ended(council) -> None:
+def test_a_session_with_no_sign_in_time_is_ended(council: Organisation) -> None:
     client = signed_in(council)
     session = client.session
     del session[SIGNED_IN_AT_SESSION_KEY]
@@ -112,7 +115,7 @@ def test_a_session_with_no_sign_in_time_is_ended(council) -> None:
     assert "_auth_user_id" not in client.session
 
 
-def test_the_lifetime_comes_from_settings(council, settings) -> None:
+def test_the_lifetime_comes_from_settings(council: Organisation, settings: Settings) -> None:
     settings.HOMEWARD_SESSION_MAX_AGE = 60 * 60
     client = signed_in(council)
     sign_in_time(client, clock.now() - timedelta(minutes=61))
@@ -134,7 +137,7 @@ def test_the_setting_is_a_whole_number_of_seconds_or_the_service_does_not_start(
     assert "HOMEWARD_SESSION_MAX_AGE must be a whole number, at least 60" in result.stderr
 
 
-def test_the_setting_reads_seconds(monkeypatch) -> None:
+def test_the_setting_reads_seconds(monkeypatch: pytest.MonkeyPatch) -> None:
     from homeward.settings import env_int
 
     monkeypatch.setenv("HOMEWARD_SESSION_MAX_AGE", " 28800 ")
