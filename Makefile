@@ -49,7 +49,7 @@ lint: $(STAMP)
 	$(BIN)/lint-imports --no-cache
 
 typecheck: $(STAMP)
-	$(BIN)/mypy homeward
+	$(BIN)/mypy homeward tests benchmarks
 
 pytest: install validator
 	$(BIN)/pytest

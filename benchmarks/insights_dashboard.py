@@ -52,10 +52,13 @@ import os
 import random
 import statistics
 import time
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
+
+from homeward.core import clock
 
 ROOT = Path(__file__).resolve().parents[1]
 REQUESTS = int(os.environ.get("BENCH_REQUESTS", "30"))
@@ -72,9 +75,10 @@ def p95(values: list[float]) -> float:
     return ordered[max(0, round(0.95 * len(ordered)) - 1)]
 
 
-def _weighted(rng: random.Random, options: dict[Any, float]):
+def _weighted(rng: random.Random, options: dict[Any, float]) -> Callable[[], Any]:
     keys = list(options)
-    cumulative, total = [], 0.0
+    cumulative: list[float] = []
+    total = 0.0
     for key in keys:
         total += options[key]
         cumulative.append(total)
@@ -85,7 +89,7 @@ class FactMaker:
     """Synthetic facts at a national density, written with the project's bulk Sink (COPY on
     PostgreSQL)."""
 
-    def __init__(self, seed: int, councils: list, forces: list, now: datetime) -> None:
+    def __init__(self, seed: int, councils: list[Any], forces: list[Any], now: datetime) -> None:
         from homeward.aftercare.codes import PullFactor, PushFactor, RiskFound
         from homeward.children.codes import Ethnicity
         from homeward.insights import counting as c
@@ -125,7 +129,7 @@ class FactMaker:
         scale = (episodes - n) / sum(weights)
         return [min(200, 1 + round(w * scale)) for w in weights]
 
-    def run(self, episodes: int, sink) -> tuple[int, int, int]:
+    def run(self, episodes: int, sink: Any) -> tuple[int, int, int]:
         """Write ``episodes`` facts ending an hour ago, PER_YEAR a year, their reason facts
         and the running totals (computed by tally.contributions, as a refresh does).
         Returns (facts, reasons, totals)."""
@@ -204,8 +208,10 @@ class FactMaker:
             legal = rng.choice(["child_in_need", "child_protection", "none", "none"])
             placement, host, host_force = c.NO_PLACEMENT, None, home_force
         allocations = [begin.date() - timedelta(days=rng.randrange(30, 900))]
-        for _ in range(int(rng.expovariate(1 / (1.5 if looked_after else 0.6)))):
-            allocations.append(begin.date() + timedelta(days=rng.randrange(int(span.days) + 90)))
+        allocations.extend(
+            begin.date() + timedelta(days=rng.randrange(int(span.days) + 90))
+            for _ in range(int(rng.expovariate(1 / (1.5 if looked_after else 0.6))))
+        )
         facts: list[SimpleNamespace] = []
         reasons: list[SimpleNamespace] = []
         since = [s - timedelta(days=90) for s in starts]
@@ -216,8 +222,8 @@ class FactMaker:
             year, quarter = c.quarter_of(day)
             age = c.age_on(dob, day)
             hours = _duration_minutes(rng) / 60
-            returned = s + timedelta(hours=hours)
-            if returned > self.now:
+            returned: datetime | None = s + timedelta(hours=hours)
+            if returned is not None and returned > self.now:
                 returned = None
             force = host_force if rng.random() < 0.9 else rng.choice(self.forces)
             away = looked_after and rng.random() < 0.3
@@ -402,7 +408,7 @@ def main() -> None:
         client.force_login(user)
         return client
 
-    now = datetime.now(c.LONDON)
+    now = clock.now().astimezone(c.LONDON)
     today = c.local_date(now)
     year, quarter = c.quarter_of(today)
     current_q = q.Period(year, quarter)
@@ -412,7 +418,7 @@ def main() -> None:
         "last year": q.Period(year - 1),
         "this year": q.Period(year),
     }
-    results: list[tuple] = []
+    results: list[tuple[Any, ...]] = []
 
     def largest(field: str, kind: str) -> Organisation:
         """The council or force with the most episodes in the last twelve months."""
@@ -546,17 +552,18 @@ def main() -> None:
     freshness(council_for_freshness())
 
 
-def council_for_freshness():
+def council_for_freshness() -> Any:
     from django.db.models import Count
 
     from homeward.insights.models import EpisodeFact
     from homeward.organisations.models import Organisation
 
     top = EpisodeFact.objects.values("council").annotate(n=Count("pk")).order_by("-n").first()
+    assert top is not None, "no facts to measure"
     return Organisation.objects.get(pk=top["council"])
 
 
-def freshness(council) -> None:
+def freshness(council: Any) -> None:
     """Report 20 episodes, then return them, through the services; time each to the figure."""
     from homeward.core.actor import Actor
     from homeward.episodes import services as episodes
@@ -571,10 +578,10 @@ def freshness(council) -> None:
     )
     actor = Actor.for_user(worker)
     scope = q.Scope.of(council)
-    today = c.local_date(datetime.now(c.LONDON))
+    today = c.local_date(clock.now().astimezone(c.LONDON))
     current = q.Period(*c.quarter_of(today))
 
-    def wait(check, label: str) -> float:
+    def wait(check: Callable[[], bool], label: str) -> float:
         saved = time.perf_counter()
         while not check():
             if time.perf_counter() - saved > 5:
@@ -592,7 +599,7 @@ def freshness(council) -> None:
             child.pk,
             episodes.Report(
                 classification="M",
-                last_seen_at=datetime.now(c.LONDON) - timedelta(hours=1),
+                last_seen_at=clock.now().astimezone(c.LONDON) - timedelta(hours=1),
                 last_seen_location="Benchmark",
                 missing_from="home",
                 reporter_type="parent",
@@ -601,12 +608,11 @@ def freshness(council) -> None:
             ),
         )
         report_calls.append((time.perf_counter() - t) * 1000)
-        report_lags.append(
-            wait(
-                lambda b=before: q.headline(scope, current).episodes == b.episodes + 1,
-                f"report {n}",
-            )
-        )
+
+        def reported(b: Any = before) -> bool:
+            return bool(q.headline(scope, current).episodes == b.episodes + 1)
+
+        report_lags.append(wait(reported, f"report {n}"))
         assert EpisodeFact.objects.filter(episode_id=result.episode.pk).exists()
         open_before = q.headline(scope, current).open_now
         t = time.perf_counter()
@@ -615,14 +621,16 @@ def freshness(council) -> None:
             result.episode.reference,
             result.episode.version,
             episodes.Return(
-                returned_at=datetime.now(c.LONDON) - timedelta(minutes=5),
+                returned_at=clock.now().astimezone(c.LONDON) - timedelta(minutes=5),
                 return_method="returned_self",
             ),
         )
         return_calls.append((time.perf_counter() - t) * 1000)
-        return_lags.append(
-            wait(lambda o=open_before: q.headline(scope, current).open_now == o - 1, f"return {n}")
-        )
+
+        def returned(o: Any = open_before) -> bool:
+            return bool(q.headline(scope, current).open_now == o - 1)
+
+        return_lags.append(wait(returned, f"return {n}"))
     for label, values in (
         ("report saved -> in the figures", report_lags),
         ("return saved -> in the figures", return_lags),

@@ -4,64 +4,127 @@ HOMEWARD_ENV=production switches on the production posture (DEBUG off, secure co
 HSTS, SECRET_KEY and ALLOWED_HOSTS required from the environment).
 """
 
+import math
 import os
 from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
 from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = BASE_DIR.parent
 
 
+# Every environment value is read through one of these helpers. A value that does not parse
+# stops the service at start-up with the variable's name, never a silent default. An empty
+# value counts as unset.
+_TRUE = frozenset({"1", "true", "yes", "on"})
+_FALSE = frozenset({"0", "false", "no", "off"})
+
+
+def _raw(name: str) -> str | None:
+    value = os.environ.get(name, "").strip()
+    return value or None
+
+
+def env_str(name: str, default: str) -> str:
+    """Text from the environment (surrounding spaces removed), or ``default``."""
+    value = _raw(name)
+    return default if value is None else value
+
+
 def env_bool(name: str, default: bool = False) -> bool:
-    return os.environ.get(name, str(default)).strip().lower() in {"1", "true", "yes", "on"}
-
-
-def env_list(name: str, default: str = "") -> list[str]:
-    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+    """1/true/yes/on or 0/false/no/off (any case); anything else stops the service."""
+    value = _raw(name)
+    if value is None:
+        return default
+    if value.lower() in _TRUE:
+        return True
+    if value.lower() in _FALSE:
+        return False
+    raise ImproperlyConfigured(
+        f"{name} must be one of 1, true, yes, on, 0, false, no, off: {value!r}"
+    )
 
 
 def env_int(name: str, default: int, minimum: int = 1) -> int:
-    """A whole number from the environment: digits only, at least ``minimum``. Anything
-    else stops the service at start-up with the setting's name, not at the first request."""
-    text = os.environ.get(name, "").strip()
-    if not text:
+    """A whole number from the environment: digits only, at least ``minimum``."""
+    value = _raw(name)
+    if value is None:
         return default
-    if not text.isascii() or not text.isdigit() or int(text) < minimum:
-        from django.core.exceptions import ImproperlyConfigured
-
-        raise ImproperlyConfigured(f"{name} must be a whole number, at least {minimum}: {text!r}")
-    return int(text)
+    if not value.isascii() or not value.isdigit() or int(value) < minimum:
+        raise ImproperlyConfigured(f"{name} must be a whole number, at least {minimum}: {value!r}")
+    return int(value)
 
 
-HOMEWARD_ENV = os.environ.get("HOMEWARD_ENV", "development")
+def env_float(name: str, default: float, minimum: float = 0.0) -> float:
+    """A number of seconds or minutes, fractions allowed, at least ``minimum``."""
+    value = _raw(name)
+    if value is None:
+        return default
+    try:
+        number = float(value)
+    except ValueError:
+        number = math.nan
+    if not math.isfinite(number) or number < minimum:
+        raise ImproperlyConfigured(f"{name} must be a number, at least {minimum:g}: {value!r}")
+    return number
+
+
+def env_list(name: str, default: str = "") -> list[str]:
+    """Comma-separated items, spaces around each removed, empty items dropped."""
+    return [item.strip() for item in env_str(name, default).split(",") if item.strip()]
+
+
+def env_secret(name: str, default: str = "") -> str:
+    """NAME, or the contents of the file named by NAME_FILE (stripped), for mounted secrets.
+    Both set, or a NAME_FILE that cannot be read, stops the service."""
+    value = _raw(name)
+    path = _raw(f"{name}_FILE")
+    if path is None:
+        return default if value is None else value
+    if value is not None:
+        raise ImproperlyConfigured(f"Set {name} or {name}_FILE, not both")
+    try:
+        return Path(path).read_text(encoding="utf-8").strip()
+    except (OSError, UnicodeDecodeError) as error:
+        raise ImproperlyConfigured(
+            f"{name}_FILE names a file that cannot be read ({type(error).__name__}): {path!r}"
+        ) from error
+
+
+HOMEWARD_ENV = env_str("HOMEWARD_ENV", "development")
+if HOMEWARD_ENV not in {"development", "production"}:
+    raise ImproperlyConfigured(f"HOMEWARD_ENV must be development or production: {HOMEWARD_ENV!r}")
 PRODUCTION = HOMEWARD_ENV == "production"
 
 if PRODUCTION:
-    from django.core.exceptions import ImproperlyConfigured
-
-    if not os.environ.get("SECRET_KEY") or not os.environ.get("ALLOWED_HOSTS"):
-        raise ImproperlyConfigured(
-            "HOMEWARD_ENV=production needs SECRET_KEY and ALLOWED_HOSTS in the environment"
-        )
-    SECRET_KEY = os.environ["SECRET_KEY"]
+    SECRET_KEY = env_secret("SECRET_KEY")
     ALLOWED_HOSTS = env_list("ALLOWED_HOSTS")
+    if not SECRET_KEY or not ALLOWED_HOSTS:
+        raise ImproperlyConfigured(
+            "HOMEWARD_ENV=production needs SECRET_KEY (or SECRET_KEY_FILE) and ALLOWED_HOSTS "
+            "in the environment"
+        )
     DEBUG = False
 else:
-    SECRET_KEY = os.environ.get("SECRET_KEY", "homeward-development-only-not-secret")
+    SECRET_KEY = env_secret("SECRET_KEY", "homeward-development-only-not-secret")
     ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
     DEBUG = env_bool("DEBUG", False)
 
-DATA_DIR = Path(os.environ.get("HOMEWARD_DATA_DIR", PROJECT_DIR / "var"))
+DATA_DIR = Path(env_str("HOMEWARD_DATA_DIR", str(PROJECT_DIR / "var")))
 
 DATABASES = {
     "default": dj_database_url.parse(
-        os.environ.get("DATABASE_URL", f"sqlite:///{DATA_DIR / 'homeward.sqlite3'}"),
-        conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "0")),
+        env_secret("DATABASE_URL", f"sqlite:///{DATA_DIR / 'homeward.sqlite3'}"),
+        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0, minimum=0),
     )
 }
+# The password may be kept out of DATABASE_URL (DATABASE_PASSWORD or DATABASE_PASSWORD_FILE).
+if DATABASE_PASSWORD := env_secret("DATABASE_PASSWORD"):
+    DATABASES["default"]["PASSWORD"] = DATABASE_PASSWORD
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
     # WAL lets the web server and the worker read while one of them writes.
@@ -72,8 +135,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
     # Tests use a file, not memory, so a real worker process can share the test database.
     DATABASES["default"]["TEST"] = {
-        "NAME": os.environ.get("SQLITE_TEST_NAME")
-        or str(DATA_DIR / f"test-homeward-{os.getpid()}.sqlite3")
+        "NAME": env_str("SQLITE_TEST_NAME", str(DATA_DIR / f"test-homeward-{os.getpid()}.sqlite3"))
     }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -201,8 +263,8 @@ USE_TZ = True
 STATIC_URL = "/static/"
 # collectstatic's target in production; in development whitenoise serves from the finders.
 STATIC_ROOT = (
-    Path(os.environ["STATIC_ROOT"])
-    if "STATIC_ROOT" in os.environ
+    Path(static_root)
+    if (static_root := env_str("STATIC_ROOT", ""))
     else (DATA_DIR / "static" if PRODUCTION else None)
 )
 STATICFILES_DIRS = [BASE_DIR / "static" / "dist"]
@@ -217,9 +279,7 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = not PRODUCTION
 
 TASKS = {
-    "default": {
-        "BACKEND": os.environ.get("HOMEWARD_TASKS_BACKEND", "django_tasks_db.DatabaseBackend")
-    }
+    "default": {"BACKEND": env_str("HOMEWARD_TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}
 }
 
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 30 * 60, minimum=60)
@@ -263,58 +323,55 @@ if PRODUCTION:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
 
-EMAIL_HOST = os.environ.get("EMAIL_HOST", "127.0.0.1")
-EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
-DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "homeward@localhost")
-EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = env_str("EMAIL_HOST", "127.0.0.1")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_secret("EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "homeward@localhost")
+EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 # Seconds before an SMTP conversation is given up (and retried later), so a stuck mail
 # server cannot hold the worker.
-EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "30"))
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)
 
 # Logs carry references and ids only, never a child's personal data.
+LOG_LEVEL = env_str("LOG_LEVEL", "INFO").upper()
+if LOG_LEVEL not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
+    raise ImproperlyConfigured(
+        f"LOG_LEVEL must be DEBUG, INFO, WARNING, ERROR or CRITICAL: {LOG_LEVEL!r}"
+    )
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
 
 # `homeward serve` (what `make run` runs) sets this to the address it serves unless it is
 # set already.
-HOMEWARD_BASE_URL = os.environ.get("HOMEWARD_BASE_URL", "http://127.0.0.1:8000")
+HOMEWARD_BASE_URL = env_str("HOMEWARD_BASE_URL", "http://127.0.0.1:8000")
 
 # The worker beats every HEARTBEAT seconds; one unseen for STALE seconds counts as dead
 # (/healthz says so, and other workers take over its unfinished deliveries). Every
 # RECOVER seconds each worker re-queues deliveries whose task was lost.
-HOMEWARD_WORKER_HEARTBEAT_SECONDS = float(os.environ.get("HOMEWARD_WORKER_HEARTBEAT_SECONDS", "5"))
-HOMEWARD_WORKER_STALE_SECONDS = float(os.environ.get("HOMEWARD_WORKER_STALE_SECONDS", "30"))
-HOMEWARD_WORKER_RECOVER_SECONDS = float(os.environ.get("HOMEWARD_WORKER_RECOVER_SECONDS", "60"))
+HOMEWARD_WORKER_HEARTBEAT_SECONDS = env_float("HOMEWARD_WORKER_HEARTBEAT_SECONDS", 5.0)
+HOMEWARD_WORKER_STALE_SECONDS = env_float("HOMEWARD_WORKER_STALE_SECONDS", 30.0)
+HOMEWARD_WORKER_RECOVER_SECONDS = env_float("HOMEWARD_WORKER_RECOVER_SECONDS", 60.0)
 
-HOMEWARD_DEMO_PASSWORD = os.environ.get("HOMEWARD_DEMO_PASSWORD", "homeward-demo-2026")
-
+HOMEWARD_DEMO_PASSWORD = env_secret("HOMEWARD_DEMO_PASSWORD", "homeward-demo-2026")
 
 # The audit log's chain is keyed (HMAC-SHA256) with a key kept outside the database, and
 # its head is checkpointed, signed with the same key, to an append-only file outside it.
-def env_secret(name: str) -> str:
-    """NAME, or the contents of the file named by NAME_FILE (for mounted secrets)."""
-    path = os.environ.get(f"{name}_FILE")
-    if path:
-        return Path(path).read_text(encoding="utf-8").strip()
-    return os.environ.get(name, "").strip()
-
-
 HOMEWARD_AUDIT_KEY = env_secret("HOMEWARD_AUDIT_KEY")
 if PRODUCTION and len(HOMEWARD_AUDIT_KEY) < 32:
-    from django.core.exceptions import ImproperlyConfigured
-
     raise ImproperlyConfigured(
         "HOMEWARD_ENV=production needs HOMEWARD_AUDIT_KEY (or HOMEWARD_AUDIT_KEY_FILE): "
         "a random secret of at least 32 characters, kept outside the database"
     )
 HOMEWARD_AUDIT_KEY = HOMEWARD_AUDIT_KEY or "homeward-development-only-audit-key"
 HOMEWARD_AUDIT_CHECKPOINTS = Path(
-    os.environ.get("HOMEWARD_AUDIT_CHECKPOINTS", DATA_DIR / "audit-checkpoints.jsonl")
+    env_str("HOMEWARD_AUDIT_CHECKPOINTS", str(DATA_DIR / "audit-checkpoints.jsonl"))
 )
-HOMEWARD_AUDIT_CHECKPOINT_MINUTES = int(os.environ.get("HOMEWARD_AUDIT_CHECKPOINT_MINUTES", "60"))
+HOMEWARD_AUDIT_CHECKPOINT_MINUTES = env_int("HOMEWARD_AUDIT_CHECKPOINT_MINUTES", 60)

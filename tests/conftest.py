@@ -14,15 +14,19 @@ import pkgutil
 import random
 import zlib
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import factory.random
 import pytest
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
+from pytest_django import Settings
 
 import homeward
-from homeward.organisations.models import Role
+from homeward.children.models import Child
+from homeward.core.actor import Actor
+from homeward.organisations.models import Organisation, Role
 from tests import factories
 
 DEFAULT_SEED = 20261201
@@ -73,12 +77,12 @@ def test_seed(config: pytest.Config, nodeid: str) -> int:
 
 
 @pytest.fixture(autouse=True)
-def seeded_random(request: pytest.FixtureRequest) -> Iterator[int]:
+def seeded_random(request: pytest.FixtureRequest) -> int:
     """Seed factory_boy, Faker and ``random`` for this test alone."""
     seed = test_seed(request.config, request.node.nodeid)
     factory.random.reseed_random(seed)
     random.seed(seed)
-    yield seed
+    return seed
 
 
 @pytest.hookimpl(wrapper=True)
@@ -96,41 +100,42 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[Any]) -> 
 
 
 @pytest.fixture
-def police(db):
+def police(db: None) -> Organisation:
     return factories.PoliceForceFactory()
 
 
 @pytest.fixture
-def council(police):
+def council(police: Organisation) -> Organisation:
     return factories.CouncilFactory(police_force=police)
 
 
 @pytest.fixture
-def social_worker(council):
+def social_worker(council: Organisation) -> Actor:
     return factories.actor(Role.SOCIAL_WORKER, council)
 
 
 @pytest.fixture
-def police_officer(police):
+def police_officer(police: Organisation) -> Actor:
     return factories.actor(Role.POLICE_OFFICER, police)
 
 
 @pytest.fixture
-def child(council):
+def child(council: Organisation) -> Child:
     return factories.ChildFactory(responsible_council=council)
 
 
 @pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
+def fast_password_hashing(settings: Settings) -> None:
     """Real hashing is deliberately slow; tests make many users."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture(autouse=True)
-def audit_checkpoints(settings, tmp_path):
+def audit_checkpoints(settings: Settings, tmp_path: Path) -> Path:
     """Each test's audit checkpoints in a file of its own, never the developer's var/."""
-    settings.HOMEWARD_AUDIT_CHECKPOINTS = tmp_path / "audit-checkpoints.jsonl"
-    return settings.HOMEWARD_AUDIT_CHECKPOINTS
+    path = tmp_path / "audit-checkpoints.jsonl"
+    settings.HOMEWARD_AUDIT_CHECKPOINTS = path
+    return path
 
 
 @pytest.fixture(autouse=True)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 import factory
-from django.utils import timezone
 
 from homeward.aftercare import services as aftercare
 from homeward.aftercare.models import SafeAndWellCheck
@@ -152,7 +151,7 @@ def report(
 ) -> Episode:
     """Report a child missing through the real service."""
     last_seen: datetime = overrides.pop("last_seen_at", None) or (  # type: ignore[assignment]
-        timezone.now() - timedelta(hours=hours_ago)
+        clock.now() - timedelta(hours=hours_ago)
     )
     details = episode_services.Report(
         classification=classification,

@@ -17,8 +17,9 @@ import pytest
 from django.contrib.auth.hashers import PBKDF2PasswordHasher
 
 from homeward.core.templatetags.govuk import uk_datetime
+from homeward.events.models import DomainEvent
 from homeward.notifications.management.commands.serve import base_url, child_environment
-from homeward.notifications.models import DomainEvent, WorkerHeartbeat
+from homeward.notifications.models import WorkerHeartbeat
 from homeward.organisations.models import Role
 from tests import factories
 from tests.factories import report
@@ -84,7 +85,7 @@ def exists(pid: int) -> bool:
 
 @pytest.mark.skipif(shutil.which("make") is None, reason="needs make")
 @pytest.mark.django_db(transaction=True)
-def test_make_run_delivers_a_report_to_the_coordinators_inbox(tmp_path):
+def test_make_run_delivers_a_report_to_the_coordinators_inbox(tmp_path: Path) -> None:
     police = factories.PoliceForceFactory()
     council = factories.CouncilFactory(police_force=police)
     coordinator = factories.member(
@@ -126,7 +127,8 @@ def test_make_run_delivers_a_report_to_the_coordinators_inbox(tmp_path):
         output = log.read_text()
         assert f"Homeward is running at {base}/" in output
         assert f"Sign in at {base} as any of these demo users" in output  # not port 8000
-        assert "council.coordinator" in output and "Password for every demo user" in output
+        assert "council.coordinator" in output
+        assert "Password for every demo user" in output
 
         first = wait_for(lambda: healthz(base)["worker"]["alive"] and healthz(base), log)
         assert first["status"] == "ok"
@@ -142,7 +144,8 @@ def test_make_run_delivers_a_report_to_the_coordinators_inbox(tmp_path):
             seconds=30,
         )
         assert f"Reported missing: {episode.reference}" in inbox
-        assert child.full_name in inbox and "High risk" in inbox
+        assert child.full_name in inbox
+        assert "High risk" in inbox
         assert uk_datetime(reported_at) in inbox
         # The console email backend prints the worker's email: its link uses this port.
         wait_for(lambda: f"{base}/episodes/{episode.reference}/" in log.read_text(), log)
@@ -156,14 +159,17 @@ def test_make_run_delivers_a_report_to_the_coordinators_inbox(tmp_path):
             make.wait()
             raise
     # Everything stopped, cleanly: no process left, the port is free, the worker said so.
-    assert not exists(web_pid) and not exists(worker_pid)
-    with pytest.raises(OSError):
+    assert not exists(web_pid)
+    assert not exists(worker_pid)
+    with pytest.raises(OSError, match="Connection refused"):
         healthz(base)
     assert WorkerHeartbeat.objects.get(pid=worker_pid).stopped_at is not None
     assert "Stopping the web server and the worker" in log.read_text()
 
 
-def test_the_address_printed_and_used_in_links_follows_host_and_port(monkeypatch):
+def test_the_address_printed_and_used_in_links_follows_host_and_port(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     assert base_url("127.0.0.1", 8123) == "http://127.0.0.1:8123"
     assert base_url("0.0.0.0", 8123) == "http://localhost:8123"  # noqa: S104
     assert base_url("::1", 8123) == "http://[::1]:8123"
@@ -176,7 +182,7 @@ def test_the_address_printed_and_used_in_links_follows_host_and_port(monkeypatch
     assert child_environment("127.0.0.1", 9000)["HOMEWARD_BASE_URL"] == ("https://homeward.example")
 
 
-def test_make_run_runs_the_launcher_with_host_and_port():
+def test_make_run_runs_the_launcher_with_host_and_port() -> None:
     if shutil.which("make") is None:
         pytest.skip("needs make")
     dry = subprocess.run(

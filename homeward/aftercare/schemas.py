@@ -201,20 +201,20 @@ class InterviewSummaryOut(Schema):
 
     @staticmethod
     def summary_fields(interview: ReturnInterview) -> dict[str, Any]:
-        return dict(
-            id=interview.pk,
-            version=interview.version,
-            status=interview.status,
-            due_at=interview.due_at,
-            overdue=is_overdue(interview, clock.now()),
-            council=OrganisationOut.model_validate(interview.council),
-            provider=OrganisationOut.model_validate(interview.provider),
-            offered_at=interview.offered_at,
-            outcome=interview.outcome,
-            done_at=interview.done_at,
-            within_72_hours=interview.within_72_hours,
-            closed_at=interview.closed_at,
-            episodes=[
+        return {
+            "id": interview.pk,
+            "version": interview.version,
+            "status": interview.status,
+            "due_at": interview.due_at,
+            "overdue": is_overdue(interview, clock.now()),
+            "council": OrganisationOut.model_validate(interview.council),
+            "provider": OrganisationOut.model_validate(interview.provider),
+            "offered_at": interview.offered_at,
+            "outcome": interview.outcome,
+            "done_at": interview.done_at,
+            "within_72_hours": interview.within_72_hours,
+            "closed_at": interview.closed_at,
+            "episodes": [
                 InterviewEpisodeOut(
                     reference=e.reference,
                     status=e.status,
@@ -223,7 +223,7 @@ class InterviewSummaryOut(Schema):
                 )
                 for e in interview.episodes.order_by("last_seen_at", "pk")
             ],
-        )
+        }
 
     @classmethod
     def build(cls, interview: ReturnInterview) -> "InterviewSummaryOut":

@@ -113,7 +113,8 @@ def _audited_look_up(actor: Actor, identifier: str) -> list[Child]:
 
 @transaction.atomic
 def _grant(actor: Actor, child: Child, reason: str) -> EmergencyAccess:
-    assert actor.user is not None and actor.organisation is not None
+    assert actor.user is not None
+    assert actor.organisation is not None
     now = clock.now()
     access = EmergencyAccess.objects.create(
         child=child,

@@ -98,7 +98,7 @@ class ChildForm(GovukForm):
         own_council: Organisation | None = None,
         area_councils: list[Organisation] | None = None,
         **kwargs: Any,
-    ):
+    ) -> None:
         super().__init__(*args, **kwargs)
         local = area_councils or []
         if own_council is not None:

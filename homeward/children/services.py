@@ -178,7 +178,8 @@ def create_child(actor: Actor, details: ChildDetails) -> Child:
     council, provisional = _responsible_council(org, details, errors)
     if errors:
         raise ValidationFailed(errors)
-    assert council is not None and details.date_of_birth is not None
+    assert council is not None
+    assert details.date_of_birth is not None
     child = Child.objects.create(
         first_name=person_name(details.first_name),
         last_name=person_name(details.last_name),
@@ -439,7 +440,7 @@ _DATE_FORMATS = ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y", "%d %m %Y")
 def _parse_date(text: str) -> date | None:
     for fmt in _DATE_FORMATS:
         try:
-            return datetime.strptime(text, fmt).date()
+            return datetime.strptime(text, fmt).date()  # noqa: DTZ007 (a date, no time)
         except ValueError:
             continue
     return None

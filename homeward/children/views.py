@@ -4,6 +4,7 @@ validate, save and audit."""
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -114,7 +115,9 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "children/detail.html", _detail_context(actor, child))
 
 
-def _detail_context(actor: Actor, child: Child, confirm_form: ConfirmCouncilForm | None = None):
+def _detail_context(
+    actor: Actor, child: Child, confirm_form: ConfirmCouncilForm | None = None
+) -> dict[str, Any]:
     """What of the child's record this user sees (policy.child_view; docs/access.md)."""
     view = policy.child_view(actor)
     episodes = list(

@@ -11,11 +11,12 @@ from typing import Annotated, Any, ClassVar, Protocol, cast
 from django.core.exceptions import RequestDataTooBig
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
-from ninja import Header, NinjaAPI, Schema
+from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.openapi.schema import OpenAPISchema
 from ninja.operation import Operation
+from ninja.params.functions import Header
 from ninja.types import DictStrAny
 
 from homeward.core.actor import Actor
@@ -214,18 +215,18 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     return problem(request, exc.status_code, str(exc))
 
 
-def _not_found(request: HttpRequest, exc: Exception) -> HttpResponse:
+def _not_found(request: HttpRequest, exc: Exception) -> HttpResponse:  # noqa: ARG001
     return problem(request, 404, "No record was found.", title="Not found")
 
 
-def _too_large(request: HttpRequest, exc: Exception) -> HttpResponse:
+def _too_large(request: HttpRequest, exc: Exception) -> HttpResponse:  # noqa: ARG001
     # RequestSizeMiddleware answers first when the length is declared; this is the rest.
     from homeward.core.middleware import too_large
 
     return too_large(request)
 
 
-def _unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
+def _unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:  # noqa: ARG001
     logger.exception("Unhandled error in API request %s %s", request.method, request.path)
     return problem(
         request,

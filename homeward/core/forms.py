@@ -178,7 +178,7 @@ class GovukDateField(forms.Field):
             raise PartsError(f"{self.capitalised} must be a real date", DATE_PARTS) from None
         return self.finish(result, typed)
 
-    def finish(self, day: date, typed: DateParts) -> Any:
+    def finish(self, day: date, typed: DateParts) -> Any:  # noqa: ARG002
         return day
 
 

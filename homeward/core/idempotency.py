@@ -41,8 +41,8 @@ from typing import Any, TypeVar, overload
 
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse
-from django.utils import timezone
 
+from homeward.core import clock
 from homeward.core.api import JSON_CONTENT_TYPE, actor_of
 from homeward.core.errors import ServiceError, ValidationFailed
 from homeward.core.models import IdempotencyKey
@@ -72,7 +72,7 @@ class KeyInUse(ServiceError):
 
 def prune_expired() -> int:
     """Delete stored answers older than KEY_LIFETIME; returns how many."""
-    cutoff = timezone.now() - KEY_LIFETIME
+    cutoff = clock.now() - KEY_LIFETIME
     deleted, _ = IdempotencyKey.objects.filter(created_at__lt=cutoff).delete()
     return deleted
 

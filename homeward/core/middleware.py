@@ -76,7 +76,7 @@ SIGNED_IN_AT_SESSION_KEY = "homeward_signed_in_at"
 EXEMPT_FROM_SESSIONS = ("/static/", "/api/")
 
 
-def stamp_sign_in(sender: object, request: HttpRequest, user: object, **kwargs: object) -> None:
+def stamp_sign_in(sender: object, request: HttpRequest, user: object, **kwargs: object) -> None:  # noqa: ARG001
     """Connected to user_logged_in (homeward.core.apps): the start of the session's life."""
     from homeward.core import clock
 

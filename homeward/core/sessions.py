@@ -14,7 +14,8 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.sessions.backends.db import SessionStore as DatabaseSessionStore
-from django.utils import timezone
+
+from homeward.core import clock
 
 
 def renew_after() -> timedelta:
@@ -34,7 +35,7 @@ class SessionStore(DatabaseSessionStore):
         if self.modified or self.session_key is None or self.loaded_expiry is None:
             return False
         restarted = self.loaded_expiry - timedelta(seconds=self.get_expiry_age())
-        return timezone.now() - restarted < renew_after()
+        return clock.now() - restarted < renew_after()
 
     def save(self, must_create: bool = False) -> None:
         if not must_create and self.fresh():

@@ -74,25 +74,25 @@ def _error(request: HttpRequest, template: str, status: int) -> HttpResponse:
     return render(request, template, status=status)
 
 
-def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:  # noqa: ARG001
     return _error(request, "errors/400.html", 400)
 
 
-def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:  # noqa: ARG001
     return _error(request, "errors/403.html", 403)
 
 
-def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:  # noqa: ARG001
     """A form sent without its CSRF token (an old page, another tab signed out): say so
     plainly, and that nothing was saved."""
     return _error(request, "errors/csrf.html", 403)
 
 
-def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:  # noqa: ARG001
     return _error(request, "errors/404.html", 404)
 
 
-def server_error(request: HttpRequest) -> HttpResponse:
+def server_error(request: HttpRequest) -> HttpResponse:  # noqa: ARG001
     # No request context: the page must draw even when the database is unreachable.
     return HttpResponseServerError(loader.render_to_string("errors/500.html"))
 

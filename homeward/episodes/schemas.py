@@ -308,34 +308,36 @@ class EpisodeOut(Versioned):
             .filter(pk__in=episode.went_missing_with.values("pk"))
             .order_by("last_seen_at", "pk")
         )
-        return dict(
-            reference=episode.reference,
-            version=episode.version,
-            status=episode.status,
-            classification=episode.classification,
-            child=EpisodeChildOut(
+        return {
+            "reference": episode.reference,
+            "version": episode.version,
+            "status": episode.status,
+            "classification": episode.classification,
+            "child": EpisodeChildOut(
                 id=child.pk,
                 first_name=child.first_name,
                 last_name=child.last_name,
                 date_of_birth=child.date_of_birth,
             ),
-            reported_at=episode.reported_at,
-            reported_by=_name(episode.reported_by),
-            reporting_organisation=OrganisationOut.model_validate(episode.reporting_organisation),
-            reporter_type=episode.reporter_type,
-            reporter_name=episode.reporter_name,
-            last_seen_at=episode.last_seen_at,
-            last_seen_location=episode.last_seen_location,
-            missing_from=episode.missing_from,
-            circumstances=episode.circumstances,
-            clothing=episode.clothing,
-            police_reference=episode.police_reference,
-            police_force=OrganisationOut.model_validate(episode.police_force),
-            risk_grade=episode.risk_grade,
-            return_details=returned,
-            closed_at=episode.closed_at,
-            closed_by=_name(episode.closed_by),
-            risk_history=[
+            "reported_at": episode.reported_at,
+            "reported_by": _name(episode.reported_by),
+            "reporting_organisation": OrganisationOut.model_validate(
+                episode.reporting_organisation
+            ),
+            "reporter_type": episode.reporter_type,
+            "reporter_name": episode.reporter_name,
+            "last_seen_at": episode.last_seen_at,
+            "last_seen_location": episode.last_seen_location,
+            "missing_from": episode.missing_from,
+            "circumstances": episode.circumstances,
+            "clothing": episode.clothing,
+            "police_reference": episode.police_reference,
+            "police_force": OrganisationOut.model_validate(episode.police_force),
+            "risk_grade": episode.risk_grade,
+            "return_details": returned,
+            "closed_at": episode.closed_at,
+            "closed_by": _name(episode.closed_by),
+            "risk_history": [
                 RiskAssessmentOut(
                     grade=r.grade,
                     legacy_grade=r.legacy_grade,
@@ -351,7 +353,7 @@ class EpisodeOut(Versioned):
                     "decided_by", "decided_by_organisation"
                 )
             ],
-            classification_history=[
+            "classification_history": [
                 ClassificationChangeOut(
                     classification=c.classification,
                     changed_at=c.changed_at,
@@ -360,7 +362,7 @@ class EpisodeOut(Versioned):
                 )
                 for c in episode.classification_history.select_related("changed_by")
             ],
-            timeline=[
+            "timeline": [
                 TimelineEntryOut(
                     kind=t.kind,
                     occurred_at=t.occurred_at,
@@ -372,26 +374,26 @@ class EpisodeOut(Versioned):
                 )
                 for t in episode.timeline.select_related("recorded_by", "recorded_by_organisation")
             ],
-            linked_episodes=[
+            "linked_episodes": [
                 LinkedEpisodeOut(
                     reference=e.reference, status=e.status, last_seen_at=e.last_seen_at
                 )
                 for e in linked
             ],
-            safe_and_well_check=(
+            "safe_and_well_check": (
                 CheckOut.build(aftercare.check, episode.reference) if aftercare.check else None
             ),
-            return_interview=(
+            "return_interview": (
                 InterviewSummaryOut.build(aftercare.interview) if aftercare.interview else None
             ),
-            next_steps={
+            "next_steps": {
                 key: StepOut(available=step.available, reason=step.reason)
                 for key, step in steps.for_episode(actor, episode).items()
                 if step.allowed
             },
-            created_at=episode.created_at,
-            updated_at=episode.updated_at,
-        )
+            "created_at": episode.created_at,
+            "updated_at": episode.updated_at,
+        }
 
     @classmethod
     def build(cls, actor: Actor, episode: Episode) -> "EpisodeOut":

@@ -310,10 +310,10 @@ def _child_facts(
     return facts, _reason_facts(child, records.interviews, covers, {f.episode_id: f for f in facts})
 
 
-def _mark_periods(facts: list[EpisodeFact], allocation_starts: list) -> None:
+def _mark_periods(facts: list[EpisodeFact], allocation_starts: list[Any]) -> None:
     """First-in-period flags, episodes-in-period counts and worker changes (facts are in
     start order)."""
-    groups: dict[tuple, list[EpisodeFact]] = defaultdict(list)
+    groups: dict[tuple[Any, ...], list[EpisodeFact]] = defaultdict(list)
     for fact in facts:
         groups[("m", fact.start_month)].append(fact)
         groups[("q", fact.year, fact.quarter)].append(fact)
@@ -373,18 +373,18 @@ def _reason_facts(
             (ReasonKind.PULL, interview.pull_factors),
             (ReasonKind.RISK, interview.risks_found),
         ):
-            for code in sorted(set(codes or [])):
-                rows.append(
-                    ReasonFact(
-                        interview_id=interview.pk,
-                        person_key=child.pk,
-                        kind=kind,
-                        code=code,
-                        council_id=first.council_id,
-                        force_id=first.force_id,
-                        start_date=first.start_date,
-                    )
+            rows.extend(
+                ReasonFact(
+                    interview_id=interview.pk,
+                    person_key=child.pk,
+                    kind=kind,
+                    code=code,
+                    council_id=first.council_id,
+                    force_id=first.force_id,
+                    start_date=first.start_date,
                 )
+                for code in sorted(set(codes or []))
+            )
     return rows
 
 
@@ -534,7 +534,7 @@ def insert(model: type[Model], rows: list[Any]) -> None:
         )
 
 
-def _converter(f: Field) -> Callable[[Any], Any]:
+def _converter(f: Field[Any, Any]) -> Callable[[Any], Any]:
     """What Django would send the database for one field's value (SQLite)."""
     ops = connection.ops
     if isinstance(f, DateTimeField):

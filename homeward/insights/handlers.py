@@ -48,14 +48,14 @@ CHANGES = (
 
 
 @on(*CHANGES)
-def refresh_statistics(event: Event, actor: Actor | None) -> None:
+def refresh_statistics(event: Event, _actor: Actor | None) -> None:
     child_id = event.child_id
     if child_id is not None:
         later(("insights.child", child_id), lambda: facts.refresh_child(child_id))
 
 
 @on(EpisodesLinked)
-def refresh_linked(event: EpisodesLinked, actor: Actor | None) -> None:
+def refresh_linked(event: EpisodesLinked, _actor: Actor | None) -> None:
     pk = Episode.objects.filter(reference=event.aggregate).values_list("pk", flat=True).first()
     if pk is not None:
         later(("insights.linked", pk), lambda: facts.refresh_linked([pk]))

@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from homeward.core import csv as csv_out
 from homeward.insights import counting as c
@@ -121,7 +122,7 @@ def suppress_table(table: q.Table) -> q.Table:
     return table
 
 
-def suppress_dashboard(data: dict) -> dict:
+def suppress_dashboard(data: dict[str, Any]) -> dict[str, Any]:
     for key in ("months", "duration", "repeats", "area", "continuity"):
         suppress_table(data[key])
     for item in [*data["breakdowns"], *data["reasons"]]:

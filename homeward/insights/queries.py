@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from django.db.models import Q, QuerySet
 
@@ -142,7 +143,7 @@ class Row:
     label: str
     episodes: int = 0
     children: int = 0
-    extra: dict = field(default_factory=dict)
+    extra: dict[str, Any] = field(default_factory=dict)
     # What is shown when small numbers are suppressed ("c"); None shows the count.
     shown_episodes: int | str | None = None
     shown_children: int | str | None = None
@@ -166,7 +167,7 @@ class Table:
     counts_children: bool = True
     counts_episodes: bool = True
     noun: str = "episodes"
-    extra: dict = field(default_factory=dict)
+    extra: dict[str, Any] = field(default_factory=dict)
 
     @property
     def peak(self) -> int:
@@ -286,8 +287,10 @@ def breakdown(scope: Scope, period: Period, dimension: str, cube: Cube | None = 
         if episodes.get(key) or dimension in {"age_band", "sex", "risk_grade", "classification"}
     ]
     known = {k for k, _ in labels}
-    for key in sorted(set(episodes) - known):
-        rows.append(Row(key, key or "Not recorded", episodes[key], kids.get(key, 0)))
+    rows.extend(
+        Row(key, key or "Not recorded", episodes[key], kids.get(key, 0))
+        for key in sorted(set(episodes) - known)
+    )
     return Table(title, rows, sum(episodes.values()), sum(kids.values()))
 
 
@@ -496,7 +499,7 @@ def headline(scope: Scope, period: Period, cube: Cube | None = None) -> Headline
     )
 
 
-def dashboard(scope: Scope, period: Period) -> dict:
+def dashboard(scope: Scope, period: Period) -> dict[str, Any]:
     """Everything one dashboard shows (from one read of the running totals)."""
     cube = Cube(scope, period)
     return {

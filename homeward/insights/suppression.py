@@ -23,6 +23,7 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 SUPPRESSED = "c"
 THRESHOLD = 5  # counts 1..THRESHOLD-1 are hidden
@@ -85,7 +86,9 @@ def _graph(values: list[list[int]], hidden: list[list[bool]]) -> dict[Vertex, li
     return out
 
 
-def _reachable(graph: dict, start: tuple[str, int], goal: tuple[str, int], skip: tuple) -> bool:
+def _reachable(
+    graph: dict[Any, Any], start: tuple[str, int], goal: tuple[str, int], skip: tuple[Any, ...]
+) -> bool:
     seen = {start}
     todo = deque([start])
     while todo:
@@ -99,7 +102,7 @@ def _reachable(graph: dict, start: tuple[str, int], goal: tuple[str, int], skip:
     return False
 
 
-def _free(graph: dict, i: int, j: int) -> bool:
+def _free(graph: dict[Any, Any], i: int, j: int) -> bool:
     """Is hidden cell (i, j) on a cycle, so that it can take another value?"""
     up = any(cell == (i, j) for _n, cell in graph.get(("r", i), []))
     down = any(cell == (i, j) for _n, cell in graph.get(("c", j), []))

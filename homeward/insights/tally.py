@@ -105,7 +105,7 @@ def contributions(facts: Sequence[Any], reasons: Sequence[Any] = ()) -> Sums:
     EpisodeFact rows (or anything with their attributes), all of one child."""
     sums: Sums = {}
     ordered = sorted(facts, key=lambda f: (f.start_at, f.episode_id))
-    rolling_seen: set[tuple] = set()
+    rolling_seen: set[tuple[Any, ...]] = set()
     for f in ordered:
         month = f.start_month
         returned = f.returned_at
@@ -146,8 +146,8 @@ def contributions(facts: Sequence[Any], reasons: Sequence[Any] = ()) -> Sums:
     ordered_reasons = sorted(
         reasons, key=lambda r: (r.start_date, r.interview_id, str(r.kind), r.code)
     )
-    code_seen: set[tuple] = set()
-    interview_seen: set[tuple] = set()
+    code_seen: set[tuple[Any, ...]] = set()
+    interview_seen: set[tuple[Any, ...]] = set()
     for r in ordered_reasons:
         month = c.month_start(r.start_date)
         year, quarter = c.quarter_of(r.start_date)
@@ -179,7 +179,7 @@ def difference(before: Sums, after: Sums) -> Sums:
 # --- writing ---------------------------------------------------------------------------------
 
 
-def _rows(sums: Sums) -> list[tuple]:
+def _rows(sums: Sums) -> list[tuple[Any, ...]]:
     return [(*key, *values) for key, values in sorted(sums.items())]
 
 
@@ -307,7 +307,7 @@ def rebuild(facts: Iterable[Any], reasons: Iterable[Any]) -> int:
 
 def read(
     scope: str, area: int | None, start: date, end: date, dimensions: Sequence[str] = ()
-) -> list[tuple]:
+) -> list[tuple[Any, ...]]:
     """(area, month, dimension, value, *MEASURES) rows of the totals and pending changes of
     one scope (one area, or every area when ``area`` is None) for months in [start, end),
     in one statement (so a fold in between cannot count a change twice or not at all)."""

@@ -93,7 +93,7 @@ REC_CODES = {
     "E8",
     "E9",
 }
-PLACE_PROVIDER_CODES = {f"PR{n}" for n in range(0, 6)}
+PLACE_PROVIDER_CODES = {f"PR{n}" for n in range(6)}
 CHILD_ID = re.compile(r"[A-Za-z0-9]{1,10}")
 POSTCODE_DISTRICT = re.compile(r"[A-Z]{1,2}[0-9][0-9A-Z]?")
 URN = re.compile(r"[A-Za-z0-9]{1,10}")
@@ -127,7 +127,7 @@ def fmt(day: date | None) -> str:
 
 def parse_date(text: str) -> date | None:
     try:
-        parsed = datetime.strptime(text, DATE_FORMAT).date()
+        parsed = datetime.strptime(text, DATE_FORMAT).date()  # noqa: DTZ007 (a date, no time)
     except ValueError:
         return None
     # strptime accepts "1/2/2020"; the 903 writes two-digit days and months.
@@ -727,7 +727,7 @@ def export_child_id(child: Child, council: Organisation) -> str:
     return f"HW{child.pk}"
 
 
-def build_export(council: Organisation, year: int, today: date | None = None) -> Export:
+def build_export(council: Organisation, year: int, today: date | None = None) -> Export:  # noqa: ARG001 (callers pass it)
     start, end = collection_window(year)
     export = Export(year=year, council=council)
     overlapping = Q(start_date__lte=end) & (Q(end_date__isnull=True) | Q(end_date__gte=start))
@@ -782,7 +782,9 @@ def build_export(council: Organisation, year: int, today: date | None = None) ->
     return export
 
 
-def _episode_rows(child: Child, child_id: str, period: _Period, year_end: date) -> list[dict]:
+def _episode_rows(
+    child: Child, child_id: str, period: _Period, year_end: date
+) -> list[dict[str, str]]:
     """Rows for one period of care: a new row at each placement change and at each change
     the council's own 903 rows record (legal status, say)."""
     stop = period.end

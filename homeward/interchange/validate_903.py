@@ -65,7 +65,7 @@ def validate(
         registry=registry,
         selected_rules=wanted or None,
     )
-    errors = []
+    errors: list[dict[str, Any]] = []
     for table, frame in validator.ds_results.items():
         if table == "metadata":
             continue
@@ -73,16 +73,16 @@ def validate(
             if not str(column).startswith("ERR_"):
                 continue
             flagged = frame.index[frame[column] == True]  # noqa: E712 (pandas mask)
-            for row in flagged:
-                errors.append(
-                    {
-                        "rule": str(column)[4:],
-                        "table": table,
-                        "row": int(row),
-                        "child": str(frame.at[row, "CHILD"]),
-                        "message": str(registry[str(column)[4:]].message),
-                    }
-                )
+            errors.extend(
+                {
+                    "rule": str(column)[4:],
+                    "table": table,
+                    "row": int(row),
+                    "child": str(frame.at[row, "CHILD"]),
+                    "message": str(registry[str(column)[4:]].message),
+                }
+                for row in flagged
+            )
     return {
         "ruleset": ruleset,
         "collection_year": year,

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.forms import AuthenticationForm
 
 from homeward.core.forms import GovukForm, RadiosField
+from homeward.organisations.models import User
 
 
 class SignInForm(AuthenticationForm):
@@ -90,7 +91,13 @@ def _govuk_password_fields(form: forms.Form) -> None:
         )
 
 
-class GovukSetPasswordForm(auth_forms.SetPasswordForm):
+if TYPE_CHECKING:  # generic in django-stubs only
+    _SetPasswordForm = auth_forms.SetPasswordForm[User]
+else:
+    _SetPasswordForm = auth_forms.SetPasswordForm
+
+
+class GovukSetPasswordForm(_SetPasswordForm):
     error_messages = {"password_mismatch": "The passwords do not match"}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

@@ -114,7 +114,7 @@ def is_usual_address(username: str, address: str | None) -> bool:
     ).exists()
 
 
-class LockoutHandler(AxesDatabaseHandler):
+class LockoutHandler(AxesDatabaseHandler):  # type: ignore[misc]  # django-axes has no types
     """django-axes' database handler with the address and whole-username limits added to
     its own (a username at one address: AXES_LOCKOUT_PARAMETERS)."""
 
@@ -157,7 +157,7 @@ class LockoutHandler(AxesDatabaseHandler):
             request.axes_credentials = credentials
 
 
-class LockoutBackend(AxesStandaloneBackend):
+class LockoutBackend(AxesStandaloneBackend):  # type: ignore[misc]  # django-axes has no types
     """django-axes' check, before Django's own backend. Only sign-ins from a web request are
     watched: authenticating without one (the test client's ``login``, a shell) is not a
     sign-in anyone outside could make, so it is let through to the next backend."""
@@ -170,8 +170,8 @@ class LockoutBackend(AxesStandaloneBackend):
         **kwargs: Any,
     ) -> None:
         if request is None:
-            return None
-        return super().authenticate(request, username, password, **kwargs)
+            return
+        super().authenticate(request, username, password, **kwargs)
 
 
 def username_of(request: HttpRequest | None, credentials: dict[str, Any] | None) -> str | None:
@@ -188,7 +188,9 @@ def cool_off_minutes(request: HttpRequest | None = None) -> int:
 
 
 def lockout_response(
-    request: HttpRequest, original_response: HttpResponse | None = None, credentials: Any = None
+    request: HttpRequest,
+    original_response: HttpResponse | None = None,  # noqa: ARG001
+    credentials: Any = None,  # noqa: ARG001
 ) -> HttpResponse:
     """The page shown once a sign-in is refused: for the account (it says the same whether
     or not the username exists, and does not repeat it) or for the address."""
@@ -204,7 +206,7 @@ def lockout_response(
 
 
 def is_locked(request: HttpRequest, username: str) -> bool:
-    return AxesProxyHandler.is_locked(request, {USERNAME_FIELD: username})
+    return bool(AxesProxyHandler.is_locked(request, {USERNAME_FIELD: username}))
 
 
 def count_failure(request: HttpRequest, username: str) -> bool:
@@ -244,7 +246,10 @@ def actor_for(user: User | None) -> Actor:
 
 
 def audit_sign_in_failed(
-    request: HttpRequest, username: str, reason: str, locked: bool = False
+    request: HttpRequest,  # noqa: ARG001
+    username: str,
+    reason: str,
+    locked: bool = False,
 ) -> None:
     """A failed sign-in, against the user where one has that username. Never the password;
     and an unknown username is not stored either (it may be a password typed in the

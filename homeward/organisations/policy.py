@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
@@ -17,6 +18,11 @@ from homeward.core import clock
 from homeward.core.actor import Actor
 from homeward.core.errors import AccessDenied, NotFound
 from homeward.organisations.models import Organisation, OrganisationKind, Role
+
+if TYPE_CHECKING:  # annotations only: these models' modules import this one
+    from homeward.aftercare.models import ReturnInterview
+    from homeward.children.models import Child
+    from homeward.episodes.models import Episode
 
 
 class Action(StrEnum):
@@ -103,7 +109,7 @@ def role_allows(actor: Actor, action: Action) -> bool:
 ADDED_CHILD_ACCESS = timedelta(hours=24)
 
 
-def visible_children(actor: Actor) -> QuerySet:
+def visible_children(actor: Actor) -> QuerySet[Child]:
     """Children the actor's organisation has a current relationship with, and any child
     the actor personally opened under emergency access that has not yet expired.
 
@@ -148,7 +154,7 @@ def visible_children(actor: Actor) -> QuerySet:
 INTERVIEW_ACCESS_AFTER_CLOSE = timedelta(days=30)
 
 
-def _assigned_interviews(org: Organisation) -> QuerySet:
+def _assigned_interviews(org: Organisation) -> QuerySet[ReturnInterview]:
     from homeward.aftercare.models import ReturnInterview
 
     return ReturnInterview.objects.filter(provider=org).filter(
@@ -156,7 +162,7 @@ def _assigned_interviews(org: Organisation) -> QuerySet:
     )
 
 
-def visible_episodes(actor: Actor) -> QuerySet:
+def visible_episodes(actor: Actor) -> QuerySet[Episode]:
     """Episodes the actor sees in full: every field, the risk history and the timeline."""
     from homeward.episodes.models import Episode, EpisodeStatus
 
@@ -177,7 +183,7 @@ def visible_episodes(actor: Actor) -> QuerySet:
     return episodes
 
 
-def episode_outlines(actor: Actor, child: object) -> QuerySet:
+def episode_outlines(actor: Actor, child: object) -> QuerySet[Episode]:
     """The child's other episodes, which the actor may know of only in outline (when last
     seen, when back, the risk grade and classification; never where, who or why): the
     missing history a children's home or an interviewer needs, without the addresses.
@@ -285,7 +291,7 @@ def require_role(actor: Actor, action: Action) -> None:
         raise AccessDenied("Your role does not allow you to do this.")
 
 
-def get_child(actor: Actor, child_id: object, action: Action = Action.SEE_IDENTITY):
+def get_child(actor: Actor, child_id: object, action: Action = Action.SEE_IDENTITY) -> Child:
     """The child, if the actor may see them; otherwise NotFound (never revealing existence).
     Raises AccessDenied when they can see the child but their role cannot do ``action``."""
 
@@ -301,7 +307,7 @@ def get_child(actor: Actor, child_id: object, action: Action = Action.SEE_IDENTI
     return child
 
 
-def get_episode(actor: Actor, reference: str, action: Action = Action.SEE_EPISODES):
+def get_episode(actor: Actor, reference: str, action: Action = Action.SEE_EPISODES) -> Episode:
     episode = (
         visible_episodes(actor)
         .select_related("child", "police_force", "reporting_organisation")

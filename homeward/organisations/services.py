@@ -341,4 +341,4 @@ def revoke_tokens_by_prefix(actor: Actor, prefix: str) -> list[ApiToken]:
 
 
 def has_mfa(user: User) -> bool:
-    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+    return bool(TOTPDevice.objects.filter(user=user, confirmed=True).exists())

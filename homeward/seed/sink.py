@@ -20,7 +20,7 @@ class Sink:
 
     def __init__(self, batch: int = BATCH) -> None:
         self.batch = batch
-        self.rows: dict[type[models.Model], list[tuple]] = {}
+        self.rows: dict[type[models.Model], list[tuple[Any, ...]]] = {}
         self.columns: dict[type[models.Model], list[tuple[str, str, Any]]] = {}
         self.defaults: dict[type[models.Model], dict[str, Any]] = {}
         self.counts: dict[str, int] = {}
@@ -78,7 +78,7 @@ class Sink:
             self.counts[label] = self.counts.get(label, 0) + len(rows)
             self.rows[each] = []
 
-    def _write(self, model: type[models.Model], rows: list[tuple]) -> None:
+    def _write(self, model: type[models.Model], rows: list[tuple[Any, ...]]) -> None:
         spec = self._columns(model)
         table = connection.ops.quote_name(model._meta.db_table)
         names = ", ".join(connection.ops.quote_name(column) for _, column, _ in spec)

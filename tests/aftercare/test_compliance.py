@@ -19,14 +19,16 @@ the deadline: it is, returned 1 Nov). Overdue interviews now: I6 and R8's interv
 """
 
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 
 from homeward.aftercare import compliance
 from homeward.aftercare import services as aftercare
 from homeward.aftercare.models import CouncilSettings, ReturnInterview
+from homeward.children.models import Child
 from homeward.episodes import services as episodes
-from homeward.organisations.models import Role
+from homeward.organisations.models import Organisation, Role
 from tests import factories
 from tests.factories import report
 
@@ -35,13 +37,15 @@ NOV = datetime(2026, 11, 1, tzinfo=UTC)
 
 
 @pytest.fixture
-def world(council, police):
+def world(
+    council: Organisation, police: Organisation
+) -> tuple[dict[str, Any], Organisation, Organisation]:
     sw = factories.actor(Role.SOCIAL_WORKER, council)
     coordinator = factories.actor(Role.COUNCIL_MISSING_COORDINATOR, council)
     officer = factories.actor(Role.POLICE_OFFICER, police)
     made = {}
 
-    def back(name, day, child=None, actor=sw):
+    def back(name, day, child: Child = None, actor=sw):
         child = child or factories.ChildFactory(responsible_council=actor.organisation)
         seen = OCT + timedelta(days=day)
         episode = report(actor, child, last_seen_at=seen)
@@ -53,7 +57,7 @@ def world(council, police):
         )
         return made[name]
 
-    def check(name, done=True):
+    def check(name, done=True) -> None:
         aftercare.record_check(
             officer,
             made[name].reference,
@@ -68,7 +72,7 @@ def world(council, police):
     def interview(name):
         return made[name].return_interviews.get()
 
-    def do(name, hours):
+    def do(name, hours) -> None:
         i = interview(name)
         i = aftercare.record_offer(
             coordinator,
@@ -125,7 +129,9 @@ def world(council, police):
     return made, council, police
 
 
-def test_council_figures_match_the_hand_worked_answers(world):
+def test_council_figures_match_the_hand_worked_answers(
+    world: tuple[dict[str, Any], Organisation, Organisation],
+) -> None:
     made, council, _ = world
     assert made["R4"].return_interviews.get() == made["R5"].return_interviews.get()
     figures = compliance.compliance(council, OCT, NOV)
@@ -148,13 +154,15 @@ def test_council_figures_match_the_hand_worked_answers(world):
     ) == (50.0, 50.0, 33.3, 16.7)
 
 
-def test_force_counts_every_return_in_its_area(world):
+def test_force_counts_every_return_in_its_area(
+    world: tuple[dict[str, Any], Organisation, Organisation],
+) -> None:
     _, _, police = world
     figures = compliance.compliance(police, OCT, NOV)
     assert (figures.returns, figures.check_done) == (7, 4)  # R1-R7; R7's council differs
 
 
-def test_overdue_lists(world):
+def test_overdue_lists(world: tuple[dict[str, Any], Organisation, Organisation]) -> None:
     made, council, _ = world
     assert list(compliance.overdue_checks(council)) == [made["R4"], made["R6"], made["R8"]]
     overdue = list(compliance.overdue_interviews(council))
@@ -162,7 +170,9 @@ def test_overdue_lists(world):
     assert ReturnInterview.objects.count() == 8 - 1  # R4 and R5 share one
 
 
-def test_the_forces_overdue_checks_follow_each_childs_councils_deadline(world):
+def test_the_forces_overdue_checks_follow_each_childs_councils_deadline(
+    world: tuple[dict[str, Any], Organisation, Organisation],
+) -> None:
     made, council, police = world
     CouncilSettings.objects.update_or_create(council=council, defaults={"check_due_hours": 72})
     other = factories.CouncilFactory(police_force=police)  # keeps the default 24 hours
@@ -188,6 +198,7 @@ def test_the_forces_overdue_checks_follow_each_childs_councils_deadline(world):
     ]
 
 
-def test_no_returns_gives_no_rate(council):
+def test_no_returns_gives_no_rate(council: Organisation) -> None:
     figures = compliance.compliance(council, OCT, NOV)
-    assert figures.returns == 0 and figures.check_rate is None
+    assert figures.returns == 0
+    assert figures.check_rate is None

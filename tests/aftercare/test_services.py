@@ -2,10 +2,12 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.utils import timezone
 
 from homeward.aftercare import services as aftercare
 from homeward.aftercare.models import CouncilSettings, InterviewStatus, ReturnInterview
+from homeward.children.models import Child
+from homeward.core import clock
+from homeward.core.actor import Actor
 from homeward.core.errors import AccessDenied, NotFound, ValidationFailed
 from homeward.episodes import services as episodes
 from homeward.organisations import policy
@@ -16,7 +18,7 @@ from tests.factories import report
 LONDON = ZoneInfo("Europe/London")
 
 
-def returned(actor, child, *, last_seen, back_after=timedelta(hours=6)):
+def returned(actor, child: Child, *, last_seen, back_after=timedelta(hours=6)):
     episode = report(actor, child, last_seen_at=last_seen)
     return episodes.record_return(
         actor,
@@ -27,7 +29,7 @@ def returned(actor, child, *, last_seen, back_after=timedelta(hours=6)):
 
 
 @pytest.fixture
-def coordinator(council):
+def coordinator(council: Organisation) -> Actor:
     return factories.actor(Role.COUNCIL_MISSING_COORDINATOR, council)
 
 
@@ -69,8 +71,10 @@ class TestClock:
             (timedelta(hours=72, minutes=1), False),
         ],
     )
-    def test_72_hour_edges(self, social_worker, coordinator, child, after, within):
-        seen = timezone.now() - timedelta(days=10)
+    def test_72_hour_edges(
+        self, social_worker: Actor, coordinator: Actor, child: Child, after, within
+    ) -> None:
+        seen = clock.now() - timedelta(days=10)
         episode = returned(social_worker, child, last_seen=seen)
         interview = episode.return_interviews.get()
         assert interview.due_at == episode.returned_at + timedelta(hours=72)
@@ -78,7 +82,9 @@ class TestClock:
         interview = done(coordinator, interview, episode.returned_at + after)
         assert interview.within_72_hours is within
 
-    def test_across_the_autumn_clock_change_it_is_72_elapsed_hours(self, social_worker, child):
+    def test_across_the_autumn_clock_change_it_is_72_elapsed_hours(
+        self, social_worker: Actor, child: Child
+    ) -> None:
         # Back at noon BST on Saturday 24 October 2026; clocks go back on the 25th.
         back = datetime(2026, 10, 24, 12, 0, tzinfo=LONDON)
         episode = returned(social_worker, child, last_seen=back - timedelta(hours=6))
@@ -89,26 +95,28 @@ class TestClock:
 
 class TestInterview:
     def test_opened_for_the_council_or_its_commissioned_provider(
-        self, social_worker, council, child
-    ):
+        self, social_worker: Actor, council: Organisation, child: Child
+    ) -> None:
         provider = Organisation.objects.create(
             kind=OrganisationKind.RHI_PROVIDER, name="Safe Return Ltd", code="RHI1"
         )
         CouncilSettings.objects.create(council=council, interview_provider=provider)
-        episode = returned(social_worker, child, last_seen=timezone.now() - timedelta(days=2))
+        episode = returned(social_worker, child, last_seen=clock.now() - timedelta(days=2))
         interview = episode.return_interviews.get()
         assert (interview.council, interview.provider) == (council, provider)
 
-    def test_one_interview_covers_two_episodes_in_a_weekend(self, social_worker, child):
-        friday = timezone.now() - timedelta(days=3)
+    def test_one_interview_covers_two_episodes_in_a_weekend(
+        self, social_worker: Actor, child: Child
+    ) -> None:
+        friday = clock.now() - timedelta(days=3)
         first = returned(social_worker, child, last_seen=friday)
         second = returned(social_worker, child, last_seen=friday + timedelta(days=1))
         interview = ReturnInterview.objects.get()
         assert set(interview.episodes.all()) == {first, second}
         assert interview.due_at == first.returned_at + timedelta(hours=72)
 
-    def test_declined(self, social_worker, coordinator, child):
-        episode = returned(social_worker, child, last_seen=timezone.now() - timedelta(days=2))
+    def test_declined(self, social_worker: Actor, coordinator: Actor, child: Child) -> None:
+        episode = returned(social_worker, child, last_seen=clock.now() - timedelta(days=2))
         interview = episode.return_interviews.get()
         interview = aftercare.record_offer(
             coordinator,
@@ -128,8 +136,10 @@ class TestInterview:
         assert interview.status == InterviewStatus.DECLINED
         assert interview.closed_at is not None
 
-    def test_not_offered_needs_a_reason(self, social_worker, coordinator, child):
-        episode = returned(social_worker, child, last_seen=timezone.now() - timedelta(days=2))
+    def test_not_offered_needs_a_reason(
+        self, social_worker: Actor, coordinator: Actor, child: Child
+    ) -> None:
+        episode = returned(social_worker, child, last_seen=clock.now() - timedelta(days=2))
         interview = episode.return_interviews.get()
         with pytest.raises(ValidationFailed) as error:
             aftercare.record_outcome(
@@ -148,9 +158,9 @@ class TestInterview:
         assert interview.status == InterviewStatus.NOT_OFFERED
 
     def test_done_needs_the_childs_account_and_an_interviewer(
-        self, social_worker, coordinator, child
-    ):
-        episode = returned(social_worker, child, last_seen=timezone.now() - timedelta(days=2))
+        self, social_worker: Actor, coordinator: Actor, child: Child
+    ) -> None:
+        episode = returned(social_worker, child, last_seen=clock.now() - timedelta(days=2))
         interview = accept(
             coordinator, episode.return_interviews.get(), episode.returned_at + timedelta(hours=1)
         )
@@ -177,16 +187,18 @@ class TestInterview:
         interview.refresh_from_db()
         assert interview.status == InterviewStatus.ACCEPTED
 
-    def test_social_worker_does_not_record_interviews(self, social_worker, child):
-        episode = returned(social_worker, child, last_seen=timezone.now() - timedelta(days=2))
+    def test_social_worker_does_not_record_interviews(
+        self, social_worker: Actor, child: Child
+    ) -> None:
+        episode = returned(social_worker, child, last_seen=clock.now() - timedelta(days=2))
         interview = episode.return_interviews.get()
         with pytest.raises(AccessDenied):
             aftercare.record_outcome(
                 social_worker, interview.pk, interview.version, outcome="not_offered", reason="x"
             )
 
-    def test_another_council_cannot_touch_it(self, social_worker, child):
-        episode = returned(social_worker, child, last_seen=timezone.now() - timedelta(days=2))
+    def test_another_council_cannot_touch_it(self, social_worker: Actor, child: Child) -> None:
+        episode = returned(social_worker, child, last_seen=clock.now() - timedelta(days=2))
         other = factories.actor(Role.COUNCIL_MISSING_COORDINATOR, factories.CouncilFactory())
         with pytest.raises(NotFound):
             aftercare.record_outcome(
@@ -196,13 +208,13 @@ class TestInterview:
 
 class TestProviderAccess:
     def test_provider_sees_only_what_its_interview_needs_until_30_days_after(
-        self, social_worker, coordinator, council, child
-    ):
+        self, social_worker: Actor, coordinator: Actor, council: Organisation, child: Child
+    ) -> None:
         provider = Organisation.objects.create(
             kind=OrganisationKind.RHI_PROVIDER, name="Safe Return Ltd", code="RHI2"
         )
         worker = factories.actor(Role.RHI_WORKER, provider)
-        older = returned(social_worker, child, last_seen=timezone.now() - timedelta(days=40))
+        older = returned(social_worker, child, last_seen=clock.now() - timedelta(days=40))
         interview = older.return_interviews.get()
         aftercare.record_outcome(
             coordinator,
@@ -213,7 +225,7 @@ class TestProviderAccess:
         )
         assert not policy.can(worker, policy.Action.SEE_IDENTITY, child)
 
-        episode = returned(social_worker, child, last_seen=timezone.now() - timedelta(days=2))
+        episode = returned(social_worker, child, last_seen=clock.now() - timedelta(days=2))
         interview = episode.return_interviews.get()
         aftercare.assign_provider(coordinator, interview.pk, provider.pk)
         assert policy.can(worker, policy.Action.SEE_IDENTITY, child)
@@ -224,16 +236,18 @@ class TestProviderAccess:
         interview = done(worker, interview, episode.returned_at + timedelta(hours=20))
         assert policy.can(worker, policy.Action.SEE_IDENTITY, child)
         ReturnInterview.objects.filter(pk=interview.pk).update(
-            closed_at=timezone.now() - timedelta(days=31)
+            closed_at=clock.now() - timedelta(days=31)
         )
         assert not policy.can(worker, policy.Action.SEE_IDENTITY, child)
 
 
 class TestCheck:
-    def test_check_done_is_recorded_and_shared(self, social_worker, police_officer, child):
-        from homeward.notifications.models import DomainEvent
+    def test_check_done_is_recorded_and_shared(
+        self, social_worker: Actor, police_officer: Actor, child: Child
+    ) -> None:
+        from homeward.events.models import DomainEvent
 
-        episode = returned(social_worker, child, last_seen=timezone.now() - timedelta(days=1))
+        episode = returned(social_worker, child, last_seen=clock.now() - timedelta(days=1))
         check = aftercare.record_check(
             police_officer,
             episode.reference,
@@ -250,7 +264,7 @@ class TestCheck:
         assert event.payload["disclosures"] == ["crime_victim"]
         assert aftercare.outstanding(episode).check == "done"
 
-    def test_rules(self, social_worker, police_officer, child):
+    def test_rules(self, social_worker: Actor, police_officer: Actor, child: Child) -> None:
         episode = report(social_worker, child)
         with pytest.raises(ValidationFailed) as error:
             aftercare.record_check(
@@ -264,7 +278,7 @@ class TestCheck:
             episode.reference,
             episode.version,
             episodes.Return(
-                returned_at=timezone.now() - timedelta(hours=1), return_method="returned_self"
+                returned_at=clock.now() - timedelta(hours=1), return_method="returned_self"
             ),
         )
         with pytest.raises(ValidationFailed) as error:
@@ -295,11 +309,11 @@ class TestCheck:
 
 class TestReading:
     def test_council_and_provider_read_it_audited_others_get_not_found(
-        self, social_worker, coordinator, council, child
-    ):
+        self, social_worker: Actor, coordinator: Actor, council: Organisation, child: Child
+    ) -> None:
         from homeward.audit.models import AuditEvent
 
-        episode = returned(social_worker, child, last_seen=timezone.now() - timedelta(days=1))
+        episode = returned(social_worker, child, last_seen=clock.now() - timedelta(days=1))
         interview = episode.return_interviews.get()
         assert aftercare.read_interview(social_worker, interview.pk) == interview
         assert AuditEvent.objects.filter(
@@ -322,9 +336,9 @@ class TestReading:
             aftercare.read_interview(board, interview.pk)
 
     def test_list_is_due_soonest_first_and_filters_overdue(
-        self, social_worker, coordinator, council
-    ):
-        now = timezone.now()
+        self, social_worker: Actor, coordinator: Actor, council: Organisation
+    ) -> None:
+        now = clock.now()
         late, soon = (
             returned(
                 social_worker,
@@ -337,23 +351,29 @@ class TestReading:
         assert list(aftercare.list_interviews(coordinator, overdue=True)) == [late]
         assert list(aftercare.list_interviews(coordinator, overdue=False)) == [soon]
         assert list(aftercare.list_interviews(coordinator, status="done")) == []
-        assert aftercare.is_overdue(late) and not aftercare.is_overdue(soon)
+        assert aftercare.is_overdue(late)
+        assert not aftercare.is_overdue(soon)
         with pytest.raises(AccessDenied):
             aftercare.list_interviews(social_worker)
 
-    def test_assigning_checks_the_version(self, social_worker, coordinator, council, child):
+    def test_assigning_checks_the_version(
+        self, social_worker: Actor, coordinator: Actor, council: Organisation, child: Child
+    ) -> None:
         from homeward.core.errors import StaleEdit
 
-        episode = returned(social_worker, child, last_seen=timezone.now() - timedelta(days=1))
+        episode = returned(social_worker, child, last_seen=clock.now() - timedelta(days=1))
         interview = episode.return_interviews.get()
         with pytest.raises(StaleEdit):
             aftercare.assign_provider(coordinator, interview.pk, council.pk, interview.version + 1)
         assert aftercare.provider_choices(interview)[0] == council
 
-    def test_episode_aftercare_reports_what_is_overdue(self, social_worker, police_officer, child):
-        episode = returned(social_worker, child, last_seen=timezone.now() - timedelta(days=5))
+    def test_episode_aftercare_reports_what_is_overdue(
+        self, social_worker: Actor, police_officer: Actor, child: Child
+    ) -> None:
+        episode = returned(social_worker, child, last_seen=clock.now() - timedelta(days=5))
         state = aftercare.episode_aftercare(episode)
-        assert state.check is None and state.check_overdue
+        assert state.check is None
+        assert state.check_overdue
         assert state.interview_overdue
         assert state.check_due_at == episode.returned_at + timedelta(hours=24)
         aftercare.record_check(
@@ -362,12 +382,13 @@ class TestReading:
             aftercare.CheckDetails(done=False, not_done_reason="Could not be found"),
         )
         state = aftercare.episode_aftercare(episode)
-        assert state.check is not None and not state.check_overdue
+        assert state.check is not None
+        assert not state.check_overdue
 
     def test_over_long_text_and_nul_are_field_errors(
-        self, social_worker, police_officer, coordinator, child
-    ):
-        episode = returned(social_worker, child, last_seen=timezone.now() - timedelta(days=1))
+        self, social_worker: Actor, police_officer: Actor, coordinator: Actor, child: Child
+    ) -> None:
+        episode = returned(social_worker, child, last_seen=clock.now() - timedelta(days=1))
         with pytest.raises(ValidationFailed) as error:
             aftercare.record_check(
                 police_officer,

@@ -14,9 +14,12 @@ from django.test import Client
 from homeward.aftercare import services as aftercare
 from homeward.aftercare.codes import Disclosure, PullFactor, PushFactor, RiskFound
 from homeward.aftercare.models import InterviewStatus, ReturnInterview, SafeAndWellCheck
+from homeward.children.models import Child
+from homeward.core.actor import Actor
+from homeward.episodes.models import Episode
 from homeward.insights import board
 from homeward.insights import counting as c
-from homeward.organisations.models import Role
+from homeward.organisations.models import Organisation, Role
 from tests import factories
 from tests.aftercare.test_views import login, returned, text, when
 from tests.core.htmlforms import error_summary, post_forms
@@ -32,7 +35,7 @@ INTERVIEW_QUESTIONS = {
 
 
 @pytest.fixture
-def episode(social_worker, child):
+def episode(social_worker: Actor, child: Child) -> Episode:
     return returned(social_worker, child, hours_ago=30, back_after=6)
 
 
@@ -53,8 +56,8 @@ def assert_ticks(form, name: str, codes) -> None:
 
 class TestDisclosures:
     def test_two_disclosures_ticked_are_both_kept_and_shown_to_the_council(
-        self, client, police, council, episode
-    ):
+        self, client: Client, police: Organisation, council: Organisation, episode: Episode
+    ) -> None:
         login(client, Role.POLICE_OFFICER, police)
         url = f"/aftercare/episodes/{episode.reference}/check/record"
         form = the_form(client, url)
@@ -82,7 +85,9 @@ class TestDisclosures:
         received = work_list[work_list.index('id="checks-received"') :]
         assert all(f"<li>{label}</li>" in received for label in labels)
 
-    def test_the_api_keeps_and_returns_every_disclosure(self, police, episode):
+    def test_the_api_keeps_and_returns_every_disclosure(
+        self, police: Organisation, episode: Episode
+    ) -> None:
         officer = factories.member(Role.POLICE_OFFICER, police)
         api = Client(headers={"authorization": f"Bearer {factories.api_token(officer)}"})
         ticked = ["abuse", "criminal_exploitation", "crime_offender"]
@@ -101,7 +106,9 @@ class TestDisclosures:
         read = api.get(f"/api/v1/episodes/{episode.reference}").json()
         assert read["safe_and_well_check"]["disclosures"] == sorted(ticked)
 
-    def test_an_overlong_answer_is_named_in_the_design_systems_words(self, client, police, episode):
+    def test_an_overlong_answer_is_named_in_the_design_systems_words(
+        self, client: Client, police: Organisation, episode: Episode
+    ) -> None:
         login(client, Role.POLICE_OFFICER, police)
         url = f"/aftercare/episodes/{episode.reference}/check/record"
         response = client.post(
@@ -121,7 +128,7 @@ class TestDisclosures:
         assert not SafeAndWellCheck.objects.exists()
 
 
-def accepted(coordinator, interview: ReturnInterview, episode) -> ReturnInterview:
+def accepted(coordinator, interview: ReturnInterview, episode: Episode) -> ReturnInterview:
     interview = aftercare.record_offer(
         coordinator,
         interview.pk,
@@ -137,8 +144,8 @@ def accepted(coordinator, interview: ReturnInterview, episode) -> ReturnIntervie
 
 class TestInterviewReasons:
     def test_every_factor_and_risk_ticked_is_kept_shown_and_counted_for_the_board(
-        self, client, council, episode
-    ):
+        self, client: Client, council: Organisation, episode: Episode
+    ) -> None:
         coordinator = factories.actor(Role.COUNCIL_MISSING_COORDINATOR, council)
         interview = accepted(coordinator, episode.return_interviews.get(), episode)
         login(client, Role.COUNCIL_MISSING_COORDINATOR, council)
@@ -190,7 +197,9 @@ class TestInterviewReasons:
             for label in names:
                 assert label.replace("'", "&#x27;") in report
 
-    def test_the_api_keeps_and_returns_every_factor(self, council, episode):
+    def test_the_api_keeps_and_returns_every_factor(
+        self, council: Organisation, episode: Episode
+    ) -> None:
         coordinator = factories.actor(Role.COUNCIL_MISSING_COORDINATOR, council)
         interview = accepted(coordinator, episode.return_interviews.get(), episode)
         api = Client(headers={"authorization": f"Bearer {factories.api_token(coordinator.user)}"})

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import html
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -16,8 +16,11 @@ from homeward.aftercare.compliance import months_before
 from homeward.aftercare.models import InterviewStatus, ReturnInterview, SafeAndWellCheck
 from homeward.aftercare.templatetags.aftercare import clock_text, span
 from homeward.audit.models import AuditEvent
+from homeward.children.models import Child
 from homeward.core import clock
+from homeward.core.actor import Actor
 from homeward.episodes import services as episodes
+from homeward.episodes.models import Episode
 from homeward.organisations.models import Organisation, OrganisationKind, Role
 from tests import factories
 
@@ -48,7 +51,7 @@ def error_summary(body: str) -> list[str]:
     return [html.unescape(re.sub(r"<[^>]+>", "", item)).strip() for item in items]
 
 
-def returned(actor, child, *, hours_ago: float = 30, back_after: float = 6):
+def returned(actor, child: Child, *, hours_ago: float = 30, back_after: float = 6):
     episode = factories.report(actor, child, hours_ago=hours_ago)
     return episodes.record_return(
         actor,
@@ -67,27 +70,27 @@ def login(client: Client, role: str, organisation: Organisation) -> Client:
 
 
 @pytest.fixture
-def episode(social_worker, child):
+def episode(social_worker: Actor, child: Child) -> Episode:
     return returned(social_worker, child)
 
 
 @pytest.fixture
-def interview(episode) -> ReturnInterview:
+def interview(episode: Episode) -> ReturnInterview:
     return episode.return_interviews.get()
 
 
 @pytest.fixture
-def police_client(client, police) -> Client:
+def police_client(client: Client, police: Organisation) -> Client:
     return login(client, Role.POLICE_OFFICER, police)
 
 
 @pytest.fixture
-def coordinator_client(client, council) -> Client:
+def coordinator_client(client: Client, council: Organisation) -> Client:
     return login(client, Role.COUNCIL_MISSING_COORDINATOR, council)
 
 
 @pytest.fixture
-def provider():
+def provider() -> Organisation:
     return Organisation.objects.create(
         kind=OrganisationKind.RHI_PROVIDER, name="Safe Return Ltd", code="RHI7"
     )
@@ -100,7 +103,7 @@ def version_in(body: str) -> int:
 
 
 class TestClockWords:
-    def test_left_and_overdue(self, interview):
+    def test_left_and_overdue(self, interview: ReturnInterview) -> None:
         now = interview.due_at - timedelta(hours=5, minutes=20)
         words = clock_text(interview, now)
         local = interview.due_at.astimezone(UK)
@@ -109,13 +112,15 @@ class TestClockWords:
         late = clock_text(interview, interview.due_at + timedelta(hours=3, minutes=10))
         assert late.startswith("overdue by 3 hours")
 
-    def test_spans(self):
+    def test_spans(self) -> None:
         assert span(timedelta(days=2, hours=3, minutes=5)) == "2 days 3 hours"
         assert span(timedelta(hours=1)) == "1 hour"
         assert span(timedelta(minutes=40)) == "40 minutes"
         assert span(timedelta(seconds=10)) == "1 minute"
 
-    def test_the_autumn_clock_change_day_is_named_in_uk_time(self, social_worker, child):
+    def test_the_autumn_clock_change_day_is_named_in_uk_time(
+        self, social_worker: Actor, child: Child
+    ) -> None:
         back = datetime(2026, 10, 24, 14, 0, tzinfo=UK)
         episode = factories.report(social_worker, child, last_seen_at=back - timedelta(hours=3))
         episode = episodes.record_return(
@@ -129,16 +134,18 @@ class TestClockWords:
         words = clock_text(interview, back.astimezone(UTC) + timedelta(hours=67))
         assert words == "due by 13:00 on Tuesday 27 October — 5 hours left"
 
-    def test_three_months_back(self):
-        assert months_before(datetime(2026, 5, 31).date(), 3) == datetime(2026, 2, 28).date()
-        assert months_before(datetime(2026, 1, 15).date(), 3) == datetime(2025, 10, 15).date()
+    def test_three_months_back(self) -> None:
+        assert months_before(date(2026, 5, 31), 3) == date(2026, 2, 28)
+        assert months_before(date(2026, 1, 15), 3) == date(2025, 10, 15)
 
 
 class TestCheckForm:
-    def url(self, episode, record=True):
+    def url(self, episode: Episode, record=True) -> str:
         return f"/aftercare/episodes/{episode.reference}/check" + ("/record" if record else "")
 
-    def test_shows_both_groups_without_javascript(self, police_client, episode):
+    def test_shows_both_groups_without_javascript(
+        self, police_client: Client, episode: Episode
+    ) -> None:
         body = text(police_client.get(self.url(episode)))
         assert 'data-aria-controls="conditional-done-yes"' in body
         assert 'id="conditional-done-no"' in body
@@ -166,14 +173,18 @@ class TestCheckForm:
             ),
         ],
     )
-    def test_errors_are_shown_and_nothing_saved(self, police_client, episode, data, messages):
+    def test_errors_are_shown_and_nothing_saved(
+        self, police_client: Client, episode: Episode, data, messages
+    ) -> None:
         response = police_client.post(self.url(episode), data)
         assert response.status_code == 200
         assert error_summary(text(response)) == messages
         assert "govuk-form-group--error" in text(response)
         assert SafeAndWellCheck.objects.count() == 0
 
-    def test_the_service_refuses_a_time_before_the_return(self, police_client, episode):
+    def test_the_service_refuses_a_time_before_the_return(
+        self, police_client: Client, episode: Episode
+    ) -> None:
         data = {
             "done": "yes",
             **when("conducted_at", episode.returned_at - timedelta(hours=2)),
@@ -183,7 +194,9 @@ class TestCheckForm:
         assert error_summary(text(response)) == ["The check cannot be before the child returned"]
         assert SafeAndWellCheck.objects.count() == 0
 
-    def test_not_done_ignores_the_other_group(self, police_client, episode):
+    def test_not_done_ignores_the_other_group(
+        self, police_client: Client, episode: Episode
+    ) -> None:
         data = {
             "done": "no",
             "conducted_at_day": "99",
@@ -195,7 +208,9 @@ class TestCheckForm:
         assert check.status == "not_done"
         assert check.conducted_at is None
 
-    def test_done_is_recorded_and_shown_to_the_council(self, police_client, episode, council):
+    def test_done_is_recorded_and_shown_to_the_council(
+        self, police_client: Client, episode: Episode, council: Organisation
+    ) -> None:
         data = {
             "done": "yes",
             **when("conducted_at", episode.returned_at + timedelta(hours=1)),
@@ -219,21 +234,25 @@ class TestCheckForm:
         assert "govuk-task-list" in episode_page
         assert "Completed" in episode_page
 
-    def test_a_social_worker_cannot_record_it(self, client, council, episode):
+    def test_a_social_worker_cannot_record_it(
+        self, client: Client, council: Organisation, episode: Episode
+    ) -> None:
         login(client, Role.SOCIAL_WORKER, council)
         assert client.get(self.url(episode)).status_code == 403
         response = client.post(self.url(episode), {"done": "no", "not_done_reason": "x"})
         assert response.status_code == 403
         assert SafeAndWellCheck.objects.count() == 0
 
-    def test_another_force_gets_404_without_the_childs_name(self, client, episode):
+    def test_another_force_gets_404_without_the_childs_name(
+        self, client: Client, episode: Episode
+    ) -> None:
         login(client, Role.POLICE_OFFICER, factories.PoliceForceFactory())
         for url in (self.url(episode), self.url(episode, record=False)):
             response = client.get(url)
             assert response.status_code == 404
             assert episode.child.last_name not in text(response)
 
-    def test_recorded_once(self, police_client, episode):
+    def test_recorded_once(self, police_client: Client, episode: Episode) -> None:
         police_client.post(self.url(episode), {"done": "no", "not_done_reason": "Not found"})
         again = police_client.get(self.url(episode))
         assert again.status_code == 302
@@ -241,7 +260,9 @@ class TestCheckForm:
 
 
 class TestTaskList:
-    def test_statuses_on_the_episode_page(self, client, council, social_worker, child):
+    def test_statuses_on_the_episode_page(
+        self, client: Client, council: Organisation, social_worker: Actor, child: Child
+    ) -> None:
         login(client, Role.COUNCIL_MISSING_COORDINATOR, council)
         missing = factories.report(social_worker, child)
         body = text(client.get(f"/episodes/{missing.reference}/"))
@@ -261,7 +282,9 @@ class TestTaskList:
         assert f'href="/aftercare/interviews/{interview.pk}/"' in body
         assert "left" in body
 
-    def test_overdue_and_not_done_with_reason(self, client, council, police_officer, child):
+    def test_overdue_and_not_done_with_reason(
+        self, client: Client, council: Organisation, police_officer: Actor, child: Child
+    ) -> None:
         worker = factories.actor(Role.SOCIAL_WORKER, council)
         episode = returned(worker, child, hours_ago=24 * 5)
         login(client, Role.SOCIAL_WORKER, council)
@@ -279,12 +302,12 @@ class TestTaskList:
 
 
 class TestInterviewPages:
-    def url(self, interview, action=""):
+    def url(self, interview: ReturnInterview, action=""):
         return f"/aftercare/interviews/{interview.pk}/" + action
 
     def test_page_shows_status_clock_and_episodes_and_is_audited(
-        self, coordinator_client, interview, episode
-    ):
+        self, coordinator_client: Client, interview: ReturnInterview, episode: Episode
+    ) -> None:
         body = text(coordinator_client.get(self.url(interview)))
         assert "Not yet offered" in body
         assert "left" in body
@@ -296,8 +319,8 @@ class TestInterviewPages:
         ).exists()
 
     def test_offer_errors_then_offer_accept_and_record(
-        self, coordinator_client, interview, episode
-    ):
+        self, coordinator_client: Client, interview: ReturnInterview, episode: Episode
+    ) -> None:
         response = coordinator_client.post(self.url(interview, "offer"), {"version": 1})
         assert error_summary(text(response)) == [
             "Enter when the interview was offered",
@@ -305,7 +328,8 @@ class TestInterviewPages:
             "Select how the interview was offered",
         ]
         interview.refresh_from_db()
-        assert interview.status == InterviewStatus.PENDING and interview.version == 1
+        assert interview.status == InterviewStatus.PENDING
+        assert interview.version == 1
 
         offered_at = episode.returned_at + timedelta(hours=2)
         response = coordinator_client.post(
@@ -369,8 +393,8 @@ class TestInterviewPages:
         assert "Record the offer" not in page
 
     def test_not_offered_needs_its_reason_and_declined_reason_is_kept(
-        self, coordinator_client, interview
-    ):
+        self, coordinator_client: Client, interview: ReturnInterview
+    ) -> None:
         response = coordinator_client.post(
             self.url(interview, "outcome"), {"version": 1, "outcome": "not_offered"}
         )
@@ -397,7 +421,9 @@ class TestInterviewPages:
         interview.refresh_from_db()
         assert interview.outcome_reason == "Moved to a secure unit out of area"
 
-    def test_a_stale_offer_is_refused_and_says_so(self, coordinator_client, interview, episode):
+    def test_a_stale_offer_is_refused_and_says_so(
+        self, coordinator_client: Client, interview: ReturnInterview, episode: Episode
+    ) -> None:
         data = {
             "version": 1,
             **when("offered_at", episode.returned_at + timedelta(hours=1)),
@@ -413,8 +439,12 @@ class TestInterviewPages:
         assert interview.offered_at is None
 
     def test_assign_to_a_provider_who_then_sees_it(
-        self, coordinator_client, interview, provider, client
-    ):
+        self,
+        coordinator_client: Client,
+        interview: ReturnInterview,
+        provider: Organisation,
+        client: Client,
+    ) -> None:
         form = text(coordinator_client.get(self.url(interview, "provider")))
         assert "Safe Return Ltd" in form
         response = coordinator_client.post(self.url(interview, "provider"), {"version": 1})
@@ -430,14 +460,18 @@ class TestInterviewPages:
         # The provider records; only the council assigns.
         assert worker.get(self.url(interview, "provider")).status_code == 403
 
-    def test_a_social_worker_reads_but_cannot_record(self, client, council, interview):
+    def test_a_social_worker_reads_but_cannot_record(
+        self, client: Client, council: Organisation, interview: ReturnInterview
+    ) -> None:
         login(client, Role.SOCIAL_WORKER, council)
         page = text(client.get(self.url(interview)))
         assert "Record the offer" not in page
         assert client.get(self.url(interview, "offer")).status_code == 403
         assert client.get("/aftercare/interviews/").status_code == 403
 
-    def test_another_council_gets_404_without_the_childs_name(self, client, interview):
+    def test_another_council_gets_404_without_the_childs_name(
+        self, client: Client, interview: ReturnInterview
+    ) -> None:
         login(client, Role.COUNCIL_MISSING_COORDINATOR, factories.CouncilFactory())
         for action in ("", "offer", "outcome", "interview", "provider"):
             response = client.get(self.url(interview, action))
@@ -451,7 +485,9 @@ class TestInterviewPages:
         interview.refresh_from_db()
         assert interview.status == InterviewStatus.PENDING
 
-    def test_finished_interviews_offer_nothing_more(self, coordinator_client, interview):
+    def test_finished_interviews_offer_nothing_more(
+        self, coordinator_client: Client, interview: ReturnInterview
+    ) -> None:
         coordinator = factories.actor(Role.COUNCIL_MISSING_COORDINATOR, interview.council)
         aftercare.record_outcome(
             coordinator, interview.pk, 1, outcome="not_offered", reason="In hospital"
@@ -462,8 +498,8 @@ class TestInterviewPages:
 
 class TestInterviewList:
     def test_due_soonest_first_with_overdue_tagged_red(
-        self, coordinator_client, social_worker, council
-    ):
+        self, coordinator_client: Client, social_worker: Actor, council: Organisation
+    ) -> None:
         names = {}
         for hours, surname in ((10, "Early"), (100, "Late"), (50, "Middle")):
             child = factories.ChildFactory(responsible_council=council, last_name=surname)
@@ -473,11 +509,14 @@ class TestInterviewList:
         positions = [body.index(names[s]) for s in ("Late", "Middle", "Early")]
         assert positions == sorted(positions)
         first_row = body[body.index("<tbody") : body.index(names["Middle"])]
-        assert "govuk-tag--red" in first_row and "Overdue" in first_row
+        assert "govuk-tag--red" in first_row
+        assert "Overdue" in first_row
         assert body.count("govuk-tag--red") == 1
         assert AuditEvent.objects.filter(action="list_result").count() >= 3
 
-    def test_another_councils_interviews_are_not_listed(self, client, interview):
+    def test_another_councils_interviews_are_not_listed(
+        self, client: Client, interview: ReturnInterview
+    ) -> None:
         login(client, Role.COUNCIL_MISSING_COORDINATOR, factories.CouncilFactory())
         body = text(client.get("/aftercare/interviews/"))
         assert interview.child.last_name not in body
@@ -485,8 +524,12 @@ class TestInterviewList:
 
 class TestWorkList:
     def test_coordinator_sees_figures_and_overdue_lists(
-        self, coordinator_client, social_worker, police_officer, council
-    ):
+        self,
+        coordinator_client: Client,
+        social_worker: Actor,
+        police_officer: Actor,
+        council: Organisation,
+    ) -> None:
         late_child = factories.ChildFactory(responsible_council=council, last_name="Overdue")
         late = returned(social_worker, late_child, hours_ago=24 * 6)
         on_time = returned(
@@ -514,8 +557,12 @@ class TestWorkList:
         assert AuditEvent.objects.filter(action="list_result", child_id=late_child.pk).exists()
 
     def test_the_coordinators_home_page_counts_what_is_overdue(
-        self, coordinator_client, client, council, social_worker
-    ):
+        self,
+        coordinator_client: Client,
+        client: Client,
+        council: Organisation,
+        social_worker: Actor,
+    ) -> None:
         late_child = factories.ChildFactory(responsible_council=council, last_name="Overdue")
         returned(social_worker, late_child, hours_ago=24 * 6)
         body = text(coordinator_client.get("/"))
@@ -528,8 +575,12 @@ class TestWorkList:
         assert 'id="after-returns"' not in text(client.get("/"))
 
     def test_checks_the_police_recorded_reach_the_councils_work_list(
-        self, coordinator_client, social_worker, police_officer, council
-    ):
+        self,
+        coordinator_client: Client,
+        social_worker: Actor,
+        police_officer: Actor,
+        council: Organisation,
+    ) -> None:
         told = factories.ChildFactory(responsible_council=council, last_name="Disclosed")
         episode = returned(social_worker, told, hours_ago=10)
         refused = returned(
@@ -555,23 +606,28 @@ class TestWorkList:
         body = text(coordinator_client.get("/aftercare/"))
         received = body[body.index('id="checks-received"') : body.index('id="overdue-checks"')]
         assert "(2)" in received
-        assert told.full_name in received and "Disclosure</strong>" in received
+        assert told.full_name in received
+        assert "Disclosure</strong>" in received
         assert f'href="/aftercare/episodes/{episode.reference}/check"' in received
         assert "Not done</strong> Would not open the door" in received
         assert AuditEvent.objects.filter(action="list_result", child_id=told.pk).exists()
 
-    def test_police_coordinator_sees_the_forces_figures(self, client, police, episode):
+    def test_police_coordinator_sees_the_forces_figures(
+        self, client: Client, police: Organisation, episode: Episode
+    ) -> None:
         login(client, Role.POLICE_MISSING_COORDINATOR, police)
         response = client.get("/aftercare/")
         assert response.status_code == 200
         assert "children missing in your force's area" in text(response)
 
     @pytest.mark.parametrize("role", [Role.SOCIAL_WORKER, Role.BOARD_MEMBER, Role.POLICE_OFFICER])
-    def test_others_are_refused(self, client, council, police, role):
+    def test_others_are_refused(
+        self, client: Client, council: Organisation, police: Organisation, role
+    ) -> None:
         org = police if role == Role.POLICE_OFFICER else council
         login(client, role, org)
         assert client.get("/aftercare/").status_code == 403
 
-    def test_nav_links_the_work_list_for_coordinators(self, coordinator_client):
+    def test_nav_links_the_work_list_for_coordinators(self, coordinator_client: Client) -> None:
         body = text(coordinator_client.get("/"))
         assert 'href="/aftercare/"' in body

@@ -12,13 +12,14 @@ from urllib.parse import urlencode
 import pytest
 from django.test import Client
 from openapi_core import Config, OpenAPI
-from openapi_core.deserializing.media_types import json_loads
+from openapi_core.deserializing.media_types import json_loads  # type: ignore[attr-defined]  # re-exported without __all__
 from openapi_core.testing import MockRequest, MockResponse
 
 from homeward.audit.models import AuditEvent
 from homeward.children.models import Child
+from homeward.core.actor import Actor
 from homeward.episodes.models import ClassificationChange, Episode, RiskAssessment, TimelineEntry
-from homeward.notifications.models import DomainEvent
+from homeward.events.models import DomainEvent
 from tests import factories
 
 _UNSET: Any = object()
@@ -35,7 +36,8 @@ class ApiResponse:
     @property
     def problem(self) -> dict[str, Any]:
         assert self.content_type == "application/problem+json", self.content_type
-        return self.body
+        problem: dict[str, Any] = self.body
+        return problem
 
 
 @dataclass
@@ -78,7 +80,7 @@ class ApiClient:
             data=body,
             content_type="application/json",
             headers=sent_headers,
-            **({"REMOTE_ADDR": remote_addr} if remote_addr else {}),
+            **({"REMOTE_ADDR": remote_addr} if remote_addr else {}),  # type: ignore[arg-type]  # WSGI environ
         )
         content_type = response.get("Content-Type", "")
         mock_request = MockRequest(
@@ -124,11 +126,12 @@ class ApiClient:
 def openapi_document() -> dict[str, Any]:
     response = Client().get("/api/openapi.json")
     assert response.status_code == 200
-    return response.json()
+    document: dict[str, Any] = response.json()
+    return document
 
 
 @pytest.fixture(scope="session")
-def openapi_spec(openapi_document) -> OpenAPI:
+def openapi_spec(openapi_document: dict[str, Any]) -> OpenAPI:
     # from_dict checks the document is valid OpenAPI before anything uses it. openapi-core
     # reads only application/json as JSON unless told: problem documents are JSON too.
     config = Config(extra_media_type_deserializers={"application/problem+json": json_loads})
@@ -136,7 +139,7 @@ def openapi_spec(openapi_document) -> OpenAPI:
 
 
 @pytest.fixture
-def api(db, openapi_spec) -> ApiClient:
+def api(db: None, openapi_spec: OpenAPI) -> ApiClient:
     return ApiClient(openapi_spec)
 
 
@@ -146,12 +149,12 @@ def token_for(actor_or_user: Any) -> str:
 
 
 @pytest.fixture
-def as_social_worker(api, social_worker) -> ApiClient:
+def as_social_worker(api: ApiClient, social_worker: Actor) -> ApiClient:
     return api.as_(token_for(social_worker))
 
 
 @pytest.fixture
-def as_police(api, police_officer) -> ApiClient:
+def as_police(api: ApiClient, police_officer: Actor) -> ApiClient:
     return api.as_(token_for(police_officer))
 
 

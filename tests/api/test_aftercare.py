@@ -5,14 +5,17 @@ access. Every request and response is checked against the served OpenAPI documen
 from datetime import datetime, timedelta
 
 import pytest
-from django.utils import timezone
 
 from homeward.aftercare.models import ReturnInterview, SafeAndWellCheck
 from homeward.audit.models import AuditEvent
+from homeward.children.models import Child
+from homeward.core import clock
+from homeward.core.actor import Actor
 from homeward.episodes import services as episodes
+from homeward.episodes.models import Episode
 from homeward.organisations.models import Organisation, OrganisationKind, Role
 from tests import factories
-from tests.api.conftest import token_for
+from tests.api.conftest import ApiClient, token_for
 
 INTERVIEWS = "/api/v1/return-interviews"
 
@@ -21,11 +24,11 @@ def iso(moment):
     return moment.isoformat()
 
 
-def check_url(reference):
+def check_url(reference) -> str:
     return f"/api/v1/episodes/{reference}/safe-and-well-check"
 
 
-def url(interview_id, action=""):
+def url(interview_id, action="") -> str:
     return f"{INTERVIEWS}/{interview_id}" + (f"/{action}" if action else "")
 
 
@@ -37,7 +40,7 @@ def aftercare_counts():
     }
 
 
-def returned(actor, child, *, hours_ago=30, back_after=6):
+def returned(actor, child: Child, *, hours_ago=30, back_after=6):
     episode = factories.report(actor, child, hours_ago=hours_ago)
     return episodes.record_return(
         actor,
@@ -51,38 +54,38 @@ def returned(actor, child, *, hours_ago=30, back_after=6):
 
 
 @pytest.fixture
-def episode(social_worker, child):
+def episode(social_worker: Actor, child: Child) -> Episode:
     return returned(social_worker, child)
 
 
 @pytest.fixture
-def interview(episode):
+def interview(episode: Episode) -> ReturnInterview:
     return episode.return_interviews.get()
 
 
 @pytest.fixture
-def coordinator(council):
+def coordinator(council: Organisation) -> Actor:
     return factories.actor(Role.COUNCIL_MISSING_COORDINATOR, council)
 
 
 @pytest.fixture
-def as_coordinator(api, coordinator):
+def as_coordinator(api: ApiClient, coordinator: Actor) -> ApiClient:
     return api.as_(token_for(coordinator))
 
 
 @pytest.fixture
-def provider():
+def provider() -> Organisation:
     return Organisation.objects.create(
         kind=OrganisationKind.RHI_PROVIDER, name="Safe Return Ltd", code="RHI9"
     )
 
 
 @pytest.fixture
-def as_rhi_worker(api, provider):
+def as_rhi_worker(api: ApiClient, provider: Organisation) -> ApiClient:
     return api.as_(token_for(factories.actor(Role.RHI_WORKER, provider)))
 
 
-def an_interview(episode, **overrides):
+def an_interview(episode: Episode, **overrides):
     body = {
         "done_at": iso(episode.returned_at + timedelta(hours=20)),
         "interviewer_name": "Sam Okafor",
@@ -103,7 +106,9 @@ def an_interview(episode, **overrides):
 
 
 class TestCheck:
-    def test_done_is_recorded_shared_and_in_the_episode(self, as_police, as_social_worker, episode):
+    def test_done_is_recorded_shared_and_in_the_episode(
+        self, as_police: ApiClient, as_social_worker: ApiClient, episode: Episode
+    ) -> None:
         response = as_police.post(
             check_url(episode.reference),
             {
@@ -132,7 +137,7 @@ class TestCheck:
             episode.reference
         ]
 
-    def test_not_done_with_reason(self, as_police, episode):
+    def test_not_done_with_reason(self, as_police: ApiClient, episode: Episode) -> None:
         response = as_police.post(
             check_url(episode.reference),
             {"done": False, "not_done_reason": "Child refused to speak to officers"},
@@ -152,7 +157,9 @@ class TestCheck:
             ({"done": False, "not_done_reason": "x", "colour": "red"}, "colour"),
         ],
     )
-    def test_rules_are_422_naming_the_field(self, as_police, episode, body, field):
+    def test_rules_are_422_naming_the_field(
+        self, as_police: ApiClient, episode: Episode, body, field
+    ) -> None:
         if body.get("conducted_at") == "NOW":
             body["conducted_at"] = iso(episode.returned_at + timedelta(minutes=5))
         before = aftercare_counts()
@@ -161,7 +168,9 @@ class TestCheck:
         assert field in response.problem["errors"]
         assert aftercare_counts() == before
 
-    def test_before_the_return_and_twice_are_refused(self, as_police, social_worker, child):
+    def test_before_the_return_and_twice_are_refused(
+        self, as_police: ApiClient, social_worker: Actor, child: Child
+    ) -> None:
         open_episode = factories.report(social_worker, child)
         response = as_police.post(
             check_url(open_episode.reference), {"done": False, "not_done_reason": "x"}
@@ -169,14 +178,16 @@ class TestCheck:
         assert response.status == 422
         assert "status" in response.problem["errors"]
 
-    def test_recorded_once(self, as_police, episode):
+    def test_recorded_once(self, as_police: ApiClient, episode: Episode) -> None:
         body = {"done": False, "not_done_reason": "Could not be traced"}
         assert as_police.post(check_url(episode.reference), body).status == 201
         again = as_police.post(check_url(episode.reference), body)
         assert again.status == 422
         assert SafeAndWellCheck.objects.count() == 1
 
-    def test_a_retry_with_the_same_key_records_it_once(self, as_police, episode):
+    def test_a_retry_with_the_same_key_records_it_once(
+        self, as_police: ApiClient, episode: Episode
+    ) -> None:
         body = {"done": False, "not_done_reason": "Could not be traced"}
         key = {"Idempotency-Key": "check-1"}
         first = as_police.post(check_url(episode.reference), body, headers=key)
@@ -186,14 +197,16 @@ class TestCheck:
         assert second.body == first.body
         assert SafeAndWellCheck.objects.count() == 1
 
-    def test_a_social_worker_cannot_record_it(self, as_social_worker, episode):
+    def test_a_social_worker_cannot_record_it(
+        self, as_social_worker: ApiClient, episode: Episode
+    ) -> None:
         response = as_social_worker.post(
             check_url(episode.reference), {"done": False, "not_done_reason": "x"}
         )
         assert response.status == 403
         assert SafeAndWellCheck.objects.count() == 0
 
-    def test_another_force_gets_404(self, api, episode):
+    def test_another_force_gets_404(self, api: ApiClient, episode: Episode) -> None:
         stranger = factories.actor(Role.POLICE_OFFICER, factories.PoliceForceFactory())
         response = api.as_(token_for(stranger)).post(
             check_url(episode.reference), {"done": False, "not_done_reason": "x"}
@@ -204,8 +217,13 @@ class TestCheck:
 
 class TestInterviewJourney:
     def test_assign_offer_accept_and_do_it(
-        self, as_coordinator, as_rhi_worker, provider, episode, interview
-    ):
+        self,
+        as_coordinator: ApiClient,
+        as_rhi_worker: ApiClient,
+        provider: Organisation,
+        episode: Episode,
+        interview: ReturnInterview,
+    ) -> None:
         read = as_coordinator.get(url(interview.pk))
         assert read.status == 200
         assert read.headers["ETag"] == f'"{interview.version}"'
@@ -260,7 +278,9 @@ class TestInterviewJourney:
         final = as_coordinator.get(url(interview.pk))
         assert final.body["child_account"].startswith("I went to my brother's")
 
-    def test_declined_with_reason(self, as_coordinator, episode, interview):
+    def test_declined_with_reason(
+        self, as_coordinator: ApiClient, episode: Episode, interview: ReturnInterview
+    ) -> None:
         offered = as_coordinator.post(
             url(interview.pk, "offer"),
             {
@@ -282,7 +302,9 @@ class TestInterviewJourney:
         assert declined.body["status"] == "declined"
         assert declined.body["outcome_reason"] == "Did not want to talk to anyone new"
 
-    def test_not_offered_needs_a_reason(self, as_coordinator, interview):
+    def test_not_offered_needs_a_reason(
+        self, as_coordinator: ApiClient, interview: ReturnInterview
+    ) -> None:
         before = aftercare_counts()
         response = as_coordinator.post(
             url(interview.pk, "outcome"), {"outcome": "not_offered", "version": interview.version}
@@ -302,10 +324,16 @@ class TestInterviewJourney:
         ],
     )
     def test_rules_are_422_naming_the_field(
-        self, as_coordinator, episode, interview, action, body, field
-    ):
+        self,
+        as_coordinator: ApiClient,
+        episode: Episode,
+        interview: ReturnInterview,
+        action,
+        body,
+        field,
+    ) -> None:
         if body.get("offered_at") == "LATER":
-            body["offered_at"] = iso(timezone.now() + timedelta(hours=2))
+            body["offered_at"] = iso(clock.now() + timedelta(hours=2))
             field = "offered_at"
         if body.get("offered_at") == "BEFORE":
             body["offered_at"] = iso(episode.returned_at - timedelta(hours=2))
@@ -317,7 +345,9 @@ class TestInterviewJourney:
         assert field in response.problem["errors"]
         assert aftercare_counts() == before
 
-    def test_the_interview_needs_acceptance_first(self, as_coordinator, episode, interview):
+    def test_the_interview_needs_acceptance_first(
+        self, as_coordinator: ApiClient, episode: Episode, interview: ReturnInterview
+    ) -> None:
         response = as_coordinator.post(
             url(interview.pk, "interview"), an_interview(episode, version=interview.version)
         )
@@ -325,8 +355,8 @@ class TestInterviewJourney:
         assert "status" in response.problem["errors"]
 
     def test_a_retried_offer_is_replayed_not_refused_as_stale(
-        self, as_coordinator, episode, interview
-    ):
+        self, as_coordinator: ApiClient, episode: Episode, interview: ReturnInterview
+    ) -> None:
         body = {
             "offered_at": iso(episode.returned_at + timedelta(hours=1)),
             "offered_by": "Coordinator",
@@ -342,20 +372,24 @@ class TestInterviewJourney:
 
 
 class TestVersions:
-    def offer(self, episode):
+    def offer(self, episode: Episode):
         return {
             "offered_at": iso(episode.returned_at + timedelta(hours=1)),
             "offered_by": "Coordinator",
             "offer_method": "letter",
         }
 
-    def test_no_version_is_428(self, as_coordinator, episode, interview):
+    def test_no_version_is_428(
+        self, as_coordinator: ApiClient, episode: Episode, interview: ReturnInterview
+    ) -> None:
         response = as_coordinator.post(url(interview.pk, "offer"), self.offer(episode))
         assert response.status == 428
         assert "interview" in response.problem["detail"]
         assert "episode" not in response.problem["detail"]
 
-    def test_stale_body_version_is_409(self, as_coordinator, episode, interview):
+    def test_stale_body_version_is_409(
+        self, as_coordinator: ApiClient, episode: Episode, interview: ReturnInterview
+    ) -> None:
         before = aftercare_counts()
         response = as_coordinator.post(
             url(interview.pk, "offer"), {**self.offer(episode), "version": interview.version + 1}
@@ -364,7 +398,13 @@ class TestVersions:
         assert response.problem["current_version"] == interview.version
         assert aftercare_counts() == before
 
-    def test_stale_if_match_is_412(self, as_coordinator, provider, episode, interview):
+    def test_stale_if_match_is_412(
+        self,
+        as_coordinator: ApiClient,
+        provider: Organisation,
+        episode: Episode,
+        interview: ReturnInterview,
+    ) -> None:
         before = aftercare_counts()
         response = as_coordinator.post(
             url(interview.pk, "provider"),
@@ -377,8 +417,12 @@ class TestVersions:
 
 class TestListAndAccess:
     def test_council_list_is_due_soonest_first_and_filters(
-        self, as_coordinator, coordinator, social_worker, council
-    ):
+        self,
+        as_coordinator: ApiClient,
+        coordinator: Actor,
+        social_worker: Actor,
+        council: Organisation,
+    ) -> None:
         children = [factories.ChildFactory(responsible_council=council) for _ in range(3)]
         # Returned 100, 50 and 10 hours ago: the first is overdue.
         made = [
@@ -402,13 +446,17 @@ class TestListAndAccess:
         )
         assert listed_reads.exists()
 
-    def test_reading_is_audited(self, as_coordinator, coordinator, interview):
+    def test_reading_is_audited(
+        self, as_coordinator: ApiClient, coordinator: Actor, interview: ReturnInterview
+    ) -> None:
         as_coordinator.get(url(interview.pk))
         assert AuditEvent.objects.filter(
             action="view", object_type="return_interview", object_id=str(interview.pk)
         ).exists()
 
-    def test_another_council_gets_404_without_the_childs_name(self, api, interview):
+    def test_another_council_gets_404_without_the_childs_name(
+        self, api: ApiClient, interview: ReturnInterview
+    ) -> None:
         stranger = factories.actor(Role.COUNCIL_MISSING_COORDINATOR, factories.CouncilFactory())
         client = api.as_(token_for(stranger))
         response = client.get(url(interview.pk))
@@ -421,7 +469,9 @@ class TestListAndAccess:
         )
         assert changed.status == 404
 
-    def test_a_social_worker_reads_but_does_not_record(self, as_social_worker, interview):
+    def test_a_social_worker_reads_but_does_not_record(
+        self, as_social_worker: ApiClient, interview: ReturnInterview
+    ) -> None:
         assert as_social_worker.get(url(interview.pk)).status == 200
         response = as_social_worker.post(
             url(interview.pk, "outcome"),
@@ -430,7 +480,13 @@ class TestListAndAccess:
         assert response.status == 403
         assert as_social_worker.get(INTERVIEWS).status == 403
 
-    def test_only_the_council_assigns(self, as_rhi_worker, as_coordinator, provider, interview):
+    def test_only_the_council_assigns(
+        self,
+        as_rhi_worker: ApiClient,
+        as_coordinator: ApiClient,
+        provider: Organisation,
+        interview: ReturnInterview,
+    ) -> None:
         as_coordinator.post(
             url(interview.pk, "provider"),
             {"provider_id": provider.pk, "version": interview.version},
@@ -440,7 +496,9 @@ class TestListAndAccess:
         )
         assert response.status == 403
 
-    def test_assigning_another_council_is_refused(self, as_coordinator, interview):
+    def test_assigning_another_council_is_refused(
+        self, as_coordinator: ApiClient, interview: ReturnInterview
+    ) -> None:
         other = factories.CouncilFactory()
         response = as_coordinator.post(
             url(interview.pk, "provider"), {"provider_id": other.pk, "version": interview.version}
@@ -449,9 +507,9 @@ class TestListAndAccess:
         assert "provider" in response.problem["errors"]
 
     @pytest.mark.parametrize("bad", ["abc", "0", "99999999999999999999999"])
-    def test_a_malformed_id_is_404(self, as_coordinator, bad):
+    def test_a_malformed_id_is_404(self, as_coordinator: ApiClient, bad) -> None:
         response = as_coordinator.get(f"{INTERVIEWS}/{bad}", validate_request=False)
         assert response.status == 404
 
-    def test_no_token_is_401(self, api, interview):
+    def test_no_token_is_401(self, api: ApiClient, interview: ReturnInterview) -> None:
         assert api.get(url(interview.pk), validate_request=False).status == 401

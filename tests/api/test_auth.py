@@ -4,15 +4,20 @@ user through their active membership."""
 import hashlib
 import re
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from django.db.models import F
+from openapi_core import OpenAPI
+from pytest_django import Settings
 
 from homeward.audit.models import AuditEvent
+from homeward.children.models import Child
 from homeward.core import clock
-from homeward.organisations.models import ApiToken, Membership, Role, TokenFailure
+from homeward.core.actor import Actor
+from homeward.organisations.models import ApiToken, Membership, Organisation, Role, TokenFailure
 from tests import factories
-from tests.api.conftest import token_for
+from tests.api.conftest import ApiClient, token_for
 from tests.organisations.totp import give_app
 
 EPISODES = "/api/v1/episodes"
@@ -26,7 +31,7 @@ def assert_unauthorised(response, invalid_token: bool) -> None:
     assert ('error="invalid_token"' in challenge) is invalid_token
 
 
-def test_no_token_is_401(api):
+def test_no_token_is_401(api: ApiClient) -> None:
     assert_unauthorised(api.get(EPISODES, validate_request=False), invalid_token=False)
 
 
@@ -34,14 +39,14 @@ def test_no_token_is_401(api):
     "authorization",
     ["Bearer hw_not-a-real-token", "Bearer ", "Basic dXNlcjpwYXNz", "Bearer " + "x" * 5000],
 )
-def test_a_wrong_token_is_401(api, authorization):
+def test_a_wrong_token_is_401(api: ApiClient, authorization) -> None:
     response = api.get(
         EPISODES, token=None, headers={"Authorization": authorization}, validate_request=False
     )
     assert response.status == 401
 
 
-def test_expired_and_revoked_tokens_are_401(api, social_worker):
+def test_expired_and_revoked_tokens_are_401(api: ApiClient, social_worker: Actor) -> None:
     expired = token_for(social_worker)
     revoked = token_for(social_worker)
     assert api.get(EPISODES, token=expired).status == 200
@@ -55,14 +60,14 @@ def test_expired_and_revoked_tokens_are_401(api, social_worker):
     assert_unauthorised(api.get(EPISODES, token=revoked), invalid_token=True)
 
 
-def test_a_deactivated_users_token_is_401(api, social_worker):
+def test_a_deactivated_users_token_is_401(api: ApiClient, social_worker: Actor) -> None:
     token = token_for(social_worker)
     social_worker.user.is_active = False
     social_worker.user.save()
     assert_unauthorised(api.get(EPISODES, token=token), invalid_token=True)
 
 
-def test_the_token_is_stored_only_as_its_sha256(social_worker):
+def test_the_token_is_stored_only_as_its_sha256(social_worker: Actor) -> None:
     token, secret = ApiToken.issue(social_worker.user)
     assert re.fullmatch(r"hw_[A-Za-z0-9_-]{40,}", secret)
     assert token.token_hash == hashlib.sha256(secret.encode()).hexdigest()
@@ -75,14 +80,16 @@ def test_the_token_is_stored_only_as_its_sha256(social_worker):
     )
 
 
-def test_use_is_recorded(api, social_worker):
+def test_use_is_recorded(api: ApiClient, social_worker: Actor) -> None:
     token = token_for(social_worker)
     api.get(EPISODES, token=token)
     row = ApiToken.objects.get(user=social_worker.user)
     assert row.last_used_at is not None
 
 
-def test_the_token_acts_through_the_users_active_membership(api, social_worker, child):
+def test_the_token_acts_through_the_users_active_membership(
+    api: ApiClient, social_worker: Actor, child: Child
+) -> None:
     token = token_for(social_worker)
     api.get(f"/api/v1/children/{child.pk}", token=token)
     event = AuditEvent.objects.get(action="view", child_id=child.pk)
@@ -92,7 +99,9 @@ def test_the_token_acts_through_the_users_active_membership(api, social_worker, 
     assert event.role == Role.SOCIAL_WORKER
 
 
-def test_a_user_with_no_active_membership_can_do_nothing(api, social_worker, child):
+def test_a_user_with_no_active_membership_can_do_nothing(
+    api: ApiClient, social_worker: Actor, child: Child
+) -> None:
     token = token_for(social_worker)
     Membership.objects.filter(user=social_worker.user).update(is_active=False)
     assert api.get(f"/api/v1/children/{child.pk}", token=token).status == 404
@@ -100,7 +109,9 @@ def test_a_user_with_no_active_membership_can_do_nothing(api, social_worker, chi
     assert api.post("/api/v1/children/search", {"q": child.last_name}, token=token).status == 403
 
 
-def test_a_signed_in_browser_session_is_not_api_authentication(api, social_worker):
+def test_a_signed_in_browser_session_is_not_api_authentication(
+    api: ApiClient, social_worker: Actor
+) -> None:
     api.client.force_login(social_worker.user)
     response = api.get(EPISODES, token=None, validate_request=False)
     assert response.status == 401
@@ -110,7 +121,9 @@ def _fill(path: str) -> str:
     return path.replace("{child_id}", "1").replace("{reference}", "HW-AAAAAAAA")
 
 
-def test_every_operation_refuses_a_request_without_a_token(api, openapi_document):
+def test_every_operation_refuses_a_request_without_a_token(
+    api: ApiClient, openapi_document: dict[str, Any]
+) -> None:
     for path, operations in openapi_document["paths"].items():
         for method in operations:
             response = api.request(
@@ -119,7 +132,9 @@ def test_every_operation_refuses_a_request_without_a_token(api, openapi_document
             assert response.status == 401, (method, path)
 
 
-def test_csrf_does_not_apply_to_token_requests(openapi_spec, social_worker, child):
+def test_csrf_does_not_apply_to_token_requests(
+    openapi_spec: OpenAPI, social_worker: Actor, child: Child
+) -> None:
     from django.test import Client
 
     from tests.api.conftest import ApiClient
@@ -129,7 +144,7 @@ def test_csrf_does_not_apply_to_token_requests(openapi_spec, social_worker, chil
     assert response.status == 200
 
 
-def test_factories_make_working_tokens(api, council):
+def test_factories_make_working_tokens(api: ApiClient, council: Organisation) -> None:
     user = factories.member(Role.COUNCIL_MANAGER, council)
     assert api.get(EPISODES, token=factories.api_token(user)).status == 200
 
@@ -138,7 +153,7 @@ class TestWrongTokensFromOneAddress:
     """300 wrong tokens once got 300 401s. Now after HOMEWARD_API_TOKEN_FAILURES (20) in
     the lockout period, that address gets 429 with Retry-After, whatever it sends."""
 
-    def bad(self, api, n: int, address: str = "198.51.100.9"):
+    def bad(self, api: ApiClient, n: int, address: str = "198.51.100.9"):
         return api.get(
             EPISODES,
             token=f"hw_guess-{n:04d}",
@@ -146,13 +161,17 @@ class TestWrongTokensFromOneAddress:
             validate_request=False,
         )
 
-    def test_300_wrong_tokens(self, api, social_worker, settings):
+    def test_300_wrong_tokens(
+        self, api: ApiClient, social_worker: Actor, settings: Settings
+    ) -> None:
         assert settings.HOMEWARD_API_TOKEN_FAILURES == 20
         statuses = [self.bad(api, n).status for n in range(300)]
         assert statuses == [401] * 20 + [429] * 280
         assert TokenFailure.objects.count() == 20
 
-    def test_the_429_is_a_problem_document_with_retry_after(self, api, social_worker):
+    def test_the_429_is_a_problem_document_with_retry_after(
+        self, api: ApiClient, social_worker: Actor
+    ) -> None:
         for n in range(20):
             self.bad(api, n)
         refused = self.bad(api, 20)
@@ -162,8 +181,8 @@ class TestWrongTokensFromOneAddress:
         assert refused.headers["Retry-After"] in refused.problem["detail"]
 
     def test_a_valid_token_from_that_address_waits_too_but_not_from_elsewhere(
-        self, api, social_worker
-    ):
+        self, api: ApiClient, social_worker: Actor
+    ) -> None:
         token = token_for(social_worker)
         for n in range(20):
             self.bad(api, n)
@@ -172,7 +191,9 @@ class TestWrongTokensFromOneAddress:
         elsewhere = api.get(EPISODES, token=token, remote_addr="203.0.113.7")
         assert elsewhere.status == 200
 
-    def test_the_address_may_try_again_once_the_period_has_passed(self, api, social_worker):
+    def test_the_address_may_try_again_once_the_period_has_passed(
+        self, api: ApiClient, social_worker: Actor
+    ) -> None:
         token = token_for(social_worker)
         for n in range(20):
             self.bad(api, n)
@@ -182,7 +203,7 @@ class TestWrongTokensFromOneAddress:
         # Rows older than the period are cleared as new ones are written.
         assert TokenFailure.objects.count() == 1
 
-    def test_good_tokens_are_not_counted(self, api, social_worker):
+    def test_good_tokens_are_not_counted(self, api: ApiClient, social_worker: Actor) -> None:
         token = token_for(social_worker)
         for _ in range(30):
             assert api.get(EPISODES, token=token).status == 200
@@ -191,8 +212,8 @@ class TestWrongTokensFromOneAddress:
 
 class TestTwoFactorRequired:
     def test_a_token_works_only_while_its_user_has_an_authenticator_app(
-        self, api, social_worker, settings
-    ):
+        self, api: ApiClient, social_worker: Actor, settings: Settings
+    ) -> None:
         token = token_for(social_worker)
         settings.HOMEWARD_MFA_REQUIRED = True
         assert_unauthorised(api.get(EPISODES, token=token), invalid_token=True)

@@ -8,9 +8,10 @@ import pytest
 from homeward.audit.models import AuditEvent
 from homeward.children.models import Child, ChildAlias, ChildIdentifier
 from homeward.core import clock
-from homeward.organisations.models import OrganisationKind, Role
+from homeward.core.actor import Actor
+from homeward.organisations.models import Organisation, OrganisationKind, Role
 from tests import factories
-from tests.api.conftest import counts, token_for
+from tests.api.conftest import ApiClient, counts, token_for
 
 CHILDREN = "/api/v1/children"
 SEARCH = f"{CHILDREN}/search"
@@ -38,7 +39,9 @@ def valid_upn() -> str:
 
 
 class TestCreate:
-    def test_a_council_adds_a_child_it_is_responsible_for(self, as_social_worker, council):
+    def test_a_council_adds_a_child_it_is_responsible_for(
+        self, as_social_worker: ApiClient, council: Organisation
+    ) -> None:
         response = as_social_worker.post(
             CHILDREN,
             a_child(
@@ -63,7 +66,9 @@ class TestCreate:
             action="create", object_type="child", child_id=child.pk, channel="api"
         ).exists()
 
-    def test_the_police_must_name_the_responsible_council(self, as_police, council):
+    def test_the_police_must_name_the_responsible_council(
+        self, as_police: ApiClient, council: Organisation
+    ) -> None:
         missing = as_police.post(CHILDREN, a_child())
         assert missing.status == 422
         assert "responsible_council" in missing.problem["errors"]
@@ -91,8 +96,8 @@ class TestCreate:
         ],
     )
     def test_each_rule_is_a_422_naming_the_field_and_nothing_is_saved(
-        self, as_social_worker, overrides, field
-    ):
+        self, as_social_worker: ApiClient, overrides, field
+    ) -> None:
         before = counts()
         response = as_social_worker.post(CHILDREN, a_child(**overrides), validate_request=False)
         assert response.status == 422, response.body
@@ -101,13 +106,13 @@ class TestCreate:
         assert not ChildAlias.objects.exists()
         assert not ChildIdentifier.objects.exists()
 
-    def test_a_council_cannot_add_another_councils_child(self, as_social_worker):
+    def test_a_council_cannot_add_another_councils_child(self, as_social_worker: ApiClient) -> None:
         other = factories.CouncilFactory()
         response = as_social_worker.post(CHILDREN, a_child(responsible_council_id=other.pk))
         assert response.status == 422
         assert "responsible_council" in response.problem["errors"]
 
-    def test_a_retried_create_makes_one_child(self, as_social_worker):
+    def test_a_retried_create_makes_one_child(self, as_social_worker: ApiClient) -> None:
         key = {"Idempotency-Key": "new-child-0001"}
         first = as_social_worker.post(CHILDREN, a_child(), headers=key)
         retry = as_social_worker.post(CHILDREN, a_child(), headers=key)
@@ -117,7 +122,9 @@ class TestCreate:
         assert Child.objects.count() == 1
 
     @pytest.mark.parametrize("role", [Role.BOARD_MEMBER, Role.RHI_WORKER, Role.CARE_STAFF])
-    def test_roles_that_may_not_add_children_get_403(self, api, council, role):
+    def test_roles_that_may_not_add_children_get_403(
+        self, api: ApiClient, council: Organisation, role
+    ) -> None:
         kind = {
             Role.BOARD_MEMBER: None,
             Role.RHI_WORKER: OrganisationKind.RHI_PROVIDER,
@@ -131,7 +138,9 @@ class TestCreate:
 
 
 class TestRead:
-    def test_read_is_audited(self, as_social_worker, social_worker, child):
+    def test_read_is_audited(
+        self, as_social_worker: ApiClient, social_worker: Actor, child: Child
+    ) -> None:
         response = as_social_worker.get(f"{CHILDREN}/{child.pk}")
         assert response.status == 200
         assert response.body["first_name"] == child.first_name
@@ -140,7 +149,9 @@ class TestRead:
             action="view", object_type="child", child_id=child.pk, user=social_worker.user
         ).exists()
 
-    def test_placement_and_legal_status_are_shown(self, as_social_worker, child, council):
+    def test_placement_and_legal_status_are_shown(
+        self, as_social_worker: ApiClient, child: Child, council: Organisation
+    ) -> None:
         home = factories.CareProviderFactory()
         host = factories.CouncilFactory()
         factories.looked_after(child)
@@ -152,12 +163,14 @@ class TestRead:
         assert body["current_placement"]["out_of_area"] is True
 
     @pytest.mark.parametrize("child_id", ["999999", "abc", "0", "-1", str(2**70), "1.5"])
-    def test_unknown_or_malformed_ids_are_404(self, as_social_worker, child_id):
+    def test_unknown_or_malformed_ids_are_404(self, as_social_worker: ApiClient, child_id) -> None:
         response = as_social_worker.get(f"{CHILDREN}/{child_id}", validate_request=False)
         assert response.status == 404
         assert response.content_type == "application/problem+json"
 
-    def test_another_councils_child_is_404_with_no_identity(self, api, child):
+    def test_another_councils_child_is_404_with_no_identity(
+        self, api: ApiClient, child: Child
+    ) -> None:
         stranger = api.as_(
             token_for(factories.member(Role.SOCIAL_WORKER, factories.CouncilFactory()))
         )
@@ -168,7 +181,9 @@ class TestRead:
         assert response.problem["detail"] == "No child was found."
 
     @pytest.mark.parametrize("role", [Role.BOARD_MEMBER, Role.NATIONAL_ANALYST])
-    def test_aggregate_roles_reach_no_identity(self, api, council, child, role):
+    def test_aggregate_roles_reach_no_identity(
+        self, api: ApiClient, council: Organisation, child: Child, role
+    ) -> None:
         org = council
         if role == Role.NATIONAL_ANALYST:
             org = factories.CouncilFactory(kind=OrganisationKind.NATIONAL, police_force=None)
@@ -183,7 +198,9 @@ class TestRead:
 
 
 class TestSearch:
-    def test_search_by_name_date_of_birth_and_identifier(self, as_social_worker, council):
+    def test_search_by_name_date_of_birth_and_identifier(
+        self, as_social_worker: ApiClient, council: Organisation
+    ) -> None:
         child = factories.ChildFactory(
             responsible_council=council,
             first_name="Keira",
@@ -203,7 +220,7 @@ class TestSearch:
             assert response.body["count"] == 1
         assert AuditEvent.objects.filter(action="search_result", child_id=child.pk).count() == 3
 
-    def test_only_children_the_user_may_see_are_found(self, as_social_worker):
+    def test_only_children_the_user_may_see_are_found(self, as_social_worker: ApiClient) -> None:
         elsewhere = factories.ChildFactory(first_name="Keira", last_name="Blackwood")
         response = as_social_worker.post(SEARCH, {"q": "Blackwood"})
         assert response.body["items"] == []
@@ -213,12 +230,14 @@ class TestSearch:
         ("body", "field"),
         [({"q": "   "}, "q"), ({}, "q"), ({"q": "x" * 201}, "q"), ({"q": 7}, "q")],
     )
-    def test_a_bad_search_is_a_422_naming_q(self, as_social_worker, body, field):
+    def test_a_bad_search_is_a_422_naming_q(self, as_social_worker: ApiClient, body, field) -> None:
         response = as_social_worker.post(SEARCH, body, validate_request=False)
         assert response.status == 422
         assert field in response.problem["errors"]
 
-    def test_search_is_never_a_get_with_personal_data_in_the_url(self, as_social_worker):
+    def test_search_is_never_a_get_with_personal_data_in_the_url(
+        self, as_social_worker: ApiClient
+    ) -> None:
         response = as_social_worker.client.get(
             SEARCH,
             {"q": "Blackwood"},
@@ -230,7 +249,9 @@ class TestSearch:
 
 
 class TestResponsibleCouncilNotKnown:
-    def test_not_known_goes_to_the_forces_area_council_provisionally(self, api, police, council):
+    def test_not_known_goes_to_the_forces_area_council_provisionally(
+        self, api: ApiClient, police: Organisation, council: Organisation
+    ) -> None:
         handler = api.as_(token_for(factories.member(Role.POLICE_CALL_HANDLER, police)))
         body = {
             "first_name": "Ardene",
@@ -244,7 +265,9 @@ class TestResponsibleCouncilNotKnown:
         assert added.body["responsible_council"]["id"] == council.pk
         assert added.body["responsible_council_provisional"] is True
 
-    def test_a_force_of_several_councils_names_the_area(self, api, police, council):
+    def test_a_force_of_several_councils_names_the_area(
+        self, api: ApiClient, police: Organisation, council: Organisation
+    ) -> None:
         second = factories.CouncilFactory(police_force=police)
         handler = api.as_(token_for(factories.member(Role.POLICE_CALL_HANDLER, police)))
         body = {

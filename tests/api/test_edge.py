@@ -8,11 +8,13 @@ from datetime import timedelta
 
 import pytest
 from django.conf import settings
-from django.utils import timezone
 
-from homeward.organisations.models import Role
+from homeward.children.models import Child
+from homeward.core import clock
+from homeward.core.actor import Actor
+from homeward.organisations.models import Organisation, Role
 from tests import factories
-from tests.api.conftest import counts, token_for
+from tests.api.conftest import ApiClient, counts, token_for
 from tests.api.test_aftercare import returned
 
 EPISODES = "/api/v1/episodes"
@@ -24,7 +26,7 @@ FAR_OFFSETS = ["+18:00", "-16:00", "+16:00", "+23:59"]
 
 def when(offset: str, hours_ago: int = 2) -> str:
     """The time ``hours_ago`` hours ago, written with the UTC offset ``offset``."""
-    moment = timezone.now() - timedelta(hours=hours_ago)
+    moment = clock.now() - timedelta(hours=hours_ago)
     if offset == "Z":
         return moment.astimezone(dt.UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
     sign = -1 if offset[0] == "-" else 1
@@ -42,7 +44,7 @@ def assert_field_refused(response, field: str) -> None:
 
 
 @pytest.fixture
-def rhi_provider():
+def rhi_provider() -> Organisation:
     from homeward.organisations.models import Organisation, OrganisationKind
 
     return Organisation.objects.create(
@@ -51,7 +53,7 @@ def rhi_provider():
 
 
 @pytest.fixture
-def coordinator(council):
+def coordinator(council: Organisation) -> Actor:
     return factories.actor(Role.COUNCIL_MISSING_COORDINATOR, council)
 
 
@@ -60,8 +62,8 @@ class TestOffsetsNoDatabaseStores:
 
     @pytest.mark.parametrize("offset", FAR_OFFSETS)
     def test_every_time_in_an_episode_is_checked(
-        self, api, social_worker, police_officer, child, offset
-    ):
+        self, api: ApiClient, social_worker: Actor, police_officer: Actor, child: Child, offset
+    ) -> None:
         as_police = api.as_(token_for(police_officer))
         as_council = api.as_(token_for(social_worker))
         report = {
@@ -118,13 +120,20 @@ class TestOffsetsNoDatabaseStores:
         assert counts() == before
 
     @pytest.mark.parametrize("field", ["since", "until"])
-    def test_list_filters(self, api, social_worker, field):
+    def test_list_filters(self, api: ApiClient, social_worker: Actor, field) -> None:
         response = api.as_(token_for(social_worker)).get(
             EPISODES, query={field: when("+18:00")}, validate_request=False
         )
         assert_field_refused(response, field)
 
-    def test_aftercare_times(self, api, social_worker, police_officer, coordinator, child):
+    def test_aftercare_times(
+        self,
+        api: ApiClient,
+        social_worker: Actor,
+        police_officer: Actor,
+        coordinator: Actor,
+        child: Child,
+    ) -> None:
         episode = returned(social_worker, child)
         as_police = api.as_(token_for(police_officer))
         check = {
@@ -148,7 +157,9 @@ class TestOffsetsNoDatabaseStores:
             as_coordinator.post(f"{INTERVIEWS}/{interview.pk}/offer", offer), "offered_at"
         )
 
-    def test_real_offsets_still_work(self, api, social_worker, child):
+    def test_real_offsets_still_work(
+        self, api: ApiClient, social_worker: Actor, child: Child
+    ) -> None:
         body = {
             "child_id": child.pk,
             "classification": "M",
@@ -167,14 +178,16 @@ class TestStrictTypes:
     """JSON says what it means: ``true`` is not 1, and "0.5" is not a Unix time."""
 
     @pytest.mark.parametrize("value", ["0.5", "0", "1700000000", "-1"])
-    def test_a_number_is_not_a_time(self, api, social_worker, value):
+    def test_a_number_is_not_a_time(self, api: ApiClient, social_worker: Actor, value) -> None:
         response = api.as_(token_for(social_worker)).get(
             EPISODES, query={"until": value}, validate_request=False
         )
         assert_field_refused(response, "until")
 
     @pytest.mark.parametrize("value", [1700000000, 0.5])
-    def test_a_json_number_is_not_a_time(self, api, social_worker, child, value):
+    def test_a_json_number_is_not_a_time(
+        self, api: ApiClient, social_worker: Actor, child: Child, value
+    ) -> None:
         episode = factories.report(social_worker, child, hours_ago=5)
         response = api.as_(token_for(social_worker)).post(
             f"{EPISODES}/{episode.reference}/timeline",
@@ -184,7 +197,9 @@ class TestStrictTypes:
         assert_field_refused(response, "occurred_at")
 
     @pytest.mark.parametrize("value", [True, 1.0, "1"])
-    def test_a_version_is_a_whole_number(self, api, social_worker, police_officer, child, value):
+    def test_a_version_is_a_whole_number(
+        self, api: ApiClient, social_worker: Actor, police_officer: Actor, child: Child, value
+    ) -> None:
         episode = factories.report(social_worker, child, hours_ago=5)
         before = counts()
         response = api.as_(token_for(police_officer)).post(
@@ -194,7 +209,9 @@ class TestStrictTypes:
         assert counts() == before
 
     @pytest.mark.parametrize("value", [True, "5", 5.0])
-    def test_an_id_is_a_whole_number(self, api, social_worker, child, value):
+    def test_an_id_is_a_whole_number(
+        self, api: ApiClient, social_worker: Actor, child: Child, value
+    ) -> None:
         body = {
             "child_id": value,
             "classification": "M",
@@ -211,7 +228,9 @@ class TestStrictTypes:
         assert counts() == before
 
     @pytest.mark.parametrize("value", [1, "true", "yes"])
-    def test_a_yes_or_no_is_true_or_false(self, api, social_worker, police_officer, child, value):
+    def test_a_yes_or_no_is_true_or_false(
+        self, api: ApiClient, social_worker: Actor, police_officer: Actor, child: Child, value
+    ) -> None:
         episode = returned(social_worker, child)
         response = api.as_(token_for(police_officer)).post(
             f"{EPISODES}/{episode.reference}/safe-and-well-check",
@@ -221,7 +240,7 @@ class TestStrictTypes:
         assert_field_refused(response, "done")
 
     @pytest.mark.parametrize("value", [20120101, "2012-01-01T00:00:00", "1325376000"])
-    def test_a_date_is_a_date(self, api, social_worker, value):
+    def test_a_date_is_a_date(self, api: ApiClient, social_worker: Actor, value) -> None:
         body = {
             "first_name": "Alex",
             "last_name": "Edgecase",
@@ -233,7 +252,9 @@ class TestStrictTypes:
         )
         assert_field_refused(response, "date_of_birth")
 
-    def test_query_strings_are_still_read_as_text(self, api, social_worker, child):
+    def test_query_strings_are_still_read_as_text(
+        self, api: ApiClient, social_worker: Actor, child: Child
+    ) -> None:
         episode = factories.report(social_worker, child, hours_ago=5)
         query = {
             "child_id": str(child.pk),
@@ -248,7 +269,7 @@ class TestStrictTypes:
 
 
 class TestBodiesTooLargeToRead:
-    def test_a_body_over_the_limit_is_413(self, api, social_worker):
+    def test_a_body_over_the_limit_is_413(self, api: ApiClient, social_worker: Actor) -> None:
         size = settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 1
         body = b'{"q": "' + b"x" * size + b'"}'
         before = counts()
@@ -261,7 +282,9 @@ class TestBodiesTooLargeToRead:
         assert "larger than 2.5 MB" in problem["detail"]
         assert counts() == before
 
-    def test_a_three_megabyte_report_is_413(self, api, social_worker, child):
+    def test_a_three_megabyte_report_is_413(
+        self, api: ApiClient, social_worker: Actor, child: Child
+    ) -> None:
         body = (
             b'{"child_id": %d, "classification": "M", "circumstances": "' % child.pk
             + b"y" * (3 * 1024 * 1024)
@@ -273,7 +296,7 @@ class TestBodiesTooLargeToRead:
         assert response.status == 413
         assert response.problem["status"] == 413
 
-    def test_it_is_413_before_the_token_is_even_checked(self, api):
+    def test_it_is_413_before_the_token_is_even_checked(self, api: ApiClient) -> None:
         body = b"[" + b"0," * (settings.DATA_UPLOAD_MAX_MEMORY_SIZE // 2) + b"0]"
         response = api.request("POST", EPISODES, raw_body=body, token=None, validate_request=False)
         assert response.status == 413

@@ -5,14 +5,15 @@ and response is checked against the served OpenAPI document (tests/api/conftest.
 from datetime import timedelta
 
 import pytest
-from django.utils import timezone
 
 from homeward.audit.models import AuditEvent
 from homeward.children.models import Child
+from homeward.core import clock
+from homeward.core.actor import Actor
 from homeward.episodes.models import Episode, EpisodeStatus, RiskAssessment, TimelineEntry
-from homeward.organisations.models import Role
+from homeward.organisations.models import Organisation, Role
 from tests import factories
-from tests.api.conftest import counts, token_for
+from tests.api.conftest import ApiClient, counts, token_for
 
 EPISODES = "/api/v1/episodes"
 
@@ -21,11 +22,11 @@ def iso(moment):
     return moment.isoformat()
 
 
-def a_report(child, **overrides):
+def a_report(child: Child, **overrides):
     body = {
         "child_id": child.pk,
         "classification": "M",
-        "last_seen_at": iso(timezone.now() - timedelta(hours=3)),
+        "last_seen_at": iso(clock.now() - timedelta(hours=3)),
         "last_seen_location": "Near the canal bridge",
         "missing_from": "home",
         "reporter_type": "parent",
@@ -36,19 +37,19 @@ def a_report(child, **overrides):
     return body
 
 
-def url(reference, action=""):
+def url(reference, action="") -> str:
     return f"{EPISODES}/{reference}" + (f"/{action}" if action else "")
 
 
 @pytest.fixture
-def episode(social_worker, child):
+def episode(social_worker: Actor, child: Child) -> Episode:
     return factories.report(social_worker, child, hours_ago=5)
 
 
 class TestLifecycle:
     def test_report_regrade_classify_sight_return_close(
-        self, api, as_social_worker, as_police, child
-    ):
+        self, api: ApiClient, as_social_worker: ApiClient, as_police: ApiClient, child: Child
+    ) -> None:
         factories.looked_after(child)
 
         # The council reports the child missing.
@@ -73,7 +74,7 @@ class TestLifecycle:
                 "grade": "high",
                 "rationale": "Seen getting into a car with an older man",
                 "information_source": "Call from a neighbour",
-                "information_obtained_at": iso(timezone.now() - timedelta(hours=1)),
+                "information_obtained_at": iso(clock.now() - timedelta(hours=1)),
             },
             headers={"If-Match": read.headers["ETag"]},
         )
@@ -100,7 +101,7 @@ class TestLifecycle:
             url(ref, "timeline"),
             {
                 "kind": "sighting",
-                "occurred_at": iso(timezone.now() - timedelta(minutes=30)),
+                "occurred_at": iso(clock.now() - timedelta(minutes=30)),
                 "summary": "Seen at the bus station",
                 "location": "Bus station",
             },
@@ -111,7 +112,7 @@ class TestLifecycle:
         returned = as_police.post(
             url(ref, "return"),
             {
-                "returned_at": iso(timezone.now() - timedelta(minutes=10)),
+                "returned_at": iso(clock.now() - timedelta(minutes=10)),
                 "return_method": "found_by_police",
                 "found_location": "Bus station",
                 "version": sighting.body["version"],
@@ -168,8 +169,8 @@ class TestLifecycle:
         assert AuditEvent.objects.filter(object_id=ref, channel="api").count() >= 6
 
     def test_a_second_report_becomes_an_update_of_the_open_episode(
-        self, as_social_worker, as_police, child
-    ):
+        self, as_social_worker: ApiClient, as_police: ApiClient, child: Child
+    ) -> None:
         first = as_social_worker.post(EPISODES, a_report(child))
         second = as_police.post(
             EPISODES, a_report(child, reporter_type="police", last_seen_location="Park")
@@ -181,7 +182,9 @@ class TestLifecycle:
         assert Episode.objects.filter(child=child).count() == 1
         assert second.body["timeline"][-1]["kind"] == "further_report"
 
-    def test_patch_changes_only_the_fields_sent(self, as_social_worker, episode):
+    def test_patch_changes_only_the_fields_sent(
+        self, as_social_worker: ApiClient, episode: Episode
+    ) -> None:
         response = as_social_worker.patch(
             url(episode.reference),
             {"clothing": "Grey hoodie, black trainers", "version": 1},
@@ -191,7 +194,9 @@ class TestLifecycle:
         assert response.body["last_seen_location"] == episode.last_seen_location
         assert response.headers["ETag"] == '"2"'
 
-    def test_children_who_went_missing_together_are_linked(self, as_social_worker, council):
+    def test_children_who_went_missing_together_are_linked(
+        self, as_social_worker: ApiClient, council: Organisation
+    ) -> None:
         first_child = factories.ChildFactory(responsible_council=council)
         second_child = factories.ChildFactory(responsible_council=council)
         first = as_social_worker.post(EPISODES, a_report(first_child)).body["reference"]
@@ -202,7 +207,9 @@ class TestLifecycle:
         other = as_social_worker.get(url(second))
         assert [e["reference"] for e in other.body["linked_episodes"]] == [first]
 
-    def test_read_and_list_are_audited(self, as_social_worker, social_worker, episode, child):
+    def test_read_and_list_are_audited(
+        self, as_social_worker: ApiClient, social_worker: Actor, episode: Episode, child: Child
+    ) -> None:
         as_social_worker.get(url(episode.reference))
         assert AuditEvent.objects.filter(
             action="view", object_id=episode.reference, channel="api", user=social_worker.user
@@ -214,7 +221,9 @@ class TestLifecycle:
 
 
 class TestList:
-    def test_filters_and_pages(self, as_social_worker, social_worker, council):
+    def test_filters_and_pages(
+        self, as_social_worker: ApiClient, social_worker: Actor, council: Organisation
+    ) -> None:
         children = [factories.ChildFactory(responsible_council=council) for _ in range(3)]
         for hours, child in zip((30, 20, 10), children, strict=True):
             factories.report(social_worker, child, hours_ago=hours, grade="low")
@@ -230,15 +239,17 @@ class TestList:
         )
         assert [e["child"]["id"] for e in second_page.body["items"]] == [children[0].pk]
 
-        since = iso(timezone.now() - timedelta(hours=25))
-        until = iso(timezone.now() - timedelta(hours=15))
+        since = iso(clock.now() - timedelta(hours=25))
+        until = iso(clock.now() - timedelta(hours=15))
         window = as_social_worker.get(EPISODES, query={"since": since, "until": until})
         assert [e["child"]["id"] for e in window.body["items"]] == [children[1].pk]
 
         one_child = as_social_worker.get(EPISODES, query={"child_id": children[2].pk})
         assert [e["child"]["id"] for e in one_child.body["items"]] == [children[2].pk]
 
-    def test_beyond_the_last_page_is_empty(self, as_social_worker, episode):
+    def test_beyond_the_last_page_is_empty(
+        self, as_social_worker: ApiClient, episode: Episode
+    ) -> None:
         response = as_social_worker.get(EPISODES, query={"page": 50})
         assert response.status == 200
         assert response.body["items"] == []
@@ -257,13 +268,15 @@ class TestList:
             ({"since": "yesterday"}, "since"),
         ],
     )
-    def test_bad_filters_are_422_naming_the_filter(self, as_social_worker, query, field):
+    def test_bad_filters_are_422_naming_the_filter(
+        self, as_social_worker: ApiClient, query, field
+    ) -> None:
         response = as_social_worker.get(EPISODES, query=query, validate_request=False)
         assert response.status == 422
         assert field in response.problem["errors"]
 
-    def test_until_must_be_after_since(self, as_social_worker):
-        now = timezone.now()
+    def test_until_must_be_after_since(self, as_social_worker: ApiClient) -> None:
+        now = clock.now()
         response = as_social_worker.get(
             EPISODES, query={"since": iso(now), "until": iso(now - timedelta(days=1))}
         )
@@ -273,8 +286,8 @@ class TestList:
 
 class TestIdempotency:
     def test_a_retried_report_returns_the_same_episode_and_creates_one(
-        self, as_social_worker, child
-    ):
+        self, as_social_worker: ApiClient, child: Child
+    ) -> None:
         body = a_report(child)
         key = {"Idempotency-Key": "3f0d7c1e-report-1"}
         first = as_social_worker.post(EPISODES, body, headers=key)
@@ -288,14 +301,16 @@ class TestIdempotency:
         assert Episode.objects.filter(child=child).count() == 1
         assert counts() == before
 
-    def test_stored_answers_are_kept_for_24_hours_only(self, as_social_worker, council):
+    def test_stored_answers_are_kept_for_24_hours_only(
+        self, as_social_worker: ApiClient, council: Organisation
+    ) -> None:
         from homeward.core.models import IdempotencyKey
 
         key = {"Idempotency-Key": "day-old-key"}
         child = factories.ChildFactory(responsible_council=council)
         first = as_social_worker.post(EPISODES, a_report(child), headers=key)
         assert first.status == 201
-        IdempotencyKey.objects.update(created_at=timezone.now() - timedelta(hours=24, minutes=1))
+        IdempotencyKey.objects.update(created_at=clock.now() - timedelta(hours=24, minutes=1))
         # The stored answer (it holds the child's details) has gone; the key is free again.
         other = factories.ChildFactory(responsible_council=council)
         again = as_social_worker.post(EPISODES, a_report(other), headers=key)
@@ -304,7 +319,9 @@ class TestIdempotency:
         assert again.body["child"]["id"] == other.pk
         assert IdempotencyKey.objects.count() == 1
 
-    def test_the_same_key_with_a_different_body_is_refused(self, as_social_worker, council):
+    def test_the_same_key_with_a_different_body_is_refused(
+        self, as_social_worker: ApiClient, council: Organisation
+    ) -> None:
         key = {"Idempotency-Key": "key-used-twice"}
         child = factories.ChildFactory(responsible_council=council)
         other = factories.ChildFactory(responsible_council=council)
@@ -317,8 +334,8 @@ class TestIdempotency:
         assert not Episode.objects.filter(child=other).exists()
 
     def test_a_retried_regrade_is_replayed_not_refused_as_stale(
-        self, as_police, social_worker, child
-    ):
+        self, as_police: ApiClient, social_worker: Actor, child: Child
+    ) -> None:
         episode = factories.report(social_worker, child)
         body = {"grade": "high", "rationale": "Threats received", "version": 1}
         key = {"Idempotency-Key": "regrade-1"}
@@ -328,10 +345,12 @@ class TestIdempotency:
         assert retry.body["version"] == 2
         assert RiskAssessment.objects.filter(episode=episode).count() == 2
 
-    def test_a_retried_timeline_entry_is_added_once(self, as_social_worker, episode):
+    def test_a_retried_timeline_entry_is_added_once(
+        self, as_social_worker: ApiClient, episode: Episode
+    ) -> None:
         body = {
             "kind": "call",
-            "occurred_at": iso(timezone.now() - timedelta(minutes=5)),
+            "occurred_at": iso(clock.now() - timedelta(minutes=5)),
             "summary": "Called her phone: no answer",
         }
         key = {"Idempotency-Key": "call-1"}
@@ -339,7 +358,9 @@ class TestIdempotency:
         as_social_worker.post(url(episode.reference, "timeline"), body, headers=key)
         assert TimelineEntry.objects.filter(episode=episode, kind="call").count() == 1
 
-    def test_keys_belong_to_their_user(self, api, council, child, social_worker):
+    def test_keys_belong_to_their_user(
+        self, api: ApiClient, council: Organisation, child: Child, social_worker: Actor
+    ) -> None:
         colleague = factories.member(Role.SOCIAL_WORKER, council)
         key = {"Idempotency-Key": "shared-looking-key"}
         mine = api.post(EPISODES, a_report(child), headers=key, token=token_for(social_worker))
@@ -348,7 +369,9 @@ class TestIdempotency:
         assert mine.status == theirs.status == 201
         assert mine.body["reference"] != theirs.body["reference"]
 
-    def test_a_refused_request_does_not_use_up_the_key(self, as_social_worker, child):
+    def test_a_refused_request_does_not_use_up_the_key(
+        self, as_social_worker: ApiClient, child: Child
+    ) -> None:
         key = {"Idempotency-Key": "fix-and-retry"}
         refused = as_social_worker.post(EPISODES, a_report(child, risk_rationale=" "), headers=key)
         assert refused.status == 422
@@ -356,8 +379,8 @@ class TestIdempotency:
         assert accepted.status == 201
 
     def test_a_race_between_two_copies_leaves_one_result(
-        self, as_social_worker, child, monkeypatch
-    ):
+        self, as_social_worker: ApiClient, child: Child, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
         """Two copies of one request in flight: both look the key up before either has
         stored it. The one that stores second hits the unique key, its own episode is
         rolled back, and it answers with the first one's result."""
@@ -383,7 +406,9 @@ class TestIdempotency:
         assert Episode.objects.filter(child=child).count() == 1
 
     @pytest.mark.parametrize("key", ["x" * 201, "naïve-key", "tab\tkey"])
-    def test_a_malformed_key_is_refused(self, as_social_worker, child, key):
+    def test_a_malformed_key_is_refused(
+        self, as_social_worker: ApiClient, child: Child, key
+    ) -> None:
         before = counts()
         response = as_social_worker.post(
             EPISODES, a_report(child), headers={"Idempotency-Key": key}, validate_request=False
@@ -395,8 +420,12 @@ class TestIdempotency:
 
 class TestOptimisticConcurrency:
     def test_stale_version_in_the_body_is_409_and_says_what_changed(
-        self, as_social_worker, as_police, episode, police_officer
-    ):
+        self,
+        as_social_worker: ApiClient,
+        as_police: ApiClient,
+        episode: Episode,
+        police_officer: Actor,
+    ) -> None:
         as_police.post(
             url(episode.reference, "risk-assessments"),
             {"grade": "high", "rationale": "New information", "version": 1},
@@ -415,13 +444,15 @@ class TestOptimisticConcurrency:
         assert episode.clothing == ""
         assert counts() == before
 
-    def test_stale_if_match_is_412_and_nothing_changes(self, as_social_worker, episode):
+    def test_stale_if_match_is_412_and_nothing_changes(
+        self, as_social_worker: ApiClient, episode: Episode
+    ) -> None:
         as_social_worker.patch(url(episode.reference), {"clothing": "Blue", "version": 1})
         before = counts()
         response = as_social_worker.post(
             url(episode.reference, "return"),
             {
-                "returned_at": iso(timezone.now() - timedelta(minutes=1)),
+                "returned_at": iso(clock.now() - timedelta(minutes=1)),
                 "return_method": "returned_self",
             },
             headers={"If-Match": '"1"'},
@@ -445,7 +476,9 @@ class TestOptimisticConcurrency:
             ("close", {}),
         ],
     )
-    def test_an_edit_without_a_version_is_428(self, as_police, episode, action, body):
+    def test_an_edit_without_a_version_is_428(
+        self, as_police: ApiClient, episode: Episode, action, body
+    ) -> None:
         before = counts()
         method = "PATCH" if not action else "POST"
         response = as_police.request(method, url(episode.reference, action), json_body=body)
@@ -453,19 +486,25 @@ class TestOptimisticConcurrency:
         assert "version" in response.problem["detail"]
         assert counts() == before
 
-    def test_if_match_star_is_not_a_version(self, as_social_worker, episode):
+    def test_if_match_star_is_not_a_version(
+        self, as_social_worker: ApiClient, episode: Episode
+    ) -> None:
         response = as_social_worker.patch(
             url(episode.reference), {"clothing": "Blue"}, headers={"If-Match": "*"}
         )
         assert response.status == 428
 
-    def test_a_malformed_if_match_never_matches(self, as_social_worker, episode):
+    def test_a_malformed_if_match_never_matches(
+        self, as_social_worker: ApiClient, episode: Episode
+    ) -> None:
         response = as_social_worker.patch(
             url(episode.reference), {"clothing": "Blue"}, headers={"If-Match": "version one"}
         )
         assert response.status == 412
 
-    def test_if_match_and_version_that_disagree_are_refused(self, as_social_worker, episode):
+    def test_if_match_and_version_that_disagree_are_refused(
+        self, as_social_worker: ApiClient, episode: Episode
+    ) -> None:
         response = as_social_worker.patch(
             url(episode.reference),
             {"clothing": "Blue", "version": 2},
@@ -474,7 +513,9 @@ class TestOptimisticConcurrency:
         assert response.status == 422
         assert "version" in response.problem["errors"]
 
-    def test_current_if_match_is_accepted(self, as_social_worker, episode):
+    def test_current_if_match_is_accepted(
+        self, as_social_worker: ApiClient, episode: Episode
+    ) -> None:
         response = as_social_worker.patch(
             url(episode.reference), {"clothing": "Blue"}, headers={"If-Match": '"1"'}
         )
@@ -509,8 +550,8 @@ class TestValidation:
         ],
     )
     def test_each_rule_is_a_422_naming_the_field_and_nothing_is_saved(
-        self, as_social_worker, child, overrides, field
-    ):
+        self, as_social_worker: ApiClient, child: Child, overrides, field
+    ) -> None:
         before = counts()
         response = as_social_worker.post(
             EPISODES, a_report(child, **overrides), validate_request=False
@@ -523,7 +564,7 @@ class TestValidation:
         assert all(problem["errors"][field])
         assert counts() == before
 
-    def test_a_missing_field_is_named(self, as_social_worker, child):
+    def test_a_missing_field_is_named(self, as_social_worker: ApiClient, child: Child) -> None:
         body = a_report(child)
         del body["last_seen_location"]
         del body["risk_grade"]
@@ -534,7 +575,9 @@ class TestValidation:
     @pytest.mark.parametrize(
         "raw", [b"{not json", b'{"child_id": 1,', b"\xff\xfe", b"[1, 2]", b'"x"']
     )
-    def test_malformed_bodies_are_problems_not_errors(self, as_social_worker, raw):
+    def test_malformed_bodies_are_problems_not_errors(
+        self, as_social_worker: ApiClient, raw
+    ) -> None:
         before = counts()
         response = as_social_worker.request("POST", EPISODES, raw_body=raw, validate_request=False)
         assert response.status in (400, 422)
@@ -542,19 +585,21 @@ class TestValidation:
         assert response.problem["errors"]
         assert counts() == before
 
-    def test_an_empty_body_is_a_422(self, as_social_worker):
+    def test_an_empty_body_is_a_422(self, as_social_worker: ApiClient) -> None:
         response = as_social_worker.request("POST", EPISODES, validate_request=False)
         assert response.status == 422
         assert "body" in response.problem["errors"]
 
-    def test_an_unknown_child_is_404(self, as_social_worker):
+    def test_an_unknown_child_is_404(self, as_social_worker: ApiClient) -> None:
         response = as_social_worker.post(
             EPISODES, a_report(factories.ChildFactory.build(pk=999999))
         )
         assert response.status == 404
         assert response.problem["detail"] == "No child was found."
 
-    def test_return_before_last_seen_is_refused(self, as_social_worker, episode):
+    def test_return_before_last_seen_is_refused(
+        self, as_social_worker: ApiClient, episode: Episode
+    ) -> None:
         before = counts()
         response = as_social_worker.post(
             url(episode.reference, "return"),
@@ -568,12 +613,14 @@ class TestValidation:
         assert "returned_at" in response.problem["errors"]
         assert counts() == before
 
-    def test_close_before_return_is_refused(self, as_social_worker, episode):
+    def test_close_before_return_is_refused(
+        self, as_social_worker: ApiClient, episode: Episode
+    ) -> None:
         response = as_social_worker.post(url(episode.reference, "close"), {"version": 1})
         assert response.status == 422
         assert "status" in response.problem["errors"]
 
-    def test_regrade_rules(self, as_police, episode):
+    def test_regrade_rules(self, as_police: ApiClient, episode: Episode) -> None:
         response = as_police.post(
             url(episode.reference, "risk-assessments"),
             {"grade": "severe", "rationale": " ", "version": 1},
@@ -582,7 +629,9 @@ class TestValidation:
         assert {"risk_grade", "rationale"} <= set(response.problem["errors"])
         assert RiskAssessment.objects.filter(episode=episode).count() == 1
 
-    def test_classification_needs_a_reason(self, as_social_worker, episode, child):
+    def test_classification_needs_a_reason(
+        self, as_social_worker: ApiClient, episode: Episode, child: Child
+    ) -> None:
         factories.looked_after(child)
         response = as_social_worker.post(
             url(episode.reference, "classification"),
@@ -599,10 +648,12 @@ class TestValidation:
             ({"summary": "   "}, "summary"),
         ],
     )
-    def test_timeline_rules(self, as_social_worker, episode, body, field):
+    def test_timeline_rules(
+        self, as_social_worker: ApiClient, episode: Episode, body, field
+    ) -> None:
         entry = {
             "kind": "note",
-            "occurred_at": iso(timezone.now() - timedelta(minutes=1)),
+            "occurred_at": iso(clock.now() - timedelta(minutes=1)),
             "summary": "Spoke to her school",
         }
         entry.update(body)
@@ -626,14 +677,16 @@ class TestValidation:
             ({"last_seen_at": "2999-01-01T00:00:00Z", "version": 1}, "last_seen_at"),
         ],
     )
-    def test_patch_rules(self, as_social_worker, episode, body, field):
+    def test_patch_rules(self, as_social_worker: ApiClient, episode: Episode, body, field) -> None:
         response = as_social_worker.patch(url(episode.reference), body, validate_request=False)
         assert response.status == 422
         assert field in response.problem["errors"]
         episode.refresh_from_db()
         assert episode.version == 1
 
-    def test_link_to_an_unknown_episode_is_refused(self, as_social_worker, episode):
+    def test_link_to_an_unknown_episode_is_refused(
+        self, as_social_worker: ApiClient, episode: Episode
+    ) -> None:
         response = as_social_worker.post(
             url(episode.reference, "links"), {"other_reference": "HW-NOTHERE"}
         )
@@ -645,12 +698,14 @@ class TestAccess:
     @pytest.mark.parametrize(
         "reference", ["HW-NOTHERE", "hw-nothere", "not a reference", "x" * 50, "%00"]
     )
-    def test_a_bad_reference_is_404(self, as_social_worker, reference):
+    def test_a_bad_reference_is_404(self, as_social_worker: ApiClient, reference) -> None:
         response = as_social_worker.get(url(reference), validate_request=False)
         assert response.status == 404
         assert response.content_type == "application/problem+json"
 
-    def test_another_councils_episode_is_404_with_no_identity(self, api, episode, child):
+    def test_another_councils_episode_is_404_with_no_identity(
+        self, api: ApiClient, episode: Episode, child: Child
+    ) -> None:
         stranger = factories.member(Role.SOCIAL_WORKER, factories.CouncilFactory())
         client = api.as_(token_for(stranger))
         for response in (
@@ -658,7 +713,7 @@ class TestAccess:
             client.patch(url(episode.reference), {"clothing": "x", "version": 1}),
             client.post(
                 url(episode.reference, "timeline"),
-                {"kind": "note", "occurred_at": iso(timezone.now()), "summary": "x"},
+                {"kind": "note", "occurred_at": iso(clock.now()), "summary": "x"},
             ),
             client.post(EPISODES, a_report(child)),
         ):
@@ -668,7 +723,9 @@ class TestAccess:
         assert client.get(EPISODES).body["items"] == []
 
     @pytest.mark.parametrize("role", [Role.BOARD_MEMBER, Role.NATIONAL_ANALYST])
-    def test_aggregate_roles_reach_no_identity(self, api, council, episode, child, role):
+    def test_aggregate_roles_reach_no_identity(
+        self, api: ApiClient, council: Organisation, episode: Episode, child: Child, role
+    ) -> None:
         organisation = council
         if role == Role.NATIONAL_ANALYST:
             organisation = factories.CouncilFactory(kind="national", police_force=None)
@@ -686,7 +743,9 @@ class TestAccess:
             assert child.last_name not in body
             assert episode.reference not in body.replace(url(episode.reference), "")
 
-    def test_a_role_without_the_action_gets_403(self, as_social_worker, episode):
+    def test_a_role_without_the_action_gets_403(
+        self, as_social_worker: ApiClient, episode: Episode
+    ) -> None:
         response = as_social_worker.post(
             url(episode.reference, "risk-assessments"),
             {"grade": "high", "rationale": "Worried", "version": 1},
@@ -695,7 +754,9 @@ class TestAccess:
         assert response.problem["type"] == "urn:homeward:problem:forbidden"
         assert RiskAssessment.objects.filter(episode=episode).count() == 1
 
-    def test_care_staff_can_report_a_child_in_their_home(self, api, council):
+    def test_care_staff_can_report_a_child_in_their_home(
+        self, api: ApiClient, council: Organisation
+    ) -> None:
         home = factories.CareProviderFactory(area_council=council)
         child = factories.ChildFactory(responsible_council=council)
         factories.looked_after(child)
@@ -709,8 +770,10 @@ class TestAccess:
 
 
 class TestLateReportAndNextSteps:
-    def test_a_late_report_carries_its_return(self, as_social_worker, social_worker, child):
-        now = timezone.now()
+    def test_a_late_report_carries_its_return(
+        self, as_social_worker: ApiClient, social_worker: Actor, child: Child
+    ) -> None:
+        now = clock.now()
         later = factories.report(social_worker, child, last_seen_at=now - timedelta(days=10))
         as_social_worker.post(
             url(later.reference, "return"),
@@ -748,9 +811,9 @@ class TestLateReportAndNextSteps:
         assert reported.body["next_steps"]["record_return"]["available"] is False
 
     def test_a_late_report_that_ends_before_it_began_is_a_field_error(
-        self, as_social_worker, child
-    ):
-        now = timezone.now()
+        self, as_social_worker: ApiClient, child: Child
+    ) -> None:
+        now = clock.now()
         before = counts()
         refused = as_social_worker.post(
             EPISODES,
@@ -767,25 +830,30 @@ class TestLateReportAndNextSteps:
         assert "cannot be before" in refused.problem["errors"]["returned_at"][0]
         assert counts() == before
 
-    def test_next_steps_leave_out_what_the_role_never_does(self, api, episode, council):
+    def test_next_steps_leave_out_what_the_role_never_does(
+        self, api: ApiClient, episode: Episode, council: Organisation
+    ) -> None:
         home = factories.CareProviderFactory()
         factories.looked_after(episode.child)
         factories.place(episode.child, provider=home, host=council)
         staff = api.as_(token_for(factories.member(Role.CARE_STAFF, home)))
         body = staff.get(url(episode.reference)).body
-        assert "close" not in body["next_steps"] and "regrade" not in body["next_steps"]
+        assert "close" not in body["next_steps"]
+        assert "regrade" not in body["next_steps"]
         assert body["next_steps"]["record_return"] == {"available": True, "reason": ""}
 
 
 class TestAddThenReport:
-    def test_a_call_handler_adds_a_child_then_reports_them(self, api, police, council):
+    def test_a_call_handler_adds_a_child_then_reports_them(
+        self, api: ApiClient, police: Organisation, council: Organisation
+    ) -> None:
         handler = api.as_(token_for(factories.member(Role.POLICE_CALL_HANDLER, police)))
         added = handler.post(
             "/api/v1/children",
             {
                 "first_name": "Ardene",
                 "last_name": "Wolvercote",
-                "date_of_birth": (timezone.now().date() - timedelta(days=365 * 12)).isoformat(),
+                "date_of_birth": (clock.now().date() - timedelta(days=365 * 12)).isoformat(),
                 "sex": "2",
                 "responsible_council_id": council.pk,
             },

@@ -3,13 +3,16 @@ with hostile values (huge numbers, NUL, far-off dates, wrong types), give a docu
 2xx or 4xx answer that matches the OpenAPI document."""
 
 from datetime import timedelta
+from typing import Any
 
-from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from homeward.children.models import Child
+from homeward.core import clock
+from homeward.core.actor import Actor
 from tests import factories
-from tests.api.conftest import token_for
+from tests.api.conftest import ApiClient, token_for
 
 HOSTILE = st.one_of(
     st.none(),
@@ -39,7 +42,7 @@ HOSTILE = st.one_of(
 )
 
 
-def bodies(openapi_document, schema_name):
+def bodies(openapi_document: dict[str, Any], schema_name):
     fields = list(openapi_document["components"]["schemas"][schema_name]["properties"])
     return st.dictionaries(st.sampled_from([*fields, "unexpected"]), HOSTILE, max_size=8)
 
@@ -51,17 +54,19 @@ FUZZ = settings(
 )
 
 
-def check(response):
+def check(response) -> None:
     # ApiClient has already validated the response against the document and refused 500.
     assert 200 <= response.status < 500
 
 
-def test_reports(api, openapi_document, social_worker, child):
+def test_reports(
+    api: ApiClient, openapi_document: dict[str, Any], social_worker: Actor, child: Child
+) -> None:
     client = api.as_(token_for(social_worker))
 
     @FUZZ
     @given(body=bodies(openapi_document, "ReportIn"), use_child=st.booleans())
-    def run(body, use_child):
+    def run(body, use_child) -> None:
         if use_child:
             body["child_id"] = child.pk
         check(client.post("/api/v1/episodes", body, validate_request=False))
@@ -69,7 +74,13 @@ def test_reports(api, openapi_document, social_worker, child):
     run()
 
 
-def test_episode_edits(api, openapi_document, social_worker, police_officer, child):
+def test_episode_edits(
+    api: ApiClient,
+    openapi_document: dict[str, Any],
+    social_worker: Actor,
+    police_officer: Actor,
+    child: Child,
+) -> None:
     episode = factories.report(social_worker, child, hours_ago=2)
     client = api.as_(token_for(police_officer))
     actions = {
@@ -88,7 +99,7 @@ def test_episode_edits(api, openapi_document, social_worker, police_officer, chi
         data=st.data(),
         if_match=st.sampled_from([None, '"1"', "*", 'W/"2"', "garbage", '"99999999999"']),
     )
-    def run(action, data, if_match):
+    def run(action, data, if_match) -> None:
         body = data.draw(bodies(openapi_document, actions[action]))
         headers = {"If-Match": if_match} if if_match else {}
         method = "PATCH" if action == "" else "POST"
@@ -98,12 +109,12 @@ def test_episode_edits(api, openapi_document, social_worker, police_officer, chi
     run()
 
 
-def test_children(api, openapi_document, social_worker):
+def test_children(api: ApiClient, openapi_document: dict[str, Any], social_worker: Actor) -> None:
     client = api.as_(token_for(social_worker))
 
     @FUZZ
     @given(body=bodies(openapi_document, "ChildIn"), search=st.booleans())
-    def run(body, search):
+    def run(body, search) -> None:
         if search:
             body = {"q": body.get("first_name", "")}
         url = "/api/v1/children/search" if search else "/api/v1/children"
@@ -112,7 +123,7 @@ def test_children(api, openapi_document, social_worker):
     run()
 
 
-def test_list_filters(api, social_worker):
+def test_list_filters(api: ApiClient, social_worker: Actor) -> None:
     client = api.as_(token_for(social_worker))
     text = st.one_of(st.text(max_size=12), st.integers(-(2**70), 2**70).map(str))
 
@@ -126,18 +137,20 @@ def test_list_filters(api, social_worker):
             max_size=4,
         )
     )
-    def run(query):
+    def run(query) -> None:
         check(client.get("/api/v1/episodes", query=query, validate_request=False))
 
     run()
 
 
-def test_a_valid_report_still_works_after_the_noise(api, social_worker, child):
+def test_a_valid_report_still_works_after_the_noise(
+    api: ApiClient, social_worker: Actor, child: Child
+) -> None:
     client = api.as_(token_for(social_worker))
     body = {
         "child_id": child.pk,
         "classification": "M",
-        "last_seen_at": (timezone.now() - timedelta(hours=1)).isoformat(),
+        "last_seen_at": (clock.now() - timedelta(hours=1)).isoformat(),
         "last_seen_location": "Library",
         "missing_from": "home",
         "reporter_type": "parent",

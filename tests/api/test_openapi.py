@@ -4,6 +4,7 @@ page that loads entirely from this service (no CDN, no public validator)."""
 
 import json
 from html.parser import HTMLParser
+from typing import Any
 
 import pytest
 from django.contrib.staticfiles import finders
@@ -59,13 +60,15 @@ def operations(document):
             yield (method, path), operation
 
 
-def test_the_document_is_served_without_a_token_and_is_valid_openapi(openapi_document):
+def test_the_document_is_served_without_a_token_and_is_valid_openapi(
+    openapi_document: dict[str, Any],
+) -> None:
     validate(openapi_document)
     assert openapi_document["openapi"].startswith("3.")
     assert {op for op, _ in operations(openapi_document)} == EXPECTED_OPERATIONS
 
 
-def test_every_operation_needs_a_bearer_token(openapi_document):
+def test_every_operation_needs_a_bearer_token(openapi_document: dict[str, Any]) -> None:
     scheme = openapi_document["components"]["securitySchemes"]["BearerToken"]
     assert scheme["type"] == "http"
     assert scheme["scheme"] == "bearer"
@@ -73,7 +76,7 @@ def test_every_operation_needs_a_bearer_token(openapi_document):
         assert operation["security"] == [{"BearerToken": []}], op
 
 
-def test_every_operation_describes_its_problems(openapi_document):
+def test_every_operation_describes_its_problems(openapi_document: dict[str, Any]) -> None:
     problem_schema = openapi_document["components"]["schemas"]["Problem"]
     assert {"type", "title", "status", "detail", "errors"} <= set(problem_schema["properties"])
     for op, operation in operations(openapi_document):
@@ -88,14 +91,16 @@ def test_every_operation_describes_its_problems(openapi_document):
             assert list(content) == ["application/problem+json"], (op, status)
 
 
-def test_if_match_and_idempotency_key_are_documented_where_they_apply(openapi_document):
+def test_if_match_and_idempotency_key_are_documented_where_they_apply(
+    openapi_document: dict[str, Any],
+) -> None:
     for op, operation in operations(openapi_document):
         headers = {p["name"] for p in operation.get("parameters", []) if p["in"] == "header"}
         assert ("If-Match" in headers) == (op in VERSIONED), op
         assert ("Idempotency-Key" in headers) == (op in IDEMPOTENT), op
 
 
-def test_single_episode_responses_document_their_etag(openapi_document):
+def test_single_episode_responses_document_their_etag(openapi_document: dict[str, Any]) -> None:
     # A safe and well check is recorded once and never edited: it has no version.
     unversioned = {("post", "/api/v1/episodes/{reference}/safe-and-well-check")}
     for op, operation in operations(openapi_document):
@@ -111,7 +116,7 @@ def test_single_episode_responses_document_their_etag(openapi_document):
                     assert response["headers"]["ETag"]["required"] is True, (op, status)
 
 
-def test_the_episode_schema_covers_the_whole_episode(openapi_document):
+def test_the_episode_schema_covers_the_whole_episode(openapi_document: dict[str, Any]) -> None:
     properties = openapi_document["components"]["schemas"]["EpisodeOut"]["properties"]
     for name in (
         "reference",
@@ -129,7 +134,7 @@ def test_the_episode_schema_covers_the_whole_episode(openapi_document):
         assert name in properties, name
 
 
-def test_personal_data_never_goes_in_a_url(openapi_document):
+def test_personal_data_never_goes_in_a_url(openapi_document: dict[str, Any]) -> None:
     for op, operation in operations(openapi_document):
         query = {p["name"] for p in operation.get("parameters", []) if p["in"] == "query"}
         assert not query & {"q", "name", "first_name", "last_name", "date_of_birth"}, op
@@ -140,20 +145,20 @@ class _Links(HTMLParser):
         super().__init__()
         self.urls: list[str] = []
 
-    def handle_starttag(self, tag, attrs):
+    def handle_starttag(self, tag, attrs) -> None:
         for name, value in attrs:
             if name in {"src", "href", "action"} and value:
                 self.urls.append(value)
 
 
 @pytest.fixture(scope="module")
-def docs():
+def docs() -> Any:
     response = Client().get("/api/docs")
     assert response.status_code == 200
     return response
 
 
-def test_the_docs_page_loads_only_from_this_service(docs):
+def test_the_docs_page_loads_only_from_this_service(docs: Any) -> None:
     html = docs.content.decode()
     assert "http://" not in html
     assert "https://" not in html
@@ -161,10 +166,11 @@ def test_the_docs_page_loads_only_from_this_service(docs):
     parser.feed(html)
     assert parser.urls, "the docs page should load its scripts and styles"
     for url in parser.urls:
-        assert url.startswith("/") and not url.startswith("//"), url
+        assert url.startswith("/"), url
+        assert not url.startswith("//"), url
 
 
-def test_the_docs_assets_are_bundled_static_files(docs):
+def test_the_docs_assets_are_bundled_static_files(docs: Any) -> None:
     parser = _Links()
     parser.feed(docs.content.decode())
     for url in parser.urls:
@@ -176,7 +182,7 @@ def test_the_docs_assets_are_bundled_static_files(docs):
         assert "http" not in handle.read()
 
 
-def test_swagger_ui_reads_our_document_and_not_the_public_validator(docs):
+def test_swagger_ui_reads_our_document_and_not_the_public_validator(docs: Any) -> None:
     html = docs.content.decode()
     start = html.index('id="swagger-settings">') + len('id="swagger-settings">')
     settings = json.loads(html[start : html.index("</script>", start)])
@@ -184,7 +190,7 @@ def test_swagger_ui_reads_our_document_and_not_the_public_validator(docs):
     assert settings["validatorUrl"] is None
 
 
-def test_the_docs_page_is_bound_by_the_content_security_policy(docs):
+def test_the_docs_page_is_bound_by_the_content_security_policy(docs: Any) -> None:
     policy = docs.headers["Content-Security-Policy"]
     assert "script-src 'self'" in policy
     assert "http" not in policy

@@ -66,7 +66,7 @@ OPERATIONS = sorted(
 
 
 @pytest.fixture(scope="module")
-def schema(openapi_document) -> Iterator[Any]:
+def schema(openapi_document: dict[str, Any]) -> Iterator[Any]:
     """The served document, sent to the real WSGI application (middleware and all). As
     Django's own test client does, requests do not close the database connection: it
     holds the test's transaction."""
@@ -86,7 +86,7 @@ def schema(openapi_document) -> Iterator[Any]:
 
 
 @pytest.fixture
-def world(db) -> dict[str, Any]:
+def world(db: None) -> dict[str, Any]:
     """Records for the generated requests to find, and a token for each role."""
     police = factories.PoliceForceFactory()
     council = factories.CouncilFactory(police_force=police)
@@ -172,7 +172,14 @@ def fuzz(operation: Any, world: dict[str, Any], run_seed: int, tally: Counter[st
 
 
 @pytest.mark.parametrize(("method", "path"), OPERATIONS, ids=[f"{m} {p}" for m, p in OPERATIONS])
-def test_operation(request, schema, world, seeded_random, method, path):
+def test_operation(
+    request: pytest.FixtureRequest,
+    schema: Any,
+    world: dict[str, Any],
+    seeded_random: int,
+    method,
+    path,
+) -> None:
     tally: Counter[str] = Counter()
     try:
         fuzz(schema[path][method], world, seeded_random, tally)
@@ -182,7 +189,9 @@ def test_operation(request, schema, world, seeded_random, method, path):
             request.node.user_properties.append((f"schemathesis_{key}", value))
 
 
-def test_a_server_error_fails_the_run(schema, world, monkeypatch):
+def test_a_server_error_fails_the_run(
+    schema: Any, world: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The harness itself: a 500 from a service is caught, not counted and passed over."""
 
     def broken(*args: Any, **kwargs: Any) -> None:

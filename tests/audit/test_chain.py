@@ -11,18 +11,22 @@ import hmac
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from io import StringIO
+from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
+from pytest_django import Settings
 
 from homeward.audit import services as audit
 from homeward.audit.models import AuditChainHead, AuditEvent
 from homeward.children import services as children
+from homeward.children.models import Child
+from homeward.core.actor import Actor
 
 
 @pytest.fixture
-def logged(social_worker, child):
+def logged(social_worker: Actor, child: Child) -> list[AuditEvent]:
     for _ in range(3):
         children.read_child(social_worker, child.pk)
     return list(AuditEvent.objects.order_by("sequence"))
@@ -106,31 +110,33 @@ def forge_the_second(events: list[AuditEvent]) -> list[AuditEvent]:
     return events
 
 
-def test_intact_log_verifies(logged):
+def test_intact_log_verifies(logged: list[AuditEvent]) -> None:
     assert [e.sequence for e in logged] == [1, 2, 3]
     assert logged[1].prev_hash == logged[0].hash
     assert "intact" in run_verify()
 
 
-def test_an_edited_event_is_named(logged):
+def test_an_edited_event_is_named(logged: list[AuditEvent]) -> None:
     sql("UPDATE audit_auditevent SET action = %s WHERE sequence = %s", ["nothing_to_see", 2])
     with pytest.raises(CommandError, match="event 2: content was altered"):
         run_verify()
 
 
-def test_a_deleted_event_is_named(logged):
+def test_a_deleted_event_is_named(logged: list[AuditEvent]) -> None:
     sql("DELETE FROM audit_auditevent WHERE sequence = %s", [2])
     with pytest.raises(CommandError, match="event 2: event is missing"):
         run_verify()
 
 
-def test_a_deleted_last_event_is_caught(logged):
+def test_a_deleted_last_event_is_caught(logged: list[AuditEvent]) -> None:
     sql("DELETE FROM audit_auditevent WHERE sequence = %s", [3])
     with pytest.raises(CommandError, match="event 3: event is missing"):
         run_verify()
 
 
-def test_each_hash_is_keyed_with_the_audit_key(logged, settings):
+def test_each_hash_is_keyed_with_the_audit_key(
+    logged: list[AuditEvent], settings: Settings
+) -> None:
     event = logged[0]
     assert (
         event.hash
@@ -151,19 +157,25 @@ class TestRewritesWithoutTheKey:
     """Someone with the database but not the key cannot rehash a rewritten chain."""
 
     @pytest.mark.parametrize("hasher", [unkeyed, guessed_key])
-    def test_removing_a_middle_event_and_rehashing_is_caught(self, logged, hasher):
+    def test_removing_a_middle_event_and_rehashing_is_caught(
+        self, logged: list[AuditEvent], hasher
+    ) -> None:
         rewrite(remove_the_second, hasher)
         assert AuditEvent.objects.count() == 2
         with pytest.raises(CommandError, match="event 1: content was altered"):
             run_verify()
 
     @pytest.mark.parametrize("hasher", [unkeyed, guessed_key])
-    def test_forging_a_middle_event_and_rehashing_is_caught(self, logged, hasher):
+    def test_forging_a_middle_event_and_rehashing_is_caught(
+        self, logged: list[AuditEvent], hasher
+    ) -> None:
         rewrite(forge_the_second, hasher)
         with pytest.raises(CommandError, match="event 1: content was altered"):
             run_verify()
 
-    def test_a_forged_checkpoint_is_caught(self, logged, audit_checkpoints):
+    def test_a_forged_checkpoint_is_caught(
+        self, logged: list[AuditEvent], audit_checkpoints: Path
+    ) -> None:
         checkpoint()
         rewrite(remove_the_second, unkeyed)
         forged = audit.Checkpoint(sequence=2, hash=audit.AuditChainHead.objects.get().hash, at="x")
@@ -179,7 +191,7 @@ class TestRewritesWithTheKeyAreCaughtByCheckpoints:
     rewritten: the checkpoints are signed, and kept outside the database."""
 
     @pytest.fixture
-    def checkpointed(self, logged, social_worker, child):
+    def checkpointed(self, logged: list[AuditEvent], social_worker: Actor, child: Child):
         """Three events, a checkpoint, two more events, another checkpoint."""
         assert "Checkpoint at event 3 written" in checkpoint()
         children.read_child(social_worker, child.pk)
@@ -188,7 +200,7 @@ class TestRewritesWithTheKeyAreCaughtByCheckpoints:
         assert "matching 2 checkpoints (the latest at event 5" in run_verify()
         return list(AuditEvent.objects.order_by("sequence"))
 
-    def test_cutting_the_last_event_and_resetting_the_head_is_caught(self, checkpointed):
+    def test_cutting_the_last_event_and_resetting_the_head_is_caught(self, checkpointed) -> None:
         sql("DELETE FROM audit_auditevent WHERE sequence = 5")
         sql("UPDATE audit_auditchainhead SET sequence = 4, hash = %s", [checkpointed[3].hash])
         with pytest.raises(
@@ -198,14 +210,14 @@ class TestRewritesWithTheKeyAreCaughtByCheckpoints:
         ):
             run_verify()
 
-    def test_removing_a_middle_event_and_rehashing_is_caught(self, checkpointed):
+    def test_removing_a_middle_event_and_rehashing_is_caught(self, checkpointed) -> None:
         rewrite(remove_the_second, with_the_key)
         with pytest.raises(
             CommandError, match=r"event 3: differs from the checkpoint written at .*rewritten"
         ):
             run_verify()
 
-    def test_forging_a_middle_event_and_rehashing_is_caught(self, checkpointed):
+    def test_forging_a_middle_event_and_rehashing_is_caught(self, checkpointed) -> None:
         rewrite(forge_the_second, with_the_key)
         with pytest.raises(
             CommandError, match=r"event 3: differs from the checkpoint written at .*rewritten"
@@ -214,7 +226,9 @@ class TestRewritesWithTheKeyAreCaughtByCheckpoints:
 
 
 class TestCheckpoints:
-    def test_a_checkpoint_is_a_signed_line_appended_to_the_file(self, logged, audit_checkpoints):
+    def test_a_checkpoint_is_a_signed_line_appended_to_the_file(
+        self, logged: list[AuditEvent], audit_checkpoints: Path
+    ) -> None:
         assert not audit_checkpoints.exists()
         assert "no checkpoints to check against yet" in run_verify()
         checkpoint()
@@ -229,13 +243,17 @@ class TestCheckpoints:
         assert text.startswith(first)  # appended, not rewritten
         assert [c.sequence for c in audit.read_checkpoints()] == [3, 4]
 
-    def test_no_checkpoint_vouches_for_a_broken_chain(self, logged, audit_checkpoints):
+    def test_no_checkpoint_vouches_for_a_broken_chain(
+        self, logged: list[AuditEvent], audit_checkpoints: Path
+    ) -> None:
         sql("UPDATE audit_auditevent SET action = %s WHERE sequence = %s", ["nothing", 3])
         with pytest.raises(CommandError, match="broken at event 3"):
             checkpoint()
         assert not audit_checkpoints.exists()
 
-    def test_a_checkpoint_refuses_a_log_cut_below_the_last_one(self, logged):
+    def test_a_checkpoint_refuses_a_log_cut_below_the_last_one(
+        self, logged: list[AuditEvent]
+    ) -> None:
         checkpoint()
         sql("DELETE FROM audit_auditevent WHERE sequence = 3")
         sql("UPDATE audit_auditchainhead SET sequence = 2, hash = %s", [logged[1].hash])
@@ -243,8 +261,8 @@ class TestCheckpoints:
             checkpoint()
 
     def test_verify_reads_a_copy_of_the_checkpoints_from_elsewhere(
-        self, logged, audit_checkpoints, tmp_path
-    ):
+        self, logged: list[AuditEvent], audit_checkpoints: Path, tmp_path: Path
+    ) -> None:
         checkpoint()
         copy = tmp_path / "fetched.jsonl"
         copy.write_text(audit_checkpoints.read_text())
@@ -255,7 +273,9 @@ class TestCheckpoints:
         with pytest.raises(CommandError, match="now ends at event 2"):
             run_verify("--checkpoints", str(copy))
 
-    def test_the_worker_writes_checkpoints_on_a_schedule(self, logged, audit_checkpoints):
+    def test_the_worker_writes_checkpoints_on_a_schedule(
+        self, logged: list[AuditEvent], audit_checkpoints: Path
+    ) -> None:
         from django_tasks_db.models import DBTaskResult
 
         from homeward.audit import tasks
@@ -296,7 +316,7 @@ class TestPostgresqlRefusesChanges:
             "DELETE FROM audit_auditchainhead",
         ],
     )
-    def test_update_and_delete_are_refused(self, logged, statement):
+    def test_update_and_delete_are_refused(self, logged: list[AuditEvent], statement) -> None:
         from django.db import DatabaseError, transaction
 
         with (
@@ -309,7 +329,7 @@ class TestPostgresqlRefusesChanges:
         assert "intact" in run_verify()
 
 
-def test_the_orm_refuses_to_change_or_delete_events(logged):
+def test_the_orm_refuses_to_change_or_delete_events(logged: list[AuditEvent]) -> None:
     event = logged[0]
     event.action = "changed"
     with pytest.raises(TypeError):
@@ -322,17 +342,19 @@ def test_the_orm_refuses_to_change_or_delete_events(logged):
         AuditEvent.objects.all().delete()
 
 
-def test_batched_reads_continue_the_chain(social_worker, child, logged):
+def test_batched_reads_continue_the_chain(
+    social_worker: Actor, child: Child, logged: list[AuditEvent]
+) -> None:
     audit.record_many_reads(social_worker, "child", [child.pk, child.pk], action="search_result")
     assert AuditEvent.objects.count() == 5
     assert "intact" in run_verify()
 
 
-def test_verify_walks_past_one_batch(logged):
+def test_verify_walks_past_one_batch(logged: list[AuditEvent]) -> None:
     assert audit.verify_chain(batch_size=2) is None
 
 
-def test_coordinator_sees_who_looked_at_their_child(social_worker, child):
+def test_coordinator_sees_who_looked_at_their_child(social_worker: Actor, child: Child) -> None:
     from homeward.core.errors import AccessDenied
     from homeward.organisations.models import Role
     from tests import factories
@@ -348,11 +370,14 @@ def test_coordinator_sees_who_looked_at_their_child(social_worker, child):
         audit.child_audit_trail(social_worker, child.pk)
 
 
-def test_subject_access_export_lists_every_event_for_the_child(social_worker, child, tmp_path):
+def test_subject_access_export_lists_every_event_for_the_child(
+    social_worker: Actor, child: Child, tmp_path: Path
+) -> None:
     children.read_child(social_worker, child.pk)
     out = tmp_path / "trail.csv"
     call_command("audit", "export", "--child", str(child.pk), "--out", str(out))
     lines = out.read_text().splitlines()
     assert lines[0].startswith("when,username,name,organisation")
-    assert social_worker.user.username in lines[1] and ",view," in lines[1]
+    assert social_worker.user.username in lines[1]
+    assert ",view," in lines[1]
     assert len(lines) == 3  # header, the read, the export itself

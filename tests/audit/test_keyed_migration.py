@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterator
 from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 from django.db import connection
@@ -69,7 +71,7 @@ def write_unkeyed_chain(apps, count: int) -> None:
 
 
 @pytest.fixture
-def before_keying():
+def before_keying() -> Iterator[Any]:
     target = latest()
     apps = migrate(BEFORE)
     yield apps
@@ -80,7 +82,7 @@ def before_keying():
     migrate(target)
 
 
-def test_an_old_chain_is_re_keyed_and_verifies(before_keying):
+def test_an_old_chain_is_re_keyed_and_verifies(before_keying: Any) -> None:
     write_unkeyed_chain(before_keying, 3)
     migrate(latest())
     assert audit.verify_chain() is None
@@ -90,7 +92,7 @@ def test_an_old_chain_is_re_keyed_and_verifies(before_keying):
     assert first.hash == audit.event_hash(first)
 
 
-def test_a_broken_old_chain_is_not_re_keyed(before_keying):
+def test_a_broken_old_chain_is_not_re_keyed(before_keying: Any) -> None:
     write_unkeyed_chain(before_keying, 3)
     with connection.cursor() as cursor:
         cursor.execute("UPDATE audit_auditevent SET action = 'x' WHERE sequence = 2")

@@ -61,7 +61,7 @@ class World:
 
 
 @pytest.fixture
-def world(db, tmp_path) -> World:
+def world(db: None, tmp_path: Path) -> World:
     police = factories.PoliceForceFactory()
     council = factories.CouncilFactory(police_force=police)
     home = factories.CareProviderFactory(area_council=council)
@@ -333,14 +333,16 @@ def audited_read(world: World, driver: Driver) -> tuple[int | None, User | None,
 
 
 @pytest.mark.parametrize("path", list(ALL_READS))
-def test_each_read_path_audits_the_reader_and_the_child(world, path):
+def test_each_read_path_audits_the_reader_and_the_child(world: World, path) -> None:
     status, reader, audited = audited_read(world, ALL_READS[path])
     assert status in (None, 200), f"{path}: got {status}: the path did not show the child"
     who = reader.get_username() if reader else "the command line"
     assert audited, f"{path}: no audit event naming {who} and the child"
 
 
-def test_the_check_catches_a_path_that_forgets(world, monkeypatch):
+def test_the_check_catches_a_path_that_forgets(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """A read path whose audit call is taken away is caught."""
     assert audited_read(world, WEB_READS["children:detail"])[2]
     monkeypatch.setattr(audit_services, "record", lambda *args, **kwargs: None)
@@ -362,7 +364,7 @@ def _named_patterns(patterns, namespace: str = "") -> list[str]:
     return names
 
 
-def test_every_page_is_driven_or_explained():
+def test_every_page_is_driven_or_explained() -> None:
     names = set(_named_patterns(get_resolver().url_patterns))
     unclassified = {
         name
@@ -379,7 +381,7 @@ def test_every_page_is_driven_or_explained():
     assert not stale, f"Listed pages that no longer exist: {sorted(stale)}"
 
 
-def test_every_api_read_is_driven(db):
+def test_every_api_read_is_driven(db: None) -> None:
     document = Client().get("/api/openapi.json").json()
     operations = {
         (method, path) for path, methods in document["paths"].items() for method in methods
@@ -391,7 +393,7 @@ def test_every_api_read_is_driven(db):
     assert not stale, f"Listed API operations that no longer exist: {sorted(stale)}"
 
 
-def test_every_command_is_driven_or_explained():
+def test_every_command_is_driven_or_explained() -> None:
     ours = {name for name, app in get_commands().items() if app.startswith("homeward")}
     unclassified = ours - set(COMMAND_READS) - set(NO_CHILD_DATA_COMMANDS)
     assert not unclassified, f"New commands to classify: {sorted(unclassified)}"

@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -15,7 +16,9 @@ from django.test import Client
 from homeward.audit import services as audit
 from homeward.audit.models import AuditEvent
 from homeward.children import services as children
-from homeward.organisations.models import Role
+from homeward.children.models import Child
+from homeward.core.actor import Actor
+from homeward.organisations.models import Organisation, Role, User
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -32,22 +35,22 @@ def signed_in(user) -> Client:
 
 
 @pytest.fixture
-def coordinator(council):
+def coordinator(council: Organisation) -> User:
     return factories.member(Role.COUNCIL_MISSING_COORDINATOR, council)
 
 
 @pytest.fixture
-def looked(social_worker, child):
+def looked(social_worker: Actor, child: Child) -> Actor:
     """The social worker opened the child's record once."""
     children.read_child(social_worker, child.pk)
     return social_worker
 
 
-def trail_url(child) -> str:
+def trail_url(child: Child) -> str:
     return f"/children/{child.pk}/audit-trail"
 
 
-def test_the_coordinator_sees_who_looked(coordinator, looked, child) -> None:
+def test_the_coordinator_sees_who_looked(coordinator: User, looked: Actor, child: Child) -> None:
     response = signed_in(coordinator).get(trail_url(child))
     body = text(response)
     assert response.status_code == 200
@@ -65,12 +68,14 @@ def test_the_coordinator_sees_who_looked(coordinator, looked, child) -> None:
     assert "Looked at who has seen the record" in body
 
 
-def test_a_manager_may_look_too(council, looked, child) -> None:
+def test_a_manager_may_look_too(council: Organisation, looked: Actor, child: Child) -> None:
     manager = factories.member(Role.COUNCIL_MANAGER, council)
     assert signed_in(manager).get(trail_url(child)).status_code == 200
 
 
-def test_newest_first_and_paged_without_shifting(coordinator, social_worker, child) -> None:
+def test_newest_first_and_paged_without_shifting(
+    coordinator: User, social_worker: Actor, child: Child
+) -> None:
     audit.record_many_reads(social_worker, "child", [child.pk] * 60, action="list_result")
     client = signed_in(coordinator)
     first = text(client.get(trail_url(child)))
@@ -85,19 +90,24 @@ def test_newest_first_and_paged_without_shifting(coordinator, social_worker, chi
     assert 'href="?upto=' in second  # back to the newer ones
 
 
-def test_a_nonsense_page_or_anchor_is_harmless(coordinator, looked, child) -> None:
+def test_a_nonsense_page_or_anchor_is_harmless(
+    coordinator: User, looked: Actor, child: Child
+) -> None:
     client = signed_in(coordinator)
     for query in ("?page=abc", "?upto=-1", "?upto=99999999999999999999999&page=9"):
         assert client.get(trail_url(child) + query).status_code == 200
 
 
-def test_csv_download_for_a_subject_access_request(coordinator, looked, child) -> None:
+def test_csv_download_for_a_subject_access_request(
+    coordinator: User, looked: Actor, child: Child
+) -> None:
     response = signed_in(coordinator).get(f"/children/{child.pk}/audit-trail.csv")
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
     disposition = response["Content-Disposition"]
     assert disposition.startswith('attachment; filename="audit-trail-child-')
-    assert child.last_name not in disposition and child.first_name not in disposition
+    assert child.last_name not in disposition
+    assert child.first_name not in disposition
     assert response["Cache-Control"] == "no-store"
     rows = list(csv.reader(io.StringIO(text(response))))
     assert rows[0] == audit.TRAIL_COLUMNS
@@ -110,7 +120,9 @@ def test_csv_download_for_a_subject_access_request(coordinator, looked, child) -
     ).exists()
 
 
-def test_the_command_line_export_is_recorded_as_an_export(looked, child, tmp_path) -> None:
+def test_the_command_line_export_is_recorded_as_an_export(
+    looked: Actor, child: Child, tmp_path: Path
+) -> None:
     call_command("audit", "export", "--child", str(child.pk), "--out", str(tmp_path / "t.csv"))
     event = AuditEvent.objects.filter(child_id=child.pk).last()
     assert event is not None
@@ -122,7 +134,9 @@ def test_the_command_line_export_is_recorded_as_an_export(looked, child, tmp_pat
     [Role.SOCIAL_WORKER, Role.BOARD_MEMBER, Role.ORG_ADMIN],
     ids=["social worker", "board member", "administrator"],
 )
-def test_other_roles_at_the_council_are_refused(council, looked, child, role) -> None:
+def test_other_roles_at_the_council_are_refused(
+    council: Organisation, looked: Actor, child: Child, role
+) -> None:
     client = signed_in(factories.member(role, council))
     before = AuditEvent.objects.count()
     for url in (trail_url(child), f"/children/{child.pk}/audit-trail.csv"):
@@ -132,7 +146,7 @@ def test_other_roles_at_the_council_are_refused(council, looked, child, role) ->
     assert AuditEvent.objects.count() == before
 
 
-def test_other_councils_get_not_found(looked, child) -> None:
+def test_other_councils_get_not_found(looked: Actor, child: Child) -> None:
     host = factories.CouncilFactory()
     factories.place(child, host=host)
     for council in (host, factories.CouncilFactory()):
@@ -143,14 +157,14 @@ def test_other_councils_get_not_found(looked, child) -> None:
             assert child.last_name not in text(response)
 
 
-def test_national_analysts_never_reach_it(looked, child) -> None:
+def test_national_analysts_never_reach_it(looked: Actor, child: Child) -> None:
     national = factories.CouncilFactory()
     client = signed_in(factories.member(Role.NATIONAL_ANALYST, national))
     assert client.get(trail_url(child)).status_code == 403
 
 
 def test_the_child_page_links_to_it_only_for_those_who_may_look(
-    coordinator, social_worker, child
+    coordinator: User, social_worker: Actor, child: Child
 ) -> None:
     link = f'href="{trail_url(child)}"'
     assert link in text(signed_in(coordinator).get(f"/children/{child.pk}/"))
@@ -169,7 +183,7 @@ FORMULA = '=HYPERLINK("http://x","click")'
 
 
 @pytest.fixture
-def formula_reader(council, child):
+def formula_reader(council: Organisation, child: Child) -> Actor:
     """Someone whose name was stored as a formula (before names were checked at entry)
     opened the child's record."""
     reader = factories.actor(Role.SOCIAL_WORKER, council)
@@ -185,7 +199,9 @@ def formula_row(rows: list[list[str]]) -> list[str]:
     return row
 
 
-def test_the_downloaded_trail_cannot_run_a_formula(coordinator, formula_reader, child) -> None:
+def test_the_downloaded_trail_cannot_run_a_formula(
+    coordinator: User, formula_reader: Actor, child: Child
+) -> None:
     response = signed_in(coordinator).get(f"/children/{child.pk}/audit-trail.csv")
     row = formula_row(list(csv.reader(io.StringIO(text(response)))))
     assert row[1] == "'@formula"
@@ -193,7 +209,9 @@ def test_the_downloaded_trail_cannot_run_a_formula(coordinator, formula_reader, 
     assert not any(cell.startswith(("=", "+", "-", "@")) for cell in row)
 
 
-def test_the_exported_trail_cannot_run_a_formula(formula_reader, child, tmp_path) -> None:
+def test_the_exported_trail_cannot_run_a_formula(
+    formula_reader: Actor, child: Child, tmp_path: Path
+) -> None:
     out = tmp_path / "trail.csv"
     call_command("audit", "export", "--child", str(child.pk), "--out", str(out))
     with out.open(newline="") as handle:

@@ -5,12 +5,13 @@ a board member and a national analyst. Every page is checked with axe-core."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 import pytest
 
 from homeward.children.models import Child
+from homeward.core import clock
 from homeward.episodes.models import Episode, EpisodeStatus
 from homeward.organisations.models import Organisation, OrganisationKind, Role
 from tests import factories
@@ -59,7 +60,7 @@ def fill_child(page: Any, first: str, last: str) -> None:
     page.get_by_label("Other names the child is known by (optional)").fill("Mo")
     page.locator("#id_date_of_birth_day").fill("14")
     page.locator("#id_date_of_birth_month").fill("3")
-    page.locator("#id_date_of_birth_year").fill(str(datetime.now(UK).year - 13))
+    page.locator("#id_date_of_birth_year").fill(str(clock.now().astimezone(UK).year - 13))
     page.get_by_label("Male", exact=True).check()
     page.get_by_label("Ethnicity").select_option("WBRI")
     page.get_by_label("NHS number (optional)").fill("943 476 5919")
@@ -68,7 +69,7 @@ def fill_child(page: Any, first: str, last: str) -> None:
 
 def fill_report(page: Any, where: str) -> None:
     page.get_by_label("Missing", exact=True).check()
-    fill_datetime(page, "last_seen_at", datetime.now(UK) - timedelta(hours=2))
+    fill_datetime(page, "last_seen_at", clock.now().astimezone(UK) - timedelta(hours=2))
     page.get_by_label("Where was the child last seen?").fill(where)
     page.get_by_label("Home", exact=True).check()
     page.get_by_label("Circumstances (optional)").fill("Left after an argument at tea time")
@@ -121,7 +122,8 @@ def test_a_call_handler_adds_a_child_and_reports_them_missing_in_one_go(
     assert page.get_by_text("Northshire County Council").first.is_visible()
     assert_accessible(page, "the new episode")
     shot(page, "episode-after-adding")
-    assert episode.police_force == area["force"] and episode.status == EpisodeStatus.MISSING
+    assert episode.police_force == area["force"]
+    assert episode.status == EpisodeStatus.MISSING
     assert child.added_by_organisation == area["force"]
     sign_out(page)
 

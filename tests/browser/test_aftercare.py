@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from homeward.aftercare.models import InterviewStatus, ReturnInterview, SafeAndWellCheck
+from homeward.core import clock
 from homeward.episodes.models import EpisodeStatus
 from homeward.organisations.models import Role
 from tests import factories
@@ -92,7 +93,7 @@ def scene(transactional_db: None) -> dict[str, Any]:
 def test_return_check_interview_and_close(page: Any, scene: Any) -> None:
     episode = scene["episode"]
     ref = episode.reference
-    now = datetime.now(UK)
+    now = clock.now().astimezone(UK)
 
     # The police record the return.
     sign_in(page, scene["police"])
@@ -206,7 +207,9 @@ def test_return_check_interview_and_close(page: Any, scene: Any) -> None:
     assert interview.risks_found == ["criminal_exploitation"]
 
 
-def test_the_check_form_works_without_javascript(browser: Any, live_server: Any, scene: Any):
+def test_the_check_form_works_without_javascript(
+    browser: Any, live_server: Any, scene: Any
+) -> None:
     """Both groups show; the server reads only the chosen one."""
     from homeward.episodes import services as episodes
 
@@ -217,7 +220,8 @@ def test_the_check_form_works_without_javascript(browser: Any, live_server: Any,
         episode.reference,
         episode.version,
         episodes.Return(
-            returned_at=datetime.now(UK) - timedelta(hours=1), return_method="returned_self"
+            returned_at=clock.now().astimezone(UK) - timedelta(hours=1),
+            return_method="returned_self",
         ),
     )
     context = browser.new_context(base_url=live_server.url, java_script_enabled=False)
@@ -249,7 +253,7 @@ def test_every_disclosure_and_push_factor_ticked_is_kept_and_shown_to_the_counci
 
     episode = scene["episode"]
     ref = episode.reference
-    now = datetime.now(UK)
+    now = clock.now().astimezone(UK)
     episodes.record_return(
         factories.actor(Role.POLICE_OFFICER, episode.police_force),
         ref,

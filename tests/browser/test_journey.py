@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from homeward.children.models import Child
+from homeward.core import clock
 from homeward.episodes.models import Episode, EpisodeStatus, RiskAssessment
 from homeward.organisations.models import Role
 from tests import factories
@@ -71,7 +72,8 @@ def test_coordinator_reports_regrades_records_return_and_closes(page: Any, scene
     # Home: signed in as who, where, in what role.
     assert page.get_by_role("heading", name="Open episodes").is_visible()
     banner = page.locator(".app-user-bar").inner_text()
-    assert "Sam Okafor" in banner and "Northshire Police" in banner
+    assert "Sam Okafor" in banner
+    assert "Northshire Police" in banner
     assert "Police missing persons coordinator" in banner
     assert page.evaluate("document.body.classList.contains('js-enabled')"), "app.mjs not run"
     assert_accessible(page, "the home page")
@@ -93,7 +95,7 @@ def test_coordinator_reports_regrades_records_return_and_closes(page: Any, scene
     page.get_by_role("button", name="Report missing").click()
     assert_accessible(page, "the report form")
 
-    now = datetime.now(UK)
+    now = clock.now().astimezone(UK)
     page.get_by_label("Missing", exact=True).check()
     fill_datetime(page, "last_seen_at", now - timedelta(hours=3))
     page.get_by_label("Where was the child last seen?").fill("Leaving Beech House by the back gate")

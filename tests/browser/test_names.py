@@ -38,7 +38,9 @@ def error_next_to(page: Any, label: str) -> str:
     )
 
 
-def test_a_social_worker_adding_a_disguised_child_is_told_which_field(page: Any, council):
+def test_a_social_worker_adding_a_disguised_child_is_told_which_field(
+    page: Any, council: Any
+) -> None:
     worker = factories.member(Role.SOCIAL_WORKER, council)
     sign_in(page, worker)
     page.goto("/children/add")
@@ -78,7 +80,7 @@ def test_a_social_worker_adding_a_disguised_child_is_told_which_field(page: Any,
     assert sorted(a.name for a in child.aliases.all()) == ["'t Hooft", "Mara"]
 
 
-def test_an_administrator_cannot_add_a_user_named_as_a_formula(page: Any, council):
+def test_an_administrator_cannot_add_a_user_named_as_a_formula(page: Any, council: Any) -> None:
     admin = factories.member(Role.ORG_ADMIN, council)
     sign_in(page, admin)
     page.goto("/organisation/users/add")
@@ -100,7 +102,9 @@ def test_an_administrator_cannot_add_a_user_named_as_a_formula(page: Any, counci
     assert_accessible(page, "the page after adding a user")
 
 
-def test_the_coordinator_downloads_a_trail_whose_formula_name_is_text(page: Any, council):
+def test_the_coordinator_downloads_a_trail_whose_formula_name_is_text(
+    page: Any, council: Any
+) -> None:
     from homeward.children import services as children
 
     child = factories.ChildFactory(responsible_council=council)

@@ -13,8 +13,9 @@ from homeward.children.models import WorkerAllocation
 from homeward.core import clock
 from homeward.core.templatetags.govuk import uk_datetime
 from homeward.episodes.models import MissingFrom, ReporterType
+from homeward.events.models import DomainEvent
 from homeward.notifications import heartbeat
-from homeward.notifications.models import DomainEvent, Notification
+from homeward.notifications.models import Notification
 from homeward.organisations.models import Role
 from tests import factories
 from tests.browser.axe import assert_accessible
@@ -87,7 +88,8 @@ def test_everyone_told_reads_and_opens_it_and_sees_who_else_was_told(
         assert row.count() == 1, role
         text = row.inner_text()
         assert child.full_name in text, role
-        assert "High risk" in text and "Missing" in text, role
+        assert "High risk" in text, role
+        assert "Missing" in text, role
         assert uk_datetime(reported_at) in text, role
         assert page.get_by_text("Notifications are not being sent").count() == 0
         assert_accessible(page, f"the inbox of the {role}")

@@ -14,7 +14,7 @@ from homeward.children.codes import nhs_number_is_valid, upn_is_valid
         ("1000000010", False),  # remainder gives check digit 10: never issued
     ],
 )
-def test_nhs_number_check_digit(value, valid):
+def test_nhs_number_check_digit(value, valid) -> None:
     assert nhs_number_is_valid(value) is valid
 
 
@@ -26,11 +26,11 @@ def test_nhs_number_check_digit(value, valid):
         ("123456789012", False),
     ],
 )
-def test_upn_shape(value, valid):
+def test_upn_shape(value, valid) -> None:
     assert upn_is_valid(value) is valid
 
 
-def test_upn_check_letter_round_trip():
+def test_upn_check_letter_round_trip() -> None:
     from homeward.children.codes import UPN_LETTERS
 
     body = "820200101234"

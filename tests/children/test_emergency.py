@@ -5,7 +5,7 @@ import pytest
 from homeward.children import emergency
 from homeward.children import services as children
 from homeward.core.errors import AccessDenied, NotFound, ValidationFailed
-from homeward.notifications.models import DomainEvent
+from homeward.events.models import DomainEvent
 from homeward.organisations import policy
 from homeward.organisations.models import Role
 from tests import factories

@@ -56,7 +56,7 @@ def fire_together(token: str, keyed: bool) -> list[str]:
 
 
 @pytest.mark.parametrize("keyed", [False, True], ids=["plain", "with Idempotency-Keys"])
-def test_concurrent_look_ups_cannot_pass_the_limit(keyed):
+def test_concurrent_look_ups_cannot_pass_the_limit(keyed) -> None:
     outsider = factories.actor(Role.POLICE_OFFICER, factories.PoliceForceFactory())
     token = factories.api_token(outsider.user)
 

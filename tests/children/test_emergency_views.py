@@ -10,12 +10,14 @@ import pytest
 from django.test import Client
 
 from homeward.audit.models import AuditEvent
-from homeward.children.models import EmergencyAccess
+from homeward.children.models import Child, EmergencyAccess
 from homeward.core import clock
+from homeward.core.actor import Actor
 from homeward.core.templatetags.govuk import uk_datetime
+from homeward.events.models import DomainEvent
 from homeward.notifications import delivery
-from homeward.notifications.models import DomainEvent, Notification
-from homeward.organisations.models import Role
+from homeward.notifications.models import Notification
+from homeward.organisations.models import Organisation, Role, User
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -37,25 +39,25 @@ def signed_in(user) -> Client:
 
 
 @pytest.fixture
-def child(council):
+def child(council: Organisation) -> Child:
     return factories.ChildFactory(
         responsible_council=council, first_name="Philippa", last_name="Ravensworth", nhs_number=NHS
     )
 
 
 @pytest.fixture
-def stranger_police():
+def stranger_police() -> Organisation:
     """A force with no relationship to the child."""
     return factories.PoliceForceFactory()
 
 
 @pytest.fixture
-def officer(stranger_police):
+def officer(stranger_police: Organisation) -> User:
     return factories.member(Role.POLICE_OFFICER, stranger_police)
 
 
 @pytest.fixture
-def coordinator(council):
+def coordinator(council: Organisation) -> User:
     return factories.member(Role.COUNCIL_MISSING_COORDINATOR, council)
 
 
@@ -66,22 +68,23 @@ def open_access(user, identifier: str = NHS, reason: str = REASON):
 # --- asking for emergency access -------------------------------------------------------------
 
 
-def test_the_form_posts_and_never_puts_the_identifier_in_a_url(officer) -> None:
+def test_the_form_posts_and_never_puts_the_identifier_in_a_url(officer: User) -> None:
     body = text(signed_in(officer).get(PAGE))
     assert f'<form method="post" action="{PAGE}"' in body
     assert 'name="identifier"' in body
     assert 'name="reason"' in body
-    assert "<script>" not in body and "style=" not in body
+    assert "<script>" not in body
+    assert "style=" not in body
 
 
-def test_a_query_string_opens_nothing(officer, child) -> None:
+def test_a_query_string_opens_nothing(officer: User, child: Child) -> None:
     response = signed_in(officer).get(PAGE, {"identifier": NHS, "reason": REASON})
     assert response.status_code == 200
     assert not EmergencyAccess.objects.exists()
     assert child.last_name not in text(response)
 
 
-def test_opening_goes_to_the_child_with_a_warning_banner(officer, child) -> None:
+def test_opening_goes_to_the_child_with_a_warning_banner(officer: User, child: Child) -> None:
     client = signed_in(officer)
     response = client.post(PAGE, {"identifier": "943 476 5919", "reason": REASON})
     assert response.status_code == 302
@@ -103,19 +106,21 @@ def test_opening_goes_to_the_child_with_a_warning_banner(officer, child) -> None
     assert AuditEvent.objects.filter(action="view", child_id=child.pk, user=officer).exists()
 
 
-def test_the_banner_shows_the_expiry_time(officer, child) -> None:
+def test_the_banner_shows_the_expiry_time(officer: User, child: Child) -> None:
     client = signed_in(officer)
     client.post(PAGE, {"identifier": NHS, "reason": REASON})
     access = EmergencyAccess.objects.get()
     assert uk_datetime(access.expires_at) in text(client.get(f"/children/{child.pk}/"))
 
 
-def test_the_banner_is_not_shown_to_those_with_a_relationship(social_worker, child) -> None:
+def test_the_banner_is_not_shown_to_those_with_a_relationship(
+    social_worker: Actor, child: Child
+) -> None:
     body = text(signed_in(social_worker.user).get(f"/children/{child.pk}/"))
     assert "under emergency access" not in body
 
 
-def test_once_expired_the_record_closes(officer, child) -> None:
+def test_once_expired_the_record_closes(officer: User, child: Child) -> None:
     client = signed_in(officer)
     client.post(PAGE, {"identifier": NHS, "reason": REASON})
     EmergencyAccess.objects.update(expires_at=clock.now() - timedelta(minutes=1))
@@ -124,7 +129,7 @@ def test_once_expired_the_record_closes(officer, child) -> None:
     assert child.last_name not in text(response)
 
 
-def test_empty_form_gives_field_errors_in_the_summary(officer) -> None:
+def test_empty_form_gives_field_errors_in_the_summary(officer: User) -> None:
     response = signed_in(officer).post(PAGE, {"identifier": "", "reason": ""})
     body = text(response)
     assert response.status_code == 200
@@ -137,14 +142,14 @@ def test_empty_form_gives_field_errors_in_the_summary(officer) -> None:
     assert not EmergencyAccess.objects.exists()
 
 
-def test_a_short_reason_is_refused_on_its_field(officer, child) -> None:
+def test_a_short_reason_is_refused_on_its_field(officer: User, child: Child) -> None:
     body = text(open_access(officer, reason="need it"))
     assert '<a href="#id_reason">Explain why you need this record now (at least 15' in body
     assert not EmergencyAccess.objects.exists()
     assert child.last_name not in body
 
 
-def test_an_unknown_or_inexact_identifier_reveals_nothing(officer, child) -> None:
+def test_an_unknown_or_inexact_identifier_reveals_nothing(officer: User, child: Child) -> None:
     for identifier in ("9999999999", child.last_name, child.full_name):
         body = text(open_access(officer, identifier=identifier))
         assert '<a href="#id_identifier">No single child matches that identifier' in body
@@ -157,7 +162,9 @@ def test_an_unknown_or_inexact_identifier_reveals_nothing(officer, child) -> Non
     assert all(event.child_id is None for event in lookups)
 
 
-def test_someone_who_can_already_see_the_child_is_told_so(social_worker, child) -> None:
+def test_someone_who_can_already_see_the_child_is_told_so(
+    social_worker: Actor, child: Child
+) -> None:
     body = text(open_access(social_worker.user))
     assert "You can already see this child&#x27;s record" in body
     assert not EmergencyAccess.objects.exists()
@@ -166,7 +173,9 @@ def test_someone_who_can_already_see_the_child_is_told_so(social_worker, child) 
 @pytest.mark.parametrize(
     "role", [Role.BOARD_MEMBER, Role.ORG_ADMIN], ids=["board member", "administrator"]
 )
-def test_roles_that_never_see_identities_are_refused(council, child, role) -> None:
+def test_roles_that_never_see_identities_are_refused(
+    council: Organisation, child: Child, role
+) -> None:
     client = signed_in(factories.member(role, council))
     assert client.get(PAGE).status_code == 403
     response = client.post(PAGE, {"identifier": NHS, "reason": REASON})
@@ -175,7 +184,7 @@ def test_roles_that_never_see_identities_are_refused(council, child, role) -> No
     assert not EmergencyAccess.objects.exists()
 
 
-def test_a_national_analyst_is_refused(child) -> None:
+def test_a_national_analyst_is_refused(child: Child) -> None:
     national = factories.CouncilFactory()  # the kind does not matter: the role decides
     client = signed_in(factories.member(Role.NATIONAL_ANALYST, national))
     assert client.post(PAGE, {"identifier": NHS, "reason": REASON}).status_code == 403
@@ -188,7 +197,7 @@ def test_signed_out_people_are_sent_to_sign_in() -> None:
     assert "sign-in" in response["Location"]
 
 
-def test_the_council_coordinator_is_told(officer, coordinator, child) -> None:
+def test_the_council_coordinator_is_told(officer: User, coordinator: User, child: Child) -> None:
     open_access(officer)
     event = DomainEvent.objects.get(name="child.emergency_access_used")
     delivery.deliver(event.pk)
@@ -202,20 +211,22 @@ def test_the_council_coordinator_is_told(officer, coordinator, child) -> None:
 # --- links to it -----------------------------------------------------------------------------
 
 
-def test_find_a_child_offers_emergency_access(officer) -> None:
+def test_find_a_child_offers_emergency_access(officer: User) -> None:
     body = text(signed_in(officer).get("/children/"))
     assert "Cannot find the child?" in body
     assert f'href="{PAGE}"' in body
 
 
-def test_the_not_found_page_offers_emergency_access_to_practitioners(officer, child) -> None:
+def test_the_not_found_page_offers_emergency_access_to_practitioners(
+    officer: User, child: Child
+) -> None:
     body = text(signed_in(officer).get(f"/children/{child.pk}/"))
     assert f'href="{PAGE}"' in body
     assert "speak to your supervisor" not in body
     assert child.last_name not in body
 
 
-def test_the_not_found_page_does_not_offer_it_to_aggregate_roles(council) -> None:
+def test_the_not_found_page_does_not_offer_it_to_aggregate_roles(council: Organisation) -> None:
     body = text(signed_in(factories.member(Role.BOARD_MEMBER, council)).get("/children/999999/"))
     assert f'href="{PAGE}"' not in body
     assert "speak to your supervisor" in body
@@ -224,7 +235,9 @@ def test_the_not_found_page_does_not_offer_it_to_aggregate_roles(council) -> Non
 # --- the council's review list ---------------------------------------------------------------
 
 
-def test_the_review_list_shows_who_why_and_until_when(officer, coordinator, child) -> None:
+def test_the_review_list_shows_who_why_and_until_when(
+    officer: User, coordinator: User, child: Child
+) -> None:
     open_access(officer)
     access = EmergencyAccess.objects.get()
     response = signed_in(coordinator).get(REVIEWS)
@@ -246,7 +259,9 @@ def test_the_review_list_shows_who_why_and_until_when(officer, coordinator, chil
     ).exists()
 
 
-def test_awaiting_review_comes_first(officer, coordinator, council) -> None:
+def test_awaiting_review_comes_first(
+    officer: User, coordinator: User, council: Organisation
+) -> None:
     first = factories.ChildFactory(responsible_council=council, nhs_number="4857773456")
     second = factories.ChildFactory(responsible_council=council, nhs_number=NHS)
     open_access(officer, identifier="4857773456")
@@ -263,7 +278,7 @@ def test_awaiting_review_comes_first(officer, coordinator, council) -> None:
     assert "1 access is waiting for review" in body
 
 
-def test_a_review_is_recorded(officer, coordinator, child) -> None:
+def test_a_review_is_recorded(officer: User, coordinator: User, child: Child) -> None:
     open_access(officer)
     access = EmergencyAccess.objects.get()
     client = signed_in(coordinator)
@@ -289,7 +304,9 @@ def test_a_review_is_recorded(officer, coordinator, child) -> None:
     assert "already been reviewed" in text(client.get(REVIEWS))
 
 
-def test_the_coordinators_home_page_says_how_many_await_review(officer, coordinator, child):
+def test_the_coordinators_home_page_says_how_many_await_review(
+    officer: User, coordinator: User, child: Child
+) -> None:
     client = signed_in(coordinator)
     assert "awaiting review" not in text(client.get("/"))
     open_access(officer)
@@ -304,7 +321,9 @@ def test_the_coordinators_home_page_says_how_many_await_review(officer, coordina
     assert "awaiting review" not in text(client.get("/"))
 
 
-def test_an_empty_review_is_an_error_on_that_access(officer, coordinator, child) -> None:
+def test_an_empty_review_is_an_error_on_that_access(
+    officer: User, coordinator: User, child: Child
+) -> None:
     open_access(officer)
     access = EmergencyAccess.objects.get()
     response = signed_in(coordinator).post(
@@ -319,7 +338,7 @@ def test_an_empty_review_is_an_error_on_that_access(officer, coordinator, child)
     assert access.reviewed_at is None
 
 
-def test_a_manager_reviews_too(officer, council, child) -> None:
+def test_a_manager_reviews_too(officer: User, council: Organisation, child: Child) -> None:
     open_access(officer)
     manager = factories.member(Role.COUNCIL_MANAGER, council)
     assert signed_in(manager).get(REVIEWS).status_code == 200
@@ -330,7 +349,9 @@ def test_a_manager_reviews_too(officer, council, child) -> None:
     [Role.SOCIAL_WORKER, Role.BOARD_MEMBER, Role.ORG_ADMIN],
     ids=["social worker", "board member", "administrator"],
 )
-def test_other_council_roles_cannot_review(officer, council, child, role) -> None:
+def test_other_council_roles_cannot_review(
+    officer: User, council: Organisation, child: Child, role
+) -> None:
     open_access(officer)
     access = EmergencyAccess.objects.get()
     client = signed_in(factories.member(role, council))
@@ -345,7 +366,7 @@ def test_other_council_roles_cannot_review(officer, council, child, role) -> Non
     assert access.reviewed_at is None
 
 
-def test_another_councils_coordinator_sees_none_of_it(officer, child) -> None:
+def test_another_councils_coordinator_sees_none_of_it(officer: User, child: Child) -> None:
     open_access(officer)
     access = EmergencyAccess.objects.get()
     elsewhere = factories.CouncilFactory()
@@ -360,7 +381,9 @@ def test_another_councils_coordinator_sees_none_of_it(officer, child) -> None:
     assert child.last_name not in text(posted)
 
 
-def test_the_review_list_is_in_the_coordinators_navigation(coordinator, council) -> None:
+def test_the_review_list_is_in_the_coordinators_navigation(
+    coordinator: User, council: Organisation
+) -> None:
     nav = re.compile(r'<a class="govuk-service-navigation__link" href="' + REVIEWS + '"')
     assert nav.search(text(signed_in(coordinator).get("/")))
     manager = factories.member(Role.COUNCIL_MANAGER, council)

@@ -7,26 +7,29 @@ from homeward.children import services
 from homeward.children.codes import PlacementType
 from homeward.children.models import Child
 from homeward.core import clock
+from homeward.core.actor import Actor
 from homeward.core.errors import AccessDenied, NotFound, ValidationFailed
 from homeward.organisations import policy
-from homeward.organisations.models import Role
+from homeward.organisations.models import Organisation, Role
 from tests import factories
 
 
 def details(**overrides):
-    values = dict(
-        first_name="Ardene",
-        last_name="Wolvercote",
-        date_of_birth=clock.now().date() - timedelta(days=365 * 13),
-        sex="2",
-        ethnicity="WBRI",
-    )
+    values = {
+        "first_name": "Ardene",
+        "last_name": "Wolvercote",
+        "date_of_birth": clock.now().date() - timedelta(days=365 * 13),
+        "sex": "2",
+        "ethnicity": "WBRI",
+    }
     values.update(overrides)
     return services.ChildDetails(**values)
 
 
 class TestCreate:
-    def test_council_creates_a_child_it_is_responsible_for(self, social_worker, council):
+    def test_council_creates_a_child_it_is_responsible_for(
+        self, social_worker: Actor, council: Organisation
+    ) -> None:
         child = services.create_child(
             social_worker, details(aliases=["Dee"], agency_reference="CASE-77")
         )
@@ -35,13 +38,13 @@ class TestCreate:
         assert child.identifiers.get().value == "CASE-77"
         assert AuditEvent.objects.filter(action="create", child_id=child.pk).exists()
 
-    def test_bad_nhs_number_names_the_field_and_saves_nothing(self, social_worker):
+    def test_bad_nhs_number_names_the_field_and_saves_nothing(self, social_worker: Actor) -> None:
         with pytest.raises(ValidationFailed) as error:
             services.create_child(social_worker, details(nhs_number="9434765918"))
         assert "check digit" in error.value.errors["nhs_number"][0]
         assert not Child.objects.exists()
 
-    def test_adults_and_the_unborn_are_refused(self, social_worker):
+    def test_adults_and_the_unborn_are_refused(self, social_worker: Actor) -> None:
         today = clock.now().date()
         with pytest.raises(ValidationFailed) as error:
             services.create_child(
@@ -52,13 +55,13 @@ class TestCreate:
             services.create_child(social_worker, details(date_of_birth=today + timedelta(days=1)))
         assert "past" in error.value.errors["date_of_birth"][0]
 
-    def test_a_council_cannot_create_another_councils_child(self, social_worker):
+    def test_a_council_cannot_create_another_councils_child(self, social_worker: Actor) -> None:
         other = factories.CouncilFactory()
         with pytest.raises(ValidationFailed) as error:
             services.create_child(social_worker, details(responsible_council_id=other.pk))
         assert "responsible_council" in error.value.errors
 
-    def test_care_staff_cannot_create_children(self, council):
+    def test_care_staff_cannot_create_children(self, council: Organisation) -> None:
         staff = factories.actor(Role.CARE_STAFF, factories.CareProviderFactory())
         with pytest.raises(AccessDenied):
             services.create_child(staff, details(responsible_council_id=council.pk))
@@ -66,8 +69,8 @@ class TestCreate:
 
 class TestSearch:
     def test_finds_by_name_alias_dob_and_identifier_only_among_visible(
-        self, social_worker, council
-    ):
+        self, social_worker: Actor, council: Organisation
+    ) -> None:
         mine = services.create_child(
             social_worker,
             details(nhs_number="9434765919", aliases=["Tilly"], agency_reference="LA-4411"),
@@ -86,7 +89,9 @@ class TestSearch:
         ):
             assert services.search_children(social_worker, query) == [mine], query
 
-    def test_each_result_is_an_audited_read(self, social_worker, council):
+    def test_each_result_is_an_audited_read(
+        self, social_worker: Actor, council: Organisation
+    ) -> None:
         children = factories.ChildFactory.create_batch(
             2, responsible_council=council, last_name="Fenby"
         )
@@ -96,12 +101,12 @@ class TestSearch:
         )
         assert audited == {c.pk for c in children}
 
-    def test_empty_search_is_a_clear_error(self, social_worker):
+    def test_empty_search_is_a_clear_error(self, social_worker: Actor) -> None:
         with pytest.raises(ValidationFailed) as error:
             services.search_children(social_worker, "   ")
         assert "q" in error.value.errors
 
-    def test_aggregate_roles_cannot_search(self, council):
+    def test_aggregate_roles_cannot_search(self, council: Organisation) -> None:
         factories.ChildFactory(responsible_council=council, last_name="Fenby")
         for role in (Role.BOARD_MEMBER, Role.NATIONAL_ANALYST):
             with pytest.raises(AccessDenied):
@@ -109,7 +114,7 @@ class TestSearch:
 
 
 class TestPlacementsAndAccess:
-    def test_a_move_ends_the_old_homes_access(self, council):
+    def test_a_move_ends_the_old_homes_access(self, council: Organisation) -> None:
         manager = factories.actor(Role.COUNCIL_MANAGER, council)
         old_home = factories.CareProviderFactory()
         new_home = factories.CareProviderFactory()
@@ -147,7 +152,7 @@ class TestPlacementsAndAccess:
         first = child.placements.order_by("start_date").first()
         assert first.end_date == start + timedelta(days=50)
 
-    def test_placement_rules(self, council):
+    def test_placement_rules(self, council: Organisation) -> None:
         manager = factories.actor(Role.COUNCIL_MANAGER, council)
         child = factories.ChildFactory(responsible_council=council)
         with pytest.raises(ValidationFailed) as error:
@@ -162,7 +167,7 @@ class TestPlacementsAndAccess:
         assert set(error.value.errors) == {"placement_type", "start_date", "postcode_district"}
         assert not child.placements.exists()
 
-    def test_another_council_cannot_place_the_child(self, council):
+    def test_another_council_cannot_place_the_child(self, council: Organisation) -> None:
         child = factories.ChildFactory(responsible_council=council)
         stranger = factories.actor(Role.COUNCIL_MANAGER, factories.CouncilFactory())
         with pytest.raises(NotFound):
@@ -175,7 +180,7 @@ class TestPlacementsAndAccess:
             )
 
 
-def test_reading_a_child_is_audited(social_worker, child):
+def test_reading_a_child_is_audited(social_worker: Actor, child: Child) -> None:
     services.read_child(social_worker, child.pk)
     event = AuditEvent.objects.get(action="view", child_id=child.pk)
     assert (event.user, event.organisation, event.channel) == (
@@ -189,14 +194,14 @@ def test_reading_a_child_is_audited(social_worker, child):
 
 
 @pytest.fixture
-def call_handler(police):
+def call_handler(police: Organisation) -> Actor:
     return factories.actor(Role.POLICE_CALL_HANDLER, police)
 
 
 class TestAddThenReport:
     def test_a_call_handler_adds_a_child_and_reports_them_missing(
-        self, call_handler, council, police
-    ):
+        self, call_handler: Actor, council: Organisation, police: Organisation
+    ) -> None:
         child = services.create_child(
             call_handler, details(responsible_council_id=council.pk, agency_reference="NOM-1")
         )
@@ -211,15 +216,17 @@ class TestAddThenReport:
         assert create.details == {"responsible_council": council.pk, "provisional": False}
 
     def test_the_report_keeps_the_access_after_the_adding_window(
-        self, monkeypatch, call_handler, council
-    ):
+        self, monkeypatch: pytest.MonkeyPatch, call_handler: Actor, council: Organisation
+    ) -> None:
         child = services.create_child(call_handler, details(responsible_council_id=council.pk))
         factories.report(call_handler, child)
         later = clock.now() + policy.ADDED_CHILD_ACCESS + timedelta(hours=1)
         monkeypatch.setattr(clock, "now", lambda: later)
         assert policy.can(call_handler, policy.Action.REPORT, child)
 
-    def test_without_a_report_the_adding_access_ends(self, monkeypatch, call_handler, council):
+    def test_without_a_report_the_adding_access_ends(
+        self, monkeypatch: pytest.MonkeyPatch, call_handler: Actor, council: Organisation
+    ) -> None:
         child = services.create_child(call_handler, details(responsible_council_id=council.pk))
         assert services.access_from_adding_ends(child) == (
             child.created_at + policy.ADDED_CHILD_ACCESS
@@ -231,7 +238,9 @@ class TestAddThenReport:
         # The council still sees its child.
         assert policy.can(factories.actor(Role.SOCIAL_WORKER, council), "see_identity", child)
 
-    def test_adding_a_child_opens_no_other_child_to_the_force(self, call_handler, council):
+    def test_adding_a_child_opens_no_other_child_to_the_force(
+        self, call_handler: Actor, council: Organisation
+    ) -> None:
         neighbour = factories.ChildFactory(responsible_council=council)
         services.create_child(call_handler, details(responsible_council_id=council.pk))
         assert not policy.can(call_handler, policy.Action.SEE_IDENTITY, neighbour)
@@ -242,14 +251,18 @@ class TestAddThenReport:
 
 
 class TestResponsibleCouncilNotKnown:
-    def test_the_forces_only_council_holds_the_record_provisionally(self, call_handler, council):
+    def test_the_forces_only_council_holds_the_record_provisionally(
+        self, call_handler: Actor, council: Organisation
+    ) -> None:
         child = services.create_child(call_handler, details(responsible_council_not_known=True))
         assert child.responsible_council == council
         assert child.responsible_council_provisional
         event = AuditEvent.objects.get(action="create", child_id=child.pk)
         assert event.details == {"responsible_council": council.pk, "provisional": True}
 
-    def test_a_force_covering_several_councils_is_asked_which_area(self, call_handler, police):
+    def test_a_force_covering_several_councils_is_asked_which_area(
+        self, call_handler: Actor, police: Organisation
+    ) -> None:
         council = factories.CouncilFactory(police_force=police)
         other = factories.CouncilFactory(police_force=police)
         with pytest.raises(ValidationFailed) as error:
@@ -258,10 +271,13 @@ class TestResponsibleCouncilNotKnown:
         child = services.create_child(
             call_handler, details(responsible_council_not_known=True, area_council_id=other.pk)
         )
-        assert child.responsible_council == other and child.responsible_council_provisional
+        assert child.responsible_council == other
+        assert child.responsible_council_provisional
         assert services.area_councils(police) == sorted([council, other], key=lambda c: c.name)
 
-    def test_the_area_council_must_be_in_the_forces_area(self, call_handler, council):
+    def test_the_area_council_must_be_in_the_forces_area(
+        self, call_handler: Actor, council: Organisation
+    ) -> None:
         elsewhere = factories.CouncilFactory()
         with pytest.raises(ValidationFailed) as error:
             services.create_child(
@@ -271,7 +287,9 @@ class TestResponsibleCouncilNotKnown:
         assert "Select a council in" in error.value.errors["area_council"][0]
         assert not Child.objects.exists()
 
-    def test_a_council_or_not_known_but_not_both_and_not_neither(self, call_handler, council):
+    def test_a_council_or_not_known_but_not_both_and_not_neither(
+        self, call_handler: Actor, council: Organisation
+    ) -> None:
         with pytest.raises(ValidationFailed) as error:
             services.create_child(
                 call_handler,
@@ -284,7 +302,7 @@ class TestResponsibleCouncilNotKnown:
             "Select the council responsible for the child, or Not known"
         ]
 
-    def test_a_council_always_knows_it_is_responsible(self, social_worker):
+    def test_a_council_always_knows_it_is_responsible(self, social_worker: Actor) -> None:
         with pytest.raises(ValidationFailed) as error:
             services.create_child(social_worker, details(responsible_council_not_known=True))
         assert (
@@ -295,20 +313,23 @@ class TestResponsibleCouncilNotKnown:
 
 class TestConfirmResponsibleCouncil:
     @pytest.fixture
-    def provisional(self, call_handler, council):
+    def provisional(self, call_handler: Actor, council: Organisation):
         return services.create_child(call_handler, details(responsible_council_not_known=True))
 
-    def test_the_holding_council_confirms_itself(self, provisional, council):
+    def test_the_holding_council_confirms_itself(self, provisional, council: Organisation) -> None:
         coordinator = factories.actor(Role.COUNCIL_MISSING_COORDINATOR, council)
         assert list(services.awaiting_confirmation(coordinator)) == [provisional]
         child = services.confirm_responsible_council(coordinator, provisional.pk, council.pk)
-        assert child.responsible_council == council and not child.responsible_council_provisional
+        assert child.responsible_council == council
+        assert not child.responsible_council_provisional
         assert child.version == provisional.version + 1
         assert not services.awaiting_confirmation(coordinator).exists()
         event = AuditEvent.objects.get(action="confirm_responsible_council")
         assert event.details == {"from": council.pk, "to": council.pk}
 
-    def test_passing_the_record_on_moves_the_access(self, provisional, council, call_handler):
+    def test_passing_the_record_on_moves_the_access(
+        self, provisional, council: Organisation, call_handler: Actor
+    ) -> None:
         coordinator = factories.actor(Role.COUNCIL_MISSING_COORDINATOR, council)
         factories.report(call_handler, provisional)
         elsewhere = factories.CouncilFactory()
@@ -320,8 +341,8 @@ class TestConfirmResponsibleCouncil:
         assert policy.can(call_handler, policy.Action.SEE_IDENTITY, provisional)  # its report
 
     def test_only_the_holding_council_confirms_and_only_once(
-        self, provisional, council, call_handler
-    ):
+        self, provisional, council: Organisation, call_handler: Actor
+    ) -> None:
         with pytest.raises(NotFound):
             services.confirm_responsible_council(
                 factories.actor(Role.COUNCIL_MANAGER, factories.CouncilFactory()),

@@ -13,7 +13,7 @@ from homeward.audit.models import AuditEvent
 from homeward.children.codes import LegalStatusKind, PlacementType
 from homeward.children.models import Child, LegalStatus, WorkerAllocation
 from homeward.core import clock
-from homeward.organisations.models import Role
+from homeward.organisations.models import Organisation, Role
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -24,7 +24,7 @@ def text(response) -> str:
 
 
 @pytest.fixture
-def worker_client(client: Client, council):
+def worker_client(client: Client, council: Organisation) -> Client:
     client.force_login(factories.member(Role.SOCIAL_WORKER, council))
     return client
 
@@ -32,7 +32,7 @@ def worker_client(client: Client, council):
 # --- find a child --------------------------------------------------------------------------
 
 
-def test_find_page_searches_by_post_only(worker_client: Client, council) -> None:
+def test_find_page_searches_by_post_only(worker_client: Client, council: Organisation) -> None:
     child = factories.ChildFactory(last_name="Inglethorpe", responsible_council=council)
     body = text(worker_client.get("/children/"))
     assert '<form method="post" action="/children/"' in body
@@ -43,7 +43,7 @@ def test_find_page_searches_by_post_only(worker_client: Client, council) -> None
     assert "found" not in body
 
 
-def test_search_finds_the_councils_child(worker_client: Client, child) -> None:
+def test_search_finds_the_councils_child(worker_client: Client, child: Child) -> None:
     response = worker_client.post("/children/", {"q": child.last_name})
     body = text(response)
     assert response.status_code == 200
@@ -53,7 +53,7 @@ def test_search_finds_the_councils_child(worker_client: Client, child) -> None:
     assert AuditEvent.objects.filter(action="search_result", child_id=child.pk).exists()
 
 
-def test_search_never_shows_other_councils_children(worker_client: Client, child) -> None:
+def test_search_never_shows_other_councils_children(worker_client: Client, child: Child) -> None:
     stranger = factories.ChildFactory(first_name=child.first_name, last_name=child.last_name)
     body = text(worker_client.post("/children/", {"q": child.full_name}))
     assert "1 child found" in body
@@ -61,7 +61,7 @@ def test_search_never_shows_other_councils_children(worker_client: Client, child
     assert stranger.responsible_council.name not in body
 
 
-def test_search_by_date_of_birth(worker_client: Client, child) -> None:
+def test_search_by_date_of_birth(worker_client: Client, child: Child) -> None:
     body = text(worker_client.post("/children/", {"q": f"{child.date_of_birth:%d/%m/%Y}"}))
     assert child.full_name in body
 
@@ -113,7 +113,7 @@ def child_data(**overrides: str) -> dict[str, str]:
     return data
 
 
-def test_council_worker_adds_a_child(worker_client: Client, council) -> None:
+def test_council_worker_adds_a_child(worker_client: Client, council: Organisation) -> None:
     body = text(worker_client.get("/children/add"))
     assert f"The child will be recorded as the responsibility of {council.name}" in body
     response = worker_client.post("/children/add", child_data())
@@ -165,7 +165,9 @@ def test_impossible_date_is_not_a_real_date(worker_client: Client) -> None:
     assert not Child.objects.exists()
 
 
-def test_police_choose_the_responsible_council(client: Client, police, council) -> None:
+def test_police_choose_the_responsible_council(
+    client: Client, police: Organisation, council: Organisation
+) -> None:
     client.force_login(factories.member(Role.POLICE_OFFICER, police))
     body = text(client.get("/children/add"))
     assert f'<option value="{council.pk}">{council.name}</option>' in body
@@ -176,7 +178,9 @@ def test_police_choose_the_responsible_council(client: Client, police, council) 
     assert response.status_code in (200, 302)
 
 
-def test_add_a_child_offers_every_council_and_not_known(client: Client, police) -> None:
+def test_add_a_child_offers_every_council_and_not_known(
+    client: Client, police: Organisation
+) -> None:
     councils = [factories.CouncilFactory() for _ in range(5)]  # most in other forces' areas
     client.force_login(factories.member(Role.POLICE_CALL_HANDLER, police))
     body = text(client.get("/children/add"))
@@ -191,7 +195,7 @@ def test_add_a_child_offers_every_council_and_not_known(client: Client, police) 
 
 
 def test_a_call_handler_adds_a_child_and_reports_them_in_one_go(
-    client: Client, police, council
+    client: Client, police: Organisation, council: Organisation
 ) -> None:
     """The journey the new record used to end ("once an episode is reported"): the force
     goes straight from adding the child to reporting them, and the council sees it."""
@@ -221,16 +225,20 @@ def test_a_call_handler_adds_a_child_and_reports_them_in_one_go(
     episode = child.episodes.get()
     assert response.status_code == 302
     assert response["Location"] == f"/episodes/{episode.reference}/"
-    assert episode.police_force == police and episode.reporting_organisation == police
+    assert episode.police_force == police
+    assert episode.reporting_organisation == police
     assert client.get(response["Location"]).status_code == 200
     # The council responsible sees the child missing on its home page.
     council_user = Client()
     council_user.force_login(factories.member(Role.SOCIAL_WORKER, council))
     home = text(council_user.get("/"))
-    assert "Alex Marsh" in home and episode.reference in home
+    assert "Alex Marsh" in home
+    assert episode.reference in home
 
 
-def test_add_the_child_only_opens_their_record(client: Client, police, council) -> None:
+def test_add_the_child_only_opens_their_record(
+    client: Client, police: Organisation, council: Organisation
+) -> None:
     client.force_login(factories.member(Role.POLICE_OFFICER, police))
     response = client.post(
         "/children/add", child_data(responsible_council=str(council.pk), next="record")
@@ -243,14 +251,17 @@ def test_add_the_child_only_opens_their_record(client: Client, police, council) 
     assert f'href="/children/{child.pk}/report-missing"' in page
 
 
-def test_not_known_goes_to_the_area_council_to_confirm(client: Client, police, council) -> None:
+def test_not_known_goes_to_the_area_council_to_confirm(
+    client: Client, police: Organisation, council: Organisation
+) -> None:
     client.force_login(factories.member(Role.POLICE_CALL_HANDLER, police))
     body = text(client.get("/children/add"))
     assert f"If the responsible council is not known, {council.name} holds the record" in body
     assert 'name="area_council"' not in body  # the force covers one council: nothing to ask
     client.post("/children/add", child_data(responsible_council="not-known", next="record"))
     child = Child.objects.get()
-    assert child.responsible_council == council and child.responsible_council_provisional
+    assert child.responsible_council == council
+    assert child.responsible_council_provisional
 
     coordinator = Client()
     coordinator.force_login(factories.member(Role.COUNCIL_MISSING_COORDINATOR, council))
@@ -264,13 +275,17 @@ def test_not_known_goes_to_the_area_council_to_confirm(client: Client, police, c
     response = coordinator.post(
         f"/children/{child.pk}/responsible-council", {"responsible_council": str(elsewhere.pk)}
     )
-    assert response.status_code == 302 and response["Location"] == "/"
+    assert response.status_code == 302
+    assert response["Location"] == "/"
     child.refresh_from_db()
-    assert child.responsible_council == elsewhere and not child.responsible_council_provisional
+    assert child.responsible_council == elsewhere
+    assert not child.responsible_council_provisional
     assert "has passed to Farshire County Council" in text(coordinator.get("/"))
 
 
-def test_a_force_of_several_councils_says_which_area(client: Client, police, council) -> None:
+def test_a_force_of_several_councils_says_which_area(
+    client: Client, police: Organisation, council: Organisation
+) -> None:
     second = factories.CouncilFactory(police_force=police)
     client.force_login(factories.member(Role.POLICE_CALL_HANDLER, police))
     body = text(client.get("/children/add"))
@@ -286,7 +301,7 @@ def test_a_force_of_several_councils_says_which_area(client: Client, police, cou
     assert Child.objects.get().responsible_council == second
 
 
-def test_care_staff_cannot_add_children(client: Client, council) -> None:
+def test_care_staff_cannot_add_children(client: Client, council: Organisation) -> None:
     home = factories.CareProviderFactory(area_council=council)
     client.force_login(factories.member(Role.CARE_STAFF, home))
     assert client.get("/children/add").status_code == 403
@@ -298,7 +313,9 @@ def test_care_staff_cannot_add_children(client: Client, council) -> None:
 # --- the child's page ----------------------------------------------------------------------
 
 
-def test_child_page_shows_the_whole_record(worker_client: Client, council, child) -> None:
+def test_child_page_shows_the_whole_record(
+    worker_client: Client, council: Organisation, child: Child
+) -> None:
     host = factories.CouncilFactory(name="Faraway Borough Council")
     home = factories.CareProviderFactory(name="Larch Lodge", area_council=host)
     factories.looked_after(child, since=clock.now().date() - timedelta(days=400))
@@ -330,8 +347,10 @@ def test_child_page_shows_the_whole_record(worker_client: Client, council, child
     assert response.status_code == 200
     assert f'<h1 class="govuk-heading-l">{child.full_name}</h1>' in body
     assert "Jaz" in body
-    assert "Looked after" in body and "Child in need" in body
-    assert "Larch Lodge" in body and "Faraway Borough Council" in body
+    assert "Looked after" in body
+    assert "Child in need" in body
+    assert "Larch Lodge" in body
+    assert "Faraway Borough Council" in body
     assert "Foster placement with other foster carer, long term fostering" in body
     assert '<td class="govuk-table__cell">Yes</td>' in body  # out of area
     assert "Dana Reeve" in body
@@ -351,7 +370,8 @@ def test_another_councils_child_is_not_found(worker_client: Client) -> None:
         body = text(response)
         assert response.status_code == 404
         assert "Page not found" in body
-        assert "Quillon" not in body and "Vantreece" not in body
+        assert "Quillon" not in body
+        assert "Vantreece" not in body
         assert stranger.responsible_council.name not in body
 
 
@@ -359,7 +379,9 @@ def test_non_numeric_child_id_is_not_found(worker_client: Client) -> None:
     assert worker_client.get("/children/abc/").status_code == 404
 
 
-def test_police_in_the_childs_area_can_open_the_record(client: Client, council, child) -> None:
+def test_police_in_the_childs_area_can_open_the_record(
+    client: Client, council: Organisation, child: Child
+) -> None:
     client.force_login(factories.member(Role.POLICE_OFFICER, council.police_force))
     factories.place(child, host=council)
     assert "Report missing" in text(client.get(f"/children/{child.pk}/"))

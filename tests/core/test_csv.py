@@ -33,12 +33,12 @@ NUMBERS = ["-3", "+1.5", "12", "-0.25", "0"]
 
 
 @pytest.mark.parametrize("cell", FORMULAS)
-def test_a_formula_is_written_as_text(cell):
+def test_a_formula_is_written_as_text(cell) -> None:
     assert csv_out.neutralise(cell) == "'" + cell
 
 
 @pytest.mark.parametrize("cell", HARMLESS + NUMBERS + [3, -3, 1.5, None])
-def test_anything_else_is_left_alone(cell):
+def test_anything_else_is_left_alone(cell) -> None:
     assert csv_out.neutralise(cell) == cell
 
 
@@ -54,7 +54,7 @@ def shared(rows: list[list[str]], **options: object) -> str:
     return buffer.getvalue()
 
 
-def test_the_writer_neutralises_each_cell_and_only_those():
+def test_the_writer_neutralises_each_cell_and_only_those() -> None:
     rows = [HARMLESS, FORMULAS, NUMBERS]
     read = list(csv.reader(io.StringIO(shared(rows))))
     assert read[0] == HARMLESS
@@ -75,11 +75,11 @@ def test_the_writer_neutralises_each_cell_and_only_those():
         max_size=5,
     )
 )
-def test_text_that_cannot_be_a_formula_is_written_byte_for_byte(rows):
+def test_text_that_cannot_be_a_formula_is_written_byte_for_byte(rows) -> None:
     assert shared(rows, lineterminator="\r\n") == stdlib(rows, lineterminator="\r\n")
 
 
-def test_a_903_export_is_not_changed_by_one_byte(area, tmp_path: Path):  # noqa: F811
+def test_a_903_export_is_not_changed_by_one_byte(area, tmp_path: Path) -> None:  # noqa: F811
     """The DfE validator reads these files: every value in them is a code, a date or a
     reference, and the guard leaves each exactly as it was."""
     cli = Actor(user=None, membership=None, channel=CHANNEL_CLI)

@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from django.test import Client
 
 EXE = str(Path(sys.executable).with_name("homeward"))
 
@@ -26,7 +27,7 @@ def production_env(**extra: str) -> dict[str, str]:
     return env
 
 
-def test_check_deploy_is_clean_in_production_settings():
+def test_check_deploy_is_clean_in_production_settings() -> None:
     if not (Path(__file__).parents[2] / "homeward" / "static" / "dist").is_dir():
         pytest.fail("Front-end assets are not built: run `make static` (make test does)")
     result = subprocess.run(
@@ -41,7 +42,7 @@ def test_check_deploy_is_clean_in_production_settings():
     assert "no issues" in result.stdout
 
 
-def test_production_refuses_to_start_without_a_secret_key():
+def test_production_refuses_to_start_without_a_secret_key() -> None:
     env = production_env()
     del env["SECRET_KEY"]
     result = subprocess.run(
@@ -51,7 +52,7 @@ def test_production_refuses_to_start_without_a_secret_key():
     assert "SECRET_KEY" in result.stderr
 
 
-def test_pages_carry_a_strict_content_security_policy(client, db):
+def test_pages_carry_a_strict_content_security_policy(client: Client, db: None) -> None:
     response = client.get("/healthz")
     policy = response["Content-Security-Policy"]
     assert "script-src 'self'" in policy
@@ -60,7 +61,7 @@ def test_pages_carry_a_strict_content_security_policy(client, db):
     assert "frame-ancestors 'none'" in policy
 
 
-def test_production_refuses_to_start_without_an_audit_key():
+def test_production_refuses_to_start_without_an_audit_key() -> None:
     for missing in ({}, {"HOMEWARD_AUDIT_KEY": "too-short"}):
         env = production_env()
         del env["HOMEWARD_AUDIT_KEY"]
@@ -72,7 +73,7 @@ def test_production_refuses_to_start_without_an_audit_key():
         assert "HOMEWARD_AUDIT_KEY" in result.stderr
 
 
-def test_the_audit_key_may_come_from_a_file(tmp_path):
+def test_the_audit_key_may_come_from_a_file(tmp_path: Path) -> None:
     key = secrets.token_urlsafe(32)
     (tmp_path / "audit-key").write_text(key + "\n")
     env = production_env(HOMEWARD_AUDIT_KEY_FILE=str(tmp_path / "audit-key"))

@@ -44,9 +44,10 @@ from homeward.core import clock
 from homeward.core.actor import Actor
 from homeward.episodes import services as episodes
 from homeward.episodes.models import Classification, Episode, TimelineKind
+from homeward.events.models import DomainEvent
 from homeward.insights import board
 from homeward.notifications import services as notifications
-from homeward.notifications.models import DomainEvent, Notification
+from homeward.notifications.models import Notification
 from homeward.notifications.rules import thresholds
 from homeward.organisations import mfa
 from homeward.organisations import services as organisations
@@ -182,7 +183,7 @@ def _nhs_number() -> str:
 
 
 @pytest.fixture
-def scene(db) -> Scene:
+def scene(db: None) -> Scene:
     police = factories.PoliceForceFactory(name="Wealdmoor Police")
     council = factories.CouncilFactory(name="Wealdmoor Council", police_force=police, code="861")
     return Scene(
@@ -282,7 +283,8 @@ def _code_owed_setup(scene: Scene, choices: dict[str, str]) -> Visit:
     response = client.post(
         "/sign-in", {"username": user.username, "password": factories.TEST_PASSWORD}
     )
-    assert response.status_code == 302 and "/sign-in/code" in response["Location"]
+    assert response.status_code == 302
+    assert "/sign-in/code" in response["Location"]
     client.handler.enforce_csrf_checks = True
     return Visit(client=client, page="/sign-in/code", user=user, things={"device": device})
 
@@ -1025,11 +1027,9 @@ def fill_and_send(
     status = visit.response.status_code
     body = visit.response.content.decode() if status == 200 else ""
     errors = error_summary(body)
-    assert status in (200, 302) and not errors, (
-        f"{scenario.id}: {status} {errors} after sending\n"
-        + "\n".join(
-            f"  {k}: {shown(v)}" for k, v in data.items() if k not in {"csrfmiddlewaretoken"}
-        )
+    assert status in (200, 302), f"{scenario.id}: {status} after sending"
+    assert not errors, f"{scenario.id}: {status} {errors} after sending\n" + "\n".join(
+        f"  {k}: {shown(v)}" for k, v in data.items() if k not in {"csrfmiddlewaretoken"}
     )
     return form, answers
 
@@ -1084,7 +1084,9 @@ def variants(scenario: Scenario, scene: Scene) -> Iterator[tuple[dict[str, str],
 
 
 @pytest.mark.parametrize("scenario", SCENARIOS, ids=lambda s: s.id)
-def test_every_answer_survives_the_round_trip(scenario: Scenario, scene: Scene, seeded_random):
+def test_every_answer_survives_the_round_trip(
+    scenario: Scenario, scene: Scene, seeded_random: int
+) -> None:
     rng = random.Random(seeded_random)
     for choices, visit in variants(scenario, scene):
         form, answers = fill_and_send(scenario, visit, rng, choices)
@@ -1105,8 +1107,8 @@ def revealing_choice(form: HtmlForm, question: Question) -> dict[str, str]:
 
 @pytest.mark.parametrize("scenario", SCENARIOS, ids=lambda s: s.id)
 def test_too_long_answers_are_refused_in_the_design_systems_words(
-    scenario: Scenario, scene: Scene, seeded_random
-):
+    scenario: Scenario, scene: Scene, seeded_random: int
+) -> None:
     """One character over a text box's limit, for each text box in turn: the page says
     "<Name> must be <n> characters or fewer" beside it, never Django's "Ensure this value
     has at most ...", and nothing is saved (the record's version stays)."""
@@ -1134,11 +1136,12 @@ def test_too_long_answers_are_refused_in_the_design_systems_words(
         expected = f"must be {question.maxlength} characters or fewer"
         errors = [e for e in error_summary(body) if expected in e]
         assert len(errors) == 1, f"{question.name}: {error_summary(body)}"
-        assert errors[0][0].isupper() and not errors[0].startswith("Must"), errors[0]
+        assert errors[0][0].isupper(), errors[0]
+        assert not errors[0].startswith("Must"), errors[0]
         redrawn = [f for f in post_forms(body, form.action) if form_key(f) == scenario.key]
+        assert redrawn, f"{question.name}: the form is not drawn again"
         assert (
-            redrawn
-            and redrawn[0].questions[question.name].value.strip() == data[question.name][0].strip()
+            redrawn[0].questions[question.name].value.strip() == data[question.name][0].strip()
         ), f"{question.name}: what was typed is not shown again"
 
 
@@ -1207,9 +1210,7 @@ def crawl(client: Client, start: str = "/") -> tuple[set[str], dict[str, str]]:
         drawn_here = [f for f in post_forms(page, final) if form_key(f) != "organisations:sign-out"]
         if len(drawn_here) == 1 and urlsplit(drawn_here[0].action).path == final:
             leaves.add(name)
-        for link in _links(page):
-            if link not in seen_paths:
-                queue.append(link)
+        queue.extend(link for link in _links(page) if link not in seen_paths)
     return reached, forms
 
 
@@ -1253,7 +1254,7 @@ def busy_area(scene: Scene) -> dict[str, User]:
     return users
 
 
-def test_every_form_has_a_round_trip(scene: Scene):
+def test_every_form_has_a_round_trip(scene: Scene) -> None:
     """Signs in as every role, follows every link, and collects every form drawn."""
     users = busy_area(scene)
     reached, forms = crawl(Client())

@@ -34,7 +34,7 @@ class Several(GovukForm):
 
 
 @pytest.mark.parametrize("name", ["ticks", "listed"])
-def test_a_question_taking_several_answers_is_drawn_as_checkboxes(name):
+def test_a_question_taking_several_answers_is_drawn_as_checkboxes(name) -> None:
     """Django's CheckboxSelectMultiple is a kind of RadioSelect: drawn as radios, a
     browser could send only one answer."""
     [found] = read_forms(drawn(Several(), name))
@@ -44,7 +44,7 @@ def test_a_question_taking_several_answers_is_drawn_as_checkboxes(name):
     assert 'type="radio"' not in drawn(Several(), name)
 
 
-def test_every_answer_given_stays_ticked_when_the_page_is_shown_again():
+def test_every_answer_given_stays_ticked_when_the_page_is_shown_again() -> None:
     form = Several({"ticks": ["a", "c"], "listed": ["b"], "one": "zzz"})
     assert not form.is_valid()  # the radio's answer is not offered
     [found] = read_forms(drawn(form, "ticks"))
@@ -52,7 +52,7 @@ def test_every_answer_given_stays_ticked_when_the_page_is_shown_again():
     assert found.question("ticks").hint == "Select all that apply"
 
 
-def test_a_single_choice_is_still_drawn_as_radios():
+def test_a_single_choice_is_still_drawn_as_radios() -> None:
     [found] = read_forms(drawn(Several(), "one"))
     assert found.question("one").kind == "radios"
 
@@ -68,7 +68,7 @@ class Lengths(GovukForm):
     field_names = {"named": "Who did it"}
 
 
-def test_too_long_text_is_refused_in_the_design_systems_words():
+def test_too_long_text_is_refused_in_the_design_systems_words() -> None:
     form = Lengths({"reference": "x" * 6, "where": "y" * 5000, "named": "z" * 6, "own": "w" * 6})
     assert not form.is_valid()
     assert form.errors["reference"] == ["Police reference must be 5 characters or fewer"]
@@ -89,7 +89,7 @@ def test_too_long_text_is_refused_in_the_design_systems_words():
         ({"floor": "3"}, "floor", "Days must be 7 or more"),
     ],
 )
-def test_numbers_out_of_range_are_refused_in_the_design_systems_words(data, field, message):
+def test_numbers_out_of_range_are_refused_in_the_design_systems_words(data, field, message) -> None:
     form = Lengths({"reference": "a", "where": "b", "named": "c", "own": "d", **data})
     assert not form.is_valid()
     assert form.errors[field] == [message]
@@ -104,11 +104,11 @@ def test_numbers_out_of_range_are_refused_in_the_design_systems_words(data, fiel
         ("", "Your answer"),
     ],
 )
-def test_a_field_is_named_from_its_label(label, name):
+def test_a_field_is_named_from_its_label(label, name) -> None:
     assert field_name(label) == name
 
 
-def test_the_services_say_the_same_as_the_forms():
+def test_the_services_say_the_same_as_the_forms() -> None:
     """An over-long answer from the API or an import is named by its column, or by the
     name the service gives it."""
     assert text_errors(Episode, {"last_seen_location": "x" * 301}) == {
@@ -120,7 +120,7 @@ def test_the_services_say_the_same_as_the_forms():
     assert text_errors(Episode, {"last_seen_location": " " + "x" * 300 + " "}) == {}
 
 
-def test_a_form_that_words_its_own_fields_gets_the_shared_wording(db):
+def test_a_form_that_words_its_own_fields_gets_the_shared_wording(db: None) -> None:
     """The add-a-user form once said "Must be 150 characters or fewer" without the name."""
     from homeward.organisations.forms import AddUserForm
 

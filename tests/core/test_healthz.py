@@ -1,11 +1,16 @@
 from datetime import timedelta
 
+from django.test import Client
+from pytest_django import Settings
+
+from homeward.children.models import Child
 from homeward.core import clock
+from homeward.core.actor import Actor
 from homeward.notifications import heartbeat
 from homeward.notifications.models import WorkerHeartbeat
 
 
-def test_healthz_reports_the_database(client, db):
+def test_healthz_reports_the_database(client: Client, db: None) -> None:
     response = client.get("/healthz")
     assert response.status_code == 200
     body = response.json()
@@ -16,16 +21,19 @@ def test_healthz_reports_the_database(client, db):
     )
 
 
-def test_healthz_says_the_worker_is_alive_while_it_beats(client, db):
+def test_healthz_says_the_worker_is_alive_while_it_beats(client: Client, db: None) -> None:
     heartbeat.start("w1")
     body = client.get("/healthz").json()
     assert body["status"] == "ok"
-    assert body["worker"]["alive"] is True and body["worker"]["workers"] == 1
+    assert body["worker"]["alive"] is True
+    assert body["worker"]["workers"] == 1
     seen = WorkerHeartbeat.objects.get(worker_id="w1").last_seen
     assert body["worker"]["last_seen"] == seen.isoformat()
 
 
-def test_a_dead_worker_is_reported_but_the_web_stays_in_service(client, db, settings):
+def test_a_dead_worker_is_reported_but_the_web_stays_in_service(
+    client: Client, db: None, settings: Settings
+) -> None:
     body = client.get("/healthz").json()  # never started
     assert body["status"] == "degraded"
     assert body["worker"] == {"alive": False, "last_seen": None, "workers": 0, "tasks_waiting": 0}
@@ -44,13 +52,17 @@ def test_a_dead_worker_is_reported_but_the_web_stays_in_service(client, db, sett
     assert client.get("/healthz").json()["worker"]["alive"] is False
 
 
-def test_require_worker_makes_a_dead_worker_a_503_for_status_code_monitors(client, db):
+def test_require_worker_makes_a_dead_worker_a_503_for_status_code_monitors(
+    client: Client, db: None
+) -> None:
     assert client.get("/healthz?require=worker").status_code == 503
     heartbeat.start("w1")
     assert client.get("/healthz?require=worker").status_code == 200
 
 
-def test_healthz_counts_tasks_waiting_for_a_worker(client, social_worker, child):
+def test_healthz_counts_tasks_waiting_for_a_worker(
+    client: Client, social_worker: Actor, child: Child
+) -> None:
     from tests.factories import report
 
     report(social_worker, child)  # its delivery is queued, with no worker to run it

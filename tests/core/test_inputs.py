@@ -33,7 +33,8 @@ def test_an_api_report_becomes_the_services_report_with_its_return_nested():
         }
     )
     report = service_input(services.Report, payload, besides={"child_id"})
-    assert report.classification == "M" and type(report.classification) is str
+    assert report.classification == "M"
+    assert type(report.classification) is str
     assert report.last_seen_at == SEEN
     assert report.returned == services.Return(
         returned_at=SEEN, return_method=ReturnMethod.RETURNED_SELF.value

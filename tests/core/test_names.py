@@ -8,17 +8,20 @@ from __future__ import annotations
 
 import unicodedata
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
+from django.test import Client
 
 from homeward.children import services as children
 from homeward.children.models import Child, ChildAlias
 from homeward.core import clock
+from homeward.core.actor import Actor
 from homeward.core.errors import ValidationFailed
 from homeward.core.validation import BAD_NAME_START, HIDDEN_IN_NAME, name_problem, person_name
 from homeward.episodes.models import Episode
 from homeward.organisations import services as organisations
-from homeward.organisations.models import Role, User
+from homeward.organisations.models import Organisation, Role, User
 from tests import factories
 from tests.factories import report
 
@@ -48,7 +51,7 @@ def formula(what: str) -> str:
 
 
 @pytest.mark.parametrize("name", DISGUISED)
-def test_hidden_characters_are_refused(name):
+def test_hidden_characters_are_refused(name) -> None:
     assert name_problem(name) == hidden("Name")
     assert name_problem(name, "First name") == (
         "First name must not include hidden characters, such as direction marks or "
@@ -57,17 +60,17 @@ def test_hidden_characters_are_refused(name):
 
 
 @pytest.mark.parametrize("name", FORMULA_LED)
-def test_a_name_cannot_begin_as_a_formula(name):
+def test_a_name_cannot_begin_as_a_formula(name) -> None:
     assert name_problem(name, "Last name") == "Last name must not start with =, +, - or @"
 
 
 @pytest.mark.parametrize("name", REAL)
-def test_real_names_are_taken_as_typed(name):
+def test_real_names_are_taken_as_typed(name) -> None:
     assert name_problem(name) is None
     assert person_name(name) == name
 
 
-def test_names_are_stored_in_one_form_however_they_were_typed():
+def test_names_are_stored_in_one_form_however_they_were_typed() -> None:
     typed = unicodedata.normalize("NFD", "Zoë Nguyễn")  # as some keyboards send it
     assert typed != "Zoë Nguyễn"
     assert person_name(typed) == "Zoë Nguyễn"
@@ -92,20 +95,20 @@ class TestChildren:
         ],
     )
     def test_a_disguised_name_is_refused_and_nothing_saved(
-        self, social_worker, field, value, message
-    ):
+        self, social_worker: Actor, field, value, message
+    ) -> None:
         with pytest.raises(ValidationFailed) as refused:
             children.create_child(social_worker, child_details(**{field: value}))
         assert refused.value.errors == {field: [message]}
         assert not Child.objects.exists()
 
-    def test_a_disguised_alias_is_refused(self, social_worker):
+    def test_a_disguised_alias_is_refused(self, social_worker: Actor) -> None:
         with pytest.raises(ValidationFailed) as refused:
             children.create_child(social_worker, child_details(aliases=["Mara", f"X{RLO}Y"]))
         assert refused.value.errors == {"aliases": [hidden("Other names")]}
         assert not Child.objects.exists()
 
-    def test_names_are_stored_composed(self, social_worker):
+    def test_names_are_stored_composed(self, social_worker: Actor) -> None:
         decomposed = unicodedata.normalize("NFD", "Zoë")
         child = children.create_child(
             social_worker,
@@ -115,7 +118,9 @@ class TestChildren:
         assert (child.first_name, child.last_name) == ("Zoë", "O'Brien-Nguyễn")
         assert ChildAlias.objects.get(child=child).name == "Zoë"
 
-    def test_through_the_api_the_field_is_named(self, client, council):
+    def test_through_the_api_the_field_is_named(
+        self, client: Client, council: Organisation
+    ) -> None:
         from tests.api.conftest import token_for
 
         worker = factories.actor(Role.SOCIAL_WORKER, council)
@@ -150,14 +155,16 @@ class TestUsers:
             ("last_name", f"Ash{RLO}yb", hidden("Last name")),
         ],
     )
-    def test_a_disguised_name_is_refused(self, council, field, value, message):
+    def test_a_disguised_name_is_refused(
+        self, council: Organisation, field, value, message
+    ) -> None:
         admin = factories.actor(Role.ORG_ADMIN, council)
         with pytest.raises(ValidationFailed) as refused:
             organisations.add_user(admin, self.new_user(**{field: value}))
         assert refused.value.errors == {field: [message]}
         assert not User.objects.filter(username="robin.ashby").exists()
 
-    def test_a_real_name_is_stored_composed(self, council):
+    def test_a_real_name_is_stored_composed(self, council: Organisation) -> None:
         admin = factories.actor(Role.ORG_ADMIN, council)
         user, _ = organisations.add_user(
             admin, self.new_user(first_name=unicodedata.normalize("NFD", "Zoë"))
@@ -166,7 +173,9 @@ class TestUsers:
         assert user.first_name == "Zoë"
 
 
-def test_the_person_who_reported_cannot_be_disguised_either(social_worker, child):
+def test_the_person_who_reported_cannot_be_disguised_either(
+    social_worker: Actor, child: Child
+) -> None:
     with pytest.raises(ValidationFailed) as refused:
         report(social_worker, child, reporter_name=f"Pat{RLO}nomis")
     assert refused.value.errors == {
@@ -176,7 +185,7 @@ def test_the_person_who_reported_cannot_be_disguised_either(social_worker, child
     assert report(social_worker, child, reporter_name="Pat O'Neill-Simons").pk
 
 
-def test_a_names_file_for_a_903_import_is_checked_too(tmp_path):
+def test_a_names_file_for_a_903_import_is_checked_too(tmp_path: Path) -> None:
     from homeward.interchange import ssda903
 
     names = tmp_path / "names.csv"

@@ -11,8 +11,8 @@ from django.contrib.sessions.models import Session
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
 
+from homeward.core import clock
 from homeward.organisations.models import Role
 from tests import factories
 
@@ -36,9 +36,9 @@ def test_a_page_view_does_not_write_the_session_until_its_clock_is_a_minute_old(
     client.get("/")
     assert session_writes(client, "/children/") == []
     # As if the clock last restarted two minutes ago: this request restarts it.
-    two_minutes_ago = timezone.now() + timedelta(seconds=settings.SESSION_COOKIE_AGE - 120)
+    two_minutes_ago = clock.now() + timedelta(seconds=settings.SESSION_COOKIE_AGE - 120)
     Session.objects.filter(pk=key).update(expire_date=two_minutes_ago)
     assert len(session_writes(client, "/children/")) == 1
     restarted = Session.objects.get(pk=key).expire_date
-    assert restarted > timezone.now() + timedelta(seconds=settings.SESSION_COOKIE_AGE - 10)
+    assert restarted > clock.now() + timedelta(seconds=settings.SESSION_COOKIE_AGE - 10)
     assert session_writes(client, "/") == []

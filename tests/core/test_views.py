@@ -1,11 +1,14 @@
-def test_unknown_api_address_is_a_problem_document(client, db):
+from django.test import Client
+
+
+def test_unknown_api_address_is_a_problem_document(client: Client, db: None) -> None:
     response = client.post("/api/v1/nothing-here", data="{}", content_type="application/json")
     assert response.status_code == 404
     assert response["Content-Type"] == "application/problem+json"
     assert response.json()["detail"] == "There is no API endpoint at this address."
 
 
-def test_a_form_sent_without_its_csrf_token_gets_a_plain_govuk_page(db):
+def test_a_form_sent_without_its_csrf_token_gets_a_plain_govuk_page(db: None) -> None:
     from django.test import Client
 
     response = Client(enforce_csrf_checks=True).post(

@@ -13,6 +13,9 @@ from django.utils import timezone
 
 from homeward.aftercare import services as aftercare
 from homeward.aftercare.models import InterviewStatus
+from homeward.children.models import Child
+from homeward.core import clock
+from homeward.core.actor import Actor
 from homeward.episodes import services
 from homeward.episodes.models import Episode, EpisodeStatus, ReturnMethod
 from homeward.organisations.models import Organisation, OrganisationKind, Role
@@ -23,7 +26,7 @@ pytestmark = pytest.mark.django_db
 
 
 def days_ago(days: float, hour: int = 18):
-    day = timezone.localtime(timezone.now()) - timedelta(days=days)
+    day = timezone.localtime(clock.now()) - timedelta(days=days)
     return day.replace(hour=hour, minute=0, second=0, microsecond=0)
 
 
@@ -36,7 +39,9 @@ def signed_in(user) -> Client:
 # --- 4. a late report of a past episode ------------------------------------------------
 
 
-def test_a_late_report_carries_its_return_past_a_later_episode(social_worker, child):
+def test_a_late_report_carries_its_return_past_a_later_episode(
+    social_worker: Actor, child: Child
+) -> None:
     """Last seen 1 March, back 3 March, reported later: not refused as overlapping the
     child's later, unrelated episode."""
     later = factories.report(social_worker, child, last_seen_at=days_ago(10))
@@ -48,7 +53,8 @@ def test_a_late_report_carries_its_return_past_a_later_episode(social_worker, ch
     )
     client = signed_in(social_worker.user)
     form = text(client.get(f"/children/{child.pk}/report-missing"))
-    assert 'name="still_missing"' in form and 'name="returned_at_day"' in form
+    assert 'name="still_missing"' in form
+    assert 'name="returned_at_day"' in form
     response = client.post(
         f"/children/{child.pk}/report-missing",
         report_data(
@@ -69,7 +75,9 @@ def test_a_late_report_carries_its_return_past_a_later_episode(social_worker, ch
     assert "Record return or found" not in page  # it is over
 
 
-def test_a_late_report_without_its_return_time_says_what_is_missing(worker_client, child):
+def test_a_late_report_without_its_return_time_says_what_is_missing(
+    worker_client: Client, child: Child
+) -> None:
     response = worker_client.post(
         f"/children/{child.pk}/report-missing",
         report_data(**when("last_seen_at", days_ago(30)), still_missing="no"),
@@ -80,7 +88,9 @@ def test_a_late_report_without_its_return_time_says_what_is_missing(worker_clien
     assert not Episode.objects.exists()
 
 
-def test_a_report_still_missing_ignores_the_return_questions(worker_client, child):
+def test_a_report_still_missing_ignores_the_return_questions(
+    worker_client: Client, child: Child
+) -> None:
     worker_client.post(
         f"/children/{child.pk}/report-missing",
         report_data(still_missing="yes", return_method="found_by_police"),
@@ -88,7 +98,9 @@ def test_a_report_still_missing_ignores_the_return_questions(worker_client, chil
     assert Episode.objects.get().status == EpisodeStatus.MISSING
 
 
-def test_a_homes_late_report_from_before_the_placement_is_kept_in_outline(council):
+def test_a_homes_late_report_from_before_the_placement_is_kept_in_outline(
+    council: Organisation,
+) -> None:
     home = factories.CareProviderFactory(area_council=council)
     child = factories.ChildFactory(responsible_council=council)
     factories.looked_after(child)
@@ -114,7 +126,7 @@ def test_a_homes_late_report_from_before_the_placement_is_kept_in_outline(counci
 
 
 @pytest.fixture
-def worker_client(social_worker) -> Client:
+def worker_client(social_worker: Actor) -> Client:
     return signed_in(social_worker.user)
 
 
@@ -125,17 +137,17 @@ def work_links(body: str) -> dict[str, str]:
     """The "Your work" list: title to address."""
     section = body.split('id="your-work"', 1)
     assert len(section) == 2, "no Your work list on the home page"
-    return dict(
-        (title, href)
+    return {
+        title: href
         for href, title in re.findall(
             r'<dt class="govuk-summary-list__key"><a class="govuk-link" href="([^"]+)">'
             r"([^<]+)</a>",
             section[1],
         )
-    )
+    }
 
 
-def home_world(council, police):
+def home_world(council: Organisation, police: Organisation):
     rhi = Organisation.objects.create(
         kind=OrganisationKind.RHI_PROVIDER, name="Interviews Ltd", code="RHI-1"
     )
@@ -191,7 +203,9 @@ EXPECTED_WORK = {
 
 
 @pytest.mark.parametrize(("role", "kind"), list(EXPECTED_WORK), ids=lambda v: str(v))
-def test_every_roles_home_page_leads_to_its_work(role, kind, council, police):
+def test_every_roles_home_page_leads_to_its_work(
+    role, kind, council: Organisation, police: Organisation
+) -> None:
     """Each role's home page lists the pages its work is on, and each one opens for them
     (no typing addresses, and no link that ends in "you do not have permission")."""
     orgs = home_world(council, police)
@@ -204,16 +218,21 @@ def test_every_roles_home_page_leads_to_its_work(role, kind, council, police):
         assert response.status_code == 200, (title, href, response.status_code)
 
 
-def test_the_board_members_home_page_and_menu_lead_to_the_board_reports(council):
+def test_the_board_members_home_page_and_menu_lead_to_the_board_reports(
+    council: Organisation,
+) -> None:
     client = signed_in(factories.member(Role.BOARD_MEMBER, council))
     body = text(client.get("/"))
     assert 'href="/insights/board/"' in body
     assert "never who they are" in body
     assert '<a class="govuk-service-navigation__link" href="/insights/"' in body  # Figures
-    assert "Find a child" not in body and "Open episodes" not in body
+    assert "Find a child" not in body
+    assert "Open episodes" not in body
 
 
-def test_care_staff_see_the_children_placed_with_them_and_can_report_each(council):
+def test_care_staff_see_the_children_placed_with_them_and_can_report_each(
+    council: Organisation,
+) -> None:
     home = factories.CareProviderFactory(area_council=council)
     here = factories.ChildFactory(responsible_council=council)
     missing = factories.ChildFactory(responsible_council=council)
@@ -231,7 +250,9 @@ def test_care_staff_see_the_children_placed_with_them_and_can_report_each(counci
     assert "To report a child missing" not in body  # they report from the list instead
 
 
-def test_the_interviewers_home_page_is_their_interviews(council, social_worker, child):
+def test_the_interviewers_home_page_is_their_interviews(
+    council: Organisation, social_worker: Actor, child: Child
+) -> None:
     rhi = Organisation.objects.create(
         kind=OrganisationKind.RHI_PROVIDER, name="Interviews Ltd", code="RHI-1"
     )
@@ -240,17 +261,20 @@ def test_the_interviewers_home_page_is_their_interviews(council, social_worker, 
         social_worker,
         episode.reference,
         None,
-        services.Return(timezone.now(), ReturnMethod.RETURNED_SELF),
+        services.Return(clock.now(), ReturnMethod.RETURNED_SELF),
     )
     coordinator = factories.actor(Role.COUNCIL_MISSING_COORDINATOR, council)
     aftercare.assign_provider(coordinator, episode.return_interviews.get().pk, rhi.pk)
     body = text(signed_in(factories.member(Role.RHI_WORKER, rhi)).get("/"))
     assert "1 interview to do." in body
     assert 'href="/aftercare/interviews/"' in body
-    assert "To report a child missing" not in body and "Report missing" not in body
+    assert "To report a child missing" not in body
+    assert "Report missing" not in body
 
 
-def test_only_those_who_may_add_a_child_are_told_to(council, police):
+def test_only_those_who_may_add_a_child_are_told_to(
+    council: Organisation, police: Organisation
+) -> None:
     handler = signed_in(factories.member(Role.POLICE_CALL_HANDLER, police))
     assert "To report a child missing, find them first" in text(handler.get("/"))
     home = factories.CareProviderFactory(area_council=council)
@@ -262,17 +286,19 @@ def test_only_those_who_may_add_a_child_are_told_to(council, police):
 
 
 @pytest.fixture
-def returned(social_worker, child) -> Episode:
+def returned(social_worker: Actor, child: Child) -> Episode:
     episode = factories.report(social_worker, child, hours_ago=5)
     return services.record_return(
         social_worker,
         episode.reference,
         None,
-        services.Return(timezone.now() - timedelta(hours=1), ReturnMethod.FOUND_BY_POLICE),
+        services.Return(clock.now() - timedelta(hours=1), ReturnMethod.FOUND_BY_POLICE),
     )
 
 
-def test_close_is_not_offered_to_the_police_until_it_can_be_done(returned, police):
+def test_close_is_not_offered_to_the_police_until_it_can_be_done(
+    returned: Episode, police: Organisation
+) -> None:
     client = signed_in(factories.member(Role.POLICE_OFFICER, police))
     body = text(client.get(f"/episodes/{returned.reference}/"))
     assert "Close episode" not in body
@@ -283,7 +309,9 @@ def test_close_is_not_offered_to_the_police_until_it_can_be_done(returned, polic
     assert "cannot be closed yet" not in body
 
 
-def test_a_step_that_comes_later_says_why_instead_of_refusing_the_role(returned, police):
+def test_a_step_that_comes_later_says_why_instead_of_refusing_the_role(
+    returned: Episode, police: Organisation
+) -> None:
     client = signed_in(factories.member(Role.POLICE_OFFICER, police))
     for path, reason in (
         ("risk", "Risk can only be re-graded while the child is missing."),
@@ -301,7 +329,9 @@ def test_a_step_that_comes_later_says_why_instead_of_refusing_the_role(returned,
     assert staff.get(f"/episodes/{returned.reference}/risk").status_code == 404  # not theirs
 
 
-def test_an_interview_before_the_child_accepted_says_so(returned, council):
+def test_an_interview_before_the_child_accepted_says_so(
+    returned: Episode, council: Organisation
+) -> None:
     """The interviewer may record interviews; this one just is not accepted yet."""
     rhi = Organisation.objects.create(
         kind=OrganisationKind.RHI_PROVIDER, name="Interviews Ltd", code="RHI-1"

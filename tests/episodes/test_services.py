@@ -8,6 +8,9 @@ from django.utils import timezone
 
 from homeward.aftercare import services as aftercare
 from homeward.audit.models import AuditEvent
+from homeward.children.models import Child
+from homeward.core import clock
+from homeward.core.actor import Actor
 from homeward.core.errors import AccessDenied, NotFound, StaleEdit, ValidationFailed
 from homeward.episodes import services
 from homeward.episodes.models import (
@@ -18,8 +21,8 @@ from homeward.episodes.models import (
     RiskGrade,
     TimelineKind,
 )
-from homeward.notifications.models import DomainEvent
-from homeward.organisations.models import Role
+from homeward.events.models import DomainEvent
+from homeward.organisations.models import Organisation, Role
 from tests import factories
 from tests.factories import report
 
@@ -29,33 +32,33 @@ def snapshot() -> tuple[int, int, int]:
 
 
 def a_report(**overrides):
-    values = dict(
-        classification=Classification.MISSING,
-        last_seen_at=timezone.now() - timedelta(hours=3),
-        last_seen_location="Near the canal bridge",
-        missing_from="home",
-        reporter_type="parent",
-        risk_grade="medium",
-        risk_rationale="First time missing; phone switched off",
-    )
+    values = {
+        "classification": Classification.MISSING,
+        "last_seen_at": clock.now() - timedelta(hours=3),
+        "last_seen_location": "Near the canal bridge",
+        "missing_from": "home",
+        "reporter_type": "parent",
+        "risk_grade": "medium",
+        "risk_rationale": "First time missing; phone switched off",
+    }
     values.update(overrides)
     return services.Report(**values)
 
 
 def a_return(episode, **overrides):
-    values = dict(
-        returned_at=episode.last_seen_at + timedelta(hours=5),
-        return_method=ReturnMethod.FOUND_BY_POLICE,
-        found_location="Friend's flat",
-    )
+    values = {
+        "returned_at": episode.last_seen_at + timedelta(hours=5),
+        "return_method": ReturnMethod.FOUND_BY_POLICE,
+        "found_location": "Friend's flat",
+    }
     values.update(overrides)
     return services.Return(**values)
 
 
 class TestReport:
     def test_report_records_grade_classification_timeline_audit_and_event(
-        self, social_worker, child
-    ):
+        self, social_worker: Actor, child: Child
+    ) -> None:
         result = services.report_missing(social_worker, child.pk, a_report())
         episode = result.episode
         assert result.created
@@ -69,19 +72,21 @@ class TestReport:
         event = DomainEvent.objects.get(name="episode.reported")
         assert event.child_id == child.pk
 
-    def test_last_seen_in_the_future_is_refused_and_nothing_saved(self, social_worker, child):
+    def test_last_seen_in_the_future_is_refused_and_nothing_saved(
+        self, social_worker: Actor, child: Child
+    ) -> None:
         before = snapshot()
         with pytest.raises(ValidationFailed) as error:
             services.report_missing(
-                social_worker, child.pk, a_report(last_seen_at=timezone.now() + timedelta(hours=2))
+                social_worker, child.pk, a_report(last_seen_at=clock.now() + timedelta(hours=2))
             )
         assert error.value.errors["last_seen_at"] == [
             "When the child was last seen cannot be in the future"
         ]
         assert snapshot() == before
 
-    def test_report_before_last_seen_is_refused(self, social_worker, child):
-        seen = timezone.now() - timedelta(hours=2)
+    def test_report_before_last_seen_is_refused(self, social_worker: Actor, child: Child) -> None:
+        seen = clock.now() - timedelta(hours=2)
         with pytest.raises(ValidationFailed) as error:
             services.report_missing(
                 social_worker,
@@ -91,7 +96,7 @@ class TestReport:
         assert "reported_at" in error.value.errors
         assert not Episode.objects.exists()
 
-    def test_every_missing_field_is_named(self, social_worker, child):
+    def test_every_missing_field_is_named(self, social_worker: Actor, child: Child) -> None:
         with pytest.raises(ValidationFailed) as error:
             services.report_missing(
                 social_worker,
@@ -116,8 +121,8 @@ class TestReport:
         assert not Episode.objects.exists()
 
     def test_second_report_for_a_missing_child_updates_the_open_episode(
-        self, social_worker, police_officer, child
-    ):
+        self, social_worker: Actor, police_officer: Actor, child: Child
+    ) -> None:
         first = services.report_missing(social_worker, child.pk, a_report()).episode
         second = services.report_missing(
             police_officer, child.pk, a_report(reporter_type="home_staff")
@@ -129,8 +134,8 @@ class TestReport:
         assert kinds == [TimelineKind.REPORT, TimelineKind.FURTHER_REPORT]
 
     def test_a_further_report_that_sees_more_risk_says_so_on_the_timeline(
-        self, social_worker, police_officer, child
-    ):
+        self, social_worker: Actor, police_officer: Actor, child: Child
+    ) -> None:
         first = services.report_missing(social_worker, child.pk, a_report()).episode
         services.report_missing(
             police_officer,
@@ -145,7 +150,9 @@ class TestReport:
             "the episode is graded medium." in further.summary
         )
 
-    def test_the_database_itself_refuses_a_second_open_episode(self, social_worker, child):
+    def test_the_database_itself_refuses_a_second_open_episode(
+        self, social_worker: Actor, child: Child
+    ) -> None:
         first = report(social_worker, child)
         with pytest.raises(IntegrityError), transaction.atomic():
             Episode.objects.create(
@@ -162,13 +169,18 @@ class TestReport:
                 risk_grade="low",
             )
 
-    def test_child_may_go_missing_again_once_returned(self, social_worker, child):
+    def test_child_may_go_missing_again_once_returned(
+        self, social_worker: Actor, child: Child
+    ) -> None:
         first = report(social_worker, child, hours_ago=30)
         services.record_return(social_worker, first.reference, first.version, a_return(first))
         second = services.report_missing(social_worker, child.pk, a_report())
-        assert second.created and second.episode.pk != first.pk
+        assert second.created
+        assert second.episode.pk != first.pk
 
-    def test_away_applies_only_to_a_looked_after_child(self, social_worker, child):
+    def test_away_applies_only_to_a_looked_after_child(
+        self, social_worker: Actor, child: Child
+    ) -> None:
         with pytest.raises(ValidationFailed) as error:
             services.report_missing(social_worker, child.pk, a_report(classification="A"))
         assert "looked-after" in error.value.errors["classification"][0]
@@ -178,7 +190,9 @@ class TestReport:
         ).episode
         assert episode.classification == Classification.AWAY
 
-    def test_legacy_grade_is_mapped_and_kept(self, police_officer, council):
+    def test_legacy_grade_is_mapped_and_kept(
+        self, police_officer: Actor, council: Organisation
+    ) -> None:
         child = factories.ChildFactory(responsible_council=council)
         factories.looked_after(child)
         # The police see the child through an earlier episode in their area.
@@ -192,27 +206,29 @@ class TestReport:
         assert episode.risk_grade == RiskGrade.VERY_LOW
         assert assessment.legacy_grade == "No apparent risk (absent)"
 
-    def test_unknown_grade_is_refused(self, social_worker, child):
+    def test_unknown_grade_is_refused(self, social_worker: Actor, child: Child) -> None:
         with pytest.raises(ValidationFailed) as error:
             services.report_missing(social_worker, child.pk, a_report(risk_grade="severe"))
         assert "risk_grade" in error.value.errors
 
-    def test_another_councils_child_cannot_be_found_to_report(self, child):
+    def test_another_councils_child_cannot_be_found_to_report(self, child: Child) -> None:
         stranger = factories.actor(Role.SOCIAL_WORKER, factories.CouncilFactory())
         with pytest.raises(NotFound):
             services.report_missing(stranger, child.pk, a_report())
         assert not Episode.objects.exists()
 
-    def test_aggregate_roles_cannot_report(self, council, child):
+    def test_aggregate_roles_cannot_report(self, council: Organisation, child: Child) -> None:
         board = factories.actor(Role.BOARD_MEMBER, council)
         with pytest.raises(NotFound):
             services.report_missing(board, child.pk, a_report())
 
 
 class TestRegrade:
-    def test_regrade_keeps_every_grading_with_its_basis(self, social_worker, police_officer, child):
+    def test_regrade_keeps_every_grading_with_its_basis(
+        self, social_worker: Actor, police_officer: Actor, child: Child
+    ) -> None:
         episode = report(social_worker, child)
-        obtained = timezone.now() - timedelta(minutes=20)
+        obtained = clock.now() - timedelta(minutes=20)
         episode = services.regrade(
             police_officer,
             episode.reference,
@@ -234,7 +250,7 @@ class TestRegrade:
         assert latest.decided_by == police_officer.user
         assert DomainEvent.objects.filter(name="episode.regraded").count() == 1
 
-    def test_only_police_roles_regrade(self, social_worker, child):
+    def test_only_police_roles_regrade(self, social_worker: Actor, child: Child) -> None:
         episode = report(social_worker, child)
         with pytest.raises(AccessDenied):
             services.regrade(
@@ -246,7 +262,9 @@ class TestRegrade:
         episode.refresh_from_db()
         assert episode.risk_grade == RiskGrade.MEDIUM
 
-    def test_rationale_is_required_and_nothing_saved(self, social_worker, police_officer, child):
+    def test_rationale_is_required_and_nothing_saved(
+        self, social_worker: Actor, police_officer: Actor, child: Child
+    ) -> None:
         episode = report(social_worker, child)
         before = snapshot()
         with pytest.raises(ValidationFailed) as error:
@@ -262,7 +280,7 @@ class TestRegrade:
 
 
 class TestClassification:
-    def test_change_keeps_history(self, social_worker, child):
+    def test_change_keeps_history(self, social_worker: Actor, child: Child) -> None:
         factories.looked_after(child)
         episode = report(social_worker, child, missing_from="placement")
         episode = services.change_classification(
@@ -271,7 +289,7 @@ class TestClassification:
         assert episode.classification == "A"
         assert [c.classification for c in episode.classification_history.all()] == ["M", "A"]
 
-    def test_reason_is_required(self, social_worker, child):
+    def test_reason_is_required(self, social_worker: Actor, child: Child) -> None:
         factories.looked_after(child)
         episode = report(social_worker, child)
         with pytest.raises(ValidationFailed) as error:
@@ -284,7 +302,9 @@ class TestClassification:
 
 
 class TestReturnAndClose:
-    def test_return_before_last_seen_is_refused_and_nothing_saved(self, social_worker, child):
+    def test_return_before_last_seen_is_refused_and_nothing_saved(
+        self, social_worker: Actor, child: Child
+    ) -> None:
         episode = report(social_worker, child)
         before = snapshot()
         with pytest.raises(ValidationFailed) as error:
@@ -298,21 +318,22 @@ class TestReturnAndClose:
             "The return cannot be before the child was last seen"
         )
         episode.refresh_from_db()
-        assert episode.status == EpisodeStatus.MISSING and episode.returned_at is None
+        assert episode.status == EpisodeStatus.MISSING
+        assert episode.returned_at is None
         assert snapshot() == before
 
-    def test_return_in_the_future_is_refused(self, social_worker, child):
+    def test_return_in_the_future_is_refused(self, social_worker: Actor, child: Child) -> None:
         episode = report(social_worker, child)
         with pytest.raises(ValidationFailed) as error:
             services.record_return(
                 social_worker,
                 episode.reference,
                 episode.version,
-                a_return(episode, returned_at=timezone.now() + timedelta(hours=1)),
+                a_return(episode, returned_at=clock.now() + timedelta(hours=1)),
             )
         assert "cannot be in the future" in error.value.errors["returned_at"][0]
 
-    def test_return_then_close(self, social_worker, child):
+    def test_return_then_close(self, social_worker: Actor, child: Child) -> None:
         episode = report(social_worker, child)
         episode = services.record_return(
             social_worker, episode.reference, episode.version, a_return(episode)
@@ -328,8 +349,8 @@ class TestReturnAndClose:
         assert names[-1] == "episode.closed"
 
     def test_closing_is_refused_until_the_check_and_interview_are_recorded(
-        self, social_worker, child
-    ):
+        self, social_worker: Actor, child: Child
+    ) -> None:
         episode = report(social_worker, child)
         episode = services.record_return(
             social_worker, episode.reference, episode.version, a_return(episode)
@@ -359,7 +380,7 @@ class TestReturnAndClose:
             coordinator,
             interview.pk,
             None,
-            offered_at=timezone.now(),
+            offered_at=clock.now(),
             offered_by="Sam Ellery",
             offer_method="phone",
         )
@@ -367,14 +388,15 @@ class TestReturnAndClose:
         with pytest.raises(ValidationFailed):
             services.close_episode(social_worker, episode.reference, None)
         episode.refresh_from_db()
-        assert episode.status == EpisodeStatus.RETURNED and episode.closed_at is None
+        assert episode.status == EpisodeStatus.RETURNED
+        assert episode.closed_at is None
         aftercare.record_outcome(
             coordinator, interview.pk, None, outcome="declined", reason="Does not want to talk"
         )
         episode = services.close_episode(social_worker, episode.reference, None)
         assert episode.status == EpisodeStatus.CLOSED
 
-    def test_closing_before_return_is_refused(self, social_worker, child):
+    def test_closing_before_return_is_refused(self, social_worker: Actor, child: Child) -> None:
         episode = report(social_worker, child)
         with pytest.raises(ValidationFailed) as error:
             services.close_episode(social_worker, episode.reference, episode.version)
@@ -382,7 +404,7 @@ class TestReturnAndClose:
             "status": ["Record the child's return before closing the episode"]
         }
 
-    def test_a_closed_episode_cannot_be_edited(self, social_worker, child):
+    def test_a_closed_episode_cannot_be_edited(self, social_worker: Actor, child: Child) -> None:
         episode = report(social_worker, child)
         episode = services.record_return(
             social_worker, episode.reference, episode.version, a_return(episode)
@@ -394,7 +416,7 @@ class TestReturnAndClose:
                 social_worker, episode.reference, episode.version, {"clothing": "Red coat"}
             )
 
-    def test_another_force_cannot_see_the_episode(self, social_worker, child):
+    def test_another_force_cannot_see_the_episode(self, social_worker: Actor, child: Child) -> None:
         episode = report(social_worker, child)
         other_force = factories.actor(Role.POLICE_OFFICER, factories.PoliceForceFactory())
         with pytest.raises(NotFound):
@@ -405,8 +427,8 @@ class TestReturnAndClose:
 
 class TestConcurrency:
     def test_stale_edit_is_refused_with_what_changed_and_by_whom(
-        self, social_worker, police_officer, child
-    ):
+        self, social_worker: Actor, police_officer: Actor, child: Child
+    ) -> None:
         episode = report(social_worker, child)
         seen_version = episode.version
         services.regrade(
@@ -427,7 +449,7 @@ class TestConcurrency:
         assert episode.clothing == ""
         assert episode.version == seen_version + 1
 
-    def test_current_version_is_accepted(self, social_worker, child):
+    def test_current_version_is_accepted(self, social_worker: Actor, child: Child) -> None:
         episode = report(social_worker, child)
         updated = services.update_episode(
             social_worker, episode.reference, episode.version, {"clothing": "Grey hoodie"}
@@ -437,13 +459,17 @@ class TestConcurrency:
 
 
 class TestTogether:
-    def test_children_who_went_missing_together_are_linked_both_ways(self, social_worker, council):
+    def test_children_who_went_missing_together_are_linked_both_ways(
+        self, social_worker: Actor, council: Organisation
+    ) -> None:
         a = report(social_worker, factories.ChildFactory(responsible_council=council))
         b = report(social_worker, factories.ChildFactory(responsible_council=council))
         services.link_episodes(social_worker, a.reference, b.reference)
         assert list(b.went_missing_with.all()) == [a]
 
-    def test_cannot_link_an_episode_the_user_cannot_see(self, social_worker, council):
+    def test_cannot_link_an_episode_the_user_cannot_see(
+        self, social_worker: Actor, council: Organisation
+    ) -> None:
         a = report(social_worker, factories.ChildFactory(responsible_council=council))
         other_council = factories.CouncilFactory()
         other = report(
@@ -457,26 +483,26 @@ class TestTogether:
 
 
 class TestTimeline:
-    def test_sighting_in_the_future_is_refused(self, social_worker, child):
+    def test_sighting_in_the_future_is_refused(self, social_worker: Actor, child: Child) -> None:
         episode = report(social_worker, child)
         with pytest.raises(ValidationFailed) as error:
             services.add_timeline_entry(
                 social_worker,
                 episode.reference,
                 TimelineKind.SIGHTING,
-                timezone.now() + timedelta(hours=1),
+                clock.now() + timedelta(hours=1),
                 "Seen at the station",
             )
         assert "occurred_at" in error.value.errors
         assert episode.timeline.count() == 1
 
-    def test_sighting_is_added(self, social_worker, child):
+    def test_sighting_is_added(self, social_worker: Actor, child: Child) -> None:
         episode = report(social_worker, child)
         services.add_timeline_entry(
             social_worker,
             episode.reference,
             TimelineKind.SIGHTING,
-            timezone.now() - timedelta(minutes=10),
+            clock.now() - timedelta(minutes=10),
             "Seen at the station",
             "Central station",
         )
@@ -486,7 +512,9 @@ class TestTimeline:
 
 
 class TestHostileInput:
-    def test_overlong_text_is_a_field_error_not_a_crash(self, social_worker, child):
+    def test_overlong_text_is_a_field_error_not_a_crash(
+        self, social_worker: Actor, child: Child
+    ) -> None:
         episode = report(social_worker, child)
         with pytest.raises(ValidationFailed) as error:
             services.update_episode(
@@ -499,7 +527,7 @@ class TestHostileInput:
             "Last seen location must be 300 characters or fewer"
         ]
 
-    def test_nul_characters_are_refused(self, social_worker, child):
+    def test_nul_characters_are_refused(self, social_worker: Actor, child: Child) -> None:
         with pytest.raises(ValidationFailed) as error:
             services.report_missing(
                 social_worker, child.pk, a_report(last_seen_location="Park\x00gate")
@@ -507,7 +535,7 @@ class TestHostileInput:
         assert "last_seen_location" in error.value.errors
         assert not Episode.objects.exists()
 
-    def test_year_one_is_a_field_error(self, social_worker, child):
+    def test_year_one_is_a_field_error(self, social_worker: Actor, child: Child) -> None:
         from datetime import UTC, datetime
 
         with pytest.raises(ValidationFailed) as error:
@@ -531,7 +559,7 @@ def at(text: str):
 
 
 def days_ago(days: float, hour: int = 18):
-    day = timezone.localtime(timezone.now()) - timedelta(days=days)
+    day = timezone.localtime(clock.now()) - timedelta(days=days)
     return day.replace(hour=hour, minute=0, second=0, microsecond=0)
 
 
@@ -539,7 +567,9 @@ class TestLateReport:
     """A practitioner records an episode that is already over: last seen on one day, back
     two days later, reported afterwards. It carries its return; the overlap check uses it."""
 
-    def test_a_past_episode_before_a_later_one_is_recorded_as_returned(self, social_worker, child):
+    def test_a_past_episode_before_a_later_one_is_recorded_as_returned(
+        self, social_worker: Actor, child: Child
+    ) -> None:
         later = report(social_worker, child, last_seen_at=days_ago(10))
         later = services.record_return(
             social_worker, later.reference, None, a_return(later, returned_at=days_ago(9))
@@ -576,8 +606,8 @@ class TestLateReport:
         assert interview.child == child
 
     def test_without_its_return_the_same_report_overlaps_the_later_episode(
-        self, social_worker, child
-    ):
+        self, social_worker: Actor, child: Child
+    ) -> None:
         later = report(social_worker, child, last_seen_at=days_ago(10))
         services.record_return(
             social_worker, later.reference, None, a_return(later, returned_at=days_ago(9))
@@ -586,7 +616,9 @@ class TestLateReport:
             services.report_missing(social_worker, child.pk, a_report(last_seen_at=days_ago(30)))
         assert f"This overlaps episode {later.reference}" in error.value.errors["last_seen_at"][0]
 
-    def test_a_late_report_overlapping_another_episode_is_refused(self, social_worker, child):
+    def test_a_late_report_overlapping_another_episode_is_refused(
+        self, social_worker: Actor, child: Child
+    ) -> None:
         first = report(social_worker, child, last_seen_at=days_ago(30))
         services.record_return(
             social_worker, first.reference, None, a_return(first, returned_at=days_ago(28))
@@ -606,7 +638,9 @@ class TestLateReport:
         assert f"This overlaps episode {first.reference}" in error.value.errors["last_seen_at"][0]
         assert snapshot() == before
 
-    def test_a_late_report_ending_as_the_next_begins_is_allowed(self, social_worker, child):
+    def test_a_late_report_ending_as_the_next_begins_is_allowed(
+        self, social_worker: Actor, child: Child
+    ) -> None:
         later = report(social_worker, child, last_seen_at=days_ago(10))
         result = services.report_missing(
             social_worker,
@@ -618,13 +652,14 @@ class TestLateReport:
                 ),
             ),
         )
-        assert result.created and result.episode != later
+        assert result.created
+        assert result.episode != later
         later.refresh_from_db()
         assert later.status == EpisodeStatus.MISSING  # still missing now: untouched
 
     def test_while_missing_now_a_return_after_this_episode_began_is_refused(
-        self, social_worker, child
-    ):
+        self, social_worker: Actor, child: Child
+    ) -> None:
         current = report(social_worker, child, last_seen_at=days_ago(2))
         before = snapshot()
         with pytest.raises(ValidationFailed) as error:
@@ -639,10 +674,13 @@ class TestLateReport:
                 ),
             )
         message = error.value.errors["returned_at"][0]
-        assert current.reference in message and "record it there" in message
+        assert current.reference in message
+        assert "record it there" in message
         assert snapshot() == before
 
-    def test_the_return_is_checked_like_any_return(self, social_worker, child):
+    def test_the_return_is_checked_like_any_return(
+        self, social_worker: Actor, child: Child
+    ) -> None:
         with pytest.raises(ValidationFailed) as error:
             services.report_missing(
                 social_worker,
@@ -666,7 +704,9 @@ class TestLateReport:
         assert error.value.errors["returned_at"] == ["Enter when the child returned or was found"]
         assert not Episode.objects.exists()
 
-    def test_the_placement_is_the_one_the_child_was_in_then(self, social_worker, child):
+    def test_the_placement_is_the_one_the_child_was_in_then(
+        self, social_worker: Actor, child: Child
+    ) -> None:
         today = timezone.localdate()
         old_home, new_home = factories.CareProviderFactory(), factories.CareProviderFactory()
         earlier = factories.place(child, provider=old_home, start=today - timedelta(days=90))
@@ -684,7 +724,9 @@ class TestLateReport:
         )
         assert result.episode.placement == earlier
 
-    def test_the_figures_recount_after_a_late_report(self, social_worker, child):
+    def test_the_figures_recount_after_a_late_report(
+        self, social_worker: Actor, child: Child
+    ) -> None:
         from homeward.insights import facts
         from homeward.insights.models import EpisodeFact
 
@@ -713,8 +755,8 @@ class TestLateReport:
 
 class TestSteps:
     def test_closing_waits_for_the_check_and_the_interview_and_says_so(
-        self, social_worker, police_officer, child
-    ):
+        self, social_worker: Actor, police_officer: Actor, child: Child
+    ) -> None:
         from homeward.episodes import steps
 
         episode = report(social_worker, child)
@@ -724,7 +766,9 @@ class TestSteps:
         )
         episode = services.record_return(police_officer, episode.reference, None, a_return(episode))
         close = steps.close(police_officer, episode)
-        assert close.allowed and close.waiting and not close.available
+        assert close.allowed
+        assert close.waiting
+        assert not close.available
         assert close.reason == (
             "The episode cannot be closed yet: the safe and well check is not recorded and "
             "the return interview is not recorded"
@@ -751,8 +795,8 @@ class TestSteps:
     )
     @pytest.mark.parametrize("state", ["missing", "returned", "aftercare done", "closed"])
     def test_every_offered_step_succeeds_and_every_other_is_refused(
-        self, role, state, council, police
-    ):
+        self, role, state, council: Organisation, police: Organisation
+    ) -> None:
         """For each role and each state of an episode, a step is offered exactly when the
         service accepts it (each tried in a transaction rolled back afterwards)."""
         from homeward.episodes import steps
@@ -796,7 +840,7 @@ class TestSteps:
             ),
             "close": lambda: services.close_episode(actor, episode.reference, None),
             "timeline": lambda: services.add_timeline_entry(
-                actor, episode.reference, "note", timezone.now(), "Called the school"
+                actor, episode.reference, "note", clock.now(), "Called the school"
             ),
             "update": lambda: services.update_episode(
                 actor, episode.reference, None, {"clothing": "A red coat"}

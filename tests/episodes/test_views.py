@@ -11,6 +11,7 @@ import pytest
 from django.test import Client
 
 from homeward.audit.models import AuditEvent
+from homeward.children.models import Child
 from homeward.core import clock
 from homeward.core.actor import Actor
 from homeward.episodes import services
@@ -21,7 +22,7 @@ from homeward.episodes.models import (
     RiskAssessment,
     TimelineEntry,
 )
-from homeward.organisations.models import Role
+from homeward.organisations.models import Organisation, Role, User
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -69,31 +70,33 @@ def version_in(body: str) -> int:
 
 
 @pytest.fixture
-def worker_client(client: Client, council) -> Client:
+def worker_client(client: Client, council: Organisation) -> Client:
     client.force_login(factories.member(Role.SOCIAL_WORKER, council))
     return client
 
 
 @pytest.fixture
-def officer(police):
+def officer(police: Organisation) -> User:
     return factories.member(Role.POLICE_OFFICER, police, first_name="Tom", last_name="Hale")
 
 
 @pytest.fixture
-def officer_client(client: Client, officer) -> Client:
+def officer_client(client: Client, officer: User) -> Client:
     client.force_login(officer)
     return client
 
 
 @pytest.fixture
-def episode(social_worker, child) -> Episode:
+def episode(social_worker: Actor, child: Child) -> Episode:
     return factories.report(social_worker, child, hours_ago=5)
 
 
 # --- home -------------------------------------------------------------------------------
 
 
-def test_home_lists_missing_then_returned_not_closed(worker_client, council, social_worker):
+def test_home_lists_missing_then_returned_not_closed(
+    worker_client: Client, council: Organisation, social_worker: Actor
+) -> None:
     missing_child = factories.ChildFactory(responsible_council=council, last_name="Missingly")
     returned_child = factories.ChildFactory(responsible_council=council, last_name="Backhome")
     closed_child = factories.ChildFactory(responsible_council=council, last_name="Closedon")
@@ -118,26 +121,30 @@ def test_home_lists_missing_then_returned_not_closed(worker_client, council, soc
     elsewhere = factories.report(factories.actor(Role.SOCIAL_WORKER, far.responsible_council), far)
 
     body = text(worker_client.get("/"))
-    assert "Missing now (1)" in body and "Returned, not yet closed (1)" in body
+    assert "Missing now (1)" in body
+    assert "Returned, not yet closed (1)" in body
     assert body.index("Missingly") < body.index("Returned, not yet closed") < body.index("Backhome")
     assert f'href="/episodes/{missing.reference}/"' in body
     assert "High risk" in body
     assert "1 day 6 hours" in body  # how long missing
-    assert "Closedon" not in body and closed.reference not in body
-    assert "Otherplace" not in body and elsewhere.reference not in body
+    assert "Closedon" not in body
+    assert closed.reference not in body
+    assert "Otherplace" not in body
+    assert elsewhere.reference not in body
     listed = set(AuditEvent.objects.filter(action="list_result").values_list("child_id", flat=True))
     assert listed == {missing_child.pk, returned_child.pk}
 
 
-def test_home_offers_find_and_add_to_council_roles(worker_client):
+def test_home_offers_find_and_add_to_council_roles(worker_client: Client) -> None:
     body = text(worker_client.get("/"))
-    assert 'href="/children/"' in body and 'href="/children/add"' in body
+    assert 'href="/children/"' in body
+    assert 'href="/children/add"' in body
 
 
 # --- reporting ----------------------------------------------------------------------------
 
 
-def test_report_form_has_every_field(worker_client, child):
+def test_report_form_has_every_field(worker_client: Client, child: Child) -> None:
     body = text(worker_client.get(f"/children/{child.pk}/report-missing"))
     for name in (
         "classification",
@@ -158,7 +165,7 @@ def test_report_form_has_every_field(worker_client, child):
     assert child.full_name in body
 
 
-def test_reporting_opens_an_episode(worker_client, child):
+def test_reporting_opens_an_episode(worker_client: Client, child: Child) -> None:
     response = worker_client.post(f"/children/{child.pk}/report-missing", report_data())
     episode = Episode.objects.get(child=child)
     assert response.status_code == 302
@@ -171,7 +178,7 @@ def test_reporting_opens_an_episode(worker_client, child):
     assert "govuk-notification-banner--success" in body
 
 
-def test_last_seen_is_read_as_uk_time(worker_client, child):
+def test_last_seen_is_read_as_uk_time(worker_client: Client, child: Child) -> None:
     data = report_data(**when("last_seen_at", datetime(2025, 7, 1, 21, 30, tzinfo=UK)))
     worker_client.post(f"/children/{child.pk}/report-missing", data)
     episode = Episode.objects.get(child=child)
@@ -179,7 +186,9 @@ def test_last_seen_is_read_as_uk_time(worker_client, child):
     assert "1 July 2025 at 21:30" in text(worker_client.get(f"/episodes/{episode.reference}/"))
 
 
-def test_invalid_report_names_each_problem_and_saves_nothing(worker_client, child):
+def test_invalid_report_names_each_problem_and_saves_nothing(
+    worker_client: Client, child: Child
+) -> None:
     response = worker_client.post(
         f"/children/{child.pk}/report-missing",
         report_data(
@@ -207,7 +216,7 @@ def test_invalid_report_names_each_problem_and_saves_nothing(worker_client, chil
     assert not Episode.objects.exists()
 
 
-def test_future_last_seen_is_refused_by_the_service(worker_client, child):
+def test_future_last_seen_is_refused_by_the_service(worker_client: Client, child: Child) -> None:
     data = report_data(**when("last_seen_at", clock.now() + timedelta(days=1)))
     body = text(worker_client.post(f"/children/{child.pk}/report-missing", data))
     assert (
@@ -217,7 +226,7 @@ def test_future_last_seen_is_refused_by_the_service(worker_client, child):
     assert not Episode.objects.exists()
 
 
-def test_impossible_time_is_refused(worker_client, child):
+def test_impossible_time_is_refused(worker_client: Client, child: Child) -> None:
     body = text(
         worker_client.post(
             f"/children/{child.pk}/report-missing", report_data(last_seen_at_hour="25")
@@ -228,15 +237,15 @@ def test_impossible_time_is_refused(worker_client, child):
     assert not Episode.objects.exists()
 
 
-def test_time_skipped_by_the_clocks_is_refused(worker_client, child):
-    data = report_data(**{**when("last_seen_at", datetime(2025, 3, 30, 3, 0, tzinfo=UK))})
+def test_time_skipped_by_the_clocks_is_refused(worker_client: Client, child: Child) -> None:
+    data = report_data(**when("last_seen_at", datetime(2025, 3, 30, 3, 0, tzinfo=UK)))
     data.update(last_seen_at_hour="1", last_seen_at_minute="30")
     body = text(worker_client.post(f"/children/{child.pk}/report-missing", data))
     assert "clocks went forward" in body
     assert not Episode.objects.exists()
 
 
-def test_away_applies_only_to_looked_after_children(worker_client, child):
+def test_away_applies_only_to_looked_after_children(worker_client: Client, child: Child) -> None:
     body = text(
         worker_client.post(f"/children/{child.pk}/report-missing", report_data(classification="A"))
     )
@@ -245,7 +254,9 @@ def test_away_applies_only_to_looked_after_children(worker_client, child):
     assert not Episode.objects.exists()
 
 
-def test_second_report_joins_the_open_episode(worker_client, child, episode):
+def test_second_report_joins_the_open_episode(
+    worker_client: Client, child: Child, episode: Episode
+) -> None:
     response = worker_client.post(f"/children/{child.pk}/report-missing", report_data())
     assert response["Location"] == f"/episodes/{episode.reference}/"
     assert Episode.objects.filter(child=child).count() == 1
@@ -256,21 +267,30 @@ def test_second_report_joins_the_open_episode(worker_client, child, episode):
     assert TimelineEntry.objects.filter(episode=episode, kind="further_report").exists()
 
 
-def test_board_member_can_neither_report_nor_see_the_child(client, council):
+def test_board_member_can_neither_report_nor_see_the_child(
+    client: Client, council: Organisation
+) -> None:
     child = factories.ChildFactory(
         first_name="Evangelina", last_name="Thistlewood", responsible_council=council
     )
     client.force_login(factories.member(Role.BOARD_MEMBER, council))
     response = client.post(f"/children/{child.pk}/report-missing", report_data())
     assert response.status_code == 404
-    assert "Thistlewood" not in text(response) and "Evangelina" not in text(response)
+    assert "Thistlewood" not in text(response)
+    assert "Evangelina" not in text(response)
     assert not Episode.objects.exists()
 
 
 # --- the episode page ---------------------------------------------------------------------
 
 
-def test_episode_page_shows_everything(worker_client, social_worker, council, episode, officer):
+def test_episode_page_shows_everything(
+    worker_client: Client,
+    social_worker: Actor,
+    council: Organisation,
+    episode: Episode,
+    officer: User,
+) -> None:
     police_actor = Actor.for_user(officer)
     episode = services.regrade(
         police_actor,
@@ -295,7 +315,8 @@ def test_episode_page_shows_everything(worker_client, social_worker, council, ep
     body = text(response)
     assert response.status_code == 200
     assert f"Episode {episode.reference}" in body
-    assert "Missing</strong>" in body and "High risk" in body
+    assert "Missing</strong>" in body
+    assert "High risk" in body
     for fact in (
         "Seen with an adult of concern",
         "CCTV at the station",
@@ -307,15 +328,17 @@ def test_episode_page_shows_everything(worker_client, social_worker, council, ep
         "Outside the bus station",
     ):
         assert fact in body, fact
-    assert f'href="/episodes/{friend.reference}/"' in body and "Friendly" in body
-    assert "Unseeable" not in body and hidden.reference not in body
+    assert f'href="/episodes/{friend.reference}/"' in body
+    assert "Friendly" in body
+    assert "Unseeable" not in body
+    assert hidden.reference not in body
     assert "1 other child whose record you cannot see" in body
     assert AuditEvent.objects.filter(
         action="view", object_type="episode", object_id=episode.reference
     ).exists()
 
 
-def test_another_councils_episode_is_not_found(worker_client):
+def test_another_councils_episode_is_not_found(worker_client: Client) -> None:
     stranger = factories.ChildFactory(first_name="Ottoline", last_name="Pemberley")
     other = factories.report(
         factories.actor(Role.SOCIAL_WORKER, stranger.responsible_council), stranger
@@ -324,7 +347,8 @@ def test_another_councils_episode_is_not_found(worker_client):
         response = worker_client.get(f"/episodes/{other.reference}/{suffix}")
         body = text(response)
         assert response.status_code == 404, suffix
-        assert "Ottoline" not in body and "Pemberley" not in body
+        assert "Ottoline" not in body
+        assert "Pemberley" not in body
     response = worker_client.post(
         f"/episodes/{other.reference}/risk",
         {"version": other.version, "grade": "low", "rationale": "x"},
@@ -333,7 +357,9 @@ def test_another_councils_episode_is_not_found(worker_client):
     assert RiskAssessment.objects.filter(episode=other).count() == 1
 
 
-def test_actions_offered_follow_the_role(client, council, child, social_worker):
+def test_actions_offered_follow_the_role(
+    client: Client, council: Organisation, child: Child, social_worker: Actor
+) -> None:
     home = factories.CareProviderFactory(area_council=council)
     factories.place(child, provider=home)
     episode = factories.report(social_worker, child)
@@ -351,7 +377,9 @@ def test_actions_offered_follow_the_role(client, council, child, social_worker):
     assert RiskAssessment.objects.filter(episode=episode).count() == 1
 
 
-def test_police_officer_sees_regrade(officer_client, child, episode):
+def test_police_officer_sees_regrade(
+    officer_client: Client, child: Child, episode: Episode
+) -> None:
     body = text(officer_client.get(f"/episodes/{episode.reference}/"))
     assert f'href="/episodes/{episode.reference}/risk"' in body
     assert "Close episode" not in body  # not until the child has returned
@@ -360,7 +388,7 @@ def test_police_officer_sees_regrade(officer_client, child, episode):
 # --- changes ------------------------------------------------------------------------------
 
 
-def test_regrade(officer_client, episode):
+def test_regrade(officer_client: Client, episode: Episode) -> None:
     page = text(officer_client.get(f"/episodes/{episode.reference}/risk"))
     version = version_in(page)
     response = officer_client.post(
@@ -378,11 +406,12 @@ def test_regrade(officer_client, episode):
     episode.refresh_from_db()
     assert episode.risk_grade == "high"
     latest = RiskAssessment.objects.filter(episode=episode).last()
-    assert latest is not None and latest.information_source == "Friend's mother"
+    assert latest is not None
+    assert latest.information_source == "Friend's mother"
     assert "Risk re-graded to high" in text(officer_client.get(response["Location"]))
 
 
-def test_regrade_without_a_reason_is_an_error(officer_client, episode):
+def test_regrade_without_a_reason_is_an_error(officer_client: Client, episode: Episode) -> None:
     body = text(
         officer_client.post(
             f"/episodes/{episode.reference}/risk",
@@ -393,7 +422,9 @@ def test_regrade_without_a_reason_is_an_error(officer_client, episode):
     assert RiskAssessment.objects.filter(episode=episode).count() == 1
 
 
-def test_stale_regrade_is_refused_and_keeps_what_was_typed(officer_client, episode, police):
+def test_stale_regrade_is_refused_and_keeps_what_was_typed(
+    officer_client: Client, episode: Episode, police: Organisation
+) -> None:
     seen = episode.version
     other = factories.actor(Role.POLICE_MISSING_COORDINATOR, police)
     services.regrade(
@@ -416,7 +447,9 @@ def test_stale_regrade_is_refused_and_keeps_what_was_typed(officer_client, episo
     assert RiskAssessment.objects.filter(episode=episode).count() == 2
 
 
-def test_stale_details_edit_shows_the_current_record(worker_client, episode, social_worker):
+def test_stale_details_edit_shows_the_current_record(
+    worker_client: Client, episode: Episode, social_worker: Actor
+) -> None:
     seen = episode.version
     services.update_episode(
         social_worker, episode.reference, seen, {"clothing": "Red jacket, black jeans"}
@@ -432,7 +465,8 @@ def test_stale_details_edit_shows_the_current_record(worker_client, episode, soc
         "reporter_name": "",
     }
     body = text(worker_client.post(f"/episodes/{episode.reference}/details", data))
-    assert "was changed by" in body and "clothing changed" in body
+    assert "was changed by" in body
+    assert "clothing changed" in body
     assert "Red jacket, black jeans" in body  # the current record, not the stale form
     assert "Green scarf" not in body
     episode.refresh_from_db()
@@ -441,7 +475,7 @@ def test_stale_details_edit_shows_the_current_record(worker_client, episode, soc
     assert version_in(body) == episode.version
 
 
-def test_update_details(worker_client, episode):
+def test_update_details(worker_client: Client, episode: Episode) -> None:
     page = text(worker_client.get(f"/episodes/{episode.reference}/details"))
     assert 'value="Outside the bus station"' in page
     data = {
@@ -464,7 +498,7 @@ def test_update_details(worker_client, episode):
     )
 
 
-def test_tampered_version_is_an_error(worker_client, episode):
+def test_tampered_version_is_an_error(worker_client: Client, episode: Episode) -> None:
     body = text(
         worker_client.post(
             f"/episodes/{episode.reference}/classification",
@@ -474,7 +508,9 @@ def test_tampered_version_is_an_error(worker_client, episode):
     assert "The form was incomplete" in body
 
 
-def test_change_classification_needs_a_reason(worker_client, child, social_worker):
+def test_change_classification_needs_a_reason(
+    worker_client: Client, child: Child, social_worker: Actor
+) -> None:
     factories.looked_after(child)
     episode = factories.report(social_worker, child)
     url = f"/episodes/{episode.reference}/classification"
@@ -491,7 +527,7 @@ def test_change_classification_needs_a_reason(worker_client, child, social_worke
     assert "Known to be at a friend&#x27;s" in body
 
 
-def test_add_timeline_entry(worker_client, episode):
+def test_add_timeline_entry(worker_client: Client, episode: Episode) -> None:
     url = f"/episodes/{episode.reference}/timeline"
     body = text(worker_client.post(url, {"version": 1, "kind": "", "summary": "", "location": ""}))
     assert "Select sighting, call, action or note" in body
@@ -512,7 +548,7 @@ def test_add_timeline_entry(worker_client, episode):
     assert "Route 12, Market Street" in body
 
 
-def test_return_then_close(officer_client, episode):
+def test_return_then_close(officer_client: Client, episode: Episode) -> None:
     url = f"/episodes/{episode.reference}/return"
     too_early = episode.last_seen_at - timedelta(hours=1)
     body = text(
@@ -537,7 +573,9 @@ def test_return_then_close(officer_client, episode):
     episode.refresh_from_db()
     assert episode.status == EpisodeStatus.RETURNED
     body = text(officer_client.get(response["Location"]))
-    assert "A flat on Mill Road" in body and "Two adults" in body and "New phone" in body
+    assert "A flat on Mill Road" in body
+    assert "Two adults" in body
+    assert "New phone" in body
     # Not offered while the check and the interview are outstanding: the page says why.
     assert f'href="/episodes/{episode.reference}/close"' not in body
     assert (
@@ -575,14 +613,16 @@ def test_return_then_close(officer_client, episode):
     assert "Update the details" not in body
 
 
-def test_closing_an_open_episode_is_refused(officer_client, episode):
+def test_closing_an_open_episode_is_refused(officer_client: Client, episode: Episode) -> None:
     body = text(officer_client.post(f"/episodes/{episode.reference}/close", {"version": 1}))
     assert "Record the child&#x27;s return before closing the episode" in body
     episode.refresh_from_db()
     assert episode.status == EpisodeStatus.MISSING
 
 
-def test_link_episodes(worker_client, episode, council, social_worker):
+def test_link_episodes(
+    worker_client: Client, episode: Episode, council: Organisation, social_worker: Actor
+) -> None:
     friend = factories.report(
         social_worker, factories.ChildFactory(responsible_council=council, last_name="Compton")
     )

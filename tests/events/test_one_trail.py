@@ -18,13 +18,13 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.test import Client
-from django.utils import timezone
 
 from homeward.aftercare import services as aftercare
 from homeward.audit.models import AuditEvent
+from homeward.core import clock
 from homeward.core.actor import Actor
 from homeward.episodes.models import Classification, Episode
-from homeward.notifications.models import DomainEvent
+from homeward.events.models import DomainEvent
 from homeward.organisations.models import Organisation, Role, User
 from tests import factories
 from tests.core.htmlforms import post_forms
@@ -34,7 +34,7 @@ UK = ZoneInfo("Europe/London")
 
 def moment(hours_ago: float) -> datetime:
     """A whole minute in the past (the web form holds minutes)."""
-    return (timezone.now() - timedelta(hours=hours_ago)).replace(second=0, microsecond=0)
+    return (clock.now() - timedelta(hours=hours_ago)).replace(second=0, microsecond=0)
 
 
 def parts(name: str, value: datetime) -> dict[str, str]:
@@ -154,7 +154,7 @@ CASES = [
             "last_name": "Okonkwo-Reyes",
             "date_of_birth_day": "3",
             "date_of_birth_month": "4",
-            "date_of_birth_year": str(timezone.now().year - 12),
+            "date_of_birth_year": str(clock.now().year - 12),
             "sex": "2",
             "ethnicity": "WBRI",
             "aliases": "Tam",
@@ -165,7 +165,7 @@ CASES = [
             {
                 "first_name": "Tamsin",
                 "last_name": "Okonkwo-Reyes",
-                "date_of_birth": f"{timezone.now().year - 12}-04-03",
+                "date_of_birth": f"{clock.now().year - 12}-04-03",
                 "sex": "2",
                 "ethnicity": "WBRI",
                 "aliases": ["Tam"],

@@ -23,7 +23,8 @@ def test_every_event_the_service_emits_has_a_registered_class():
         "episode.high_risk_review_due",
     } <= set(REGISTRY)
     for name, cls in REGISTRY.items():
-        assert cls.name == name and cls.aggregate_type
+        assert cls.name == name
+        assert cls.aggregate_type
 
 
 def test_the_payload_keeps_the_names_the_outbox_always_had():

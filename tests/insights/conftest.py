@@ -33,6 +33,7 @@ from homeward.aftercare import services as aftercare
 from homeward.aftercare.models import ReturnInterview
 from homeward.children.codes import PlacementType
 from homeward.children.models import Child, WorkerAllocation
+from homeward.core.actor import Actor
 from homeward.episodes import services as episodes
 from homeward.episodes.models import Classification, Episode, MissingFrom
 from homeward.insights.counting import LONDON
@@ -56,7 +57,7 @@ class Area:
     episodes: dict[str, Episode]
 
 
-def _return(actor, episode: Episode, when: datetime) -> Episode:
+def _return(actor: Actor, episode: Episode, when: datetime) -> Episode:
     episode.refresh_from_db()
     return episodes.record_return(
         actor, episode.reference, episode.version, episodes.Return(when, "returned_self")
@@ -64,7 +65,7 @@ def _return(actor, episode: Episode, when: datetime) -> Episode:
 
 
 @pytest.fixture
-def area(db) -> Area:
+def area(db: None) -> Area:
     force_f = factories.PoliceForceFactory(name="Force F")
     force_g = factories.PoliceForceFactory(name="Force G")
     council_a = factories.CouncilFactory(name="Council A", police_force=force_f)

@@ -48,8 +48,10 @@ def breakdown(scope: Scope, period: Period, dimension: str) -> Table:
         if episodes.get(key) or dimension in {"age_band", "sex", "risk_grade", "classification"}
     ]
     known = {k for k, _ in labels}
-    for key in sorted(set(episodes) - known):
-        rows.append(Row(key, key or "Not recorded", episodes[key], kids.get(key, 0)))
+    rows.extend(
+        Row(key, key or "Not recorded", episodes[key], kids.get(key, 0))
+        for key in sorted(set(episodes) - known)
+    )
     return Table(title, rows, sum(episodes.values()), sum(kids.values()))
 
 

@@ -145,7 +145,8 @@ def assert_nothing_derivable(cells: list[list[int]]) -> None:
     published = result.published()
     for cell, (low, high) in ranges(published).items():
         true = result.values[cell[0]][cell[1]]
-        assert low <= true and (high is None or true <= high)
+        assert low <= true
+        assert high is None or true <= high
         assert high is None or low < high, f"cell {cell} can be worked out: {published}"
     for i, row in enumerate(result.values):  # and every count 1..4 is hidden
         for j, v in enumerate(row):
@@ -180,7 +181,7 @@ def brute_force(published: list[list[int | str]], limit: int) -> dict[Cell, set[
     return seen
 
 
-def test_the_checker_finds_a_cell_that_can_be_worked_out():
+def test_the_checker_finds_a_cell_that_can_be_worked_out() -> None:
     """Hiding only the 3 in (3, 10 | 13): it is 13 - 10."""
     assert ranges([[C, 10, 13], [8, 9, 17], [11, 19, 30]])[(0, 0)] == (3, 3)
     # Two hidden cells in one row and nowhere else in their columns: both pinned.
@@ -188,13 +189,13 @@ def test_the_checker_finds_a_cell_that_can_be_worked_out():
     assert pinned == {(0, 0): (3, 3), (0, 1): (10, 10)}
 
 
-def test_the_checker_knows_hidden_counts_are_at_least_one():
+def test_the_checker_knows_hidden_counts_are_at_least_one() -> None:
     """Two hidden cells summing to 2 are each 1, though a cycle runs through them."""
     table = [[C, C, 9, 11], [C, C, 8, 20], [7, 7, 17, 31]]
     assert ranges(table)[(0, 0)] == (1, 1)
 
 
-def test_the_checker_sees_an_unknown_grand_total_leaves_cells_free():
+def test_the_checker_sees_an_unknown_grand_total_leaves_cells_free() -> None:
     table = [[C, 6, C], [5, 7, 12], [C, 13, C]]
     assert ranges(table)[(0, 0)] == (1, None)
 
@@ -214,7 +215,7 @@ def test_the_checker_sees_an_unknown_grand_total_leaves_cells_free():
         )
     )
 )
-def test_the_checker_agrees_with_listing_every_table(data):
+def test_the_checker_agrees_with_listing_every_table(data) -> None:
     """Small tables, any cells hidden but the grand total (so a count never exceeds it and
     listing is complete): the ranges are exactly the values found by listing."""
     cells, mask = data
@@ -236,7 +237,7 @@ def test_the_checker_agrees_with_listing_every_table(data):
 # --- suppression --------------------------------------------------------------------------
 
 
-def test_one_small_cell_takes_a_second_with_it():
+def test_one_small_cell_takes_a_second_with_it() -> None:
     """Row (3, 10, 12): 3 is hidden; alone it would be 25 - 10 - 12, so 10 goes too; then
     the columns need a second row's cells hidden as well."""
     cells = [[3, 10, 12], [8, 9, 7]]
@@ -246,28 +247,29 @@ def test_one_small_cell_takes_a_second_with_it():
     assert_nothing_derivable(cells)
 
 
-def test_interval_disclosure_is_prevented():
+def test_interval_disclosure_is_prevented() -> None:
     """Two hidden 1s in a row summing to 2 would each be known to be 1: more is hidden."""
     assert_nothing_derivable([[1, 1, 9], [6, 7, 8]])
 
 
-def test_small_totals_are_hidden_too():
+def test_small_totals_are_hidden_too() -> None:
     """A row totalling 4 is hidden with its cells."""
     result = suppression.protect([[2, 2], [10, 12]])
     assert result.published()[0][2] == C
     assert_nothing_derivable([[2, 2], [10, 12]])
 
 
-def test_tables_without_small_numbers_are_untouched():
+def test_tables_without_small_numbers_are_untouched() -> None:
     assert suppression.protect([[5, 6], [7, 0]]).published() == [
         [5, 6, 11], [7, 0, 7], [12, 6, 18],
     ]  # fmt: skip
 
 
-def test_a_list_with_its_total():
+def test_a_list_with_its_total() -> None:
     """(3, 20, 30): 3 hidden, and 20 with it, or 3 = 53 - 20 - 30."""
     shown = suppression.suppress_list([3, 20, 30])
-    assert shown.count(C) >= 2 and shown[0] == C
+    assert shown.count(C) >= 2
+    assert shown[0] == C
     assert_nothing_derivable([[3, 20, 30]])
 
 
@@ -283,7 +285,7 @@ def test_a_list_with_its_total():
         [[1, 50, 50], [50, 1, 50], [50, 50, 1]],
     ],
 )
-def test_awkward_tables(cells):
+def test_awkward_tables(cells) -> None:
     assert_nothing_derivable(cells)
 
 
@@ -303,5 +305,5 @@ def test_awkward_tables(cells):
         )
     )
 )
-def test_no_hidden_cell_can_be_derived(cells):
+def test_no_hidden_cell_can_be_derived(cells) -> None:
     assert_nothing_derivable(cells)

@@ -104,7 +104,8 @@ def test_the_hand_worked_area_from_the_totals_and_from_the_facts(area):
 
 def test_folding_moves_the_changes_and_keeps_the_figures(area):
     before = state()
-    assert TallyChange.objects.exists() and not Tally.objects.exists()
+    assert TallyChange.objects.exists()
+    assert not Tally.objects.exists()
     assert tally.fold() > 0
     assert not TallyChange.objects.exists()
     assert state() == before
@@ -162,5 +163,8 @@ def test_generated_records_and_changes_to_them(monkeypatch):
         for period in periods(2023, 2026):
             assert_same_figures(scope, period)
     dimensions = Counter(k[3] for k in kept)
-    assert dimensions["push"] and dimensions["pull"] and dimensions["risk"]
-    assert dimensions["rolling"] and EpisodeFact.objects.filter(linked=True).count() >= 2
+    assert dimensions["push"]
+    assert dimensions["pull"]
+    assert dimensions["risk"]
+    assert dimensions["rolling"]
+    assert EpisodeFact.objects.filter(linked=True).count() >= 2

@@ -8,6 +8,7 @@ import subprocess
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -39,11 +40,11 @@ def at(text: str) -> datetime:
     """'2025-06-10 18:00' as UK local time."""
     from django.utils import timezone
 
-    naive = datetime.strptime(text, "%Y-%m-%d %H:%M")
+    naive = datetime.strptime(text, "%Y-%m-%d %H:%M")  # noqa: DTZ007 (made aware below)
     return timezone.make_aware(naive)
 
 
-def run_validator(folder: Path, year: int, last: Path | None = None) -> dict:
+def run_validator(folder: Path, year: int, last: Path | None = None) -> dict[str, Any]:
     if not VALIDATOR_PYTHON.exists():
         pytest.fail(
             f"The DfE SSDA903 validator is not installed ({VALIDATOR_PYTHON} is missing): "
@@ -56,11 +57,12 @@ def run_validator(folder: Path, year: int, last: Path | None = None) -> dict:
         command += ["--last", str(last)]
     result = subprocess.run(command, capture_output=True, text=True, timeout=300, check=False)
     assert result.returncode == 0, result.stderr[-3000:]
-    return json.loads(result.stdout)
+    report: dict[str, Any] = json.loads(result.stdout)
+    return report
 
 
 @pytest.fixture
-def pinned(monkeypatch):
+def pinned(monkeypatch: pytest.MonkeyPatch) -> datetime:
     monkeypatch.setattr(clock, "now", lambda: NOW)
     return NOW
 
@@ -102,7 +104,7 @@ def report_and_return(
 
 
 @pytest.fixture
-def area(db, pinned) -> Area:
+def area(db: None, pinned: datetime) -> Area:
     police = factories.PoliceForceFactory(code="96")
     council = factories.CouncilFactory(code="714", name="Marlhaven", police_force=police)
     host = factories.CouncilFactory(code="727", name="Eastwold", police_force=police)

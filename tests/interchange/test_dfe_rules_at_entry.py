@@ -10,10 +10,12 @@ from django.utils import timezone
 
 from homeward.children import services as children
 from homeward.children.codes import LegalStatusKind
-from homeward.children.models import LegalStatus
+from homeward.children.models import Child, LegalStatus
+from homeward.core.actor import Actor
 from homeward.core.errors import ValidationFailed
 from homeward.episodes import services as episodes
 from homeward.episodes.models import Episode
+from homeward.organisations.models import Organisation
 from tests import factories
 from tests.interchange.conftest import at, report_and_return
 
@@ -22,7 +24,7 @@ LAC, CIN = LegalStatusKind.LOOKED_AFTER, LegalStatusKind.CHILD_IN_NEED
 
 
 @pytest.fixture
-def in_care(council):
+def in_care(council: Organisation) -> Child:
     child = factories.ChildFactory(responsible_council=council, date_of_birth=date(2011, 3, 3))
     LegalStatus.objects.create(child=child, status=LAC, start_date=date(2024, 1, 1))
     return child
@@ -31,7 +33,9 @@ def in_care(council):
 class TestCareCannotEndWhileTheChildIsMissing:
     """Rule 577: child ceased to be looked after but a missing period has no end date."""
 
-    def test_ending_care_while_the_child_is_missing_now_is_refused(self, social_worker, in_care):
+    def test_ending_care_while_the_child_is_missing_now_is_refused(
+        self, social_worker: Actor, in_care: Child
+    ) -> None:
         episode = report_and_return(social_worker, in_care, "2026-05-10 18:00", None)
 
         with pytest.raises(ValidationFailed) as caught:
@@ -45,7 +49,9 @@ class TestCareCannotEndWhileTheChildIsMissing:
         }
         assert [(s.status, s.end_date) for s in in_care.legal_statuses.all()] == [(LAC, None)]
 
-    def test_ending_care_on_a_day_the_child_was_away_is_refused(self, social_worker, in_care):
+    def test_ending_care_on_a_day_the_child_was_away_is_refused(
+        self, social_worker: Actor, in_care: Child
+    ) -> None:
         report_and_return(social_worker, in_care, "2026-04-01 18:00", "2026-04-06 10:00")
 
         with pytest.raises(ValidationFailed, match=r"give a date on or after 06/04/2026"):
@@ -53,14 +59,18 @@ class TestCareCannotEndWhileTheChildIsMissing:
 
         assert in_care.legal_statuses.get().end_date is None
 
-    def test_care_may_end_the_day_the_child_came_back(self, social_worker, in_care):
+    def test_care_may_end_the_day_the_child_came_back(
+        self, social_worker: Actor, in_care: Child
+    ) -> None:
         report_and_return(social_worker, in_care, "2026-04-01 18:00", "2026-04-06 10:00")
 
         children.set_legal_status(social_worker, in_care, CIN, date(2026, 4, 6))
 
         assert in_care.legal_statuses.get(status=LAC).end_date == date(2026, 4, 6)
 
-    def test_a_change_between_two_kinds_of_care_is_not_an_ending(self, social_worker, in_care):
+    def test_a_change_between_two_kinds_of_care_is_not_an_ending(
+        self, social_worker: Actor, in_care: Child
+    ) -> None:
         report_and_return(social_worker, in_care, "2026-05-10 18:00", None)
 
         children.set_legal_status(social_worker, in_care, LAC, date(2026, 5, 14))
@@ -69,7 +79,9 @@ class TestCareCannotEndWhileTheChildIsMissing:
 
 
 class TestAnEpisodeBelongsToAChild:
-    def test_last_seen_on_the_day_of_birth_is_refused(self, social_worker, council):
+    def test_last_seen_on_the_day_of_birth_is_refused(
+        self, social_worker: Actor, council: Organisation
+    ) -> None:
         """Rule 586: a missing period starts on or before the date of birth."""
         baby = factories.ChildFactory(responsible_council=council, date_of_birth=date(2026, 5, 1))
 
@@ -81,7 +93,9 @@ class TestAnEpisodeBelongsToAChild:
         ]
         assert not Episode.objects.exists()
 
-    def test_an_episode_cannot_start_on_or_after_the_18th_birthday(self, social_worker, council):
+    def test_an_episode_cannot_start_on_or_after_the_18th_birthday(
+        self, social_worker: Actor, council: Organisation
+    ) -> None:
         """Rule 580's situation: a child missing when care ends at 18. Homeward records
         children, so the episode must start before the birthday; one still open on it is
         ended there in the SSDA903 export (REC E8)."""
@@ -101,7 +115,9 @@ class TestAnEpisodeBelongsToAChild:
 class TestOneEpisodeAtATime:
     """Rule 574: missing periods of one child must not overlap."""
 
-    def test_moving_last_seen_back_into_an_earlier_episode_is_refused(self, social_worker, in_care):
+    def test_moving_last_seen_back_into_an_earlier_episode_is_refused(
+        self, social_worker: Actor, in_care: Child
+    ) -> None:
         first = report_and_return(social_worker, in_care, "2026-05-01 18:00", "2026-05-03 10:00")
         second = report_and_return(social_worker, in_care, "2026-05-10 18:00", None)
 
@@ -121,8 +137,8 @@ class TestOneEpisodeAtATime:
         assert timezone.localtime(second.last_seen_at) == at("2026-05-10 18:00")
 
     def test_moving_last_seen_back_to_just_after_the_return_is_allowed(
-        self, social_worker, in_care
-    ):
+        self, social_worker: Actor, in_care: Child
+    ) -> None:
         report_and_return(social_worker, in_care, "2026-05-01 18:00", "2026-05-03 10:00")
         second = report_and_return(social_worker, in_care, "2026-05-10 18:00", None)
 
@@ -136,8 +152,8 @@ class TestOneEpisodeAtATime:
         assert Episode.objects.count() == 2
 
     def test_reporting_a_past_episode_inside_a_returned_one_is_refused(
-        self, social_worker, in_care
-    ):
+        self, social_worker: Actor, in_care: Child
+    ) -> None:
         first = report_and_return(social_worker, in_care, "2026-05-01 18:00", "2026-05-03 10:00")
 
         with pytest.raises(ValidationFailed, match=f"This overlaps episode {first.reference}"):
@@ -145,7 +161,9 @@ class TestOneEpisodeAtATime:
 
         assert Episode.objects.count() == 1
 
-    def test_an_episode_cannot_be_moved_before_the_child_was_born(self, social_worker, in_care):
+    def test_an_episode_cannot_be_moved_before_the_child_was_born(
+        self, social_worker: Actor, in_care: Child
+    ) -> None:
         episode = report_and_return(social_worker, in_care, "2026-05-10 18:00", None)
         with pytest.raises(ValidationFailed, match="Last seen must be after the child's date"):
             episodes.update_episode(

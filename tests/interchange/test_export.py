@@ -14,7 +14,7 @@ from homeward.core.errors import AccessDenied, ValidationFailed
 from homeward.interchange import services, ssda903
 from homeward.organisations.models import Role
 from tests import factories
-from tests.interchange.conftest import MISSING_RULES, YEAR, run_validator
+from tests.interchange.conftest import MISSING_RULES, YEAR, Area, run_validator
 
 CLI = Actor(user=None, membership=None, channel=CHANNEL_CLI)
 
@@ -24,7 +24,9 @@ def rows(path: Path) -> list[dict[str, str]]:
         return list(csv.DictReader(handle))
 
 
-def test_the_export_passes_every_missing_table_rule_of_the_dfe_validator(area, tmp_path):
+def test_the_export_passes_every_missing_table_rule_of_the_dfe_validator(
+    area: Area, tmp_path: Path
+) -> None:
     services.export_903(CLI, area.council, YEAR - 1, tmp_path / "last")
     services.export_903(CLI, area.council, YEAR, tmp_path / "this")
 
@@ -40,7 +42,9 @@ def test_the_export_passes_every_missing_table_rule_of_the_dfe_validator(area, t
     assert run_validator(tmp_path / "last", YEAR - 1)["errors"] == []
 
 
-def test_the_validator_does_catch_a_bad_row_so_a_clean_result_means_something(area, tmp_path):
+def test_the_validator_does_catch_a_bad_row_so_a_clean_result_means_something(
+    area: Area, tmp_path: Path
+) -> None:
     services.export_903(CLI, area.council, YEAR, tmp_path)
     with (tmp_path / "missing.csv").open("a", newline="", encoding="utf-8") as handle:
         # Missing before the child came into care, and ending before it started.
@@ -51,7 +55,7 @@ def test_the_validator_does_catch_a_bad_row_so_a_clean_result_means_something(ar
     assert {"567", "571", "578", "581"} <= fired
 
 
-def test_the_missing_table_holds_looked_after_episodes_only(area, tmp_path):
+def test_the_missing_table_holds_looked_after_episodes_only(area: Area, tmp_path: Path) -> None:
     services.export_903(CLI, area.council, YEAR, tmp_path)
 
     missing = [
@@ -79,7 +83,7 @@ def test_the_missing_table_holds_looked_after_episodes_only(area, tmp_path):
     assert header["MCASH"]["UPN"] == "UN5"
 
 
-def test_episodes_follow_placements_and_end_with_care(area, tmp_path):
+def test_episodes_follow_placements_and_end_with_care(area: Area, tmp_path: Path) -> None:
     services.export_903(CLI, area.council, YEAR, tmp_path)
 
     episodes = [
@@ -100,7 +104,9 @@ def test_episodes_follow_placements_and_end_with_care(area, tmp_path):
     ]
 
 
-def test_the_export_is_audited_and_each_child_in_it_is_a_recorded_read(area, tmp_path):
+def test_the_export_is_audited_and_each_child_in_it_is_a_recorded_read(
+    area: Area, tmp_path: Path
+) -> None:
     before = AuditEvent.objects.count()
 
     services.export_903(CLI, area.council, YEAR, tmp_path)
@@ -111,7 +117,7 @@ def test_the_export_is_audited_and_each_child_in_it_is_a_recorded_read(area, tmp
     assert read == {area.children[k].pk for k in ("ash", "birch", "cedar", "dale", "elm")}
 
 
-def test_only_the_councils_own_coordinator_may_export(area, tmp_path):
+def test_only_the_councils_own_coordinator_may_export(area: Area, tmp_path: Path) -> None:
     other = factories.CouncilFactory()
     stranger = factories.actor(Role.COUNCIL_MISSING_COORDINATOR, other)
     with pytest.raises(AccessDenied):
@@ -122,13 +128,15 @@ def test_only_the_councils_own_coordinator_may_export(area, tmp_path):
     assert len(services.export_903(own, area.council, YEAR, tmp_path).missing) == 9
 
 
-def test_a_year_that_has_not_started_is_refused(area, tmp_path):
+def test_a_year_that_has_not_started_is_refused(area: Area, tmp_path: Path) -> None:
     with pytest.raises(ValidationFailed, match="2027-28 collection year has not started"):
         services.export_903(CLI, area.council, 2028, tmp_path)
     assert not tmp_path.joinpath("missing.csv").exists()
 
 
-def test_the_command_writes_the_three_files_the_validator_expects(area, tmp_path):
+def test_the_command_writes_the_three_files_the_validator_expects(
+    area: Area, tmp_path: Path
+) -> None:
     from io import StringIO
 
     out = StringIO()
@@ -145,7 +153,7 @@ def test_the_command_writes_the_three_files_the_validator_expects(area, tmp_path
         call_command("export_903", council="999", year=YEAR, out=tmp_path)
 
 
-def test_the_year_is_the_one_the_collection_ends_in():
+def test_the_year_is_the_one_the_collection_ends_in() -> None:
     assert ssda903.collection_window(2026) == (
         ssda903.parse_date("01/04/2025"),
         ssda903.parse_date("31/03/2026"),

@@ -17,7 +17,7 @@ from homeward.core.errors import AccessDenied
 from homeward.insights.models import EpisodeFact
 from homeward.interchange import services
 from homeward.interchange.models import Ssda903Episode
-from homeward.organisations.models import Role
+from homeward.organisations.models import Organisation, Role
 from tests import factories
 from tests.insights import recount
 from tests.interchange.conftest import report_and_return
@@ -40,13 +40,13 @@ B200,01/05/2023,S,V2,N4,U4,PR1,01/12/2024,E13,,QM4,QM4,
 
 
 @pytest.fixture
-def council(db):
+def council(db: None) -> Organisation:
     police = factories.PoliceForceFactory()
     return factories.CouncilFactory(code="714", police_force=police)
 
 
 @pytest.fixture
-def home(council):
+def home(council: Organisation) -> Organisation:
     return factories.CareProviderFactory(code="SC990114", area_council=factories.CouncilFactory())
 
 
@@ -56,7 +56,9 @@ def write(tmp_path: Path, header: str = HEADER, episodes: str = EPISODES) -> tup
     return tmp_path / "header.csv", tmp_path / "episodes.csv"
 
 
-def test_children_periods_of_care_and_placements_are_made(council, home, tmp_path):
+def test_children_periods_of_care_and_placements_are_made(
+    council: Organisation, home: Organisation, tmp_path: Path
+) -> None:
     result = services.import_903(CLI, council, *write(tmp_path))
 
     assert (result.children_created, result.periods_created, result.placements_created) == (
@@ -101,7 +103,9 @@ def test_children_periods_of_care_and_placements_are_made(council, home, tmp_pat
     assert Ssda903Episode.objects.filter(child=a100).count() == 3
 
 
-def test_importing_the_same_files_again_changes_nothing(council, home, tmp_path):
+def test_importing_the_same_files_again_changes_nothing(
+    council: Organisation, home: Organisation, tmp_path: Path
+) -> None:
     files = write(tmp_path)
     services.import_903(CLI, council, *files)
     counts = [m.objects.count() for m in (Child, LegalStatus, Placement, Ssda903Episode)]
@@ -113,7 +117,9 @@ def test_importing_the_same_files_again_changes_nothing(council, home, tmp_path)
     assert [m.objects.count() for m in (Child, LegalStatus, Placement, Ssda903Episode)] == counts
 
 
-def test_next_years_file_closes_what_was_open(council, home, tmp_path):
+def test_next_years_file_closes_what_was_open(
+    council: Organisation, home: Organisation, tmp_path: Path
+) -> None:
     services.import_903(CLI, council, *write(tmp_path))
     later = EPISODES.replace(
         "A100,01/09/2025,P,C1,N1,U6,PR1,,,,QM1,QM1 4AB,",
@@ -127,7 +133,9 @@ def test_next_years_file_closes_what_was_open(council, home, tmp_path):
     assert a100.legal_statuses.get().end_date == date(2026, 1, 20)
 
 
-def test_a_names_file_gives_the_children_their_names(council, home, tmp_path):
+def test_a_names_file_gives_the_children_their_names(
+    council: Organisation, home: Organisation, tmp_path: Path
+) -> None:
     names = tmp_path / "names.csv"
     names.write_text("CHILD,FIRST_NAME,LAST_NAME\nA100,Tamsin,Oakley\n", encoding="utf-8")
 
@@ -137,7 +145,9 @@ def test_a_names_file_gives_the_children_their_names(council, home, tmp_path):
     assert ChildIdentifier.objects.get(value="B200").child.first_name == "Unnamed"
 
 
-def test_every_bad_row_is_reported_with_file_row_and_column_and_nothing_is_saved(council, tmp_path):
+def test_every_bad_row_is_reported_with_file_row_and_column_and_nothing_is_saved(
+    council: Organisation, tmp_path: Path
+) -> None:
     header = HEADER + "C300,3,31/02/2012,WXYZ,X123,,\n"
     episodes = EPISODES + (
         "C300,01/01/2020,S,C2,N1,K2,PR1,,,,,,\n"
@@ -175,7 +185,9 @@ def test_every_bad_row_is_reported_with_file_row_and_column_and_nothing_is_saved
     assert not AuditEvent.objects.filter(action="import_903").exists()
 
 
-def test_overlapping_episodes_and_episodes_outside_childhood_are_refused(council, tmp_path):
+def test_overlapping_episodes_and_episodes_outside_childhood_are_refused(
+    council: Organisation, tmp_path: Path
+) -> None:
     episodes = EPISODES + (
         "B200,01/11/2024,P,V2,N4,U4,PR1,,,,,,\n"  # overlaps row 5 (to 01/12/2024)
         "A100,01/01/2009,S,C2,N1,U6,PR1,02/01/2009,E8,,,,\n"  # before birth
@@ -196,7 +208,9 @@ def test_overlapping_episodes_and_episodes_outside_childhood_are_refused(council
     assert Child.objects.count() == 0
 
 
-def test_care_still_open_after_the_18th_birthday_is_refused(council, tmp_path):
+def test_care_still_open_after_the_18th_birthday_is_refused(
+    council: Organisation, tmp_path: Path
+) -> None:
     header = HEADER.replace("B200,2,14/02/2011", "B200,2,14/02/2008")
     episodes = EPISODES.replace("01/12/2024,E13", ",")
 
@@ -209,7 +223,9 @@ def test_care_still_open_after_the_18th_birthday_is_refused(council, tmp_path):
     ]
 
 
-def test_a_missing_column_names_the_file_and_what_was_found(council, tmp_path):
+def test_a_missing_column_names_the_file_and_what_was_found(
+    council: Organisation, tmp_path: Path
+) -> None:
     with pytest.raises(services.ImportRejected) as caught:
         services.import_903(
             CLI, council, *write(tmp_path, header="CHILD,SEX,DOB\nA1,1,01/01/2012\n")
@@ -220,7 +236,9 @@ def test_a_missing_column_names_the_file_and_what_was_found(council, tmp_path):
     )
 
 
-def test_an_existing_child_is_matched_by_the_councils_child_id(council, home, tmp_path):
+def test_an_existing_child_is_matched_by_the_councils_child_id(
+    council: Organisation, home: Organisation, tmp_path: Path
+) -> None:
     known = factories.ChildFactory(
         responsible_council=council, date_of_birth=date(2010, 7, 3), first_name="Tamsin"
     )
@@ -243,7 +261,9 @@ def test_an_existing_child_is_matched_by_the_councils_child_id(council, home, tm
     ]
 
 
-def test_a_child_whose_date_of_birth_differs_in_homeward_is_refused(council, tmp_path):
+def test_a_child_whose_date_of_birth_differs_in_homeward_is_refused(
+    council: Organisation, tmp_path: Path
+) -> None:
     known = factories.ChildFactory(responsible_council=council, date_of_birth=date(2010, 7, 4))
     ChildIdentifier.objects.create(child=known, organisation=council, value="A100")
 
@@ -257,7 +277,9 @@ def test_a_child_whose_date_of_birth_differs_in_homeward_is_refused(council, tmp
     assert Child.objects.count() == 1  # B200 was not kept either
 
 
-def test_a_period_of_care_overlapping_homewards_own_record_is_refused(council, tmp_path):
+def test_a_period_of_care_overlapping_homewards_own_record_is_refused(
+    council: Organisation, tmp_path: Path
+) -> None:
     known = factories.ChildFactory(responsible_council=council, date_of_birth=date(2011, 2, 14))
     ChildIdentifier.objects.create(child=known, organisation=council, value="B200")
     LegalStatus.objects.create(
@@ -275,10 +297,13 @@ def test_a_period_of_care_overlapping_homewards_own_record_is_refused(council, t
         "protection plan from 01/01/2024 to 01/06/2024, which overlaps this period of care "
         "(01/05/2023 to 01/12/2024): correct one of them first"
     ]
-    assert Child.objects.count() == 1 and Placement.objects.count() == 0
+    assert Child.objects.count() == 1
+    assert Placement.objects.count() == 0
 
 
-def test_the_import_is_one_audit_event_by_the_command_line(council, home, tmp_path):
+def test_the_import_is_one_audit_event_by_the_command_line(
+    council: Organisation, home: Organisation, tmp_path: Path
+) -> None:
     before = AuditEvent.objects.count()
 
     services.import_903(CLI, council, *write(tmp_path))
@@ -288,13 +313,15 @@ def test_the_import_is_one_audit_event_by_the_command_line(council, home, tmp_pa
     assert new[0].details["children_created"] == 2
 
 
-def test_a_practitioner_from_another_council_may_not_import(council, tmp_path):
+def test_a_practitioner_from_another_council_may_not_import(
+    council: Organisation, tmp_path: Path
+) -> None:
     stranger = factories.actor(Role.COUNCIL_MISSING_COORDINATOR, factories.CouncilFactory())
     with pytest.raises(AccessDenied):
         services.import_903(stranger, council, *write(tmp_path))
 
 
-def test_the_command_lists_every_problem_and_fails(council, tmp_path):
+def test_the_command_lists_every_problem_and_fails(council: Organisation, tmp_path: Path) -> None:
     header, episodes = write(tmp_path, episodes=EPISODES + "Z999,01/01/2020,S,C2,N1,K2,PR1,,,,,,\n")
     err = StringIO()
 
@@ -304,7 +331,9 @@ def test_the_command_lists_every_problem_and_fails(council, tmp_path):
     assert "episodes.csv, row 6, column CHILD: CHILD Z999 is not in header.csv" in err.getvalue()
 
 
-def test_the_command_imports_and_says_so_then_says_nothing_changed(council, home, tmp_path):
+def test_the_command_imports_and_says_so_then_says_nothing_changed(
+    council: Organisation, home: Organisation, tmp_path: Path
+) -> None:
     header, episodes = write(tmp_path)
     out = StringIO()
     call_command("import_903", str(header), str(episodes), council="714", stdout=out)
@@ -322,7 +351,7 @@ class TestCareCannotEndWhileTheChildIsMissing:
     HEADER = "CHILD,SEX,DOB,ETHNIC,UPN,MOTHER,MC_DOB\nA100,1,03/07/2010,WBRI,UN1,,\n"
 
     @pytest.fixture
-    def known(self, council):
+    def known(self, council: Organisation):
         child = factories.ChildFactory(responsible_council=council, date_of_birth=date(2010, 7, 3))
         ChildIdentifier.objects.create(child=child, organisation=council, value="A100")
         LegalStatus.objects.create(
@@ -331,7 +360,7 @@ class TestCareCannotEndWhileTheChildIsMissing:
         return child
 
     @pytest.fixture
-    def worker(self, council):
+    def worker(self, council: Organisation):
         return factories.actor(Role.SOCIAL_WORKER, council)
 
     def episodes(self, dec: str) -> str:
@@ -340,7 +369,9 @@ class TestCareCannotEndWhileTheChildIsMissing:
             f"PL_POST,URN\nA100,10/01/2024,S,C2,N1,U6,PR1,{dec},E4A,,QM1,QM1,\n"
         )
 
-    def test_care_ending_while_the_child_is_missing_now_is_refused(self, known, worker, tmp_path):
+    def test_care_ending_while_the_child_is_missing_now_is_refused(
+        self, known, worker, tmp_path: Path
+    ) -> None:
         episode = report_and_return(worker, known, "2026-05-10 18:00", None)
 
         with pytest.raises(services.ImportRejected) as caught:
@@ -358,7 +389,9 @@ class TestCareCannotEndWhileTheChildIsMissing:
         assert [s.end_date for s in known.legal_statuses.all()] == [None]
         assert not Ssda903Episode.objects.exists()
 
-    def test_care_ending_on_a_day_the_child_was_away_is_refused(self, known, worker, tmp_path):
+    def test_care_ending_on_a_day_the_child_was_away_is_refused(
+        self, known, worker, tmp_path: Path
+    ) -> None:
         episode = report_and_return(worker, known, "2026-04-01 18:00", "2026-04-06 10:00")
 
         with pytest.raises(services.ImportRejected) as caught:
@@ -375,7 +408,7 @@ class TestCareCannotEndWhileTheChildIsMissing:
         ]
         assert [s.end_date for s in known.legal_statuses.all()] == [None]
 
-    def test_care_may_end_the_day_the_child_came_back(self, known, worker, tmp_path):
+    def test_care_may_end_the_day_the_child_came_back(self, known, worker, tmp_path: Path) -> None:
         report_and_return(worker, known, "2026-04-01 18:00", "2026-04-06 10:00")
 
         services.import_903(
@@ -387,7 +420,9 @@ class TestCareCannotEndWhileTheChildIsMissing:
         assert [s.end_date for s in known.legal_statuses.all()] == [date(2026, 4, 6)]
 
 
-def test_the_figures_count_what_the_import_changed(council, home, tmp_path):
+def test_the_figures_count_what_the_import_changed(
+    council: Organisation, home: Organisation, tmp_path: Path
+) -> None:
     """A child known to Homeward as in need went missing; the 903 file says they were
     looked after then: once imported, the figures count a looked-after child's episode,
     and every figure equals a recount from the records."""

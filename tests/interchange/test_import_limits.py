@@ -5,12 +5,14 @@ cleanly, with nothing saved and no traceback."""
 from __future__ import annotations
 
 from io import StringIO
+from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
 
 from homeward.children.models import Child
 from homeward.interchange import services
+from homeward.organisations.models import Organisation
 from tests import factories
 from tests.interchange.test_import import CLI, EPISODES, HEADER, write
 
@@ -20,11 +22,13 @@ HUGE = "Z" * (5 * 1024 * 1024)
 
 
 @pytest.fixture
-def council(db):
+def council(db: None) -> Organisation:
     return factories.CouncilFactory(code="714", police_force=factories.PoliceForceFactory())
 
 
-def test_a_five_megabyte_value_is_a_row_and_column_problem(council, tmp_path):
+def test_a_five_megabyte_value_is_a_row_and_column_problem(
+    council: Organisation, tmp_path: Path
+) -> None:
     lines = EPISODES.splitlines()
     fields = lines[2].split(",")
     fields[6] = HUGE  # PLACE_PROVIDER
@@ -40,7 +44,9 @@ def test_a_five_megabyte_value_is_a_row_and_column_problem(council, tmp_path):
     assert Child.objects.count() == 0
 
 
-def test_the_command_lists_it_and_fails_without_a_traceback(council, tmp_path):
+def test_the_command_lists_it_and_fails_without_a_traceback(
+    council: Organisation, tmp_path: Path
+) -> None:
     header = HEADER + f'C300,1,03/07/2010,"{HUGE}",,,\n'
     paths = write(tmp_path, header=header)
     err = StringIO()

@@ -5,8 +5,9 @@ import pytest
 
 from homeward.children.models import WorkerAllocation
 from homeward.core import clock
+from homeward.events.models import DomainEvent
 from homeward.notifications import clocks, delivery
-from homeward.notifications.models import Clock, DomainEvent
+from homeward.notifications.models import Clock
 from homeward.organisations.models import Role, User
 from tests import factories
 
@@ -30,7 +31,7 @@ class Area:
 
 
 @pytest.fixture
-def area(db):
+def area(db: None) -> Area:
     police = factories.PoliceForceFactory()
     council = factories.CouncilFactory(police_force=police)
     host = factories.CouncilFactory(police_force=police)

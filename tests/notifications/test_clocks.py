@@ -1,27 +1,29 @@
+from collections.abc import Callable
 from datetime import timedelta
 
 import pytest
 
 from homeward.core import clock
 from homeward.episodes import services as episodes
+from homeward.events.models import DomainEvent
 from homeward.notifications import clocks
-from homeward.notifications.models import Clock, DomainEvent, Notification
+from homeward.notifications.models import Clock, Notification
 from tests.factories import report
-from tests.notifications.conftest import drain
+from tests.notifications.conftest import Area, drain
 
 
 @pytest.fixture
-def later(monkeypatch):
+def later(monkeypatch: pytest.MonkeyPatch) -> Callable[..., None]:
     """Move Homeward's clock forward."""
     real = clock.now
 
-    def move(**delta):
+    def move(**delta) -> None:
         monkeypatch.setattr(clock, "now", lambda: real() + timedelta(**delta))
 
     return move
 
 
-def test_high_risk_episode_starts_manager_reviews_and_escalations(area):
+def test_high_risk_episode_starts_manager_reviews_and_escalations(area: Area) -> None:
     episode = report(
         area.social_worker,
         area.child,
@@ -36,7 +38,9 @@ def test_high_risk_episode_starts_manager_reviews_and_escalations(area):
     assert {f"long:{ref}:24", f"long:{ref}:48", f"long:{ref}:72"} <= keys
 
 
-def test_a_due_clock_fires_once_and_tells_the_right_people(area, later):
+def test_a_due_clock_fires_once_and_tells_the_right_people(
+    area: Area, later: Callable[..., None]
+) -> None:
     report(
         area.social_worker,
         area.child,
@@ -55,7 +59,7 @@ def test_a_due_clock_fires_once_and_tells_the_right_people(area, later):
     assert DomainEvent.objects.filter(name="episode.high_risk_review_due").count() == 1
 
 
-def test_a_clock_no_longer_needed_fires_nothing(area, later):
+def test_a_clock_no_longer_needed_fires_nothing(area: Area, later: Callable[..., None]) -> None:
     episode = report(
         area.social_worker,
         area.child,
@@ -76,7 +80,7 @@ def test_a_clock_no_longer_needed_fires_nothing(area, later):
     assert Clock.objects.get(kind="high_risk_review", key__endswith=":2").outcome == "not_needed"
 
 
-def test_interview_due_and_overdue(area, later):
+def test_interview_due_and_overdue(area: Area, later: Callable[..., None]) -> None:
     episode = report(area.social_worker, area.child)
     episodes.record_return(
         area.social_worker,

@@ -4,9 +4,9 @@ import socket
 
 import pytest
 from aiosmtpd.controller import Controller
-from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
+from homeward.core import clock
 from homeward.notifications import emails
 from homeward.notifications.models import EmailDelivery, EmailStatus
 from tests.factories import report
@@ -67,13 +67,13 @@ def test_failed_email_is_retried_with_backoff_and_shown(area, settings):
     delivery.refresh_from_db()
     assert delivery.attempts == 1
     assert "Connection" in delivery.last_error or "refused" in delivery.last_error.lower()
-    assert 25 < (delivery.next_attempt_at - timezone.now()).total_seconds() <= 30
+    assert 25 < (delivery.next_attempt_at - clock.now()).total_seconds() <= 30
     assert (
         DBTaskResult.objects.filter(task_path__endswith="send_email").count() == queued_before + 1
     )
     emails.send(delivery.pk)
     delivery.refresh_from_db()
-    assert 55 < (delivery.next_attempt_at - timezone.now()).total_seconds() <= 60  # doubled
+    assert 55 < (delivery.next_attempt_at - clock.now()).total_seconds() <= 60  # doubled
     for _ in range(3):
         emails.send(delivery.pk)
     delivery.refresh_from_db()

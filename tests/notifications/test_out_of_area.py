@@ -43,7 +43,7 @@ class OutOfArea:
 
 
 @pytest.fixture
-def away(db):
+def away(db: None) -> OutOfArea:
     force_a, force_b = factories.PoliceForceFactory(), factories.PoliceForceFactory()
     responsible = factories.CouncilFactory(police_force=force_a)
     host = factories.CouncilFactory(police_force=force_b)
@@ -77,7 +77,7 @@ def away(db):
     )
 
 
-def missing_from_placement(by, away):
+def missing_from_placement(by, away: OutOfArea):
     return report(
         by,
         away.child,
@@ -97,7 +97,7 @@ def told(episode) -> dict[int, str]:
     )
 
 
-def test_the_home_reports_and_all_four_agencies_hear(away):
+def test_the_home_reports_and_all_four_agencies_hear(away: OutOfArea) -> None:
     episode = missing_from_placement(away.home_staff, away)
     assert episode.police_force.pk == away.host.police_force_id  # the host area's force
     assert told(episode) == {
@@ -111,14 +111,15 @@ def test_the_home_reports_and_all_four_agencies_hear(away):
     # managers, the host's social workers, or the person who reported it.
 
 
-def test_when_the_host_areas_police_report_it_they_are_not_told_again(away):
+def test_when_the_host_areas_police_report_it_they_are_not_told_again(away: OutOfArea) -> None:
     episode = missing_from_placement(away.officer_b, away)
     people = told(episode)
-    assert away.force_b.pk not in people and away.force_a.pk not in people
+    assert away.force_b.pk not in people
+    assert away.force_a.pk not in people
     assert {away.coordinator.pk, away.worker.pk, away.host_coordinator.pk} <= set(people)
 
 
-def test_a_host_council_with_no_missing_coordinator_tells_its_manager(away):
+def test_a_host_council_with_no_missing_coordinator_tells_its_manager(away: OutOfArea) -> None:
     Membership.objects.filter(user=away.host_coordinator).update(is_active=False)
     people = told(missing_from_placement(away.home_staff, away))
     assert people[away.host_manager.pk] == rules.HOST_MANAGER
@@ -126,7 +127,7 @@ def test_a_host_council_with_no_missing_coordinator_tells_its_manager(away):
     assert not {w.pk for w in away.host_workers} & set(people)
 
 
-def test_a_host_council_with_only_social_workers_tells_them(away):
+def test_a_host_council_with_only_social_workers_tells_them(away: OutOfArea) -> None:
     """The demo's Eastwold: social workers only. They heard nothing before."""
     Membership.objects.filter(
         organisation=away.host,
@@ -138,7 +139,7 @@ def test_a_host_council_with_only_social_workers_tells_them(away):
     assert people[away.coordinator.pk] == rules.COORDINATOR
 
 
-def test_a_responsible_council_with_no_coordinator_tells_its_manager(away):
+def test_a_responsible_council_with_no_coordinator_tells_its_manager(away: OutOfArea) -> None:
     Membership.objects.filter(user=away.coordinator).delete()
     people = told(missing_from_placement(away.home_staff, away))
     assert people[away.manager.pk] == rules.COORDINATOR_MANAGER
@@ -146,7 +147,7 @@ def test_a_responsible_council_with_no_coordinator_tells_its_manager(away):
     assert away.other_worker.pk not in people
 
 
-def test_a_child_placed_at_home_in_its_own_area_tells_no_host(away):
+def test_a_child_placed_at_home_in_its_own_area_tells_no_host(away: OutOfArea) -> None:
     factories.place(away.child, host=away.responsible)
     people = told(report(Actor.for_user(away.other_worker), away.child))
     assert away.host_coordinator.pk not in people
@@ -154,8 +155,7 @@ def test_a_child_placed_at_home_in_its_own_area_tells_no_host(away):
     assert {away.coordinator.pk, away.worker.pk, away.force_a.pk} <= set(people)
 
 
-def test_the_host_council_hears_of_the_return_and_regrading_too(away):
-    from django.utils import timezone
+def test_the_host_council_hears_of_the_return_and_regrading_too(away: OutOfArea) -> None:
 
     from homeward.episodes import services as episodes
 
@@ -170,7 +170,7 @@ def test_the_host_council_hears_of_the_return_and_regrading_too(away):
         away.home_staff,
         episode.reference,
         None,
-        episodes.Return(returned_at=timezone.now(), return_method="returned_self"),
+        episodes.Return(returned_at=clock.now(), return_method="returned_self"),
     )
     drain(fire_due_clocks=False)
     for name in ("episode.regraded", "episode.returned"):

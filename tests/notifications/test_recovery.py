@@ -8,8 +8,9 @@ from django.core import mail
 from django_tasks_db.models import DBTaskResult
 
 from homeward.core import clock
+from homeward.events.models import DomainEvent
 from homeward.notifications import emails, heartbeat, recovery
-from homeward.notifications.models import Clock, DomainEvent, EmailDelivery, EmailStatus
+from homeward.notifications.models import Clock, EmailDelivery, EmailStatus
 from tests.factories import ChildFactory, report
 from tests.notifications.conftest import drain
 
@@ -51,7 +52,8 @@ def test_an_email_left_running_by_a_dead_worker_is_queued_again_once(area):
     found = recovery.recover()
     assert (found.emails, found.abandoned_tasks, found.events, found.clocks) == (1, 1, 0, 0)
     lost = DBTaskResult.objects.get(id=first_task)
-    assert lost.status == "FAILED" and lost.exception_class_path == recovery.WORKER_LOST
+    assert lost.status == "FAILED"
+    assert lost.exception_class_path == recovery.WORKER_LOST
     delivery.refresh_from_db()
     assert delivery.task_id != first_task
     assert DBTaskResult.objects.get(id=delivery.task_id).status == "READY"
@@ -107,7 +109,8 @@ def test_a_resent_email_carries_the_same_message_id(area):
     report(area.social_worker, area.child)
     drain(fire_due_clocks=False)
     delivery = EmailDelivery.objects.get(notification__recipient=area.coordinator)
-    assert delivery.message_id.startswith("<") and delivery.message_id.endswith(">")
+    assert delivery.message_id.startswith("<")
+    assert delivery.message_id.endswith(">")
     emails.send(delivery.pk)
     # As if the worker had died after the SMTP server took it, before it was marked sent:
     EmailDelivery.objects.filter(pk=delivery.pk).update(status=EmailStatus.SENDING)

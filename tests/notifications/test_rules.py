@@ -3,9 +3,9 @@
 from datetime import timedelta
 
 import pytest
-from django.utils import timezone
 
 from homeward.aftercare import services as aftercare
+from homeward.core import clock
 from homeward.episodes import services as episodes
 from homeward.notifications.models import Notification
 from tests.factories import record_aftercare, report
@@ -48,7 +48,7 @@ def returned(area, grade="medium"):
         episode.reference,
         episode.version,
         episodes.Return(
-            returned_at=timezone.now() - timedelta(hours=1), return_method="returned_self"
+            returned_at=clock.now() - timedelta(hours=1), return_method="returned_self"
         ),
     )
 
@@ -128,12 +128,13 @@ def test_repeat_threshold_prompts_plan_review(area):
 
 
 def test_a_duplicate_delivery_is_suppressed(area):
+    from homeward.events.models import DomainEvent
     from homeward.notifications import delivery
-    from homeward.notifications.models import DomainEvent
 
     report(area.social_worker, area.child)
     event = DomainEvent.objects.get(name="episode.reported")
     first = delivery.deliver(event.pk)
     again = delivery.deliver(event.pk)
-    assert first == 5 and again == 0
+    assert first == 5
+    assert again == 0
     assert Notification.objects.filter(event=event).count() == 5

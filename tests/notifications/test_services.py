@@ -5,10 +5,10 @@ from homeward.core.errors import NotFound
 from homeward.notifications import services
 from tests import factories
 from tests.factories import report
-from tests.notifications.conftest import drain
+from tests.notifications.conftest import Area, drain
 
 
-def test_inbox_unread_count_and_mark_read(area):
+def test_inbox_unread_count_and_mark_read(area: Area) -> None:
     report(area.social_worker, area.child)
     drain(fire_due_clocks=False)
     coordinator = Actor.for_user(area.coordinator)
@@ -19,7 +19,7 @@ def test_inbox_unread_count_and_mark_read(area):
     assert services.unread_count(coordinator) == 0
 
 
-def test_nobody_reads_anothers_notification(area):
+def test_nobody_reads_anothers_notification(area: Area) -> None:
     report(area.social_worker, area.child)
     drain(fire_due_clocks=False)
     item = services.inbox(Actor.for_user(area.coordinator)).get()
@@ -27,7 +27,7 @@ def test_nobody_reads_anothers_notification(area):
         services.mark_read(Actor.for_user(area.worker), item.pk)
 
 
-def test_who_knew_what_when(area):
+def test_who_knew_what_when(area: Area) -> None:
     episode = report(area.social_worker, area.child)
     drain(fire_due_clocks=False)
     services.mark_read(

@@ -74,7 +74,8 @@ def test_a_council_tunes_its_thresholds_and_they_apply(area):
         },
     )
     body = bad.content.decode()
-    assert "There is a problem" in body and "Enter whole numbers of hours" in body
+    assert "There is a problem" in body
+    assert "Enter whole numbers of hours" in body
     client.post(
         "/notifications/rules",
         {
@@ -108,7 +109,7 @@ def deliver_later(monkeypatch, hours: float) -> None:
 def test_inbox_shows_when_it_happened_the_child_and_the_risk_grade(area, monkeypatch):
     from homeward.audit.models import AuditEvent
     from homeward.core.templatetags.govuk import uk_datetime
-    from homeward.notifications.models import DomainEvent
+    from homeward.events.models import DomainEvent
 
     episode = report(area.social_worker, area.child, grade="high")
     reported_at = DomainEvent.objects.get(name="episode.reported").occurred_at
@@ -122,7 +123,8 @@ def test_inbox_shows_when_it_happened_the_child_and_the_risk_grade(area, monkeyp
     assert uk_datetime(item.created_at) not in page  # ...not when the worker ran
     assert "reached your inbox 2 hours later" in page
     assert area.child.full_name in page
-    assert "Missing</strong>" in page and "High risk</strong>" in page
+    assert "Missing</strong>" in page
+    assert "High risk</strong>" in page
     assert AuditEvent.objects.filter(
         user=area.coordinator, action="list_result", child_id=area.child.pk
     ).exists()
@@ -137,7 +139,8 @@ def test_inbox_shows_the_grade_now_and_the_grade_it_was(area):
     )
     drain(fire_due_clocks=False)
     page = signed_in(area.coordinator).get("/notifications/").content.decode()
-    assert "Low risk</strong>" in page and "High risk</strong>" not in page
+    assert "Low risk</strong>" in page
+    assert "High risk</strong>" not in page
     assert "graded high when this happened" in page  # on the report's notification
 
 
@@ -150,7 +153,8 @@ def test_inbox_hides_the_child_from_a_reader_who_may_no_longer_see_them(area):
     factories.place(area.child, provider=None, host=area.child.responsible_council)
     page = signed_in(area.host_coordinator).get("/notifications/").content.decode()
     assert f"Reported missing: {episode.reference}" in page
-    assert area.child.first_name not in page and area.child.last_name not in page
+    assert area.child.first_name not in page
+    assert area.child.last_name not in page
     assert "High risk" not in page
 
 
@@ -165,7 +169,8 @@ def test_inbox_says_honestly_when_notifications_are_not_going_out(area):
     )
     page = signed_in(area.coordinator).get("/notifications/").content.decode()
     assert "Notifications are not being sent at the moment" in page
-    assert "has not been started" in page and "changes are waiting" in page
+    assert "has not been started" in page
+    assert "changes are waiting" in page
     assert 'Email: <strong class="govuk-tag govuk-tag--grey">Queued</strong> not sent yet' in page
 
     heartbeat.start("a-live-worker")
@@ -173,7 +178,8 @@ def test_inbox_says_honestly_when_notifications_are_not_going_out(area):
     assert "Notifications are not being sent" not in page
     heartbeat.stop("a-live-worker")  # the banner comes back when the worker stops
     page = signed_in(area.coordinator).get("/notifications/").content.decode()
-    assert "Notifications are not being sent at the moment" in page and "was last seen" in page
+    assert "Notifications are not being sent at the moment" in page
+    assert "was last seen" in page
 
 
 def test_who_was_told_shows_queued_sent_and_failed_as_they_are(area, settings):
@@ -186,7 +192,8 @@ def test_who_was_told_shows_queued_sent_and_failed_as_they_are(area, settings):
     url = f"/notifications/episodes/{episode.reference}/"
     page = client.get(url).content.decode()
     # Nothing delivered yet: it says so, and does not promise "within seconds".
-    assert "Waiting to be sent" in page and "Reported missing" in page
+    assert "Waiting to be sent" in page
+    assert "Reported missing" in page
     assert "Nobody has been told about this change yet." in page
     assert "within seconds" not in page
     assert "Not read" not in page

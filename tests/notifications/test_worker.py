@@ -17,10 +17,12 @@ from django.db import connection
 from django_tasks_db.models import DBTaskResult
 
 from homeward.core import clock
+from homeward.events.models import DomainEvent
 from homeward.notifications import clocks
-from homeward.notifications.models import Clock, DomainEvent, Notification
+from homeward.notifications.models import Clock, Notification
 from homeward.notifications.recovery import WORKER_LOST
 from tests.factories import report
+from tests.notifications.conftest import Area
 
 EXE = str(Path(sys.executable).with_name("homeward"))
 
@@ -60,7 +62,7 @@ def wait_for(condition, log: Path, seconds: float = 30.0) -> None:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_clock_fires_exactly_once_across_a_worker_restart(area, tmp_path):
+def test_clock_fires_exactly_once_across_a_worker_restart(area: Area, tmp_path: Path) -> None:
     log = tmp_path / "worker.log"
     if connection.vendor == "sqlite" and connection.settings_dict["NAME"].startswith(
         "file:memorydb"
@@ -130,12 +132,12 @@ class HoldingSMTP:
                 await asyncio.sleep(0.05)
             raise ConnectionAbortedError  # the client is gone by now
 
-    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options) -> str:
         await self._hold("RCPT")
         envelope.rcpt_tos.append(address)
         return "250 OK"
 
-    async def handle_DATA(self, server, session, envelope):
+    async def handle_DATA(self, server, session, envelope) -> str:
         self.messages.append(email.message_from_bytes(envelope.content))
         await self._hold("DATA")
         return "250 OK"
@@ -143,7 +145,9 @@ class HoldingSMTP:
 
 @pytest.mark.parametrize("hold_at", ["DATA", "RCPT"], ids=["after handing over", "before"])
 @pytest.mark.django_db(transaction=True)
-def test_a_worker_killed_while_sending_email_loses_none(area, tmp_path, hold_at):
+def test_a_worker_killed_while_sending_email_loses_none(
+    area: Area, tmp_path: Path, hold_at
+) -> None:
     from aiosmtpd.controller import Controller
 
     from homeward.notifications.models import EmailDelivery, EmailStatus
@@ -203,7 +207,7 @@ def test_a_worker_killed_while_sending_email_loses_none(area, tmp_path, hold_at)
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_started_worker_schedules_the_audit_checkpoints_once(tmp_path):
+def test_a_started_worker_schedules_the_audit_checkpoints_once(tmp_path: Path) -> None:
     """Checkpoints need nobody to remember them: every worker start makes sure one run is
     waiting, and restarts do not add more."""
     log = tmp_path / "worker.log"

@@ -8,10 +8,12 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.test import Client
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from pytest_django import Settings
 
 from homeward.audit.models import AuditEvent
+from homeward.children.models import Child
 from homeward.cli import main
-from homeward.organisations.models import ApiToken, Role
+from homeward.organisations.models import ApiToken, Organisation, Role
 from tests import factories
 from tests.organisations.totp import give_app
 
@@ -22,7 +24,9 @@ def create_token(*args: str) -> tuple[str, str]:
     return out.getvalue().strip(), err.getvalue()
 
 
-def test_prints_a_working_token_once_and_keeps_only_its_hash(council, child):
+def test_prints_a_working_token_once_and_keeps_only_its_hash(
+    council: Organisation, child: Child
+) -> None:
     user = factories.member(Role.SOCIAL_WORKER, council, username="jo.social")
     token, message = create_token("jo.social")
 
@@ -30,7 +34,8 @@ def test_prints_a_working_token_once_and_keeps_only_its_hash(council, child):
     assert token.startswith("hw_")
     assert row.token_hash == hashlib.sha256(token.encode()).hexdigest()
     assert token not in str(ApiToken.objects.filter(pk=row.pk).values().get())
-    assert row.prefix in message and token not in message
+    assert row.prefix in message
+    assert token not in message
     assert row.expires_at - row.created_at == pytest.approx(
         timedelta(days=90), abs=timedelta(seconds=5)
     )
@@ -41,7 +46,7 @@ def test_prints_a_working_token_once_and_keeps_only_its_hash(council, child):
     assert response.status_code == 200
 
 
-def test_days_sets_the_expiry(council):
+def test_days_sets_the_expiry(council: Organisation) -> None:
     user = factories.member(Role.SOCIAL_WORKER, council, username="short.lived")
     create_token("short.lived", "--days", "7")
     row = ApiToken.objects.get(user=user)
@@ -51,14 +56,14 @@ def test_days_sets_the_expiry(council):
 
 
 @pytest.mark.parametrize("days", ["0", "-3", "400"])
-def test_days_out_of_range_is_refused(council, days):
+def test_days_out_of_range_is_refused(council: Organisation, days) -> None:
     factories.member(Role.SOCIAL_WORKER, council, username="someone")
     with pytest.raises(CommandError):
         create_token("someone", "--days", days)
     assert not ApiToken.objects.exists()
 
 
-def test_unknown_and_inactive_users_get_no_token(council):
+def test_unknown_and_inactive_users_get_no_token(council: Organisation) -> None:
     with pytest.raises(CommandError, match="No user"):
         create_token("nobody")
     user = factories.member(Role.SOCIAL_WORKER, council, username="left.the.council")
@@ -69,14 +74,14 @@ def test_unknown_and_inactive_users_get_no_token(council):
     assert not ApiToken.objects.exists()
 
 
-def test_a_user_without_a_membership_is_warned(db):
+def test_a_user_without_a_membership_is_warned(db: None) -> None:
     factories.UserFactory(username="no.membership")
     token, message = create_token("no.membership")
     assert token
     assert "no active membership" in message
 
 
-def test_issuing_a_token_is_audited_without_the_token(council):
+def test_issuing_a_token_is_audited_without_the_token(council: Organisation) -> None:
     user = factories.member(Role.SOCIAL_WORKER, council, username="audited")
     token, _ = create_token("audited")
     event = AuditEvent.objects.get(action="create_token")
@@ -85,11 +90,13 @@ def test_issuing_a_token_is_audited_without_the_token(council):
     assert token not in str(event.details)
 
 
-def test_the_command_line_accepts_the_hyphenated_name(monkeypatch, council):
+def test_the_command_line_accepts_the_hyphenated_name(
+    monkeypatch: pytest.MonkeyPatch, council: Organisation
+) -> None:
     factories.member(Role.SOCIAL_WORKER, council, username="via.cli")
     seen = {}
 
-    def fake_execute(argv):
+    def fake_execute(argv) -> None:
         seen["argv"] = argv
 
     monkeypatch.setattr("sys.argv", ["homeward", "create-token", "via.cli", "--days", "3"])
@@ -98,7 +105,9 @@ def test_the_command_line_accepts_the_hyphenated_name(monkeypatch, council):
     assert seen["argv"] == ["homeward", "create_token", "via.cli", "--days", "3"]
 
 
-def test_where_two_factor_is_required_a_user_without_an_app_gets_no_token(council, settings):
+def test_where_two_factor_is_required_a_user_without_an_app_gets_no_token(
+    council: Organisation, settings: Settings
+) -> None:
     settings.HOMEWARD_MFA_REQUIRED = True
     user = factories.member(Role.SOCIAL_WORKER, council, username="no.app.yet")
     with pytest.raises(CommandError, match="has not set up two-factor authentication"):
@@ -113,7 +122,7 @@ def test_where_two_factor_is_required_a_user_without_an_app_gets_no_token(counci
     assert response.status_code == 200
 
 
-def test_an_app_still_being_set_up_is_not_enough(council, settings):
+def test_an_app_still_being_set_up_is_not_enough(council: Organisation, settings: Settings) -> None:
     settings.HOMEWARD_MFA_REQUIRED = True
     user = factories.member(Role.SOCIAL_WORKER, council, username="half.way")
     TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=False)
@@ -121,7 +130,9 @@ def test_an_app_still_being_set_up_is_not_enough(council, settings):
         create_token("half.way")
 
 
-def test_where_two_factor_is_optional_anyone_active_gets_one(council, settings):
+def test_where_two_factor_is_optional_anyone_active_gets_one(
+    council: Organisation, settings: Settings
+) -> None:
     settings.HOMEWARD_MFA_REQUIRED = False
     factories.member(Role.SOCIAL_WORKER, council, username="optional.mfa")
     token, _ = create_token("optional.mfa")

@@ -9,10 +9,11 @@ from datetime import timedelta
 import pytest
 from axes.models import AccessAttempt
 from django.test import Client
-from django.utils import timezone
+from pytest_django import Settings
 
 from homeward.audit.models import AuditEvent
-from homeward.organisations.models import Role, SignInAddress
+from homeward.core import clock
+from homeward.organisations.models import Organisation, Role, SignInAddress, User
 from tests import factories
 from tests.organisations.totp import code_for, give_app
 
@@ -35,11 +36,11 @@ def without_tokens(body: str) -> str:
 
 
 @pytest.fixture
-def officer(police):
+def officer(police: Organisation) -> User:
     return factories.member(Role.POLICE_OFFICER, police, username="pat.officer")
 
 
-def test_five_failures_lock_the_account(client, officer):
+def test_five_failures_lock_the_account(client: Client, officer: User) -> None:
     for _ in range(4):
         response = attempt(client, officer.username)
         assert response.status_code == 200
@@ -49,12 +50,13 @@ def test_five_failures_lock_the_account(client, officer):
     assert LOCKED_TITLE in text(fifth)
     # Now even the right password is refused, and nobody is signed in.
     right = attempt(client, officer.username, factories.TEST_PASSWORD)
-    assert right.status_code == 429 and LOCKED_TITLE in text(right)
+    assert right.status_code == 429
+    assert LOCKED_TITLE in text(right)
     assert "_auth_user_id" not in client.session
     assert client.get("/").status_code == 302
 
 
-def test_the_lockout_page_says_what_to_do_and_not_who(client, officer):
+def test_the_lockout_page_says_what_to_do_and_not_who(client: Client, officer: User) -> None:
     for _ in range(5):
         response = attempt(client, officer.username)
     assert int(response["Retry-After"]) == 15 * 60
@@ -62,10 +64,11 @@ def test_the_lockout_page_says_what_to_do_and_not_who(client, officer):
     assert "15 minutes" in body
     assert "administrator" in body
     assert officer.username not in body
-    assert 'class="govuk-header' in body and 'id="main-content"' in body
+    assert 'class="govuk-header' in body
+    assert 'id="main-content"' in body
 
 
-def test_an_unknown_username_locks_the_same_way(client, officer):
+def test_an_unknown_username_locks_the_same_way(client: Client, officer: User) -> None:
     for _ in range(5):
         known = attempt(Client(), officer.username)
     for _ in range(5):
@@ -74,24 +77,28 @@ def test_an_unknown_username_locks_the_same_way(client, officer):
     assert without_tokens(text(unknown)) == without_tokens(text(known))
 
 
-def test_the_same_message_for_a_wrong_username_or_password(client, officer):
+def test_the_same_message_for_a_wrong_username_or_password(client: Client, officer: User) -> None:
     wrong_password = text(attempt(Client(), officer.username))
     wrong_username = text(attempt(Client(), "no.such.person"))
     message = '<a href="#id_username">Enter a correct username and password</a>'
-    assert message in wrong_password and message in wrong_username
+    assert message in wrong_password
+    assert message in wrong_username
 
 
-def test_the_lock_is_by_username_so_colleagues_behind_one_address_can_sign_in(police, officer):
+def test_the_lock_is_by_username_so_colleagues_behind_one_address_can_sign_in(
+    police: Organisation, officer: User
+) -> None:
     colleague = factories.member(Role.POLICE_OFFICER, police, username="lee.colleague")
     shared = {"REMOTE_ADDR": "203.0.113.7"}
     for _ in range(5):
         attempt(Client(), officer.username, **shared)
     client = Client()
     response = attempt(client, colleague.username, factories.TEST_PASSWORD, **shared)
-    assert response.status_code == 302 and response["Location"] == "/"
+    assert response.status_code == 302
+    assert response["Location"] == "/"
 
 
-def test_changing_browser_does_not_escape_the_lock(officer):
+def test_changing_browser_does_not_escape_the_lock(officer: User) -> None:
     for n in range(5):
         last = attempt(Client(), officer.username, HTTP_USER_AGENT=f"agent {n}")
     assert last.status_code == 429
@@ -99,7 +106,7 @@ def test_changing_browser_does_not_escape_the_lock(officer):
     assert response.status_code == 429
 
 
-def test_an_attacker_elsewhere_cannot_lock_the_owner_out(officer):
+def test_an_attacker_elsewhere_cannot_lock_the_owner_out(officer: User) -> None:
     """Guessing a known username from one address locks that username there only."""
     attacker = Client(REMOTE_ADDR="198.51.100.9")
     statuses = [attempt(attacker, officer.username).status_code for _ in range(10)]
@@ -108,10 +115,13 @@ def test_an_attacker_elsewhere_cannot_lock_the_owner_out(officer):
     # The owner, at an address they have never used before, signs in.
     owner = Client(REMOTE_ADDR="203.0.113.7")
     response = attempt(owner, officer.username, factories.TEST_PASSWORD)
-    assert response.status_code == 302 and response["Location"] == "/"
+    assert response.status_code == 302
+    assert response["Location"] == "/"
 
 
-def test_one_address_trying_username_after_username_is_stopped(police, officer, settings):
+def test_one_address_trying_username_after_username_is_stopped(
+    police: Organisation, officer: User, settings: Settings
+) -> None:
     settings.HOMEWARD_LOCKOUT_ADDRESS_FAILURES = 30
     attacker = Client(REMOTE_ADDR="198.51.100.9")
     statuses = [attempt(attacker, f"guess.{n // 3}").status_code for n in range(30)]
@@ -132,8 +142,8 @@ def test_one_address_trying_username_after_username_is_stopped(police, officer, 
 
 
 def test_guesses_spread_over_many_addresses_lock_the_username_but_not_at_the_owners_office(
-    officer, settings
-):
+    officer: User, settings: Settings
+) -> None:
     settings.HOMEWARD_LOCKOUT_ACCOUNT_FAILURES = 20
     office = {"REMOTE_ADDR": "203.0.113.7"}
     owner = Client(**office)
@@ -145,13 +155,15 @@ def test_guesses_spread_over_many_addresses_lock_the_username_but_not_at_the_own
     assert response.status_code == 429
     # A sixth address is refused even with the right password...
     stranger = attempt(Client(REMOTE_ADDR="192.0.2.44"), officer.username, factories.TEST_PASSWORD)
-    assert stranger.status_code == 429 and LOCKED_TITLE in text(stranger)
+    assert stranger.status_code == 429
+    assert LOCKED_TITLE in text(stranger)
     # ...but the owner, from the office they sign in from, is not.
     response = attempt(owner, officer.username, factories.TEST_PASSWORD)
-    assert response.status_code == 302 and response["Location"] == "/"
+    assert response.status_code == 302
+    assert response["Location"] == "/"
 
 
-def test_an_ipv6_client_is_counted_by_its_network(officer):
+def test_an_ipv6_client_is_counted_by_its_network(officer: User) -> None:
     for n in range(5):
         last = attempt(Client(REMOTE_ADDR=f"2001:db8:7:1::{n + 1:x}"), officer.username)
     assert last.status_code == 429
@@ -161,7 +173,9 @@ def test_an_ipv6_client_is_counted_by_its_network(officer):
     assert elsewhere.status_code == 302
 
 
-def test_behind_a_trusted_proxy_the_address_it_saw_is_counted(officer, settings):
+def test_behind_a_trusted_proxy_the_address_it_saw_is_counted(
+    officer: User, settings: Settings
+) -> None:
     settings.HOMEWARD_TRUSTED_PROXIES = 1
     proxy = {"REMOTE_ADDR": "10.0.0.2"}
     for n in range(5):
@@ -175,7 +189,7 @@ def test_behind_a_trusted_proxy_the_address_it_saw_is_counted(officer, settings)
     assert set(AccessAttempt.objects.values_list("ip_address", flat=True)) == {"198.51.100.9"}
 
 
-def test_the_lock_lifts_after_the_cool_off(client, officer):
+def test_the_lock_lifts_after_the_cool_off(client: Client, officer: User) -> None:
     for _ in range(5):
         attempt(client, officer.username)
     # Trying while locked does not restart the clock.
@@ -186,17 +200,18 @@ def test_the_lock_lifts_after_the_cool_off(client, officer):
         attempt_time=AccessAttempt.objects.get().attempt_time - timedelta(minutes=16)
     )
     response = attempt(client, officer.username, factories.TEST_PASSWORD)
-    assert response.status_code == 302 and response["Location"] == "/"
+    assert response.status_code == 302
+    assert response["Location"] == "/"
 
 
-def test_the_limit_comes_from_settings(client, officer, settings):
+def test_the_limit_comes_from_settings(client: Client, officer: User, settings: Settings) -> None:
     settings.AXES_FAILURE_LIMIT = 3
     attempt(client, officer.username)
     attempt(client, officer.username)
     assert attempt(client, officer.username).status_code == 429
 
 
-def test_a_whole_sign_in_forgets_earlier_failures(client, officer):
+def test_a_whole_sign_in_forgets_earlier_failures(client: Client, officer: User) -> None:
     for _ in range(4):
         attempt(client, officer.username)
     assert attempt(client, officer.username, factories.TEST_PASSWORD).status_code == 302
@@ -205,7 +220,9 @@ def test_a_whole_sign_in_forgets_earlier_failures(client, officer):
         assert attempt(client, officer.username).status_code == 200
 
 
-def test_the_right_password_does_not_forget_failures_until_the_code_is_given(client, officer):
+def test_the_right_password_does_not_forget_failures_until_the_code_is_given(
+    client: Client, officer: User
+) -> None:
     device = give_app(officer)
     for _ in range(4):
         attempt(client, officer.username)
@@ -215,11 +232,12 @@ def test_the_right_password_does_not_forget_failures_until_the_code_is_given(cli
     right = code_for(device)
     wrong = f"{(int(right) + 1) % 1_000_000:06d}"
     response = client.post("/sign-in/code", {"code": wrong})
-    assert response.status_code == 429 and LOCKED_TITLE in text(response)
+    assert response.status_code == 429
+    assert LOCKED_TITLE in text(response)
     assert "_auth_user_id" not in client.session
 
 
-def test_wrong_codes_lock_the_account(client, officer):
+def test_wrong_codes_lock_the_account(client: Client, officer: User) -> None:
     device = give_app(officer)
     attempt(client, officer.username, factories.TEST_PASSWORD)
     right = code_for(device)
@@ -233,21 +251,24 @@ def test_wrong_codes_lock_the_account(client, officer):
     assert attempt(Client(), officer.username, factories.TEST_PASSWORD).status_code == 429
 
 
-def test_failed_sign_ins_are_audited_without_the_password(client, officer):
+def test_failed_sign_ins_are_audited_without_the_password(client: Client, officer: User) -> None:
     attempt(client, officer.username, "my-secret-guess-123")
     attempt(client, "someone.unknown", "another-secret-guess")
     events = list(AuditEvent.objects.filter(action="sign_in_failed").order_by("sequence"))
     assert len(events) == 2
     known, unknown = events
-    assert known.user == officer and known.object_id == str(officer.pk)
+    assert known.user == officer
+    assert known.object_id == str(officer.pk)
     assert known.details == {"reason": "wrong_password", "locked": False, "known_user": True}
-    assert unknown.user is None and unknown.details["known_user"] is False
+    assert unknown.user is None
+    assert unknown.details["known_user"] is False
     stored = str([(e.details, e.object_id) for e in events])
-    assert "secret-guess" not in stored and "someone.unknown" not in stored
+    assert "secret-guess" not in stored
+    assert "someone.unknown" not in stored
     assert "secret-guess" not in str(AccessAttempt.objects.values_list("post_data", flat=True))
 
 
-def test_the_locking_failure_and_those_after_are_audited(client, officer):
+def test_the_locking_failure_and_those_after_are_audited(client: Client, officer: User) -> None:
     for _ in range(6):
         attempt(client, officer.username)
     reasons = [
@@ -260,24 +281,25 @@ def test_the_locking_failure_and_those_after_are_audited(client, officer):
     ]
 
 
-def test_a_successful_sign_in_is_audited_as_the_user(client, officer):
+def test_a_successful_sign_in_is_audited_as_the_user(client: Client, officer: User) -> None:
     attempt(client, officer.username, factories.TEST_PASSWORD)
     event = AuditEvent.objects.get(action="sign_in")
-    assert event.user == officer and event.role == Role.POLICE_OFFICER
+    assert event.user == officer
+    assert event.role == Role.POLICE_OFFICER
     assert event.organisation == officer.active_membership().organisation
 
 
-def test_an_over_long_username_is_refused_like_any_wrong_one(client):
+def test_an_over_long_username_is_refused_like_any_wrong_one(client: Client) -> None:
     response = attempt(client, "x" * 5000)
     assert response.status_code == 200
     assert "Enter a correct username and password" in text(response)
     assert AccessAttempt.objects.get().username == "x" * 150
 
 
-def test_addresses_not_used_for_90_days_are_forgotten(officer):
+def test_addresses_not_used_for_90_days_are_forgotten(officer: User) -> None:
     old = Client(REMOTE_ADDR="192.0.2.10")
     assert attempt(old, officer.username, factories.TEST_PASSWORD).status_code == 302
-    SignInAddress.objects.update(last_signed_in_at=timezone.now() - timedelta(days=91))
+    SignInAddress.objects.update(last_signed_in_at=clock.now() - timedelta(days=91))
     new = Client(REMOTE_ADDR="203.0.113.7")
     assert attempt(new, officer.username, factories.TEST_PASSWORD).status_code == 302
     assert list(SignInAddress.objects.values_list("address", flat=True)) == ["203.0.113.7"]

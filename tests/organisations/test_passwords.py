@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.test import Client
 
 from homeward.audit.models import AuditEvent
-from homeward.organisations.models import Role
+from homeward.organisations.models import Organisation, Role, User
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -34,12 +34,12 @@ def problems(password: str, user=None) -> list[str]:
         "a long sentence that somebody will remember easily " * 2 + "ok" * 14,  # 128+
     ],
 )
-def test_long_and_plain_passwords_are_accepted(password):
+def test_long_and_plain_passwords_are_accepted(password) -> None:
     assert len(password) >= 12
     assert problems(password) == []
 
 
-def test_passwords_up_to_at_least_128_characters_are_allowed(council):
+def test_passwords_up_to_at_least_128_characters_are_allowed(council: Organisation) -> None:
     password = "river-lamp-" * 12  # 132 characters
     assert len(password) >= 128
     assert problems(password) == []
@@ -52,24 +52,24 @@ def test_passwords_up_to_at_least_128_characters_are_allowed(council):
     )
 
 
-def test_fewer_than_12_characters_is_refused():
+def test_fewer_than_12_characters_is_refused() -> None:
     assert any("at least 12 characters" in p for p in problems("eleven-char"))
 
 
 @pytest.mark.parametrize(
     "password", ["password1234", "qwerty123456", "1q2w3e4r5t6y", "PASSWORD1234"]
 )
-def test_common_passwords_are_refused(password):
+def test_common_passwords_are_refused(password) -> None:
     found = problems(password)
     assert any("too common" in p for p in found), found
 
 
-def test_a_password_like_the_username_is_refused(db):
+def test_a_password_like_the_username_is_refused(db: None) -> None:
     user = factories.UserFactory.build(username="morgan.hendry", email="morgan.hendry@x.test")
     assert any("too similar" in p for p in problems("morgan.hendry1", user))
 
 
-def test_there_are_no_composition_rules_or_expiry():
+def test_there_are_no_composition_rules_or_expiry() -> None:
     names = [v["NAME"].rsplit(".", 1)[-1] for v in settings.AUTH_PASSWORD_VALIDATORS]
     assert names == [
         "MinimumLengthValidator",
@@ -83,11 +83,11 @@ def test_there_are_no_composition_rules_or_expiry():
 
 
 @pytest.fixture
-def worker(council):
+def worker(council: Organisation) -> User:
     return factories.member(Role.SOCIAL_WORKER, council)
 
 
-def test_the_change_password_page_is_a_gov_uk_form(client, worker):
+def test_the_change_password_page_is_a_gov_uk_form(client: Client, worker: User) -> None:
     client.force_login(worker)
     response = client.get("/account/password")
     body = response.content.decode()
@@ -98,7 +98,7 @@ def test_the_change_password_page_is_a_gov_uk_form(client, worker):
     assert "At least 12 characters" in body
 
 
-def test_changing_the_password_keeps_this_session_and_ends_the_others(worker):
+def test_changing_the_password_keeps_this_session_and_ends_the_others(worker: User) -> None:
     here, elsewhere = Client(), Client()
     for client in (here, elsewhere):
         client.post("/sign-in", {"username": worker.username, "password": factories.TEST_PASSWORD})
@@ -107,14 +107,16 @@ def test_changing_the_password_keeps_this_session_and_ends_the_others(worker):
         "/account/password",
         {"old_password": factories.TEST_PASSWORD, "new_password1": new, "new_password2": new},
     )
-    assert response.status_code == 302 and response["Location"] == "/account/"
+    assert response.status_code == 302
+    assert response["Location"] == "/account/"
     assert "Your password has been changed" in here.get("/account/").content.decode()
     assert here.get("/").status_code == 200
     assert elsewhere.get("/").status_code == 302
     worker.refresh_from_db()
     assert worker.check_password(new)
     event = AuditEvent.objects.get(action="change_password")
-    assert event.user == worker and new not in str(event.details)
+    assert event.user == worker
+    assert new not in str(event.details)
 
 
 @pytest.mark.parametrize(
@@ -133,7 +135,7 @@ def test_changing_the_password_keeps_this_session_and_ends_the_others(worker):
         ({"old_password": "", "new_password1": "", "new_password2": ""}, "Enter a new password"),
     ],
 )
-def test_change_password_errors(client, worker, data, message):
+def test_change_password_errors(client: Client, worker: User, data, message) -> None:
     client.force_login(worker)
     posted = {"old_password": factories.TEST_PASSWORD, "new_password2": "x" * 20, **data}
     response = client.post("/account/password", posted)

@@ -2,15 +2,16 @@
 
 import pytest
 
+from homeward.children.models import Child
 from homeward.organisations import policy
-from homeward.organisations.models import Role
+from homeward.organisations.models import Organisation, Role
 from homeward.organisations.policy import Action
 from tests import factories
 from tests.factories import report
 
 
 @pytest.fixture
-def placed_child(council):
+def placed_child(council: Organisation) -> tuple[Child, Organisation, Organisation]:
     home = factories.CareProviderFactory()
     host = factories.CouncilFactory()
     child = factories.ChildFactory(responsible_council=council)
@@ -19,11 +20,13 @@ def placed_child(council):
     return child, home, host
 
 
-def sees(role, org, child):
+def sees(role, org, child: Child):
     return policy.visible_children(factories.actor(role, org)).filter(pk=child.pk).exists()
 
 
-def test_responsible_and_host_councils_and_current_home_see_the_child(council, placed_child):
+def test_responsible_and_host_councils_and_current_home_see_the_child(
+    council: Organisation, placed_child: tuple[Child, Organisation, Organisation]
+) -> None:
     child, home, host = placed_child
     assert sees(Role.SOCIAL_WORKER, council, child)
     assert sees(Role.SOCIAL_WORKER, host, child)
@@ -32,7 +35,9 @@ def test_responsible_and_host_councils_and_current_home_see_the_child(council, p
     assert not sees(Role.CARE_STAFF, factories.CareProviderFactory(), child)
 
 
-def test_police_see_a_child_at_home_once_an_episode_is_in_their_area(council, police):
+def test_police_see_a_child_at_home_once_an_episode_is_in_their_area(
+    council: Organisation, police: Organisation
+) -> None:
     child = factories.ChildFactory(responsible_council=council)
     assert not sees(Role.POLICE_OFFICER, police, child)
     report(factories.actor(Role.SOCIAL_WORKER, council), child)
@@ -40,20 +45,24 @@ def test_police_see_a_child_at_home_once_an_episode_is_in_their_area(council, po
     assert not sees(Role.POLICE_OFFICER, factories.PoliceForceFactory(), child)
 
 
-def test_police_see_a_child_placed_in_their_area(placed_child):
+def test_police_see_a_child_placed_in_their_area(
+    placed_child: tuple[Child, Organisation, Organisation],
+) -> None:
     child, _, host = placed_child
     assert sees(Role.POLICE_CALL_HANDLER, host.police_force, child)
     assert not sees(Role.POLICE_CALL_HANDLER, factories.PoliceForceFactory(), child)
 
 
 @pytest.mark.parametrize("role", [Role.BOARD_MEMBER, Role.NATIONAL_ANALYST, Role.ORG_ADMIN])
-def test_aggregate_and_admin_roles_never_see_identities(role, council, placed_child):
+def test_aggregate_and_admin_roles_never_see_identities(
+    role, council: Organisation, placed_child: tuple[Child, Organisation, Organisation]
+) -> None:
     child, _, _ = placed_child
     assert not sees(role, council, child)
     assert policy.visible_episodes(factories.actor(role, council)).count() == 0
 
 
-def test_roles_decide_actions():
+def test_roles_decide_actions() -> None:
     assert Action.REGRADE in policy.ROLE_ACTIONS[Role.POLICE_CALL_HANDLER]
     assert Action.REGRADE not in policy.ROLE_ACTIONS[Role.SOCIAL_WORKER]
     assert Action.REPORT in policy.ROLE_ACTIONS[Role.CARE_STAFF]

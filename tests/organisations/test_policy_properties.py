@@ -47,7 +47,7 @@ class AccessProperty(TestCase):
         users=st.lists(user_spec, min_size=1, max_size=4),
         grants=st.lists(grant_spec, max_size=3),
     )
-    def test_nobody_reads_a_child_without_a_relationship(self, children, users, grants):
+    def test_nobody_reads_a_child_without_a_relationship(self, children, users, grants) -> None:
         forces = [factories.PoliceForceFactory() for _ in range(2)]
         councils = [factories.CouncilFactory(police_force=forces[i % 2]) for i in range(3)]
         providers = [factories.CareProviderFactory(area_council=councils[0]) for _ in range(2)]
@@ -116,7 +116,8 @@ class AccessProperty(TestCase):
                 active.add((who.user.pk, target.pk))
 
         for who in actors:
-            assert who.user is not None and who.organisation is not None
+            assert who.user is not None
+            assert who.organisation is not None
             seen_ids = set(policy.visible_children(who).values_list("pk", flat=True))
             expected = set()
             for child in made:

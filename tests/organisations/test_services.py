@@ -9,16 +9,18 @@ import io
 import pytest
 from django.contrib.auth.tokens import default_token_generator
 from django.core.management import CommandError, call_command
-from django.utils import timezone
+from django.test import Client
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from homeward.audit.models import AuditEvent
+from homeward.children.models import Child
+from homeward.core import clock
 from homeward.core.actor import Actor
 from homeward.core.errors import AccessDenied, NotFound, ValidationFailed
+from homeward.events.models import DomainEvent
 from homeward.notifications import events
-from homeward.notifications.models import DomainEvent
 from homeward.organisations import policy, services
-from homeward.organisations.models import ApiToken, Membership, Role, User
+from homeward.organisations.models import ApiToken, Membership, Organisation, Role, User
 from tests import factories
 from tests.organisations.totp import give_app
 
@@ -26,17 +28,17 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def admin(council) -> Actor:
+def admin(council: Organisation) -> Actor:
     return factories.actor(Role.ORG_ADMIN, council)
 
 
 @pytest.fixture
-def worker(council) -> User:
+def worker(council: Organisation) -> User:
     return factories.member(Role.SOCIAL_WORKER, council, username="sam.worker")
 
 
 @pytest.fixture
-def outsider(police) -> User:
+def outsider(police: Organisation) -> User:
     return factories.member(Role.POLICE_OFFICER, police, username="pat.outsider")
 
 
@@ -56,7 +58,7 @@ def new_user(**overrides: str) -> services.NewUser:
 
 
 @pytest.mark.parametrize("role", [Role.SOCIAL_WORKER, Role.COUNCIL_MANAGER, Role.BOARD_MEMBER])
-def test_only_administrators_manage_users(council, worker, role):
+def test_only_administrators_manage_users(council: Organisation, worker: User, role) -> None:
     someone = factories.actor(role, council)
     for call in (
         lambda: services.list_members(someone),
@@ -70,7 +72,7 @@ def test_only_administrators_manage_users(council, worker, role):
     assert not AuditEvent.objects.exists()
 
 
-def test_an_admin_of_another_organisation_finds_no_such_user(admin, outsider):
+def test_an_admin_of_another_organisation_finds_no_such_user(admin: Actor, outsider: User) -> None:
     for call in (
         lambda: services.get_member(admin, outsider.pk),
         lambda: services.change_role(admin, outsider.pk, Role.SOCIAL_WORKER),
@@ -86,13 +88,14 @@ def test_an_admin_of_another_organisation_finds_no_such_user(admin, outsider):
     assert outsider.is_active
 
 
-def test_the_list_is_this_organisation_only(admin, worker, outsider):
+def test_the_list_is_this_organisation_only(admin: Actor, worker: User, outsider: User) -> None:
     listed = {m.user for m in services.list_members(admin)}
-    assert worker in listed and admin.user in listed
+    assert worker in listed
+    assert admin.user in listed
     assert outsider not in listed
 
 
-def test_administrators_never_see_children(admin, child):
+def test_administrators_never_see_children(admin: Actor, child: Child) -> None:
     assert not policy.visible_children(admin).exists()
     with pytest.raises(NotFound):
         policy.get_child(admin, child.pk)
@@ -101,7 +104,9 @@ def test_administrators_never_see_children(admin, child):
 # --- adding a user ------------------------------------------------------------------------
 
 
-def test_adding_a_user_gives_a_one_time_set_password_link(admin, council):
+def test_adding_a_user_gives_a_one_time_set_password_link(
+    admin: Actor, council: Organisation
+) -> None:
     user, path = services.add_user(admin, new_user(username="Robin.Ashby"))
     assert user.username == "robin.ashby"
     assert not user.has_usable_password()
@@ -112,21 +117,25 @@ def test_adding_a_user_gives_a_one_time_set_password_link(admin, council):
     token = path.rstrip("/").rsplit("/", 1)[-1]
     assert default_token_generator.check_token(user, token)
     event = AuditEvent.objects.get(action="add_user")
-    assert event.user == admin.user and event.object_id == str(user.pk)
+    assert event.user == admin.user
+    assert event.object_id == str(user.pk)
     assert token not in str(event.details)
     assert DomainEvent.objects.filter(name=events.USER_ADDED, aggregate_id=str(user.pk)).exists()
 
 
-def test_a_role_must_be_one_this_kind_of_organisation_holds(admin):
+def test_a_role_must_be_one_this_kind_of_organisation_holds(admin: Actor) -> None:
     with pytest.raises(ValidationFailed) as raised:
         services.add_user(admin, new_user(role=Role.POLICE_OFFICER))
     assert raised.value.errors == {"role": ["Select a role from the list"]}
     assert not User.objects.filter(username="robin.ashby").exists()
 
 
-def test_roles_offered_follow_the_organisation_kind(council, police):
+def test_roles_offered_follow_the_organisation_kind(
+    council: Organisation, police: Organisation
+) -> None:
     council_roles = {value for value, _ in services.roles_for(council)}
-    assert Role.SOCIAL_WORKER in council_roles and Role.ORG_ADMIN in council_roles
+    assert Role.SOCIAL_WORKER in council_roles
+    assert Role.ORG_ADMIN in council_roles
     assert Role.POLICE_OFFICER not in council_roles
     assert Role.POLICE_OFFICER in {value for value, _ in services.roles_for(police)}
 
@@ -146,7 +155,9 @@ def test_roles_offered_follow_the_organisation_kind(council, police):
         ({"last_name": "a\x00b"}, "last_name", "Remove the invisible control characters"),
     ],
 )
-def test_adding_a_user_checks_every_field(admin, worker, overrides, field, message):
+def test_adding_a_user_checks_every_field(
+    admin: Actor, worker: User, overrides, field, message
+) -> None:
     with pytest.raises(ValidationFailed) as raised:
         services.add_user(admin, new_user(**overrides))
     assert field in raised.value.errors
@@ -157,7 +168,7 @@ def test_adding_a_user_checks_every_field(admin, worker, overrides, field, messa
 # --- changing roles -----------------------------------------------------------------------
 
 
-def test_changing_a_role(admin, worker):
+def test_changing_a_role(admin: Actor, worker: User) -> None:
     membership = services.change_role(admin, worker.pk, Role.COUNCIL_MANAGER)
     assert membership.role == Role.COUNCIL_MANAGER
     assert Membership.objects.get(user=worker).role == Role.COUNCIL_MANAGER
@@ -167,13 +178,13 @@ def test_changing_a_role(admin, worker):
     assert DomainEvent.objects.filter(name=events.USER_ROLE_CHANGED).exists()
 
 
-def test_a_role_from_another_kind_is_refused(admin, worker):
+def test_a_role_from_another_kind_is_refused(admin: Actor, worker: User) -> None:
     with pytest.raises(ValidationFailed):
         services.change_role(admin, worker.pk, Role.CARE_STAFF)
     assert Membership.objects.get(user=worker).role == Role.SOCIAL_WORKER
 
 
-def test_admins_cannot_change_their_own_role_or_switch_themselves_off(admin):
+def test_admins_cannot_change_their_own_role_or_switch_themselves_off(admin: Actor) -> None:
     with pytest.raises(ValidationFailed):
         services.change_role(admin, admin.user.pk, Role.SOCIAL_WORKER)
     with pytest.raises(ValidationFailed):
@@ -186,7 +197,9 @@ def test_admins_cannot_change_their_own_role_or_switch_themselves_off(admin):
 # --- switching off ------------------------------------------------------------------------
 
 
-def test_switching_off_ends_sign_in_and_revokes_api_tokens(client, admin, worker, child):
+def test_switching_off_ends_sign_in_and_revokes_api_tokens(
+    client: Client, admin: Actor, worker: User, child: Child
+) -> None:
     token = factories.api_token(worker)
     assert (
         client.get(
@@ -216,14 +229,16 @@ def test_switching_off_ends_sign_in_and_revokes_api_tokens(client, admin, worker
     assert DomainEvent.objects.filter(name=events.USER_DEACTIVATED).exists()
 
 
-def test_switching_off_ends_an_open_session(client, admin, worker):
+def test_switching_off_ends_an_open_session(client: Client, admin: Actor, worker: User) -> None:
     client.force_login(worker)
     assert client.get("/").status_code == 200
     services.deactivate_user(admin, worker.pk)
     assert client.get("/").status_code == 302
 
 
-def test_someone_in_two_organisations_keeps_the_other(admin, worker, police):
+def test_someone_in_two_organisations_keeps_the_other(
+    admin: Actor, worker: User, police: Organisation
+) -> None:
     Membership.objects.create(user=worker, organisation=police, role=Role.POLICE_OFFICER)
     services.deactivate_user(admin, worker.pk)
     worker.refresh_from_db()
@@ -234,7 +249,7 @@ def test_someone_in_two_organisations_keeps_the_other(admin, worker, police):
 # --- two-factor ---------------------------------------------------------------------------
 
 
-def test_resetting_two_factor_removes_the_app(admin, worker):
+def test_resetting_two_factor_removes_the_app(admin: Actor, worker: User) -> None:
     give_app(worker)
     services.reset_mfa(admin, worker.pk)
     assert not TOTPDevice.objects.filter(user=worker).exists()
@@ -247,7 +262,7 @@ def test_resetting_two_factor_removes_the_app(admin, worker):
 # --- API tokens ---------------------------------------------------------------------------
 
 
-def test_users_revoke_their_own_tokens_only(worker, outsider):
+def test_users_revoke_their_own_tokens_only(worker: User, outsider: User) -> None:
     mine, _ = ApiToken.issue(worker)
     theirs, _ = ApiToken.issue(outsider)
     actor = Actor.for_user(worker)
@@ -262,7 +277,9 @@ def test_users_revoke_their_own_tokens_only(worker, outsider):
     assert event.details == {"user": worker.pk, "prefix": mine.prefix}
 
 
-def test_admins_revoke_their_organisations_tokens_only(admin, worker, outsider):
+def test_admins_revoke_their_organisations_tokens_only(
+    admin: Actor, worker: User, outsider: User
+) -> None:
     theirs, _ = ApiToken.issue(worker)
     elsewhere, _ = ApiToken.issue(outsider)
     services.revoke_token(admin, theirs.pk)
@@ -274,7 +291,7 @@ def test_admins_revoke_their_organisations_tokens_only(admin, worker, outsider):
         services.revoke_token(admin, 999_999)
 
 
-def test_revoking_twice_is_harmless(worker):
+def test_revoking_twice_is_harmless(worker: User) -> None:
     token, _ = ApiToken.issue(worker)
     actor = Actor.for_user(worker)
     first = services.revoke_token(actor, token.pk).revoked_at
@@ -288,24 +305,27 @@ def revoke(*args: str) -> str:
     return out.getvalue()
 
 
-def test_revoke_token_command_by_prefix(client, worker, child):
+def test_revoke_token_command_by_prefix(client: Client, worker: User, child: Child) -> None:
     token, secret = ApiToken.issue(worker)
     other, _ = ApiToken.issue(worker)
     printed = revoke(token.prefix)
-    assert token.prefix in printed and worker.username in printed
+    assert token.prefix in printed
+    assert worker.username in printed
     token.refresh_from_db()
     other.refresh_from_db()
-    assert token.revoked_at is not None and token.revoked_at <= timezone.now()
+    assert token.revoked_at is not None
+    assert token.revoked_at <= clock.now()
     assert other.revoked_at is None
     response = client.get(
         f"/api/v1/children/{child.pk}", headers={"Authorization": f"Bearer {secret}"}
     )
     assert response.status_code == 401
     event = AuditEvent.objects.get(action="revoke_token")
-    assert event.channel == "cli" and event.user is None
+    assert event.channel == "cli"
+    assert event.user is None
 
 
-def test_revoke_token_command_accepts_the_whole_token(worker):
+def test_revoke_token_command_accepts_the_whole_token(worker: User) -> None:
     token, secret = ApiToken.issue(worker)
     revoke(secret)
     token.refresh_from_db()
@@ -313,13 +333,13 @@ def test_revoke_token_command_accepts_the_whole_token(worker):
 
 
 @pytest.mark.parametrize("prefix", ["hw_", "hw_abc", "abcdefghijk", ""])
-def test_revoke_token_command_refuses_a_short_prefix(worker, prefix):
+def test_revoke_token_command_refuses_a_short_prefix(worker: User, prefix) -> None:
     ApiToken.issue(worker)
     with pytest.raises(CommandError):
         revoke(prefix)
     assert not ApiToken.objects.filter(revoked_at__isnull=False).exists()
 
 
-def test_revoke_token_command_says_when_nothing_matched(db):
+def test_revoke_token_command_says_when_nothing_matched(db: None) -> None:
     with pytest.raises(CommandError, match="No unrevoked token"):
         revoke("hw_zzzzzzzz")

@@ -7,7 +7,7 @@ import re
 import pytest
 from django.test import Client
 
-from homeward.organisations.models import OrganisationKind, Role
+from homeward.organisations.models import Organisation, OrganisationKind, Role
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -28,7 +28,8 @@ def test_sign_in_page_is_a_gov_uk_page(client: Client) -> None:
     body = text(response)
     assert response.status_code == 200
     assert "<title>Sign in - Homeward</title>" in body
-    assert 'class="govuk-skip-link"' in body and 'href="#main-content"' in body
+    assert 'class="govuk-skip-link"' in body
+    assert 'href="#main-content"' in body
     assert 'id="main-content"' in body
     assert "govuk-phase-banner" in body
     assert "govuk-footer" in body
@@ -38,7 +39,7 @@ def test_sign_in_page_is_a_gov_uk_page(client: Client) -> None:
 
 
 @pytest.mark.parametrize("path", ["/sign-in", "/", "/children/"])
-def test_no_inline_script_or_style(client: Client, council, path: str) -> None:
+def test_no_inline_script_or_style(client: Client, council: Organisation, path: str) -> None:
     client.force_login(factories.member(Role.SOCIAL_WORKER, council))
     body = text(client.get(path, follow=True))
     assert re.findall(r"<script(?![^>]*\bsrc=)[^>]*>", body) == []
@@ -46,14 +47,15 @@ def test_no_inline_script_or_style(client: Client, council, path: str) -> None:
     assert " style=" not in body
 
 
-def test_signing_in_shows_who_where_and_role(client: Client, police) -> None:
+def test_signing_in_shows_who_where_and_role(client: Client, police: Organisation) -> None:
     user = factories.member(
         Role.POLICE_MISSING_COORDINATOR, police, first_name="Priya", last_name="Shah"
     )
     response = client.post(
         "/sign-in", {"username": user.username, "password": factories.TEST_PASSWORD}
     )
-    assert response.status_code == 302 and response["Location"] == "/"
+    assert response.status_code == 302
+    assert response["Location"] == "/"
     body = text(client.get("/"))
     assert "Priya Shah" in body
     assert police.name in body
@@ -61,7 +63,7 @@ def test_signing_in_shows_who_where_and_role(client: Client, police) -> None:
     assert 'action="/sign-out"' in body
 
 
-def test_wrong_password_is_an_error_on_the_form(client: Client, police) -> None:
+def test_wrong_password_is_an_error_on_the_form(client: Client, police: Organisation) -> None:
     user = factories.member(Role.POLICE_OFFICER, police)
     response = client.post("/sign-in", {"username": user.username, "password": "not-it"})
     body = text(response)
@@ -80,17 +82,20 @@ def test_empty_sign_in_names_each_missing_field(client: Client) -> None:
     assert '<span class="govuk-visually-hidden">Error:</span> Enter your password' in body
 
 
-def test_sign_out_is_post_only(client: Client, police) -> None:
+def test_sign_out_is_post_only(client: Client, police: Organisation) -> None:
     client.force_login(factories.member(Role.POLICE_OFFICER, police))
     assert client.get("/sign-out").status_code == 405
     response = client.post("/sign-out")
-    assert response.status_code == 302 and response["Location"] == "/sign-in"
+    assert response.status_code == 302
+    assert response["Location"] == "/sign-in"
     assert client.get("/").status_code == 302
     assert "You have signed out" in text(client.get("/sign-in"))
 
 
 @pytest.mark.parametrize("role", [Role.BOARD_MEMBER, Role.NATIONAL_ANALYST])
-def test_aggregate_only_roles_see_no_identities(client: Client, council, role: str) -> None:
+def test_aggregate_only_roles_see_no_identities(
+    client: Client, council: Organisation, role: str
+) -> None:
     child = factories.ChildFactory(
         first_name="Zephyrine", last_name="Quarmby", responsible_council=council
     )
@@ -105,11 +110,13 @@ def test_aggregate_only_roles_see_no_identities(client: Client, council, role: s
     body = text(response)
     assert response.status_code == 200
     assert "never who they are" in body
-    assert child.last_name not in body and child.first_name not in body
+    assert child.last_name not in body
+    assert child.first_name not in body
     assert "Find a child" not in body
     assert client.get("/children/").status_code == 403
     detail = client.get(f"/children/{child.pk}/")
-    assert detail.status_code == 404 and child.last_name not in text(detail)
+    assert detail.status_code == 404
+    assert child.last_name not in text(detail)
 
 
 def test_user_without_an_organisation_is_told_so(client: Client) -> None:
@@ -118,7 +125,7 @@ def test_user_without_an_organisation_is_told_so(client: Client) -> None:
     assert "Your account is not linked to an organisation" in body
 
 
-def test_unknown_page_is_a_gov_uk_404(client: Client, police) -> None:
+def test_unknown_page_is_a_gov_uk_404(client: Client, police: Organisation) -> None:
     client.force_login(factories.member(Role.POLICE_OFFICER, police))
     response = client.get("/no-such-page")
     assert response.status_code == 404

@@ -3,6 +3,8 @@ fixed collection year."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import pytest
 
 from homeward.core import clock
@@ -10,6 +12,6 @@ from tests.interchange.conftest import NOW
 
 
 @pytest.fixture
-def pinned(monkeypatch):
+def pinned(monkeypatch: pytest.MonkeyPatch) -> datetime:
     monkeypatch.setattr(clock, "now", lambda: NOW)
     return NOW

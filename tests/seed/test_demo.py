@@ -4,16 +4,19 @@ promises, keeps every rule the services keep, and its logins work and see what t
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from io import StringIO
 from itertools import pairwise
+from typing import Any
 
 import pytest
 from django.conf import settings
 from django.core.management import CommandError, call_command
 from django.db import transaction
-from django.test import override_settings
+from django.test import Client, override_settings
 from django.utils import timezone
+from pytest_django import DjangoDbBlocker, Settings
 
 from homeward.aftercare.models import (
     CLOSED_INTERVIEW_STATUSES,
@@ -37,13 +40,14 @@ from homeward.episodes.models import (
     TimelineKind,
 )
 from homeward.episodes.services import Report, report_missing
+from homeward.events.models import DomainEvent
 from homeward.insights import queries as q
 from homeward.insights import tally
 from homeward.insights.board import last_complete_quarter
 from homeward.insights.counting import period_end_instant
 from homeward.insights.models import EpisodeFact, ReasonFact
 from homeward.notifications import delivery
-from homeward.notifications.models import DomainEvent, Notification
+from homeward.notifications.models import Notification
 from homeward.organisations.models import Organisation, OrganisationKind, Role, User
 from homeward.organisations.policy import visible_children
 from homeward.seed import demo
@@ -57,7 +61,7 @@ MD5 = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture(scope="class")
-def demo_area(django_db_setup, django_db_blocker):
+def demo_area(django_db_setup: None, django_db_blocker: DjangoDbBlocker) -> Iterator[Any]:
     """The default-size demo, loaded once for TestDefaultArea and rolled back after it."""
     with (
         django_db_blocker.unblock(),
@@ -97,12 +101,15 @@ def check_invariants(now: datetime) -> None:
         assert e.last_seen_at <= e.reported_at <= now, e.reference
         assert timezone.localdate(e.last_seen_at) >= e.child.date_of_birth
         if e.status == EpisodeStatus.MISSING:
-            assert e.returned_at is None and e.closed_at is None, e.reference
+            assert e.returned_at is None, e.reference
+            assert e.closed_at is None, e.reference
         else:
-            assert e.returned_at is not None and e.return_method, e.reference
+            assert e.returned_at is not None, e.reference
+            assert e.return_method, e.reference
             assert e.reported_at <= e.returned_at <= now, e.reference
         if e.status == EpisodeStatus.CLOSED:
-            assert e.closed_at is not None and e.returned_at <= e.closed_at <= now
+            assert e.closed_at is not None
+            assert e.returned_at <= e.closed_at <= now
             assert e.closed_by_id is not None
         else:
             assert e.closed_at is None
@@ -121,7 +128,8 @@ def check_invariants(now: datetime) -> None:
     # The rows the services write for each change, consistent with the episode.
     latest_grade: dict[int, str] = {}
     for r in RiskAssessment.objects.order_by("decided_at", "pk"):
-        assert r.rationale and r.decided_at <= now
+        assert r.rationale
+        assert r.decided_at <= now
         latest_grade[r.episode_id] = r.grade
     latest_class: dict[int, str] = {}
     for c in ClassificationChange.objects.select_related("episode__child").order_by(
@@ -151,17 +159,21 @@ def check_aftercare(episodes: list[Episode], now: datetime) -> None:
     interviews = {}
     for interview in ReturnInterview.objects.prefetch_related("episodes"):
         covered = list(interview.episodes.all())
-        assert covered and all(e.child_id == interview.child_id for e in covered)
+        assert covered
+        assert all(e.child_id == interview.child_id for e in covered)
         first_return = min(e.returned_at for e in covered)
         assert interview.due_at == first_return + timedelta(hours=72)
         if interview.offered_at:
             assert first_return <= interview.offered_at <= now
         if interview.done_at:
-            assert interview.outcome == "accepted" and interview.offered_at
+            assert interview.outcome == "accepted"
+            assert interview.offered_at
             assert interview.offered_at <= interview.done_at <= now
-            assert interview.child_account and interview.interviewer_name
+            assert interview.child_account
+            assert interview.interviewer_name
         if interview.status == InterviewStatus.NOT_OFFERED:
-            assert interview.offered_at is None and interview.outcome_reason
+            assert interview.offered_at is None
+            assert interview.outcome_reason
         closed = interview.status in CLOSED_INTERVIEW_STATUSES
         assert (interview.closed_at is not None) == closed
         if closed:
@@ -172,22 +184,25 @@ def check_aftercare(episodes: list[Episode], now: datetime) -> None:
     for e in episodes:
         check = checks.get(e.pk)
         if e.returned_at is None:
-            assert check is None and e.pk not in interviews
+            assert check is None
+            assert e.pk not in interviews
             continue
         assert e.pk in interviews, e.reference
         if check is not None:
             assert check.recorded_at <= now
             if check.status == CheckStatus.DONE:
-                assert e.returned_at <= check.conducted_at <= now and check.child_account
+                assert e.returned_at <= check.conducted_at <= now
+                assert check.child_account
             else:
-                assert check.not_done_reason and check.conducted_at is None
+                assert check.not_done_reason
+                assert check.conducted_at is None
         if e.status == EpisodeStatus.CLOSED:
             assert check is not None, e.reference
             assert not outstanding(e).blocks_closing, e.reference
 
 
 class TestDeterminism:
-    def test_same_seed_gives_the_same_area(self, db):
+    def test_same_seed_gives_the_same_area(self, db: None) -> None:
         with transaction.atomic():
             demo.load(seed=7, children=30, episodes=120, now=NOW)
             first = snapshot()
@@ -199,7 +214,7 @@ class TestDeterminism:
         assert second["counts"]["children"] == 30  # type: ignore[index]
         assert second["counts"]["episodes"] == 120  # type: ignore[index]
 
-    def test_another_seed_gives_other_children(self, db):
+    def test_another_seed_gives_other_children(self, db: None) -> None:
         with transaction.atomic():
             demo.load(seed=7, children=30, episodes=120, now=NOW)
             first = snapshot()
@@ -207,11 +222,11 @@ class TestDeterminism:
         demo.load(seed=8, children=30, episodes=120, now=NOW)
         assert snapshot()["children"] != first["children"]
 
-    def test_relative_to_today_and_invariants_hold(self, db):
+    def test_relative_to_today_and_invariants_hold(self, db: None) -> None:
         """Loaded against the real clock: two years up to now, nothing in the future."""
-        before = timezone.now()
+        before = clock.now()
         demo.load(children=30, episodes=120)
-        check_invariants(timezone.now())
+        check_invariants(clock.now())
         oldest = Episode.objects.order_by("last_seen_at").first()
         assert oldest is not None
         assert before - oldest.last_seen_at <= timedelta(days=731)
@@ -220,12 +235,12 @@ class TestDeterminism:
 class TestDefaultArea:
     """One load at the default size: its shape, its rules and its logins."""
 
-    def test_sizes(self, db, demo_area):
+    def test_sizes(self, db: None, demo_area: Any) -> None:
         assert Child.objects.count() == demo.DEFAULT_CHILDREN
         assert Episode.objects.count() == demo.DEFAULT_EPISODES
         assert demo_area.seconds < 30
 
-    def test_organisations(self, db, demo_area):
+    def test_organisations(self, db: None, demo_area: Any) -> None:
         kinds = Counter(Organisation.objects.values_list("kind", flat=True))
         assert kinds == {
             OrganisationKind.COUNCIL: 3,
@@ -237,18 +252,21 @@ class TestDefaultArea:
         force = Organisation.objects.get(kind=OrganisationKind.POLICE)
         for council in Organisation.objects.filter(kind=OrganisationKind.COUNCIL):
             assert council.police_force == force
-            assert len(council.code) == 3 and council.code.isdigit()
+            assert len(council.code) == 3
+            assert council.code.isdigit()
         for home in Organisation.objects.filter(kind=OrganisationKind.CARE_PROVIDER):
             assert home.area_council is not None
 
-    def test_durations_mostly_under_two_days_with_a_long_tail(self, db, demo_area):
+    def test_durations_mostly_under_two_days_with_a_long_tail(
+        self, db: None, demo_area: Any
+    ) -> None:
         returned = Episode.objects.exclude(returned_at=None)
         hours = [(e.returned_at - e.last_seen_at).total_seconds() / 3600 for e in returned]
         under_48 = sum(h < 48 for h in hours) / len(hours)
         assert 0.85 <= under_48 <= 0.95
         assert max(hours) > 5 * 24
 
-    def test_repeat_linked_open_and_unclosed_episodes(self, db, demo_area):
+    def test_repeat_linked_open_and_unclosed_episodes(self, db: None, demo_area: Any) -> None:
         per_child = Counter(Episode.objects.values_list("child_id", flat=True))
         assert max(per_child.values()) >= 10
         assert 3 <= sum(15 <= n <= 40 for n in per_child.values()) <= 8
@@ -263,21 +281,24 @@ class TestDefaultArea:
         assert statuses[EpisodeStatus.RETURNED] >= 1
         assert statuses[EpisodeStatus.CLOSED] > 900
 
-    def test_aftercare(self, db, demo_area):
+    def test_aftercare(self, db: None, demo_area: Any) -> None:
         returns = Episode.objects.exclude(returned_at=None).count()
         checks = Counter(SafeAndWellCheck.objects.values_list("status", flat=True))
-        assert checks[CheckStatus.DONE] > 0.8 * returns and checks[CheckStatus.NOT_DONE]
+        assert checks[CheckStatus.DONE] > 0.8 * returns
+        assert checks[CheckStatus.NOT_DONE]
         interviews = list(ReturnInterview.objects.all())
         assert len(interviews) < returns  # some interviews cover several returns
         done = [i for i in interviews if i.done_at]
         in_time = sum(bool(i.within_72_hours) for i in done) / len(done)
         assert 0.5 <= in_time <= 0.75
         statuses = Counter(i.status for i in interviews)
-        assert statuses[InterviewStatus.DECLINED] and statuses[InterviewStatus.NOT_OFFERED]
+        assert statuses[InterviewStatus.DECLINED]
+        assert statuses[InterviewStatus.NOT_OFFERED]
         providers = Counter(i.provider.kind for i in interviews)
-        assert providers[OrganisationKind.RHI_PROVIDER] and providers[OrganisationKind.COUNCIL]
+        assert providers[OrganisationKind.RHI_PROVIDER]
+        assert providers[OrganisationKind.COUNCIL]
 
-    def test_classifications_and_risk(self, db, demo_area):
+    def test_classifications_and_risk(self, db: None, demo_area: Any) -> None:
         classes = Counter(Episode.objects.values_list("classification", flat=True))
         assert classes[Classification.MISSING] > 3 * classes[Classification.AWAY] > 0
         grades = Counter(Episode.objects.values_list("risk_grade", flat=True))
@@ -287,7 +308,7 @@ class TestDefaultArea:
         assert RiskAssessment.objects.count() > regraded  # some episodes were re-graded
         assert ClassificationChange.objects.count() > Episode.objects.count()
 
-    def test_children(self, db, demo_area):
+    def test_children(self, db: None, demo_area: Any) -> None:
         today = timezone.localdate(NOW)
         children = list(Child.objects.prefetch_related("legal_statuses", "aliases"))
         assert all(8 <= c.age_on(today) <= 17 for c in children)
@@ -299,10 +320,11 @@ class TestDefaultArea:
         assert len({c.ethnicity for c in children}) >= 8
         statuses = Counter(c.legal_status_on(today) for c in children)
         assert 0.3 < statuses[LegalStatusKind.LOOKED_AFTER] / len(children) < 0.6
-        assert statuses[LegalStatusKind.CHILD_IN_NEED] and statuses[LegalStatusKind.NONE]
+        assert statuses[LegalStatusKind.CHILD_IN_NEED]
+        assert statuses[LegalStatusKind.NONE]
         assert statuses[LegalStatusKind.CHILD_PROTECTION]
 
-    def test_placements_and_workers(self, db, demo_area):
+    def test_placements_and_workers(self, db: None, demo_area: Any) -> None:
         placements = list(Placement.objects.select_related("child"))
         assert any(p.out_of_area for p in placements)
         assert any(p.placement_type == "K2" and p.provider_id for p in placements)
@@ -317,15 +339,16 @@ class TestDefaultArea:
         assert max(allocations.values()) >= 3
         for allocation in WorkerAllocation.objects.select_related("worker", "child"):
             membership = allocation.worker.active_membership()
-            assert membership is not None and membership.role == Role.SOCIAL_WORKER
+            assert membership is not None
+            assert membership.role == Role.SOCIAL_WORKER
             assert membership.organisation_id == allocation.child.responsible_council_id
 
-    def test_every_episode_keeps_the_services_rules(self, db, demo_area):
+    def test_every_episode_keeps_the_services_rules(self, db: None, demo_area: Any) -> None:
         check_invariants(NOW)
 
     def test_the_demo_social_worker_is_allocated_to_the_children_users_meet_first(
-        self, db, demo_area
-    ):
+        self, db: None, demo_area: Any
+    ) -> None:
         worker = User.objects.get(username="social.worker")
         council = worker.active_membership().organisation
         home = User.objects.get(username="care.staff").active_membership().organisation
@@ -342,7 +365,8 @@ class TestDefaultArea:
         missing_now = Child.objects.filter(
             responsible_council=council, episodes__status=EpisodeStatus.MISSING
         )
-        assert in_the_home.exists() and missing_now.exists()
+        assert in_the_home.exists()
+        assert missing_now.exists()
         for child in [*in_the_home, *missing_now]:
             assert allocated(child) in ("social.worker", None), child.pk
         assert all(allocated(child) == "social.worker" for child in in_the_home)
@@ -353,8 +377,8 @@ class TestDefaultArea:
             assert all(a != b for a, b in pairwise(workers)), child.pk
 
     def test_a_report_reaches_the_allocated_worker_and_the_host_council(
-        self, db, demo_area, monkeypatch
-    ):
+        self, db: None, demo_area: Any, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
         """The police report missing a main-council child placed in Eastwold: the child's
         allocated worker (social.worker) and both councils' missing coordinators are told."""
         monkeypatch.setattr(clock, "now", lambda: NOW)
@@ -366,7 +390,8 @@ class TestDefaultArea:
             .order_by("pk")
             .first()
         )
-        assert child is not None and council != host
+        assert child is not None
+        assert council != host
         handler = User.objects.get(username="police.handler")
         with transaction.atomic():
             episode = report_missing(
@@ -392,7 +417,9 @@ class TestDefaultArea:
             transaction.set_rollback(True)
         assert {"social.worker", "council.coordinator", "eastwold.coordinator"} <= told
 
-    def test_the_figures_are_a_recount_from_the_records(self, db, demo_area, monkeypatch):
+    def test_the_figures_are_a_recount_from_the_records(
+        self, db: None, demo_area: Any, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
         """The dashboards, board reports and national CSV count the whole demo history as
         soon as it is loaded (no `homeward rebuild-facts` needed): every figure equals a
         recount from the records."""
@@ -415,7 +442,9 @@ class TestDefaultArea:
         assert in_records > 40
         assert q.headline(q.Scope.of(main.organisation), period).episodes == in_records
 
-    def test_one_login_per_role_signs_in_with_the_demo_password(self, db, demo_area, client):
+    def test_one_login_per_role_signs_in_with_the_demo_password(
+        self, db: None, demo_area: Any, client: Client
+    ) -> None:
         roles = {login.role for login in demo_area.logins}
         assert roles == set(Role.values)
         for login in demo_area.logins:
@@ -425,8 +454,8 @@ class TestDefaultArea:
             client.logout()
 
     def test_practitioners_see_children_and_aggregate_roles_see_none(
-        self, db, demo_area, monkeypatch
-    ):
+        self, db: None, demo_area: Any, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
         # As of the demo's "now": the provider sees children of its recent interviews.
         monkeypatch.setattr(clock, "now", lambda: NOW)
         sees = {
@@ -449,12 +478,15 @@ class TestDefaultArea:
             actor = Actor.for_user(User.objects.get(username=username))
             assert not visible_children(actor).exists(), username
 
-    def test_council_users_work_for_the_council_with_most_children(self, db, demo_area):
+    def test_council_users_work_for_the_council_with_most_children(
+        self, db: None, demo_area: Any
+    ) -> None:
         busiest = Counter(Child.objects.values_list("responsible_council", flat=True))
         top = busiest.most_common(1)[0][0]
         for username in ("social.worker", "council.coordinator", "council.manager"):
             membership = User.objects.get(username=username).active_membership()
-            assert membership is not None and membership.organisation_id == top
+            assert membership is not None
+            assert membership.organisation_id == top
         for council in Organisation.objects.filter(kind=OrganisationKind.COUNCIL):
             workers = council.memberships.filter(role=Role.SOCIAL_WORKER).count()
             assert workers >= 3
@@ -469,24 +501,28 @@ class TestCommand:
         call_command("demo", *args, stdout=out)
         return out.getvalue()
 
-    def test_loads_and_prints_the_logins(self, db):
+    def test_loads_and_prints_the_logins(self, db: None) -> None:
         output = self.run("--children", "30", "--episodes", "120", "--seed", "3")
-        assert Child.objects.count() == 30 and Episode.objects.count() == 120
+        assert Child.objects.count() == 30
+        assert Episode.objects.count() == 120
         for username in demo.DEMO_USERNAMES:
             assert username in output
         assert "eastwold.coordinator" in output
         assert "http://127.0.0.1:8000" in output
         assert settings.HOMEWARD_DEMO_PASSWORD in output
 
-    def test_if_empty_does_nothing_on_a_database_with_data_but_prints_logins(self, db):
+    def test_if_empty_does_nothing_on_a_database_with_data_but_prints_logins(
+        self, db: None
+    ) -> None:
         self.run("--children", "30", "--episodes", "120")
         before = demo.counts()
         output = self.run("--if-empty")
         assert demo.counts() == before
         assert "not loaded" in output
-        assert "police.handler" in output and settings.HOMEWARD_DEMO_PASSWORD in output
+        assert "police.handler" in output
+        assert settings.HOMEWARD_DEMO_PASSWORD in output
 
-    def test_if_empty_makes_the_statistics_an_older_load_left_out(self, db):
+    def test_if_empty_makes_the_statistics_an_older_load_left_out(self, db: None) -> None:
         """A var/ loaded before the demo made its own statistics: `make run` (demo
         --if-empty) makes them, and the figures are a recount from the records."""
         self.run("--children", "30", "--episodes", "120")
@@ -500,24 +536,25 @@ class TestCommand:
         assert recount.assert_facts_and_totals_are_a_recount() == 120
         assert "made again" not in self.run("--if-empty")
 
-    def test_if_empty_leaves_a_real_database_alone(self, db):
+    def test_if_empty_leaves_a_real_database_alone(self, db: None) -> None:
         factories.CouncilFactory()
         output = self.run("--if-empty")
         assert not Child.objects.exists()
         assert not User.objects.filter(username__in=demo.DEMO_USERNAMES).exists()
-        assert "not loaded" in output and "No demo logins" in output
+        assert "not loaded" in output
+        assert "No demo logins" in output
 
-    def test_refuses_a_database_with_data_without_if_empty(self, db):
+    def test_refuses_a_database_with_data_without_if_empty(self, db: None) -> None:
         factories.CouncilFactory()
         with pytest.raises(CommandError, match="empty"):
             self.run()
 
-    def test_refuses_impossible_sizes(self, db):
+    def test_refuses_impossible_sizes(self, db: None) -> None:
         with pytest.raises(CommandError):
             self.run("--children", "2", "--episodes", "1000")
         assert not Organisation.objects.exists()
 
-    def test_refuses_production(self, db, settings):
+    def test_refuses_production(self, db: None, settings: Settings) -> None:
         settings.PRODUCTION = True
         with pytest.raises(CommandError, match="production"):
             self.run("--children", "30", "--episodes", "120")

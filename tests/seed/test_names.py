@@ -31,7 +31,8 @@ def assert_built_from_the_parts(children: list[Child]) -> None:
 def test_a_first_name_is_an_onset_and_an_ending_that_read_well(seed, sex):
     name = names.first_name(random.Random(seed), sex)
     assert name in names.possible_first_names(sex)
-    assert 3 <= len(name) <= 9 and name[0].isupper()
+    assert 3 <= len(name) <= 9
+    assert name[0].isupper()
 
 
 @given(st.integers(min_value=0, max_value=2**32), st.sampled_from([0, 1]))
@@ -42,7 +43,8 @@ def test_a_surname_comes_from_its_own_pool(seed, pool):
 def test_the_pools_are_apart_and_girls_and_boys_names_mostly_are():
     assert not names.possible_surnames(0) & names.possible_surnames(1)
     girls, boys = names.possible_first_names(Sex.FEMALE), names.possible_first_names(Sex.MALE)
-    assert len(girls) > 200 and len(boys) > 200
+    assert len(girls) > 200
+    assert len(boys) > 200
     assert len(girls & boys) < 0.1 * len(girls)
 
 
@@ -52,7 +54,8 @@ def test_the_demo_children_and_users_have_generated_names():
     demo.load(seed=7, children=30, episodes=120, now=NOW)
     assert_built_from_the_parts(list(Child.objects.all()))
     users = list(User.objects.all())
-    assert users and all(u.last_name in SURNAMES for u in users)
+    assert users
+    assert all(u.last_name in SURNAMES for u in users)
     assert all(
         u.first_name in names.possible_first_names(Sex.FEMALE)
         or u.first_name in names.possible_first_names(Sex.MALE)

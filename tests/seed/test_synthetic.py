@@ -7,6 +7,8 @@ import itertools
 from collections import Counter, defaultdict
 from datetime import timedelta
 from io import StringIO
+from pathlib import Path
+from typing import Any
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -58,7 +60,7 @@ def generated(seed: int, episodes: int = 300) -> list[tuple]:
         return rows
 
 
-def test_the_same_seed_gives_the_same_data_and_another_seed_does_not():
+def test_the_same_seed_gives_the_same_data_and_another_seed_does_not() -> None:
     first = generated(5)
     assert len(first) == 300
     assert generated(5) == first
@@ -66,11 +68,11 @@ def test_the_same_seed_gives_the_same_data_and_another_seed_does_not():
 
 
 @pytest.fixture
-def made():
+def made() -> Any:
     return synthetic.generate(episodes=3000, seed=11, councils=3, years=2, now=NOW)
 
 
-def test_sizes_and_organisations(made):
+def test_sizes_and_organisations(made: Any) -> None:
     assert made.episodes == Episode.objects.count() == 3000
     assert Organisation.objects.filter(kind=OrganisationKind.COUNCIL).count() == 3
     assert Organisation.objects.filter(kind=OrganisationKind.POLICE).count() == 1
@@ -82,7 +84,7 @@ def test_sizes_and_organisations(made):
     assert (load.channel, load.details["seed"], load.details["episodes"]) == ("cli", 11, 3000)
 
 
-def test_every_row_keeps_the_services_rules(made):
+def test_every_row_keeps_the_services_rules(made: Any) -> None:
     now = NOW
     by_child: dict[int, list[Episode]] = defaultdict(list)
     episodes = Episode.objects.select_related("child").prefetch_related(
@@ -107,12 +109,14 @@ def test_every_row_keeps_the_services_rules(made):
         kinds = [t.kind for t in episode.timeline.all()]
         assert kinds[0] == TimelineKind.REPORT
         if episode.status == EpisodeStatus.MISSING:
-            assert episode.returned_at is None and episode.closed_at is None
+            assert episode.returned_at is None
+            assert episode.closed_at is None
             continue
         assert episode.last_seen_at <= episode.returned_at <= now
         assert TimelineKind.RETURN in kinds
         interviews = list(episode.return_interviews.all())
-        assert len(interviews) == 1 and interviews[0].child_id == child.pk
+        assert len(interviews) == 1
+        assert interviews[0].child_id == child.pk
         if episode.status == EpisodeStatus.CLOSED:
             # Closed only once the check and the interview are recorded.
             assert episode.safe_and_well_check.recorded_at <= episode.closed_at <= now
@@ -133,7 +137,7 @@ def test_every_row_keeps_the_services_rules(made):
         assert child.age_on(now.date()) < 18
 
 
-def test_the_shape_follows_the_national_figures(made):
+def test_the_shape_follows_the_national_figures(made: Any) -> None:
     episodes = list(Episode.objects.all())
     returned = [e for e in episodes if e.returned_at is not None]
     short = sum(e.returned_at - e.last_seen_at <= timedelta(hours=48) for e in returned)
@@ -144,7 +148,8 @@ def test_the_shape_follows_the_national_figures(made):
     assert sum(top) / len(episodes) > 0.4  # repeat missing concentrated in few children
     assert sum(n == 1 for n in per_child.values()) / len(per_child) > 0.3
     classes = Counter(e.classification for e in episodes)
-    assert classes["M"] / len(episodes) > 0.7 and classes["A"] > 0
+    assert classes["M"] / len(episodes) > 0.7
+    assert classes["A"] > 0
     assert 0 < sum(e.status == EpisodeStatus.MISSING for e in episodes) < len(episodes) * 0.02
     checks = Counter(
         e.safe_and_well_check.status for e in returned if hasattr(e, "safe_and_well_check")
@@ -155,7 +160,9 @@ def test_the_shape_follows_the_national_figures(made):
     assert 0.55 < in_time < 0.72  # about 63% within 72 hours
 
 
-def test_a_generated_councils_return_passes_the_dfe_missing_rules(made, tmp_path):
+def test_a_generated_councils_return_passes_the_dfe_missing_rules(
+    made: Any, tmp_path: Path
+) -> None:
     council = Organisation.objects.get(kind=OrganisationKind.COUNCIL, code="101")
     cli = Actor(user=None, membership=None, channel=CHANNEL_CLI)
     export = services.export_903(cli, council, YEAR, tmp_path)
@@ -167,13 +174,13 @@ def test_a_generated_councils_return_passes_the_dfe_missing_rules(made, tmp_path
     assert report["errors"] == []
 
 
-def test_the_figures_are_a_recount_from_the_generated_records(made):
+def test_the_figures_are_a_recount_from_the_generated_records(made: Any) -> None:
     """The load makes its statistics in its own transaction: no `homeward rebuild-facts`."""
     assert recount.assert_figures_are_a_recount() == 3000
     assert made.statistics_seconds > 0
 
 
-def test_the_command_reports_its_speed_and_refuses_a_database_with_data():
+def test_the_command_reports_its_speed_and_refuses_a_database_with_data() -> None:
     out = StringIO()
     call_command("generate", episodes=200, seed=2, stdout=out)
     assert "Generated 200 episodes" in out.getvalue()

@@ -83,11 +83,11 @@ def _rehash(apps, old_hash, new_hash):
         head.save(update_fields=["hash"])
 
 
-def forwards(apps, schema_editor):
+def forwards(apps, schema_editor) -> None:
     _rehash(apps, _plain, _keyed)
 
 
-def backwards(apps, schema_editor):
+def backwards(apps, schema_editor) -> None:
     _rehash(apps, _keyed, _plain)
 
 

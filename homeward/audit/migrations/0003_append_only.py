@@ -42,17 +42,17 @@ DROP FUNCTION IF EXISTS audit_event_append_only();
 """
 
 
-def _run(schema_editor, sql):
+def _run(schema_editor, sql) -> None:
     if schema_editor.connection.vendor == "postgresql":
         with schema_editor.connection.cursor() as cursor:
             cursor.execute(sql)  # no parameters: the % in the messages are PL/pgSQL's
 
 
-def forwards(apps, schema_editor):
+def forwards(apps, schema_editor) -> None:
     _run(schema_editor, FORWARDS)
 
 
-def backwards(apps, schema_editor):
+def backwards(apps, schema_editor) -> None:
     _run(schema_editor, BACKWARDS)
 
 

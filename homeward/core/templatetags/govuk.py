@@ -164,8 +164,7 @@ def govuk_error_summary(*forms_: forms.Form | None, message: str = "") -> SafeSt
     for form in forms_:
         if form is None or not form.is_bound or not form.errors:
             continue
-        for error in form.non_field_errors():
-            items.append({"text": str(error), "href": ""})
+        items.extend({"text": str(error), "href": ""} for error in form.non_field_errors())
         for bound in form:
             for error in bound.errors:
                 href = "" if bound.is_hidden else "#" + _first_error_target(bound)
@@ -250,4 +249,4 @@ def person(user: Any) -> str:
     """A user's name as others see it."""
     if user is None:
         return ""
-    return user.get_full_name() or user.get_username()
+    return str(user.get_full_name() or user.get_username())

@@ -53,7 +53,7 @@ def update_episode(
     episode = _lock(episode, expected_version)
     unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
-        raise ValidationFailed({name: "This field cannot be changed here" for name in unknown})
+        raise ValidationFailed(dict.fromkeys(unknown, "This field cannot be changed here"))
     errors: dict[str, list[str]] = text_errors(Episode, changes)
     not_yet = steps.update(actor, episode).reason
     if not_yet:

@@ -3,7 +3,7 @@
 from django.db import migrations, models
 
 
-def linked_and_totals(apps, schema_editor):
+def linked_and_totals(apps, schema_editor) -> None:
     """Mark the facts of linked episodes, then compute the running totals from the facts
     already there (tally.py)."""
     from homeward.insights import tally

@@ -99,7 +99,7 @@ class Launcher:
         except OSError:
             return False
 
-    def on_signal(self, signum: int, frame: FrameType | None) -> None:
+    def on_signal(self, signum: int, frame: FrameType | None) -> None:  # noqa: ARG002
         self.stopping = True
 
     def stop(self, child: subprocess.Popen[bytes] | None) -> None:
