@@ -19,6 +19,7 @@ from homeward.aftercare import services as aftercare
 from homeward.children import emergency
 from homeward.core import clock
 from homeward.episodes import services as episodes
+from homeward.episodes.models import Episode
 from homeward.organisations.models import Organisation, OrganisationKind, Role
 from tests import factories
 from tests.factories import report
@@ -238,7 +239,7 @@ def expected(case: str, org: str, role: str) -> set[int]:
 
 def run_cases(client: Client, api: dict[str, str], world: World) -> dict[str, object]:
     now = clock.now()
-    version = lambda ref: episodes.Episode.objects.get(reference=ref).version  # noqa: E731
+    version = lambda ref: Episode.objects.get(reference=ref).version  # noqa: E731
     j = "application/json"
     return {
         "read child A": client.get(f"/api/v1/children/{world.a.pk}", **api),
