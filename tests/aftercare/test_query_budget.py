@@ -20,9 +20,9 @@ pytestmark = pytest.mark.django_db
 
 # name: (SQLite, PostgreSQL); PostgreSQL adds one advisory lock per refresh of the figures.
 BUDGETS = {
-    "check_web": (34, 35),
-    "check_api": (25, 26),
-    "interview_web": (30, 31),
+    "check_web": (24, 25),
+    "check_api": (24, 25),
+    "interview_web": (25, 26),
     "interview_api": (26, 27),
     "api_interview": (9, 9),
     # With five episodes; one interview costs 11: the list reads each interview's episodes

@@ -25,10 +25,10 @@ pytestmark = pytest.mark.django_db
 # name: (SQLite, PostgreSQL). PostgreSQL's extra statements are the advisory locks taken
 # before each refresh of a child's figures (one per refresh).
 BUDGETS = {
-    "report_web": (47, 49),
-    "report_api": (47, 49),
-    "return_web": (60, 63),
-    "return_api": (68, 71),
+    "report_web": (33, 35),
+    "report_api": (38, 40),
+    "return_web": (35, 38),
+    "return_api": (50, 53),
     "episode_page": (21, 21),
     "api_episode": (20, 20),
     "api_episodes": (9, 9),
