@@ -302,8 +302,11 @@ def report_missing(request: HttpRequest, pk: int) -> HttpResponse:
 def _reported(request: HttpRequest, actor: Actor, result: services.ReportResult) -> HttpResponse:
     episode = result.episode
     reference = episode.reference
-    if not visible_episodes(actor).filter(pk=episode.pk).exists():
-        # A home's late report of an episode from before the child came to it:
+    org = actor.organisation
+    from_a_home = org is not None and org.kind == OrganisationKind.CARE_PROVIDER
+    if from_a_home and not visible_episodes(actor).filter(pk=episode.pk).exists():
+        # A home's late report of an episode from before the child came to it (only a
+        # home sees a child's episodes from one placement on, so only a home can lose one):
         # recorded, and known to the home only in outline from now on.
         messages.success(
             request,

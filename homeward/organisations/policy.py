@@ -291,15 +291,28 @@ def require_role(actor: Actor, action: Action) -> None:
         raise AccessDenied("Your role does not allow you to do this.")
 
 
-def get_child(actor: Actor, child_id: object, action: Action = Action.SEE_IDENTITY) -> Child:
+def get_child(
+    actor: Actor,
+    child_id: object,
+    action: Action = Action.SEE_IDENTITY,
+    *,
+    related: tuple[str, ...] = (),
+    prefetch: tuple[str, ...] = (),
+) -> Child:
     """The child, if the actor may see them; otherwise NotFound (never revealing existence).
-    Raises AccessDenied when they can see the child but their role cannot do ``action``."""
+    Raises AccessDenied when they can see the child but their role cannot do ``action``.
+    ``related`` and ``prefetch`` load what the caller needs with the same read."""
 
     try:
         pk = int(str(child_id))
     except ValueError:
         raise NotFound("No child was found.") from None
-    child = visible_children(actor).filter(pk=pk).first()
+    found = visible_children(actor).filter(pk=pk)
+    if related:
+        found = found.select_related(*related)
+    if prefetch:
+        found = found.prefetch_related(*prefetch)
+    child = found.first()
     if child is None:
         raise NotFound("No child was found.")
     if not role_allows(actor, action):

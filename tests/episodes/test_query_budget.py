@@ -25,8 +25,8 @@ pytestmark = pytest.mark.django_db
 # name: (SQLite, PostgreSQL). PostgreSQL's extra statements are the advisory locks taken
 # before each refresh of a child's figures (one per refresh).
 BUDGETS = {
-    "report_web": (33, 35),
-    "report_api": (38, 40),
+    "report_web": (31, 33),
+    "report_api": (37, 39),
     "return_web": (35, 38),
     "return_api": (50, 53),
     "episode_page": (21, 21),

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.db import IntegrityError, transaction
 
-from homeward.children.models import Child
 from homeward.core import clock
 from homeward.core.actor import Actor
 from homeward.core.errors import ValidationFailed
@@ -50,14 +49,15 @@ def report_missing(actor: Actor, child_id: object, report: Report) -> ReportResu
 
 @transaction.atomic
 def _report_missing(actor: Actor, child_id: object, report: Report) -> ReportResult:
-    child = policy.get_child(actor, child_id, Action.REPORT)
-    child = (
-        Child.objects.select_related(
+    child = policy.get_child(
+        actor,
+        child_id,
+        Action.REPORT,
+        related=(
             "current_placement__host_council__police_force",
             "responsible_council__police_force",
-        )
-        .prefetch_related("legal_statuses")
-        .get(pk=child.pk)
+        ),
+        prefetch=("legal_statuses",),
     )
     errors = _validate_report(child, report)
     if errors:
