@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright.sync_api import Locator
 
 ROOT = Path(__file__).resolve().parents[2]
 DIST = ROOT / "homeward" / "static" / "dist"
@@ -125,6 +126,20 @@ class PageProblems:
 
     def page_error(self, error: Any) -> None:
         self.errors.append(str(error))
+
+
+@pytest.fixture(autouse=True)
+def clicks_wait_for_the_next_page(monkeypatch: pytest.MonkeyPatch) -> None:
+    """After a click, wait until the page it led to has loaded (at once when it led
+    nowhere), so that what a test reads next is the new page, not the old one: under load,
+    a title read straight after a click was once the previous page's."""
+    click = Locator.click
+
+    def click_and_wait(self: Locator, *args: Any, **kwargs: Any) -> None:
+        click(self, *args, **kwargs)
+        self.page.wait_for_load_state()
+
+    monkeypatch.setattr(Locator, "click", click_and_wait)
 
 
 @pytest.fixture

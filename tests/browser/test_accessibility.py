@@ -32,7 +32,9 @@ def test_sign_in_page_and_its_errors_are_accessible(page: Any) -> None:
     font = page.evaluate("getComputedStyle(document.querySelector('h1')).fontFamily")
     assert "GDS Transport" in font, f"app.css not applied (h1 font: {font})"
     assert_accessible(page, "the sign-in page")
-    page.get_by_role("button", name="Sign in").click()
+    # Wait for the answer: a title read straight after the click can be the old page's.
+    with page.expect_navigation():
+        page.get_by_role("button", name="Sign in").click()
     assert page.title() == "Error: Sign in - Homeward"
     summary = page.locator(".govuk-error-summary")
     assert "Enter your username" in summary.inner_text()
