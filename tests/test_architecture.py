@@ -42,30 +42,31 @@ def test_the_contracts_hold_on_the_tree():
     assert "0 broken" in result.stdout
 
 
-def test_an_upward_import_breaks_the_layers(tmp_path):
+def _lint_with_import(tmp_path: Path, module: str, line: str) -> subprocess.CompletedProcess[str]:
+    """Lint a copy of the tree in which ``module`` (a path under homeward/) gains ``line``."""
     shutil.copytree(
         ROOT / "homeward",
         tmp_path / "homeward",
         ignore=shutil.ignore_patterns("__pycache__", "static", "node_modules"),
     )
     shutil.copy(ROOT / "pyproject.toml", tmp_path / "pyproject.toml")
-    models = tmp_path / "homeward" / "children" / "models.py"
-    models.write_text(models.read_text() + "\nfrom homeward.insights import facts  # noqa\n")
-    result = _lint(tmp_path)
+    target = tmp_path / "homeward" / module
+    target.write_text(target.read_text() + f"\n{line}  # noqa\n")
+    return _lint(tmp_path)
+
+
+def test_an_upward_import_breaks_the_layers(tmp_path):
+    result = _lint_with_import(
+        tmp_path, "children/models.py", "from homeward.insights import facts"
+    )
     assert result.returncode != 0
     assert "homeward.children is not allowed to import homeward.insights" in result.stdout
 
 
 def test_a_domain_module_importing_a_page_breaks_the_contract(tmp_path):
-    shutil.copytree(
-        ROOT / "homeward",
-        tmp_path / "homeward",
-        ignore=shutil.ignore_patterns("__pycache__", "static", "node_modules"),
+    result = _lint_with_import(
+        tmp_path, "notifications/rules.py", "from homeward.insights import views"
     )
-    shutil.copy(ROOT / "pyproject.toml", tmp_path / "pyproject.toml")
-    rules = tmp_path / "homeward" / "notifications" / "rules.py"
-    rules.write_text(rules.read_text() + "\nfrom homeward.insights import views  # noqa\n")
-    result = _lint(tmp_path)
     assert result.returncode != 0
     assert "No domain module imports presentation BROKEN" in result.stdout
 
