@@ -2,7 +2,10 @@
 totals (tally.py): one query per scope and period fetches the totals of its months (a few
 hundred rows for the nation's year), and the tables are made from them here. The cost
 follows the months and groups shown, not the number of episodes. Only incidents of linked
-episodes (children missing together, few) are counted from the facts themselves."""
+episodes (children missing together, few) are counted from the facts themselves.
+
+Whose figures, for when, and the totals read (``Scope``, ``Period``, ``Cube``) are in
+cube.py; their names are here too, so callers use ``queries`` alone."""
 
 from __future__ import annotations
 
@@ -11,128 +14,55 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from django.db.models import Q, QuerySet
-
 from homeward.aftercare.codes import PullFactor, PushFactor, RiskFound
 from homeward.aftercare.compliance import Compliance
 from homeward.aftercare.models import InterviewStatus
 from homeward.children.codes import Ethnicity, LegalStatusKind, PlacementType, Sex
 from homeward.episodes.models import Classification, RiskGrade
 from homeward.insights import counting as c
-from homeward.insights import tally
-from homeward.insights.models import EpisodeFact, ReasonKind
-from homeward.organisations.models import Organisation, OrganisationKind
+from homeward.insights.cube import (
+    COUNCIL,
+    FORCE,
+    NATION,
+    Cube,
+    Period,
+    Scope,
+    _flags,
+    children,
+    facts,
+    read_cube,
+)
+from homeward.insights.models import ReasonKind
 
-COUNCIL = "council"
-FORCE = "force"
-NATION = "nation"
-
-
-@dataclass(frozen=True)
-class Scope:
-    """Whose figures: a council's children, a force's area, or the nation."""
-
-    kind: str
-    organisation: Organisation | None = None
-
-    @property
-    def label(self) -> str:
-        return self.organisation.name if self.organisation else "England"
-
-    @classmethod
-    def of(cls, organisation: Organisation | None) -> Scope:
-        if organisation is None:
-            return cls(NATION)
-        if organisation.kind == OrganisationKind.COUNCIL:
-            return cls(COUNCIL, organisation)
-        if organisation.kind == OrganisationKind.POLICE:
-            return cls(FORCE, organisation)
-        raise ValueError("Figures are for a council, a police force or the nation")
-
-    @property
-    def key(self) -> tuple[str, int]:
-        """(scope, area) of the running totals."""
-        if self.kind == COUNCIL:
-            return tally.COUNCIL, self.organisation.pk  # type: ignore[union-attr]
-        if self.kind == FORCE:
-            return tally.FORCE, self.organisation.pk  # type: ignore[union-attr]
-        return tally.NATION, 0
-
-    def where(self) -> Q:
-        if self.kind == COUNCIL:
-            return Q(council=self.organisation)
-        if self.kind == FORCE:
-            return Q(force=self.organisation)
-        return Q()
-
-
-@dataclass(frozen=True)
-class Period:
-    """A statistical year (1 April to 31 March), or one quarter of it."""
-
-    year: int
-    quarter: int | None = None
-
-    @property
-    def bounds(self) -> tuple[date, date]:
-        if self.quarter:
-            return c.quarter_bounds(self.year, self.quarter)
-        return c.year_bounds(self.year)
-
-    @property
-    def start(self) -> date:
-        return self.bounds[0]
-
-    @property
-    def end(self) -> date:
-        return self.bounds[1]
-
-    @property
-    def label(self) -> str:
-        if self.quarter:
-            return c.quarter_label(self.year, self.quarter)
-        return c.year_label(self.year)
-
-    @property
-    def months(self) -> list[date]:
-        out, day = [], self.start
-        while day < self.end:
-            out.append(day)
-            day = date(day.year + day.month // 12, day.month % 12 + 1, 1)
-        return out
-
-    def previous(self) -> Period:
-        if self.quarter:
-            if self.quarter == 1:
-                return Period(self.year - 1, 4)
-            return Period(self.year, self.quarter - 1)
-        return Period(self.year - 1)
-
-    @classmethod
-    def containing(cls, day: date, quarterly: bool = False) -> Period:
-        year, quarter = c.quarter_of(day)
-        return cls(year, quarter if quarterly else None)
-
-
-def _flags(scope: Scope, period: Period) -> tuple[str, str, str]:
-    """(first-in-period flag, episodes-in-period count, worker changes) for scope."""
-    grain = "q" if period.quarter else "y"
-    suffix = "_force" if scope.kind == FORCE else ""
-    return f"first_{grain}{suffix}", f"n_{grain}{suffix}", f"worker_changes_{grain}"
-
-
-def facts(scope: Scope, period: Period) -> QuerySet[EpisodeFact]:
-    """Episodes that started in the period, in the scope."""
-    return EpisodeFact.objects.filter(
-        scope.where(), start_date__gte=period.start, start_date__lt=period.end
-    )
-
-
-def children(scope: Scope, period: Period) -> QuerySet[EpisodeFact]:
-    """One row per child: their first episode in the period and scope."""
-    first, _n, _w = _flags(scope, period)
-    return facts(scope, period).filter(**{first: True})
-
+__all__ = [
+    "COUNCIL",
+    "DIMENSIONS",
+    "FORCE",
+    "NATION",
+    "REASON_LABELS",
+    "REASON_TITLES",
+    "Cube",
+    "Headline",
+    "Period",
+    "Row",
+    "Scope",
+    "Table",
+    "_flags",
+    "area",
+    "band_at_end",
+    "breakdown",
+    "by_month",
+    "children",
+    "children_total",
+    "compliance",
+    "continuity",
+    "dashboard",
+    "duration",
+    "facts",
+    "headline",
+    "reasons",
+    "repeats",
+]
 
 # --- labelled tables -----------------------------------------------------------------------
 
@@ -222,63 +152,9 @@ DIMENSIONS: dict[str, tuple[str, list[tuple[str, str]]]] = {
 }
 
 
-class Cube:
-    """The running totals of one scope and period (tally.py), read in one query: for each
-    dimension and value, the measures added over the period's months; for ``all``, also
-    each month's. ``children`` reads the measure that counts each child once in the
-    period: first in the quarter, or first in the year."""
-
-    def __init__(self, scope: Scope, period: Period) -> None:
-        self.scope = scope
-        self.period = period
-        self.child_index = 2 if period.quarter else 3  # children_q / children_y
-        self.totals: dict[str, dict[str, list[int]]] = {}
-        self.months: dict[date, list[int]] = {}
-        scope_key, area_id = scope.key
-        for _area, month, dimension, value, *values in tally.read(
-            scope_key, area_id, period.start, period.end
-        ):
-            sums = self.totals.setdefault(dimension, {}).setdefault(value, [0, 0, 0, 0, 0])
-            for i, v in enumerate(values):
-                sums[i] += v
-            if dimension == "all":
-                per_month = self.months.setdefault(month, [0, 0, 0, 0, 0])
-                for i, v in enumerate(values):
-                    per_month[i] += v
-
-    def values(self, dimension: str) -> dict[str, list[int]]:
-        return self.totals.get(dimension, {})
-
-    def episodes(self, dimension: str) -> dict[str, int]:
-        return {k: v[0] for k, v in self.values(dimension).items() if v[0]}
-
-    def children(self, dimension: str) -> dict[str, int]:
-        i = self.child_index
-        return {k: v[i] for k, v in self.values(dimension).items() if v[i]}
-
-    def counted(self) -> tuple[int, int]:
-        """(episodes, children) in the period."""
-        total = self.values("all").get("", [0, 0, 0, 0, 0])
-        return total[0], total[self.child_index]
-
-    def by_n(self) -> list[tuple[int, int, int]]:
-        """(episodes of the child in the period, worker changes, children)."""
-        out = []
-        for value, count in self.children("n_q" if self.period.quarter else "n_y").items():
-            n, changes = value.split("|")
-            out.append((int(n), int(changes), count))
-        return out
-
-
-def _cube(scope: Scope, period: Period, cube: Cube | None) -> Cube:
-    if cube is not None and cube.scope == scope and cube.period == period:
-        return cube
-    return Cube(scope, period)
-
-
 def breakdown(scope: Scope, period: Period, dimension: str, cube: Cube | None = None) -> Table:
     title, labels = DIMENSIONS[dimension]
-    data = _cube(scope, period, cube)
+    data = read_cube(scope, period, cube)
     episodes = data.episodes(dimension)
     kids = data.children(dimension)
     rows = [
@@ -295,7 +171,7 @@ def breakdown(scope: Scope, period: Period, dimension: str, cube: Cube | None = 
 
 
 def by_month(scope: Scope, period: Period, cube: Cube | None = None) -> Table:
-    data = _cube(scope, period, cube)
+    data = read_cube(scope, period, cube)
     rows = []
     for m in period.months:
         sums = data.months.get(m, [0, 0, 0, 0, 0])
@@ -307,7 +183,7 @@ def by_month(scope: Scope, period: Period, cube: Cube | None = None) -> Table:
 
 
 def children_total(scope: Scope, period: Period, cube: Cube | None = None) -> int:
-    return _cube(scope, period, cube).counted()[1]
+    return read_cube(scope, period, cube).counted()[1]
 
 
 def band_at_end(value: str, end: date) -> tuple[str, bool]:
@@ -321,7 +197,7 @@ def band_at_end(value: str, end: date) -> tuple[str, bool]:
 
 def duration(scope: Scope, period: Period, cube: Cube | None = None) -> Table:
     """Duration bands: measured to the return, or 'open' if not back by the period end."""
-    data = _cube(scope, period, cube)
+    data = read_cube(scope, period, cube)
     counts: Counter[str] = Counter()
     kids: Counter[str] = Counter()  # each child once, in the band of their first episode
     returned = seconds = 0
@@ -348,7 +224,7 @@ def duration(scope: Scope, period: Period, cube: Cube | None = None) -> Table:
 
 
 def repeats(scope: Scope, period: Period, cube: Cube | None = None) -> Table:
-    data = _cube(scope, period, cube)
+    data = read_cube(scope, period, cube)
     counts: Counter[str] = Counter()
     for episodes, _changes, number in data.by_n():
         counts[c.repeat_band(episodes)] += number
@@ -368,7 +244,7 @@ def repeats(scope: Scope, period: Period, cube: Cube | None = None) -> Table:
 def area(scope: Scope, period: Period, cube: Cube | None = None) -> Table:
     """In and out of area: for a council, its children placed outside its area; for a
     force, episodes of children from councils it does not cover; for the nation, both."""
-    data = _cube(scope, period, cube)
+    data = read_cube(scope, period, cube)
     episodes, kids = data.episodes("area"), data.children("area")
     if scope.kind == FORCE:
         groups = [
@@ -389,7 +265,7 @@ def area(scope: Scope, period: Period, cube: Cube | None = None) -> Table:
 def compliance(scope: Scope, period: Period, cube: Cube | None = None) -> Compliance:
     """homeward/aftercare/compliance.py's rules over the facts: the returns in the period
     (by the time of the return), each with its check and its covering interview."""
-    data = _cube(scope, period, cube)
+    data = read_cube(scope, period, cube)
     done = str(InterviewStatus.DONE)
     accepted = {str(InterviewStatus.ACCEPTED), done}
     figures: Counter[str] = Counter()
@@ -433,7 +309,7 @@ REASON_TITLES: dict[str, str] = {
 def reasons(scope: Scope, period: Period, kind: str, cube: Cube | None = None) -> Table:
     """Counts of done return interviews naming each reason (an interview can name several),
     for interviews whose first episode started in the period."""
-    data = _cube(scope, period, cube)
+    data = read_cube(scope, period, cube)
     counts = data.episodes(str(kind))
     kids = data.children(str(kind))
     labels = REASON_LABELS[kind]
@@ -450,7 +326,7 @@ def reasons(scope: Scope, period: Period, kind: str, cube: Cube | None = None) -
 def continuity(scope: Scope, period: Period, cube: Cube | None = None) -> Table:
     """Worker continuity beside repeat missing: for children with 1, 2 or 3+ episodes,
     how many had a change of allocated worker in the period, and the average."""
-    data = _cube(scope, period, cube)
+    data = read_cube(scope, period, cube)
     groups: dict[str, list[int]] = {"1": [], "2": [], "3+": []}
     for episodes, changes, number in sorted(data.by_n()):
         key = "3+" if episodes >= 3 else str(episodes)
@@ -484,7 +360,7 @@ class Headline:
 
 
 def headline(scope: Scope, period: Period, cube: Cube | None = None) -> Headline:
-    data = _cube(scope, period, cube)
+    data = read_cube(scope, period, cube)
     episodes, kids = data.counted()
     # Linked episodes (children missing together) count once per incident: few, so they
     # are counted from the facts (on a partial index); every other episode is an incident.
