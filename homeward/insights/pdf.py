@@ -101,8 +101,22 @@ def board_report_pdf(data: dict[str, Any]) -> bytes:
         lang="en-GB",
     )
     styles = getSampleStyleSheet()
-    quote_style = ParagraphStyle("quote", parent=styles["BodyText"], leftIndent=8 * mm)
-    story: list[Any] = [
+    story = _opening(data, styles)
+    story += _headline(data["headline"], styles)
+    story += _trend(data["trend"], styles)
+    story += _compliance(data["compliance"], styles)
+    for table in data["tables"]:
+        story += _section(table, styles)
+    story.append(Paragraph("What children told us: themes", styles["Heading2"]))
+    for table in data["themes"]:
+        story += _section(table, styles)
+    story += _quotes(data["quotes"], styles)
+    doc.build(story)
+    return buffer.getvalue()
+
+
+def _opening(data: dict[str, Any], styles: Any) -> list[Any]:
+    return [
         Paragraph("Children missing from home or care", styles["Title"]),
         Paragraph(
             escape(f"Corporate parenting board report: {data['council']}, {data['period']}"),
@@ -114,8 +128,10 @@ def board_report_pdf(data: dict[str, Any]) -> bytes:
             styles["BodyText"],
         ),
     ]
-    head = data["headline"]
-    story += [
+
+
+def _headline(head: dict[str, Any], styles: Any) -> list[Any]:
+    return [
         Paragraph("This quarter", styles["Heading2"]),
         _grid(
             ["Measure", "Number"],
@@ -130,6 +146,11 @@ def board_report_pdf(data: dict[str, Any]) -> bytes:
                 ["Episodes still open", str(head["open_now"])],
             ],
         ),
+    ]
+
+
+def _trend(trend: list[dict[str, Any]], styles: Any) -> list[Any]:
+    return [
         Paragraph("Trend against the earlier quarters", styles["Heading2"]),
         _grid(
             ["Quarter", "Episodes", "Children", "Repeat", "Returns", "Checks", "RHI in 72h"],
@@ -143,12 +164,14 @@ def board_report_pdf(data: dict[str, Any]) -> bytes:
                     _rate(t["check_rate"]),
                     _rate(t["within_72h_rate"]),
                 ]
-                for t in data["trend"]
+                for t in trend
             ],
         ),
     ]
-    comp = data["compliance"]
-    story += [
+
+
+def _compliance(comp: dict[str, Any], styles: Any) -> list[Any]:
+    return [
         Paragraph("Safe and well checks and return interviews", styles["Heading2"]),
         _grid(
             ["Of the returns in the quarter", "Number", "Share"],
@@ -172,23 +195,20 @@ def board_report_pdf(data: dict[str, Any]) -> bytes:
         ),
         Spacer(1, 4 * mm),
     ]
-    for table in data["tables"]:
-        story += _section(table, styles)
-    story.append(Paragraph("What children told us: themes", styles["Heading2"]))
-    for table in data["themes"]:
-        story += _section(table, styles)
-    story.append(Paragraph("In their own words", styles["Heading2"]))
-    if data["quotes"]:
-        story.append(
-            Paragraph(
-                "Short quotes from return interviews, used with the child's agreement, with "
-                "names and places taken out.",
-                styles["BodyText"],
-            )
+
+
+def _quotes(quotes: list[str], styles: Any) -> list[Any]:
+    parts: list[Any] = [Paragraph("In their own words", styles["Heading2"])]
+    if not quotes:
+        parts.append(Paragraph("No quotes this quarter.", styles["BodyText"]))
+        return parts
+    parts.append(
+        Paragraph(
+            "Short quotes from return interviews, used with the child's agreement, with "
+            "names and places taken out.",
+            styles["BodyText"],
         )
-        for quote in data["quotes"]:
-            story.append(Paragraph(escape(f"“{quote}”"), quote_style))
-    else:
-        story.append(Paragraph("No quotes this quarter.", styles["BodyText"]))
-    doc.build(story)
-    return buffer.getvalue()
+    )
+    quote_style = ParagraphStyle("quote", parent=styles["BodyText"], leftIndent=8 * mm)
+    parts.extend(Paragraph(escape(f"“{quote}”"), quote_style) for quote in quotes)
+    return parts
