@@ -122,59 +122,84 @@ def pinned(values: list[list[int]], hidden: list[list[bool]]) -> list[tuple[int,
     ]
 
 
+Cell = tuple[int, int]
+
+
 def protect(cells: Sequence[Sequence[int]]) -> Suppressed:
     """Primary and secondary suppression of a table (without totals: they are added)."""
     values = with_totals(cells)
-    n_rows, n_cols = len(values), len(values[0])
     hidden = [[0 < v < THRESHOLD for v in row] for row in values]
-
-    def cost(cell: tuple[int, int]) -> tuple[bool, int]:
-        ii, jj = cell
-        return (ii == n_rows - 1 or jj == n_cols - 1, values[ii][jj])
-
     # Hiding more cells only adds edges, so a cell found free stays free: each round checks
     # only the cells not yet known to be free, in order, up to the first pinned one.
-    free: set[tuple[int, int]] = set()
+    free: set[Cell] = set()
     while True:
         graph = _graph(values, hidden)
-        stuck = None
-        for cell in ((ii, jj) for ii in range(n_rows) for jj in range(n_cols)):
-            if hidden[cell[0]][cell[1]] and cell not in free:
-                if _free(graph, *cell):
-                    free.add(cell)
-                else:
-                    stuck = cell
-                    break
+        stuck = _first_pinned(graph, hidden, free)
         if stuck is None:
             return Suppressed(values, hidden)
-        i, j = stuck
-        rows_used = {ii for ii in range(n_rows) if any(hidden[ii])}
-        cols_used = {jj for jj in range(n_cols) if any(hidden[ii][jj] for ii in range(n_rows))}
-        shown = [
-            (ii, jj)
-            for ii in range(n_rows)
-            for jj in range(n_cols)
-            if not hidden[ii][jj] and values[ii][jj] > 0
-        ]
-        if not shown:
-            return Suppressed(values, hidden)  # everything non-zero is already hidden
-        # The cheapest single figure whose hiding frees the stuck cell (lowest counts,
-        # interior before totals); failing that, the cheapest in the stuck cell's lines.
-        choice = None
-        for cell in sorted((c for c in shown if c[0] in rows_used and c[1] in cols_used), key=cost):
-            edges = _cell_edges(values, *cell)  # hidden for a moment
-            for vertex, edge in edges:
-                graph.setdefault(vertex, []).append(edge)
-            freed = _free(graph, i, j)
-            for vertex, _edge in reversed(edges):
-                graph[vertex].pop()
-            if freed:
-                choice = cell
-                break
+        choice = _to_hide(values, hidden, graph, stuck)
         if choice is None:
-            beside = [c for c in shown if c[0] == i or c[1] == j]
-            choice = min(beside or shown, key=cost)
+            return Suppressed(values, hidden)  # everything non-zero is already hidden
         hidden[choice[0]][choice[1]] = True
+
+
+def _first_pinned(
+    graph: dict[Vertex, list[Edge]], hidden: list[list[bool]], free: set[Cell]
+) -> Cell | None:
+    """The first hidden cell, in order, not on a cycle; those found free join ``free``."""
+    n_rows, n_cols = len(hidden), len(hidden[0])
+    for cell in ((ii, jj) for ii in range(n_rows) for jj in range(n_cols)):
+        if hidden[cell[0]][cell[1]] and cell not in free:
+            if _free(graph, *cell):
+                free.add(cell)
+            else:
+                return cell
+    return None
+
+
+def _cost(values: list[list[int]], cell: Cell) -> tuple[bool, int]:
+    """Lowest counts first, interior cells before totals."""
+    ii, jj = cell
+    return (ii == len(values) - 1 or jj == len(values[0]) - 1, values[ii][jj])
+
+
+def _to_hide(
+    values: list[list[int]],
+    hidden: list[list[bool]],
+    graph: dict[Vertex, list[Edge]],
+    stuck: Cell,
+) -> Cell | None:
+    """The figure to hide next to free the stuck cell; None if every non-zero figure is
+    already hidden."""
+    n_rows, n_cols = len(values), len(values[0])
+    i, j = stuck
+    rows_used = {ii for ii in range(n_rows) if any(hidden[ii])}
+    cols_used = {jj for jj in range(n_cols) if any(hidden[ii][jj] for ii in range(n_rows))}
+    shown = [
+        (ii, jj)
+        for ii in range(n_rows)
+        for jj in range(n_cols)
+        if not hidden[ii][jj] and values[ii][jj] > 0
+    ]
+    if not shown:
+        return None
+
+    def cost(cell: Cell) -> tuple[bool, int]:
+        return _cost(values, cell)
+
+    # The cheapest single figure whose hiding frees the stuck cell (lowest counts,
+    # interior before totals); failing that, the cheapest in the stuck cell's lines.
+    for cell in sorted((c for c in shown if c[0] in rows_used and c[1] in cols_used), key=cost):
+        edges = _cell_edges(values, *cell)  # hidden for a moment
+        for vertex, edge in edges:
+            graph.setdefault(vertex, []).append(edge)
+        freed = _free(graph, i, j)
+        for vertex, _edge in reversed(edges):
+            graph[vertex].pop()
+        if freed:
+            return cell
+    beside = [c for c in shown if c[0] == i or c[1] == j]
+    return min(beside or shown, key=cost)
 
 
 def suppress_list(values: Sequence[int]) -> list[int | str]:
