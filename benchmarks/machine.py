@@ -15,3 +15,8 @@ def describe(vendor: str) -> str:
         f"{os.cpu_count()} cores ({cpu}){memory}, {platform.system()} {platform.release()}, "
         f"Python {platform.python_version()}, database {vendor}"
     )
+
+
+def p95(values: list[float]) -> float:
+    ordered = sorted(values)
+    return ordered[max(0, round(0.95 * len(ordered)) - 1)]
