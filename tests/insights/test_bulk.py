@@ -24,13 +24,13 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def generated(monkeypatch):
+def generated(monkeypatch: pytest.MonkeyPatch) -> list[Child]:
     monkeypatch.setattr(clock, "now", lambda: NOW)
     synthetic.generate(episodes=400, seed=7, councils=2, years=2, now=NOW)
     return list(Child.objects.filter(episodes__isnull=False).distinct().order_by("pk"))
 
 
-def test_refreshing_children_after_changes_behind_the_services_back(generated):
+def test_refreshing_children_after_changes_behind_the_services_back(generated: list[Child]):
     """Rows changed without signals (as a bulk load writes them): the figures are stale
     until the load refreshes those children, then they are a recount again, including a
     child whose every episode went to another, and that other child's first facts."""
@@ -56,7 +56,9 @@ def test_refreshing_children_after_changes_behind_the_services_back(generated):
     recount.assert_figures_are_a_recount()
 
 
-def test_deferred_refreshes_each_child_once_when_the_block_ends(generated, monkeypatch):
+def test_deferred_refreshes_each_child_once_when_the_block_ends(
+    generated: list[Child], monkeypatch: pytest.MonkeyPatch
+):
     child = generated[0]
     episode_ids = list(child.episodes.values_list("pk", flat=True))
     batches: list[list[int]] = []
@@ -83,7 +85,7 @@ def test_deferred_refreshes_each_child_once_when_the_block_ends(generated, monke
     recount.assert_facts_and_totals_are_a_recount()
 
 
-def test_a_failed_load_refreshes_nothing_and_leaves_the_figures_right(generated):
+def test_a_failed_load_refreshes_nothing_and_leaves_the_figures_right(generated: list[Child]):
     child = generated[0]
     before = list(EpisodeFact.objects.filter(person_key=child.pk).values_list("risk_grade"))
 

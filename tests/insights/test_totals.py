@@ -17,6 +17,7 @@ from homeward.insights.models import EpisodeFact, ReasonFact, ReasonKind, Tally,
 from homeward.organisations.models import Organisation, OrganisationKind
 from homeward.seed import synthetic
 from tests.insights import changes, direct
+from tests.insights.conftest import Area
 
 NOW = datetime(2026, 5, 15, 11, 0, tzinfo=UTC)
 
@@ -96,13 +97,13 @@ def test_the_dimensions_are_the_dashboards():
     assert tuple(q.DIMENSIONS) == tally.BREAKDOWNS
 
 
-def test_the_hand_worked_area_from_the_totals_and_from_the_facts(area):
+def test_the_hand_worked_area_from_the_totals_and_from_the_facts(area: Area):
     for scope in scopes():
         for period in periods(2023, 2025):
             assert_same_figures(scope, period)
 
 
-def test_folding_moves_the_changes_and_keeps_the_figures(area):
+def test_folding_moves_the_changes_and_keeps_the_figures(area: Area):
     before = state()
     assert TallyChange.objects.exists()
     assert not Tally.objects.exists()
@@ -116,7 +117,7 @@ def test_folding_moves_the_changes_and_keeps_the_figures(area):
 
 
 @pytest.mark.django_db
-def test_generated_records_and_changes_to_them(monkeypatch):
+def test_generated_records_and_changes_to_them(monkeypatch: pytest.MonkeyPatch):
     """Synthetic records (three councils, three years), facts rebuilt, then records changed
     one by one (each change refreshes its child's facts and totals): the figures match the
     facts at every step, and the totals kept change by change match a rebuild."""

@@ -1,16 +1,19 @@
 """Email goes through a real SMTP server on loopback and carries no personal data."""
 
 import socket
+from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from aiosmtpd.controller import Controller
 from django_tasks_db.models import DBTaskResult
+from pytest_django import Settings
 
 from homeward.core import clock
 from homeward.notifications import emails
 from homeward.notifications.models import EmailDelivery, EmailStatus
 from tests.factories import report
-from tests.notifications.conftest import drain
+from tests.notifications.conftest import Area, drain
 
 
 class Inbox:
@@ -29,7 +32,7 @@ def free_port() -> int:
 
 
 @pytest.fixture
-def smtp(settings):
+def smtp(settings: Settings) -> Iterator[Any]:
     inbox = Inbox()
     controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
     controller.start()
@@ -40,7 +43,7 @@ def smtp(settings):
     controller.stop()
 
 
-def test_email_reaches_the_smtp_server_without_the_childs_name(area, smtp):
+def test_email_reaches_the_smtp_server_without_the_childs_name(area: Area, smtp: Any):
     episode = report(area.social_worker, area.child)
     drain(fire_due_clocks=False)
     for delivery in EmailDelivery.objects.all():
@@ -54,7 +57,7 @@ def test_email_reaches_the_smtp_server_without_the_childs_name(area, smtp):
         assert "/episodes/" in content
 
 
-def test_failed_email_is_retried_with_backoff_and_shown(area, settings):
+def test_failed_email_is_retried_with_backoff_and_shown(area: Area, settings: Settings):
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST = "127.0.0.1"
     settings.EMAIL_PORT = free_port()  # nothing listens here

@@ -12,7 +12,7 @@ from homeward.events.models import DomainEvent
 from homeward.notifications import emails, heartbeat, recovery
 from homeward.notifications.models import Clock, EmailDelivery, EmailStatus
 from tests.factories import ChildFactory, report
-from tests.notifications.conftest import drain
+from tests.notifications.conftest import Area, drain
 
 
 def queued(task: str) -> int:
@@ -28,7 +28,7 @@ def claim(task_id, worker_id: str, minutes_ago: float = 0) -> None:
     )
 
 
-def test_restarts_do_not_multiply_the_clock_tasks(area):
+def test_restarts_do_not_multiply_the_clock_tasks(area: Area):
     for _ in range(3):
         child = ChildFactory(responsible_council=area.child.responsible_council)
         report(area.social_worker, child, grade="high")
@@ -41,7 +41,7 @@ def test_restarts_do_not_multiply_the_clock_tasks(area):
         assert queued("fire_clock") == unfired
 
 
-def test_an_email_left_running_by_a_dead_worker_is_queued_again_once(area):
+def test_an_email_left_running_by_a_dead_worker_is_queued_again_once(area: Area):
     report(area.social_worker, area.child)
     drain(fire_due_clocks=False)
     delivery = EmailDelivery.objects.get(notification__recipient=area.coordinator)
@@ -63,7 +63,7 @@ def test_an_email_left_running_by_a_dead_worker_is_queued_again_once(area):
     assert len(mail.outbox) == 1
 
 
-def test_work_running_on_a_live_worker_is_left_alone(area):
+def test_work_running_on_a_live_worker_is_left_alone(area: Area):
     report(area.social_worker, area.child)
     event = DomainEvent.objects.get(name="episode.reported")
     heartbeat.start("a-live-worker")
@@ -72,7 +72,7 @@ def test_work_running_on_a_live_worker_is_left_alone(area):
     assert DBTaskResult.objects.get(id=event.task_id).status == "RUNNING"
 
 
-def test_an_event_whose_task_failed_or_vanished_is_delivered_after_all(area):
+def test_an_event_whose_task_failed_or_vanished_is_delivered_after_all(area: Area):
     report(area.social_worker, area.child)
     event = DomainEvent.objects.get(name="episode.reported")
     DBTaskResult.objects.filter(id=event.task_id).update(status="FAILED")
@@ -84,7 +84,7 @@ def test_an_event_whose_task_failed_or_vanished_is_delivered_after_all(area):
     assert recovery.recover().requeued == 0
 
 
-def test_a_worker_on_this_machine_whose_process_is_gone_is_dead_at_once(db):
+def test_a_worker_on_this_machine_whose_process_is_gone_is_dead_at_once(db: None):
     gone = subprocess.Popen(["true"])
     gone.wait()
     row = heartbeat.start("a-killed-worker")
@@ -95,7 +95,7 @@ def test_a_worker_on_this_machine_whose_process_is_gone_is_dead_at_once(db):
     assert not heartbeat.is_dead("this-one", clock.now())
 
 
-def test_a_stray_second_task_for_one_email_sends_nothing(area):
+def test_a_stray_second_task_for_one_email_sends_nothing(area: Area):
     report(area.social_worker, area.child)
     drain(fire_due_clocks=False)
     delivery = EmailDelivery.objects.get(notification__recipient=area.coordinator)
@@ -105,7 +105,7 @@ def test_a_stray_second_task_for_one_email_sends_nothing(area):
     assert (delivery.status, delivery.attempts) == (EmailStatus.PENDING, 0)
 
 
-def test_a_resent_email_carries_the_same_message_id(area):
+def test_a_resent_email_carries_the_same_message_id(area: Area):
     report(area.social_worker, area.child)
     drain(fire_due_clocks=False)
     delivery = EmailDelivery.objects.get(notification__recipient=area.coordinator)
