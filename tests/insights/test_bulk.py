@@ -30,7 +30,7 @@ def generated(monkeypatch: pytest.MonkeyPatch) -> list[Child]:
     return list(Child.objects.filter(episodes__isnull=False).distinct().order_by("pk"))
 
 
-def test_refreshing_children_after_changes_behind_the_services_back(generated: list[Child]):
+def test_refreshing_children_after_changes_behind_the_services_back(generated: list[Child]) -> None:
     """Rows changed without signals (as a bulk load writes them): the figures are stale
     until the load refreshes those children, then they are a recount again, including a
     child whose every episode went to another, and that other child's first facts."""
@@ -85,7 +85,9 @@ def test_deferred_refreshes_each_child_once_when_the_block_ends(
     recount.assert_facts_and_totals_are_a_recount()
 
 
-def test_a_failed_load_refreshes_nothing_and_leaves_the_figures_right(generated: list[Child]):
+def test_a_failed_load_refreshes_nothing_and_leaves_the_figures_right(
+    generated: list[Child],
+) -> None:
     child = generated[0]
     before = list(EpisodeFact.objects.filter(person_key=child.pk).values_list("risk_grade"))
 

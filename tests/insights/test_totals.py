@@ -93,17 +93,17 @@ def fact_rows() -> tuple[list[tuple], list[tuple]]:
     )
 
 
-def test_the_dimensions_are_the_dashboards():
+def test_the_dimensions_are_the_dashboards() -> None:
     assert tuple(q.DIMENSIONS) == tally.BREAKDOWNS
 
 
-def test_the_hand_worked_area_from_the_totals_and_from_the_facts(area: Area):
+def test_the_hand_worked_area_from_the_totals_and_from_the_facts(area: Area) -> None:
     for scope in scopes():
         for period in periods(2023, 2025):
             assert_same_figures(scope, period)
 
 
-def test_folding_moves_the_changes_and_keeps_the_figures(area: Area):
+def test_folding_moves_the_changes_and_keeps_the_figures(area: Area) -> None:
     before = state()
     assert TallyChange.objects.exists()
     assert not Tally.objects.exists()
@@ -117,7 +117,7 @@ def test_folding_moves_the_changes_and_keeps_the_figures(area: Area):
 
 
 @pytest.mark.django_db
-def test_generated_records_and_changes_to_them(monkeypatch: pytest.MonkeyPatch):
+def test_generated_records_and_changes_to_them(monkeypatch: pytest.MonkeyPatch) -> None:
     """Synthetic records (three councils, three years), facts rebuilt, then records changed
     one by one (each change refreshes its child's facts and totals): the figures match the
     facts at every step, and the totals kept change by change match a rebuild."""

@@ -2,10 +2,10 @@
 
 import socket
 from collections.abc import Iterator
-from typing import Any
 
 import pytest
 from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import SMTP, Envelope, Session
 from django_tasks_db.models import DBTaskResult
 from pytest_django import Settings
 
@@ -20,7 +20,8 @@ class Inbox:
     def __init__(self) -> None:
         self.messages: list[tuple[list[str], str]] = []
 
-    async def handle_DATA(self, server, session, envelope):
+    async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
+        assert isinstance(envelope.content, bytes)  # as read without decode_data
         self.messages.append((envelope.rcpt_tos, envelope.content.decode()))
         return "250 OK"
 
@@ -28,11 +29,12 @@ class Inbox:
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+        port: int = s.getsockname()[1]
+        return port
 
 
 @pytest.fixture
-def smtp(settings: Settings) -> Iterator[Any]:
+def smtp(settings: Settings) -> Iterator[Inbox]:
     inbox = Inbox()
     controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
     controller.start()
@@ -43,7 +45,7 @@ def smtp(settings: Settings) -> Iterator[Any]:
     controller.stop()
 
 
-def test_email_reaches_the_smtp_server_without_the_childs_name(area: Area, smtp: Any):
+def test_email_reaches_the_smtp_server_without_the_childs_name(area: Area, smtp: Inbox) -> None:
     episode = report(area.social_worker, area.child)
     drain(fire_due_clocks=False)
     for delivery in EmailDelivery.objects.all():
@@ -57,7 +59,7 @@ def test_email_reaches_the_smtp_server_without_the_childs_name(area: Area, smtp:
         assert "/episodes/" in content
 
 
-def test_failed_email_is_retried_with_backoff_and_shown(area: Area, settings: Settings):
+def test_failed_email_is_retried_with_backoff_and_shown(area: Area, settings: Settings) -> None:
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST = "127.0.0.1"
     settings.EMAIL_PORT = free_port()  # nothing listens here
@@ -65,17 +67,20 @@ def test_failed_email_is_retried_with_backoff_and_shown(area: Area, settings: Se
     report(area.social_worker, area.child)
     drain(fire_due_clocks=False)
     delivery = EmailDelivery.objects.first()
+    assert delivery is not None
     queued_before = DBTaskResult.objects.filter(task_path__endswith="send_email").count()
     assert emails.send(delivery.pk) == EmailStatus.FAILED
     delivery.refresh_from_db()
     assert delivery.attempts == 1
     assert "Connection" in delivery.last_error or "refused" in delivery.last_error.lower()
+    assert delivery.next_attempt_at is not None
     assert 25 < (delivery.next_attempt_at - clock.now()).total_seconds() <= 30
     assert (
         DBTaskResult.objects.filter(task_path__endswith="send_email").count() == queued_before + 1
     )
     emails.send(delivery.pk)
     delivery.refresh_from_db()
+    assert delivery.next_attempt_at is not None
     assert 55 < (delivery.next_attempt_at - clock.now()).total_seconds() <= 60  # doubled
     for _ in range(3):
         emails.send(delivery.pk)

@@ -3,18 +3,19 @@ from django.test import Client
 from pytest_django import Settings
 
 from homeward.notifications.models import Notification
+from homeward.organisations.models import User
 from tests import factories
 from tests.factories import report
 from tests.notifications.conftest import Area, drain
 
 
-def signed_in(user) -> Client:
+def signed_in(user: User) -> Client:
     client = Client()
     client.force_login(user)
     return client
 
 
-def test_inbox_shows_unread_count_and_opening_marks_read(area: Area):
+def test_inbox_shows_unread_count_and_opening_marks_read(area: Area) -> None:
     episode = report(area.social_worker, area.child)
     drain(fire_due_clocks=False)
     client = signed_in(area.coordinator)
@@ -31,7 +32,7 @@ def test_inbox_shows_unread_count_and_opening_marks_read(area: Area):
     assert "You have no unread notifications." in client.get("/notifications/").content.decode()
 
 
-def test_opening_someone_elses_notification_is_404(area: Area):
+def test_opening_someone_elses_notification_is_404(area: Area) -> None:
     report(area.social_worker, area.child)
     drain(fire_due_clocks=False)
     item = Notification.objects.get(recipient=area.coordinator)
@@ -39,7 +40,7 @@ def test_opening_someone_elses_notification_is_404(area: Area):
     assert signed_in(area.worker).get(f"/notifications/{item.pk}/open").status_code in {404, 405}
 
 
-def test_who_knew_page_lists_recipients_and_read_times(area: Area):
+def test_who_knew_page_lists_recipients_and_read_times(area: Area) -> None:
     episode = report(area.social_worker, area.child)
     drain(fire_due_clocks=False)
     client = signed_in(area.coordinator)
@@ -52,7 +53,7 @@ def test_who_knew_page_lists_recipients_and_read_times(area: Area):
     assert f"/notifications/episodes/{episode.reference}/" in detail
 
 
-def test_who_knew_for_an_episode_you_cannot_see_is_404(area: Area):
+def test_who_knew_for_an_episode_you_cannot_see_is_404(area: Area) -> None:
     episode = report(area.social_worker, area.child)
     stranger = factories.member("council_missing_coordinator", factories.CouncilFactory())
     response = signed_in(stranger).get(f"/notifications/episodes/{episode.reference}/")
@@ -60,7 +61,7 @@ def test_who_knew_for_an_episode_you_cannot_see_is_404(area: Area):
     assert area.child.last_name not in response.content.decode()
 
 
-def test_a_council_tunes_its_thresholds_and_they_apply(area: Area):
+def test_a_council_tunes_its_thresholds_and_they_apply(area: Area) -> None:
     from homeward.notifications.rules import thresholds
 
     client = signed_in(area.coordinator)
@@ -110,7 +111,7 @@ def deliver_later(monkeypatch: pytest.MonkeyPatch, hours: float) -> None:
 
 def test_inbox_shows_when_it_happened_the_child_and_the_risk_grade(
     area: Area, monkeypatch: pytest.MonkeyPatch
-):
+) -> None:
     from homeward.audit.models import AuditEvent
     from homeward.core.templatetags.govuk import uk_datetime
     from homeward.events.models import DomainEvent
@@ -134,7 +135,7 @@ def test_inbox_shows_when_it_happened_the_child_and_the_risk_grade(
     ).exists()
 
 
-def test_inbox_shows_the_grade_now_and_the_grade_it_was(area: Area):
+def test_inbox_shows_the_grade_now_and_the_grade_it_was(area: Area) -> None:
     from homeward.episodes import services as episodes
 
     episode = report(area.social_worker, area.child, grade="high")
@@ -148,7 +149,7 @@ def test_inbox_shows_the_grade_now_and_the_grade_it_was(area: Area):
     assert "graded high when this happened" in page  # on the report's notification
 
 
-def test_inbox_hides_the_child_from_a_reader_who_may_no_longer_see_them(area: Area):
+def test_inbox_hides_the_child_from_a_reader_who_may_no_longer_see_them(area: Area) -> None:
     from tests import factories
 
     episode = report(area.social_worker, area.child, grade="high")
@@ -162,7 +163,7 @@ def test_inbox_hides_the_child_from_a_reader_who_may_no_longer_see_them(area: Ar
     assert "High risk" not in page
 
 
-def test_inbox_says_honestly_when_notifications_are_not_going_out(area: Area):
+def test_inbox_says_honestly_when_notifications_are_not_going_out(area: Area) -> None:
     from homeward.notifications import heartbeat
 
     report(area.social_worker, area.child)
@@ -186,7 +187,9 @@ def test_inbox_says_honestly_when_notifications_are_not_going_out(area: Area):
     assert "was last seen" in page
 
 
-def test_who_was_told_shows_queued_sent_and_failed_as_they_are(area: Area, settings: Settings):
+def test_who_was_told_shows_queued_sent_and_failed_as_they_are(
+    area: Area, settings: Settings
+) -> None:
     from homeward.notifications import emails
     from homeward.notifications.models import EmailDelivery
     from tests.notifications.test_email import free_port

@@ -43,27 +43,33 @@ def initial_grades() -> Counter[str]:
     return Counter(first.values())
 
 
-def test_both_draw_ethnicity_from_the_one_mix(loader, monkeypatch: pytest.MonkeyPatch):
+def test_both_draw_ethnicity_from_the_one_mix(loader, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(dist, "ETHNICITY_MIX", {"MWAS": 1.0})
     loader()
     assert set(Child.objects.values_list("ethnicity", flat=True)) == {"MWAS"}
 
 
-def test_both_draw_the_first_risk_grade_from_the_one_table(loader, monkeypatch: pytest.MonkeyPatch):
+def test_both_draw_the_first_risk_grade_from_the_one_table(
+    loader, monkeypatch: pytest.MonkeyPatch
+) -> None:
     for table in ("GRADES", "GRADES_UNDER_13", "GRADES_FREQUENT"):
         monkeypatch.setattr(dist, table, {"very_low": 1.0})
     loader()
     assert set(initial_grades()) == {"very_low"}
 
 
-def test_both_draw_the_return_method_from_the_one_table(loader, monkeypatch: pytest.MonkeyPatch):
+def test_both_draw_the_return_method_from_the_one_table(
+    loader, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(dist, "RETURN_METHODS", {"brought_back": 1.0})
     loader()
     methods = set(Episode.objects.exclude(returned_at=None).values_list("return_method", flat=True))
     assert methods == {"brought_back"}
 
 
-def test_both_time_their_interviews_from_the_one_course(loader, monkeypatch: pytest.MonkeyPatch):
+def test_both_time_their_interviews_from_the_one_course(
+    loader, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(dist, "INTERVIEW_NOT_OFFERED", 0.0)
     monkeypatch.setattr(dist, "INTERVIEW_DECLINED", 0.0)
     monkeypatch.setattr(dist, "INTERVIEW_IN_TIME", 1.0)
@@ -76,7 +82,7 @@ def test_both_time_their_interviews_from_the_one_course(loader, monkeypatch: pyt
     assert all(i.within_72_hours for i in interviews if i.done_at)
 
 
-def test_both_draw_durations_from_the_one_function(loader, monkeypatch: pytest.MonkeyPatch):
+def test_both_draw_durations_from_the_one_function(loader, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(dist, "duration_minutes", lambda rng: rng.randint(50, 70))
     loader()
     returned = Episode.objects.exclude(returned_at=None)
@@ -86,7 +92,7 @@ def test_both_draw_durations_from_the_one_function(loader, monkeypatch: pytest.M
     assert longest <= timedelta(hours=4)
 
 
-def test_the_same_seed_gives_the_same_draws():
+def test_the_same_seed_gives_the_same_draws() -> None:
     one, two = random.Random(9), random.Random(9)
     assert [dist.duration_minutes(one) for _ in range(50)] == [
         dist.duration_minutes(two) for _ in range(50)
