@@ -28,7 +28,7 @@ def assert_built_from_the_parts(children: list[Child]) -> None:
 
 
 @given(st.integers(min_value=0, max_value=2**32), st.sampled_from(Sex.values))
-def test_a_first_name_is_an_onset_and_an_ending_that_read_well(seed, sex) -> None:
+def test_a_first_name_is_an_onset_and_an_ending_that_read_well(seed: int, sex: str) -> None:
     name = names.first_name(random.Random(seed), sex)
     assert name in names.possible_first_names(sex)
     assert 3 <= len(name) <= 9
@@ -36,7 +36,7 @@ def test_a_first_name_is_an_onset_and_an_ending_that_read_well(seed, sex) -> Non
 
 
 @given(st.integers(min_value=0, max_value=2**32), st.sampled_from([0, 1]))
-def test_a_surname_comes_from_its_own_pool(seed, pool) -> None:
+def test_a_surname_comes_from_its_own_pool(seed: int, pool: int) -> None:
     assert names.surname(random.Random(seed), pool) in names.possible_surnames(pool)
 
 
