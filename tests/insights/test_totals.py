@@ -22,7 +22,7 @@ from tests.insights.conftest import Area
 NOW = datetime(2026, 5, 15, 11, 0, tzinfo=UTC)
 
 
-def table(t: q.Table) -> tuple:
+def table(t: q.Table) -> tuple[object, ...]:
     return (
         t.title,
         [(r.key, r.label, r.episodes, r.children, r.extra) for r in t.rows],
@@ -67,9 +67,9 @@ def periods(first_year: int, last_year: int) -> list[q.Period]:
     return out
 
 
-def state() -> dict[tuple, tuple]:
+def state() -> dict[tuple[object, ...], tuple[int, ...]]:
     """Every total, folded or not, as (scope, area, month, dimension, value) -> measures."""
-    sums: dict[tuple, list[int]] = {}
+    sums: dict[tuple[object, ...], list[int]] = {}
     for model in (Tally, TallyChange):
         for row in model.objects.values_list(*tally.KEY, *tally.MEASURES):
             key, values = row[:5], row[5:]
@@ -79,12 +79,12 @@ def state() -> dict[tuple, tuple]:
     return {k: tuple(v) for k, v in sums.items() if any(v)}
 
 
-def rebuilt() -> dict[tuple, tuple]:
+def rebuilt() -> dict[tuple[object, ...], tuple[int, ...]]:
     facts.rebuild_totals()
     return state()
 
 
-def fact_rows() -> tuple[list[tuple], list[tuple]]:
+def fact_rows() -> tuple[list[tuple[object, ...]], list[tuple[object, ...]]]:
     names = [f.name for f in EpisodeFact._meta.concrete_fields if f.name != "refreshed_at"]
     reason_names = ["interview_id", "person_key", "kind", "code", "council", "force", "start_date"]
     return (
