@@ -185,6 +185,12 @@ def record_aftercare(episode: Episode) -> None:
         )
 
 
+def returned_at(episode: Episode) -> datetime:
+    """When a returned episode's child came back (the field is empty while they are missing)."""
+    assert episode.returned_at is not None, f"{episode.reference} has not returned"
+    return episode.returned_at
+
+
 def api_token(user: User, days: int = 90) -> str:
     """An API bearer token for ``user``; returns the token itself (only its hash is kept)."""
     return ApiToken.issue(user, days=days)[1]

@@ -11,7 +11,9 @@ import subprocess
 import time
 import urllib.parse
 import urllib.request
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any, TypeVar
 
 import pytest
 from django.contrib.auth.hashers import PBKDF2PasswordHasher
@@ -28,6 +30,7 @@ from tests.notifications.test_worker import database_url
 
 ROOT = Path(__file__).resolve().parents[1]
 PASSWORD = "a-long-test-password"
+T = TypeVar("T")
 
 
 class Browser:
@@ -41,11 +44,14 @@ class Browser:
 
     def get(self, path: str) -> str:
         with self.opener.open(self.base + path, timeout=10) as response:
-            return response.read().decode()
+            body: bytes = response.read()
+        return body.decode()
 
     def sign_in(self, username: str) -> str:
         form = self.get("/sign-in")
-        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form).group(1)
+        found = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form)
+        assert found, "no CSRF token on the sign-in form"
+        token = found.group(1)
         data = urllib.parse.urlencode(
             {"csrfmiddlewaretoken": token, "username": username, "password": PASSWORD}
         ).encode()
@@ -53,15 +59,18 @@ class Browser:
             self.base + "/sign-in", data=data, headers={"Referer": self.base + "/sign-in"}
         )
         with self.opener.open(request, timeout=10) as response:
-            return response.read().decode()
+            body: bytes = response.read()
+        return body.decode()
 
 
-def healthz(base: str) -> dict:
+def healthz(base: str) -> dict[str, Any]:
     with urllib.request.urlopen(base + "/healthz", timeout=5) as response:  # noqa: S310
-        return json.loads(response.read())
+        health: dict[str, Any] = json.loads(response.read())
+    return health
 
 
-def wait_for(condition, log: Path, seconds: float = 60.0):
+def wait_for(condition: Callable[[], T | None], log: Path, seconds: float = 60.0) -> T:
+    """The first true value the condition gives (an OSError counts as none yet)."""
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         try:
@@ -143,6 +152,7 @@ def test_make_run_delivers_a_report_to_the_coordinators_inbox(tmp_path: Path) ->
             log,
             seconds=30,
         )
+        assert isinstance(inbox, str)  # the page, once it lists the episode
         assert f"Reported missing: {episode.reference}" in inbox
         assert child.full_name in inbox
         assert "High risk" in inbox

@@ -19,7 +19,6 @@ the deadline: it is, returned 1 Nov). Overdue interviews now: I6 and R8's interv
 """
 
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 import pytest
 
@@ -27,10 +26,12 @@ from homeward.aftercare import compliance
 from homeward.aftercare import services as aftercare
 from homeward.aftercare.models import CouncilSettings, ReturnInterview
 from homeward.children.models import Child
+from homeward.core.actor import Actor
 from homeward.episodes import services as episodes
+from homeward.episodes.models import Episode
 from homeward.organisations.models import Organisation, Role
 from tests import factories
-from tests.factories import report
+from tests.factories import report, returned_at
 
 OCT = datetime(2026, 10, 1, tzinfo=UTC)
 NOV = datetime(2026, 11, 1, tzinfo=UTC)
@@ -39,13 +40,13 @@ NOV = datetime(2026, 11, 1, tzinfo=UTC)
 @pytest.fixture
 def world(
     council: Organisation, police: Organisation
-) -> tuple[dict[str, Any], Organisation, Organisation]:
+) -> tuple[dict[str, Episode], Organisation, Organisation]:
     sw = factories.actor(Role.SOCIAL_WORKER, council)
     coordinator = factories.actor(Role.COUNCIL_MISSING_COORDINATOR, council)
     officer = factories.actor(Role.POLICE_OFFICER, police)
-    made = {}
+    made: dict[str, Episode] = {}
 
-    def back(name, day, child: Child = None, actor=sw):
+    def back(name: str, day: int, child: Child | None = None, actor: Actor = sw) -> Episode:
         child = child or factories.ChildFactory(responsible_council=actor.organisation)
         seen = OCT + timedelta(days=day)
         episode = report(actor, child, last_seen_at=seen)
@@ -57,28 +58,28 @@ def world(
         )
         return made[name]
 
-    def check(name, done=True) -> None:
+    def check(name: str, done: bool = True) -> None:
         aftercare.record_check(
             officer,
             made[name].reference,
             aftercare.CheckDetails(
                 done=done,
-                conducted_at=made[name].returned_at + timedelta(hours=1),
+                conducted_at=returned_at(made[name]) + timedelta(hours=1),
                 child_account="Was at a friend's",
                 not_done_reason="" if done else "Child refused",
             ),
         )
 
-    def interview(name):
+    def interview(name: str) -> ReturnInterview:
         return made[name].return_interviews.get()
 
-    def do(name, hours) -> None:
+    def do(name: str, hours: int) -> None:
         i = interview(name)
         i = aftercare.record_offer(
             coordinator,
             i.pk,
             i.version,
-            offered_at=made[name].returned_at + timedelta(hours=1),
+            offered_at=returned_at(made[name]) + timedelta(hours=1),
             offered_by="Coordinator",
             offer_method="phone",
         )
@@ -88,7 +89,7 @@ def world(
             i.pk,
             i.version,
             aftercare.InterviewRecord(
-                done_at=made[name].returned_at + timedelta(hours=hours),
+                done_at=returned_at(made[name]) + timedelta(hours=hours),
                 interviewer_name="RHI",
                 interviewer_kind="independent",
                 child_account="I was fine",
@@ -108,7 +109,7 @@ def world(
         coordinator,
         i3.pk,
         i3.version,
-        offered_at=made["R3"].returned_at + timedelta(hours=2),
+        offered_at=returned_at(made["R3"]) + timedelta(hours=2),
         offered_by="Coordinator",
         offer_method="text",
     )
@@ -130,7 +131,7 @@ def world(
 
 
 def test_council_figures_match_the_hand_worked_answers(
-    world: tuple[dict[str, Any], Organisation, Organisation],
+    world: tuple[dict[str, Episode], Organisation, Organisation],
 ) -> None:
     made, council, _ = world
     assert made["R4"].return_interviews.get() == made["R5"].return_interviews.get()
@@ -155,14 +156,14 @@ def test_council_figures_match_the_hand_worked_answers(
 
 
 def test_force_counts_every_return_in_its_area(
-    world: tuple[dict[str, Any], Organisation, Organisation],
+    world: tuple[dict[str, Episode], Organisation, Organisation],
 ) -> None:
     _, _, police = world
     figures = compliance.compliance(police, OCT, NOV)
     assert (figures.returns, figures.check_done) == (7, 4)  # R1-R7; R7's council differs
 
 
-def test_overdue_lists(world: tuple[dict[str, Any], Organisation, Organisation]) -> None:
+def test_overdue_lists(world: tuple[dict[str, Episode], Organisation, Organisation]) -> None:
     made, council, _ = world
     assert list(compliance.overdue_checks(council)) == [made["R4"], made["R6"], made["R8"]]
     overdue = list(compliance.overdue_interviews(council))
@@ -171,7 +172,7 @@ def test_overdue_lists(world: tuple[dict[str, Any], Organisation, Organisation])
 
 
 def test_the_forces_overdue_checks_follow_each_childs_councils_deadline(
-    world: tuple[dict[str, Any], Organisation, Organisation],
+    world: tuple[dict[str, Episode], Organisation, Organisation],
 ) -> None:
     made, council, police = world
     CouncilSettings.objects.update_or_create(council=council, defaults={"check_due_hours": 72})
@@ -188,11 +189,11 @@ def test_the_forces_overdue_checks_follow_each_childs_councils_deadline(
         episodes.Return(returned_at=r8.returned_at, return_method="returned_self"),
     )
 
-    thirty_hours_on = compliance.overdue_checks(police, now=r8.returned_at + timedelta(hours=30))
+    thirty_hours_on = compliance.overdue_checks(police, now=returned_at(r8) + timedelta(hours=30))
     assert list(thirty_hours_on) == [made["R4"], made["R6"], elsewhere]
-    three_days_on = compliance.overdue_checks(police, now=r8.returned_at + timedelta(hours=73))
+    three_days_on = compliance.overdue_checks(police, now=returned_at(r8) + timedelta(hours=73))
     assert list(three_days_on) == [made["R4"], made["R6"], r8, elsewhere]
-    assert list(compliance.overdue_checks(council, now=r8.returned_at + timedelta(hours=30))) == [
+    assert list(compliance.overdue_checks(council, now=returned_at(r8) + timedelta(hours=30))) == [
         made["R4"],
         made["R6"],
     ]

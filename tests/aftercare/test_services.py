@@ -10,15 +10,18 @@ from homeward.core import clock
 from homeward.core.actor import Actor
 from homeward.core.errors import AccessDenied, NotFound, ValidationFailed
 from homeward.episodes import services as episodes
+from homeward.episodes.models import Episode
 from homeward.organisations import policy
 from homeward.organisations.models import Organisation, OrganisationKind, Role
 from tests import factories
-from tests.factories import report
+from tests.factories import report, returned_at
 
 LONDON = ZoneInfo("Europe/London")
 
 
-def returned(actor, child: Child, *, last_seen, back_after=timedelta(hours=6)):
+def returned(
+    actor: Actor, child: Child, *, last_seen: datetime, back_after: timedelta = timedelta(hours=6)
+) -> Episode:
     episode = report(actor, child, last_seen_at=last_seen)
     return episodes.record_return(
         actor,
@@ -33,7 +36,7 @@ def coordinator(council: Organisation) -> Actor:
     return factories.actor(Role.COUNCIL_MISSING_COORDINATOR, council)
 
 
-def accept(actor, interview, offered_at):
+def accept(actor: Actor, interview: ReturnInterview, offered_at: datetime) -> ReturnInterview:
     interview = aftercare.record_offer(
         actor,
         interview.pk,
@@ -45,7 +48,7 @@ def accept(actor, interview, offered_at):
     return aftercare.record_outcome(actor, interview.pk, interview.version, outcome="accepted")
 
 
-def done(actor, interview, done_at):
+def done(actor: Actor, interview: ReturnInterview, done_at: datetime) -> ReturnInterview:
     return aftercare.record_interview(
         actor,
         interview.pk,
@@ -72,14 +75,14 @@ class TestClock:
         ],
     )
     def test_72_hour_edges(
-        self, social_worker: Actor, coordinator: Actor, child: Child, after, within
+        self, social_worker: Actor, coordinator: Actor, child: Child, after: timedelta, within: bool
     ) -> None:
         seen = clock.now() - timedelta(days=10)
         episode = returned(social_worker, child, last_seen=seen)
         interview = episode.return_interviews.get()
-        assert interview.due_at == episode.returned_at + timedelta(hours=72)
-        interview = accept(coordinator, interview, episode.returned_at + timedelta(hours=1))
-        interview = done(coordinator, interview, episode.returned_at + after)
+        assert interview.due_at == returned_at(episode) + timedelta(hours=72)
+        interview = accept(coordinator, interview, returned_at(episode) + timedelta(hours=1))
+        interview = done(coordinator, interview, returned_at(episode) + after)
         assert interview.within_72_hours is within
 
     def test_across_the_autumn_clock_change_it_is_72_elapsed_hours(
@@ -89,7 +92,7 @@ class TestClock:
         back = datetime(2026, 10, 24, 12, 0, tzinfo=LONDON)
         episode = returned(social_worker, child, last_seen=back - timedelta(hours=6))
         due = episode.return_interviews.get().due_at
-        assert due - episode.returned_at == timedelta(hours=72)
+        assert due - returned_at(episode) == timedelta(hours=72)
         assert due.astimezone(LONDON).strftime("%a %d %b %H:%M %Z") == "Tue 27 Oct 11:00 GMT"
 
 
@@ -113,7 +116,7 @@ class TestInterview:
         second = returned(social_worker, child, last_seen=friday + timedelta(days=1))
         interview = ReturnInterview.objects.get()
         assert set(interview.episodes.all()) == {first, second}
-        assert interview.due_at == first.returned_at + timedelta(hours=72)
+        assert interview.due_at == returned_at(first) + timedelta(hours=72)
 
     def test_declined(self, social_worker: Actor, coordinator: Actor, child: Child) -> None:
         episode = returned(social_worker, child, last_seen=clock.now() - timedelta(days=2))
@@ -122,7 +125,7 @@ class TestInterview:
             coordinator,
             interview.pk,
             interview.version,
-            offered_at=episode.returned_at + timedelta(hours=2),
+            offered_at=returned_at(episode) + timedelta(hours=2),
             offered_by="RHI worker",
             offer_method="in_person",
         )
@@ -162,7 +165,7 @@ class TestInterview:
     ) -> None:
         episode = returned(social_worker, child, last_seen=clock.now() - timedelta(days=2))
         interview = accept(
-            coordinator, episode.return_interviews.get(), episode.returned_at + timedelta(hours=1)
+            coordinator, episode.return_interviews.get(), returned_at(episode) + timedelta(hours=1)
         )
         with pytest.raises(ValidationFailed) as error:
             aftercare.record_interview(
@@ -170,7 +173,7 @@ class TestInterview:
                 interview.pk,
                 interview.version,
                 aftercare.InterviewRecord(
-                    done_at=episode.returned_at - timedelta(hours=1),
+                    done_at=returned_at(episode) - timedelta(hours=1),
                     interviewer_name="",
                     interviewer_kind="",
                     child_account="",
@@ -232,8 +235,8 @@ class TestProviderAccess:
         assert list(policy.visible_episodes(worker)) == [episode]  # not the older one
 
         interview.refresh_from_db()
-        interview = accept(worker, interview, episode.returned_at + timedelta(hours=1))
-        interview = done(worker, interview, episode.returned_at + timedelta(hours=20))
+        interview = accept(worker, interview, returned_at(episode) + timedelta(hours=1))
+        interview = done(worker, interview, returned_at(episode) + timedelta(hours=20))
         assert policy.can(worker, policy.Action.SEE_IDENTITY, child)
         ReturnInterview.objects.filter(pk=interview.pk).update(
             closed_at=clock.now() - timedelta(days=31)
@@ -253,7 +256,7 @@ class TestCheck:
             episode.reference,
             aftercare.CheckDetails(
                 done=True,
-                conducted_at=episode.returned_at + timedelta(hours=2),
+                conducted_at=returned_at(episode) + timedelta(hours=2),
                 child_account="Stayed at a friend's, didn't want to go home",
                 disclosures=["crime_victim"],
                 shared_with="Children's services",
@@ -375,7 +378,7 @@ class TestReading:
         assert state.check is None
         assert state.check_overdue
         assert state.interview_overdue
-        assert state.check_due_at == episode.returned_at + timedelta(hours=24)
+        assert state.check_due_at == returned_at(episode) + timedelta(hours=24)
         aftercare.record_check(
             police_officer,
             episode.reference,
@@ -404,7 +407,7 @@ class TestReading:
                 coordinator,
                 interview.pk,
                 interview.version,
-                offered_at=episode.returned_at + timedelta(hours=1),
+                offered_at=returned_at(episode) + timedelta(hours=1),
                 offered_by="y" * 201,
                 offer_method="phone",
             )

@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django.db.models import TextChoices
 from django.test import Client
 
 from homeward.aftercare import services as aftercare
@@ -22,12 +23,13 @@ from homeward.insights import counting as c
 from homeward.organisations.models import Organisation, Role
 from tests import factories
 from tests.aftercare.test_views import login, returned, text, when
-from tests.core.htmlforms import error_summary, post_forms
+from tests.core.htmlforms import HtmlForm, error_summary, post_forms
+from tests.factories import returned_at
 
 pytestmark = pytest.mark.django_db
 
-CHECK_QUESTIONS = {"disclosures": Disclosure}
-INTERVIEW_QUESTIONS = {
+CHECK_QUESTIONS: dict[str, type[TextChoices]] = {"disclosures": Disclosure}
+INTERVIEW_QUESTIONS: dict[str, type[TextChoices]] = {
     "push_factors": PushFactor,
     "pull_factors": PullFactor,
     "risks_found": RiskFound,
@@ -39,14 +41,14 @@ def episode(social_worker: Actor, child: Child) -> Episode:
     return returned(social_worker, child, hours_ago=30, back_after=6)
 
 
-def the_form(client: Client, url: str):
+def the_form(client: Client, url: str) -> HtmlForm:
     response = client.get(url)
     assert response.status_code == 200
     [form] = [f for f in post_forms(text(response), url) if f.action == url]
     return form
 
 
-def assert_ticks(form, name: str, codes) -> None:
+def assert_ticks(form: HtmlForm, name: str, codes: type[TextChoices]) -> None:
     """The question is a group of checkboxes offering every code, hinted as such."""
     question = form.question(name)
     assert question.kind == "checkboxes", f"{name} is drawn as {question.kind}"
@@ -67,7 +69,7 @@ class TestDisclosures:
             url,
             {
                 "done": "yes",
-                **when("conducted_at", episode.returned_at + timedelta(hours=1)),
+                **when("conducted_at", returned_at(episode) + timedelta(hours=1)),
                 "child_account": "Two men drove me to a flat and took my phone.",
                 "disclosures": ticked,
             },
@@ -95,7 +97,7 @@ class TestDisclosures:
             f"/api/v1/episodes/{episode.reference}/safe-and-well-check",
             {
                 "done": True,
-                "conducted_at": (episode.returned_at + timedelta(hours=1)).isoformat(),
+                "conducted_at": (returned_at(episode) + timedelta(hours=1)).isoformat(),
                 "child_account": "They made me carry a bag.",
                 "disclosures": ticked,
             },
@@ -115,7 +117,7 @@ class TestDisclosures:
             url,
             {
                 "done": "yes",
-                **when("conducted_at", episode.returned_at + timedelta(hours=1)),
+                **when("conducted_at", returned_at(episode) + timedelta(hours=1)),
                 "location": "x" * 5000,
                 "child_account": "y" * 5001,
             },
@@ -128,12 +130,12 @@ class TestDisclosures:
         assert not SafeAndWellCheck.objects.exists()
 
 
-def accepted(coordinator, interview: ReturnInterview, episode: Episode) -> ReturnInterview:
+def accepted(coordinator: Actor, interview: ReturnInterview, episode: Episode) -> ReturnInterview:
     interview = aftercare.record_offer(
         coordinator,
         interview.pk,
         interview.version,
-        offered_at=episode.returned_at + timedelta(hours=2),
+        offered_at=returned_at(episode) + timedelta(hours=2),
         offered_by="Priya Shah",
         offer_method="phone",
     )
@@ -162,7 +164,7 @@ class TestInterviewReasons:
             url,
             {
                 "version": interview.version,
-                **when("done_at", episode.returned_at + timedelta(hours=20)),
+                **when("done_at", returned_at(episode) + timedelta(hours=20)),
                 "interviewer_name": "Priya Shah",
                 "interviewer_kind": "independent",
                 "child_account": "Everyone shouts at home and school is worse.",
@@ -173,8 +175,8 @@ class TestInterviewReasons:
         assert response.status_code == 302, error_summary(text(response))
         interview.refresh_from_db()
         assert interview.status == InterviewStatus.DONE
-        for name, codes in ticked.items():
-            assert getattr(interview, name) == sorted(codes)
+        for name, chosen in ticked.items():
+            assert getattr(interview, name) == sorted(chosen)
 
         labels = {
             name: [str(INTERVIEW_QUESTIONS[name](code).label) for code in codes]
@@ -200,9 +202,10 @@ class TestInterviewReasons:
     def test_the_api_keeps_and_returns_every_factor(
         self, council: Organisation, episode: Episode
     ) -> None:
-        coordinator = factories.actor(Role.COUNCIL_MISSING_COORDINATOR, council)
+        user = factories.member(Role.COUNCIL_MISSING_COORDINATOR, council)
+        coordinator = Actor.for_user(user)
         interview = accepted(coordinator, episode.return_interviews.get(), episode)
-        api = Client(headers={"authorization": f"Bearer {factories.api_token(coordinator.user)}"})
+        api = Client(headers={"authorization": f"Bearer {factories.api_token(user)}"})
         sent = {
             "push_factors": ["mental_health", "boundaries"],
             "pull_factors": ["partner", "substances", "excitement"],
@@ -212,7 +215,7 @@ class TestInterviewReasons:
             f"/api/v1/return-interviews/{interview.pk}/interview",
             {
                 "version": interview.version,
-                "done_at": (episode.returned_at + timedelta(hours=10)).isoformat(),
+                "done_at": (returned_at(episode) + timedelta(hours=10)).isoformat(),
                 "interviewer_name": "Priya Shah",
                 "interviewer_kind": "independent",
                 "child_account": "I wanted to be with my boyfriend.",

@@ -6,6 +6,7 @@ from __future__ import annotations
 import html
 import re
 from datetime import UTC, date, datetime, timedelta
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -24,12 +25,17 @@ from homeward.episodes.models import Episode
 from homeward.organisations.models import Organisation, OrganisationKind, Role
 from tests import factories
 
+if TYPE_CHECKING:
+    # What the test client returns (django-stubs names the type for type checking only).
+    from django.test.client import _MonkeyPatchedWSGIResponse as Response
+from tests.factories import returned_at
+
 pytestmark = pytest.mark.django_db
 
 UK = ZoneInfo("Europe/London")
 
 
-def text(response) -> str:
+def text(response: Response) -> str:
     return response.content.decode()
 
 
@@ -51,7 +57,9 @@ def error_summary(body: str) -> list[str]:
     return [html.unescape(re.sub(r"<[^>]+>", "", item)).strip() for item in items]
 
 
-def returned(actor, child: Child, *, hours_ago: float = 30, back_after: float = 6):
+def returned(
+    actor: Actor, child: Child, *, hours_ago: float = 30, back_after: float = 6
+) -> Episode:
     episode = factories.report(actor, child, hours_ago=hours_ago)
     return episodes.record_return(
         actor,
@@ -140,7 +148,7 @@ class TestClockWords:
 
 
 class TestCheckForm:
-    def url(self, episode: Episode, record=True) -> str:
+    def url(self, episode: Episode, record: bool = True) -> str:
         return f"/aftercare/episodes/{episode.reference}/check" + ("/record" if record else "")
 
     def test_shows_both_groups_without_javascript(
@@ -174,7 +182,11 @@ class TestCheckForm:
         ],
     )
     def test_errors_are_shown_and_nothing_saved(
-        self, police_client: Client, episode: Episode, data, messages
+        self,
+        police_client: Client,
+        episode: Episode,
+        data: dict[str, str | list[str]],
+        messages: list[str],
     ) -> None:
         response = police_client.post(self.url(episode), data)
         assert response.status_code == 200
@@ -187,7 +199,7 @@ class TestCheckForm:
     ) -> None:
         data = {
             "done": "yes",
-            **when("conducted_at", episode.returned_at - timedelta(hours=2)),
+            **when("conducted_at", returned_at(episode) - timedelta(hours=2)),
             "child_account": "I was at my friend's.",
         }
         response = police_client.post(self.url(episode), data)
@@ -213,7 +225,7 @@ class TestCheckForm:
     ) -> None:
         data = {
             "done": "yes",
-            **when("conducted_at", episode.returned_at + timedelta(hours=1)),
+            **when("conducted_at", returned_at(episode) + timedelta(hours=1)),
             "location": "At home",
             "child_account": "I went to the park with older boys. They gave me a phone.",
             "disclosures": ["criminal_exploitation"],
@@ -302,7 +314,7 @@ class TestTaskList:
 
 
 class TestInterviewPages:
-    def url(self, interview: ReturnInterview, action=""):
+    def url(self, interview: ReturnInterview, action: str = "") -> str:
         return f"/aftercare/interviews/{interview.pk}/" + action
 
     def test_page_shows_status_clock_and_episodes_and_is_audited(
@@ -331,7 +343,7 @@ class TestInterviewPages:
         assert interview.status == InterviewStatus.PENDING
         assert interview.version == 1
 
-        offered_at = episode.returned_at + timedelta(hours=2)
+        offered_at = returned_at(episode) + timedelta(hours=2)
         response = coordinator_client.post(
             self.url(interview, "offer"),
             {
@@ -369,7 +381,7 @@ class TestInterviewPages:
             self.url(interview, "interview"),
             {
                 "version": 3,
-                **when("done_at", episode.returned_at + timedelta(hours=20)),
+                **when("done_at", returned_at(episode) + timedelta(hours=20)),
                 "interviewer_name": "Priya Shah",
                 "interviewer_kind": "independent",
                 "done_location": "Youth centre",
@@ -426,7 +438,7 @@ class TestInterviewPages:
     ) -> None:
         data = {
             "version": 1,
-            **when("offered_at", episode.returned_at + timedelta(hours=1)),
+            **when("offered_at", returned_at(episode) + timedelta(hours=1)),
             "offered_by": "Jo Reid",
             "offer_method": "text",
         }
@@ -540,7 +552,7 @@ class TestWorkList:
             on_time.reference,
             aftercare.CheckDetails(
                 done=True,
-                conducted_at=on_time.returned_at + timedelta(minutes=30),
+                conducted_at=returned_at(on_time) + timedelta(minutes=30),
                 child_account="I'm fine",
             ),
         )
@@ -593,7 +605,7 @@ class TestWorkList:
             episode.reference,
             aftercare.CheckDetails(
                 done=True,
-                conducted_at=episode.returned_at + timedelta(minutes=30),
+                conducted_at=returned_at(episode) + timedelta(minutes=30),
                 child_account="An older man gave me a phone",
                 disclosures=["criminal_exploitation"],
             ),
@@ -622,7 +634,7 @@ class TestWorkList:
 
     @pytest.mark.parametrize("role", [Role.SOCIAL_WORKER, Role.BOARD_MEMBER, Role.POLICE_OFFICER])
     def test_others_are_refused(
-        self, client: Client, council: Organisation, police: Organisation, role
+        self, client: Client, council: Organisation, police: Organisation, role: str
     ) -> None:
         org = police if role == Role.POLICE_OFFICER else council
         login(client, role, org)

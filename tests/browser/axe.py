@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from playwright.sync_api import Page
+
 # GOV.UK Frontend's conditional reveal sets aria-expanded on a radio that reveals more
 # questions. ARIA does not list it for radios, so axe reports it; the design system keeps it
 # on purpose, because screen readers announce it (a documented known issue, alphagov/
@@ -24,12 +26,13 @@ _RUN = """async () => {
 }"""
 
 
-def violations(page: Any) -> list[dict[str, Any]]:
+def violations(page: Page) -> list[dict[str, Any]]:
     page.wait_for_load_state("load")
-    return page.evaluate(_RUN)
+    found: list[dict[str, Any]] = page.evaluate(_RUN)  # what _RUN returns, as JSON
+    return found
 
 
-def assert_accessible(page: Any, what: str = "") -> None:
+def assert_accessible(page: Page, what: str = "") -> None:
     found = violations(page)
     where = what or page.url
     lines = [

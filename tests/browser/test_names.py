@@ -8,13 +8,14 @@ from __future__ import annotations
 import csv
 import io
 from pathlib import Path
-from typing import Any
 
 import pytest
+from playwright.sync_api import Page
 
 from homeward.children.models import Child
+from homeward.core.actor import Actor
 from homeward.core.validation import BAD_NAME_START, HIDDEN_IN_NAME
-from homeward.organisations.models import Role, User
+from homeward.organisations.models import Organisation, Role, User
 from tests import factories
 from tests.browser.axe import assert_accessible
 from tests.browser.test_journey import sign_in
@@ -26,11 +27,11 @@ RLO = "\u202e"
 
 
 @pytest.fixture
-def council(transactional_db: None) -> Any:
+def council(transactional_db: None) -> Organisation:
     return factories.CouncilFactory(name="Northshire County Council")
 
 
-def error_next_to(page: Any, label: str) -> str:
+def error_next_to(page: Page, label: str) -> str:
     field = page.get_by_label(label, exact=True)
     described = field.get_attribute("aria-describedby") or ""
     return " ".join(
@@ -39,7 +40,7 @@ def error_next_to(page: Any, label: str) -> str:
 
 
 def test_a_social_worker_adding_a_disguised_child_is_told_which_field(
-    page: Any, council: Any
+    page: Page, council: Organisation
 ) -> None:
     worker = factories.member(Role.SOCIAL_WORKER, council)
     sign_in(page, worker)
@@ -80,7 +81,9 @@ def test_a_social_worker_adding_a_disguised_child_is_told_which_field(
     assert sorted(a.name for a in child.aliases.all()) == ["'t Hooft", "Mara"]
 
 
-def test_an_administrator_cannot_add_a_user_named_as_a_formula(page: Any, council: Any) -> None:
+def test_an_administrator_cannot_add_a_user_named_as_a_formula(
+    page: Page, council: Organisation
+) -> None:
     admin = factories.member(Role.ORG_ADMIN, council)
     sign_in(page, admin)
     page.goto("/organisation/users/add")
@@ -103,14 +106,15 @@ def test_an_administrator_cannot_add_a_user_named_as_a_formula(page: Any, counci
 
 
 def test_the_coordinator_downloads_a_trail_whose_formula_name_is_text(
-    page: Any, council: Any
+    page: Page, council: Organisation
 ) -> None:
     from homeward.children import services as children
 
     child = factories.ChildFactory(responsible_council=council)
-    stored_before = factories.actor(Role.SOCIAL_WORKER, council)
-    stored_before.user.first_name = '=HYPERLINK("http://x","click")'
-    stored_before.user.save()
+    formula_named = factories.member(Role.SOCIAL_WORKER, council)
+    formula_named.first_name = '=HYPERLINK("http://x","click")'
+    formula_named.save()
+    stored_before = Actor.for_user(formula_named)
     children.read_child(stored_before, child.pk)
     coordinator = factories.member(Role.COUNCIL_MISSING_COORDINATOR, council)
     sign_in(page, coordinator)

@@ -145,6 +145,18 @@ class _Parser(HTMLParser):
         if tag not in VOID:
             self.stack.append((tag, attrs))
         depth = len(self.stack)
+        self._start_capturing(tag, attrs, depth)
+        if tag == "form":
+            action = attrs.get("action") or self.page_url
+            self.form = HtmlForm(action=action, method=attrs.get("method", "get").lower())
+            self.forms.append(self.form)
+            self.pending = []
+        if self.form is not None:
+            self._start_control(self.form, tag, attrs, depth)
+
+    def _start_capturing(self, tag: str, attrs: dict[str, str], depth: int) -> None:
+        """Start keeping the text of what names a control: an element with an id (a hint),
+        a label, a fieldset's legend."""
         if attrs.get("id") and tag not in VOID:
             self.capturing.append((f"id:{attrs['id']}", [], depth))
         if tag == "label" and attrs.get("for"):
@@ -153,17 +165,12 @@ class _Parser(HTMLParser):
             self.fieldsets.append({"attrs": attrs, "legend": ""})
         if tag == "legend" and self.fieldsets:
             self.capturing.append(("legend", [], depth))
-        if tag == "form":
-            action = attrs.get("action") or self.page_url
-            self.form = HtmlForm(action=action, method=attrs.get("method", "get").lower())
-            self.forms.append(self.form)
-            self.pending = []
-        if self.form is None:
-            return
+
+    def _start_control(self, form: HtmlForm, tag: str, attrs: dict[str, str], depth: int) -> None:
         if tag == "input":
             kind = attrs.get("type", "text").lower()
             if kind in {"submit", "button", "image", "reset"}:
-                self.form.buttons.append(attrs.get("value", ""))
+                form.buttons.append(attrs.get("value", ""))
             else:
                 self._add(attrs)
         elif tag == "textarea":
@@ -176,7 +183,22 @@ class _Parser(HTMLParser):
             self.capturing.append(("button", [], depth))
 
     def handle_endtag(self, tag: str) -> None:
-        depth = len(self.stack)
+        self._end_capturing(len(self.stack))
+        self._end_control(tag)
+        if tag == "fieldset" and self.fieldsets:
+            self.fieldsets.pop()
+        if tag == "form" and self.form is not None:
+            self._finish_form(self.form)
+            self.form = None
+        if tag not in VOID:
+            # Tolerate unclosed elements: pop back to the matching tag.
+            for index in range(len(self.stack) - 1, -1, -1):
+                if self.stack[index][0] == tag:
+                    del self.stack[index:]
+                    break
+
+    def _end_capturing(self, depth: int) -> None:
+        """Keep the text of each element closing at this depth where it belongs."""
         done = [c for c in self.capturing if c[2] == depth]
         self.capturing = [c for c in self.capturing if c[2] != depth]
         for key, buffer, _ in done:
@@ -189,6 +211,9 @@ class _Parser(HTMLParser):
                 self.fieldsets[-1]["legend"] = text
             elif key == "button" and self.form is not None:
                 self.form.buttons.append(text)
+
+    def _end_control(self, tag: str) -> None:
+        """A textarea, an option or a select closes: what it holds is complete."""
         if tag == "textarea" and self.textarea is not None:
             attrs, buffer = self.textarea
             self._add({**attrs, "type": "textarea", "_value": "".join(buffer)})
@@ -201,17 +226,6 @@ class _Parser(HTMLParser):
             attrs, options = self.select
             self._add({**attrs, "type": "select", "_options": options})
             self.select = None
-        if tag == "fieldset" and self.fieldsets:
-            self.fieldsets.pop()
-        if tag == "form" and self.form is not None:
-            self._finish_form(self.form)
-            self.form = None
-        if tag not in VOID:
-            # Tolerate unclosed elements: pop back to the matching tag.
-            for index in range(len(self.stack) - 1, -1, -1):
-                if self.stack[index][0] == tag:
-                    del self.stack[index:]
-                    break
 
     def handle_data(self, data: str) -> None:
         for _, buffer, _ in self.capturing:

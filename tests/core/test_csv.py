@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from homeward.core import csv as csv_out
 from homeward.core.actor import CHANNEL_CLI, Actor
 from homeward.interchange import services, ssda903
-from tests.interchange.conftest import YEAR, area, pinned  # noqa: F401 - fixtures
+from tests.interchange.conftest import YEAR, Area, area, pinned  # noqa: F401 - fixtures
 
 FORMULAS = [
     '=HYPERLINK("http://x","click")',
@@ -33,24 +33,24 @@ NUMBERS = ["-3", "+1.5", "12", "-0.25", "0"]
 
 
 @pytest.mark.parametrize("cell", FORMULAS)
-def test_a_formula_is_written_as_text(cell) -> None:
+def test_a_formula_is_written_as_text(cell: str) -> None:
     assert csv_out.neutralise(cell) == "'" + cell
 
 
 @pytest.mark.parametrize("cell", HARMLESS + NUMBERS + [3, -3, 1.5, None])
-def test_anything_else_is_left_alone(cell) -> None:
+def test_anything_else_is_left_alone(cell: str | float | None) -> None:
     assert csv_out.neutralise(cell) == cell
 
 
-def stdlib(rows: list[list[str]], **options: object) -> str:
+def stdlib(rows: list[list[str]], lineterminator: str = "\r\n") -> str:
     buffer = io.StringIO()
-    csv.writer(buffer, **options).writerows(rows)  # noqa: TID251 - the reference to compare
+    csv.writer(buffer, lineterminator=lineterminator).writerows(rows)  # noqa: TID251 - the reference to compare
     return buffer.getvalue()
 
 
-def shared(rows: list[list[str]], **options: object) -> str:
+def shared(rows: list[list[str]], lineterminator: str = "\r\n") -> str:
     buffer = io.StringIO()
-    csv_out.writer(buffer, **options).writerows(rows)
+    csv_out.writer(buffer, lineterminator=lineterminator).writerows(rows)
     return buffer.getvalue()
 
 
@@ -66,7 +66,7 @@ def test_the_writer_neutralises_each_cell_and_only_those() -> None:
 @given(
     st.lists(
         st.lists(
-            st.text(alphabet=st.characters(blacklist_categories=("Cs",))).filter(
+            st.text(alphabet=st.characters(blacklist_categories=["Cs"])).filter(
                 lambda t: not t.startswith(csv_out.FORMULA_STARTS)
             ),
             min_size=1,
@@ -75,11 +75,11 @@ def test_the_writer_neutralises_each_cell_and_only_those() -> None:
         max_size=5,
     )
 )
-def test_text_that_cannot_be_a_formula_is_written_byte_for_byte(rows) -> None:
+def test_text_that_cannot_be_a_formula_is_written_byte_for_byte(rows: list[list[str]]) -> None:
     assert shared(rows, lineterminator="\r\n") == stdlib(rows, lineterminator="\r\n")
 
 
-def test_a_903_export_is_not_changed_by_one_byte(area, tmp_path: Path) -> None:  # noqa: F811
+def test_a_903_export_is_not_changed_by_one_byte(area: Area, tmp_path: Path) -> None:  # noqa: F811
     """The DfE validator reads these files: every value in them is a code, a date or a
     reference, and the guard leaves each exactly as it was."""
     cli = Actor(user=None, membership=None, channel=CHANNEL_CLI)

@@ -34,7 +34,7 @@ class Several(GovukForm):
 
 
 @pytest.mark.parametrize("name", ["ticks", "listed"])
-def test_a_question_taking_several_answers_is_drawn_as_checkboxes(name) -> None:
+def test_a_question_taking_several_answers_is_drawn_as_checkboxes(name: str) -> None:
     """Django's CheckboxSelectMultiple is a kind of RadioSelect: drawn as radios, a
     browser could send only one answer."""
     [found] = read_forms(drawn(Several(), name))
@@ -89,7 +89,9 @@ def test_too_long_text_is_refused_in_the_design_systems_words() -> None:
         ({"floor": "3"}, "floor", "Days must be 7 or more"),
     ],
 )
-def test_numbers_out_of_range_are_refused_in_the_design_systems_words(data, field, message) -> None:
+def test_numbers_out_of_range_are_refused_in_the_design_systems_words(
+    data: dict[str, str], field: str, message: str
+) -> None:
     form = Lengths({"reference": "a", "where": "b", "named": "c", "own": "d", **data})
     assert not form.is_valid()
     assert form.errors[field] == [message]
@@ -104,7 +106,7 @@ def test_numbers_out_of_range_are_refused_in_the_design_systems_words(data, fiel
         ("", "Your answer"),
     ],
 )
-def test_a_field_is_named_from_its_label(label, name) -> None:
+def test_a_field_is_named_from_its_label(label: str, name: str) -> None:
     assert field_name(label) == name
 
 

@@ -25,7 +25,7 @@ REPORT = {
 }
 
 
-def test_an_api_report_becomes_the_services_report_with_its_return_nested():
+def test_an_api_report_becomes_the_services_report_with_its_return_nested() -> None:
     payload = ReportIn.model_validate(
         {
             **REPORT,
@@ -41,19 +41,19 @@ def test_an_api_report_becomes_the_services_report_with_its_return_nested():
     )
 
 
-def test_a_report_still_missing_has_no_return():
+def test_a_report_still_missing_has_no_return() -> None:
     report = service_input(services.Report, ReportIn.model_validate(REPORT), besides={"child_id"})
     assert report.returned is None
 
 
-def test_a_name_the_service_does_not_know_is_refused_not_dropped():
+def test_a_name_the_service_does_not_know_is_refused_not_dropped() -> None:
     with pytest.raises(TypeError, match="still_missing"):
         service_input(
             services.Return, {"returned_at": SEEN, "return_method": "x", "still_missing": "no"}
         )
 
 
-def test_function_arguments_come_from_the_answers_by_the_parameters_names():
+def test_function_arguments_come_from_the_answers_by_the_parameters_names() -> None:
     answers = {"classification": Classification.AWAY, "reason": "Seen at a friend's", "version": 3}
     assert service_arguments(services.change_classification, answers, given=ON_RECORD) == {
         "classification": "A",
@@ -63,7 +63,7 @@ def test_function_arguments_come_from_the_answers_by_the_parameters_names():
         service_arguments(services.change_classification, {**answers, "why": "x"}, given=ON_RECORD)
 
 
-def test_the_api_refuses_a_nul_and_overlong_text_with_the_services_words_and_bounds():
+def test_the_api_refuses_a_nul_and_overlong_text_with_the_services_words_and_bounds() -> None:
     with pytest.raises(ValueError, match=HIDDEN_CONTROL):
         ReportIn.model_validate({**REPORT, "circumstances": "a\x00b"})
     with pytest.raises(ValueError, match="circumstances"):

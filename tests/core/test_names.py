@@ -9,6 +9,7 @@ from __future__ import annotations
 import unicodedata
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -51,7 +52,7 @@ def formula(what: str) -> str:
 
 
 @pytest.mark.parametrize("name", DISGUISED)
-def test_hidden_characters_are_refused(name) -> None:
+def test_hidden_characters_are_refused(name: str) -> None:
     assert name_problem(name) == hidden("Name")
     assert name_problem(name, "First name") == (
         "First name must not include hidden characters, such as direction marks or "
@@ -60,12 +61,12 @@ def test_hidden_characters_are_refused(name) -> None:
 
 
 @pytest.mark.parametrize("name", FORMULA_LED)
-def test_a_name_cannot_begin_as_a_formula(name) -> None:
+def test_a_name_cannot_begin_as_a_formula(name: str) -> None:
     assert name_problem(name, "Last name") == "Last name must not start with =, +, - or @"
 
 
 @pytest.mark.parametrize("name", REAL)
-def test_real_names_are_taken_as_typed(name) -> None:
+def test_real_names_are_taken_as_typed(name: str) -> None:
     assert name_problem(name) is None
     assert person_name(name) == name
 
@@ -77,8 +78,9 @@ def test_names_are_stored_in_one_form_however_they_were_typed() -> None:
     assert person_name("  Mary\u00a0\u2009 Ann  ") == "Mary Ann"  # odd spaces, one space
 
 
-def child_details(**names: object) -> children.ChildDetails:
-    values: dict = {"first_name": "Amara", "last_name": "Okafor", **names}
+def child_details(**names: str | list[str]) -> children.ChildDetails:
+    # The fields named differ in type (a name is a str, aliases a list[str]).
+    values: dict[str, Any] = {"first_name": "Amara", "last_name": "Okafor", **names}
     return children.ChildDetails(
         date_of_birth=clock.now().date() - timedelta(days=365 * 12), sex="2", **values
     )
@@ -95,7 +97,7 @@ class TestChildren:
         ],
     )
     def test_a_disguised_name_is_refused_and_nothing_saved(
-        self, social_worker: Actor, field, value, message
+        self, social_worker: Actor, field: str, value: str, message: str
     ) -> None:
         with pytest.raises(ValidationFailed) as refused:
             children.create_child(social_worker, child_details(**{field: value}))
@@ -156,7 +158,7 @@ class TestUsers:
         ],
     )
     def test_a_disguised_name_is_refused(
-        self, council: Organisation, field, value, message
+        self, council: Organisation, field: str, value: str, message: str
     ) -> None:
         admin = factories.actor(Role.ORG_ADMIN, council)
         with pytest.raises(ValidationFailed) as refused:

@@ -37,9 +37,9 @@ REASON_FIELDS = ["interview_id", "person_key", "kind", "code", "council_id", "fo
 REASON_FIELDS += ["start_date"]
 
 
-def stored_totals() -> dict[tuple, tuple]:
+def stored_totals() -> dict[tuple[object, ...], tuple[int, ...]]:
     """Every total, folded or not: (scope, area, month, dimension, value) -> measures."""
-    sums: dict[tuple, list[int]] = {}
+    sums: dict[tuple[object, ...], list[int]] = {}
     for model in (Tally, TallyChange):
         for row in model.objects.values_list(*tally.KEY, *tally.MEASURES):
             key, values = row[:5], row[5:]
@@ -140,7 +140,7 @@ def assert_what_users_read_is_a_recount() -> int:
         counted = count_records(period)
         since = c.period_end_instant(period.start)
         until = c.period_end_instant(period.end)
-        areas = [(None, (q.NATION, 0))]
+        areas: list[tuple[Organisation | None, tuple[str, int]]] = [(None, (q.NATION, 0))]
         areas += [(o, (q.COUNCIL, o.pk)) for o in councils] + [(o, (q.FORCE, o.pk)) for o in forces]
         for org, key in areas:
             scope = q.Scope.of(org)

@@ -15,7 +15,7 @@ from homeward.children.models import Child, LegalStatus
 from homeward.core import clock
 from homeward.episodes.models import Episode
 from homeward.insights import facts
-from homeward.insights.models import EpisodeFact
+from homeward.insights.models import EpisodeFact, ReasonFact
 from homeward.seed import synthetic
 from tests.insights import changes, recount
 
@@ -24,13 +24,13 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def generated(monkeypatch):
+def generated(monkeypatch: pytest.MonkeyPatch) -> list[Child]:
     monkeypatch.setattr(clock, "now", lambda: NOW)
     synthetic.generate(episodes=400, seed=7, councils=2, years=2, now=NOW)
     return list(Child.objects.filter(episodes__isnull=False).distinct().order_by("pk"))
 
 
-def test_refreshing_children_after_changes_behind_the_services_back(generated):
+def test_refreshing_children_after_changes_behind_the_services_back(generated: list[Child]) -> None:
     """Rows changed without signals (as a bulk load writes them): the figures are stale
     until the load refreshes those children, then they are a recount again, including a
     child whose every episode went to another, and that other child's first facts."""
@@ -56,13 +56,17 @@ def test_refreshing_children_after_changes_behind_the_services_back(generated):
     recount.assert_figures_are_a_recount()
 
 
-def test_deferred_refreshes_each_child_once_when_the_block_ends(generated, monkeypatch):
+def test_deferred_refreshes_each_child_once_when_the_block_ends(
+    generated: list[Child], monkeypatch: pytest.MonkeyPatch
+) -> None:
     child = generated[0]
     episode_ids = list(child.episodes.values_list("pk", flat=True))
     batches: list[list[int]] = []
     compute = facts.compute_facts
 
-    def counted(children, now):
+    def counted(
+        children: list[Child], now: datetime
+    ) -> dict[int, tuple[list[EpisodeFact], list[ReasonFact]]]:
         batches.append([c.pk for c in children])
         return compute(children, now)
 
@@ -83,7 +87,9 @@ def test_deferred_refreshes_each_child_once_when_the_block_ends(generated, monke
     recount.assert_facts_and_totals_are_a_recount()
 
 
-def test_a_failed_load_refreshes_nothing_and_leaves_the_figures_right(generated):
+def test_a_failed_load_refreshes_nothing_and_leaves_the_figures_right(
+    generated: list[Child],
+) -> None:
     child = generated[0]
     before = list(EpisodeFact.objects.filter(person_key=child.pk).values_list("risk_grade"))
 
@@ -91,7 +97,9 @@ def test_a_failed_load_refreshes_nothing_and_leaves_the_figures_right(generated)
         pass
 
     with pytest.raises(Refused), transaction.atomic(), facts.deferred():  # noqa: PT012 (the whole load)
-        changes.save_episode(Episode.objects.filter(child=child).first())
+        first = Episode.objects.filter(child=child).first()
+        assert first is not None
+        changes.save_episode(first)
         for episode in Episode.objects.filter(child=child):
             episode.risk_grade = "high"
             changes.save_episode(episode)
@@ -100,7 +108,8 @@ def test_a_failed_load_refreshes_nothing_and_leaves_the_figures_right(generated)
     assert list(EpisodeFact.objects.filter(person_key=child.pk).values_list("risk_grade")) == before
     recount.assert_facts_and_totals_are_a_recount()
     # Outside a deferred block, a change refreshes at once again.
-    episode = Episode.objects.filter(child=child).first()
-    episode.risk_grade = "very_low"
-    changes.save_episode(episode)
-    assert EpisodeFact.objects.get(episode_id=episode.pk).risk_grade == "very_low"
+    one = Episode.objects.filter(child=child).first()
+    assert one is not None
+    one.risk_grade = "very_low"
+    changes.save_episode(one)
+    assert EpisodeFact.objects.get(episode_id=one.pk).risk_grade == "very_low"

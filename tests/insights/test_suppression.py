@@ -191,12 +191,12 @@ def test_the_checker_finds_a_cell_that_can_be_worked_out() -> None:
 
 def test_the_checker_knows_hidden_counts_are_at_least_one() -> None:
     """Two hidden cells summing to 2 are each 1, though a cycle runs through them."""
-    table = [[C, C, 9, 11], [C, C, 8, 20], [7, 7, 17, 31]]
+    table: list[list[int | str]] = [[C, C, 9, 11], [C, C, 8, 20], [7, 7, 17, 31]]
     assert ranges(table)[(0, 0)] == (1, 1)
 
 
 def test_the_checker_sees_an_unknown_grand_total_leaves_cells_free() -> None:
-    table = [[C, 6, C], [5, 7, 12], [C, 13, C]]
+    table: list[list[int | str]] = [[C, 6, C], [5, 7, 12], [C, 13, C]]
     assert ranges(table)[(0, 0)] == (1, None)
 
 
@@ -215,7 +215,9 @@ def test_the_checker_sees_an_unknown_grand_total_leaves_cells_free() -> None:
         )
     )
 )
-def test_the_checker_agrees_with_listing_every_table(data) -> None:
+def test_the_checker_agrees_with_listing_every_table(
+    data: tuple[list[list[int]], list[bool]],
+) -> None:
     """Small tables, any cells hidden but the grand total (so a count never exceeds it and
     listing is complete): the ranges are exactly the values found by listing."""
     cells, mask = data
@@ -285,7 +287,7 @@ def test_a_list_with_its_total() -> None:
         [[1, 50, 50], [50, 1, 50], [50, 50, 1]],
     ],
 )
-def test_awkward_tables(cells) -> None:
+def test_awkward_tables(cells: list[list[int]]) -> None:
     assert_nothing_derivable(cells)
 
 
@@ -305,5 +307,5 @@ def test_awkward_tables(cells) -> None:
         )
     )
 )
-def test_no_hidden_cell_can_be_derived(cells) -> None:
+def test_no_hidden_cell_can_be_derived(cells: list[list[int]]) -> None:
     assert_nothing_derivable(cells)

@@ -17,11 +17,12 @@ from homeward.insights.models import EpisodeFact, ReasonFact, ReasonKind, Tally,
 from homeward.organisations.models import Organisation, OrganisationKind
 from homeward.seed import synthetic
 from tests.insights import changes, direct
+from tests.insights.conftest import Area
 
 NOW = datetime(2026, 5, 15, 11, 0, tzinfo=UTC)
 
 
-def table(t: q.Table) -> tuple:
+def table(t: q.Table) -> tuple[object, ...]:
     return (
         t.title,
         [(r.key, r.label, r.episodes, r.children, r.extra) for r in t.rows],
@@ -66,9 +67,9 @@ def periods(first_year: int, last_year: int) -> list[q.Period]:
     return out
 
 
-def state() -> dict[tuple, tuple]:
+def state() -> dict[tuple[object, ...], tuple[int, ...]]:
     """Every total, folded or not, as (scope, area, month, dimension, value) -> measures."""
-    sums: dict[tuple, list[int]] = {}
+    sums: dict[tuple[object, ...], list[int]] = {}
     for model in (Tally, TallyChange):
         for row in model.objects.values_list(*tally.KEY, *tally.MEASURES):
             key, values = row[:5], row[5:]
@@ -78,12 +79,12 @@ def state() -> dict[tuple, tuple]:
     return {k: tuple(v) for k, v in sums.items() if any(v)}
 
 
-def rebuilt() -> dict[tuple, tuple]:
+def rebuilt() -> dict[tuple[object, ...], tuple[int, ...]]:
     facts.rebuild_totals()
     return state()
 
 
-def fact_rows() -> tuple[list[tuple], list[tuple]]:
+def fact_rows() -> tuple[list[tuple[object, ...]], list[tuple[object, ...]]]:
     names = [f.name for f in EpisodeFact._meta.concrete_fields if f.name != "refreshed_at"]
     reason_names = ["interview_id", "person_key", "kind", "code", "council", "force", "start_date"]
     return (
@@ -92,17 +93,17 @@ def fact_rows() -> tuple[list[tuple], list[tuple]]:
     )
 
 
-def test_the_dimensions_are_the_dashboards():
+def test_the_dimensions_are_the_dashboards() -> None:
     assert tuple(q.DIMENSIONS) == tally.BREAKDOWNS
 
 
-def test_the_hand_worked_area_from_the_totals_and_from_the_facts(area):
+def test_the_hand_worked_area_from_the_totals_and_from_the_facts(area: Area) -> None:
     for scope in scopes():
         for period in periods(2023, 2025):
             assert_same_figures(scope, period)
 
 
-def test_folding_moves_the_changes_and_keeps_the_figures(area):
+def test_folding_moves_the_changes_and_keeps_the_figures(area: Area) -> None:
     before = state()
     assert TallyChange.objects.exists()
     assert not Tally.objects.exists()
@@ -116,7 +117,7 @@ def test_folding_moves_the_changes_and_keeps_the_figures(area):
 
 
 @pytest.mark.django_db
-def test_generated_records_and_changes_to_them(monkeypatch):
+def test_generated_records_and_changes_to_them(monkeypatch: pytest.MonkeyPatch) -> None:
     """Synthetic records (three councils, three years), facts rebuilt, then records changed
     one by one (each change refreshes its child's facts and totals): the figures match the
     facts at every step, and the totals kept change by change match a rebuild."""

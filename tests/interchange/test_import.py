@@ -351,7 +351,7 @@ class TestCareCannotEndWhileTheChildIsMissing:
     HEADER = "CHILD,SEX,DOB,ETHNIC,UPN,MOTHER,MC_DOB\nA100,1,03/07/2010,WBRI,UN1,,\n"
 
     @pytest.fixture
-    def known(self, council: Organisation):
+    def known(self, council: Organisation) -> Child:
         child = factories.ChildFactory(responsible_council=council, date_of_birth=date(2010, 7, 3))
         ChildIdentifier.objects.create(child=child, organisation=council, value="A100")
         LegalStatus.objects.create(
@@ -360,7 +360,7 @@ class TestCareCannotEndWhileTheChildIsMissing:
         return child
 
     @pytest.fixture
-    def worker(self, council: Organisation):
+    def worker(self, council: Organisation) -> Actor:
         return factories.actor(Role.SOCIAL_WORKER, council)
 
     def episodes(self, dec: str) -> str:
@@ -370,7 +370,7 @@ class TestCareCannotEndWhileTheChildIsMissing:
         )
 
     def test_care_ending_while_the_child_is_missing_now_is_refused(
-        self, known, worker, tmp_path: Path
+        self, known: Child, worker: Actor, tmp_path: Path
     ) -> None:
         episode = report_and_return(worker, known, "2026-05-10 18:00", None)
 
@@ -390,7 +390,7 @@ class TestCareCannotEndWhileTheChildIsMissing:
         assert not Ssda903Episode.objects.exists()
 
     def test_care_ending_on_a_day_the_child_was_away_is_refused(
-        self, known, worker, tmp_path: Path
+        self, known: Child, worker: Actor, tmp_path: Path
     ) -> None:
         episode = report_and_return(worker, known, "2026-04-01 18:00", "2026-04-06 10:00")
 
@@ -408,7 +408,9 @@ class TestCareCannotEndWhileTheChildIsMissing:
         ]
         assert [s.end_date for s in known.legal_statuses.all()] == [None]
 
-    def test_care_may_end_the_day_the_child_came_back(self, known, worker, tmp_path: Path) -> None:
+    def test_care_may_end_the_day_the_child_came_back(
+        self, known: Child, worker: Actor, tmp_path: Path
+    ) -> None:
         report_and_return(worker, known, "2026-04-01 18:00", "2026-04-06 10:00")
 
         services.import_903(

@@ -1,13 +1,15 @@
+import uuid
 from dataclasses import dataclass
 from datetime import timedelta
 
 import pytest
 
-from homeward.children.models import WorkerAllocation
+from homeward.children.models import Child, WorkerAllocation
 from homeward.core import clock
+from homeward.core.actor import Actor
 from homeward.events.models import DomainEvent
 from homeward.notifications import clocks, delivery
-from homeward.notifications.models import Clock
+from homeward.notifications.models import Clock, EmailDelivery
 from homeward.organisations.models import Role, User
 from tests import factories
 
@@ -16,7 +18,7 @@ from tests import factories
 class Area:
     """A child of council C placed in a children's home in host council H, policed by P."""
 
-    child: object
+    child: Child
     coordinator: User
     manager: User
     worker: User
@@ -26,8 +28,8 @@ class Area:
     home_staff: User
     stranger_coordinator: User
     stranger_police: User
-    social_worker: object  # an Actor in C who reports
-    officer: object  # an Actor in P
+    social_worker: Actor  # in C, who reports
+    officer: Actor  # in P
 
 
 @pytest.fixture
@@ -64,6 +66,12 @@ def area(db: None) -> Area:
         social_worker=factories.actor(Role.SOCIAL_WORKER, council),
         officer=factories.actor(Role.POLICE_OFFICER, police),
     )
+
+
+def task_of(row: DomainEvent | Clock | EmailDelivery) -> uuid.UUID:
+    """The id of the task queued for an event, a clock or an email (set when it is queued)."""
+    assert row.task_id is not None, f"{row!r} has no task queued"
+    return row.task_id
 
 
 def drain(fire_due_clocks: bool = True) -> None:

@@ -17,7 +17,7 @@ def later(monkeypatch: pytest.MonkeyPatch) -> Callable[..., None]:
     """Move Homeward's clock forward."""
     real = clock.now
 
-    def move(**delta) -> None:
+    def move(**delta: float) -> None:
         monkeypatch.setattr(clock, "now", lambda: real() + timedelta(**delta))
 
     return move

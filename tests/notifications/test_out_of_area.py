@@ -9,10 +9,10 @@ from datetime import timedelta
 
 import pytest
 
-from homeward.children.models import WorkerAllocation
+from homeward.children.models import Child, WorkerAllocation
 from homeward.core import clock
 from homeward.core.actor import Actor
-from homeward.episodes.models import MissingFrom, ReporterType
+from homeward.episodes.models import Episode, MissingFrom, ReporterType
 from homeward.notifications import rules
 from homeward.notifications.models import Notification
 from homeward.organisations.models import Membership, Organisation, Role, User
@@ -25,7 +25,7 @@ from tests.notifications.conftest import drain
 class OutOfArea:
     """Council R (policed by force A) places a child in a home in council H (force B)."""
 
-    child: object
+    child: Child
     responsible: Organisation
     host: Organisation
     coordinator: User  # R's missing coordinator
@@ -38,8 +38,8 @@ class OutOfArea:
     force_a: User  # the responsible council's force's coordinator
     force_b: User  # the host area's force's coordinator
     home_manager: User
-    home_staff: object  # an Actor at the home, who reports
-    officer_b: object  # an Actor in force B
+    home_staff: Actor  # at the home, who reports
+    officer_b: Actor  # in force B
 
 
 @pytest.fixture
@@ -77,7 +77,7 @@ def away(db: None) -> OutOfArea:
     )
 
 
-def missing_from_placement(by, away: OutOfArea):
+def missing_from_placement(by: Actor, away: OutOfArea) -> Episode:
     return report(
         by,
         away.child,
@@ -87,7 +87,7 @@ def missing_from_placement(by, away: OutOfArea):
     )
 
 
-def told(episode) -> dict[int, str]:
+def told(episode: Episode) -> dict[int, str]:
     """Who was told of the report, with the reason each was given."""
     drain(fire_due_clocks=False)
     return dict(

@@ -12,14 +12,14 @@ from homeward.events.models import DomainEvent
 from homeward.notifications import emails, heartbeat, recovery
 from homeward.notifications.models import Clock, EmailDelivery, EmailStatus
 from tests.factories import ChildFactory, report
-from tests.notifications.conftest import drain
+from tests.notifications.conftest import Area, drain, task_of
 
 
 def queued(task: str) -> int:
     return DBTaskResult.objects.filter(task_path__endswith=task, status="READY").count()
 
 
-def claim(task_id, worker_id: str, minutes_ago: float = 0) -> None:
+def claim(task_id: uuid.UUID, worker_id: str, minutes_ago: float = 0) -> None:
     """What a worker does when it picks a task up."""
     DBTaskResult.objects.filter(id=task_id).update(
         status="RUNNING",
@@ -28,7 +28,7 @@ def claim(task_id, worker_id: str, minutes_ago: float = 0) -> None:
     )
 
 
-def test_restarts_do_not_multiply_the_clock_tasks(area):
+def test_restarts_do_not_multiply_the_clock_tasks(area: Area) -> None:
     for _ in range(3):
         child = ChildFactory(responsible_council=area.child.responsible_council)
         report(area.social_worker, child, grade="high")
@@ -41,11 +41,11 @@ def test_restarts_do_not_multiply_the_clock_tasks(area):
         assert queued("fire_clock") == unfired
 
 
-def test_an_email_left_running_by_a_dead_worker_is_queued_again_once(area):
+def test_an_email_left_running_by_a_dead_worker_is_queued_again_once(area: Area) -> None:
     report(area.social_worker, area.child)
     drain(fire_due_clocks=False)
     delivery = EmailDelivery.objects.get(notification__recipient=area.coordinator)
-    first_task = delivery.task_id
+    first_task = task_of(delivery)
     claim(first_task, "a-worker-killed-mid-send", minutes_ago=5)
     EmailDelivery.objects.filter(pk=delivery.pk).update(status=EmailStatus.SENDING, attempts=1)
 
@@ -56,26 +56,26 @@ def test_an_email_left_running_by_a_dead_worker_is_queued_again_once(area):
     assert lost.exception_class_path == recovery.WORKER_LOST
     delivery.refresh_from_db()
     assert delivery.task_id != first_task
-    assert DBTaskResult.objects.get(id=delivery.task_id).status == "READY"
+    assert DBTaskResult.objects.get(id=task_of(delivery)).status == "READY"
 
     assert recovery.recover().requeued == 0  # and only once
     assert emails.send(delivery.pk, task_id=str(delivery.task_id)) == EmailStatus.SENT
     assert len(mail.outbox) == 1
 
 
-def test_work_running_on_a_live_worker_is_left_alone(area):
+def test_work_running_on_a_live_worker_is_left_alone(area: Area) -> None:
     report(area.social_worker, area.child)
     event = DomainEvent.objects.get(name="episode.reported")
     heartbeat.start("a-live-worker")
-    claim(event.task_id, "a-live-worker", minutes_ago=10)  # a long task, still beating
+    claim(task_of(event), "a-live-worker", minutes_ago=10)  # a long task, still beating
     assert recovery.recover() == recovery.Recovered()
-    assert DBTaskResult.objects.get(id=event.task_id).status == "RUNNING"
+    assert DBTaskResult.objects.get(id=task_of(event)).status == "RUNNING"
 
 
-def test_an_event_whose_task_failed_or_vanished_is_delivered_after_all(area):
+def test_an_event_whose_task_failed_or_vanished_is_delivered_after_all(area: Area) -> None:
     report(area.social_worker, area.child)
     event = DomainEvent.objects.get(name="episode.reported")
-    DBTaskResult.objects.filter(id=event.task_id).update(status="FAILED")
+    DBTaskResult.objects.filter(id=task_of(event)).update(status="FAILED")
     assert recovery.recover().events == 1
     DBTaskResult.objects.filter(task_path__endswith="deliver_event").delete()
     assert recovery.recover().events == 1
@@ -84,7 +84,7 @@ def test_an_event_whose_task_failed_or_vanished_is_delivered_after_all(area):
     assert recovery.recover().requeued == 0
 
 
-def test_a_worker_on_this_machine_whose_process_is_gone_is_dead_at_once(db):
+def test_a_worker_on_this_machine_whose_process_is_gone_is_dead_at_once(db: None) -> None:
     gone = subprocess.Popen(["true"])
     gone.wait()
     row = heartbeat.start("a-killed-worker")
@@ -95,7 +95,7 @@ def test_a_worker_on_this_machine_whose_process_is_gone_is_dead_at_once(db):
     assert not heartbeat.is_dead("this-one", clock.now())
 
 
-def test_a_stray_second_task_for_one_email_sends_nothing(area):
+def test_a_stray_second_task_for_one_email_sends_nothing(area: Area) -> None:
     report(area.social_worker, area.child)
     drain(fire_due_clocks=False)
     delivery = EmailDelivery.objects.get(notification__recipient=area.coordinator)
@@ -105,7 +105,7 @@ def test_a_stray_second_task_for_one_email_sends_nothing(area):
     assert (delivery.status, delivery.attempts) == (EmailStatus.PENDING, 0)
 
 
-def test_a_resent_email_carries_the_same_message_id(area):
+def test_a_resent_email_carries_the_same_message_id(area: Area) -> None:
     report(area.social_worker, area.child)
     drain(fire_due_clocks=False)
     delivery = EmailDelivery.objects.get(notification__recipient=area.coordinator)
@@ -118,4 +118,5 @@ def test_a_resent_email_carries_the_same_message_id(area):
     ids = [m.message()["Message-ID"] for m in mail.outbox]
     assert ids == [delivery.message_id, delivery.message_id]
     other = EmailDelivery.objects.exclude(pk=delivery.pk).first()
+    assert other is not None
     assert other.message_id != delivery.message_id

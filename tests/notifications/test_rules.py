@@ -1,5 +1,6 @@
 """Each event reaches exactly the people who must know, and nobody else."""
 
+from collections.abc import Callable
 from datetime import timedelta
 
 import pytest
@@ -7,14 +8,15 @@ import pytest
 from homeward.aftercare import services as aftercare
 from homeward.core import clock
 from homeward.episodes import services as episodes
+from homeward.episodes.models import Episode
 from homeward.notifications.models import Notification
 from tests.factories import record_aftercare, report
-from tests.notifications.conftest import drain
+from tests.notifications.conftest import Area, drain
 
 EVERYONE = {"coordinator", "worker", "host_coordinator", "police_coordinator", "home_manager"}
 
 
-def told(area, name_fragment):
+def told(area: Area, name_fragment: str) -> set[str]:
     users = Notification.objects.filter(event__name=name_fragment).values_list(
         "recipient", flat=True
     )
@@ -36,12 +38,12 @@ def told(area, name_fragment):
     return names
 
 
-def aftercare_done(episode):
+def aftercare_done(episode: Episode) -> str:
     record_aftercare(episode)
     return episode.reference
 
 
-def returned(area, grade="medium"):
+def returned(area: Area, grade: str = "medium") -> Episode:
     episode = report(area.social_worker, area.child, grade=grade)
     return episodes.record_return(
         area.social_worker,
@@ -53,7 +55,7 @@ def returned(area, grade="medium"):
     )
 
 
-CASES = [
+CASES: list[tuple[str, Callable[[Area], object], set[str]]] = [
     ("episode.reported", lambda a: report(a.social_worker, a.child), EVERYONE),
     (
         "episode.regraded",
@@ -85,20 +87,22 @@ CASES = [
 
 
 @pytest.mark.parametrize(("event", "action", "expected"), CASES, ids=[c[0] for c in CASES])
-def test_event_reaches_exactly_the_expected_people(area, event, action, expected):
+def test_event_reaches_exactly_the_expected_people(
+    area: Area, event: str, action: Callable[[Area], object], expected: set[str]
+) -> None:
     action(area)
     drain(fire_due_clocks=False)
     assert told(area, event) == expected
 
 
-def test_police_are_not_told_of_their_own_report(area):
+def test_police_are_not_told_of_their_own_report(area: Area) -> None:
     report(area.officer, area.child)
     drain(fire_due_clocks=False)
     assert "police_coordinator" not in told(area, "episode.reported")
     assert {"coordinator", "worker"} <= told(area, "episode.reported")
 
 
-def test_a_moved_child_is_no_longer_told_to_the_old_home(area):
+def test_a_moved_child_is_no_longer_told_to_the_old_home(area: Area) -> None:
     from tests import factories
 
     factories.place(
@@ -109,7 +113,7 @@ def test_a_moved_child_is_no_longer_told_to_the_old_home(area):
     assert told(area, "episode.reported") == {"coordinator", "worker", "police_coordinator"}
 
 
-def test_repeat_threshold_prompts_plan_review(area):
+def test_repeat_threshold_prompts_plan_review(area: Area) -> None:
     for days_ago in (40, 20):
         episode = report(area.social_worker, area.child, hours_ago=24 * days_ago)
         episodes.record_return(
@@ -127,7 +131,7 @@ def test_repeat_threshold_prompts_plan_review(area):
     assert told(area, "child.repeat_threshold_reached") == {"coordinator", "worker", "manager"}
 
 
-def test_a_duplicate_delivery_is_suppressed(area):
+def test_a_duplicate_delivery_is_suppressed(area: Area) -> None:
     from homeward.events.models import DomainEvent
     from homeward.notifications import delivery
 

@@ -1,18 +1,21 @@
+import pytest
 from django.test import Client
+from pytest_django import Settings
 
 from homeward.notifications.models import Notification
+from homeward.organisations.models import User
 from tests import factories
 from tests.factories import report
-from tests.notifications.conftest import drain
+from tests.notifications.conftest import Area, drain
 
 
-def signed_in(user) -> Client:
+def signed_in(user: User) -> Client:
     client = Client()
     client.force_login(user)
     return client
 
 
-def test_inbox_shows_unread_count_and_opening_marks_read(area):
+def test_inbox_shows_unread_count_and_opening_marks_read(area: Area) -> None:
     episode = report(area.social_worker, area.child)
     drain(fire_due_clocks=False)
     client = signed_in(area.coordinator)
@@ -29,7 +32,7 @@ def test_inbox_shows_unread_count_and_opening_marks_read(area):
     assert "You have no unread notifications." in client.get("/notifications/").content.decode()
 
 
-def test_opening_someone_elses_notification_is_404(area):
+def test_opening_someone_elses_notification_is_404(area: Area) -> None:
     report(area.social_worker, area.child)
     drain(fire_due_clocks=False)
     item = Notification.objects.get(recipient=area.coordinator)
@@ -37,7 +40,7 @@ def test_opening_someone_elses_notification_is_404(area):
     assert signed_in(area.worker).get(f"/notifications/{item.pk}/open").status_code in {404, 405}
 
 
-def test_who_knew_page_lists_recipients_and_read_times(area):
+def test_who_knew_page_lists_recipients_and_read_times(area: Area) -> None:
     episode = report(area.social_worker, area.child)
     drain(fire_due_clocks=False)
     client = signed_in(area.coordinator)
@@ -50,7 +53,7 @@ def test_who_knew_page_lists_recipients_and_read_times(area):
     assert f"/notifications/episodes/{episode.reference}/" in detail
 
 
-def test_who_knew_for_an_episode_you_cannot_see_is_404(area):
+def test_who_knew_for_an_episode_you_cannot_see_is_404(area: Area) -> None:
     episode = report(area.social_worker, area.child)
     stranger = factories.member("council_missing_coordinator", factories.CouncilFactory())
     response = signed_in(stranger).get(f"/notifications/episodes/{episode.reference}/")
@@ -58,7 +61,7 @@ def test_who_knew_for_an_episode_you_cannot_see_is_404(area):
     assert area.child.last_name not in response.content.decode()
 
 
-def test_a_council_tunes_its_thresholds_and_they_apply(area):
+def test_a_council_tunes_its_thresholds_and_they_apply(area: Area) -> None:
     from homeward.notifications.rules import thresholds
 
     client = signed_in(area.coordinator)
@@ -94,7 +97,7 @@ def test_a_council_tunes_its_thresholds_and_they_apply(area):
 # --- acting on it at 3 a.m. ---------------------------------------------------------------
 
 
-def deliver_later(monkeypatch, hours: float) -> None:
+def deliver_later(monkeypatch: pytest.MonkeyPatch, hours: float) -> None:
     """Run the worker's deliveries as if it got to them ``hours`` after the events."""
     from datetime import timedelta
 
@@ -106,7 +109,9 @@ def deliver_later(monkeypatch, hours: float) -> None:
     monkeypatch.setattr(clock, "now", real_now)
 
 
-def test_inbox_shows_when_it_happened_the_child_and_the_risk_grade(area, monkeypatch):
+def test_inbox_shows_when_it_happened_the_child_and_the_risk_grade(
+    area: Area, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from homeward.audit.models import AuditEvent
     from homeward.core.templatetags.govuk import uk_datetime
     from homeward.events.models import DomainEvent
@@ -130,7 +135,7 @@ def test_inbox_shows_when_it_happened_the_child_and_the_risk_grade(area, monkeyp
     ).exists()
 
 
-def test_inbox_shows_the_grade_now_and_the_grade_it_was(area):
+def test_inbox_shows_the_grade_now_and_the_grade_it_was(area: Area) -> None:
     from homeward.episodes import services as episodes
 
     episode = report(area.social_worker, area.child, grade="high")
@@ -144,7 +149,7 @@ def test_inbox_shows_the_grade_now_and_the_grade_it_was(area):
     assert "graded high when this happened" in page  # on the report's notification
 
 
-def test_inbox_hides_the_child_from_a_reader_who_may_no_longer_see_them(area):
+def test_inbox_hides_the_child_from_a_reader_who_may_no_longer_see_them(area: Area) -> None:
     from tests import factories
 
     episode = report(area.social_worker, area.child, grade="high")
@@ -158,7 +163,7 @@ def test_inbox_hides_the_child_from_a_reader_who_may_no_longer_see_them(area):
     assert "High risk" not in page
 
 
-def test_inbox_says_honestly_when_notifications_are_not_going_out(area):
+def test_inbox_says_honestly_when_notifications_are_not_going_out(area: Area) -> None:
     from homeward.notifications import heartbeat
 
     report(area.social_worker, area.child)
@@ -182,7 +187,9 @@ def test_inbox_says_honestly_when_notifications_are_not_going_out(area):
     assert "was last seen" in page
 
 
-def test_who_was_told_shows_queued_sent_and_failed_as_they_are(area, settings):
+def test_who_was_told_shows_queued_sent_and_failed_as_they_are(
+    area: Area, settings: Settings
+) -> None:
     from homeward.notifications import emails
     from homeward.notifications.models import EmailDelivery
     from tests.notifications.test_email import free_port

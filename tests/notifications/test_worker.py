@@ -9,10 +9,12 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from aiosmtpd.smtp import SMTP, Envelope, Session
 from django.db import connection
 from django_tasks_db.models import DBTaskResult
 
@@ -22,7 +24,7 @@ from homeward.notifications import clocks
 from homeward.notifications.models import Clock, Notification
 from homeward.notifications.recovery import WORKER_LOST
 from tests.factories import report
-from tests.notifications.conftest import Area
+from tests.notifications.conftest import Area, task_of
 
 EXE = str(Path(sys.executable).with_name("homeward"))
 
@@ -35,7 +37,7 @@ def database_url() -> str:
     return f"postgres://{auth}@{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}/{s['NAME']}"
 
 
-def start_worker(log: Path, **extra_env: str) -> subprocess.Popen:
+def start_worker(log: Path, **extra_env: str) -> subprocess.Popen[bytes]:
     env = {**os.environ, "DATABASE_URL": database_url(), **extra_env}
     with log.open("ab") as out:
         return subprocess.Popen(
@@ -43,7 +45,7 @@ def start_worker(log: Path, **extra_env: str) -> subprocess.Popen:
         )
 
 
-def stop(worker: subprocess.Popen, sig: int) -> None:
+def stop(worker: subprocess.Popen[bytes], sig: int) -> None:
     worker.send_signal(sig)
     try:
         worker.wait(timeout=15)
@@ -52,7 +54,7 @@ def stop(worker: subprocess.Popen, sig: int) -> None:
         worker.wait(timeout=5)
 
 
-def wait_for(condition, log: Path, seconds: float = 30.0) -> None:
+def wait_for(condition: Callable[[], object], log: Path, seconds: float = 30.0) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if condition():
@@ -76,6 +78,7 @@ def test_clock_fires_exactly_once_across_a_worker_restart(area: Area, tmp_path: 
         area.child.pk,
         {"episode": episode.reference, "hours": 0},
     )
+    assert test_clock is not None  # a key of its own: started now
 
     worker = start_worker(log)
     try:
@@ -90,7 +93,7 @@ def test_clock_fires_exactly_once_across_a_worker_restart(area: Area, tmp_path: 
     assert Clock.objects.get(key__endswith=":test").fired_at is None
     # The hour passes while no worker runs: the clock and its queued task fall due.
     Clock.objects.filter(pk=test_clock.pk).update(due_at=clock.now())
-    DBTaskResult.objects.filter(id=test_clock.task_id).update(run_after=clock.now())
+    DBTaskResult.objects.filter(id=task_of(test_clock)).update(run_after=clock.now())
 
     worker = start_worker(log)  # recovers: the clock's task is still queued, so not again
     try:
@@ -132,12 +135,20 @@ class HoldingSMTP:
                 await asyncio.sleep(0.05)
             raise ConnectionAbortedError  # the client is gone by now
 
-    async def handle_RCPT(self, server, session, envelope, address, rcpt_options) -> str:
+    async def handle_RCPT(
+        self,
+        server: SMTP,
+        session: Session,
+        envelope: Envelope,
+        address: str,
+        rcpt_options: list[str],
+    ) -> str:
         await self._hold("RCPT")
         envelope.rcpt_tos.append(address)
         return "250 OK"
 
-    async def handle_DATA(self, server, session, envelope) -> str:
+    async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
+        assert isinstance(envelope.content, bytes)  # as read without decode_data
         self.messages.append(email.message_from_bytes(envelope.content))
         await self._hold("DATA")
         return "250 OK"
@@ -146,7 +157,7 @@ class HoldingSMTP:
 @pytest.mark.parametrize("hold_at", ["DATA", "RCPT"], ids=["after handing over", "before"])
 @pytest.mark.django_db(transaction=True)
 def test_a_worker_killed_while_sending_email_loses_none(
-    area: Area, tmp_path: Path, hold_at
+    area: Area, tmp_path: Path, hold_at: str
 ) -> None:
     from aiosmtpd.controller import Controller
 
@@ -170,7 +181,7 @@ def test_a_worker_killed_while_sending_email_loses_none(
         finally:
             stop(worker, signal.SIGKILL)
         held = EmailDelivery.objects.get(status=EmailStatus.SENDING)
-        assert DBTaskResult.objects.get(id=held.task_id).status == "RUNNING"  # for ever, once
+        assert DBTaskResult.objects.get(id=task_of(held)).status == "RUNNING"  # for ever, once
         assert len(smtp.messages) == (1 if hold_at == "DATA" else 0)
         clocks = Clock.objects.filter(fired_at__isnull=True).count()
         assert clocks == 6  # the high-risk reviews and escalations the report started
@@ -199,10 +210,10 @@ def test_a_worker_killed_while_sending_email_loses_none(
     queued_clocks = DBTaskResult.objects.filter(task_path__endswith="fire_clock", status="READY")
     assert queued_clocks.count() == clocks
     assert not DBTaskResult.objects.filter(status="RUNNING").exists()
-    killed = DBTaskResult.objects.get(id=held.task_id)  # no longer "running" for ever
+    killed = DBTaskResult.objects.get(id=task_of(held))  # no longer "running" for ever
     assert (killed.status, killed.exception_class_path) == ("FAILED", WORKER_LOST)
     held.refresh_from_db()
-    assert DBTaskResult.objects.get(id=held.task_id).status == "SUCCESSFUL"
+    assert DBTaskResult.objects.get(id=task_of(held)).status == "SUCCESSFUL"
     assert "re-queued 0 events, 0 clocks and 1 email; 1 task had been running" in (log.read_text())
 
 

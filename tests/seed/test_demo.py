@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from io import StringIO
 from itertools import pairwise
-from typing import Any
+from typing import TypedDict
 
 import pytest
 from django.conf import settings
@@ -51,7 +51,9 @@ from homeward.notifications.models import Notification
 from homeward.organisations.models import Organisation, OrganisationKind, Role, User
 from homeward.organisations.policy import visible_children
 from homeward.seed import demo
+from homeward.seed.plan import DemoResult
 from tests import factories
+from tests.factories import returned_at
 from tests.insights import recount
 
 # A fixed "now" keeps the shape checks exact. It is half an hour before the clocks go
@@ -61,7 +63,7 @@ MD5 = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture(scope="class")
-def demo_area(django_db_setup: None, django_db_blocker: DjangoDbBlocker) -> Iterator[Any]:
+def demo_area(django_db_setup: None, django_db_blocker: DjangoDbBlocker) -> Iterator[DemoResult]:
     """The default-size demo, loaded once for TestDefaultArea and rolled back after it."""
     with (
         django_db_blocker.unblock(),
@@ -73,7 +75,15 @@ def demo_area(django_db_setup: None, django_db_blocker: DjangoDbBlocker) -> Iter
         transaction.set_rollback(True)
 
 
-def snapshot() -> dict[str, object]:
+class Snapshot(TypedDict):
+    children: list[tuple[str, str, date]]
+    references: list[str]
+    last_seen: list[datetime]
+    police_references: list[str]
+    counts: dict[str, int]
+
+
+def snapshot() -> Snapshot:
     return {
         "children": list(
             Child.objects.order_by("pk").values_list("first_name", "last_name", "date_of_birth")
@@ -98,34 +108,48 @@ def check_invariants(now: datetime) -> None:
     by_child: dict[int, list[Episode]] = defaultdict(list)
     for e in episodes:
         by_child[e.child_id].append(e)
-        assert e.last_seen_at <= e.reported_at <= now, e.reference
-        assert timezone.localdate(e.last_seen_at) >= e.child.date_of_birth
-        if e.status == EpisodeStatus.MISSING:
-            assert e.returned_at is None, e.reference
-            assert e.closed_at is None, e.reference
-        else:
-            assert e.returned_at is not None, e.reference
-            assert e.return_method, e.reference
-            assert e.reported_at <= e.returned_at <= now, e.reference
-        if e.status == EpisodeStatus.CLOSED:
-            assert e.closed_at is not None
-            assert e.returned_at <= e.closed_at <= now
-            assert e.closed_by_id is not None
-        else:
-            assert e.closed_at is None
-        if e.classification == Classification.AWAY:
-            day = timezone.localdate(e.last_seen_at)
-            assert e.child.legal_status_on(day) == LegalStatusKind.LOOKED_AFTER, e.reference
-        if e.placement is not None:
-            assert e.placement.child_id == e.child_id
+        check_episode(e, now)
     for child_episodes in by_child.values():
-        assert sum(e.status == EpisodeStatus.MISSING for e in child_episodes) <= 1
-        ordered = sorted(child_episodes, key=lambda e: e.last_seen_at)
-        for earlier, later in pairwise(ordered):
-            assert earlier.returned_at is not None, "only the latest episode can be open"
-            assert earlier.returned_at < later.last_seen_at, "one child's episodes overlap"
+        check_one_childs_episodes(child_episodes)
+    check_change_rows(episodes, now)
+    check_aftercare(episodes, now)
 
-    # The rows the services write for each change, consistent with the episode.
+
+def check_episode(e: Episode, now: datetime) -> None:
+    """One episode's own fields: its times in order, its status and what it needs."""
+    assert e.last_seen_at <= e.reported_at <= now, e.reference
+    assert timezone.localdate(e.last_seen_at) >= e.child.date_of_birth
+    if e.status == EpisodeStatus.MISSING:
+        assert e.returned_at is None, e.reference
+        assert e.closed_at is None, e.reference
+    else:
+        assert e.returned_at is not None, e.reference
+        assert e.return_method, e.reference
+        assert e.reported_at <= e.returned_at <= now, e.reference
+    if e.status == EpisodeStatus.CLOSED:
+        assert e.closed_at is not None
+        assert returned_at(e) <= e.closed_at <= now
+        assert e.closed_by_id is not None
+    else:
+        assert e.closed_at is None
+    if e.classification == Classification.AWAY:
+        day = timezone.localdate(e.last_seen_at)
+        assert e.child.legal_status_on(day) == LegalStatusKind.LOOKED_AFTER, e.reference
+    if e.placement is not None:
+        assert e.placement.child_id == e.child_id
+
+
+def check_one_childs_episodes(child_episodes: list[Episode]) -> None:
+    """At most one open, and none overlapping."""
+    assert sum(e.status == EpisodeStatus.MISSING for e in child_episodes) <= 1
+    ordered = sorted(child_episodes, key=lambda e: e.last_seen_at)
+    for earlier, later in pairwise(ordered):
+        assert earlier.returned_at is not None, "only the latest episode can be open"
+        assert earlier.returned_at < later.last_seen_at, "one child's episodes overlap"
+
+
+def check_change_rows(episodes: list[Episode], now: datetime) -> None:
+    """The rows the services write for each change, consistent with the episode."""
     latest_grade: dict[int, str] = {}
     for r in RiskAssessment.objects.order_by("decided_at", "pk"):
         assert r.rationale
@@ -150,7 +174,6 @@ def check_invariants(now: datetime) -> None:
         assert kinds[e.pk][TimelineKind.REPORT] == 1
         assert kinds[e.pk][TimelineKind.RETURN] == (e.returned_at is not None)
         assert kinds[e.pk][TimelineKind.CLOSE] == (e.status == EpisodeStatus.CLOSED)
-    check_aftercare(episodes, now)
 
 
 def check_aftercare(episodes: list[Episode], now: datetime) -> None:
@@ -161,7 +184,7 @@ def check_aftercare(episodes: list[Episode], now: datetime) -> None:
         covered = list(interview.episodes.all())
         assert covered
         assert all(e.child_id == interview.child_id for e in covered)
-        first_return = min(e.returned_at for e in covered)
+        first_return = min(returned_at(e) for e in covered)
         assert interview.due_at == first_return + timedelta(hours=72)
         if interview.offered_at:
             assert first_return <= interview.offered_at <= now
@@ -177,6 +200,7 @@ def check_aftercare(episodes: list[Episode], now: datetime) -> None:
         closed = interview.status in CLOSED_INTERVIEW_STATUSES
         assert (interview.closed_at is not None) == closed
         if closed:
+            assert interview.closed_at is not None
             assert interview.closed_at <= now
         for e in covered:
             assert e.pk not in interviews, "each return is covered by one interview"
@@ -191,7 +215,8 @@ def check_aftercare(episodes: list[Episode], now: datetime) -> None:
         if check is not None:
             assert check.recorded_at <= now
             if check.status == CheckStatus.DONE:
-                assert e.returned_at <= check.conducted_at <= now
+                assert check.conducted_at is not None
+                assert returned_at(e) <= check.conducted_at <= now
                 assert check.child_account
             else:
                 assert check.not_done_reason
@@ -199,6 +224,13 @@ def check_aftercare(episodes: list[Episode], now: datetime) -> None:
         if e.status == EpisodeStatus.CLOSED:
             assert check is not None, e.reference
             assert not outstanding(e).blocks_closing, e.reference
+
+
+def organisation_of(username: str) -> Organisation:
+    """The organisation a demo user works for."""
+    membership = User.objects.get(username=username).active_membership()
+    assert membership is not None, username
+    return membership.organisation
 
 
 class TestDeterminism:
@@ -211,8 +243,8 @@ class TestDeterminism:
         demo.load(seed=7, children=30, episodes=120, now=NOW)
         second = snapshot()
         assert first == second
-        assert second["counts"]["children"] == 30  # type: ignore[index]
-        assert second["counts"]["episodes"] == 120  # type: ignore[index]
+        assert second["counts"]["children"] == 30
+        assert second["counts"]["episodes"] == 120
 
     def test_another_seed_gives_other_children(self, db: None) -> None:
         with transaction.atomic():
@@ -235,12 +267,12 @@ class TestDeterminism:
 class TestDefaultArea:
     """One load at the default size: its shape, its rules and its logins."""
 
-    def test_sizes(self, db: None, demo_area: Any) -> None:
+    def test_sizes(self, db: None, demo_area: DemoResult) -> None:
         assert Child.objects.count() == demo.DEFAULT_CHILDREN
         assert Episode.objects.count() == demo.DEFAULT_EPISODES
         assert demo_area.seconds < 30
 
-    def test_organisations(self, db: None, demo_area: Any) -> None:
+    def test_organisations(self, db: None, demo_area: DemoResult) -> None:
         kinds = Counter(Organisation.objects.values_list("kind", flat=True))
         assert kinds == {
             OrganisationKind.COUNCIL: 3,
@@ -258,15 +290,17 @@ class TestDefaultArea:
             assert home.area_council is not None
 
     def test_durations_mostly_under_two_days_with_a_long_tail(
-        self, db: None, demo_area: Any
+        self, db: None, demo_area: DemoResult
     ) -> None:
         returned = Episode.objects.exclude(returned_at=None)
-        hours = [(e.returned_at - e.last_seen_at).total_seconds() / 3600 for e in returned]
+        hours = [(returned_at(e) - e.last_seen_at).total_seconds() / 3600 for e in returned]
         under_48 = sum(h < 48 for h in hours) / len(hours)
         assert 0.85 <= under_48 <= 0.95
         assert max(hours) > 5 * 24
 
-    def test_repeat_linked_open_and_unclosed_episodes(self, db: None, demo_area: Any) -> None:
+    def test_repeat_linked_open_and_unclosed_episodes(
+        self, db: None, demo_area: DemoResult
+    ) -> None:
         per_child = Counter(Episode.objects.values_list("child_id", flat=True))
         assert max(per_child.values()) >= 10
         assert 3 <= sum(15 <= n <= 40 for n in per_child.values()) <= 8
@@ -281,7 +315,7 @@ class TestDefaultArea:
         assert statuses[EpisodeStatus.RETURNED] >= 1
         assert statuses[EpisodeStatus.CLOSED] > 900
 
-    def test_aftercare(self, db: None, demo_area: Any) -> None:
+    def test_aftercare(self, db: None, demo_area: DemoResult) -> None:
         returns = Episode.objects.exclude(returned_at=None).count()
         checks = Counter(SafeAndWellCheck.objects.values_list("status", flat=True))
         assert checks[CheckStatus.DONE] > 0.8 * returns
@@ -298,7 +332,7 @@ class TestDefaultArea:
         assert providers[OrganisationKind.RHI_PROVIDER]
         assert providers[OrganisationKind.COUNCIL]
 
-    def test_classifications_and_risk(self, db: None, demo_area: Any) -> None:
+    def test_classifications_and_risk(self, db: None, demo_area: DemoResult) -> None:
         classes = Counter(Episode.objects.values_list("classification", flat=True))
         assert classes[Classification.MISSING] > 3 * classes[Classification.AWAY] > 0
         grades = Counter(Episode.objects.values_list("risk_grade", flat=True))
@@ -308,7 +342,7 @@ class TestDefaultArea:
         assert RiskAssessment.objects.count() > regraded  # some episodes were re-graded
         assert ClassificationChange.objects.count() > Episode.objects.count()
 
-    def test_children(self, db: None, demo_area: Any) -> None:
+    def test_children(self, db: None, demo_area: DemoResult) -> None:
         today = timezone.localdate(NOW)
         children = list(Child.objects.prefetch_related("legal_statuses", "aliases"))
         assert all(8 <= c.age_on(today) <= 17 for c in children)
@@ -324,7 +358,7 @@ class TestDefaultArea:
         assert statuses[LegalStatusKind.NONE]
         assert statuses[LegalStatusKind.CHILD_PROTECTION]
 
-    def test_placements_and_workers(self, db: None, demo_area: Any) -> None:
+    def test_placements_and_workers(self, db: None, demo_area: DemoResult) -> None:
         placements = list(Placement.objects.select_related("child"))
         assert any(p.out_of_area for p in placements)
         assert any(p.placement_type == "K2" and p.provider_id for p in placements)
@@ -343,15 +377,15 @@ class TestDefaultArea:
             assert membership.role == Role.SOCIAL_WORKER
             assert membership.organisation_id == allocation.child.responsible_council_id
 
-    def test_every_episode_keeps_the_services_rules(self, db: None, demo_area: Any) -> None:
+    def test_every_episode_keeps_the_services_rules(self, db: None, demo_area: DemoResult) -> None:
         check_invariants(NOW)
 
     def test_the_demo_social_worker_is_allocated_to_the_children_users_meet_first(
-        self, db: None, demo_area: Any
+        self, db: None, demo_area: DemoResult
     ) -> None:
         worker = User.objects.get(username="social.worker")
-        council = worker.active_membership().organisation
-        home = User.objects.get(username="care.staff").active_membership().organisation
+        council = organisation_of("social.worker")
+        home = organisation_of("care.staff")
 
         def allocated(child: Child) -> str | None:
             current = child.allocations.filter(end_date__isnull=True).first()
@@ -377,12 +411,12 @@ class TestDefaultArea:
             assert all(a != b for a, b in pairwise(workers)), child.pk
 
     def test_a_report_reaches_the_allocated_worker_and_the_host_council(
-        self, db: None, demo_area: Any, monkeypatch: pytest.MonkeyPatch
+        self, db: None, demo_area: DemoResult, monkeypatch: pytest.MonkeyPatch
     ) -> None:
         """The police report missing a main-council child placed in Eastwold: the child's
         allocated worker (social.worker) and both councils' missing coordinators are told."""
         monkeypatch.setattr(clock, "now", lambda: NOW)
-        council = User.objects.get(username="social.worker").active_membership().organisation
+        council = organisation_of("social.worker")
         host = Organisation.objects.get(name="Eastwold County Council")
         child = (
             Child.objects.filter(responsible_council=council, current_placement__host_council=host)
@@ -418,7 +452,7 @@ class TestDefaultArea:
         assert {"social.worker", "council.coordinator", "eastwold.coordinator"} <= told
 
     def test_the_figures_are_a_recount_from_the_records(
-        self, db: None, demo_area: Any, monkeypatch: pytest.MonkeyPatch
+        self, db: None, demo_area: DemoResult, monkeypatch: pytest.MonkeyPatch
     ) -> None:
         """The dashboards, board reports and national CSV count the whole demo history as
         soon as it is loaded (no `homeward rebuild-facts` needed): every figure equals a
@@ -443,7 +477,7 @@ class TestDefaultArea:
         assert q.headline(q.Scope.of(main.organisation), period).episodes == in_records
 
     def test_one_login_per_role_signs_in_with_the_demo_password(
-        self, db: None, demo_area: Any, client: Client
+        self, db: None, demo_area: DemoResult, client: Client
     ) -> None:
         roles = {login.role for login in demo_area.logins}
         assert roles == set(Role.values)
@@ -454,7 +488,7 @@ class TestDefaultArea:
             client.logout()
 
     def test_practitioners_see_children_and_aggregate_roles_see_none(
-        self, db: None, demo_area: Any, monkeypatch: pytest.MonkeyPatch
+        self, db: None, demo_area: DemoResult, monkeypatch: pytest.MonkeyPatch
     ) -> None:
         # As of the demo's "now": the provider sees children of its recent interviews.
         monkeypatch.setattr(clock, "now", lambda: NOW)
@@ -479,7 +513,7 @@ class TestDefaultArea:
             assert not visible_children(actor).exists(), username
 
     def test_council_users_work_for_the_council_with_most_children(
-        self, db: None, demo_area: Any
+        self, db: None, demo_area: DemoResult
     ) -> None:
         busiest = Counter(Child.objects.values_list("responsible_council", flat=True))
         top = busiest.most_common(1)[0][0]

@@ -23,7 +23,7 @@ def imported_modules(path: Path) -> set[str]:
     return found
 
 
-def test_nothing_below_the_seed_app_imports_it():
+def test_nothing_below_the_seed_app_imports_it() -> None:
     importers = [
         path.relative_to(ROOT).as_posix()
         for path in ROOT.rglob("*.py")
@@ -36,6 +36,6 @@ def test_nothing_below_the_seed_app_imports_it():
     assert importers == []
 
 
-def test_the_old_homes_of_the_demo_and_the_generator_are_gone():
+def test_the_old_homes_of_the_demo_and_the_generator_are_gone() -> None:
     assert not (ROOT / "core" / "demo.py").exists()
     assert not (ROOT / "interchange" / "synthetic.py").exists()

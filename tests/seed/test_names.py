@@ -28,7 +28,7 @@ def assert_built_from_the_parts(children: list[Child]) -> None:
 
 
 @given(st.integers(min_value=0, max_value=2**32), st.sampled_from(Sex.values))
-def test_a_first_name_is_an_onset_and_an_ending_that_read_well(seed, sex):
+def test_a_first_name_is_an_onset_and_an_ending_that_read_well(seed: int, sex: str) -> None:
     name = names.first_name(random.Random(seed), sex)
     assert name in names.possible_first_names(sex)
     assert 3 <= len(name) <= 9
@@ -36,11 +36,11 @@ def test_a_first_name_is_an_onset_and_an_ending_that_read_well(seed, sex):
 
 
 @given(st.integers(min_value=0, max_value=2**32), st.sampled_from([0, 1]))
-def test_a_surname_comes_from_its_own_pool(seed, pool):
+def test_a_surname_comes_from_its_own_pool(seed: int, pool: int) -> None:
     assert names.surname(random.Random(seed), pool) in names.possible_surnames(pool)
 
 
-def test_the_pools_are_apart_and_girls_and_boys_names_mostly_are():
+def test_the_pools_are_apart_and_girls_and_boys_names_mostly_are() -> None:
     assert not names.possible_surnames(0) & names.possible_surnames(1)
     girls, boys = names.possible_first_names(Sex.FEMALE), names.possible_first_names(Sex.MALE)
     assert len(girls) > 200
@@ -50,7 +50,7 @@ def test_the_pools_are_apart_and_girls_and_boys_names_mostly_are():
 
 @pytest.mark.django_db
 @override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
-def test_the_demo_children_and_users_have_generated_names():
+def test_the_demo_children_and_users_have_generated_names() -> None:
     demo.load(seed=7, children=30, episodes=120, now=NOW)
     assert_built_from_the_parts(list(Child.objects.all()))
     users = list(User.objects.all())
@@ -64,6 +64,6 @@ def test_the_demo_children_and_users_have_generated_names():
 
 
 @pytest.mark.django_db
-def test_the_generated_children_have_names_from_the_same_parts():
+def test_the_generated_children_have_names_from_the_same_parts() -> None:
     synthetic.generate(episodes=200, seed=3, councils=2, now=NOW)
     assert_built_from_the_parts(list(Child.objects.all()))

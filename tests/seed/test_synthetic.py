@@ -8,7 +8,6 @@ from collections import Counter, defaultdict
 from datetime import timedelta
 from io import StringIO
 from pathlib import Path
-from typing import Any
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -25,6 +24,8 @@ from homeward.episodes.models import Episode, EpisodeStatus, TimelineKind
 from homeward.interchange import services
 from homeward.organisations.models import Organisation, OrganisationKind
 from homeward.seed import synthetic
+from homeward.seed.synthetic import GenerateResult
+from tests.factories import returned_at
 from tests.insights import recount
 from tests.interchange.conftest import NOW, YEAR, run_validator
 
@@ -35,7 +36,7 @@ class Rollback(Exception):
     pass
 
 
-def digest() -> list[tuple]:
+def digest() -> list[tuple[object, ...]]:
     return list(
         Episode.objects.order_by("pk").values_list(
             "reference",
@@ -50,7 +51,7 @@ def digest() -> list[tuple]:
     )
 
 
-def generated(seed: int, episodes: int = 300) -> list[tuple]:
+def generated(seed: int, episodes: int = 300) -> list[tuple[object, ...]]:
     try:
         with transaction.atomic():
             synthetic.generate(episodes=episodes, seed=seed, councils=2, now=NOW)
@@ -68,11 +69,11 @@ def test_the_same_seed_gives_the_same_data_and_another_seed_does_not() -> None:
 
 
 @pytest.fixture
-def made() -> Any:
+def made() -> GenerateResult:
     return synthetic.generate(episodes=3000, seed=11, councils=3, years=2, now=NOW)
 
 
-def test_sizes_and_organisations(made: Any) -> None:
+def test_sizes_and_organisations(made: GenerateResult) -> None:
     assert made.episodes == Episode.objects.count() == 3000
     assert Organisation.objects.filter(kind=OrganisationKind.COUNCIL).count() == 3
     assert Organisation.objects.filter(kind=OrganisationKind.POLICE).count() == 1
@@ -84,7 +85,7 @@ def test_sizes_and_organisations(made: Any) -> None:
     assert (load.channel, load.details["seed"], load.details["episodes"]) == ("cli", 11, 3000)
 
 
-def test_every_row_keeps_the_services_rules(made: Any) -> None:
+def test_every_row_keeps_the_services_rules(made: GenerateResult) -> None:
     now = NOW
     by_child: dict[int, list[Episode]] = defaultdict(list)
     episodes = Episode.objects.select_related("child").prefetch_related(
@@ -112,13 +113,15 @@ def test_every_row_keeps_the_services_rules(made: Any) -> None:
             assert episode.returned_at is None
             assert episode.closed_at is None
             continue
-        assert episode.last_seen_at <= episode.returned_at <= now
+        assert episode.last_seen_at <= returned_at(episode) <= now
         assert TimelineKind.RETURN in kinds
         interviews = list(episode.return_interviews.all())
         assert len(interviews) == 1
         assert interviews[0].child_id == child.pk
         if episode.status == EpisodeStatus.CLOSED:
             # Closed only once the check and the interview are recorded.
+            assert episode.closed_at is not None
+            assert interviews[0].closed_at is not None
             assert episode.safe_and_well_check.recorded_at <= episode.closed_at <= now
             assert interviews[0].status in {
                 InterviewStatus.DONE,
@@ -137,10 +140,10 @@ def test_every_row_keeps_the_services_rules(made: Any) -> None:
         assert child.age_on(now.date()) < 18
 
 
-def test_the_shape_follows_the_national_figures(made: Any) -> None:
+def test_the_shape_follows_the_national_figures(made: GenerateResult) -> None:
     episodes = list(Episode.objects.all())
     returned = [e for e in episodes if e.returned_at is not None]
-    short = sum(e.returned_at - e.last_seen_at <= timedelta(hours=48) for e in returned)
+    short = sum(returned_at(e) - e.last_seen_at <= timedelta(hours=48) for e in returned)
     assert short / len(returned) > 0.85  # "90% lasting 2 days or less"
     per_child = Counter(e.child_id for e in episodes)
     assert 6.0 < len(episodes) / len(per_child) < 7.6  # 6.8 per child who went missing
@@ -156,12 +159,12 @@ def test_the_shape_follows_the_national_figures(made: Any) -> None:
     )
     assert checks[CheckStatus.DONE] / len(returned) > 0.8
     done = ReturnInterview.objects.filter(status=InterviewStatus.DONE)
-    in_time = sum(i.within_72_hours for i in done) / done.count()
+    in_time = sum(bool(i.within_72_hours) for i in done) / done.count()
     assert 0.55 < in_time < 0.72  # about 63% within 72 hours
 
 
 def test_a_generated_councils_return_passes_the_dfe_missing_rules(
-    made: Any, tmp_path: Path
+    made: GenerateResult, tmp_path: Path
 ) -> None:
     council = Organisation.objects.get(kind=OrganisationKind.COUNCIL, code="101")
     cli = Actor(user=None, membership=None, channel=CHANNEL_CLI)
@@ -174,7 +177,7 @@ def test_a_generated_councils_return_passes_the_dfe_missing_rules(
     assert report["errors"] == []
 
 
-def test_the_figures_are_a_recount_from_the_generated_records(made: Any) -> None:
+def test_the_figures_are_a_recount_from_the_generated_records(made: GenerateResult) -> None:
     """The load makes its statistics in its own transaction: no `homeward rebuild-facts`."""
     assert recount.assert_figures_are_a_recount() == 3000
     assert made.statistics_seconds > 0
