@@ -32,12 +32,12 @@ def main() -> None:
     from django.db import connection
 
     from benchmarks.machine import describe
+    from homeward.children import visibility
     from homeward.core import clock
     from homeward.core.actor import Actor
     from homeward.episodes import services as episodes
     from homeward.episodes.models import EpisodeStatus
     from homeward.notifications.models import Notification
-    from homeward.organisations import policy
     from homeward.organisations.models import User
 
     call_command("migrate", verbosity=0)
@@ -46,7 +46,9 @@ def main() -> None:
     coordinator = User.objects.get(username="council.coordinator")
     children = [
         c
-        for c in policy.visible_children(reporter).filter(responsible_council=reporter.organisation)
+        for c in visibility.visible_children(reporter).filter(
+            responsible_council=reporter.organisation
+        )
         if not c.episodes.filter(status=EpisodeStatus.MISSING).exists()
     ]
     exe = str(Path(sys.executable).with_name("homeward"))

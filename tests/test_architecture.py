@@ -86,15 +86,6 @@ ALLOWED_LOCAL_IMPORTS = {
     ),
     ("homeward/audit/services.py", "homeward.core.errors"): "audit's read side",
     ("homeward/audit/tasks.py", "homeward.audit"): "the task module loads before Django",
-    ("homeward/organisations/policy.py", "homeward.children.models"): (
-        "visibility queries: listed in the layers contract"
-    ),
-    ("homeward/organisations/policy.py", "homeward.episodes.models"): (
-        "visibility queries: listed in the layers contract"
-    ),
-    ("homeward/organisations/policy.py", "homeward.aftercare.models"): (
-        "visibility queries: listed in the layers contract"
-    ),
     ("homeward/organisations/models.py", "homeward.core"): "models load before the clock",
     ("homeward/organisations/services.py", "homeward.organisations.models"): "same app",
     ("homeward/organisations/views.py", "homeward.core"): "presentation",
