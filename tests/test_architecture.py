@@ -36,7 +36,7 @@ def _layers() -> list[str]:
     return [layer.strip("()") for layer in contract["layers"]]
 
 
-def test_the_contracts_hold_on_the_tree():
+def test_the_contracts_hold_on_the_tree() -> None:
     result = _lint(ROOT)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "0 broken" in result.stdout
@@ -55,7 +55,7 @@ def _lint_with_import(tmp_path: Path, module: str, line: str) -> subprocess.Comp
     return _lint(tmp_path)
 
 
-def test_an_upward_import_breaks_the_layers(tmp_path):
+def test_an_upward_import_breaks_the_layers(tmp_path: Path) -> None:
     result = _lint_with_import(
         tmp_path, "children/models.py", "from homeward.insights import facts"
     )
@@ -63,7 +63,7 @@ def test_an_upward_import_breaks_the_layers(tmp_path):
     assert "homeward.children is not allowed to import homeward.insights" in result.stdout
 
 
-def test_a_domain_module_importing_a_page_breaks_the_contract(tmp_path):
+def test_a_domain_module_importing_a_page_breaks_the_contract(tmp_path: Path) -> None:
     result = _lint_with_import(
         tmp_path, "notifications/rules.py", "from homeward.insights import views"
     )
@@ -71,7 +71,7 @@ def test_a_domain_module_importing_a_page_breaks_the_contract(tmp_path):
     assert "No domain module imports presentation BROKEN" in result.stdout
 
 
-def test_installed_apps_follow_the_layers():
+def test_installed_apps_follow_the_layers() -> None:
     ours = [app for app in settings.INSTALLED_APPS if app.startswith("homeward.")]
     present = [layer for layer in reversed(_layers()) if layer in ours]
     assert ours == present
@@ -132,11 +132,11 @@ def _local_imports() -> set[tuple[str, str]]:
     return found
 
 
-def test_no_function_local_import_hides_a_cycle():
+def test_no_function_local_import_hides_a_cycle() -> None:
     unexplained = _local_imports() - set(ALLOWED_LOCAL_IMPORTS)
     assert not unexplained, f"imports inside functions with no reason given: {unexplained}"
 
 
-def test_the_allow_list_names_only_imports_that_remain():
+def test_the_allow_list_names_only_imports_that_remain() -> None:
     stale = set(ALLOWED_LOCAL_IMPORTS) - _local_imports()
     assert not stale, f"allow-listed imports that are gone (remove them): {stale}"
