@@ -15,9 +15,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from homeward.audit import services as audit
+from homeward.audit import reads as audit
 from homeward.children import emergency, services
 from homeward.children import steps as child_steps
+from homeward.children import trail as trails
 from homeward.children import visibility as children_visibility
 from homeward.children.forms import (
     ChildForm,
@@ -324,7 +325,7 @@ def audit_trail(request: HttpRequest, pk: int) -> HttpResponse:
     ``upto`` pins the pages to the trail as it was when first opened, so that the events
     this page itself adds do not shift what page 2 shows."""
     actor = actor_of(request)
-    trail = audit.child_trail(actor, pk)
+    trail = trails.child_trail(actor, pk)
     events = trail.events.order_by("-sequence")
     upto = _positive_int(request.GET.get("upto"))
     if upto is None:
@@ -362,7 +363,7 @@ def _positive_int(value: str | None) -> int | None:
 def audit_trail_csv(request: HttpRequest, pk: int) -> HttpResponse:
     """The child's whole audit trail as CSV, for a subject access request. Audited."""
     actor = actor_of(request)
-    trail = audit.child_trail(actor, pk, audit.EXPORT_TRAIL)
+    trail = trails.child_trail(actor, pk, audit.EXPORT_TRAIL)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     # No name in the file name: it may sit in a downloads folder or an email.
     response["Content-Disposition"] = (
