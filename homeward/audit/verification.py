@@ -232,12 +232,16 @@ def write_checkpoint(path: Path | None = None, batch_size: int = 5000) -> Checkp
         hash=head.hash,
         at=clock.now().astimezone(UTC).isoformat(timespec="seconds"),
     )
+    _append_line(path, checkpoint.as_line())
+    return checkpoint
+
+
+def _append_line(path: Path, line: str) -> None:
+    """One write to a file opened for appending: lines are added, never rewritten."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    # One write to a file opened for appending: lines are added, never rewritten.
     descriptor = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o640)
     try:
-        os.write(descriptor, checkpoint.as_line().encode())
+        os.write(descriptor, line.encode())
         os.fsync(descriptor)
     finally:
         os.close(descriptor)
-    return checkpoint
