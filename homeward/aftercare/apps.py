@@ -7,6 +7,7 @@ class AftercareConfig(AppConfig):
     verbose_name = "Safe and well checks and return home interviews"
 
     def ready(self) -> None:
-        from homeward.aftercare import events, handlers  # noqa: F401
+        # Its event types, its handlers and guards, and what an interview provider sees.
+        from homeward.aftercare import events, handlers, visibility  # noqa: F401
 
         handlers.connect()

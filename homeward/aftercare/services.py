@@ -34,6 +34,7 @@ from homeward.core import clock
 from homeward.core.actor import Actor
 from homeward.core.errors import AccessDenied, NotFound, StaleEdit, ValidationFailed
 from homeward.core.validation import text_errors
+from homeward.episodes import visibility
 from homeward.episodes.models import Episode, EpisodeStatus
 from homeward.events.change import record_change
 from homeward.organisations import policy
@@ -140,7 +141,7 @@ class CheckDetails:
 
 @transaction.atomic
 def record_check(actor: Actor, reference: str, details: CheckDetails) -> SafeAndWellCheck:
-    episode = policy.get_episode(actor, reference, Action.RECORD_CHECK)
+    episode = visibility.get_episode(actor, reference, Action.RECORD_CHECK)
     episode = Episode.objects.select_for_update().select_related("child").get(pk=episode.pk)
     errors: dict[str, list[str]] = {}
     if episode.status == EpisodeStatus.MISSING or episode.returned_at is None:

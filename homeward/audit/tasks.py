@@ -27,13 +27,13 @@ def next_run(now: datetime | None = None) -> datetime:
 def audit_checkpoint(reschedule: bool = True) -> int:
     """Write a checkpoint; returns the sequence it vouches for (0 if the log had not
     grown since the last one)."""
-    from homeward.audit import services
+    from homeward.audit import verification
 
     if reschedule and not _waiting(("READY",)):
         # Only one run ever waits: should two workers have scheduled at once, the chain of
         # runs folds back into one here.
         audit_checkpoint.using(run_after=next_run()).enqueue(True)
-    checkpoint = services.write_checkpoint()
+    checkpoint = verification.write_checkpoint()
     return checkpoint.sequence if checkpoint else 0
 
 

@@ -10,9 +10,9 @@ from django.urls import reverse
 from ninja import Query, Router, Schema
 from pydantic import Field
 
-from homeward.audit import services as audit
 from homeward.audit.schemas import AuditEventOut, AuditTrailOut, TrailFilters
 from homeward.children import emergency, services
+from homeward.children import trail as trails
 from homeward.children.models import EmergencyAccess
 from homeward.children.schemas import (
     ChildIn,
@@ -218,7 +218,7 @@ def create_child(request: HttpRequest, payload: ChildIn) -> HttpResponse:
 def read_audit_trail(
     request: HttpRequest, child_id: Id, filters: Query[TrailFilters]
 ) -> HttpResponse:
-    trail = audit.child_trail(actor_of(request), child_id)
+    trail = trails.child_trail(actor_of(request), child_id)
     return respond_page(
         trail.events.order_by("sequence"),
         filters,

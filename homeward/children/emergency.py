@@ -10,6 +10,7 @@ from django.db.models import F, Q, QuerySet
 
 from homeward.audit import services as audit
 from homeward.audit.models import AuditEvent
+from homeward.children import visibility
 from homeward.children.events import EmergencyAccessUsed
 from homeward.children.models import Child, EmergencyAccess
 from homeward.core import clock
@@ -76,7 +77,7 @@ def open_emergency_access(actor: Actor, identifier: str, reason: str) -> Emergen
             }
         )
     child = matches[0]
-    if policy.visible_children(actor).filter(pk=child.pk).exists():
+    if visibility.visible_children(actor).filter(pk=child.pk).exists():
         raise ValidationFailed(
             {"identifier": "You can already see this child's record: no emergency access needed"}
         )

@@ -12,6 +12,7 @@ from homeward.core import clock
 from homeward.core.actor import Actor
 from homeward.core.api import Versioned
 from homeward.core.schemas import Day, Id, InputSchema, OrganisationOut, limit_of
+from homeward.episodes import visibility
 from homeward.organisations import policy
 
 
@@ -190,7 +191,7 @@ class ChildOut(Versioned):
                     risk_grade=e.risk_grade,
                     classification=e.classification,
                 )
-                for e in policy.episode_outlines(actor, child)
+                for e in visibility.episode_outlines(actor, child)
             ],
             created_at=child.created_at,
             updated_at=child.updated_at,

@@ -14,6 +14,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from homeward.audit import services as audit
+from homeward.children import visibility
 from homeward.children.codes import (
     Ethnicity,
     LegalStatusKind,
@@ -238,7 +239,7 @@ def confirm_responsible_council(actor: Actor, child_id: object, council_id: obje
     """The council holding a child's record provisionally confirms who is responsible:
     itself, or another council, which then holds the record (and this one, unless it has
     another relationship with the child, no longer sees it)."""
-    found = policy.get_child(actor, child_id, Action.UPDATE_CHILD)
+    found = visibility.get_child(actor, child_id, Action.UPDATE_CHILD)
     child = Child.objects.select_for_update().select_related("responsible_council").get(pk=found.pk)
     org = actor.organisation
     if not child.responsible_council_provisional:
@@ -298,7 +299,7 @@ def start_placement(
     postcode_district: str = "",
 ) -> Placement:
     """Start a new placement, ending the current one the day before."""
-    policy.get_child(actor, child.pk, Action.UPDATE_CHILD)
+    visibility.get_child(actor, child.pk, Action.UPDATE_CHILD)
     errors: dict[str, list[str]] = {}
     if placement_type not in PlacementType.values:
         errors["placement_type"] = ["Select a placement type from the SSDA903 list"]
@@ -375,7 +376,7 @@ def _refuse_ending_care_while_missing(child: Child, end: date) -> None:
 
 @transaction.atomic
 def set_legal_status(actor: Actor, child: Child, status: str, start_date: date) -> LegalStatus:
-    policy.get_child(actor, child.pk, Action.UPDATE_CHILD)
+    visibility.get_child(actor, child.pk, Action.UPDATE_CHILD)
     if status not in LegalStatusKind.values:
         raise ValidationFailed({"status": "Select a legal status"})
     if start_date > clock.now().date():
@@ -409,7 +410,7 @@ def set_legal_status(actor: Actor, child: Child, status: str, start_date: date) 
 
 @transaction.atomic
 def allocate_worker(actor: Actor, child: Child, worker: User, start_date: date) -> WorkerAllocation:
-    policy.get_child(actor, child.pk, Action.UPDATE_CHILD)
+    visibility.get_child(actor, child.pk, Action.UPDATE_CHILD)
     membership = worker.active_membership()
     if membership is None or membership.organisation_id != child.responsible_council_id:
         raise ValidationFailed(
@@ -453,7 +454,7 @@ def search_children(actor: Actor, query: str, limit: int = 50) -> list[Child]:
     text = query.strip()
     if not text:
         raise ValidationFailed({"q": "Enter a name, date of birth or identifier to search for"})
-    qs: QuerySet[Child] = policy.visible_children(actor)
+    qs: QuerySet[Child] = visibility.visible_children(actor)
     day = _parse_date(text)
     if day is not None:
         qs = qs.filter(date_of_birth=day)
@@ -487,7 +488,7 @@ def placed_with(actor: Actor, limit: int = 200) -> list[Child]:
     if org is None or org.kind != OrganisationKind.CARE_PROVIDER:
         return []
     children = list(
-        policy.visible_children(actor)
+        visibility.visible_children(actor)
         .filter(current_placement__provider=org)
         .select_related("responsible_council", "current_placement")
         .order_by("last_name", "first_name", "pk")[:limit]
@@ -498,6 +499,6 @@ def placed_with(actor: Actor, limit: int = 200) -> list[Child]:
 
 def read_child(actor: Actor, child_id: object) -> Child:
     """The child's record, for display. Writes the audit event for the read."""
-    child = policy.get_child(actor, child_id, Action.SEE_IDENTITY)
+    child = visibility.get_child(actor, child_id, Action.SEE_IDENTITY)
     audit.record(actor, "view", OBJECT, child.pk, child_id=child.pk)
     return child

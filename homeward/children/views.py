@@ -15,9 +15,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from homeward.audit import services as audit
+from homeward.audit import reads as audit
 from homeward.children import emergency, services
 from homeward.children import steps as child_steps
+from homeward.children import trail as trails
+from homeward.children import visibility as children_visibility
 from homeward.children.forms import (
     ChildForm,
     ConfirmCouncilForm,
@@ -35,6 +37,7 @@ from homeward.core.inputs import service_input
 from homeward.core.views import actor_of, web_view
 from homeward.episodes import services as episode_services
 from homeward.episodes import steps as episode_steps
+from homeward.episodes import visibility as episodes_visibility
 from homeward.organisations import policy
 from homeward.organisations.models import OrganisationKind, Role
 from homeward.organisations.policy import Action
@@ -154,7 +157,7 @@ def _detail_context(
         "placements": list(placements),
         "allocations": list(allocations),
         "episodes": episodes,
-        "outlines": list(policy.episode_outlines(actor, child)),
+        "outlines": list(episodes_visibility.episode_outlines(actor, child)),
         "is_home": org is not None and org.kind == OrganisationKind.CARE_PROVIDER,
         "open_episode": open_episode,
         "can_report": episode_steps.report(actor).available,
@@ -198,7 +201,7 @@ def confirm_council(request: HttpRequest, pk: int) -> HttpResponse:
                 f"The child's record has passed to {updated.responsible_council.name}, now "
                 "responsible for them",
             )
-            if policy.can(actor, Action.SEE_IDENTITY, updated):
+            if children_visibility.can(actor, Action.SEE_IDENTITY, updated):
                 return redirect("children:detail", pk=child.pk)
             return redirect("home")
     return render(request, "children/detail.html", _detail_context(actor, child, form), status=200)
@@ -322,7 +325,7 @@ def audit_trail(request: HttpRequest, pk: int) -> HttpResponse:
     ``upto`` pins the pages to the trail as it was when first opened, so that the events
     this page itself adds do not shift what page 2 shows."""
     actor = actor_of(request)
-    trail = audit.child_trail(actor, pk)
+    trail = trails.child_trail(actor, pk)
     events = trail.events.order_by("-sequence")
     upto = _positive_int(request.GET.get("upto"))
     if upto is None:
@@ -360,7 +363,7 @@ def _positive_int(value: str | None) -> int | None:
 def audit_trail_csv(request: HttpRequest, pk: int) -> HttpResponse:
     """The child's whole audit trail as CSV, for a subject access request. Audited."""
     actor = actor_of(request)
-    trail = audit.child_trail(actor, pk, audit.EXPORT_TRAIL)
+    trail = trails.child_trail(actor, pk, audit.EXPORT_TRAIL)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     # No name in the file name: it may sit in a downloads folder or an email.
     response["Content-Disposition"] = (

@@ -30,14 +30,20 @@ the view runs with its service keeping its own transactions, and the answer is s
 afterwards; a refused request releases the key. A crash between the change and storing its
 answer leaves the key reserved until it expires, answering 409, rather than repeating the
 change.
+
+This is presentation: it wraps API views (``homeward.*.api``) and answers HTTP, and it
+imports nothing of the domain, only the API's plumbing in ``homeward.core``. No domain
+module may import it (the "No domain module imports presentation" contract).
 """
+
+from __future__ import annotations
 
 import hashlib
 import json
 from collections.abc import Callable
 from datetime import timedelta
 from functools import wraps
-from typing import Any, TypeVar, overload
+from typing import TYPE_CHECKING, Any, TypeVar, overload
 
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse
@@ -46,7 +52,9 @@ from homeward.core import clock
 from homeward.core.api import JSON_CONTENT_TYPE, actor_of
 from homeward.core.errors import ServiceError, ValidationFailed
 from homeward.core.models import IdempotencyKey
-from homeward.organisations.models import User
+
+if TYPE_CHECKING:  # annotations only: the key belongs to the user who sent it
+    from homeward.organisations.models import User
 
 HEADER = "Idempotency-Key"
 REPLAYED_HEADER = "Idempotent-Replayed"

@@ -6,4 +6,6 @@ class EpisodesConfig(AppConfig):
     label = "episodes"
 
     def ready(self) -> None:
-        from homeward.episodes import events  # noqa: F401  (registers its event types)
+        # Its event types, and its relationship with a child (the force an episode was
+        # reported to or found by) on the children's visibility queries.
+        from homeward.episodes import events, visibility  # noqa: F401

@@ -21,7 +21,7 @@ from homeward.core.schemas import (
     limit_of,
 )
 from homeward.core.validation import max_length
-from homeward.episodes import steps
+from homeward.episodes import steps, visibility
 from homeward.episodes.models import (
     Classification,
     Episode,
@@ -33,7 +33,6 @@ from homeward.episodes.models import (
     RiskGrade,
     TimelineEntry,
 )
-from homeward.organisations import policy
 from homeward.organisations.models import Organisation, User
 
 Place = Annotated[str, limit_of(Episode, "last_seen_location")]
@@ -304,7 +303,7 @@ class EpisodeOut(Versioned):
             )
         aftercare = episode_aftercare(episode)
         linked = (
-            policy.visible_episodes(actor)
+            visibility.visible_episodes(actor)
             .filter(pk__in=episode.went_missing_with.values("pk"))
             .order_by("last_seen_at", "pk")
         )

@@ -33,7 +33,7 @@ from homeward.core.errors import StaleEdit, ValidationFailed
 from homeward.core.forms import add_service_errors
 from homeward.core.inputs import ON_RECORD, service_arguments, service_input
 from homeward.core.views import actor_of, web_view
-from homeward.episodes import services, steps
+from homeward.episodes import services, steps, visibility
 from homeward.episodes.forms import (
     ClassificationForm,
     CloseForm,
@@ -46,14 +46,12 @@ from homeward.episodes.forms import (
 )
 from homeward.episodes.models import Classification, Episode, EpisodeStatus, RiskGrade
 from homeward.insights import access as insights_access
-from homeward.organisations import policy
 from homeward.organisations.models import OrganisationKind
 from homeward.organisations.policy import (
     AGGREGATE_ONLY_ROLES,
     Action,
     Step,
     role_allows,
-    visible_episodes,
 )
 
 # The home page lists at most this many episodes in each table.
@@ -304,7 +302,7 @@ def _reported(request: HttpRequest, actor: Actor, result: services.ReportResult)
     reference = episode.reference
     org = actor.organisation
     from_a_home = org is not None and org.kind == OrganisationKind.CARE_PROVIDER
-    if from_a_home and not visible_episodes(actor).filter(pk=episode.pk).exists():
+    if from_a_home and not visibility.visible_episodes(actor).filter(pk=episode.pk).exists():
         # A home's late report of an episode from before the child came to it (only a
         # home sees a child's episodes from one placement on, so only a home can lose one):
         # recorded, and known to the home only in outline from now on.
@@ -483,7 +481,7 @@ def _details_initial(episode: Episode) -> dict[str, Any]:
 
 def _update(actor: Actor, reference: str, data: dict[str, Any]) -> str:
     # What the user changed, against the record as it is (read to compare, not shown).
-    episode = policy.get_episode(actor, reference)
+    episode = visibility.get_episode(actor, reference)
     changes = {}
     for name in services.EDITABLE_FIELDS:
         new, old = data[name], getattr(episode, name)

@@ -6,13 +6,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from homeward.children import visibility
 from homeward.children.models import Child
 from homeward.core.actor import Actor
 from homeward.episodes.models import Episode
 from homeward.events.models import DomainEvent
 from homeward.notifications import events as ev
 from homeward.notifications.models import CouncilRules
-from homeward.organisations import policy
 from homeward.organisations.models import Membership, Organisation, Role, User
 
 DEFAULT_REPEAT_COUNT = 3
@@ -181,7 +181,7 @@ def recipients(event: DomainEvent) -> list[Recipient]:
         if recipient.user.pk in chosen or not recipient.user.is_active:
             continue
         actor = Actor(user=recipient.user, membership=recipient.membership)
-        if policy.visible_children(actor).filter(pk=child.pk).exists():
+        if visibility.visible_children(actor).filter(pk=child.pk).exists():
             chosen[recipient.user.pk] = recipient
     return list(chosen.values())
 

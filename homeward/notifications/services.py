@@ -11,9 +11,11 @@ from django.db import transaction
 from django.db.models import QuerySet
 
 from homeward.audit import services as audit
+from homeward.children import visibility as children_visibility
 from homeward.core import clock
 from homeward.core.actor import Actor
 from homeward.core.errors import AccessDenied, NotFound, ValidationFailed
+from homeward.episodes import visibility as episodes_visibility
 from homeward.episodes.models import Episode, RiskGrade
 from homeward.events.change import record_change
 from homeward.events.models import DomainEvent
@@ -21,7 +23,6 @@ from homeward.notifications import heartbeat
 from homeward.notifications.events import CouncilRulesChanged
 from homeward.notifications.models import CouncilRules, EmailDelivery, Notification
 from homeward.notifications.rules import TITLES
-from homeward.organisations import policy
 from homeward.organisations.policy import Action
 
 
@@ -54,10 +55,14 @@ def inbox_items(actor: Actor, notifications: Sequence[Notification]) -> list[Inb
         return []
     references = {n.episode_reference for n in notifications if n.episode_reference}
     episodes = {
-        e.reference: e for e in policy.visible_episodes(actor).filter(reference__in=references)
+        e.reference: e
+        for e in episodes_visibility.visible_episodes(actor).filter(reference__in=references)
     }
     child_ids = {n.child_id for n in notifications if n.child_id is not None}
-    children = {c.pk: c.full_name for c in policy.visible_children(actor).filter(pk__in=child_ids)}
+    children = {
+        c.pk: c.full_name
+        for c in children_visibility.visible_children(actor).filter(pk__in=child_ids)
+    }
     emails = {
         e.notification_id: e
         for e in EmailDelivery.objects.filter(notification__in=[n.pk for n in notifications])
@@ -145,7 +150,7 @@ def mark_read(actor: Actor, notification_id: object) -> Notification:
 def who_knew(actor: Actor, reference: str) -> QuerySet[Notification]:
     """Every notification about one episode: to whom, why, sent when, read when, and how
     the email went. Anyone who can see the episode can see who was told about it."""
-    episode = policy.get_episode(actor, reference, Action.SEE_EPISODES)
+    episode = episodes_visibility.get_episode(actor, reference, Action.SEE_EPISODES)
     audit.record(
         actor, "view_notifications", "episode", episode.reference, child_id=episode.child_id
     )

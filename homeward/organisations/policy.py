@@ -1,8 +1,14 @@
-"""The access policy: the one module that decides who may see and do what.
+"""The access policy's rules: what each role may do, what of a child's record each kind
+of organisation sees, and how long a relationship lasts.
 
 A user sees a child only through a relationship between their organisation and that
-child; their role decides what they may do with it. The web UI and the API both call
-this module, through the service functions, so there is a single answer everywhere.
+child; their role decides what they may do with it. The queries that apply these rules
+to the records live beside the records, in the apps above this one:
+``homeward.children.visibility`` (``visible_children``, ``can``, ``get_child``) and
+``homeward.episodes.visibility`` (``visible_episodes``, ``episode_outlines``,
+``get_episode``), with the relationships of higher apps registered on them
+(docs/architecture.md, "Reads"). The web UI and the API both reach them through the
+service functions, so there is a single answer everywhere.
 """
 
 from __future__ import annotations
@@ -10,19 +16,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 from enum import StrEnum
-from typing import TYPE_CHECKING
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
-
-from homeward.core import clock
 from homeward.core.actor import Actor
-from homeward.core.errors import AccessDenied, NotFound
-from homeward.organisations.models import Organisation, OrganisationKind, Role
-
-if TYPE_CHECKING:  # annotations only: these models' modules import this one
-    from homeward.aftercare.models import ReturnInterview
-    from homeward.children.models import Child
-    from homeward.episodes.models import Episode
+from homeward.core.errors import AccessDenied
+from homeward.organisations.models import OrganisationKind, Role
 
 
 class Action(StrEnum):
@@ -108,100 +105,11 @@ def role_allows(actor: Actor, action: Action) -> bool:
 # report them missing (after which the report is the relationship), not a standing access.
 ADDED_CHILD_ACCESS = timedelta(hours=24)
 
-
-def visible_children(actor: Actor) -> QuerySet[Child]:
-    """Children the actor's organisation has a current relationship with, and any child
-    the actor personally opened under emergency access that has not yet expired.
-
-    Adding a child is a relationship too, for ADDED_CHILD_ACCESS: a police call handler
-    who adds a child the service did not know can then report them missing. It is
-    recorded on the child (``added_by_organisation``) and so is auditable."""
-    from homeward.children.models import Child, EmergencyAccess
-    from homeward.episodes.models import Episode
-
-    org = actor.organisation
-    if org is None or actor.user is None or not role_allows(actor, Action.SEE_IDENTITY):
-        return Child.objects.none()
-    relationship: Q | Exists
-    if org.kind == OrganisationKind.COUNCIL:
-        relationship = Q(responsible_council=org) | Q(current_placement__host_council=org)
-    elif org.kind == OrganisationKind.CARE_PROVIDER:
-        relationship = Q(current_placement__provider=org)
-    elif org.kind == OrganisationKind.POLICE:
-        # The force of the area the child went missing from or was found in; for a child
-        # in placement, the area they would go missing from is the placement's.
-        relationship = Q(current_placement__host_council__police_force=org) | Q(
-            Exists(
-                Episode.objects.filter(child=OuterRef("pk")).filter(
-                    Q(police_force=org) | Q(found_police_force=org)
-                )
-            )
-        )
-    elif org.kind == OrganisationKind.RHI_PROVIDER:
-        relationship = Exists(_assigned_interviews(org).filter(child=OuterRef("pk")))
-    else:
-        relationship = Q(pk__in=[])
-    emergency = Exists(
-        EmergencyAccess.objects.filter(
-            child=OuterRef("pk"), user=actor.user, organisation=org, expires_at__gt=clock.now()
-        )
-    )
-    added = Q(added_by_organisation=org, created_at__gt=clock.now() - ADDED_CHILD_ACCESS)
-    return Child.objects.filter(relationship | added | emergency)
-
-
 # A return-interview provider keeps access this long after its interview closes.
 INTERVIEW_ACCESS_AFTER_CLOSE = timedelta(days=30)
 
-
-def _assigned_interviews(org: Organisation) -> QuerySet[ReturnInterview]:
-    from homeward.aftercare.models import ReturnInterview
-
-    return ReturnInterview.objects.filter(provider=org).filter(
-        Q(closed_at__isnull=True) | Q(closed_at__gt=clock.now() - INTERVIEW_ACCESS_AFTER_CLOSE)
-    )
-
-
-def visible_episodes(actor: Actor) -> QuerySet[Episode]:
-    """Episodes the actor sees in full: every field, the risk history and the timeline."""
-    from homeward.episodes.models import Episode, EpisodeStatus
-
-    if not role_allows(actor, Action.SEE_EPISODES):
-        return Episode.objects.none()
-    org = actor.organisation
-    if org is not None and org.kind == OrganisationKind.RHI_PROVIDER:
-        # Only the episodes its interviews cover: what it needs, and nothing more.
-        return Episode.objects.filter(
-            return_interviews__in=_assigned_interviews(org).values("pk")
-        ).distinct()
-    episodes = Episode.objects.filter(child__in=visible_children(actor).values("pk"))
-    if org is not None and org.kind == OrganisationKind.CARE_PROVIDER:
-        # A home looks after the child now: the episodes from its own placements, and the
-        # child's open episode. Earlier episodes (last seen at a family's address or
-        # another home's) it knows only in outline: see episode_outlines().
-        episodes = episodes.filter(Q(placement__provider=org) | Q(status=EpisodeStatus.MISSING))
-    return episodes
-
-
-def episode_outlines(actor: Actor, child: object) -> QuerySet[Episode]:
-    """The child's other episodes, which the actor may know of only in outline (when last
-    seen, when back, the risk grade and classification; never where, who or why): the
-    missing history a children's home or an interviewer needs, without the addresses.
-
-    Empty for everyone who sees all of a visible child's episodes in full."""
-    from homeward.episodes.models import Episode
-
-    org = actor.organisation
-    if org is None or org.kind not in OUTLINE_KINDS or not can(actor, Action.SEE_EPISODES, child):
-        return Episode.objects.none()
-    pk = int(str(getattr(child, "pk", child)))
-    return (
-        Episode.objects.filter(child_id=pk)
-        .exclude(pk__in=visible_episodes(actor).filter(child_id=pk).values("pk"))
-        .order_by("-last_seen_at")
-    )
-
-
+# Kinds of organisation that know a visible child's other episodes only in outline (when,
+# not where, who or why): a home and an interviewer need the history, not the addresses.
 OUTLINE_KINDS = frozenset({OrganisationKind.CARE_PROVIDER, OrganisationKind.RHI_PROVIDER})
 
 
@@ -278,57 +186,6 @@ def step(actor: Actor, action: Action, *reasons_not_yet: str) -> Step:
     return Step(allowed=True)
 
 
-def can(actor: Actor, action: Action, child: object | None = None) -> bool:
-    if not role_allows(actor, action):
-        return False
-    if child is None:
-        return True
-    return visible_children(actor).filter(pk=getattr(child, "pk", child)).exists()
-
-
 def require_role(actor: Actor, action: Action) -> None:
     if not role_allows(actor, action):
         raise AccessDenied("Your role does not allow you to do this.")
-
-
-def get_child(
-    actor: Actor,
-    child_id: object,
-    action: Action = Action.SEE_IDENTITY,
-    *,
-    related: tuple[str, ...] = (),
-    prefetch: tuple[str, ...] = (),
-) -> Child:
-    """The child, if the actor may see them; otherwise NotFound (never revealing existence).
-    Raises AccessDenied when they can see the child but their role cannot do ``action``.
-    ``related`` and ``prefetch`` load what the caller needs with the same read."""
-
-    try:
-        pk = int(str(child_id))
-    except ValueError:
-        raise NotFound("No child was found.") from None
-    found = visible_children(actor).filter(pk=pk)
-    if related:
-        found = found.select_related(*related)
-    if prefetch:
-        found = found.prefetch_related(*prefetch)
-    child = found.first()
-    if child is None:
-        raise NotFound("No child was found.")
-    if not role_allows(actor, action):
-        raise AccessDenied("Your role does not allow you to do this.")
-    return child
-
-
-def get_episode(actor: Actor, reference: str, action: Action = Action.SEE_EPISODES) -> Episode:
-    episode = (
-        visible_episodes(actor)
-        .select_related("child", "police_force", "reporting_organisation")
-        .filter(reference=reference)
-        .first()
-    )
-    if episode is None:
-        raise NotFound("No episode was found.")
-    if not role_allows(actor, action):
-        raise AccessDenied("Your role does not allow you to do this.")
-    return episode

@@ -5,12 +5,14 @@ import pytest
 
 from homeward.aftercare import services as aftercare
 from homeward.aftercare.models import CouncilSettings, InterviewStatus, ReturnInterview
+from homeward.children import visibility as children_visibility
 from homeward.children.models import Child
 from homeward.core import clock
 from homeward.core.actor import Actor
 from homeward.core.errors import AccessDenied, NotFound, ValidationFailed
 from homeward.episodes import services as episodes
 from homeward.episodes.models import Episode
+from homeward.episodes import visibility as episodes_visibility
 from homeward.organisations import policy
 from homeward.organisations.models import Organisation, OrganisationKind, Role
 from tests import factories
@@ -226,22 +228,22 @@ class TestProviderAccess:
             outcome="not_offered",
             reason="Before the provider was commissioned",
         )
-        assert not policy.can(worker, policy.Action.SEE_IDENTITY, child)
+        assert not children_visibility.can(worker, policy.Action.SEE_IDENTITY, child)
 
         episode = returned(social_worker, child, last_seen=clock.now() - timedelta(days=2))
         interview = episode.return_interviews.get()
         aftercare.assign_provider(coordinator, interview.pk, provider.pk)
-        assert policy.can(worker, policy.Action.SEE_IDENTITY, child)
-        assert list(policy.visible_episodes(worker)) == [episode]  # not the older one
+        assert children_visibility.can(worker, policy.Action.SEE_IDENTITY, child)
+        assert list(episodes_visibility.visible_episodes(worker)) == [episode]  # not the older one
 
         interview.refresh_from_db()
         interview = accept(worker, interview, returned_at(episode) + timedelta(hours=1))
         interview = done(worker, interview, returned_at(episode) + timedelta(hours=20))
-        assert policy.can(worker, policy.Action.SEE_IDENTITY, child)
+        assert children_visibility.can(worker, policy.Action.SEE_IDENTITY, child)
         ReturnInterview.objects.filter(pk=interview.pk).update(
             closed_at=clock.now() - timedelta(days=31)
         )
-        assert not policy.can(worker, policy.Action.SEE_IDENTITY, child)
+        assert not children_visibility.can(worker, policy.Action.SEE_IDENTITY, child)
 
 
 class TestCheck:

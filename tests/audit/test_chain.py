@@ -18,9 +18,11 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from pytest_django import Settings
 
+from homeward.audit import chain, verification
 from homeward.audit import services as audit
 from homeward.audit.models import AuditChainHead, AuditEvent
 from homeward.children import services as children
+from homeward.children import trail as trails
 from homeward.children.models import Child
 from homeward.core.actor import Actor
 
@@ -66,15 +68,15 @@ def sql(statement: str, params: list[object] | None = None) -> None:
 
 def unkeyed(event: AuditEvent) -> str:
     """The chain's hash as it was before it was keyed, and as anyone could recompute it."""
-    return hashlib.sha256(audit._canonical(event)).hexdigest()
+    return hashlib.sha256(chain._canonical(event)).hexdigest()
 
 
 def guessed_key(event: AuditEvent) -> str:
-    return hmac.new(b"a guess at the key", audit._canonical(event), hashlib.sha256).hexdigest()
+    return hmac.new(b"a guess at the key", chain._canonical(event), hashlib.sha256).hexdigest()
 
 
 def with_the_key(event: AuditEvent) -> str:
-    return audit.event_hash(event)
+    return chain.event_hash(event)
 
 
 def rewrite(
@@ -84,7 +86,7 @@ def rewrite(
     """Rewrite the whole log, as an attacker with the database would: change the list of
     events, then renumber and rehash every event and reset the head to match."""
     events = change(list(AuditEvent.objects.order_by("sequence")))
-    previous = audit.GENESIS
+    previous = chain.GENESIS
     for number, event in enumerate(events, start=1):
         event.sequence, event.prev_hash = number, previous
         event.hash = hasher(event)
@@ -141,7 +143,7 @@ def test_each_hash_is_keyed_with_the_audit_key(
     assert (
         event.hash
         == hmac.new(
-            settings.HOMEWARD_AUDIT_KEY.encode(), audit._canonical(event), hashlib.sha256
+            settings.HOMEWARD_AUDIT_KEY.encode(), chain._canonical(event), hashlib.sha256
         ).hexdigest()
     )
     assert event.hash != unkeyed(event)
@@ -178,7 +180,7 @@ class TestRewritesWithoutTheKey:
     ) -> None:
         checkpoint()
         rewrite(remove_the_second, unkeyed)
-        forged = audit.Checkpoint(sequence=2, hash=audit.AuditChainHead.objects.get().hash, at="x")
+        forged = verification.Checkpoint(sequence=2, hash=AuditChainHead.objects.get().hash, at="x")
         line = forged.as_line().replace(forged.signature(), "0" * 64)
         with audit_checkpoints.open("a") as handle:
             handle.write(line)
@@ -234,14 +236,14 @@ class TestCheckpoints:
         checkpoint()
         assert "No new audit events since the last checkpoint" in checkpoint()
         first = audit_checkpoints.read_text()
-        [saved] = audit.read_checkpoints()
+        [saved] = verification.read_checkpoints()
         head = AuditChainHead.objects.get()
         assert (saved.sequence, saved.hash) == (head.sequence, head.hash) == (3, logged[2].hash)
         audit.record(audit.Actor(user=None, membership=None, channel="cli"), "load_demo", "demo")
         checkpoint()
         text = audit_checkpoints.read_text()
         assert text.startswith(first)  # appended, not rewritten
-        assert [c.sequence for c in audit.read_checkpoints()] == [3, 4]
+        assert [c.sequence for c in verification.read_checkpoints()] == [3, 4]
 
     def test_no_checkpoint_vouches_for_a_broken_chain(
         self, logged: list[AuditEvent], audit_checkpoints: Path
@@ -291,7 +293,7 @@ class TestCheckpoints:
         # queues the next one, so exactly one run waits again.
         DBTaskResult.objects.filter(pk=waiting.pk).update(status="RUNNING")
         assert tasks.audit_checkpoint.call(True) == 3
-        assert [c.sequence for c in audit.read_checkpoints()] == [3]
+        assert [c.sequence for c in verification.read_checkpoints()] == [3]
         ready = DBTaskResult.objects.filter(
             task_path="homeward.audit.tasks.audit_checkpoint", status="READY"
         )
@@ -351,7 +353,7 @@ def test_batched_reads_continue_the_chain(
 
 
 def test_verify_walks_past_one_batch(logged: list[AuditEvent]) -> None:
-    assert audit.verify_chain(batch_size=2) is None
+    assert verification.verify_chain(batch_size=2) is None
 
 
 def test_coordinator_sees_who_looked_at_their_child(social_worker: Actor, child: Child) -> None:
@@ -361,13 +363,13 @@ def test_coordinator_sees_who_looked_at_their_child(social_worker: Actor, child:
 
     children.read_child(social_worker, child.pk)
     coordinator = factories.actor(Role.COUNCIL_MISSING_COORDINATOR, child.responsible_council)
-    trail = list(audit.child_audit_trail(coordinator, child.pk))
+    trail = list(trails.child_audit_trail(coordinator, child.pk))
     assert [(e.user, e.action) for e in trail] == [
         (social_worker.user, "view"),
         (coordinator.user, "view_audit_trail"),
     ]
     with pytest.raises(AccessDenied):
-        audit.child_audit_trail(social_worker, child.pk)
+        trails.child_audit_trail(social_worker, child.pk)
 
 
 def test_subject_access_export_lists_every_event_for_the_child(

@@ -2,7 +2,7 @@ from datetime import timedelta
 
 import pytest
 
-from homeward.children import emergency
+from homeward.children import emergency, visibility
 from homeward.children import services as children
 from homeward.core.errors import AccessDenied, NotFound, ValidationFailed
 from homeward.events.models import DomainEvent
@@ -60,7 +60,7 @@ def test_reason_and_an_exact_identifier_are_required(outsider, child):
     with pytest.raises(ValidationFailed) as error:
         emergency.open_emergency_access(outsider, child.last_name, REASON)
     assert "No single child" in error.value.errors["identifier"][0]
-    assert not policy.can(outsider, policy.Action.SEE_IDENTITY, child)
+    assert not visibility.can(outsider, policy.Action.SEE_IDENTITY, child)
 
 
 def test_aggregate_roles_have_no_emergency_route(child):

@@ -3,7 +3,7 @@ from datetime import date, timedelta
 import pytest
 
 from homeward.audit.models import AuditEvent
-from homeward.children import services
+from homeward.children import services, visibility
 from homeward.children.codes import PlacementType
 from homeward.children.models import Child
 from homeward.core import clock
@@ -132,8 +132,8 @@ class TestPlacementsAndAccess:
         )
         old_staff = factories.actor(Role.CARE_STAFF, old_home)
         host_worker = factories.actor(Role.SOCIAL_WORKER, host)
-        assert policy.can(old_staff, policy.Action.SEE_IDENTITY, child)
-        assert policy.can(host_worker, policy.Action.SEE_IDENTITY, child)
+        assert visibility.can(old_staff, policy.Action.SEE_IDENTITY, child)
+        assert visibility.can(host_worker, policy.Action.SEE_IDENTITY, child)
 
         services.start_placement(
             manager,
@@ -144,9 +144,9 @@ class TestPlacementsAndAccess:
             provider=new_home,
         )
         child.refresh_from_db()
-        assert not policy.can(old_staff, policy.Action.SEE_IDENTITY, child)
-        assert not policy.can(host_worker, policy.Action.SEE_IDENTITY, child)
-        assert policy.can(
+        assert not visibility.can(old_staff, policy.Action.SEE_IDENTITY, child)
+        assert not visibility.can(host_worker, policy.Action.SEE_IDENTITY, child)
+        assert visibility.can(
             factories.actor(Role.CARE_STAFF, new_home), policy.Action.SEE_IDENTITY, child
         )
         first = child.placements.order_by("start_date").first()
@@ -222,7 +222,7 @@ class TestAddThenReport:
         factories.report(call_handler, child)
         later = clock.now() + policy.ADDED_CHILD_ACCESS + timedelta(hours=1)
         monkeypatch.setattr(clock, "now", lambda: later)
-        assert policy.can(call_handler, policy.Action.REPORT, child)
+        assert visibility.can(call_handler, policy.Action.REPORT, child)
 
     def test_without_a_report_the_adding_access_ends(
         self, monkeypatch: pytest.MonkeyPatch, call_handler: Actor, council: Organisation
@@ -236,18 +236,18 @@ class TestAddThenReport:
         with pytest.raises(NotFound):
             services.read_child(call_handler, child.pk)
         # The council still sees its child.
-        assert policy.can(factories.actor(Role.SOCIAL_WORKER, council), "see_identity", child)
+        assert visibility.can(factories.actor(Role.SOCIAL_WORKER, council), "see_identity", child)
 
     def test_adding_a_child_opens_no_other_child_to_the_force(
         self, call_handler: Actor, council: Organisation
     ) -> None:
         neighbour = factories.ChildFactory(responsible_council=council)
         services.create_child(call_handler, details(responsible_council_id=council.pk))
-        assert not policy.can(call_handler, policy.Action.SEE_IDENTITY, neighbour)
+        assert not visibility.can(call_handler, policy.Action.SEE_IDENTITY, neighbour)
         assert neighbour not in services.search_children(call_handler, neighbour.last_name)
         # Another force's call handler gets nothing from this force's addition.
         other = factories.actor(Role.POLICE_CALL_HANDLER, factories.PoliceForceFactory())
-        assert not policy.visible_children(other).exists()
+        assert not visibility.visible_children(other).exists()
 
 
 class TestResponsibleCouncilNotKnown:
@@ -334,11 +334,11 @@ class TestConfirmResponsibleCouncil:
         factories.report(call_handler, provisional)
         elsewhere = factories.CouncilFactory()
         services.confirm_responsible_council(coordinator, provisional.pk, elsewhere.pk)
-        assert not policy.can(coordinator, policy.Action.SEE_IDENTITY, provisional)
-        assert policy.can(
+        assert not visibility.can(coordinator, policy.Action.SEE_IDENTITY, provisional)
+        assert visibility.can(
             factories.actor(Role.SOCIAL_WORKER, elsewhere), policy.Action.SEE_IDENTITY, provisional
         )
-        assert policy.can(call_handler, policy.Action.SEE_IDENTITY, provisional)  # its report
+        assert visibility.can(call_handler, policy.Action.SEE_IDENTITY, provisional)  # its report
 
     def test_only_the_holding_council_confirms_and_only_once(
         self, provisional, council: Organisation, call_handler: Actor

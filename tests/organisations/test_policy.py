@@ -2,7 +2,9 @@
 
 import pytest
 
+from homeward.children import visibility as children_visibility
 from homeward.children.models import Child
+from homeward.episodes import visibility as episodes_visibility
 from homeward.organisations import policy
 from homeward.organisations.models import Organisation, Role
 from homeward.organisations.policy import Action
@@ -21,7 +23,11 @@ def placed_child(council: Organisation) -> tuple[Child, Organisation, Organisati
 
 
 def sees(role, org, child: Child):
-    return policy.visible_children(factories.actor(role, org)).filter(pk=child.pk).exists()
+    return (
+        children_visibility.visible_children(factories.actor(role, org))
+        .filter(pk=child.pk)
+        .exists()
+    )
 
 
 def test_responsible_and_host_councils_and_current_home_see_the_child(
@@ -59,7 +65,7 @@ def test_aggregate_and_admin_roles_never_see_identities(
 ) -> None:
     child, _, _ = placed_child
     assert not sees(role, council, child)
-    assert policy.visible_episodes(factories.actor(role, council)).count() == 0
+    assert episodes_visibility.visible_episodes(factories.actor(role, council)).count() == 0
 
 
 def test_roles_decide_actions() -> None:

@@ -7,6 +7,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase
 
+from homeward.children import visibility
 from homeward.children.models import Child, EmergencyAccess
 from homeward.core import clock
 from homeward.episodes.models import Episode
@@ -118,7 +119,7 @@ class AccessProperty(TestCase):
         for who in actors:
             assert who.user is not None
             assert who.organisation is not None
-            seen_ids = set(policy.visible_children(who).values_list("pk", flat=True))
+            seen_ids = set(visibility.visible_children(who).values_list("pk", flat=True))
             expected = set()
             for child in made:
                 child.refresh_from_db()

@@ -13,13 +13,14 @@ from django.test import Client
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from homeward.audit.models import AuditEvent
+from homeward.children import visibility
 from homeward.children.models import Child
 from homeward.core import clock
 from homeward.core.actor import Actor
 from homeward.core.errors import AccessDenied, NotFound, ValidationFailed
 from homeward.events.models import DomainEvent
 from homeward.notifications import events
-from homeward.organisations import policy, services
+from homeward.organisations import services
 from homeward.organisations.models import ApiToken, Membership, Organisation, Role, User
 from tests import factories
 from tests.organisations.totp import give_app
@@ -96,9 +97,9 @@ def test_the_list_is_this_organisation_only(admin: Actor, worker: User, outsider
 
 
 def test_administrators_never_see_children(admin: Actor, child: Child) -> None:
-    assert not policy.visible_children(admin).exists()
+    assert not visibility.visible_children(admin).exists()
     with pytest.raises(NotFound):
-        policy.get_child(admin, child.pk)
+        visibility.get_child(admin, child.pk)
 
 
 # --- adding a user ------------------------------------------------------------------------

@@ -28,6 +28,7 @@ from homeward.aftercare.models import (
 from homeward.aftercare.services import outstanding
 from homeward.children.codes import LegalStatusKind, nhs_number_is_valid, upn_is_valid
 from homeward.children.models import Child, Placement, WorkerAllocation
+from homeward.children.visibility import visible_children
 from homeward.core import clock
 from homeward.core.actor import Actor
 from homeward.episodes.models import (
@@ -49,7 +50,6 @@ from homeward.insights.models import EpisodeFact, ReasonFact
 from homeward.notifications import delivery
 from homeward.notifications.models import Notification
 from homeward.organisations.models import Organisation, OrganisationKind, Role, User
-from homeward.organisations.policy import visible_children
 from homeward.seed import demo
 from homeward.seed.plan import DemoResult
 from tests import factories

@@ -14,7 +14,7 @@ from homeward.core import clock
 from homeward.core.actor import Actor
 from homeward.core.errors import NotFound, ValidationFailed
 from homeward.core.validation import text_errors
-from homeward.episodes import steps
+from homeward.episodes import steps, visibility
 from homeward.episodes.events import (
     ClassificationChanged,
     EpisodeRegraded,
@@ -41,7 +41,6 @@ from homeward.episodes.services.rules import (
     normalise_grade,
 )
 from homeward.events.change import record_change
-from homeward.organisations import policy
 from homeward.organisations.policy import Action
 
 
@@ -49,7 +48,7 @@ from homeward.organisations.policy import Action
 def update_episode(
     actor: Actor, reference: str, expected_version: int | None, changes: dict[str, Any]
 ) -> Episode:
-    episode = policy.get_episode(actor, reference, Action.UPDATE_EPISODE)
+    episode = visibility.get_episode(actor, reference, Action.UPDATE_EPISODE)
     episode = _lock(episode, expected_version)
     unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
@@ -104,7 +103,7 @@ class Regrading:
 def regrade(
     actor: Actor, reference: str, expected_version: int | None, regrading: Regrading
 ) -> Episode:
-    episode = policy.get_episode(actor, reference, Action.REGRADE)
+    episode = visibility.get_episode(actor, reference, Action.REGRADE)
     episode = _lock(episode, expected_version)
     errors: dict[str, list[str]] = text_errors(RiskAssessment, vars(regrading))
     not_yet = steps.regrade(actor, episode).reason
@@ -163,7 +162,7 @@ def regrade(
 def change_classification(
     actor: Actor, reference: str, expected_version: int | None, classification: str, reason: str
 ) -> Episode:
-    episode = policy.get_episode(actor, reference, Action.UPDATE_EPISODE)
+    episode = visibility.get_episode(actor, reference, Action.UPDATE_EPISODE)
     episode = _lock(episode, expected_version)
     errors: dict[str, list[str]] = text_errors(ClassificationChange, {"reason": reason})
     not_yet = steps.classify(actor, episode).reason
@@ -223,7 +222,7 @@ def add_timeline_entry(
     summary: str,
     location: str = "",
 ) -> TimelineEntry:
-    episode = policy.get_episode(actor, reference, Action.UPDATE_EPISODE)
+    episode = visibility.get_episode(actor, reference, Action.UPDATE_EPISODE)
     errors: dict[str, list[str]] = text_errors(
         TimelineEntry, {"summary": summary, "location": location}
     )
@@ -256,9 +255,11 @@ def add_timeline_entry(
 @transaction.atomic
 def link_episodes(actor: Actor, reference: str, other_reference: str) -> Episode:
     """Record that two children went missing together."""
-    episode = policy.get_episode(actor, reference, Action.UPDATE_EPISODE)
+    episode = visibility.get_episode(actor, reference, Action.UPDATE_EPISODE)
     try:
-        other = policy.get_episode(actor, other_reference.strip().upper(), Action.UPDATE_EPISODE)
+        other = visibility.get_episode(
+            actor, other_reference.strip().upper(), Action.UPDATE_EPISODE
+        )
     except NotFound:
         raise ValidationFailed(
             {"other_reference": "No episode with that reference was found among yours"}

@@ -8,6 +8,7 @@ from django.db.models import QuerySet
 
 from homeward.audit import services as audit
 from homeward.core.actor import Actor
+from homeward.episodes import visibility
 from homeward.episodes.models import (
     Episode,
 )
@@ -19,7 +20,7 @@ from homeward.organisations.policy import Action
 
 
 def read_episode(actor: Actor, reference: str) -> Episode:
-    episode = policy.get_episode(actor, reference, Action.SEE_EPISODES)
+    episode = visibility.get_episode(actor, reference, Action.SEE_EPISODES)
     audit.record(actor, "view", OBJECT, episode.reference, child_id=episode.child_id)
     return episode
 
@@ -34,7 +35,7 @@ def list_episodes(
     until: datetime | None = None,
 ) -> QuerySet[Episode]:
     policy.require_role(actor, Action.SEE_EPISODES)
-    qs = policy.visible_episodes(actor).select_related("child", "police_force")
+    qs = visibility.visible_episodes(actor).select_related("child", "police_force")
     if status:
         qs = qs.filter(status=status)
     if child_id:

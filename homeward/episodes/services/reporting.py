@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import IntegrityError, transaction
 
+from homeward.children import visibility
 from homeward.core import clock
 from homeward.core.actor import Actor
 from homeward.core.errors import ValidationFailed
@@ -33,7 +34,6 @@ from homeward.episodes.services.rules import (
     normalise_grade,
 )
 from homeward.events.change import record_change
-from homeward.organisations import policy
 from homeward.organisations.policy import Action
 
 
@@ -49,7 +49,7 @@ def report_missing(actor: Actor, child_id: object, report: Report) -> ReportResu
 
 @transaction.atomic
 def _report_missing(actor: Actor, child_id: object, report: Report) -> ReportResult:
-    child = policy.get_child(
+    child = visibility.get_child(
         actor,
         child_id,
         Action.REPORT,

@@ -7,7 +7,7 @@ from django.db import transaction
 from homeward.core import clock
 from homeward.core.actor import Actor
 from homeward.core.errors import ValidationFailed
-from homeward.episodes import steps
+from homeward.episodes import steps, visibility
 from homeward.episodes.events import (
     EpisodeClosed,
     EpisodeReturned,
@@ -21,7 +21,6 @@ from homeward.episodes.models import (
 from homeward.episodes.services.records import _about, _add_timeline, _lock, _return_fields, _save
 from homeward.episodes.services.rules import Return, _return_errors
 from homeward.events import bus
-from homeward.organisations import policy
 from homeward.organisations.models import OrganisationKind
 from homeward.organisations.policy import Action
 
@@ -58,7 +57,7 @@ def _returned(actor: Actor, episode: Episode, *, late_report: bool = False) -> N
 def record_return(
     actor: Actor, reference: str, expected_version: int | None, details: Return
 ) -> Episode:
-    episode = policy.get_episode(actor, reference, Action.RECORD_RETURN)
+    episode = visibility.get_episode(actor, reference, Action.RECORD_RETURN)
     episode = _lock(episode, expected_version)
     errors: dict[str, list[str]] = {}
     not_yet = steps.record_return(actor, episode).reason
@@ -93,7 +92,7 @@ def record_return(
 
 @transaction.atomic
 def close_episode(actor: Actor, reference: str, expected_version: int | None) -> Episode:
-    episode = policy.get_episode(actor, reference, Action.CLOSE)
+    episode = visibility.get_episode(actor, reference, Action.CLOSE)
     episode = _lock(episode, expected_version)
     not_yet = steps.close(actor, episode).reason
     if not_yet:

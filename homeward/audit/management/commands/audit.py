@@ -5,7 +5,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
-from homeward.audit import services, tasks
+from homeward.audit import reads, tasks, verification
+from homeward.children import trail
 from homeward.core import csv as csv_out
 from homeward.core.actor import CHANNEL_CLI, Actor
 from homeward.core.errors import ServiceError
@@ -48,7 +49,7 @@ class Command(BaseCommand):
             self.export(options["child"], options["out"])
 
     def verify(self, checkpoints: str | None) -> None:
-        result = services.verify(checkpoints_from=Path(checkpoints) if checkpoints else None)
+        result = verification.verify(checkpoints_from=Path(checkpoints) if checkpoints else None)
         if result.problem is not None:
             where = f" at event {result.problem.sequence}" if result.problem.sequence else ""
             raise CommandError(f"Audit log broken{where}: {result.problem.reason}")
@@ -78,8 +79,8 @@ class Command(BaseCommand):
                 self.stdout.write("An audit checkpoint is already scheduled.")
             return
         try:
-            checkpoint = services.write_checkpoint()
-        except services.CheckpointError as exc:
+            checkpoint = verification.write_checkpoint()
+        except verification.CheckpointError as exc:
             raise CommandError(str(exc)) from exc
         if checkpoint is None:
             self.stdout.write("No new audit events since the last checkpoint.")
@@ -87,7 +88,7 @@ class Command(BaseCommand):
             self.stdout.write(
                 self.style.SUCCESS(
                     f"Checkpoint at event {checkpoint.sequence} written to "
-                    f"{services.checkpoint_path()}"
+                    f"{verification.checkpoint_path()}"
                 )
             )
 
@@ -96,15 +97,15 @@ class Command(BaseCommand):
             raise CommandError("export needs --child ID and --out FILE")
         actor = Actor(user=None, membership=None, channel=CHANNEL_CLI)
         try:
-            events = services.child_audit_trail(actor, child, services.EXPORT_TRAIL)
+            events = trail.child_audit_trail(actor, child, reads.EXPORT_TRAIL)
         except ServiceError as exc:
             raise CommandError(exc.message) from exc
         handle = sys.stdout if out == "-" else Path(out).open("w", newline="")  # noqa: SIM115
         try:
             writer = csv_out.writer(handle)
-            writer.writerow(services.TRAIL_COLUMNS)
+            writer.writerow(reads.TRAIL_COLUMNS)
             count = 0
-            for row in services.trail_rows(events.iterator()):
+            for row in reads.trail_rows(events.iterator()):
                 writer.writerow(row)
                 count += 1
         finally:
