@@ -75,12 +75,14 @@ def _start_django() -> None:
 
 def _children_not_missing(reporter: Actor) -> list[Child]:
     """The reporter's council's children with no open missing episode."""
-    from homeward.episodes.models import EpisodeStatus
     from homeward.children import visibility
+    from homeward.episodes.models import EpisodeStatus
 
     return [
         c
-        for c in visibility.visible_children(reporter).filter(responsible_council=reporter.organisation)
+        for c in visibility.visible_children(reporter).filter(
+            responsible_council=reporter.organisation
+        )
         if not c.episodes.filter(status=EpisodeStatus.MISSING).exists()
     ]
 

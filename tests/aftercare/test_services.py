@@ -11,8 +11,8 @@ from homeward.core import clock
 from homeward.core.actor import Actor
 from homeward.core.errors import AccessDenied, NotFound, ValidationFailed
 from homeward.episodes import services as episodes
-from homeward.episodes.models import Episode
 from homeward.episodes import visibility as episodes_visibility
+from homeward.episodes.models import Episode
 from homeward.organisations import policy
 from homeward.organisations.models import Organisation, OrganisationKind, Role
 from tests import factories
