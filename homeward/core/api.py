@@ -1,115 +1,43 @@
 """What every API endpoint shares: RFC 9457 problem documents, the acting user, optimistic
 concurrency (If-Match or a body ``version``), JSON responses with their ETag, and the
-OpenAPI additions that describe all of these once rather than per endpoint."""
+OpenAPI additions that describe all of these once rather than per endpoint. Here are the
+handlers that turn each exception into a problem document, and the API object; the rest
+lives in homeward.core.problems, .responses, .concurrency and .openapi, and every name is
+here too, so endpoints import ``homeward.core.api`` as before."""
 
 import logging
-import re
 from collections.abc import Callable
-from http import HTTPStatus
-from typing import Annotated, Any, ClassVar, Protocol, cast
+from typing import Any, cast
 
 from django.core.exceptions import RequestDataTooBig
-from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
-from ninja import NinjaAPI, Schema
+from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.openapi.schema import OpenAPISchema
-from ninja.operation import Operation
-from ninja.params.functions import Header
 from ninja.types import DictStrAny
 
-from homeward.core.actor import Actor
+from homeward.core.concurrency import EpisodeIfMatch, InterviewIfMatch, expected_version
 from homeward.core.errors import ServiceError, StaleEdit, ValidationFailed
+from homeward.core.openapi import IDEMPOTENCY_KEY_PARAMETER, HomewardOpenAPISchema
+from homeward.core.problems import (
+    IF_MATCH_USED,
+    JSON_CONTENT_TYPE,
+    PROBLEM_MEDIA_TYPE,
+    PROBLEM_SLUGS,
+    PROBLEM_TYPE_BASE,
+    PreconditionFailed,
+    PreconditionRequired,
+    Problem,
+    TooManyRequests,
+    problem,
+)
+from homeward.core.responses import Paging, Versioned, actor_of, respond, respond_page
 
 logger = logging.getLogger(__name__)
 
-JSON_CONTENT_TYPE = "application/json; charset=utf-8"
-PROBLEM_MEDIA_TYPE = "application/problem+json"
-PROBLEM_TYPE_BASE = "urn:homeward:problem:"
-IF_MATCH_USED = "_homeward_if_match"
 
-
-# --- problems ---------------------------------------------------------------------------
-
-
-class Problem(Schema):
-    """RFC 9457 problem details."""
-
-    type: str
-    title: str
-    status: int
-    detail: str
-    instance: str | None = None
-    errors: dict[str, list[str]] | None = None
-    changed_fields: list[str] | None = None
-    current_version: int | None = None
-
-
-class PreconditionRequired(ServiceError):
-    status = 428
-    title = "Say which version of the record you are changing"
-
-
-class PreconditionFailed(ServiceError):
-    status = 412
-    title = StaleEdit.title
-
-
-class TooManyRequests(ServiceError):
-    """429, with ``Retry-After`` in seconds."""
-
-    status = 429
-    title = "Too many requests"
-
-    def __init__(self, message: str, retry_after: int) -> None:
-        super().__init__(message)
-        self.retry_after = retry_after
-
-
-PROBLEM_SLUGS: dict[int, str] = {
-    400: "malformed-request",
-    401: "unauthenticated",
-    403: "forbidden",
-    404: "not-found",
-    409: "stale-edit",
-    412: "stale-edit",
-    413: "too-large",
-    422: "validation-failed",
-    428: "precondition-required",
-    429: "too-many-requests",
-    500: "server-error",
-}
-
-
-def problem(
-    request: HttpRequest,
-    status: int,
-    detail: str,
-    *,
-    title: str | None = None,
-    problem_type: str | None = None,
-    errors: dict[str, list[str]] | None = None,
-    headers: dict[str, str] | None = None,
-    **extra: Any,
-) -> HttpResponse:
-    body = Problem(
-        type=PROBLEM_TYPE_BASE + (problem_type or PROBLEM_SLUGS.get(status, "error")),
-        title=title or HTTPStatus(status).phrase,
-        status=status,
-        detail=detail,
-        instance=request.path,
-        errors=errors,
-        **extra,
-    )
-    response = HttpResponse(
-        body.model_dump_json(exclude_none=True),
-        status=status,
-        content_type=PROBLEM_MEDIA_TYPE,
-    )
-    for name, value in (headers or {}).items():
-        response[name] = value
-    return response
+# --- the error handlers: each exception as a problem document ----------------------------
 
 
 def _field_name(loc: tuple[Any, ...] | list[Any]) -> str:
@@ -237,200 +165,7 @@ def _unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:  # noqa: 
     )
 
 
-# --- the acting user and responses -----------------------------------------------------
-
-
-def actor_of(request: HttpRequest) -> Actor:
-    """The Actor the bearer token authenticated (see homeward.organisations.api)."""
-    actor = getattr(request, "auth", None)
-    if not isinstance(actor, Actor):  # pragma: no cover - every operation needs auth
-        raise AuthenticationError()
-    return actor
-
-
-class Versioned(Schema):
-    """A response schema for one versioned record: responses carry ``ETag: "<version>"``."""
-
-    etag: ClassVar[bool] = True
-    version: int
-
-
-def respond(body: Schema, status: int = 200, *, location: str | None = None) -> HttpResponse:
-    response = HttpResponse(body.model_dump_json(), status=status, content_type=JSON_CONTENT_TYPE)
-    if isinstance(body, Versioned):
-        response["ETag"] = f'"{body.version}"'
-    if location:
-        response["Location"] = location
-    return response
-
-
-class Paging(Protocol):
-    page: int
-    page_size: int
-
-
-def respond_page(
-    queryset: QuerySet[Any],
-    paging: Paging,
-    page_schema: Callable[..., Schema],
-    build: Callable[[Any], Schema],
-    *,
-    audit: Callable[[list[Any]], None] | None = None,
-    **extra: Any,
-) -> HttpResponse:
-    """One page of ``queryset`` as ``page_schema`` (count, page, page_size, items), each
-    row built by ``build``; ``audit`` is given the rows shown (the reads of children)."""
-    start = (paging.page - 1) * paging.page_size
-    rows = list(queryset[start : start + paging.page_size])
-    if audit is not None:
-        audit(rows)
-    return respond(
-        page_schema(
-            count=queryset.count(),
-            page=paging.page,
-            page_size=paging.page_size,
-            items=[build(row) for row in rows],
-            **extra,
-        )
-    )
-
-
-# --- optimistic concurrency -------------------------------------------------------------
-
-_ETAG = re.compile(r'^(?:W/)?"(\d{1,10})"$')
-
-
-def _if_match(noun: str) -> Any:
-    return Header(
-        alias="If-Match",
-        description=f'The ETag you last received for the {noun}, e.g. "3". '
-        "Or send the version in the body.",
-    )
-
-
-# The optional If-Match header of an endpoint that changes an episode or an interview.
-EpisodeIfMatch = Annotated[str | None, _if_match("episode")]
-InterviewIfMatch = Annotated[str | None, _if_match("interview")]
-
-
-def expected_version(
-    request: HttpRequest,
-    if_match: str | None,
-    body_version: int | None,
-    noun: str = "episode",
-) -> int:
-    """The version of the ``noun`` the client last saw: from If-Match (a stale one gives
-    412) or from the body's ``version`` (a stale one gives 409). Neither gives 428."""
-    if if_match is not None and if_match.strip():
-        value = if_match.strip()
-        if value == "*":
-            raise PreconditionRequired(
-                f"If-Match: * does not say which version you saw. Send the {noun}'s ETag."
-            )
-        tags = [tag.strip() for tag in value.split(",")]
-        if len(tags) != 1:
-            raise ValidationFailed({"If-Match": "Send the one ETag you last received"})
-        match = _ETAG.match(tags[0])
-        if match is None:
-            setattr(request, IF_MATCH_USED, True)
-            raise PreconditionFailed(
-                f'If-Match does not match this {noun}\'s ETag, which looks like "3". '
-                f"Fetch the {noun} again and use the ETag it returns."
-            )
-        version = int(match.group(1))
-        if body_version is not None and body_version != version:
-            raise ValidationFailed({"version": "The version does not match the If-Match header"})
-        setattr(request, IF_MATCH_USED, True)
-        return version
-    if body_version is not None:
-        return body_version
-    raise PreconditionRequired(
-        f"Say which version of the {noun} you are changing: send the ETag you received "
-        f'in an If-Match header, or the {noun}\'s version in the body as "version".'
-    )
-
-
-# --- the API object and its OpenAPI document ----------------------------------------------
-
-
-def _problem_response(description: str) -> DictStrAny:
-    return {
-        "description": description,
-        "content": {PROBLEM_MEDIA_TYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}},
-    }
-
-
-IDEMPOTENCY_KEY_PARAMETER: DictStrAny = {
-    "in": "header",
-    "name": "Idempotency-Key",
-    "required": False,
-    "description": (
-        "A unique value (up to 200 printable characters) for this request. A retry with "
-        "the same key and the same body returns the first result and changes nothing; "
-        "the same key with a different body is refused with 422."
-    ),
-    "schema": {"type": "string", "minLength": 1, "maxLength": 200},
-}
-
-
-class HomewardOpenAPISchema(OpenAPISchema):
-    """Adds what ninja does not infer: problem responses, the Idempotency-Key header and
-    the ETag response header."""
-
-    def operation_details(self, operation: Operation) -> DictStrAny:
-        result = super().operation_details(operation)
-        self.schemas.setdefault("Problem", Problem.model_json_schema())
-        responses: dict[Any, DictStrAny] = result["responses"]
-
-        for status, model in operation.response_models.items():
-            annotation = getattr(model, "model_fields", {}).get("response")
-            kind = getattr(annotation, "annotation", None)
-            if isinstance(kind, type) and issubclass(kind, Versioned) and status in responses:
-                responses[status]["headers"] = {
-                    "ETag": {
-                        "description": 'The version of the record, quoted: "3". Send it '
-                        "back in If-Match to change the record.",
-                        "required": True,
-                        "schema": {"type": "string"},
-                    }
-                }
-
-        parameters = result.setdefault("parameters", [])
-        if getattr(operation.view_func, "idempotent", False):
-            parameters.append(IDEMPOTENCY_KEY_PARAMETER)
-        versioned = any(
-            p.get("in") == "header" and p.get("name", "").lower() == "if-match" for p in parameters
-        )
-
-        wanted = {
-            401: "No valid bearer token",
-            403: "Your role does not allow this",
-            404: "Not found, or not yours to see",
-            422: "Validation failed: `errors` names each field",
-            429: "Too many requests with a wrong token from your address: wait for "
-            "`Retry-After` seconds",
-            500: "Unexpected error",
-        }
-        if "requestBody" in result:
-            wanted[400] = "The body is not valid JSON"
-            wanted[413] = "The body is larger than the service reads"
-        if versioned:
-            wanted[409] = "Stale edit: the body's version is not the current one"
-            wanted[412] = "Stale edit: If-Match is not the current ETag"
-            wanted[428] = "Neither If-Match nor a version was sent"
-        if getattr(operation.view_func, "idempotent", False):
-            in_use = "Another request with this Idempotency-Key is still being handled"
-            wanted[409] = f"{wanted[409]}; or: {in_use}" if 409 in wanted else in_use
-        for status, description in sorted(wanted.items()):
-            responses.setdefault(status, _problem_response(description))
-        responses[429]["headers"] = {
-            "Retry-After": {
-                "description": "Seconds until a token from your address is read again",
-                "required": True,
-                "schema": {"type": "integer", "minimum": 1},
-            }
-        }
-        return result
+# --- the API object ---------------------------------------------------------------------
 
 
 class HomewardAPI(NinjaAPI):
@@ -456,7 +191,17 @@ class HomewardAPI(NinjaAPI):
 
 
 __all__ = [
+    "IDEMPOTENCY_KEY_PARAMETER",
+    "IF_MATCH_USED",
+    "JSON_CONTENT_TYPE",
+    "PROBLEM_MEDIA_TYPE",
+    "PROBLEM_SLUGS",
+    "PROBLEM_TYPE_BASE",
+    "EpisodeIfMatch",
     "HomewardAPI",
+    "HomewardOpenAPISchema",
+    "InterviewIfMatch",
+    "Paging",
     "PreconditionFailed",
     "PreconditionRequired",
     "Problem",
@@ -466,4 +211,5 @@ __all__ = [
     "expected_version",
     "problem",
     "respond",
+    "respond_page",
 ]

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from homeward.children import visibility
-from homeward.children.models import Child
+from homeward.children.models import Child, Placement
 from homeward.core.actor import Actor
 from homeward.episodes.models import Episode
 from homeward.events.models import DomainEvent
@@ -118,6 +118,96 @@ def council_contacts(council: Organisation, *, host: bool) -> list[Recipient]:
     return []
 
 
+def _worker(child: Child, council: Organisation) -> list[Recipient]:
+    """The child's allocated social worker, while they work for the child's council."""
+    allocation = child.allocations.filter(end_date__isnull=True).select_related("worker").first()
+    if allocation is None:
+        return []
+    return [
+        Recipient(m, WORKER)
+        for m in Membership.objects.filter(
+            user=allocation.worker, organisation=council, is_active=True
+        ).select_related("user", "organisation")[:1]
+    ]
+
+
+def _host(placement: Placement | None, council: Organisation) -> list[Recipient]:
+    """The host council, when the child is placed in another council's area."""
+    if placement is None or placement.host_council_id == council.pk:
+        return []
+    return council_contacts(placement.host_council, host=True)
+
+
+def _police(event: DomainEvent, episode: Episode) -> list[Recipient]:
+    """The forces of the episode (where the child went missing, and where found), except
+    for a report the police made themselves."""
+    reported_by_police = episode.reporting_organisation_id == episode.police_force_id
+    if event.name == ev.EPISODE_REPORTED and reported_by_police:
+        return []
+    return [
+        Recipient(m, POLICE)
+        for m in _members(
+            [episode.police_force, episode.found_police_force],
+            {Role.POLICE_MISSING_COORDINATOR},
+        )
+    ]
+
+
+def _home(placement: Placement | None) -> list[Recipient]:
+    if placement is None or placement.provider is None:
+        return []
+    return [Recipient(m, HOME) for m in _members([placement.provider], {Role.CARE_MANAGER})]
+
+
+def _provider(event: DomainEvent, council: Organisation) -> list[Recipient]:
+    """The return interview provider the event names, when that is not the council."""
+    provider_id = event.payload.get("provider")
+    if not provider_id or provider_id == council.pk:
+        return []
+    return [
+        Recipient(m, PROVIDER)
+        for m in Membership.objects.filter(
+            organisation_id=provider_id, role=Role.RHI_WORKER, is_active=True
+        ).select_related("user", "organisation")
+    ]
+
+
+def _audience_members(
+    event: DomainEvent, audience: set[str], child: Child, episode: Episode | None
+) -> list[Recipient]:
+    """Everyone in the event's audience, by relationship (some more than once)."""
+    council = child.responsible_council
+    placement = child.current_placement
+    found: list[Recipient] = []
+    if COORDINATOR in audience:
+        found += council_contacts(council, host=False)
+    if MANAGER in audience:
+        found += [Recipient(m, MANAGER) for m in _members([council], {Role.COUNCIL_MANAGER})]
+    if WORKER in audience:
+        found += _worker(child, council)
+    if HOST in audience:
+        found += _host(placement, council)
+    if POLICE in audience and episode is not None:
+        found += _police(event, episode)
+    if HOME in audience:
+        found += _home(placement)
+    if PROVIDER in audience:
+        found += _provider(event, council)
+    return found
+
+
+def _allowed(found: list[Recipient], child: Child) -> list[Recipient]:
+    """One notification per person, and only to people the policy lets see the child."""
+    chosen: dict[int, Recipient] = {}
+    for recipient in found:
+        if recipient.user.pk in chosen or not recipient.user.is_active:
+            continue
+        actor = Actor(user=recipient.user, membership=recipient.membership)
+        if visibility.visible_children(actor).filter(pk=child.pk).exists():
+            chosen[recipient.user.pk] = recipient
+    return list(chosen.values())
+
+
 def recipients(event: DomainEvent) -> list[Recipient]:
     audience = AUDIENCES.get(event.name)
     if not audience or event.child_id is None:
@@ -134,56 +224,7 @@ def recipients(event: DomainEvent) -> list[Recipient]:
     episode = None
     if event.aggregate_type == "episode":
         episode = Episode.objects.filter(reference=event.aggregate_id).first()
-    council = child.responsible_council
-    placement = child.current_placement
-    found: list[Recipient] = []
-    if COORDINATOR in audience:
-        found += council_contacts(council, host=False)
-    if MANAGER in audience:
-        found += [Recipient(m, MANAGER) for m in _members([council], {Role.COUNCIL_MANAGER})]
-    if WORKER in audience:
-        allocation = (
-            child.allocations.filter(end_date__isnull=True).select_related("worker").first()
-        )
-        if allocation is not None:
-            found += [
-                Recipient(m, WORKER)
-                for m in Membership.objects.filter(
-                    user=allocation.worker, organisation=council, is_active=True
-                ).select_related("user", "organisation")[:1]
-            ]
-    if HOST in audience and placement is not None and placement.host_council_id != council.pk:
-        found += council_contacts(placement.host_council, host=True)
-    if POLICE in audience and episode is not None:
-        reported_by_police = episode.reporting_organisation_id == episode.police_force_id
-        if event.name != ev.EPISODE_REPORTED or not reported_by_police:
-            found += [
-                Recipient(m, POLICE)
-                for m in _members(
-                    [episode.police_force, episode.found_police_force],
-                    {Role.POLICE_MISSING_COORDINATOR},
-                )
-            ]
-    if HOME in audience and placement is not None and placement.provider is not None:
-        found += [Recipient(m, HOME) for m in _members([placement.provider], {Role.CARE_MANAGER})]
-    if PROVIDER in audience:
-        provider_id = event.payload.get("provider")
-        if provider_id and provider_id != council.pk:
-            found += [
-                Recipient(m, PROVIDER)
-                for m in Membership.objects.filter(
-                    organisation_id=provider_id, role=Role.RHI_WORKER, is_active=True
-                ).select_related("user", "organisation")
-            ]
-    # One notification per person, and only to people the policy lets see the child.
-    chosen: dict[int, Recipient] = {}
-    for recipient in found:
-        if recipient.user.pk in chosen or not recipient.user.is_active:
-            continue
-        actor = Actor(user=recipient.user, membership=recipient.membership)
-        if visibility.visible_children(actor).filter(pk=child.pk).exists():
-            chosen[recipient.user.pk] = recipient
-    return list(chosen.values())
+    return _allowed(_audience_members(event, audience, child, episode), child)
 
 
 TITLES: dict[str, str] = {

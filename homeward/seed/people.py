@@ -4,6 +4,7 @@ and allocated workers over time, all planned before any row is written."""
 from __future__ import annotations
 
 import random
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from homeward.children.codes import PlacementType
@@ -83,48 +84,89 @@ def _plan_child(area: Area, rng: random.Random, index: int, council: CouncilSpec
     return child
 
 
-def _plan_statuses(area: Area, rng: random.Random, child: ChildPlan) -> None:
-    t0, today = area.clock.start_date, area.clock.today
-    floor = child.dob + timedelta(days=30)
+@dataclass(frozen=True)
+class _Dates:
+    """Where a child's legal statuses fall: ``before`` the window opens (not before the
+    floor, a month after birth) or ``within`` it (not in its last 20 days)."""
 
-    def before(low: int, high: int) -> date:
-        return max(floor, t0 - timedelta(days=rng.randint(low, high)))
+    rng: random.Random
+    floor: date
+    t0: date
+    today: date
 
-    def within(low: int, high: int) -> date:
-        return min(today - timedelta(days=20), t0 + timedelta(days=rng.randint(low, high)))
+    def before(self, low: int, high: int) -> date:
+        return max(self.floor, self.t0 - timedelta(days=self.rng.randint(low, high)))
 
+    def within(self, low: int, high: int) -> date:
+        return min(
+            self.today - timedelta(days=20), self.t0 + timedelta(days=self.rng.randint(low, high))
+        )
+
+
+# Each profile's statuses: (status, start) in order, and the day the last one ends (or None).
+_Steps = tuple[list[tuple[str, date]], date | None]
+
+
+def _lac_long(d: _Dates) -> _Steps:
     steps: list[tuple[str, date]] = []
+    start = d.before(30, 1800)
+    if d.rng.random() < 0.4:
+        steps.append((CP, start - timedelta(days=d.rng.randint(90, 400))))
+    steps.append((LAC, start))
+    return steps, None
+
+
+def _lac_entered(d: _Dates) -> _Steps:
+    steps: list[tuple[str, date]] = [(CIN, d.before(100, 900))]
+    if d.rng.random() < 0.5:
+        steps.append((CP, d.within(0, 300)))
+    steps.append((LAC, d.within(320, 650)))
+    return steps, None
+
+
+def _lac_left(d: _Dates) -> _Steps:
+    steps: list[tuple[str, date]] = [(LAC, d.before(100, 1500))]
+    left = d.within(60, 600)
     end: date | None = None
-    profile = child.profile
-    if profile == "lac_long":
-        start = before(30, 1800)
-        if rng.random() < 0.4:
-            steps.append((CP, start - timedelta(days=rng.randint(90, 400))))
-        steps.append((LAC, start))
-    elif profile == "lac_entered":
-        steps.append((CIN, before(100, 900)))
-        if rng.random() < 0.5:
-            steps.append((CP, within(0, 300)))
-        steps.append((LAC, within(320, 650)))
-    elif profile == "lac_left":
-        steps.append((LAC, before(100, 1500)))
-        left = within(60, 600)
-        if rng.random() < 0.5:
-            steps.append((CIN, left))
-            if rng.random() < 0.4:
-                end = min(today - timedelta(days=5), left + timedelta(days=rng.randint(90, 300)))
-        else:
-            end = left
-    elif profile == "cp":
-        start = before(60, 700)
-        steps.append((CIN, start))
-        steps.append((CP, within(0, 500)))
-        if rng.random() < 0.3:
-            steps.append((CIN, within(520, 700)))
-    elif profile == "cin":
-        steps.append((CIN, before(0, 600) if rng.random() < 0.7 else within(0, 500)))
-        if rng.random() < 0.3:
-            end = within(300, 700)
+    if d.rng.random() < 0.5:
+        steps.append((CIN, left))
+        if d.rng.random() < 0.4:
+            end = min(d.today - timedelta(days=5), left + timedelta(days=d.rng.randint(90, 300)))
+    else:
+        end = left
+    return steps, end
+
+
+def _cp(d: _Dates) -> _Steps:
+    start = d.before(60, 700)
+    steps: list[tuple[str, date]] = [(CIN, start), (CP, d.within(0, 500))]
+    if d.rng.random() < 0.3:
+        steps.append((CIN, d.within(520, 700)))
+    return steps, None
+
+
+def _cin(d: _Dates) -> _Steps:
+    steps: list[tuple[str, date]] = [
+        (CIN, d.before(0, 600) if d.rng.random() < 0.7 else d.within(0, 500))
+    ]
+    end = d.within(300, 700) if d.rng.random() < 0.3 else None
+    return steps, end
+
+
+_PROFILE_STEPS = {
+    "lac_long": _lac_long,
+    "lac_entered": _lac_entered,
+    "lac_left": _lac_left,
+    "cp": _cp,
+    "cin": _cin,
+}
+
+
+def _plan_statuses(area: Area, rng: random.Random, child: ChildPlan) -> None:
+    floor = child.dob + timedelta(days=30)
+    dates = _Dates(rng, floor, area.clock.start_date, area.clock.today)
+    planner = _PROFILE_STEPS.get(child.profile)
+    steps, end = planner(dates) if planner is not None else ([], None)
     # Keep the sequence strictly increasing and after birth.
     kept: list[tuple[str, date]] = []
     for status, start in steps:

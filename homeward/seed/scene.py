@@ -84,15 +84,37 @@ def _plan_open(area: Area, rng: random.Random, active: list[ChildPlan], total: i
         area.episodes.append(EpisodePlan(child, start, None))
 
 
+_Group = tuple[list[ChildPlan], int, int]
+
+
 def _plan_outings(area: Area, rng: random.Random, active: list[ChildPlan], total: int) -> None:
     """Children who go missing together: mostly from the same home at the same time."""
     wanted = max(1, round(total * 0.02))
+    groups = _outing_groups(area, rng, active, wanted)
+    if not groups:
+        return
+    made, attempts, outing = 0, 0, 0
+    while made < wanted and attempts < wanted * 30:
+        attempts += 1
+        chosen = _outing_time(area, rng, groups)
+        if chosen is None:
+            continue
+        outing += 1
+        _go_out_together(area, rng, *chosen, outing)
+        made += 1
+
+
+def _outing_groups(
+    area: Area, rng: random.Random, active: list[ChildPlan], wanted: int
+) -> list[_Group]:
+    """Who may go missing together, and between which minutes: pairs placed in the same
+    home, then threes of older children of the same council."""
     pairs = _co_resident_pairs(area, active)
     by_council: dict[str, list[ChildPlan]] = {}
     for child in active:
         if child.age_on(area.clock.today) >= 12:
             by_council.setdefault(child.council.key, []).append(child)
-    groups: list[tuple[list[ChildPlan], int, int]] = []
+    groups: list[_Group] = []
     for a, b, start, end in pairs[: max(1, wanted // 3)]:
         groups.append(([a, b], start, end))
     for key in sorted(by_council):
@@ -101,32 +123,39 @@ def _plan_outings(area: Area, rng: random.Random, active: list[ChildPlan], total
             trio = rng.sample(members, 3)
             start = max(c.window_start for c in trio)
             groups.append((trio, start, area.clock.horizon))
-    if not groups:
-        return
-    made, attempts, outing = 0, 0, 0
-    while made < wanted and attempts < wanted * 30:
-        attempts += 1
-        members, low, high = rng.choice(groups)
-        if rng.random() < 0.6 and len(members) > 2:
-            members = rng.sample(members, 2)
-        if any(len(_planned(area, c)) >= c.wanted for c in members):
-            continue
-        duration = dist.duration_minutes(rng)
-        day = rng.randint(low // 1440, max(low // 1440, (high - duration) // 1440))
-        start = day * 1440 + dist.time_of_day(rng)
-        end = start + duration
-        if start < low or end > min(high, area.clock.horizon):
-            continue
-        if not all(c.is_free(start, end) and start >= c.window_start for c in members):
-            continue
-        outing += 1
-        for i, child in enumerate(members):
-            offset = 0 if i == 0 else rng.randint(0, 20)
-            back = end + (0 if i == 0 else rng.randint(0, 90))
-            back = min(back, area.clock.horizon)
-            child.reserve(start + offset, back)
-            area.episodes.append(EpisodePlan(child, start + offset, back, outing=outing))
-        made += 1
+    return groups
+
+
+def _outing_time(area: Area, rng: random.Random, groups: list[_Group]) -> _Group | None:
+    """One try at an outing: a group (or two of it) and a time when all of them are free,
+    or None when the try fails."""
+    members, low, high = rng.choice(groups)
+    if rng.random() < 0.6 and len(members) > 2:
+        members = rng.sample(members, 2)
+    if any(len(_planned(area, c)) >= c.wanted for c in members):
+        return None
+    duration = dist.duration_minutes(rng)
+    day = rng.randint(low // 1440, max(low // 1440, (high - duration) // 1440))
+    start = day * 1440 + dist.time_of_day(rng)
+    end = start + duration
+    if start < low or end > min(high, area.clock.horizon):
+        return None
+    if not all(c.is_free(start, end) and start >= c.window_start for c in members):
+        return None
+    return members, start, end
+
+
+def _go_out_together(
+    area: Area, rng: random.Random, members: list[ChildPlan], start: int, end: int, outing: int
+) -> None:
+    """The outing's episodes: the others leave up to 20 minutes after the first, and come
+    back up to 90 minutes after."""
+    for i, child in enumerate(members):
+        offset = 0 if i == 0 else rng.randint(0, 20)
+        back = end + (0 if i == 0 else rng.randint(0, 90))
+        back = min(back, area.clock.horizon)
+        child.reserve(start + offset, back)
+        area.episodes.append(EpisodePlan(child, start + offset, back, outing=outing))
 
 
 def _co_resident_pairs(

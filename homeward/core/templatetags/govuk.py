@@ -77,6 +77,53 @@ def _items(bound: forms.BoundField) -> list[dict[str, Any]]:
     return items
 
 
+def _date_context(bound: forms.BoundField, auto_id: str, has_errors: bool) -> dict[str, Any]:
+    widget = bound.field.widget
+    assert isinstance(widget, PartsWidget)
+    value = bound.value()
+    if not isinstance(value, list | tuple):
+        value = widget.decompress(value)
+    flagged = error_parts(bound.form, bound.name) if has_errors else []
+    return {
+        "parts": [
+            {
+                "name": f"{bound.html_name}_{part}",
+                "id": f"{auto_id}_{part}",
+                "label": PART_LABELS[part],
+                "width": PART_WIDTHS[part],
+                "value": value[i] if i < len(value) else "",
+                "error": has_errors and (not flagged or part in flagged),
+            }
+            for i, part in enumerate(widget.parts)
+        ],
+        "has_time": "hour" in widget.parts,
+    }
+
+
+def _kind_context(
+    bound: forms.BoundField, kind: str, auto_id: str, has_errors: bool
+) -> dict[str, Any]:
+    """What the component for ``kind`` draws besides the label, hint and error: the value
+    of an input or textarea, the items to choose from, or a date's parts."""
+    widget = bound.field.widget
+    if kind == "input":
+        value = bound.value()
+        if isinstance(widget, forms.PasswordInput) and not widget.render_value:
+            value = None  # never send a password back to the browser
+        return {
+            "value": "" if value is None else value,
+            "type": getattr(widget, "input_type", "text"),
+        }
+    if kind == "textarea":
+        value = bound.value()
+        return {"value": "" if value is None else value}
+    if kind in {"radios", "checkboxes", "select"}:
+        return {"items": _items(bound)}
+    if kind == "date":
+        return _date_context(bound, auto_id, has_errors)
+    return {}
+
+
 @register.simple_tag
 def govuk_field(
     bound: forms.BoundField,
@@ -124,35 +171,7 @@ def govuk_field(
         "inline": inline,
         "small": small,
     }
-    if kind == "input":
-        value = bound.value()
-        if isinstance(widget, forms.PasswordInput) and not widget.render_value:
-            value = None  # never send a password back to the browser
-        context["value"] = "" if value is None else value
-        context["type"] = getattr(widget, "input_type", "text")
-    elif kind == "textarea":
-        value = bound.value()
-        context["value"] = "" if value is None else value
-    elif kind in {"radios", "checkboxes", "select"}:
-        context["items"] = _items(bound)
-    elif kind == "date":
-        assert isinstance(widget, PartsWidget)
-        value = bound.value()
-        if not isinstance(value, list | tuple):
-            value = widget.decompress(value)
-        flagged = error_parts(bound.form, bound.name) if errors else []
-        context["parts"] = [
-            {
-                "name": f"{bound.html_name}_{part}",
-                "id": f"{auto_id}_{part}",
-                "label": PART_LABELS[part],
-                "width": PART_WIDTHS[part],
-                "value": value[i] if i < len(value) else "",
-                "error": bool(errors) and (not flagged or part in flagged),
-            }
-            for i, part in enumerate(widget.parts)
-        ]
-        context["has_time"] = "hour" in widget.parts
+    context.update(_kind_context(bound, kind, auto_id, bool(errors)))
     return mark_safe(render_to_string(f"govuk/fields/{kind}.html", context))  # noqa: S308
 
 

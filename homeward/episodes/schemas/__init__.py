@@ -1,0 +1,66 @@
+"""API request and response shapes for missing episodes. The response covers the whole
+episode: risk history, classification history, timeline, return, linked episodes, version.
+The shapes live in the modules of this package; every name is here too, so callers import
+``homeward.episodes.schemas`` as before."""
+
+from homeward.episodes.schemas.requests import (
+    GRADE_DESCRIPTION,
+    ClassificationIn,
+    CloseIn,
+    EpisodeFilters,
+    EpisodeUpdateIn,
+    InformationSource,
+    LateReturnIn,
+    LinkIn,
+    Place,
+    PoliceReference,
+    RegradeIn,
+    ReporterName,
+    ReportIn,
+    ReturnIn,
+    TimelineEntryIn,
+    TimelinePlace,
+)
+from homeward.episodes.schemas.responses import (
+    ClassificationChangeOut,
+    EpisodeChildOut,
+    EpisodeOut,
+    EpisodePageOut,
+    EpisodeSummaryOut,
+    LinkedEpisodeOut,
+    ReportOut,
+    ReturnOut,
+    RiskAssessmentOut,
+    StepOut,
+    TimelineEntryOut,
+)
+
+__all__ = [
+    "GRADE_DESCRIPTION",
+    "ClassificationChangeOut",
+    "ClassificationIn",
+    "CloseIn",
+    "EpisodeChildOut",
+    "EpisodeFilters",
+    "EpisodeOut",
+    "EpisodePageOut",
+    "EpisodeSummaryOut",
+    "EpisodeUpdateIn",
+    "InformationSource",
+    "LateReturnIn",
+    "LinkIn",
+    "LinkedEpisodeOut",
+    "Place",
+    "PoliceReference",
+    "RegradeIn",
+    "ReportIn",
+    "ReportOut",
+    "ReporterName",
+    "ReturnIn",
+    "ReturnOut",
+    "RiskAssessmentOut",
+    "StepOut",
+    "TimelineEntryIn",
+    "TimelineEntryOut",
+    "TimelinePlace",
+]
