@@ -78,6 +78,7 @@ PRESENTATION = {
     "homeward.*.api",
     "homeward.*.forms",
     "homeward.*.schemas",
+    "homeward.*.schemas.**",  # a package of schemas (episodes)
     "homeward.*.urls",
     "homeward.*.templatetags.**",
     "homeward.*.management.**",

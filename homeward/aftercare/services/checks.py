@@ -20,10 +20,9 @@ from homeward.core import clock
 from homeward.core.actor import Actor
 from homeward.core.errors import ValidationFailed
 from homeward.core.validation import text_errors
+from homeward.episodes import visibility
 from homeward.episodes.models import Episode, EpisodeStatus
 from homeward.events.change import record_change
-from homeward.organisations import policy
-from homeward.episodes import visibility
 from homeward.organisations.models import Organisation
 from homeward.organisations.policy import Action
 

@@ -7,11 +7,11 @@ from datetime import date, datetime
 from django.db.models import Q, QuerySet
 
 from homeward.audit import services as audit
+from homeward.children import visibility
 from homeward.children.models import Child
 from homeward.core.actor import Actor
 from homeward.core.errors import ValidationFailed
 from homeward.organisations import policy
-from homeward.children import visibility
 from homeward.organisations.models import OrganisationKind
 from homeward.organisations.policy import Action
 

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from homeward.children import visibility
 from homeward.children.codes import LegalStatusKind, PlacementType
 from homeward.children.events import ChildUpdated, PlacementStarted
 from homeward.children.models import Child, LegalStatus, Placement, WorkerAllocation
@@ -18,7 +19,6 @@ from homeward.core.actor import Actor
 from homeward.core.errors import AccessDenied, ValidationFailed
 from homeward.events.change import record_change
 from homeward.organisations import policy
-from homeward.children import visibility
 from homeward.organisations.models import Organisation, OrganisationKind, User
 from homeward.organisations.policy import Action
 

@@ -12,10 +12,8 @@ from homeward.aftercare.services import episode_aftercare
 from homeward.core.actor import Actor
 from homeward.core.api import Versioned
 from homeward.core.schemas import OrganisationOut
-from homeward.episodes import steps
+from homeward.episodes import steps, visibility
 from homeward.episodes.models import Episode
-from homeward.organisations import policy
-from homeward.episodes import visibility
 from homeward.organisations.models import Organisation, User
 
 
