@@ -299,7 +299,7 @@ API_READS: dict[tuple[str, str], Driver] = {
     ),
 }
 # An API write answers with the record it changed; the write's own audit event names the
-# child (tests/api and the services' tests check those).
+# child (the API tests, tests/*/test_api*.py, and the services' tests check those).
 
 COMMAND_READS: dict[str, Driver] = {"audit": audit_export, "export_903": export_903}
 NO_CHILD_DATA_COMMANDS = {

@@ -296,7 +296,7 @@ def test_enforced_the_exempt_pages_still_answer(
 def test_enforced_the_api_works_with_a_token_alone(
     client: Client, worker: User, child: Child, enforced: Settings
 ) -> None:
-    # No code with each request: the token's user has an app (tests/api/test_auth.py).
+    # No code with each request: the token's user has an app (tests/core/test_api_auth.py).
     give_app(worker)
     token = factories.api_token(worker)
     response = client.get(

@@ -27,7 +27,7 @@ from homeward.episodes import services as episodes
 from homeward.episodes.models import Episode
 from homeward.organisations.models import Organisation, OrganisationKind, Role
 from tests import factories
-from tests.api.test_children import valid_upn
+from tests.children.test_api import valid_upn
 
 pytestmark = pytest.mark.django_db
 

@@ -15,7 +15,7 @@ from homeward.episodes import services as episodes
 from homeward.episodes.models import Episode
 from homeward.organisations.models import Organisation, OrganisationKind, Role
 from tests import factories
-from tests.api.conftest import ApiClient, token_for
+from tests.apiclient import ApiClient, token_for
 
 INTERVIEWS = "/api/v1/return-interviews"
 

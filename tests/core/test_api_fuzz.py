@@ -12,7 +12,7 @@ from homeward.children.models import Child
 from homeward.core import clock
 from homeward.core.actor import Actor
 from tests import factories
-from tests.api.conftest import ApiClient, token_for
+from tests.apiclient import ApiClient, token_for
 
 HOSTILE = st.one_of(
     st.none(),

@@ -11,7 +11,7 @@ from homeward.core import clock
 from homeward.core.actor import Actor
 from homeward.organisations.models import Organisation, OrganisationKind, Role
 from tests import factories
-from tests.api.conftest import ApiClient, counts, token_for
+from tests.apiclient import ApiClient, counts, token_for
 
 CHILDREN = "/api/v1/children"
 SEARCH = f"{CHILDREN}/search"

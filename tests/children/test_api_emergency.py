@@ -1,6 +1,6 @@
 """Emergency access and the audit trail through the API: open a record with an exact
 identifier and a reason, the council lists and reviews, the coordinator reads who looked.
-Every response is checked against the OpenAPI document (tests/api/conftest.py)."""
+Every response is checked against the OpenAPI document (tests/apiclient.py)."""
 
 from datetime import datetime, timedelta
 from typing import Any
@@ -12,7 +12,7 @@ from homeward.children.models import Child, EmergencyAccess
 from homeward.core.actor import Actor
 from homeward.organisations.models import Organisation, Role
 from tests import factories
-from tests.api.conftest import ApiClient, token_for
+from tests.apiclient import ApiClient, token_for
 
 OPEN = "/api/v1/children/emergency-access"
 NHS = "9434765919"

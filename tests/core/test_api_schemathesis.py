@@ -45,7 +45,7 @@ from homeward.children import emergency
 from homeward.episodes import services as episodes
 from homeward.organisations.models import Organisation, OrganisationKind, Role
 from tests import factories
-from tests.api.conftest import token_for
+from tests.apiclient import token_for
 
 MAX_EXAMPLES = 25
 CHECKS = [

@@ -14,8 +14,8 @@ from homeward.core import clock
 from homeward.core.actor import Actor
 from homeward.organisations.models import Organisation, Role
 from tests import factories
-from tests.api.conftest import ApiClient, counts, token_for
-from tests.api.test_aftercare import returned
+from tests.aftercare.test_api import returned
+from tests.apiclient import ApiClient, counts, token_for
 
 EPISODES = "/api/v1/episodes"
 INTERVIEWS = "/api/v1/return-interviews"

@@ -1,6 +1,6 @@
 """Episodes through the API: the whole lifecycle, idempotent retries, stale edits, every
 validation rule as a 422 problem naming the field, and need-to-know access. Every request
-and response is checked against the served OpenAPI document (tests/api/conftest.py)."""
+and response is checked against the served OpenAPI document (tests/apiclient.py)."""
 
 from datetime import timedelta
 
@@ -13,7 +13,7 @@ from homeward.core.actor import Actor
 from homeward.episodes.models import Episode, EpisodeStatus, RiskAssessment, TimelineEntry
 from homeward.organisations.models import Organisation, Role
 from tests import factories
-from tests.api.conftest import ApiClient, counts, token_for
+from tests.apiclient import ApiClient, counts, token_for
 
 EPISODES = "/api/v1/episodes"
 

@@ -17,7 +17,7 @@ from homeward.core import clock
 from homeward.core.actor import Actor
 from homeward.organisations.models import ApiToken, Membership, Organisation, Role, TokenFailure
 from tests import factories
-from tests.api.conftest import ApiClient, token_for
+from tests.apiclient import ApiClient, token_for
 from tests.organisations.totp import give_app
 
 EPISODES = "/api/v1/episodes"
@@ -137,7 +137,7 @@ def test_csrf_does_not_apply_to_token_requests(
 ) -> None:
     from django.test import Client
 
-    from tests.api.conftest import ApiClient
+    from tests.apiclient import ApiClient
 
     client = ApiClient(openapi_spec, Client(enforce_csrf_checks=True), token_for(social_worker))
     response = client.post("/api/v1/children/search", {"q": child.last_name})
