@@ -123,7 +123,7 @@ RETURNS = {
         "tests/organisations/test_policy.py",
         "placed_child",
     ): "tuple[Child, Organisation, Organisation]",
-    ("tests/organisations/test_policy_fields.py", "observed"): "Iterator[Any]",
+    ("tests/organisations/test_policy_fields.py", "observed"): "Observed",
 }
 NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.]*")
 
