@@ -30,6 +30,7 @@ from homeward.core import clock
 from homeward.episodes import services as episodes
 from homeward.organisations.models import Organisation, OrganisationKind, Role, User
 from tests import factories
+from tests.actors import user_of
 from tests.factories import report
 
 pytestmark = pytest.mark.django_db
@@ -93,8 +94,8 @@ def world(db: None, tmp_path: Path) -> World:
     return World(
         child=child,
         council=council,
-        worker=worker.user,
-        coordinator=coordinator.user,
+        worker=user_of(worker),
+        coordinator=user_of(coordinator),
         officer=factories.member(Role.POLICE_OFFICER, police),
         rhi=factories.member(Role.RHI_WORKER, rhi_org),
         outsider=factories.member(Role.POLICE_OFFICER, factories.PoliceForceFactory()),

@@ -19,6 +19,8 @@ from homeward.notifications import delivery
 from homeward.notifications.models import Notification
 from homeward.organisations.models import Organisation, Role, User
 from tests import factories
+from tests.actors import user_of
+from tests.responses import TestResponse
 
 pytestmark = pytest.mark.django_db
 
@@ -28,11 +30,11 @@ NHS = "9434765919"
 REASON = "Found at the bus station at 3am, need her medical needs and who to call"
 
 
-def text(response) -> str:
+def text(response: TestResponse) -> str:
     return response.content.decode()
 
 
-def signed_in(user) -> Client:
+def signed_in(user: User) -> Client:
     client = Client()
     client.force_login(user)
     return client
@@ -116,7 +118,7 @@ def test_the_banner_shows_the_expiry_time(officer: User, child: Child) -> None:
 def test_the_banner_is_not_shown_to_those_with_a_relationship(
     social_worker: Actor, child: Child
 ) -> None:
-    body = text(signed_in(social_worker.user).get(f"/children/{child.pk}/"))
+    body = text(signed_in(user_of(social_worker)).get(f"/children/{child.pk}/"))
     assert "under emergency access" not in body
 
 
@@ -174,7 +176,7 @@ def test_someone_who_can_already_see_the_child_is_told_so(
     "role", [Role.BOARD_MEMBER, Role.ORG_ADMIN], ids=["board member", "administrator"]
 )
 def test_roles_that_never_see_identities_are_refused(
-    council: Organisation, child: Child, role
+    council: Organisation, child: Child, role: Role
 ) -> None:
     client = signed_in(factories.member(role, council))
     assert client.get(PAGE).status_code == 403
@@ -350,7 +352,7 @@ def test_a_manager_reviews_too(officer: User, council: Organisation, child: Chil
     ids=["social worker", "board member", "administrator"],
 )
 def test_other_council_roles_cannot_review(
-    officer: User, council: Organisation, child: Child, role
+    officer: User, council: Organisation, child: Child, role: Role
 ) -> None:
     open_access(officer)
     access = EmergencyAccess.objects.get()

@@ -17,6 +17,7 @@ from homeward.core import clock
 from homeward.core.actor import Actor
 from homeward.organisations.models import ApiToken, Membership, Organisation, Role, TokenFailure
 from tests import factories
+from tests.actors import user_of
 from tests.apiclient import ApiClient, token_for
 from tests.organisations.totp import give_app
 
@@ -39,7 +40,7 @@ def test_no_token_is_401(api: ApiClient) -> None:
     "authorization",
     ["Bearer hw_not-a-real-token", "Bearer ", "Basic dXNlcjpwYXNz", "Bearer " + "x" * 5000],
 )
-def test_a_wrong_token_is_401(api: ApiClient, authorization) -> None:
+def test_a_wrong_token_is_401(api: ApiClient, authorization: str) -> None:
     response = api.get(
         EPISODES, token=None, headers={"Authorization": authorization}, validate_request=False
     )
@@ -62,13 +63,13 @@ def test_expired_and_revoked_tokens_are_401(api: ApiClient, social_worker: Actor
 
 def test_a_deactivated_users_token_is_401(api: ApiClient, social_worker: Actor) -> None:
     token = token_for(social_worker)
-    social_worker.user.is_active = False
-    social_worker.user.save()
+    user_of(social_worker).is_active = False
+    user_of(social_worker).save()
     assert_unauthorised(api.get(EPISODES, token=token), invalid_token=True)
 
 
 def test_the_token_is_stored_only_as_its_sha256(social_worker: Actor) -> None:
-    token, secret = ApiToken.issue(social_worker.user)
+    token, secret = ApiToken.issue(user_of(social_worker))
     assert re.fullmatch(r"hw_[A-Za-z0-9_-]{40,}", secret)
     assert token.token_hash == hashlib.sha256(secret.encode()).hexdigest()
     assert secret.startswith(token.prefix)
@@ -112,7 +113,7 @@ def test_a_user_with_no_active_membership_can_do_nothing(
 def test_a_signed_in_browser_session_is_not_api_authentication(
     api: ApiClient, social_worker: Actor
 ) -> None:
-    api.client.force_login(social_worker.user)
+    api.client.force_login(user_of(social_worker))
     response = api.get(EPISODES, token=None, validate_request=False)
     assert response.status == 401
 

@@ -120,7 +120,7 @@ class TestOffsetsNoDatabaseStores:
         assert counts() == before
 
     @pytest.mark.parametrize("field", ["since", "until"])
-    def test_list_filters(self, api: ApiClient, social_worker: Actor, field) -> None:
+    def test_list_filters(self, api: ApiClient, social_worker: Actor, field: str) -> None:
         response = api.as_(token_for(social_worker)).get(
             EPISODES, query={field: when("+18:00")}, validate_request=False
         )
@@ -178,7 +178,7 @@ class TestStrictTypes:
     """JSON says what it means: ``true`` is not 1, and "0.5" is not a Unix time."""
 
     @pytest.mark.parametrize("value", ["0.5", "0", "1700000000", "-1"])
-    def test_a_number_is_not_a_time(self, api: ApiClient, social_worker: Actor, value) -> None:
+    def test_a_number_is_not_a_time(self, api: ApiClient, social_worker: Actor, value: str) -> None:
         response = api.as_(token_for(social_worker)).get(
             EPISODES, query={"until": value}, validate_request=False
         )
@@ -186,7 +186,7 @@ class TestStrictTypes:
 
     @pytest.mark.parametrize("value", [1700000000, 0.5])
     def test_a_json_number_is_not_a_time(
-        self, api: ApiClient, social_worker: Actor, child: Child, value
+        self, api: ApiClient, social_worker: Actor, child: Child, value: float
     ) -> None:
         episode = factories.report(social_worker, child, hours_ago=5)
         response = api.as_(token_for(social_worker)).post(

@@ -18,8 +18,9 @@ from homeward.core import clock
 from homeward.core.actor import Actor
 from homeward.episodes import services
 from homeward.episodes.models import Episode, EpisodeStatus, ReturnMethod
-from homeward.organisations.models import Organisation, OrganisationKind, Role
+from homeward.organisations.models import Organisation, OrganisationKind, Role, User
 from tests import factories
+from tests.actors import user_of
 from tests.episodes.test_views import report_data, text, when
 
 pytestmark = pytest.mark.django_db
@@ -30,7 +31,7 @@ def days_ago(days: float, hour: int = 18):
     return day.replace(hour=hour, minute=0, second=0, microsecond=0)
 
 
-def signed_in(user) -> Client:
+def signed_in(user: User) -> Client:
     client = Client()
     client.force_login(user)
     return client
@@ -51,7 +52,7 @@ def test_a_late_report_carries_its_return_past_a_later_episode(
         None,
         services.Return(days_ago(9), ReturnMethod.RETURNED_SELF),
     )
-    client = signed_in(social_worker.user)
+    client = signed_in(user_of(social_worker))
     form = text(client.get(f"/children/{child.pk}/report-missing"))
     assert 'name="still_missing"' in form
     assert 'name="returned_at_day"' in form
@@ -127,7 +128,7 @@ def test_a_homes_late_report_from_before_the_placement_is_kept_in_outline(
 
 @pytest.fixture
 def worker_client(social_worker: Actor) -> Client:
-    return signed_in(social_worker.user)
+    return signed_in(user_of(social_worker))
 
 
 # --- 8. every role's home page leads to its work ----------------------------------------

@@ -12,7 +12,6 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import TYPE_CHECKING
 
 import pytest
 from django.test import Client
@@ -26,10 +25,7 @@ from homeward.episodes.models import Episode
 from homeward.organisations.models import Organisation, OrganisationKind, Role
 from tests import factories
 from tests.factories import report
-
-if TYPE_CHECKING:
-    # What the test client returns (a type only: django-stubs' name for it).
-    from django.test.client import _MonkeyPatchedWSGIResponse as TestResponse
+from tests.responses import TestResponse
 
 # Organisation keys and their relationship to child A.
 RELATIONSHIP = {

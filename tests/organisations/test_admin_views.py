@@ -12,11 +12,12 @@ from homeward.audit.models import AuditEvent
 from homeward.organisations.models import ApiToken, Membership, Organisation, Role, User
 from tests import factories
 from tests.organisations.totp import give_app
+from tests.responses import TestResponse
 
 pytestmark = pytest.mark.django_db
 
 
-def text(response) -> str:
+def text(response: TestResponse) -> str:
     return response.content.decode()
 
 
@@ -59,7 +60,9 @@ def test_the_list_shows_this_organisations_users(
 
 
 @pytest.mark.parametrize("role", [Role.SOCIAL_WORKER, Role.COUNCIL_MANAGER])
-def test_other_roles_are_refused(client: Client, council: Organisation, worker: User, role) -> None:
+def test_other_roles_are_refused(
+    client: Client, council: Organisation, worker: User, role: Role
+) -> None:
     client.force_login(factories.member(role, council))
     for path in (
         "/organisation/users/",
@@ -309,7 +312,7 @@ def test_users_see_and_revoke_their_own_tokens(
 @pytest.mark.parametrize(
     "path", ["/account/", "/account/tokens", "/account/password", "/organisation/users/"]
 )
-def test_account_pages_have_no_inline_script_or_style(admin: Client, path) -> None:
+def test_account_pages_have_no_inline_script_or_style(admin: Client, path: str) -> None:
     body = text(admin.get(path))
     assert re.findall(r"<script(?![^>]*\bsrc=)[^>]*>", body) == []
     assert "<style" not in body

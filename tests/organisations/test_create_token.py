@@ -56,7 +56,7 @@ def test_days_sets_the_expiry(council: Organisation) -> None:
 
 
 @pytest.mark.parametrize("days", ["0", "-3", "400"])
-def test_days_out_of_range_is_refused(council: Organisation, days) -> None:
+def test_days_out_of_range_is_refused(council: Organisation, days: str) -> None:
     factories.member(Role.SOCIAL_WORKER, council, username="someone")
     with pytest.raises(CommandError):
         create_token("someone", "--days", days)

@@ -16,6 +16,7 @@ from homeward.core import clock
 from homeward.organisations.models import Organisation, Role, SignInAddress, User
 from tests import factories
 from tests.organisations.totp import code_for, give_app
+from tests.responses import TestResponse
 
 pytestmark = pytest.mark.django_db
 
@@ -23,7 +24,7 @@ WRONG = "not-the-password-at-all"
 LOCKED_TITLE = "<title>Your account is locked - Homeward</title>"
 
 
-def text(response) -> str:
+def text(response: TestResponse) -> str:
     return response.content.decode()
 
 

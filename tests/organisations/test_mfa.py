@@ -16,6 +16,7 @@ from homeward.organisations import services
 from homeward.organisations.models import ApiToken, Organisation, Role, User
 from tests import factories
 from tests.organisations.totp import code_for, code_from_secret, give_app
+from tests.responses import TestResponse
 
 pytestmark = pytest.mark.django_db
 
@@ -23,7 +24,7 @@ CODE_PAGE = "/sign-in/code"
 SET_UP_PAGE = "/account/two-factor/set-up"
 
 
-def text(response) -> str:
+def text(response: TestResponse) -> str:
     return response.content.decode()
 
 
@@ -115,7 +116,7 @@ def test_a_wrong_code_is_an_error_and_is_audited(client: Client, worker: User) -
         ("1" * 30, "The code must be 6 digits"),
     ],
 )
-def test_the_code_must_be_6_digits(client: Client, worker: User, typed, message) -> None:
+def test_the_code_must_be_6_digits(client: Client, worker: User, typed: str, message: str) -> None:
     give_app(worker)
     sign_in(client, worker)
     body = text(client.post(CODE_PAGE, {"code": typed}))
@@ -252,7 +253,7 @@ def test_set_up_cannot_replace_a_confirmed_app_to_get_round_the_code(
 
 @pytest.mark.parametrize("path", ["/", "/children/", "/account/", "/account/password"])
 def test_enforced_every_page_needs_a_verified_session(
-    client: Client, worker: User, enforced: Settings, path
+    client: Client, worker: User, enforced: Settings, path: str
 ) -> None:
     client.force_login(worker)
     response = client.get(path)

@@ -34,7 +34,7 @@ def problems(password: str, user=None) -> list[str]:
         "a long sentence that somebody will remember easily " * 2 + "ok" * 14,  # 128+
     ],
 )
-def test_long_and_plain_passwords_are_accepted(password) -> None:
+def test_long_and_plain_passwords_are_accepted(password: str) -> None:
     assert len(password) >= 12
     assert problems(password) == []
 
@@ -59,7 +59,7 @@ def test_fewer_than_12_characters_is_refused() -> None:
 @pytest.mark.parametrize(
     "password", ["password1234", "qwerty123456", "1q2w3e4r5t6y", "PASSWORD1234"]
 )
-def test_common_passwords_are_refused(password) -> None:
+def test_common_passwords_are_refused(password: str) -> None:
     found = problems(password)
     assert any("too common" in p for p in found), found
 
@@ -135,7 +135,9 @@ def test_changing_the_password_keeps_this_session_and_ends_the_others(worker: Us
         ({"old_password": "", "new_password1": "", "new_password2": ""}, "Enter a new password"),
     ],
 )
-def test_change_password_errors(client: Client, worker: User, data, message) -> None:
+def test_change_password_errors(
+    client: Client, worker: User, data: dict[str, object], message: str
+) -> None:
     client.force_login(worker)
     posted = {"old_password": factories.TEST_PASSWORD, "new_password2": "x" * 20, **data}
     response = client.post("/account/password", posted)
