@@ -46,6 +46,8 @@ IMPORTS = {
     "AuditEvent": "from homeward.audit.models import AuditEvent",
     "ApiClient": "from tests.apiclient import ApiClient",
     "OpenAPI": "from openapi_core import OpenAPI",
+    "StateApps": "from django.db.migrations.state import StateApps",
+    "TestResponse": "from tests.responses import TestResponse",
 }
 # Where a type is defined in a test module: imported from there by the others.
 LOCAL_TYPES = {
@@ -84,10 +86,10 @@ RETURNS = {
     ("tests/children/test_api_emergency.py", "as_coordinator"): "ApiClient",
     ("tests/children/test_api_emergency.py", "access"): "Any",
     ("tests/episodes/test_api.py", "episode"): "Episode",
-    ("tests/core/test_api_openapi.py", "docs"): "Any",
+    ("tests/core/test_api_openapi.py", "docs"): "TestResponse",
     ("tests/audit/test_chain.py", "logged"): "list[AuditEvent]",
     ("tests/audit/test_chain.py", "checkpointed"): "list[AuditEvent]",
-    ("tests/audit/test_keyed_migration.py", "before_keying"): "Iterator[Any]",
+    ("tests/audit/test_keyed_migration.py", "before_keying"): "Iterator[StateApps]",
     ("tests/audit/test_trail_views.py", "coordinator"): "User",
     ("tests/audit/test_trail_views.py", "looked"): "Actor",
     ("tests/audit/test_trail_views.py", "formula_reader"): "Actor",

@@ -7,6 +7,7 @@ import re
 
 import pytest
 from django.test import Client
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from homeward.audit.models import AuditEvent
 from homeward.organisations.models import ApiToken, Membership, Organisation, Role, User
@@ -243,7 +244,7 @@ def test_the_user_page_resets_two_factor(admin: Client, worker: User) -> None:
     response = admin.post(f"/organisation/users/{worker.pk}/", {"action": "reset-mfa"})
     assert response.status_code == 302
     assert "Two-factor authentication has been reset" in text(admin.get(response["Location"]))
-    assert not worker.totpdevice_set.exists()
+    assert not TOTPDevice.objects.filter(user=worker).exists()
 
 
 def test_the_admins_own_page_offers_no_changes(admin: Client, admin_user: User) -> None:

@@ -28,7 +28,7 @@ def text(response: TestResponse) -> str:
     return response.content.decode()
 
 
-def sign_in(client: Client, user, next_url: str = ""):
+def sign_in(client: Client, user: User, next_url: str = "") -> TestResponse:
     data = {"username": user.username, "password": factories.TEST_PASSWORD}
     if next_url:
         data["next"] = next_url
@@ -165,7 +165,9 @@ def test_users_may_set_up_an_app_when_not_enforced(client: Client, worker: User)
     assert "Not set up" in account
     assert f'href="{SET_UP_PAGE}"' in account
     page = client.get(SET_UP_PAGE)
-    secret = re.search(r'id="totp-secret">([A-Z2-7 ]+)<', text(page)).group(1)
+    found = re.search(r'id="totp-secret">([A-Z2-7 ]+)<', text(page))
+    assert found is not None
+    secret = found.group(1)
     response = client.post(SET_UP_PAGE, {"code": code_from_secret(secret)})
     assert response.status_code == 302
     assert TOTPDevice.objects.get(user=worker).confirmed
@@ -187,7 +189,9 @@ def test_set_up_shows_the_secret_in_groups_of_4_and_a_qr_code(
     body = text(page)
     assert page.status_code == 200
     assert "<title>Set up two-factor authentication - Homeward</title>" in body
-    secret = re.search(r'id="totp-secret">([A-Z2-7 ]+)<', body).group(1)
+    found = re.search(r'id="totp-secret">([A-Z2-7 ]+)<', body)
+    assert found is not None
+    secret = found.group(1)
     groups = secret.split(" ")
     assert len(groups) == 8
     assert all(len(g) == 4 for g in groups)
@@ -205,7 +209,9 @@ def test_set_up_is_confirmed_with_a_code_and_finishes_signing_in(
 ) -> None:
     sign_in(client, worker, next_url="/children/")
     body = text(client.get(f"{SET_UP_PAGE}?next=/children/"))
-    secret = re.search(r'id="totp-secret">([A-Z2-7 ]+)<', body).group(1)
+    found = re.search(r'id="totp-secret">([A-Z2-7 ]+)<', body)
+    assert found is not None
+    secret = found.group(1)
 
     wrong = client.post(SET_UP_PAGE, {"code": "000000", "next": "/children/"})
     if code_from_secret(secret) != "000000":

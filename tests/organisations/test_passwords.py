@@ -4,6 +4,8 @@ and the page where a signed-in user changes theirs."""
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 import pytest
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
@@ -17,7 +19,7 @@ from tests import factories
 pytestmark = pytest.mark.django_db
 
 
-def problems(password: str, user=None) -> list[str]:
+def problems(password: str, user: User | None = None) -> list[str]:
     try:
         validate_password(password, user)
     except ValidationError as error:
@@ -70,7 +72,8 @@ def test_a_password_like_the_username_is_refused(db: None) -> None:
 
 
 def test_there_are_no_composition_rules_or_expiry() -> None:
-    names = [v["NAME"].rsplit(".", 1)[-1] for v in settings.AUTH_PASSWORD_VALIDATORS]
+    validators = cast(list[dict[str, Any]], settings.AUTH_PASSWORD_VALIDATORS)
+    names = [v["NAME"].rsplit(".", 1)[-1] for v in validators]
     assert names == [
         "MinimumLengthValidator",
         "CommonPasswordValidator",

@@ -20,7 +20,8 @@ def placed_child(council: Organisation) -> tuple[Child, Organisation, Organisati
     return child, home, host
 
 
-def sees(role, org, child: Child):
+def sees(role: str, org: Organisation | None, child: Child) -> bool:
+    assert org is not None
     return policy.visible_children(factories.actor(role, org)).filter(pk=child.pk).exists()
 
 

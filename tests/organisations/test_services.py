@@ -157,7 +157,7 @@ def test_roles_offered_follow_the_organisation_kind(
     ],
 )
 def test_adding_a_user_checks_every_field(
-    admin: Actor, worker: User, overrides: dict[str, object], field: str, message: str
+    admin: Actor, worker: User, overrides: dict[str, str], field: str, message: str
 ) -> None:
     with pytest.raises(ValidationFailed) as raised:
         services.add_user(admin, new_user(**overrides))
@@ -244,7 +244,9 @@ def test_someone_in_two_organisations_keeps_the_other(
     services.deactivate_user(admin, worker.pk)
     worker.refresh_from_db()
     assert worker.is_active
-    assert worker.active_membership().organisation == police
+    membership = worker.active_membership()
+    assert membership is not None
+    assert membership.organisation == police
 
 
 # --- two-factor ---------------------------------------------------------------------------
