@@ -10,7 +10,7 @@ import pytest
 from homeward.audit.models import AuditEvent
 from homeward.children.models import Child, EmergencyAccess
 from homeward.core.actor import Actor
-from homeward.organisations.models import Organisation, Role
+from homeward.organisations.models import Organisation, Role, User
 from tests import factories
 from tests.actors import organisation_of, user_of
 from tests.apiclient import ApiClient, token_for
@@ -151,7 +151,7 @@ class TestOpen:
         assert response.status == 401
 
 
-def look_ups(user) -> dict[str, int]:
+def look_ups(user: User | None) -> dict[str, int]:
     """The user's emergency look-ups in the audit log: made, and refused by the limit."""
     return {
         action: AuditEvent.objects.filter(user=user, action=action).count()
@@ -217,7 +217,7 @@ class TestEveryLookUpStaysAudited:
         sent = RequestFactory().post(OPEN, json.dumps(body), content_type="application/json")
         # The first request with this key has reserved it and is still being handled.
         IdempotencyKey.objects.create(
-            user=outsider.user,
+            user=user_of(outsider),
             key="busy",
             method_path=f"POST {OPEN}",
             request_hash=_fingerprint(sent),

@@ -63,7 +63,7 @@ def coordinator(council: Organisation) -> User:
     return factories.member(Role.COUNCIL_MISSING_COORDINATOR, council)
 
 
-def open_access(user, identifier: str = NHS, reason: str = REASON):
+def open_access(user: User, identifier: str = NHS, reason: str = REASON) -> TestResponse:
     return signed_in(user).post(PAGE, {"identifier": identifier, "reason": reason})
 
 
@@ -167,7 +167,7 @@ def test_an_unknown_or_inexact_identifier_reveals_nothing(officer: User, child: 
 def test_someone_who_can_already_see_the_child_is_told_so(
     social_worker: Actor, child: Child
 ) -> None:
-    body = text(open_access(social_worker.user))
+    body = text(open_access(user_of(social_worker)))
     assert "You can already see this child&#x27;s record" in body
     assert not EmergencyAccess.objects.exists()
 

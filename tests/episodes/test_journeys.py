@@ -5,7 +5,7 @@ step must wait."""
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from django.test import Client
@@ -26,7 +26,7 @@ from tests.episodes.test_views import report_data, text, when
 pytestmark = pytest.mark.django_db
 
 
-def days_ago(days: float, hour: int = 18):
+def days_ago(days: float, hour: int = 18) -> datetime:
     day = timezone.localtime(clock.now()) - timedelta(days=days)
     return day.replace(hour=hour, minute=0, second=0, microsecond=0)
 
@@ -148,7 +148,7 @@ def work_links(body: str) -> dict[str, str]:
     }
 
 
-def home_world(council: Organisation, police: Organisation):
+def home_world(council: Organisation, police: Organisation) -> dict[str, Organisation]:
     rhi = Organisation.objects.create(
         kind=OrganisationKind.RHI_PROVIDER, name="Interviews Ltd", code="RHI-1"
     )
@@ -165,7 +165,7 @@ def home_world(council: Organisation, police: Organisation):
     }
 
 
-EXPECTED_WORK = {
+EXPECTED_WORK: dict[tuple[Role, str], set[str]] = {
     (Role.BOARD_MEMBER, "council"): {"Board reports"},
     (Role.NATIONAL_ANALYST, "national"): {"National figures", "Download the national figures"},
     (Role.ORG_ADMIN, "council"): {"Users"},
@@ -205,7 +205,7 @@ EXPECTED_WORK = {
 
 @pytest.mark.parametrize(("role", "kind"), list(EXPECTED_WORK), ids=lambda v: str(v))
 def test_every_roles_home_page_leads_to_its_work(
-    role, kind, council: Organisation, police: Organisation
+    role: Role, kind: str, council: Organisation, police: Organisation
 ) -> None:
     """Each role's home page lists the pages its work is on, and each one opens for them
     (no typing addresses, and no link that ends in "you do not have permission")."""
