@@ -60,7 +60,7 @@ def as_table_owner() -> Iterator[None]:
                 cursor.execute("SET session_replication_role = DEFAULT")
 
 
-def sql(statement: str, params: list[object] | None = None) -> None:
+def sql(statement: str, params: list[str | int] | None = None) -> None:
     with as_table_owner(), connection.cursor() as cursor:
         cursor.execute(statement, params or [])
 
@@ -159,7 +159,7 @@ class TestRewritesWithoutTheKey:
 
     @pytest.mark.parametrize("hasher", [unkeyed, guessed_key])
     def test_removing_a_middle_event_and_rehashing_is_caught(
-        self, logged: list[AuditEvent], hasher
+        self, logged: list[AuditEvent], hasher: Callable[[AuditEvent], str]
     ) -> None:
         rewrite(remove_the_second, hasher)
         assert AuditEvent.objects.count() == 2
@@ -168,7 +168,7 @@ class TestRewritesWithoutTheKey:
 
     @pytest.mark.parametrize("hasher", [unkeyed, guessed_key])
     def test_forging_a_middle_event_and_rehashing_is_caught(
-        self, logged: list[AuditEvent], hasher
+        self, logged: list[AuditEvent], hasher: Callable[[AuditEvent], str]
     ) -> None:
         rewrite(forge_the_second, hasher)
         with pytest.raises(CommandError, match="event 1: content was altered"):
@@ -179,7 +179,7 @@ class TestRewritesWithoutTheKey:
     ) -> None:
         checkpoint()
         rewrite(remove_the_second, unkeyed)
-        forged = audit.Checkpoint(sequence=2, hash=audit.AuditChainHead.objects.get().hash, at="x")
+        forged = audit.Checkpoint(sequence=2, hash=AuditChainHead.objects.get().hash, at="x")
         line = forged.as_line().replace(forged.signature(), "0" * 64)
         with audit_checkpoints.open("a") as handle:
             handle.write(line)
@@ -192,7 +192,9 @@ class TestRewritesWithTheKeyAreCaughtByCheckpoints:
     rewritten: the checkpoints are signed, and kept outside the database."""
 
     @pytest.fixture
-    def checkpointed(self, logged: list[AuditEvent], social_worker: Actor, child: Child):
+    def checkpointed(
+        self, logged: list[AuditEvent], social_worker: Actor, child: Child
+    ) -> list[AuditEvent]:
         """Three events, a checkpoint, two more events, another checkpoint."""
         assert "Checkpoint at event 3 written" in checkpoint()
         children.read_child(social_worker, child.pk)
@@ -201,7 +203,9 @@ class TestRewritesWithTheKeyAreCaughtByCheckpoints:
         assert "matching 2 checkpoints (the latest at event 5" in run_verify()
         return list(AuditEvent.objects.order_by("sequence"))
 
-    def test_cutting_the_last_event_and_resetting_the_head_is_caught(self, checkpointed) -> None:
+    def test_cutting_the_last_event_and_resetting_the_head_is_caught(
+        self, checkpointed: list[AuditEvent]
+    ) -> None:
         sql("DELETE FROM audit_auditevent WHERE sequence = 5")
         sql("UPDATE audit_auditchainhead SET sequence = 4, hash = %s", [checkpointed[3].hash])
         with pytest.raises(
@@ -211,14 +215,18 @@ class TestRewritesWithTheKeyAreCaughtByCheckpoints:
         ):
             run_verify()
 
-    def test_removing_a_middle_event_and_rehashing_is_caught(self, checkpointed) -> None:
+    def test_removing_a_middle_event_and_rehashing_is_caught(
+        self, checkpointed: list[AuditEvent]
+    ) -> None:
         rewrite(remove_the_second, with_the_key)
         with pytest.raises(
             CommandError, match=r"event 3: differs from the checkpoint written at .*rewritten"
         ):
             run_verify()
 
-    def test_forging_a_middle_event_and_rehashing_is_caught(self, checkpointed) -> None:
+    def test_forging_a_middle_event_and_rehashing_is_caught(
+        self, checkpointed: list[AuditEvent]
+    ) -> None:
         rewrite(forge_the_second, with_the_key)
         with pytest.raises(
             CommandError, match=r"event 3: differs from the checkpoint written at .*rewritten"
@@ -238,7 +246,7 @@ class TestCheckpoints:
         [saved] = audit.read_checkpoints()
         head = AuditChainHead.objects.get()
         assert (saved.sequence, saved.hash) == (head.sequence, head.hash) == (3, logged[2].hash)
-        audit.record(audit.Actor(user=None, membership=None, channel="cli"), "load_demo", "demo")
+        audit.record(Actor(user=None, membership=None, channel="cli"), "load_demo", "demo")
         checkpoint()
         text = audit_checkpoints.read_text()
         assert text.startswith(first)  # appended, not rewritten
