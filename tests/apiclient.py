@@ -17,8 +17,10 @@ from openapi_core.testing import MockRequest, MockResponse
 
 from homeward.audit.models import AuditEvent
 from homeward.children.models import Child
+from homeward.core.actor import Actor
 from homeward.episodes.models import ClassificationChange, Episode, RiskAssessment, TimelineEntry
 from homeward.events.models import DomainEvent
+from homeward.organisations.models import User
 from tests import factories
 
 _UNSET: Any = object()
@@ -128,8 +130,9 @@ def load_spec(document: dict[str, Any]) -> OpenAPI:
     return OpenAPI.from_dict(document, config=config)
 
 
-def token_for(actor_or_user: Any) -> str:
-    user = getattr(actor_or_user, "user", actor_or_user)
+def token_for(actor_or_user: Actor | User) -> str:
+    user = actor_or_user.user if isinstance(actor_or_user, Actor) else actor_or_user
+    assert user is not None, "the system has no API token"
     return factories.api_token(user)
 
 

@@ -18,13 +18,13 @@ from homeward.core.actor import Actor
 from homeward.organisations.models import ApiToken, Membership, Organisation, Role, TokenFailure
 from tests import factories
 from tests.actors import user_of
-from tests.apiclient import ApiClient, token_for
+from tests.apiclient import ApiClient, ApiResponse, token_for
 from tests.organisations.totp import give_app
 
 EPISODES = "/api/v1/episodes"
 
 
-def assert_unauthorised(response, invalid_token: bool) -> None:
+def assert_unauthorised(response: ApiResponse, invalid_token: bool) -> None:
     assert response.status == 401
     assert response.problem["type"] == "urn:homeward:problem:unauthenticated"
     challenge = response.headers["WWW-Authenticate"]
@@ -154,7 +154,7 @@ class TestWrongTokensFromOneAddress:
     """300 wrong tokens once got 300 401s. Now after HOMEWARD_API_TOKEN_FAILURES (20) in
     the lockout period, that address gets 429 with Retry-After, whatever it sends."""
 
-    def bad(self, api: ApiClient, n: int, address: str = "198.51.100.9"):
+    def bad(self, api: ApiClient, n: int, address: str = "198.51.100.9") -> ApiResponse:
         return api.get(
             EPISODES,
             token=f"hw_guess-{n:04d}",
