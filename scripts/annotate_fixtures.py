@@ -47,7 +47,7 @@ IMPORTS = {
     "ApiClient": "from tests.apiclient import ApiClient",
     "OpenAPI": "from openapi_core import OpenAPI",
     "StateApps": "from django.db.migrations.state import StateApps",
-    "TestResponse": "from tests.responses import TestResponse",
+    "ClientResponse": "from tests.responses import ClientResponse",
 }
 # Where a type is defined in a test module: imported from there by the others.
 LOCAL_TYPES = {
@@ -86,7 +86,7 @@ RETURNS = {
     ("tests/children/test_api_emergency.py", "as_coordinator"): "ApiClient",
     ("tests/children/test_api_emergency.py", "access"): "Any",
     ("tests/episodes/test_api.py", "episode"): "Episode",
-    ("tests/core/test_api_openapi.py", "docs"): "TestResponse",
+    ("tests/core/test_api_openapi.py", "docs"): "ClientResponse",
     ("tests/audit/test_chain.py", "logged"): "list[AuditEvent]",
     ("tests/audit/test_chain.py", "checkpointed"): "list[AuditEvent]",
     ("tests/audit/test_keyed_migration.py", "before_keying"): "Iterator[StateApps]",

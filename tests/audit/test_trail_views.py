@@ -21,12 +21,12 @@ from homeward.core.actor import Actor
 from homeward.organisations.models import Organisation, Role, User
 from tests import factories
 from tests.actors import organisation_of, user_of
-from tests.responses import TestResponse
+from tests.responses import ClientResponse
 
 pytestmark = pytest.mark.django_db
 
 
-def text(response: TestResponse) -> str:
+def text(response: ClientResponse) -> str:
     return response.content.decode()
 
 

@@ -20,7 +20,7 @@ from homeward.notifications.models import Notification
 from homeward.organisations.models import Organisation, Role, User
 from tests import factories
 from tests.actors import user_of
-from tests.responses import TestResponse
+from tests.responses import ClientResponse
 
 pytestmark = pytest.mark.django_db
 
@@ -30,7 +30,7 @@ NHS = "9434765919"
 REASON = "Found at the bus station at 3am, need her medical needs and who to call"
 
 
-def text(response: TestResponse) -> str:
+def text(response: ClientResponse) -> str:
     return response.content.decode()
 
 
@@ -63,7 +63,7 @@ def coordinator(council: Organisation) -> User:
     return factories.member(Role.COUNCIL_MISSING_COORDINATOR, council)
 
 
-def open_access(user: User, identifier: str = NHS, reason: str = REASON) -> TestResponse:
+def open_access(user: User, identifier: str = NHS, reason: str = REASON) -> ClientResponse:
     return signed_in(user).post(PAGE, {"identifier": identifier, "reason": reason})
 
 

@@ -15,12 +15,12 @@ from homeward.children.models import Child, LegalStatus, WorkerAllocation
 from homeward.core import clock
 from homeward.organisations.models import Organisation, Role
 from tests import factories
-from tests.responses import TestResponse
+from tests.responses import ClientResponse
 
 pytestmark = pytest.mark.django_db
 
 
-def text(response: TestResponse) -> str:
+def text(response: ClientResponse) -> str:
     return response.content.decode()
 
 

@@ -12,7 +12,7 @@ from django.contrib.staticfiles import finders
 from django.test import Client
 from openapi_spec_validator import validate
 
-from tests.responses import TestResponse
+from tests.responses import ClientResponse
 
 EXPECTED_OPERATIONS = {
     ("post", "/api/v1/children/search"),
@@ -157,13 +157,13 @@ class _Links(HTMLParser):
 
 
 @pytest.fixture(scope="module")
-def docs() -> TestResponse:
+def docs() -> ClientResponse:
     response = Client().get("/api/docs")
     assert response.status_code == 200
     return response
 
 
-def test_the_docs_page_loads_only_from_this_service(docs: TestResponse) -> None:
+def test_the_docs_page_loads_only_from_this_service(docs: ClientResponse) -> None:
     html = docs.content.decode()
     assert "http://" not in html
     assert "https://" not in html
@@ -175,7 +175,7 @@ def test_the_docs_page_loads_only_from_this_service(docs: TestResponse) -> None:
         assert not url.startswith("//"), url
 
 
-def test_the_docs_assets_are_bundled_static_files(docs: TestResponse) -> None:
+def test_the_docs_assets_are_bundled_static_files(docs: ClientResponse) -> None:
     parser = _Links()
     parser.feed(docs.content.decode())
     for url in parser.urls:
@@ -187,7 +187,7 @@ def test_the_docs_assets_are_bundled_static_files(docs: TestResponse) -> None:
         assert "http" not in handle.read()
 
 
-def test_swagger_ui_reads_our_document_and_not_the_public_validator(docs: TestResponse) -> None:
+def test_swagger_ui_reads_our_document_and_not_the_public_validator(docs: ClientResponse) -> None:
     html = docs.content.decode()
     start = html.index('id="swagger-settings">') + len('id="swagger-settings">')
     settings = json.loads(html[start : html.index("</script>", start)])
@@ -195,7 +195,7 @@ def test_swagger_ui_reads_our_document_and_not_the_public_validator(docs: TestRe
     assert settings["validatorUrl"] is None
 
 
-def test_the_docs_page_is_bound_by_the_content_security_policy(docs: TestResponse) -> None:
+def test_the_docs_page_is_bound_by_the_content_security_policy(docs: ClientResponse) -> None:
     policy = docs.headers["Content-Security-Policy"]
     assert "script-src 'self'" in policy
     assert "http" not in policy

@@ -25,7 +25,7 @@ from homeward.episodes.models import Episode
 from homeward.organisations.models import Organisation, OrganisationKind, Role
 from tests import factories
 from tests.factories import report
-from tests.responses import TestResponse
+from tests.responses import ClientResponse
 
 # Organisation keys and their relationship to child A.
 RELATIONSHIP = {
@@ -280,7 +280,7 @@ def _version(ref: str) -> int:
     return Episode.objects.get(reference=ref).version
 
 
-def run_cases(client: Client, api: dict[str, str], world: World) -> dict[str, TestResponse]:
+def run_cases(client: Client, api: dict[str, str], world: World) -> dict[str, ClientResponse]:
     now = clock.now()
     j = "application/json"
     return {
@@ -382,7 +382,7 @@ def run_cases(client: Client, api: dict[str, str], world: World) -> dict[str, Te
     }
 
 
-def check(org: str, role: str, results: Mapping[str, TestResponse]) -> list[str]:
+def check(org: str, role: str, results: Mapping[str, ClientResponse]) -> list[str]:
     problems = []
     sees_a = org in SEES_A and role in READERS
     sees_b = org in SEES_B and role in READERS

@@ -13,12 +13,12 @@ from homeward.audit.models import AuditEvent
 from homeward.organisations.models import ApiToken, Membership, Organisation, Role, User
 from tests import factories
 from tests.organisations.totp import give_app
-from tests.responses import TestResponse
+from tests.responses import ClientResponse
 
 pytestmark = pytest.mark.django_db
 
 
-def text(response: TestResponse) -> str:
+def text(response: ClientResponse) -> str:
     return response.content.decode()
 
 

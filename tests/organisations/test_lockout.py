@@ -17,7 +17,7 @@ from homeward.core import clock
 from homeward.organisations.models import Organisation, Role, SignInAddress, User
 from tests import factories
 from tests.organisations.totp import code_for, give_app
-from tests.responses import TestResponse
+from tests.responses import ClientResponse
 
 pytestmark = pytest.mark.django_db
 
@@ -25,11 +25,11 @@ WRONG = "not-the-password-at-all"
 LOCKED_TITLE = "<title>Your account is locked - Homeward</title>"
 
 
-def text(response: TestResponse) -> str:
+def text(response: ClientResponse) -> str:
     return response.content.decode()
 
 
-def attempt(client: Client, username: str, password: str = WRONG, **extra: Any) -> TestResponse:
+def attempt(client: Client, username: str, password: str = WRONG, **extra: Any) -> ClientResponse:
     return client.post("/sign-in", {"username": username, "password": password}, **extra)
 
 

@@ -16,7 +16,7 @@ from homeward.organisations import services
 from homeward.organisations.models import ApiToken, Organisation, Role, User
 from tests import factories
 from tests.organisations.totp import code_for, code_from_secret, give_app
-from tests.responses import TestResponse
+from tests.responses import ClientResponse
 
 pytestmark = pytest.mark.django_db
 
@@ -24,11 +24,11 @@ CODE_PAGE = "/sign-in/code"
 SET_UP_PAGE = "/account/two-factor/set-up"
 
 
-def text(response: TestResponse) -> str:
+def text(response: ClientResponse) -> str:
     return response.content.decode()
 
 
-def sign_in(client: Client, user: User, next_url: str = "") -> TestResponse:
+def sign_in(client: Client, user: User, next_url: str = "") -> ClientResponse:
     data = {"username": user.username, "password": factories.TEST_PASSWORD}
     if next_url:
         data["next"] = next_url
