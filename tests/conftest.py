@@ -19,8 +19,10 @@ from typing import Any
 
 import factory.random
 import pytest
+from django.test import Client
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
+from openapi_core import OpenAPI
 from pytest_django import Settings
 
 import homeward
@@ -28,6 +30,7 @@ from homeward.children.models import Child
 from homeward.core.actor import Actor
 from homeward.organisations.models import Organisation, Role
 from tests import factories
+from tests.apiclient import ApiClient, load_spec, token_for
 
 DEFAULT_SEED = 20261201
 
@@ -124,6 +127,35 @@ def child(council: Organisation) -> Child:
     return factories.ChildFactory(responsible_council=council)
 
 
+@pytest.fixture(scope="session")
+def openapi_document() -> dict[str, Any]:
+    response = Client().get("/api/openapi.json")
+    assert response.status_code == 200
+    document: dict[str, Any] = response.json()
+    return document
+
+
+@pytest.fixture(scope="session")
+def openapi_spec(openapi_document: dict[str, Any]) -> OpenAPI:
+    return load_spec(openapi_document)
+
+
+@pytest.fixture
+def api(db: None, openapi_spec: OpenAPI) -> ApiClient:
+    """The API client (tests/apiclient.py), with no token."""
+    return ApiClient(openapi_spec)
+
+
+@pytest.fixture
+def as_social_worker(api: ApiClient, social_worker: Actor) -> ApiClient:
+    return api.as_(token_for(social_worker))
+
+
+@pytest.fixture
+def as_police(api: ApiClient, police_officer: Actor) -> ApiClient:
+    return api.as_(token_for(police_officer))
+
+
 @pytest.fixture(autouse=True)
 def fast_password_hashing(settings: Settings) -> None:
     """Real hashing is deliberately slow; tests make many users."""
@@ -179,7 +211,7 @@ def events_fit_their_schemas(request: pytest.FixtureRequest) -> Iterator[None]:
 
 
 def pytest_terminal_summary(terminalreporter: Any) -> None:
-    """The schemathesis run's figures (tests/api/test_schemathesis.py), summed over the
+    """The schemathesis run's figures (tests/core/test_api_schemathesis.py), summed over the
     operations and, under xdist, over the workers."""
     totals: dict[str, int] = {}
     for report in terminalreporter.stats.get("passed", []) + terminalreporter.stats.get(

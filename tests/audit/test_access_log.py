@@ -25,7 +25,7 @@ def test_an_access_is_committed_before_the_helper_returns(
 
 @pytest.mark.parametrize("action", sorted(audit.ACCESS_ACTIONS))
 def test_no_transaction_may_wrap_a_read_or_an_attempt(
-    social_worker: Actor, child: Child, action
+    social_worker: Actor, child: Child, action: str
 ) -> None:
     """Wrapped, it could be rolled back by a later error: so it refuses, loudly."""
     with pytest.raises(RuntimeError, match="durable"), transaction.atomic():

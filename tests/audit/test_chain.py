@@ -25,6 +25,7 @@ from homeward.children import services as children
 from homeward.children import trail as trails
 from homeward.children.models import Child
 from homeward.core.actor import Actor
+from tests.actors import user_of
 
 
 @pytest.fixture
@@ -61,7 +62,7 @@ def as_table_owner() -> Iterator[None]:
                 cursor.execute("SET session_replication_role = DEFAULT")
 
 
-def sql(statement: str, params: list[object] | None = None) -> None:
+def sql(statement: str, params: list[str | int] | None = None) -> None:
     with as_table_owner(), connection.cursor() as cursor:
         cursor.execute(statement, params or [])
 
@@ -160,7 +161,7 @@ class TestRewritesWithoutTheKey:
 
     @pytest.mark.parametrize("hasher", [unkeyed, guessed_key])
     def test_removing_a_middle_event_and_rehashing_is_caught(
-        self, logged: list[AuditEvent], hasher
+        self, logged: list[AuditEvent], hasher: Callable[[AuditEvent], str]
     ) -> None:
         rewrite(remove_the_second, hasher)
         assert AuditEvent.objects.count() == 2
@@ -169,7 +170,7 @@ class TestRewritesWithoutTheKey:
 
     @pytest.mark.parametrize("hasher", [unkeyed, guessed_key])
     def test_forging_a_middle_event_and_rehashing_is_caught(
-        self, logged: list[AuditEvent], hasher
+        self, logged: list[AuditEvent], hasher: Callable[[AuditEvent], str]
     ) -> None:
         rewrite(forge_the_second, hasher)
         with pytest.raises(CommandError, match="event 1: content was altered"):
@@ -193,7 +194,9 @@ class TestRewritesWithTheKeyAreCaughtByCheckpoints:
     rewritten: the checkpoints are signed, and kept outside the database."""
 
     @pytest.fixture
-    def checkpointed(self, logged: list[AuditEvent], social_worker: Actor, child: Child):
+    def checkpointed(
+        self, logged: list[AuditEvent], social_worker: Actor, child: Child
+    ) -> list[AuditEvent]:
         """Three events, a checkpoint, two more events, another checkpoint."""
         assert "Checkpoint at event 3 written" in checkpoint()
         children.read_child(social_worker, child.pk)
@@ -202,7 +205,9 @@ class TestRewritesWithTheKeyAreCaughtByCheckpoints:
         assert "matching 2 checkpoints (the latest at event 5" in run_verify()
         return list(AuditEvent.objects.order_by("sequence"))
 
-    def test_cutting_the_last_event_and_resetting_the_head_is_caught(self, checkpointed) -> None:
+    def test_cutting_the_last_event_and_resetting_the_head_is_caught(
+        self, checkpointed: list[AuditEvent]
+    ) -> None:
         sql("DELETE FROM audit_auditevent WHERE sequence = 5")
         sql("UPDATE audit_auditchainhead SET sequence = 4, hash = %s", [checkpointed[3].hash])
         with pytest.raises(
@@ -212,14 +217,18 @@ class TestRewritesWithTheKeyAreCaughtByCheckpoints:
         ):
             run_verify()
 
-    def test_removing_a_middle_event_and_rehashing_is_caught(self, checkpointed) -> None:
+    def test_removing_a_middle_event_and_rehashing_is_caught(
+        self, checkpointed: list[AuditEvent]
+    ) -> None:
         rewrite(remove_the_second, with_the_key)
         with pytest.raises(
             CommandError, match=r"event 3: differs from the checkpoint written at .*rewritten"
         ):
             run_verify()
 
-    def test_forging_a_middle_event_and_rehashing_is_caught(self, checkpointed) -> None:
+    def test_forging_a_middle_event_and_rehashing_is_caught(
+        self, checkpointed: list[AuditEvent]
+    ) -> None:
         rewrite(forge_the_second, with_the_key)
         with pytest.raises(
             CommandError, match=r"event 3: differs from the checkpoint written at .*rewritten"
@@ -239,7 +248,7 @@ class TestCheckpoints:
         [saved] = verification.read_checkpoints()
         head = AuditChainHead.objects.get()
         assert (saved.sequence, saved.hash) == (head.sequence, head.hash) == (3, logged[2].hash)
-        audit.record(audit.Actor(user=None, membership=None, channel="cli"), "load_demo", "demo")
+        audit.record(Actor(user=None, membership=None, channel="cli"), "load_demo", "demo")
         checkpoint()
         text = audit_checkpoints.read_text()
         assert text.startswith(first)  # appended, not rewritten
@@ -318,7 +327,7 @@ class TestPostgresqlRefusesChanges:
             "DELETE FROM audit_auditchainhead",
         ],
     )
-    def test_update_and_delete_are_refused(self, logged: list[AuditEvent], statement) -> None:
+    def test_update_and_delete_are_refused(self, logged: list[AuditEvent], statement: str) -> None:
         from django.db import DatabaseError, transaction
 
         with (
@@ -380,6 +389,6 @@ def test_subject_access_export_lists_every_event_for_the_child(
     call_command("audit", "export", "--child", str(child.pk), "--out", str(out))
     lines = out.read_text().splitlines()
     assert lines[0].startswith("when,username,name,organisation")
-    assert social_worker.user.username in lines[1]
+    assert user_of(social_worker).username in lines[1]
     assert ",view," in lines[1]
     assert len(lines) == 3  # header, the read, the export itself

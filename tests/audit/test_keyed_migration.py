@@ -8,32 +8,33 @@ import hashlib
 import json
 from collections.abc import Iterator
 from datetime import UTC, datetime
-from typing import Any
 
 import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
+from django.db.migrations.state import StateApps
 
 from homeward.audit import chain, verification
 from homeward.audit import services as audit
+from homeward.audit.models import AuditEvent
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 BEFORE = [("audit", "0001_initial")]
 
 
-def migrate(targets):
+def migrate(targets: list[tuple[str, str]]) -> StateApps:
     executor = MigrationExecutor(connection)
     executor.loader.build_graph()
     executor.migrate(targets)
     return executor.loader.project_state(targets).apps
 
 
-def latest():
+def latest() -> list[tuple[str, str]]:
     return [("audit", MigrationExecutor(connection).loader.graph.leaf_nodes("audit")[0][1])]
 
 
-def write_unkeyed_chain(apps, count: int) -> None:
+def write_unkeyed_chain(apps: StateApps, count: int) -> None:
     """Events as the service wrote them before the chain was keyed."""
     AuditEvent = apps.get_model("audit", "AuditEvent")
     AuditChainHead = apps.get_model("audit", "AuditChainHead")
@@ -72,7 +73,7 @@ def write_unkeyed_chain(apps, count: int) -> None:
 
 
 @pytest.fixture
-def before_keying() -> Iterator[Any]:
+def before_keying() -> Iterator[StateApps]:
     target = latest()
     apps = migrate(BEFORE)
     yield apps
@@ -83,17 +84,17 @@ def before_keying() -> Iterator[Any]:
     migrate(target)
 
 
-def test_an_old_chain_is_re_keyed_and_verifies(before_keying: Any) -> None:
+def test_an_old_chain_is_re_keyed_and_verifies(before_keying: StateApps) -> None:
     write_unkeyed_chain(before_keying, 3)
     migrate(latest())
     assert verification.verify_chain() is None
-    assert audit.AuditEvent.objects.count() == 3
+    assert AuditEvent.objects.count() == 3
     # and now, with the key, the old hash no longer passes
-    first = audit.AuditEvent.objects.get(sequence=1)
+    first = AuditEvent.objects.get(sequence=1)
     assert first.hash == chain.event_hash(first)
 
 
-def test_a_broken_old_chain_is_not_re_keyed(before_keying: Any) -> None:
+def test_a_broken_old_chain_is_not_re_keyed(before_keying: StateApps) -> None:
     write_unkeyed_chain(before_keying, 3)
     with connection.cursor() as cursor:
         cursor.execute("UPDATE audit_auditevent SET action = 'x' WHERE sequence = 2")

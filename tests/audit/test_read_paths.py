@@ -9,7 +9,7 @@ drives it) or why it does not."""
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -25,11 +25,12 @@ from homeward.aftercare.models import InterviewStatus, ReturnInterview
 from homeward.audit import services as audit_services
 from homeward.audit.models import AuditEvent
 from homeward.children import emergency
-from homeward.children.models import Child
+from homeward.children.models import Child, EmergencyAccess
 from homeward.core import clock
 from homeward.episodes import services as episodes
 from homeward.organisations.models import Organisation, OrganisationKind, Role, User
 from tests import factories
+from tests.actors import user_of
 from tests.factories import report
 
 pytestmark = pytest.mark.django_db
@@ -57,7 +58,7 @@ class World:
         return client
 
     def api(self, user: User) -> dict[str, str]:
-        return {"HTTP_AUTHORIZATION": f"Bearer {factories.api_token(user)}"}
+        return {"Authorization": f"Bearer {factories.api_token(user)}"}
 
 
 @pytest.fixture
@@ -93,8 +94,8 @@ def world(db: None, tmp_path: Path) -> World:
     return World(
         child=child,
         council=council,
-        worker=worker.user,
-        coordinator=coordinator.user,
+        worker=user_of(worker),
+        coordinator=user_of(coordinator),
         officer=factories.member(Role.POLICE_OFFICER, police),
         rhi=factories.member(Role.RHI_WORKER, rhi_org),
         outsider=factories.member(Role.POLICE_OFFICER, factories.PoliceForceFactory()),
@@ -121,7 +122,7 @@ def page(url: str, who: str = "worker") -> Driver:
 def api_get(url: str, who: str = "worker") -> Driver:
     def drive(w: World) -> tuple[int | None, User | None]:
         user = getattr(w, who)
-        return Client().get(url.format(w=w), **w.api(user)).status_code, user
+        return Client().get(url.format(w=w), headers=w.api(user)).status_code, user
 
     return drive
 
@@ -135,7 +136,7 @@ def search_api(w: World) -> tuple[int | None, User | None]:
         "/api/v1/children/search",
         json.dumps({"q": "Thistlewood"}),
         content_type="application/json",
-        **w.api(w.worker),
+        headers=w.api(w.worker),
     )
     return response.status_code, w.worker
 
@@ -152,12 +153,12 @@ def emergency_api(w: World) -> tuple[int | None, User | None]:
         "/api/v1/children/emergency-access",
         json.dumps({"identifier": "9434765919", "reason": REASON}),
         content_type="application/json",
-        **w.api(w.outsider),
+        headers=w.api(w.outsider),
     )
     return (200 if response.status_code == 201 else response.status_code), w.outsider
 
 
-def _outsider_opens(w: World):
+def _outsider_opens(w: World) -> EmergencyAccess:
     from homeward.core.actor import Actor
 
     return emergency.open_emergency_access(Actor.for_user(w.outsider), "9434765919", REASON)
@@ -299,7 +300,7 @@ API_READS: dict[tuple[str, str], Driver] = {
     ),
 }
 # An API write answers with the record it changed; the write's own audit event names the
-# child (tests/api and the services' tests check those).
+# child (the API tests, tests/*/test_api*.py, and the services' tests check those).
 
 COMMAND_READS: dict[str, Driver] = {"audit": audit_export, "export_903": export_903}
 NO_CHILD_DATA_COMMANDS = {
@@ -333,7 +334,7 @@ def audited_read(world: World, driver: Driver) -> tuple[int | None, User | None,
 
 
 @pytest.mark.parametrize("path", list(ALL_READS))
-def test_each_read_path_audits_the_reader_and_the_child(world: World, path) -> None:
+def test_each_read_path_audits_the_reader_and_the_child(world: World, path: str) -> None:
     status, reader, audited = audited_read(world, ALL_READS[path])
     assert status in (None, 200), f"{path}: got {status}: the path did not show the child"
     who = reader.get_username() if reader else "the command line"
@@ -354,7 +355,7 @@ def test_the_check_catches_a_path_that_forgets(
 # --- nothing is left out -----------------------------------------------------------------
 
 
-def _named_patterns(patterns, namespace: str = "") -> list[str]:
+def _named_patterns(patterns: Sequence[URLPattern | URLResolver], namespace: str = "") -> list[str]:
     names = []
     for entry in patterns:
         if isinstance(entry, URLResolver):

@@ -21,15 +21,17 @@ from homeward.children.models import Child
 from homeward.core.actor import Actor
 from homeward.organisations.models import Organisation, Role, User
 from tests import factories
+from tests.actors import organisation_of, user_of
+from tests.responses import ClientResponse
 
 pytestmark = pytest.mark.django_db
 
 
-def text(response) -> str:
+def text(response: ClientResponse) -> str:
     return response.content.decode()
 
 
-def signed_in(user) -> Client:
+def signed_in(user: User) -> Client:
     client = Client()
     client.force_login(user)
     return client
@@ -57,8 +59,8 @@ def test_the_coordinator_sees_who_looked(coordinator: User, looked: Actor, child
     assert response.status_code == 200
     assert "Who has looked at this record" in body
     assert child.full_name in body
-    assert looked.user.get_full_name() in body
-    assert looked.organisation.name in body
+    assert user_of(looked).get_full_name() in body
+    assert organisation_of(looked).name in body
     assert "Social worker" in body
     assert "Opened the record" in body
     assert "Child&#x27;s record" in body
@@ -114,8 +116,8 @@ def test_csv_download_for_a_subject_access_request(
     assert rows[0] == audit_reads.TRAIL_COLUMNS
     actions = [row[6] for row in rows[1:]]
     assert actions == ["view", "export_audit_trail"]  # oldest first, the download last
-    assert rows[1][1] == looked.user.get_username()
-    assert rows[1][3] == looked.organisation.name
+    assert rows[1][1] == user_of(looked).get_username()
+    assert rows[1][3] == organisation_of(looked).name
     assert AuditEvent.objects.filter(
         action="export_audit_trail", child_id=child.pk, user=coordinator, channel="ui"
     ).exists()
@@ -136,7 +138,7 @@ def test_the_command_line_export_is_recorded_as_an_export(
     ids=["social worker", "board member", "administrator"],
 )
 def test_other_roles_at_the_council_are_refused(
-    council: Organisation, looked: Actor, child: Child, role
+    council: Organisation, looked: Actor, child: Child, role: Role
 ) -> None:
     client = signed_in(factories.member(role, council))
     before = AuditEvent.objects.count()
@@ -169,7 +171,7 @@ def test_the_child_page_links_to_it_only_for_those_who_may_look(
 ) -> None:
     link = f'href="{trail_url(child)}"'
     assert link in text(signed_in(coordinator).get(f"/children/{child.pk}/"))
-    assert link not in text(signed_in(social_worker.user).get(f"/children/{child.pk}/"))
+    assert link not in text(signed_in(user_of(social_worker)).get(f"/children/{child.pk}/"))
     host = factories.CouncilFactory()
     factories.place(child, host=host)
     host_coordinator = factories.member(Role.COUNCIL_MISSING_COORDINATOR, host)
@@ -188,9 +190,9 @@ def formula_reader(council: Organisation, child: Child) -> Actor:
     """Someone whose name was stored as a formula (before names were checked at entry)
     opened the child's record."""
     reader = factories.actor(Role.SOCIAL_WORKER, council)
-    reader.user.first_name = FORMULA
-    reader.user.username = "@formula"
-    reader.user.save()
+    user_of(reader).first_name = FORMULA
+    user_of(reader).username = "@formula"
+    user_of(reader).save()
     children.read_child(reader, child.pk)
     return reader
 
@@ -206,7 +208,7 @@ def test_the_downloaded_trail_cannot_run_a_formula(
     response = signed_in(coordinator).get(f"/children/{child.pk}/audit-trail.csv")
     row = formula_row(list(csv.reader(io.StringIO(text(response)))))
     assert row[1] == "'@formula"
-    assert row[2] == f"'{FORMULA} {formula_reader.user.last_name}"
+    assert row[2] == f"'{FORMULA} {user_of(formula_reader).last_name}"
     assert not any(cell.startswith(("=", "+", "-", "@")) for cell in row)
 
 
@@ -217,5 +219,5 @@ def test_the_exported_trail_cannot_run_a_formula(
     call_command("audit", "export", "--child", str(child.pk), "--out", str(out))
     with out.open(newline="") as handle:
         row = formula_row(list(csv.reader(handle)))
-    assert row[2] == f"'{FORMULA} {formula_reader.user.last_name}"
+    assert row[2] == f"'{FORMULA} {user_of(formula_reader).last_name}"
     assert not any(cell.startswith(("=", "+", "-", "@")) for cell in row)

@@ -14,7 +14,7 @@ from homeward.children.codes import nhs_number_is_valid, upn_is_valid
         ("1000000010", False),  # remainder gives check digit 10: never issued
     ],
 )
-def test_nhs_number_check_digit(value, valid) -> None:
+def test_nhs_number_check_digit(value: str, valid: bool) -> None:
     assert nhs_number_is_valid(value) is valid
 
 
@@ -26,7 +26,7 @@ def test_nhs_number_check_digit(value, valid) -> None:
         ("123456789012", False),
     ],
 )
-def test_upn_shape(value, valid) -> None:
+def test_upn_shape(value: str, valid: bool) -> None:
     assert upn_is_valid(value) is valid
 
 

@@ -4,6 +4,8 @@ import pytest
 
 from homeward.children import emergency, visibility
 from homeward.children import services as children
+from homeward.children.models import Child
+from homeward.core.actor import Actor
 from homeward.core.errors import AccessDenied, NotFound, ValidationFailed
 from homeward.events.models import DomainEvent
 from homeward.organisations import policy
@@ -15,11 +17,11 @@ REASON = "Child found in our area at 3am, need medical needs and contacts"
 
 
 @pytest.fixture
-def outsider(db):
+def outsider(db: None) -> Actor:
     return factories.actor(Role.POLICE_OFFICER, factories.PoliceForceFactory())
 
 
-def test_emergency_access_opens_the_record_for_24_hours(outsider, child):
+def test_emergency_access_opens_the_record_for_24_hours(outsider: Actor, child: Child) -> None:
     child.nhs_number = "9434765919"
     child.save()
     with pytest.raises(NotFound):
@@ -33,7 +35,9 @@ def test_emergency_access_opens_the_record_for_24_hours(outsider, child):
         children.read_child(outsider, child.pk)
 
 
-def test_emergency_access_is_told_to_the_council_and_reviewed(outsider, social_worker, child):
+def test_emergency_access_is_told_to_the_council_and_reviewed(
+    outsider: Actor, social_worker: Actor, child: Child
+) -> None:
     episode = report(social_worker, child)
     access = emergency.open_emergency_access(outsider, episode.reference, REASON)
     event = DomainEvent.objects.get(name="child.emergency_access_used")
@@ -53,7 +57,7 @@ def test_emergency_access_is_told_to_the_council_and_reviewed(outsider, social_w
     assert list(emergency.awaiting_review(other_coordinator)) == []
 
 
-def test_reason_and_an_exact_identifier_are_required(outsider, child):
+def test_reason_and_an_exact_identifier_are_required(outsider: Actor, child: Child) -> None:
     with pytest.raises(ValidationFailed) as error:
         emergency.open_emergency_access(outsider, "", "quick look")
     assert set(error.value.errors) == {"identifier", "reason"}
@@ -63,13 +67,15 @@ def test_reason_and_an_exact_identifier_are_required(outsider, child):
     assert not visibility.can(outsider, policy.Action.SEE_IDENTITY, child)
 
 
-def test_aggregate_roles_have_no_emergency_route(child):
+def test_aggregate_roles_have_no_emergency_route(child: Child) -> None:
     board = factories.actor(Role.BOARD_MEMBER, factories.CouncilFactory())
     with pytest.raises(AccessDenied):
         emergency.open_emergency_access(board, "anything", REASON)
 
 
-def test_look_ups_are_limited_so_identifiers_cannot_be_guessed(outsider, child):
+def test_look_ups_are_limited_so_identifiers_cannot_be_guessed(
+    outsider: Actor, child: Child
+) -> None:
     child.nhs_number = "9434765919"
     child.save()
     for guess in range(emergency.LOOKUPS_PER_WINDOW):
@@ -85,7 +91,9 @@ def test_look_ups_are_limited_so_identifiers_cannot_be_guessed(outsider, child):
         children.read_child(outsider, child.pk)
 
 
-def test_the_councils_notification_opens_the_review_list(outsider, social_worker, child):
+def test_the_councils_notification_opens_the_review_list(
+    outsider: Actor, social_worker: Actor, child: Child
+) -> None:
     from homeward.notifications.delivery import link_for
 
     episode = report(social_worker, child)

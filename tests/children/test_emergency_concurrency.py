@@ -16,6 +16,7 @@ from homeward.children import emergency
 from homeward.children.models import EmergencyAccess
 from homeward.organisations.models import Role
 from tests import factories
+from tests.actors import user_of
 
 OPEN = "/api/v1/children/emergency-access"
 REASON = "Found at the bus station at 3am, need her medical needs and who to call"
@@ -56,9 +57,9 @@ def fire_together(token: str, keyed: bool) -> list[str]:
 
 
 @pytest.mark.parametrize("keyed", [False, True], ids=["plain", "with Idempotency-Keys"])
-def test_concurrent_look_ups_cannot_pass_the_limit(keyed) -> None:
+def test_concurrent_look_ups_cannot_pass_the_limit(keyed: bool) -> None:
     outsider = factories.actor(Role.POLICE_OFFICER, factories.PoliceForceFactory())
-    token = factories.api_token(outsider.user)
+    token = factories.api_token(user_of(outsider))
 
     answers = fire_together(token, keyed)
 

@@ -19,6 +19,8 @@ from homeward.notifications import delivery
 from homeward.notifications.models import Notification
 from homeward.organisations.models import Organisation, Role, User
 from tests import factories
+from tests.actors import user_of
+from tests.responses import ClientResponse
 
 pytestmark = pytest.mark.django_db
 
@@ -28,11 +30,11 @@ NHS = "9434765919"
 REASON = "Found at the bus station at 3am, need her medical needs and who to call"
 
 
-def text(response) -> str:
+def text(response: ClientResponse) -> str:
     return response.content.decode()
 
 
-def signed_in(user) -> Client:
+def signed_in(user: User) -> Client:
     client = Client()
     client.force_login(user)
     return client
@@ -61,7 +63,7 @@ def coordinator(council: Organisation) -> User:
     return factories.member(Role.COUNCIL_MISSING_COORDINATOR, council)
 
 
-def open_access(user, identifier: str = NHS, reason: str = REASON):
+def open_access(user: User, identifier: str = NHS, reason: str = REASON) -> ClientResponse:
     return signed_in(user).post(PAGE, {"identifier": identifier, "reason": reason})
 
 
@@ -116,7 +118,7 @@ def test_the_banner_shows_the_expiry_time(officer: User, child: Child) -> None:
 def test_the_banner_is_not_shown_to_those_with_a_relationship(
     social_worker: Actor, child: Child
 ) -> None:
-    body = text(signed_in(social_worker.user).get(f"/children/{child.pk}/"))
+    body = text(signed_in(user_of(social_worker)).get(f"/children/{child.pk}/"))
     assert "under emergency access" not in body
 
 
@@ -165,7 +167,7 @@ def test_an_unknown_or_inexact_identifier_reveals_nothing(officer: User, child: 
 def test_someone_who_can_already_see_the_child_is_told_so(
     social_worker: Actor, child: Child
 ) -> None:
-    body = text(open_access(social_worker.user))
+    body = text(open_access(user_of(social_worker)))
     assert "You can already see this child&#x27;s record" in body
     assert not EmergencyAccess.objects.exists()
 
@@ -174,7 +176,7 @@ def test_someone_who_can_already_see_the_child_is_told_so(
     "role", [Role.BOARD_MEMBER, Role.ORG_ADMIN], ids=["board member", "administrator"]
 )
 def test_roles_that_never_see_identities_are_refused(
-    council: Organisation, child: Child, role
+    council: Organisation, child: Child, role: Role
 ) -> None:
     client = signed_in(factories.member(role, council))
     assert client.get(PAGE).status_code == 403
@@ -350,7 +352,7 @@ def test_a_manager_reviews_too(officer: User, council: Organisation, child: Chil
     ids=["social worker", "board member", "administrator"],
 )
 def test_other_council_roles_cannot_review(
-    officer: User, council: Organisation, child: Child, role
+    officer: User, council: Organisation, child: Child, role: Role
 ) -> None:
     open_access(officer)
     access = EmergencyAccess.objects.get()

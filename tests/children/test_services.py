@@ -1,4 +1,5 @@
 from datetime import date, timedelta
+from typing import Any
 
 import pytest
 
@@ -14,8 +15,8 @@ from homeward.organisations.models import Organisation, Role
 from tests import factories
 
 
-def details(**overrides):
-    values = {
+def details(**overrides: Any) -> services.ChildDetails:
+    values: dict[str, Any] = {
         "first_name": "Ardene",
         "last_name": "Wolvercote",
         "date_of_birth": clock.now().date() - timedelta(days=365 * 13),
@@ -236,7 +237,9 @@ class TestAddThenReport:
         with pytest.raises(NotFound):
             services.read_child(call_handler, child.pk)
         # The council still sees its child.
-        assert visibility.can(factories.actor(Role.SOCIAL_WORKER, council), "see_identity", child)
+        assert visibility.can(
+            factories.actor(Role.SOCIAL_WORKER, council), policy.Action.SEE_IDENTITY, child
+        )
 
     def test_adding_a_child_opens_no_other_child_to_the_force(
         self, call_handler: Actor, council: Organisation
@@ -313,10 +316,12 @@ class TestResponsibleCouncilNotKnown:
 
 class TestConfirmResponsibleCouncil:
     @pytest.fixture
-    def provisional(self, call_handler: Actor, council: Organisation):
+    def provisional(self, call_handler: Actor, council: Organisation) -> Child:
         return services.create_child(call_handler, details(responsible_council_not_known=True))
 
-    def test_the_holding_council_confirms_itself(self, provisional, council: Organisation) -> None:
+    def test_the_holding_council_confirms_itself(
+        self, provisional: Child, council: Organisation
+    ) -> None:
         coordinator = factories.actor(Role.COUNCIL_MISSING_COORDINATOR, council)
         assert list(services.awaiting_confirmation(coordinator)) == [provisional]
         child = services.confirm_responsible_council(coordinator, provisional.pk, council.pk)
@@ -328,7 +333,7 @@ class TestConfirmResponsibleCouncil:
         assert event.details == {"from": council.pk, "to": council.pk}
 
     def test_passing_the_record_on_moves_the_access(
-        self, provisional, council: Organisation, call_handler: Actor
+        self, provisional: Child, council: Organisation, call_handler: Actor
     ) -> None:
         coordinator = factories.actor(Role.COUNCIL_MISSING_COORDINATOR, council)
         factories.report(call_handler, provisional)
@@ -341,7 +346,7 @@ class TestConfirmResponsibleCouncil:
         assert visibility.can(call_handler, policy.Action.SEE_IDENTITY, provisional)  # its report
 
     def test_only_the_holding_council_confirms_and_only_once(
-        self, provisional, council: Organisation, call_handler: Actor
+        self, provisional: Child, council: Organisation, call_handler: Actor
     ) -> None:
         with pytest.raises(NotFound):
             services.confirm_responsible_council(

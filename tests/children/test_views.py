@@ -15,11 +15,12 @@ from homeward.children.models import Child, LegalStatus, WorkerAllocation
 from homeward.core import clock
 from homeward.organisations.models import Organisation, Role
 from tests import factories
+from tests.responses import ClientResponse
 
 pytestmark = pytest.mark.django_db
 
 
-def text(response) -> str:
+def text(response: ClientResponse) -> str:
     return response.content.decode()
 
 
@@ -382,6 +383,7 @@ def test_non_numeric_child_id_is_not_found(worker_client: Client) -> None:
 def test_police_in_the_childs_area_can_open_the_record(
     client: Client, council: Organisation, child: Child
 ) -> None:
+    assert council.police_force is not None
     client.force_login(factories.member(Role.POLICE_OFFICER, council.police_force))
     factories.place(child, host=council)
     assert "Report missing" in text(client.get(f"/children/{child.pk}/"))

@@ -123,7 +123,7 @@ class TestChildren:
     def test_through_the_api_the_field_is_named(
         self, client: Client, council: Organisation
     ) -> None:
-        from tests.api.conftest import token_for
+        from tests.apiclient import token_for
 
         worker = factories.actor(Role.SOCIAL_WORKER, council)
         response = client.post(

@@ -5,7 +5,7 @@ step must wait."""
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from django.test import Client
@@ -18,19 +18,20 @@ from homeward.core import clock
 from homeward.core.actor import Actor
 from homeward.episodes import services
 from homeward.episodes.models import Episode, EpisodeStatus, ReturnMethod
-from homeward.organisations.models import Organisation, OrganisationKind, Role
+from homeward.organisations.models import Organisation, OrganisationKind, Role, User
 from tests import factories
+from tests.actors import user_of
 from tests.episodes.test_views import report_data, text, when
 
 pytestmark = pytest.mark.django_db
 
 
-def days_ago(days: float, hour: int = 18):
+def days_ago(days: float, hour: int = 18) -> datetime:
     day = timezone.localtime(clock.now()) - timedelta(days=days)
     return day.replace(hour=hour, minute=0, second=0, microsecond=0)
 
 
-def signed_in(user) -> Client:
+def signed_in(user: User) -> Client:
     client = Client()
     client.force_login(user)
     return client
@@ -51,7 +52,7 @@ def test_a_late_report_carries_its_return_past_a_later_episode(
         None,
         services.Return(days_ago(9), ReturnMethod.RETURNED_SELF),
     )
-    client = signed_in(social_worker.user)
+    client = signed_in(user_of(social_worker))
     form = text(client.get(f"/children/{child.pk}/report-missing"))
     assert 'name="still_missing"' in form
     assert 'name="returned_at_day"' in form
@@ -127,7 +128,7 @@ def test_a_homes_late_report_from_before_the_placement_is_kept_in_outline(
 
 @pytest.fixture
 def worker_client(social_worker: Actor) -> Client:
-    return signed_in(social_worker.user)
+    return signed_in(user_of(social_worker))
 
 
 # --- 8. every role's home page leads to its work ----------------------------------------
@@ -147,7 +148,7 @@ def work_links(body: str) -> dict[str, str]:
     }
 
 
-def home_world(council: Organisation, police: Organisation):
+def home_world(council: Organisation, police: Organisation) -> dict[str, Organisation]:
     rhi = Organisation.objects.create(
         kind=OrganisationKind.RHI_PROVIDER, name="Interviews Ltd", code="RHI-1"
     )
@@ -164,7 +165,7 @@ def home_world(council: Organisation, police: Organisation):
     }
 
 
-EXPECTED_WORK = {
+EXPECTED_WORK: dict[tuple[Role, str], set[str]] = {
     (Role.BOARD_MEMBER, "council"): {"Board reports"},
     (Role.NATIONAL_ANALYST, "national"): {"National figures", "Download the national figures"},
     (Role.ORG_ADMIN, "council"): {"Users"},
@@ -204,7 +205,7 @@ EXPECTED_WORK = {
 
 @pytest.mark.parametrize(("role", "kind"), list(EXPECTED_WORK), ids=lambda v: str(v))
 def test_every_roles_home_page_leads_to_its_work(
-    role, kind, council: Organisation, police: Organisation
+    role: Role, kind: str, council: Organisation, police: Organisation
 ) -> None:
     """Each role's home page lists the pages its work is on, and each one opens for them
     (no typing addresses, and no link that ends in "you do not have permission")."""

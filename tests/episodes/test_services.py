@@ -1,6 +1,8 @@
 """The rules of a missing episode, each shown with its error and that nothing was half-saved."""
 
-from datetime import timedelta
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import Any
 
 import pytest
 from django.db import IntegrityError, transaction
@@ -23,6 +25,7 @@ from homeward.episodes.models import (
 )
 from homeward.events.models import DomainEvent
 from homeward.organisations.models import Organisation, Role
+from homeward.organisations.policy import Step
 from tests import factories
 from tests.factories import report
 
@@ -31,8 +34,8 @@ def snapshot() -> tuple[int, int, int]:
     return Episode.objects.count(), AuditEvent.objects.count(), DomainEvent.objects.count()
 
 
-def a_report(**overrides):
-    values = {
+def a_report(**overrides: Any) -> services.Report:
+    values: dict[str, Any] = {
         "classification": Classification.MISSING,
         "last_seen_at": clock.now() - timedelta(hours=3),
         "last_seen_location": "Near the canal bridge",
@@ -45,8 +48,8 @@ def a_report(**overrides):
     return services.Report(**values)
 
 
-def a_return(episode, **overrides):
-    values = {
+def a_return(episode: Episode, **overrides: Any) -> services.Return:
+    values: dict[str, Any] = {
         "returned_at": episode.last_seen_at + timedelta(hours=5),
         "return_method": ReturnMethod.FOUND_BY_POLICE,
         "found_location": "Friend's flat",
@@ -443,6 +446,7 @@ class TestConcurrency:
             )
         message = error.value.message
         assert "risk grade changed" in message
+        assert police_officer.user is not None
         assert police_officer.user.get_full_name() in message
         assert "have not been saved" in message
         episode.refresh_from_db()
@@ -536,7 +540,7 @@ class TestHostileInput:
         assert not Episode.objects.exists()
 
     def test_year_one_is_a_field_error(self, social_worker: Actor, child: Child) -> None:
-        from datetime import UTC, datetime
+        from datetime import UTC
 
         with pytest.raises(ValidationFailed) as error:
             services.report_missing(
@@ -552,13 +556,11 @@ class TestHostileInput:
 UK = timezone.get_default_timezone()
 
 
-def at(text: str):
-    from datetime import datetime
-
+def at(text: str) -> datetime:
     return datetime.strptime(text, "%Y-%m-%d %H:%M").replace(tzinfo=UK)
 
 
-def days_ago(days: float, hour: int = 18):
+def days_ago(days: float, hour: int = 18) -> datetime:
     day = timezone.localtime(clock.now()) - timedelta(days=days)
     return day.replace(hour=hour, minute=0, second=0, microsecond=0)
 
@@ -730,7 +732,7 @@ class TestLateReport:
         from homeward.insights import facts
         from homeward.insights.models import EpisodeFact
 
-        def rows():
+        def rows() -> list[tuple[Any, ...]]:
             names = [f.name for f in EpisodeFact._meta.concrete_fields if f.name != "refreshed_at"]
             return list(EpisodeFact.objects.order_by("episode_id").values_list(*names))
 
@@ -795,13 +797,13 @@ class TestSteps:
     )
     @pytest.mark.parametrize("state", ["missing", "returned", "aftercare done", "closed"])
     def test_every_offered_step_succeeds_and_every_other_is_refused(
-        self, role, state, council: Organisation, police: Organisation
+        self, role: Role, state: str, council: Organisation, police: Organisation
     ) -> None:
         """For each role and each state of an episode, a step is offered exactly when the
         service accepts it (each tried in a transaction rolled back afterwards)."""
         from homeward.episodes import steps
 
-        home = factories.CareProviderFactory()
+        home: Organisation = factories.CareProviderFactory()
         child = factories.ChildFactory(responsible_council=council)
         factories.looked_after(child)
         factories.place(child, provider=home, host=council)
@@ -815,7 +817,7 @@ class TestSteps:
             factories.record_aftercare(episode)
         if state == "closed":
             episode = services.close_episode(coordinator, episode.reference, None)
-        org = {"police": police, "council": council, "care_provider": home}[
+        org: Organisation = {"police": police, "council": council, "care_provider": home}[
             {
                 Role.POLICE_CALL_HANDLER: "police",
                 Role.POLICE_OFFICER: "police",
@@ -831,7 +833,7 @@ class TestSteps:
         sibling = factories.ChildFactory(responsible_council=council)
         factories.place(sibling, provider=home, host=council)
         other = report(coordinator, sibling)
-        attempts = {
+        attempts: dict[str, Callable[[], object]] = {
             "record_return": lambda: services.record_return(
                 actor, episode.reference, None, a_return(episode)
             ),
@@ -863,7 +865,5 @@ class TestSteps:
             assert accepted == offered[key].available, (key, state, role, offered[key])
 
 
-def policy_step(**kwargs):
-    from homeward.organisations.policy import Step
-
+def policy_step(**kwargs: Any) -> Step:
     return Step(**kwargs)

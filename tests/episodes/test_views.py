@@ -24,13 +24,14 @@ from homeward.episodes.models import (
 )
 from homeward.organisations.models import Organisation, Role, User
 from tests import factories
+from tests.responses import ClientResponse
 
 pytestmark = pytest.mark.django_db
 
 UK = ZoneInfo("Europe/London")
 
 
-def text(response) -> str:
+def text(response: ClientResponse) -> str:
     return response.content.decode()
 
 

@@ -7,16 +7,18 @@ import re
 
 import pytest
 from django.test import Client
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from homeward.audit.models import AuditEvent
 from homeward.organisations.models import ApiToken, Membership, Organisation, Role, User
 from tests import factories
 from tests.organisations.totp import give_app
+from tests.responses import ClientResponse
 
 pytestmark = pytest.mark.django_db
 
 
-def text(response) -> str:
+def text(response: ClientResponse) -> str:
     return response.content.decode()
 
 
@@ -59,7 +61,9 @@ def test_the_list_shows_this_organisations_users(
 
 
 @pytest.mark.parametrize("role", [Role.SOCIAL_WORKER, Role.COUNCIL_MANAGER])
-def test_other_roles_are_refused(client: Client, council: Organisation, worker: User, role) -> None:
+def test_other_roles_are_refused(
+    client: Client, council: Organisation, worker: User, role: Role
+) -> None:
     client.force_login(factories.member(role, council))
     for path in (
         "/organisation/users/",
@@ -240,7 +244,7 @@ def test_the_user_page_resets_two_factor(admin: Client, worker: User) -> None:
     response = admin.post(f"/organisation/users/{worker.pk}/", {"action": "reset-mfa"})
     assert response.status_code == 302
     assert "Two-factor authentication has been reset" in text(admin.get(response["Location"]))
-    assert not worker.totpdevice_set.exists()
+    assert not TOTPDevice.objects.filter(user=worker).exists()
 
 
 def test_the_admins_own_page_offers_no_changes(admin: Client, admin_user: User) -> None:
@@ -309,7 +313,7 @@ def test_users_see_and_revoke_their_own_tokens(
 @pytest.mark.parametrize(
     "path", ["/account/", "/account/tokens", "/account/password", "/organisation/users/"]
 )
-def test_account_pages_have_no_inline_script_or_style(admin: Client, path) -> None:
+def test_account_pages_have_no_inline_script_or_style(admin: Client, path: str) -> None:
     body = text(admin.get(path))
     assert re.findall(r"<script(?![^>]*\bsrc=)[^>]*>", body) == []
     assert "<style" not in body

@@ -56,7 +56,7 @@ def test_days_sets_the_expiry(council: Organisation) -> None:
 
 
 @pytest.mark.parametrize("days", ["0", "-3", "400"])
-def test_days_out_of_range_is_refused(council: Organisation, days) -> None:
+def test_days_out_of_range_is_refused(council: Organisation, days: str) -> None:
     factories.member(Role.SOCIAL_WORKER, council, username="someone")
     with pytest.raises(CommandError):
         create_token("someone", "--days", days)
@@ -94,9 +94,9 @@ def test_the_command_line_accepts_the_hyphenated_name(
     monkeypatch: pytest.MonkeyPatch, council: Organisation
 ) -> None:
     factories.member(Role.SOCIAL_WORKER, council, username="via.cli")
-    seen = {}
+    seen: dict[str, list[str]] = {}
 
-    def fake_execute(argv) -> None:
+    def fake_execute(argv: list[str]) -> None:
         seen["argv"] = argv
 
     monkeypatch.setattr("sys.argv", ["homeward", "create-token", "via.cli", "--days", "3"])

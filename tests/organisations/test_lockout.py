@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from axes.models import AccessAttempt
@@ -16,6 +17,7 @@ from homeward.core import clock
 from homeward.organisations.models import Organisation, Role, SignInAddress, User
 from tests import factories
 from tests.organisations.totp import code_for, give_app
+from tests.responses import ClientResponse
 
 pytestmark = pytest.mark.django_db
 
@@ -23,11 +25,11 @@ WRONG = "not-the-password-at-all"
 LOCKED_TITLE = "<title>Your account is locked - Homeward</title>"
 
 
-def text(response) -> str:
+def text(response: ClientResponse) -> str:
     return response.content.decode()
 
 
-def attempt(client: Client, username: str, password: str = WRONG, **extra):
+def attempt(client: Client, username: str, password: str = WRONG, **extra: Any) -> ClientResponse:
     return client.post("/sign-in", {"username": username, "password": password}, **extra)
 
 
@@ -145,7 +147,7 @@ def test_guesses_spread_over_many_addresses_lock_the_username_but_not_at_the_own
     officer: User, settings: Settings
 ) -> None:
     settings.HOMEWARD_LOCKOUT_ACCOUNT_FAILURES = 20
-    office = {"REMOTE_ADDR": "203.0.113.7"}
+    office: dict[str, Any] = {"REMOTE_ADDR": "203.0.113.7"}  # WSGI environ for each request
     owner = Client(**office)
     assert attempt(owner, officer.username, factories.TEST_PASSWORD).status_code == 302
     owner.post("/sign-out")
@@ -177,7 +179,7 @@ def test_behind_a_trusted_proxy_the_address_it_saw_is_counted(
     officer: User, settings: Settings
 ) -> None:
     settings.HOMEWARD_TRUSTED_PROXIES = 1
-    proxy = {"REMOTE_ADDR": "10.0.0.2"}
+    proxy: dict[str, Any] = {"REMOTE_ADDR": "10.0.0.2"}  # WSGI environ for each request
     for n in range(5):
         # The client forges the start of X-Forwarded-For; the proxy appends what it saw.
         last = attempt(
@@ -286,7 +288,9 @@ def test_a_successful_sign_in_is_audited_as_the_user(client: Client, officer: Us
     event = AuditEvent.objects.get(action="sign_in")
     assert event.user == officer
     assert event.role == Role.POLICE_OFFICER
-    assert event.organisation == officer.active_membership().organisation
+    membership = officer.active_membership()
+    assert membership is not None
+    assert event.organisation == membership.organisation
 
 
 def test_an_over_long_username_is_refused_like_any_wrong_one(client: Client) -> None:

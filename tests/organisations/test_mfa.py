@@ -16,6 +16,7 @@ from homeward.organisations import services
 from homeward.organisations.models import ApiToken, Organisation, Role, User
 from tests import factories
 from tests.organisations.totp import code_for, code_from_secret, give_app
+from tests.responses import ClientResponse
 
 pytestmark = pytest.mark.django_db
 
@@ -23,11 +24,11 @@ CODE_PAGE = "/sign-in/code"
 SET_UP_PAGE = "/account/two-factor/set-up"
 
 
-def text(response) -> str:
+def text(response: ClientResponse) -> str:
     return response.content.decode()
 
 
-def sign_in(client: Client, user, next_url: str = ""):
+def sign_in(client: Client, user: User, next_url: str = "") -> ClientResponse:
     data = {"username": user.username, "password": factories.TEST_PASSWORD}
     if next_url:
         data["next"] = next_url
@@ -115,7 +116,7 @@ def test_a_wrong_code_is_an_error_and_is_audited(client: Client, worker: User) -
         ("1" * 30, "The code must be 6 digits"),
     ],
 )
-def test_the_code_must_be_6_digits(client: Client, worker: User, typed, message) -> None:
+def test_the_code_must_be_6_digits(client: Client, worker: User, typed: str, message: str) -> None:
     give_app(worker)
     sign_in(client, worker)
     body = text(client.post(CODE_PAGE, {"code": typed}))
@@ -164,7 +165,9 @@ def test_users_may_set_up_an_app_when_not_enforced(client: Client, worker: User)
     assert "Not set up" in account
     assert f'href="{SET_UP_PAGE}"' in account
     page = client.get(SET_UP_PAGE)
-    secret = re.search(r'id="totp-secret">([A-Z2-7 ]+)<', text(page)).group(1)
+    found = re.search(r'id="totp-secret">([A-Z2-7 ]+)<', text(page))
+    assert found is not None
+    secret = found.group(1)
     response = client.post(SET_UP_PAGE, {"code": code_from_secret(secret)})
     assert response.status_code == 302
     assert TOTPDevice.objects.get(user=worker).confirmed
@@ -186,7 +189,9 @@ def test_set_up_shows_the_secret_in_groups_of_4_and_a_qr_code(
     body = text(page)
     assert page.status_code == 200
     assert "<title>Set up two-factor authentication - Homeward</title>" in body
-    secret = re.search(r'id="totp-secret">([A-Z2-7 ]+)<', body).group(1)
+    found = re.search(r'id="totp-secret">([A-Z2-7 ]+)<', body)
+    assert found is not None
+    secret = found.group(1)
     groups = secret.split(" ")
     assert len(groups) == 8
     assert all(len(g) == 4 for g in groups)
@@ -204,7 +209,9 @@ def test_set_up_is_confirmed_with_a_code_and_finishes_signing_in(
 ) -> None:
     sign_in(client, worker, next_url="/children/")
     body = text(client.get(f"{SET_UP_PAGE}?next=/children/"))
-    secret = re.search(r'id="totp-secret">([A-Z2-7 ]+)<', body).group(1)
+    found = re.search(r'id="totp-secret">([A-Z2-7 ]+)<', body)
+    assert found is not None
+    secret = found.group(1)
 
     wrong = client.post(SET_UP_PAGE, {"code": "000000", "next": "/children/"})
     if code_from_secret(secret) != "000000":
@@ -252,7 +259,7 @@ def test_set_up_cannot_replace_a_confirmed_app_to_get_round_the_code(
 
 @pytest.mark.parametrize("path", ["/", "/children/", "/account/", "/account/password"])
 def test_enforced_every_page_needs_a_verified_session(
-    client: Client, worker: User, enforced: Settings, path
+    client: Client, worker: User, enforced: Settings, path: str
 ) -> None:
     client.force_login(worker)
     response = client.get(path)
@@ -296,7 +303,7 @@ def test_enforced_the_exempt_pages_still_answer(
 def test_enforced_the_api_works_with_a_token_alone(
     client: Client, worker: User, child: Child, enforced: Settings
 ) -> None:
-    # No code with each request: the token's user has an app (tests/api/test_auth.py).
+    # No code with each request: the token's user has an app (tests/core/test_api_auth.py).
     give_app(worker)
     token = factories.api_token(worker)
     response = client.get(

@@ -4,6 +4,8 @@ and the page where a signed-in user changes theirs."""
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 import pytest
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
@@ -17,7 +19,7 @@ from tests import factories
 pytestmark = pytest.mark.django_db
 
 
-def problems(password: str, user=None) -> list[str]:
+def problems(password: str, user: User | None = None) -> list[str]:
     try:
         validate_password(password, user)
     except ValidationError as error:
@@ -34,7 +36,7 @@ def problems(password: str, user=None) -> list[str]:
         "a long sentence that somebody will remember easily " * 2 + "ok" * 14,  # 128+
     ],
 )
-def test_long_and_plain_passwords_are_accepted(password) -> None:
+def test_long_and_plain_passwords_are_accepted(password: str) -> None:
     assert len(password) >= 12
     assert problems(password) == []
 
@@ -59,7 +61,7 @@ def test_fewer_than_12_characters_is_refused() -> None:
 @pytest.mark.parametrize(
     "password", ["password1234", "qwerty123456", "1q2w3e4r5t6y", "PASSWORD1234"]
 )
-def test_common_passwords_are_refused(password) -> None:
+def test_common_passwords_are_refused(password: str) -> None:
     found = problems(password)
     assert any("too common" in p for p in found), found
 
@@ -70,7 +72,8 @@ def test_a_password_like_the_username_is_refused(db: None) -> None:
 
 
 def test_there_are_no_composition_rules_or_expiry() -> None:
-    names = [v["NAME"].rsplit(".", 1)[-1] for v in settings.AUTH_PASSWORD_VALIDATORS]
+    validators = cast(list[dict[str, Any]], settings.AUTH_PASSWORD_VALIDATORS)
+    names = [v["NAME"].rsplit(".", 1)[-1] for v in validators]
     assert names == [
         "MinimumLengthValidator",
         "CommonPasswordValidator",
@@ -135,7 +138,9 @@ def test_changing_the_password_keeps_this_session_and_ends_the_others(worker: Us
         ({"old_password": "", "new_password1": "", "new_password2": ""}, "Enter a new password"),
     ],
 )
-def test_change_password_errors(client: Client, worker: User, data, message) -> None:
+def test_change_password_errors(
+    client: Client, worker: User, data: dict[str, object], message: str
+) -> None:
     client.force_login(worker)
     posted = {"old_password": factories.TEST_PASSWORD, "new_password2": "x" * 20, **data}
     response = client.post("/account/password", posted)

@@ -22,7 +22,8 @@ def placed_child(council: Organisation) -> tuple[Child, Organisation, Organisati
     return child, home, host
 
 
-def sees(role, org, child: Child):
+def sees(role: str, org: Organisation | None, child: Child) -> bool:
+    assert org is not None
     return (
         children_visibility.visible_children(factories.actor(role, org))
         .filter(pk=child.pk)
@@ -61,7 +62,7 @@ def test_police_see_a_child_placed_in_their_area(
 
 @pytest.mark.parametrize("role", [Role.BOARD_MEMBER, Role.NATIONAL_ANALYST, Role.ORG_ADMIN])
 def test_aggregate_and_admin_roles_never_see_identities(
-    role, council: Organisation, placed_child: tuple[Child, Organisation, Organisation]
+    role: Role, council: Organisation, placed_child: tuple[Child, Organisation, Organisation]
 ) -> None:
     child, _, _ = placed_child
     assert not sees(role, council, child)

@@ -9,9 +9,8 @@ marker is in no response the user gets."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
@@ -21,13 +20,13 @@ from pytest_django import DjangoDbBlocker
 
 from homeward.aftercare import services as aftercare
 from homeward.children.codes import LegalStatusKind
-from homeward.children.models import ChildIdentifier, LegalStatus, WorkerAllocation
+from homeward.children.models import Child, ChildIdentifier, LegalStatus, WorkerAllocation
 from homeward.core import clock
 from homeward.episodes import services as episodes
 from homeward.episodes.models import Episode
 from homeward.organisations.models import Organisation, OrganisationKind, Role
 from tests import factories
-from tests.api.test_children import valid_upn
+from tests.children.test_api import valid_upn
 
 pytestmark = pytest.mark.django_db
 
@@ -78,12 +77,12 @@ OUTLINES = {"C": 0, "HC": 0, "P": 0, "H": 2, "R": 2}
 
 @dataclass
 class World:
-    child: object
+    child: Child
     refs: list[str]
     orgs: dict[str, Organisation]
 
 
-def days_ago(days: float):
+def days_ago(days: float) -> datetime:
     return clock.now() - timedelta(days=days)
 
 
@@ -127,7 +126,7 @@ def build() -> World:
         )
     worker = factories.actor(Role.COUNCIL_MISSING_COORDINATOR, council)
 
-    def late(days: int, **fields: str) -> Episode:
+    def late(days: int, **fields: Any) -> Episode:
         """An episode from ``days`` ago, back the next day, reported and returned in turn
         (oldest first, each while the placement of its time is the current one)."""
         found = fields.pop("found_location", "")
@@ -182,8 +181,10 @@ def build() -> World:
         found_location="Currentfound Station",
     )
     aftercare.assign_provider(worker, e2.return_interviews.get().pk, rhi.pk)
+    assert e1.placement is not None
+    assert e2.placement is not None
     assert (e0.placement, e1.placement.provider, e2.placement.provider) == (None, former, home)
-    orgs = {"C": council, "HC": host, "P": police, "H": home, "R": rhi}
+    orgs: dict[str, Organisation] = {"C": council, "HC": host, "P": police, "H": home, "R": rhi}
     return World(child, [e0.reference, e1.reference, e2.reference], orgs)
 
 
@@ -192,13 +193,13 @@ def surfaces(world: World, key: str) -> dict[str, tuple[int, str]]:
     user = factories.member(VIEWERS[key][1], world.orgs[key])
     web = Client()
     web.force_login(user)
-    api = {"HTTP_AUTHORIZATION": f"Bearer {factories.api_token(user)}"}
+    api = {"Authorization": f"Bearer {factories.api_token(user)}"}
     got = {"child page": web.get(f"/children/{world.child.pk}/")}
-    got["API child"] = web.get(f"/api/v1/children/{world.child.pk}", **api)
-    got["API episode list"] = web.get(f"/api/v1/episodes?child_id={world.child.pk}", **api)
+    got["API child"] = web.get(f"/api/v1/children/{world.child.pk}", headers=api)
+    got["API episode list"] = web.get(f"/api/v1/episodes?child_id={world.child.pk}", headers=api)
     for n, ref in enumerate(world.refs):
         got[f"E{n} page"] = web.get(f"/episodes/{ref}/")
-        got[f"API E{n}"] = web.get(f"/api/v1/episodes/{ref}", **api)
+        got[f"API E{n}"] = web.get(f"/api/v1/episodes/{ref}", headers=api)
     return {name: (r.status_code, r.content.decode()) for name, r in got.items()}
 
 
@@ -217,15 +218,20 @@ def shown_on(field: str) -> set[str]:
     return {"child page", "API child"}
 
 
+# Every viewer's (status, body) by surface, and the episodes' references.
+Observed = tuple[dict[str, dict[str, tuple[int, str]]], list[str]]
+
+
 @pytest.fixture(scope="module")
-def observed(django_db_setup: None, django_db_blocker: DjangoDbBlocker) -> Iterator[Any]:
+def observed(django_db_setup: None, django_db_blocker: DjangoDbBlocker) -> Observed:
     """Built once: every viewer's responses (the world is read, never changed)."""
     from django.db import transaction
 
     # Rolled back at the end, as a test case's own transaction is (so audited reads, which
     # commit on their own, may run inside it the way they do inside a test).
     outer = transaction.atomic()
-    outer._from_testcase = True
+    # Django's own (private) mark of a test case's transaction.
+    outer._from_testcase = True  # type: ignore[attr-defined]  # private, not in the stubs
     with django_db_blocker.unblock(), outer:
         world = build()
         seen = {key: surfaces(world, key) for key in VIEWERS}
@@ -236,7 +242,9 @@ def observed(django_db_setup: None, django_db_blocker: DjangoDbBlocker) -> Itera
 
 @pytest.mark.parametrize("key", list(VIEWERS))
 @pytest.mark.parametrize("field", list(CHILD_FIELDS) + list(EPISODE_FIELDS))
-def test_each_field_is_seen_by_exactly_those_who_need_it(observed: Any, key, field) -> None:
+def test_each_field_is_seen_by_exactly_those_who_need_it(
+    observed: Observed, key: str, field: str
+) -> None:
     seen, _ = observed
     marker, who = {**CHILD_FIELDS, **EPISODE_FIELDS}[field]
     responses = seen[key]
@@ -252,7 +260,7 @@ def test_each_field_is_seen_by_exactly_those_who_need_it(observed: Any, key, fie
 
 
 @pytest.mark.parametrize("key", list(VIEWERS))
-def test_each_viewer_opens_only_the_episodes_they_need(observed: Any, key) -> None:
+def test_each_viewer_opens_only_the_episodes_they_need(observed: Observed, key: str) -> None:
     seen, refs = observed
     responses = seen[key]
     for n in range(len(refs)):
@@ -264,7 +272,9 @@ def test_each_viewer_opens_only_the_episodes_they_need(observed: Any, key) -> No
 
 
 @pytest.mark.parametrize("key", list(VIEWERS))
-def test_a_home_and_an_interviewer_know_the_rest_only_in_outline(observed: Any, key) -> None:
+def test_a_home_and_an_interviewer_know_the_rest_only_in_outline(
+    observed: Observed, key: str
+) -> None:
     seen, _ = observed
     status, body = seen[key]["API child"]
     assert status == 200

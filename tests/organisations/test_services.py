@@ -23,6 +23,7 @@ from homeward.notifications import events
 from homeward.organisations import services
 from homeward.organisations.models import ApiToken, Membership, Organisation, Role, User
 from tests import factories
+from tests.actors import user_of
 from tests.organisations.totp import give_app
 
 pytestmark = pytest.mark.django_db
@@ -59,7 +60,7 @@ def new_user(**overrides: str) -> services.NewUser:
 
 
 @pytest.mark.parametrize("role", [Role.SOCIAL_WORKER, Role.COUNCIL_MANAGER, Role.BOARD_MEMBER])
-def test_only_administrators_manage_users(council: Organisation, worker: User, role) -> None:
+def test_only_administrators_manage_users(council: Organisation, worker: User, role: Role) -> None:
     someone = factories.actor(role, council)
     for call in (
         lambda: services.list_members(someone),
@@ -157,7 +158,7 @@ def test_roles_offered_follow_the_organisation_kind(
     ],
 )
 def test_adding_a_user_checks_every_field(
-    admin: Actor, worker: User, overrides, field, message
+    admin: Actor, worker: User, overrides: dict[str, str], field: str, message: str
 ) -> None:
     with pytest.raises(ValidationFailed) as raised:
         services.add_user(admin, new_user(**overrides))
@@ -187,11 +188,11 @@ def test_a_role_from_another_kind_is_refused(admin: Actor, worker: User) -> None
 
 def test_admins_cannot_change_their_own_role_or_switch_themselves_off(admin: Actor) -> None:
     with pytest.raises(ValidationFailed):
-        services.change_role(admin, admin.user.pk, Role.SOCIAL_WORKER)
+        services.change_role(admin, user_of(admin).pk, Role.SOCIAL_WORKER)
     with pytest.raises(ValidationFailed):
-        services.deactivate_user(admin, admin.user.pk)
+        services.deactivate_user(admin, user_of(admin).pk)
     with pytest.raises(ValidationFailed):
-        services.reset_mfa(admin, admin.user.pk)
+        services.reset_mfa(admin, user_of(admin).pk)
     assert Membership.objects.get(user=admin.user).role == Role.ORG_ADMIN
 
 
@@ -244,7 +245,9 @@ def test_someone_in_two_organisations_keeps_the_other(
     services.deactivate_user(admin, worker.pk)
     worker.refresh_from_db()
     assert worker.is_active
-    assert worker.active_membership().organisation == police
+    membership = worker.active_membership()
+    assert membership is not None
+    assert membership.organisation == police
 
 
 # --- two-factor ---------------------------------------------------------------------------
@@ -334,7 +337,7 @@ def test_revoke_token_command_accepts_the_whole_token(worker: User) -> None:
 
 
 @pytest.mark.parametrize("prefix", ["hw_", "hw_abc", "abcdefghijk", ""])
-def test_revoke_token_command_refuses_a_short_prefix(worker: User, prefix) -> None:
+def test_revoke_token_command_refuses_a_short_prefix(worker: User, prefix: str) -> None:
     ApiToken.issue(worker)
     with pytest.raises(CommandError):
         revoke(prefix)

@@ -124,7 +124,7 @@ def test_the_lifetime_comes_from_settings(council: Organisation, settings: Setti
 
 
 @pytest.mark.parametrize("value", ["12h", "3.5", "-60", "0", "59", "4e4", "٣٦٠٠"])
-def test_the_setting_is_a_whole_number_of_seconds_or_the_service_does_not_start(value) -> None:
+def test_the_setting_is_a_whole_number_of_seconds_or_the_service_does_not_start(value: str) -> None:
     env = {**os.environ, "HOMEWARD_SESSION_MAX_AGE": value}
     result = subprocess.run(
         [sys.executable, "-c", "import homeward.settings"],

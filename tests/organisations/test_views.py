@@ -9,11 +9,12 @@ from django.test import Client
 
 from homeward.organisations.models import Organisation, OrganisationKind, Role
 from tests import factories
+from tests.responses import ClientResponse
 
 pytestmark = pytest.mark.django_db
 
 
-def text(response) -> str:
+def text(response: ClientResponse) -> str:
     return response.content.decode()
 
 

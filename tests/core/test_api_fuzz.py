@@ -12,7 +12,7 @@ from homeward.children.models import Child
 from homeward.core import clock
 from homeward.core.actor import Actor
 from tests import factories
-from tests.api.conftest import ApiClient, token_for
+from tests.apiclient import ApiClient, ApiResponse, token_for
 
 HOSTILE = st.one_of(
     st.none(),
@@ -42,7 +42,7 @@ HOSTILE = st.one_of(
 )
 
 
-def bodies(openapi_document: dict[str, Any], schema_name):
+def bodies(openapi_document: dict[str, Any], schema_name: str) -> st.SearchStrategy[dict[str, Any]]:
     fields = list(openapi_document["components"]["schemas"][schema_name]["properties"])
     return st.dictionaries(st.sampled_from([*fields, "unexpected"]), HOSTILE, max_size=8)
 
@@ -54,7 +54,7 @@ FUZZ = settings(
 )
 
 
-def check(response) -> None:
+def check(response: ApiResponse) -> None:
     # ApiClient has already validated the response against the document and refused 500.
     assert 200 <= response.status < 500
 
@@ -66,7 +66,7 @@ def test_reports(
 
     @FUZZ
     @given(body=bodies(openapi_document, "ReportIn"), use_child=st.booleans())
-    def run(body, use_child) -> None:
+    def run(body: dict[str, Any], use_child: bool) -> None:
         if use_child:
             body["child_id"] = child.pk
         check(client.post("/api/v1/episodes", body, validate_request=False))
@@ -99,7 +99,7 @@ def test_episode_edits(
         data=st.data(),
         if_match=st.sampled_from([None, '"1"', "*", 'W/"2"', "garbage", '"99999999999"']),
     )
-    def run(action, data, if_match) -> None:
+    def run(action: str, data: st.DataObject, if_match: str | None) -> None:
         body = data.draw(bodies(openapi_document, actions[action]))
         headers = {"If-Match": if_match} if if_match else {}
         method = "PATCH" if action == "" else "POST"
@@ -114,7 +114,7 @@ def test_children(api: ApiClient, openapi_document: dict[str, Any], social_worke
 
     @FUZZ
     @given(body=bodies(openapi_document, "ChildIn"), search=st.booleans())
-    def run(body, search) -> None:
+    def run(body: dict[str, Any], search: bool) -> None:
         if search:
             body = {"q": body.get("first_name", "")}
         url = "/api/v1/children/search" if search else "/api/v1/children"
@@ -137,7 +137,7 @@ def test_list_filters(api: ApiClient, social_worker: Actor) -> None:
             max_size=4,
         )
     )
-    def run(query) -> None:
+    def run(query: dict[str, str]) -> None:
         check(client.get("/api/v1/episodes", query=query, validate_request=False))
 
     run()

@@ -1,6 +1,6 @@
 """Emergency access and the audit trail through the API: open a record with an exact
 identifier and a reason, the council lists and reviews, the coordinator reads who looked.
-Every response is checked against the OpenAPI document (tests/api/conftest.py)."""
+Every response is checked against the OpenAPI document (tests/apiclient.py)."""
 
 from datetime import datetime, timedelta
 from typing import Any
@@ -10,9 +10,10 @@ import pytest
 from homeward.audit.models import AuditEvent
 from homeward.children.models import Child, EmergencyAccess
 from homeward.core.actor import Actor
-from homeward.organisations.models import Organisation, Role
+from homeward.organisations.models import Organisation, Role, User
 from tests import factories
-from tests.api.conftest import ApiClient, token_for
+from tests.actors import organisation_of, user_of
+from tests.apiclient import ApiClient, token_for
 
 OPEN = "/api/v1/children/emergency-access"
 NHS = "9434765919"
@@ -68,8 +69,8 @@ class TestOpen:
         assert response.headers["Location"] == f"/api/v1/children/{child.pk}"
         assert body["child"]["id"] == child.pk
         assert body["child"]["last_name"] == "Ravensworth"
-        assert body["username"] == outsider.user.get_username()
-        assert body["organisation"]["id"] == outsider.organisation.pk
+        assert body["username"] == user_of(outsider).get_username()
+        assert body["organisation"]["id"] == organisation_of(outsider).pk
         assert body["role"] == "police_officer"
         assert body["reason"] == REASON
         assert body["active"] is True
@@ -105,7 +106,7 @@ class TestOpen:
         ],
     )
     def test_each_rule_is_a_422_naming_the_field(
-        self, as_outsider: ApiClient, child: Child, body, field
+        self, as_outsider: ApiClient, child: Child, body: dict[str, object], field: str
     ) -> None:
         response = as_outsider.post(OPEN, body, validate_request=False)
         assert response.status == 422
@@ -114,7 +115,7 @@ class TestOpen:
 
     @pytest.mark.parametrize("identifier", ["9999999999", "Ravensworth", "Philippa Ravensworth"])
     def test_no_exact_match_reveals_nothing(
-        self, as_outsider: ApiClient, child: Child, identifier
+        self, as_outsider: ApiClient, child: Child, identifier: str
     ) -> None:
         response = as_outsider.post(OPEN, {"identifier": identifier, "reason": REASON})
         assert response.status == 422
@@ -135,7 +136,7 @@ class TestOpen:
 
     @pytest.mark.parametrize("role", [Role.BOARD_MEMBER, Role.NATIONAL_ANALYST, Role.ORG_ADMIN])
     def test_roles_that_never_see_identities_are_refused(
-        self, api: ApiClient, council: Organisation, child: Child, role
+        self, api: ApiClient, council: Organisation, child: Child, role: Role
     ) -> None:
         user = factories.member(role, council)
         response = api.as_(token_for(user)).post(OPEN, {"identifier": NHS, "reason": REASON})
@@ -150,7 +151,7 @@ class TestOpen:
         assert response.status == 401
 
 
-def look_ups(user) -> dict[str, int]:
+def look_ups(user: User | None) -> dict[str, int]:
     """The user's emergency look-ups in the audit log: made, and refused by the limit."""
     return {
         action: AuditEvent.objects.filter(user=user, action=action).count()
@@ -216,7 +217,7 @@ class TestEveryLookUpStaysAudited:
         sent = RequestFactory().post(OPEN, json.dumps(body), content_type="application/json")
         # The first request with this key has reserved it and is still being handled.
         IdempotencyKey.objects.create(
-            user=outsider.user,
+            user=user_of(outsider),
             key="busy",
             method_path=f"POST {OPEN}",
             request_hash=_fingerprint(sent),
@@ -247,7 +248,7 @@ class TestReview:
         assert listing.status == 200
         assert listing.body["count"] == 2
         assert [item["id"] for item in listing.body["items"]] == [access["id"], second["id"]]
-        assert listing.body["items"][1]["reviewed_by"] == coordinator.user.get_full_name()
+        assert listing.body["items"][1]["reviewed_by"] == user_of(coordinator).get_full_name()
         awaiting = as_coordinator.get(OPEN, query={"awaiting_review": "true"})
         assert [item["child"]["id"] for item in awaiting.body["items"]] == [child.pk]
         done = as_coordinator.get(OPEN, query={"awaiting_review": "false"})
@@ -263,7 +264,7 @@ class TestReview:
         url = f"{OPEN}/{access['id']}/review"
         response = as_coordinator.post(url, {"note": "Appropriate: officer found the child"})
         assert response.status == 200
-        assert response.body["reviewed_by"] == coordinator.user.get_full_name()
+        assert response.body["reviewed_by"] == user_of(coordinator).get_full_name()
         assert response.body["review_note"] == "Appropriate: officer found the child"
         again = as_coordinator.post(url, {"note": "Again"})
         assert again.status == 422
@@ -283,7 +284,7 @@ class TestReview:
 
     @pytest.mark.parametrize("role", [Role.SOCIAL_WORKER, Role.BOARD_MEMBER, Role.ORG_ADMIN])
     def test_other_roles_are_refused(
-        self, api: ApiClient, council: Organisation, access: Any, role
+        self, api: ApiClient, council: Organisation, access: Any, role: Role
     ) -> None:
         client = api.as_(token_for(factories.member(role, council)))
         listing = client.get(OPEN)
@@ -323,13 +324,13 @@ class TestAuditTrail:
         assert body["count"] == 2
         view, own = body["items"]
         assert view["action"] == "view"
-        assert view["username"] == social_worker.user.get_username()
-        assert view["organisation"]["id"] == social_worker.organisation.pk
+        assert view["username"] == user_of(social_worker).get_username()
+        assert view["organisation"]["id"] == organisation_of(social_worker).pk
         assert view["role"] == "social_worker"
         assert view["channel"] == "api"
         assert view["record_type"] == "child"
         assert own["action"] == "view_audit_trail"
-        assert own["username"] == coordinator.user.get_username()
+        assert own["username"] == user_of(coordinator).get_username()
 
     def test_pages_are_oldest_first_and_stay_put(
         self, as_coordinator: ApiClient, as_social_worker: ApiClient, child: Child
@@ -345,7 +346,7 @@ class TestAuditTrail:
 
     @pytest.mark.parametrize("role", [Role.SOCIAL_WORKER, Role.BOARD_MEMBER, Role.ORG_ADMIN])
     def test_other_roles_are_refused(
-        self, api: ApiClient, council: Organisation, child: Child, role
+        self, api: ApiClient, council: Organisation, child: Child, role: Role
     ) -> None:
         client = api.as_(token_for(factories.member(role, council)))
         response = client.get(f"/api/v1/children/{child.pk}/audit-trail")

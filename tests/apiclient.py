@@ -1,6 +1,7 @@
 """The API test client: every response is validated against the OpenAPI document the
 service itself serves at /api/openapi.json (and, unless a test sends a deliberately bad
-request, every request too), using openapi-core."""
+request, every request too), using openapi-core. Its fixtures (``api``, ``openapi_spec``,
+``as_social_worker``...) are in tests/conftest.py."""
 
 from __future__ import annotations
 
@@ -9,7 +10,6 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
 
-import pytest
 from django.test import Client
 from openapi_core import Config, OpenAPI
 from openapi_core.deserializing.media_types import json_loads  # type: ignore[attr-defined]  # re-exported without __all__
@@ -20,6 +20,7 @@ from homeward.children.models import Child
 from homeward.core.actor import Actor
 from homeward.episodes.models import ClassificationChange, Episode, RiskAssessment, TimelineEntry
 from homeward.events.models import DomainEvent
+from homeward.organisations.models import User
 from tests import factories
 
 _UNSET: Any = object()
@@ -122,40 +123,17 @@ class ApiClient:
         return self.request("PATCH", path, json_body=body, **kwargs)
 
 
-@pytest.fixture(scope="session")
-def openapi_document() -> dict[str, Any]:
-    response = Client().get("/api/openapi.json")
-    assert response.status_code == 200
-    document: dict[str, Any] = response.json()
-    return document
-
-
-@pytest.fixture(scope="session")
-def openapi_spec(openapi_document: dict[str, Any]) -> OpenAPI:
+def load_spec(document: dict[str, Any]) -> OpenAPI:
     # from_dict checks the document is valid OpenAPI before anything uses it. openapi-core
     # reads only application/json as JSON unless told: problem documents are JSON too.
     config = Config(extra_media_type_deserializers={"application/problem+json": json_loads})
-    return OpenAPI.from_dict(openapi_document, config=config)
+    return OpenAPI.from_dict(document, config=config)
 
 
-@pytest.fixture
-def api(db: None, openapi_spec: OpenAPI) -> ApiClient:
-    return ApiClient(openapi_spec)
-
-
-def token_for(actor_or_user: Any) -> str:
-    user = getattr(actor_or_user, "user", actor_or_user)
+def token_for(actor_or_user: Actor | User) -> str:
+    user = actor_or_user.user if isinstance(actor_or_user, Actor) else actor_or_user
+    assert user is not None, "the system has no API token"
     return factories.api_token(user)
-
-
-@pytest.fixture
-def as_social_worker(api: ApiClient, social_worker: Actor) -> ApiClient:
-    return api.as_(token_for(social_worker))
-
-
-@pytest.fixture
-def as_police(api: ApiClient, police_officer: Actor) -> ApiClient:
-    return api.as_(token_for(police_officer))
 
 
 def counts() -> dict[str, int]:

@@ -11,15 +11,15 @@ from homeward.core import clock
 from homeward.core.actor import Actor
 from homeward.organisations.models import Organisation, OrganisationKind, Role
 from tests import factories
-from tests.api.conftest import ApiClient, counts, token_for
+from tests.apiclient import ApiClient, counts, token_for
 
 CHILDREN = "/api/v1/children"
 SEARCH = f"{CHILDREN}/search"
 VALID_NHS = "9434765919"
 
 
-def a_child(**overrides):
-    body = {
+def a_child(**overrides: object) -> dict[str, object]:
+    body: dict[str, object] = {
         "first_name": "Amara",
         "last_name": "Okafor",
         "date_of_birth": (clock.now().date() - timedelta(days=365 * 13)).isoformat(),
@@ -96,7 +96,7 @@ class TestCreate:
         ],
     )
     def test_each_rule_is_a_422_naming_the_field_and_nothing_is_saved(
-        self, as_social_worker: ApiClient, overrides, field
+        self, as_social_worker: ApiClient, overrides: dict[str, object], field: str
     ) -> None:
         before = counts()
         response = as_social_worker.post(CHILDREN, a_child(**overrides), validate_request=False)
@@ -123,7 +123,7 @@ class TestCreate:
 
     @pytest.mark.parametrize("role", [Role.BOARD_MEMBER, Role.RHI_WORKER, Role.CARE_STAFF])
     def test_roles_that_may_not_add_children_get_403(
-        self, api: ApiClient, council: Organisation, role
+        self, api: ApiClient, council: Organisation, role: Role
     ) -> None:
         kind = {
             Role.BOARD_MEMBER: None,
@@ -163,7 +163,9 @@ class TestRead:
         assert body["current_placement"]["out_of_area"] is True
 
     @pytest.mark.parametrize("child_id", ["999999", "abc", "0", "-1", str(2**70), "1.5"])
-    def test_unknown_or_malformed_ids_are_404(self, as_social_worker: ApiClient, child_id) -> None:
+    def test_unknown_or_malformed_ids_are_404(
+        self, as_social_worker: ApiClient, child_id: str
+    ) -> None:
         response = as_social_worker.get(f"{CHILDREN}/{child_id}", validate_request=False)
         assert response.status == 404
         assert response.content_type == "application/problem+json"
@@ -182,7 +184,7 @@ class TestRead:
 
     @pytest.mark.parametrize("role", [Role.BOARD_MEMBER, Role.NATIONAL_ANALYST])
     def test_aggregate_roles_reach_no_identity(
-        self, api: ApiClient, council: Organisation, child: Child, role
+        self, api: ApiClient, council: Organisation, child: Child, role: Role
     ) -> None:
         org = council
         if role == Role.NATIONAL_ANALYST:
@@ -230,7 +232,9 @@ class TestSearch:
         ("body", "field"),
         [({"q": "   "}, "q"), ({}, "q"), ({"q": "x" * 201}, "q"), ({"q": 7}, "q")],
     )
-    def test_a_bad_search_is_a_422_naming_q(self, as_social_worker: ApiClient, body, field) -> None:
+    def test_a_bad_search_is_a_422_naming_q(
+        self, as_social_worker: ApiClient, body: dict[str, object], field: str
+    ) -> None:
         response = as_social_worker.post(SEARCH, body, validate_request=False)
         assert response.status == 422
         assert field in response.problem["errors"]

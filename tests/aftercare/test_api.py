@@ -15,24 +15,30 @@ from homeward.episodes import services as episodes
 from homeward.episodes.models import Episode
 from homeward.organisations.models import Organisation, OrganisationKind, Role
 from tests import factories
-from tests.api.conftest import ApiClient, token_for
+from tests.apiclient import ApiClient, token_for
 
 INTERVIEWS = "/api/v1/return-interviews"
 
 
-def iso(moment):
+def iso(moment: datetime) -> str:
     return moment.isoformat()
 
 
-def check_url(reference) -> str:
+def back_at(episode: Episode) -> datetime:
+    """When the child came back (the episodes here have all ended)."""
+    assert episode.returned_at is not None
+    return episode.returned_at
+
+
+def check_url(reference: str) -> str:
     return f"/api/v1/episodes/{reference}/safe-and-well-check"
 
 
-def url(interview_id, action="") -> str:
+def url(interview_id: int, action: str = "") -> str:
     return f"{INTERVIEWS}/{interview_id}" + (f"/{action}" if action else "")
 
 
-def aftercare_counts():
+def aftercare_counts() -> dict[str, object]:
     return {
         "checks": SafeAndWellCheck.objects.count(),
         "interviews": list(ReturnInterview.objects.values_list("pk", "version", "status")),
@@ -40,7 +46,9 @@ def aftercare_counts():
     }
 
 
-def returned(actor, child: Child, *, hours_ago=30, back_after=6):
+def returned(
+    actor: Actor, child: Child, *, hours_ago: float = 30, back_after: float = 6
+) -> Episode:
     episode = factories.report(actor, child, hours_ago=hours_ago)
     return episodes.record_return(
         actor,
@@ -85,9 +93,9 @@ def as_rhi_worker(api: ApiClient, provider: Organisation) -> ApiClient:
     return api.as_(token_for(factories.actor(Role.RHI_WORKER, provider)))
 
 
-def an_interview(episode: Episode, **overrides):
+def an_interview(episode: Episode, **overrides: object) -> dict[str, object]:
     body = {
-        "done_at": iso(episode.returned_at + timedelta(hours=20)),
+        "done_at": iso(back_at(episode) + timedelta(hours=20)),
         "interviewer_name": "Sam Okafor",
         "interviewer_kind": "independent",
         "child_account": "I went to my brother's because it was loud at home.",
@@ -113,7 +121,7 @@ class TestCheck:
             check_url(episode.reference),
             {
                 "done": True,
-                "conducted_at": iso(episode.returned_at + timedelta(hours=2)),
+                "conducted_at": iso(back_at(episode) + timedelta(hours=2)),
                 "location": "Home address",
                 "child_account": "I stayed at a friend's. I didn't feel safe going home.",
                 "injuries_or_harm": "None seen",
@@ -158,10 +166,10 @@ class TestCheck:
         ],
     )
     def test_rules_are_422_naming_the_field(
-        self, as_police: ApiClient, episode: Episode, body, field
+        self, as_police: ApiClient, episode: Episode, body: dict[str, object], field: str
     ) -> None:
         if body.get("conducted_at") == "NOW":
-            body["conducted_at"] = iso(episode.returned_at + timedelta(minutes=5))
+            body["conducted_at"] = iso(back_at(episode) + timedelta(minutes=5))
         before = aftercare_counts()
         response = as_police.post(check_url(episode.reference), body, validate_request=False)
         assert response.status == 422
@@ -230,7 +238,7 @@ class TestInterviewJourney:
         assert read.body["status"] == "pending"
         assert read.body["child"]["id"] == episode.child_id
         due = datetime.fromisoformat(read.body["due_at"].replace("Z", "+00:00"))
-        assert due == episode.returned_at + timedelta(hours=72)
+        assert due == back_at(episode) + timedelta(hours=72)
 
         # The provider cannot see it until it is assigned.
         assert as_rhi_worker.get(url(interview.pk)).status == 404
@@ -249,7 +257,7 @@ class TestInterviewJourney:
         offered = as_rhi_worker.post(
             url(interview.pk, "offer"),
             {
-                "offered_at": iso(episode.returned_at + timedelta(hours=3)),
+                "offered_at": iso(back_at(episode) + timedelta(hours=3)),
                 "offered_by": "Sam Okafor",
                 "offer_method": "phone",
             },
@@ -284,7 +292,7 @@ class TestInterviewJourney:
         offered = as_coordinator.post(
             url(interview.pk, "offer"),
             {
-                "offered_at": iso(episode.returned_at + timedelta(hours=1)),
+                "offered_at": iso(back_at(episode) + timedelta(hours=1)),
                 "offered_by": "Coordinator",
                 "offer_method": "in_person",
                 "version": interview.version,
@@ -328,15 +336,15 @@ class TestInterviewJourney:
         as_coordinator: ApiClient,
         episode: Episode,
         interview: ReturnInterview,
-        action,
-        body,
-        field,
+        action: str,
+        body: dict[str, object],
+        field: str | None,
     ) -> None:
         if body.get("offered_at") == "LATER":
             body["offered_at"] = iso(clock.now() + timedelta(hours=2))
             field = "offered_at"
         if body.get("offered_at") == "BEFORE":
-            body["offered_at"] = iso(episode.returned_at - timedelta(hours=2))
+            body["offered_at"] = iso(back_at(episode) - timedelta(hours=2))
             field = "offer_method"
         body["version"] = interview.version
         before = aftercare_counts()
@@ -358,7 +366,7 @@ class TestInterviewJourney:
         self, as_coordinator: ApiClient, episode: Episode, interview: ReturnInterview
     ) -> None:
         body = {
-            "offered_at": iso(episode.returned_at + timedelta(hours=1)),
+            "offered_at": iso(back_at(episode) + timedelta(hours=1)),
             "offered_by": "Coordinator",
             "offer_method": "text",
         }
@@ -372,9 +380,9 @@ class TestInterviewJourney:
 
 
 class TestVersions:
-    def offer(self, episode: Episode):
+    def offer(self, episode: Episode) -> dict[str, str]:
         return {
-            "offered_at": iso(episode.returned_at + timedelta(hours=1)),
+            "offered_at": iso(back_at(episode) + timedelta(hours=1)),
             "offered_by": "Coordinator",
             "offer_method": "letter",
         }
@@ -507,7 +515,7 @@ class TestListAndAccess:
         assert "provider" in response.problem["errors"]
 
     @pytest.mark.parametrize("bad", ["abc", "0", "99999999999999999999999"])
-    def test_a_malformed_id_is_404(self, as_coordinator: ApiClient, bad) -> None:
+    def test_a_malformed_id_is_404(self, as_coordinator: ApiClient, bad: str) -> None:
         response = as_coordinator.get(f"{INTERVIEWS}/{bad}", validate_request=False)
         assert response.status == 404
 

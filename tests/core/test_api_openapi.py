@@ -3,6 +3,7 @@ problem responses, ETags and Idempotency-Key on every operation that has them, a
 page that loads entirely from this service (no CDN, no public validator)."""
 
 import json
+from collections.abc import Iterator
 from html.parser import HTMLParser
 from typing import Any
 
@@ -10,6 +11,8 @@ import pytest
 from django.contrib.staticfiles import finders
 from django.test import Client
 from openapi_spec_validator import validate
+
+from tests.responses import ClientResponse
 
 EXPECTED_OPERATIONS = {
     ("post", "/api/v1/children/search"),
@@ -54,7 +57,9 @@ VERSIONED = INTERVIEW_EDITS | {
 IDEMPOTENT = {op for op in EXPECTED_OPERATIONS if op[0] == "post" and "search" not in op[1]}
 
 
-def operations(document):
+def operations(
+    document: dict[str, Any],
+) -> Iterator[tuple[tuple[str, str], dict[str, Any]]]:
     for path, methods in document["paths"].items():
         for method, operation in methods.items():
             yield (method, path), operation
@@ -145,20 +150,20 @@ class _Links(HTMLParser):
         super().__init__()
         self.urls: list[str] = []
 
-    def handle_starttag(self, tag, attrs) -> None:
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         for name, value in attrs:
             if name in {"src", "href", "action"} and value:
                 self.urls.append(value)
 
 
 @pytest.fixture(scope="module")
-def docs() -> Any:
+def docs() -> ClientResponse:
     response = Client().get("/api/docs")
     assert response.status_code == 200
     return response
 
 
-def test_the_docs_page_loads_only_from_this_service(docs: Any) -> None:
+def test_the_docs_page_loads_only_from_this_service(docs: ClientResponse) -> None:
     html = docs.content.decode()
     assert "http://" not in html
     assert "https://" not in html
@@ -170,7 +175,7 @@ def test_the_docs_page_loads_only_from_this_service(docs: Any) -> None:
         assert not url.startswith("//"), url
 
 
-def test_the_docs_assets_are_bundled_static_files(docs: Any) -> None:
+def test_the_docs_assets_are_bundled_static_files(docs: ClientResponse) -> None:
     parser = _Links()
     parser.feed(docs.content.decode())
     for url in parser.urls:
@@ -182,7 +187,7 @@ def test_the_docs_assets_are_bundled_static_files(docs: Any) -> None:
         assert "http" not in handle.read()
 
 
-def test_swagger_ui_reads_our_document_and_not_the_public_validator(docs: Any) -> None:
+def test_swagger_ui_reads_our_document_and_not_the_public_validator(docs: ClientResponse) -> None:
     html = docs.content.decode()
     start = html.index('id="swagger-settings">') + len('id="swagger-settings">')
     settings = json.loads(html[start : html.index("</script>", start)])
@@ -190,7 +195,7 @@ def test_swagger_ui_reads_our_document_and_not_the_public_validator(docs: Any) -
     assert settings["validatorUrl"] is None
 
 
-def test_the_docs_page_is_bound_by_the_content_security_policy(docs: Any) -> None:
+def test_the_docs_page_is_bound_by_the_content_security_policy(docs: ClientResponse) -> None:
     policy = docs.headers["Content-Security-Policy"]
     assert "script-src 'self'" in policy
     assert "http" not in policy

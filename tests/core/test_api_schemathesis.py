@@ -45,7 +45,7 @@ from homeward.children import emergency
 from homeward.episodes import services as episodes
 from homeward.organisations.models import Organisation, OrganisationKind, Role
 from tests import factories
-from tests.api.conftest import token_for
+from tests.apiclient import token_for
 
 MAX_EXAMPLES = 25
 CHECKS = [
@@ -149,7 +149,7 @@ def fuzz(operation: Any, world: dict[str, Any], run_seed: int, tally: Counter[st
             st.sampled_from([GenerationMode.POSITIVE, GenerationMode.NEGATIVE]), label="mode"
         )
         known: dict[str, Any] = {}
-        if names and data.draw(st.booleans(), label="existing record"):
+        if bool(names) and data.draw(st.booleans(), label="existing record"):
             known = {name: world["path"][name] for name in names}
             if "reference" in known and data.draw(st.booleans(), label="returned episode"):
                 known["reference"] = world["returned_reference"]
@@ -177,8 +177,8 @@ def test_operation(
     schema: Any,
     world: dict[str, Any],
     seeded_random: int,
-    method,
-    path,
+    method: str,
+    path: str,
 ) -> None:
     tally: Counter[str] = Counter()
     try:

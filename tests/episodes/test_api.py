@@ -1,8 +1,8 @@
 """Episodes through the API: the whole lifecycle, idempotent retries, stale edits, every
 validation rule as a 422 problem naming the field, and need-to-know access. Every request
-and response is checked against the served OpenAPI document (tests/api/conftest.py)."""
+and response is checked against the served OpenAPI document (tests/apiclient.py)."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 
@@ -13,17 +13,17 @@ from homeward.core.actor import Actor
 from homeward.episodes.models import Episode, EpisodeStatus, RiskAssessment, TimelineEntry
 from homeward.organisations.models import Organisation, Role
 from tests import factories
-from tests.api.conftest import ApiClient, counts, token_for
+from tests.apiclient import ApiClient, counts, token_for
 
 EPISODES = "/api/v1/episodes"
 
 
-def iso(moment):
+def iso(moment: datetime) -> str:
     return moment.isoformat()
 
 
-def a_report(child: Child, **overrides):
-    body = {
+def a_report(child: Child, **overrides: object) -> dict[str, object]:
+    body: dict[str, object] = {
         "child_id": child.pk,
         "classification": "M",
         "last_seen_at": iso(clock.now() - timedelta(hours=3)),
@@ -37,7 +37,7 @@ def a_report(child: Child, **overrides):
     return body
 
 
-def url(reference, action="") -> str:
+def url(reference: str, action: str = "") -> str:
     return f"{EPISODES}/{reference}" + (f"/{action}" if action else "")
 
 
@@ -269,7 +269,7 @@ class TestList:
         ],
     )
     def test_bad_filters_are_422_naming_the_filter(
-        self, as_social_worker: ApiClient, query, field
+        self, as_social_worker: ApiClient, query: dict[str, object], field: str
     ) -> None:
         response = as_social_worker.get(EPISODES, query=query, validate_request=False)
         assert response.status == 422
@@ -407,7 +407,7 @@ class TestIdempotency:
 
     @pytest.mark.parametrize("key", ["x" * 201, "naïve-key", "tab\tkey"])
     def test_a_malformed_key_is_refused(
-        self, as_social_worker: ApiClient, child: Child, key
+        self, as_social_worker: ApiClient, child: Child, key: str
     ) -> None:
         before = counts()
         response = as_social_worker.post(
@@ -437,6 +437,7 @@ class TestOptimisticConcurrency:
         assert response.status == 409
         problem = response.problem
         assert "risk grade changed" in problem["detail"]
+        assert police_officer.user is not None
         assert police_officer.user.get_full_name() in problem["detail"]
         assert problem["current_version"] == 2
         assert "risk grade" in problem["changed_fields"]
@@ -477,7 +478,7 @@ class TestOptimisticConcurrency:
         ],
     )
     def test_an_edit_without_a_version_is_428(
-        self, as_police: ApiClient, episode: Episode, action, body
+        self, as_police: ApiClient, episode: Episode, action: str, body: dict[str, object]
     ) -> None:
         before = counts()
         method = "PATCH" if not action else "POST"
@@ -550,7 +551,7 @@ class TestValidation:
         ],
     )
     def test_each_rule_is_a_422_naming_the_field_and_nothing_is_saved(
-        self, as_social_worker: ApiClient, child: Child, overrides, field
+        self, as_social_worker: ApiClient, child: Child, overrides: dict[str, object], field: str
     ) -> None:
         before = counts()
         response = as_social_worker.post(
@@ -576,7 +577,7 @@ class TestValidation:
         "raw", [b"{not json", b'{"child_id": 1,', b"\xff\xfe", b"[1, 2]", b'"x"']
     )
     def test_malformed_bodies_are_problems_not_errors(
-        self, as_social_worker: ApiClient, raw
+        self, as_social_worker: ApiClient, raw: bytes
     ) -> None:
         before = counts()
         response = as_social_worker.request("POST", EPISODES, raw_body=raw, validate_request=False)
@@ -649,9 +650,9 @@ class TestValidation:
         ],
     )
     def test_timeline_rules(
-        self, as_social_worker: ApiClient, episode: Episode, body, field
+        self, as_social_worker: ApiClient, episode: Episode, body: dict[str, object], field: str
     ) -> None:
-        entry = {
+        entry: dict[str, object] = {
             "kind": "note",
             "occurred_at": iso(clock.now() - timedelta(minutes=1)),
             "summary": "Spoke to her school",
@@ -677,7 +678,9 @@ class TestValidation:
             ({"last_seen_at": "2999-01-01T00:00:00Z", "version": 1}, "last_seen_at"),
         ],
     )
-    def test_patch_rules(self, as_social_worker: ApiClient, episode: Episode, body, field) -> None:
+    def test_patch_rules(
+        self, as_social_worker: ApiClient, episode: Episode, body: dict[str, object], field: str
+    ) -> None:
         response = as_social_worker.patch(url(episode.reference), body, validate_request=False)
         assert response.status == 422
         assert field in response.problem["errors"]
@@ -698,7 +701,7 @@ class TestAccess:
     @pytest.mark.parametrize(
         "reference", ["HW-NOTHERE", "hw-nothere", "not a reference", "x" * 50, "%00"]
     )
-    def test_a_bad_reference_is_404(self, as_social_worker: ApiClient, reference) -> None:
+    def test_a_bad_reference_is_404(self, as_social_worker: ApiClient, reference: str) -> None:
         response = as_social_worker.get(url(reference), validate_request=False)
         assert response.status == 404
         assert response.content_type == "application/problem+json"
@@ -724,7 +727,7 @@ class TestAccess:
 
     @pytest.mark.parametrize("role", [Role.BOARD_MEMBER, Role.NATIONAL_ANALYST])
     def test_aggregate_roles_reach_no_identity(
-        self, api: ApiClient, council: Organisation, episode: Episode, child: Child, role
+        self, api: ApiClient, council: Organisation, episode: Episode, child: Child, role: Role
     ) -> None:
         organisation = council
         if role == Role.NATIONAL_ANALYST:

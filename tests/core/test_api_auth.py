@@ -17,13 +17,14 @@ from homeward.core import clock
 from homeward.core.actor import Actor
 from homeward.organisations.models import ApiToken, Membership, Organisation, Role, TokenFailure
 from tests import factories
-from tests.api.conftest import ApiClient, token_for
+from tests.actors import user_of
+from tests.apiclient import ApiClient, ApiResponse, token_for
 from tests.organisations.totp import give_app
 
 EPISODES = "/api/v1/episodes"
 
 
-def assert_unauthorised(response, invalid_token: bool) -> None:
+def assert_unauthorised(response: ApiResponse, invalid_token: bool) -> None:
     assert response.status == 401
     assert response.problem["type"] == "urn:homeward:problem:unauthenticated"
     challenge = response.headers["WWW-Authenticate"]
@@ -39,7 +40,7 @@ def test_no_token_is_401(api: ApiClient) -> None:
     "authorization",
     ["Bearer hw_not-a-real-token", "Bearer ", "Basic dXNlcjpwYXNz", "Bearer " + "x" * 5000],
 )
-def test_a_wrong_token_is_401(api: ApiClient, authorization) -> None:
+def test_a_wrong_token_is_401(api: ApiClient, authorization: str) -> None:
     response = api.get(
         EPISODES, token=None, headers={"Authorization": authorization}, validate_request=False
     )
@@ -62,13 +63,13 @@ def test_expired_and_revoked_tokens_are_401(api: ApiClient, social_worker: Actor
 
 def test_a_deactivated_users_token_is_401(api: ApiClient, social_worker: Actor) -> None:
     token = token_for(social_worker)
-    social_worker.user.is_active = False
-    social_worker.user.save()
+    user_of(social_worker).is_active = False
+    user_of(social_worker).save()
     assert_unauthorised(api.get(EPISODES, token=token), invalid_token=True)
 
 
 def test_the_token_is_stored_only_as_its_sha256(social_worker: Actor) -> None:
-    token, secret = ApiToken.issue(social_worker.user)
+    token, secret = ApiToken.issue(user_of(social_worker))
     assert re.fullmatch(r"hw_[A-Za-z0-9_-]{40,}", secret)
     assert token.token_hash == hashlib.sha256(secret.encode()).hexdigest()
     assert secret.startswith(token.prefix)
@@ -112,7 +113,7 @@ def test_a_user_with_no_active_membership_can_do_nothing(
 def test_a_signed_in_browser_session_is_not_api_authentication(
     api: ApiClient, social_worker: Actor
 ) -> None:
-    api.client.force_login(social_worker.user)
+    api.client.force_login(user_of(social_worker))
     response = api.get(EPISODES, token=None, validate_request=False)
     assert response.status == 401
 
@@ -137,7 +138,7 @@ def test_csrf_does_not_apply_to_token_requests(
 ) -> None:
     from django.test import Client
 
-    from tests.api.conftest import ApiClient
+    from tests.apiclient import ApiClient
 
     client = ApiClient(openapi_spec, Client(enforce_csrf_checks=True), token_for(social_worker))
     response = client.post("/api/v1/children/search", {"q": child.last_name})
@@ -153,7 +154,7 @@ class TestWrongTokensFromOneAddress:
     """300 wrong tokens once got 300 401s. Now after HOMEWARD_API_TOKEN_FAILURES (20) in
     the lockout period, that address gets 429 with Retry-After, whatever it sends."""
 
-    def bad(self, api: ApiClient, n: int, address: str = "198.51.100.9"):
+    def bad(self, api: ApiClient, n: int, address: str = "198.51.100.9") -> ApiResponse:
         return api.get(
             EPISODES,
             token=f"hw_guess-{n:04d}",

@@ -14,8 +14,8 @@ from homeward.core import clock
 from homeward.core.actor import Actor
 from homeward.organisations.models import Organisation, Role
 from tests import factories
-from tests.api.conftest import ApiClient, counts, token_for
-from tests.api.test_aftercare import returned
+from tests.aftercare.test_api import returned
+from tests.apiclient import ApiClient, ApiResponse, counts, token_for
 
 EPISODES = "/api/v1/episodes"
 INTERVIEWS = "/api/v1/return-interviews"
@@ -35,7 +35,7 @@ def when(offset: str, hours_ago: int = 2) -> str:
     return moment.astimezone(zone).isoformat(timespec="seconds")
 
 
-def assert_field_refused(response, field: str) -> None:
+def assert_field_refused(response: ApiResponse, field: str) -> None:
     assert response.status == 422, response.body
     problem = response.problem
     assert problem["type"] == "urn:homeward:problem:validation-failed"
@@ -62,7 +62,7 @@ class TestOffsetsNoDatabaseStores:
 
     @pytest.mark.parametrize("offset", FAR_OFFSETS)
     def test_every_time_in_an_episode_is_checked(
-        self, api: ApiClient, social_worker: Actor, police_officer: Actor, child: Child, offset
+        self, api: ApiClient, social_worker: Actor, police_officer: Actor, child: Child, offset: str
     ) -> None:
         as_police = api.as_(token_for(police_officer))
         as_council = api.as_(token_for(social_worker))
@@ -86,7 +86,7 @@ class TestOffsetsNoDatabaseStores:
 
         episode = factories.report(social_worker, child, hours_ago=5)
         url = f"{EPISODES}/{episode.reference}"
-        edits = [
+        edits: list[tuple[str, str, dict[str, object], str]] = [
             ("PATCH", "", {"last_seen_at": when(offset, 6)}, "last_seen_at"),
             (
                 "POST",
@@ -120,7 +120,7 @@ class TestOffsetsNoDatabaseStores:
         assert counts() == before
 
     @pytest.mark.parametrize("field", ["since", "until"])
-    def test_list_filters(self, api: ApiClient, social_worker: Actor, field) -> None:
+    def test_list_filters(self, api: ApiClient, social_worker: Actor, field: str) -> None:
         response = api.as_(token_for(social_worker)).get(
             EPISODES, query={field: when("+18:00")}, validate_request=False
         )
@@ -178,7 +178,7 @@ class TestStrictTypes:
     """JSON says what it means: ``true`` is not 1, and "0.5" is not a Unix time."""
 
     @pytest.mark.parametrize("value", ["0.5", "0", "1700000000", "-1"])
-    def test_a_number_is_not_a_time(self, api: ApiClient, social_worker: Actor, value) -> None:
+    def test_a_number_is_not_a_time(self, api: ApiClient, social_worker: Actor, value: str) -> None:
         response = api.as_(token_for(social_worker)).get(
             EPISODES, query={"until": value}, validate_request=False
         )
@@ -186,7 +186,7 @@ class TestStrictTypes:
 
     @pytest.mark.parametrize("value", [1700000000, 0.5])
     def test_a_json_number_is_not_a_time(
-        self, api: ApiClient, social_worker: Actor, child: Child, value
+        self, api: ApiClient, social_worker: Actor, child: Child, value: float
     ) -> None:
         episode = factories.report(social_worker, child, hours_ago=5)
         response = api.as_(token_for(social_worker)).post(
@@ -198,7 +198,12 @@ class TestStrictTypes:
 
     @pytest.mark.parametrize("value", [True, 1.0, "1"])
     def test_a_version_is_a_whole_number(
-        self, api: ApiClient, social_worker: Actor, police_officer: Actor, child: Child, value
+        self,
+        api: ApiClient,
+        social_worker: Actor,
+        police_officer: Actor,
+        child: Child,
+        value: object,
     ) -> None:
         episode = factories.report(social_worker, child, hours_ago=5)
         before = counts()
@@ -210,7 +215,7 @@ class TestStrictTypes:
 
     @pytest.mark.parametrize("value", [True, "5", 5.0])
     def test_an_id_is_a_whole_number(
-        self, api: ApiClient, social_worker: Actor, child: Child, value
+        self, api: ApiClient, social_worker: Actor, child: Child, value: object
     ) -> None:
         body = {
             "child_id": value,
@@ -229,7 +234,12 @@ class TestStrictTypes:
 
     @pytest.mark.parametrize("value", [1, "true", "yes"])
     def test_a_yes_or_no_is_true_or_false(
-        self, api: ApiClient, social_worker: Actor, police_officer: Actor, child: Child, value
+        self,
+        api: ApiClient,
+        social_worker: Actor,
+        police_officer: Actor,
+        child: Child,
+        value: object,
     ) -> None:
         episode = returned(social_worker, child)
         response = api.as_(token_for(police_officer)).post(
@@ -240,7 +250,7 @@ class TestStrictTypes:
         assert_field_refused(response, "done")
 
     @pytest.mark.parametrize("value", [20120101, "2012-01-01T00:00:00", "1325376000"])
-    def test_a_date_is_a_date(self, api: ApiClient, social_worker: Actor, value) -> None:
+    def test_a_date_is_a_date(self, api: ApiClient, social_worker: Actor, value: object) -> None:
         body = {
             "first_name": "Alex",
             "last_name": "Edgecase",
