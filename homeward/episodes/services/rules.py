@@ -198,7 +198,29 @@ def _overlap_errors(
         others = others.exclude(pk=but)
     if end is not None:
         others = others.filter(last_seen_at__lt=end)
-    other = others.order_by("last_seen_at").first()
+    return _overlap_message(others.order_by("last_seen_at").first())
+
+
+def _overlap_in(episodes: list[Episode], start: datetime, end: datetime | None) -> list[str]:
+    """``_overlap_errors`` over episodes already read (in start order): the first that is
+    open or ends after ``start``, and starts before ``end``."""
+    return _overlap_message(
+        next(
+            (
+                e
+                for e in episodes
+                if (
+                    e.status == EpisodeStatus.MISSING
+                    or (e.returned_at is not None and e.returned_at > start)
+                )
+                and (end is None or e.last_seen_at < end)
+            ),
+            None,
+        )
+    )
+
+
+def _overlap_message(other: Episode | None) -> list[str]:
     if other is None:
         return []
     until = f"returned {_when(other.returned_at)}" if other.returned_at else "still missing"
