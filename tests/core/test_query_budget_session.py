@@ -13,7 +13,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from homeward.core import clock
-from homeward.organisations.models import Role
+from homeward.organisations.models import Organisation, Role
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -29,7 +29,9 @@ def session_writes(client: Client, url: str) -> list[str]:
     ]
 
 
-def test_a_page_view_does_not_write_the_session_until_its_clock_is_a_minute_old(council):
+def test_a_page_view_does_not_write_the_session_until_its_clock_is_a_minute_old(
+    council: Organisation,
+) -> None:
     client = Client()
     client.force_login(factories.member(Role.SOCIAL_WORKER, council))
     key = client.cookies[settings.SESSION_COOKIE_NAME].value
