@@ -305,7 +305,7 @@ class FactMaker:
                             start_date=day,
                         )
                     )
-        from homeward.insights.facts import _mark_periods
+        from homeward.insights.compute import _mark_periods
 
         _mark_periods(facts, allocations)  # type: ignore[arg-type]
         return facts, reasons
