@@ -190,7 +190,7 @@ MIDDLEWARE = [
 # The lockout check runs before the password is even looked at; then Django's own backend.
 AUTHENTICATION_BACKENDS = [
     "homeward.organisations.lockout.LockoutBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "homeward.organisations.backends.MembershipBackend",  # Django's, with the membership
 ]
 
 # Two-factor sign-in (TOTP). Required of everyone in production; elsewhere optional, so a

@@ -12,7 +12,7 @@ from tests.episodes.test_query_budget import several, signed_in, with_token
 
 pytestmark = pytest.mark.django_db
 
-BUDGETS = {"child_page": (19, 19), "api_child": (10, 10)}
+BUDGETS = {"child_page": (18, 18), "api_child": (10, 10)}
 
 
 @pytest.mark.parametrize("n", [1, 5])
