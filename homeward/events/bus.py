@@ -14,6 +14,7 @@ reading it again (``held``)."""
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable, Hashable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -143,6 +144,8 @@ def emit(event: Event, actor: Actor | None = None) -> DomainEvent:
     """Record one domain event: its outbox row, its delivery, its handlers."""
     with unit_of_work():
         row = DomainEvent.objects.create(
+            # The id its delivery task will be queued under (events.task_ids).
+            task_id=uuid.uuid4(),
             name=event.name,
             occurred_at=clock.now(),
             aggregate_type=event.aggregate_type,
