@@ -15,7 +15,7 @@ from typing import Any
 PER_YEAR = int(os.environ.get("BENCH_PER_YEAR", "216000"))
 EPISODES_PER_CHILD = 6.8
 KEY_BASE = 10**10  # fact keys far above any real episode or child id
-# The flags and counts facts._mark_periods sets, as each fact starts before it runs.
+# The flags and counts compute._mark_periods sets, as each fact starts before it runs.
 UNMARKED: dict[str, Any] = {
     "first_m": False,
     "first_q": False,
@@ -153,7 +153,7 @@ class FactMaker:
             facts.append(fact)
             if fact.interview_status == "done":
                 reasons += self._reasons(who, fact)
-        from homeward.insights.facts import _mark_periods
+        from homeward.insights.compute import _mark_periods
 
         _mark_periods(facts, allocations)  # type: ignore[arg-type]
         return facts, reasons

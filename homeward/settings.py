@@ -190,7 +190,7 @@ MIDDLEWARE = [
 # The lockout check runs before the password is even looked at; then Django's own backend.
 AUTHENTICATION_BACKENDS = [
     "homeward.organisations.lockout.LockoutBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "homeward.organisations.backends.MembershipBackend",  # Django's, with the membership
 ]
 
 # Two-factor sign-in (TOTP). Required of everyone in production; elsewhere optional, so a
@@ -278,8 +278,17 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = not PRODUCTION
 
+HOMEWARD_TASKS_BACKEND = env_str("HOMEWARD_TASKS_BACKEND", "django_tasks_db.DatabaseBackend")
 TASKS = {
-    "default": {"BACKEND": env_str("HOMEWARD_TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}
+    "default": {
+        "BACKEND": HOMEWARD_TASKS_BACKEND,
+        # An outbox row is written naming its delivery task's id (homeward.events.task_ids).
+        "OPTIONS": (
+            {"id_function": "homeward.events.task_ids.task_id"}
+            if HOMEWARD_TASKS_BACKEND == "django_tasks_db.DatabaseBackend"
+            else {}
+        ),
+    }
 }
 
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 30 * 60, minimum=60)

@@ -13,9 +13,14 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import BACKEND_SESSION_KEY
 from django.contrib.sessions.backends.db import SessionStore as DatabaseSessionStore
 
 from homeward.core import clock
+
+# Sessions from before homeward.organisations.backends took over from Django's backend.
+DJANGO_BACKEND = "django.contrib.auth.backends.ModelBackend"
+SUCCESSOR_BACKEND = "homeward.organisations.backends.MembershipBackend"
 
 
 def renew_after() -> timedelta:
@@ -29,6 +34,14 @@ class SessionStore(DatabaseSessionStore):
         stored = super()._get_session_from_db()  # type: ignore[misc]  # not in the stubs
         self.loaded_expiry = stored.expire_date if stored is not None else None
         return stored
+
+    def load(self) -> dict[str, Any]:
+        data: dict[str, Any] = super().load()
+        # A session signed in through Django's own backend is now its successor's, which
+        # reads the user the same way (homeward.organisations.backends).
+        if data.get(BACKEND_SESSION_KEY) == DJANGO_BACKEND:
+            data[BACKEND_SESSION_KEY] = SUCCESSOR_BACKEND
+        return data
 
     def fresh(self) -> bool:
         """Saved, unchanged since, and its expiry restarted within the renewal interval."""

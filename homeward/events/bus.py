@@ -8,14 +8,18 @@ the caller's transaction: a handler that raises rolls the whole change back.
 
 Work a handler wants done once however many events ask for it (refreshing one child's
 figures) goes through ``later(key, work)``: it runs when the outermost ``emit`` (or the
-outermost ``unit_of_work()`` block, for a bulk write) ends, once per key."""
+outermost ``unit_of_work()`` block: a service's transaction, or a bulk write) ends, once
+per key. A service may ``hold`` a row it has read for that work to take instead of
+reading it again (``held``)."""
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable, Hashable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from typing import TYPE_CHECKING, TypeVar
+from functools import wraps
+from typing import TYPE_CHECKING, ParamSpec, TypeVar
 
 from homeward.core import clock
 from homeward.events.models import DomainEvent
@@ -25,6 +29,8 @@ if TYPE_CHECKING:
     from homeward.core.actor import Actor
 
 E = TypeVar("E", bound=Event)
+P = ParamSpec("P")
+R = TypeVar("R")
 Handler = Callable[[E, "Actor | None"], None]
 Deliverer = Callable[[DomainEvent], None]
 
@@ -34,6 +40,8 @@ _deliverers: list[Deliverer] = []
 _unit: ContextVar[dict[Hashable, Callable[[], object]] | None] = ContextVar(
     "homeward_events_unit", default=None
 )
+# The rows the services of the current unit of work hold for its work (``hold``).
+_held: ContextVar[dict[Hashable, object] | None] = ContextVar("homeward_events_held", default=None)
 
 
 def on(*classes: type[E]) -> Callable[[Handler[E]], Handler[E]]:
@@ -77,20 +85,50 @@ def unit_of_work() -> Iterator[None]:
         return
     pending: dict[Hashable, Callable[[], object]] = {}
     token = _unit.set(pending)
+    held = _held.set({})
     try:
         yield
-    finally:
-        _unit.reset(token)
-    # Work may emit again: each round runs inside a unit of its own.
-    while pending:
-        work = list(pending.values())
-        pending = {}
-        token = _unit.set(pending)
-        try:
+        # Work may emit again: each round runs inside a unit of its own.
+        while pending:
+            work = list(pending.values())
+            pending = {}
+            _unit.set(pending)
             for item in work:
                 item()
-        finally:
-            _unit.reset(token)
+    finally:
+        _unit.reset(token)
+        _held.reset(held)
+
+
+def in_unit_of_work(function: Callable[P, R]) -> Callable[P, R]:
+    """Run a service inside one unit of work: the work its events ask for is done once,
+    when it ends (inside its transaction: put this under ``transaction.atomic``)."""
+
+    @wraps(function)
+    def wrapped(*args: P.args, **kwargs: P.kwargs) -> R:
+        with unit_of_work():
+            return function(*args, **kwargs)
+
+    return wrapped
+
+
+def hold(key: Hashable, row: object) -> None:
+    """Offer a row already read to the work of the current unit (nothing outside one). The
+    row must be as the work would read it, and stay so until the unit ends."""
+    rows = _held.get()
+    if rows is not None:
+        rows[key] = row
+
+
+def child_key(child_id: int) -> Hashable:
+    """The key a child's row is held under: the row of the child an event is about."""
+    return ("child", child_id)
+
+
+def held(key: Hashable) -> object | None:
+    """The row a service of the current unit holds under ``key``, if any."""
+    rows = _held.get()
+    return None if rows is None else rows.get(key)
 
 
 def later(key: Hashable, work: Callable[[], object]) -> None:
@@ -106,6 +144,8 @@ def emit(event: Event, actor: Actor | None = None) -> DomainEvent:
     """Record one domain event: its outbox row, its delivery, its handlers."""
     with unit_of_work():
         row = DomainEvent.objects.create(
+            # The id its delivery task will be queued under (events.task_ids).
+            task_id=uuid.uuid4(),
             name=event.name,
             occurred_at=clock.now(),
             aggregate_type=event.aggregate_type,

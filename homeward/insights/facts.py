@@ -19,41 +19,39 @@ council changes its repeat rule, or to check the figures from scratch).
 from __future__ import annotations
 
 import logging
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass, field
-from datetime import date, datetime
 from typing import Any
 
-from django.core.exceptions import ObjectDoesNotExist
 from django.db import connection, transaction
 from django.db.models import (
     BooleanField,
     CharField,
     DateField,
     DateTimeField,
-    Exists,
     Field,
     FloatField,
     ForeignKey,
     IntegerField,
     Model,
-    OuterRef,
-    Q,
-    Subquery,
 )
 from django.db.models.fields import AutoFieldMixin
 
-from homeward.aftercare.models import InterviewStatus, ReturnInterview, SafeAndWellCheck
+from homeward.aftercare.models import ReturnInterview, SafeAndWellCheck
 from homeward.children.models import Child, LegalStatus, Placement, WorkerAllocation
 from homeward.core import clock
 from homeward.episodes.models import ClassificationChange, Episode
-from homeward.insights import counting as c
 from homeward.insights import tally
-from homeward.insights.models import EpisodeFact, ReasonFact, ReasonKind
-from homeward.organisations.models import Organisation
+from homeward.insights.compute import (
+    CHILD_RELATED,
+    _linked_components,
+    compute_facts,
+)
+from homeward.insights.models import EpisodeFact, ReasonFact
+
+__all__ = ["CHILD_RELATED", "compute_facts"]
 
 log = logging.getLogger(__name__)
 
@@ -64,348 +62,26 @@ FACT_FIELDS = [
 ]
 
 
-def _thresholds(council: Organisation) -> tuple[int, int]:
-    """The council's repeat rule: its own (read with the child when the caller asked for
-    ``responsible_council__notification_rules``), else the service's default."""
-    from homeward.notifications.rules import DEFAULT_REPEAT_COUNT, DEFAULT_REPEAT_DAYS
-
-    try:
-        rules = council.notification_rules
-    except ObjectDoesNotExist:
-        return DEFAULT_REPEAT_COUNT, DEFAULT_REPEAT_DAYS
-    return rules.repeat_count, rules.repeat_days
-
-
-# What a refresh reads of a child: its council and the council's repeat rule, in one query.
-CHILD_RELATED = ("responsible_council", "responsible_council__notification_rules")
-
-
-def _linked_components(episode_ids: Iterable[int]) -> dict[int, int]:
-    """episode id -> incident key, following went_missing_with links across children
-    (an episode linked to none is its own key, and no other episode has that key)."""
-    through = Episode.went_missing_with.through
-    links: dict[int, set[int]] = defaultdict(set)
-    frontier = set(episode_ids)
-    seen = set(frontier)
-    while frontier:
-        # Both directions: the m2m_changed signal of a symmetrical link is sent when only
-        # one of its two rows is in.
-        pairs = through.objects.filter(
-            Q(from_episode_id__in=frontier) | Q(to_episode_id__in=frontier)
-        ).values_list("from_episode_id", "to_episode_id")
-        frontier = set()
-        for a, b in pairs:
-            links[a].add(b)
-            links[b].add(a)
-            for end in (a, b):
-                if end not in seen:
-                    seen.add(end)
-                    frontier.add(end)
-    return {pk: c.incident_key(pk, links) for pk in seen}
-
-
-# What the facts read of each record (the rest of an episode is words, not figures).
-_EPISODE_FIELDS = (
-    "id",
-    "child_id",
-    "last_seen_at",
-    "returned_at",
-    "police_force_id",
-    "risk_grade",
-    "classification",
-    "placement",
-    "placement__host_council_id",
-    "placement__placement_type",
-)
-_INTERVIEW_FIELDS = (
-    "id",
-    "child_id",
-    "status",
-    "offered_at",
-    "done_at",
-    "due_at",
-    "push_factors",
-    "pull_factors",
-    "risks_found",
-)
-
-
-@dataclass
-class _Records:
-    """What one child's facts are computed from."""
-
-    episodes: list[Episode] = field(default_factory=list)
-    spells: list[c.StatusSpell] = field(default_factory=list)
-    allocation_starts: list[date] = field(default_factory=list)
-    interviews: list[ReturnInterview] = field(default_factory=list)
-
-
-def compute_facts(
-    children: list[Child], now: datetime
-) -> dict[int, tuple[list[EpisodeFact], list[ReasonFact]]]:
-    """The facts of several children, from a few queries for all of them (a rebuild reads
-    children in batches; a refresh is a batch of one)."""
-    child_ids = [child.pk for child in children]
-    records: dict[int, _Records] = {pk: _Records() for pk in child_ids}
-    through = Episode.went_missing_with.through
-    checks: dict[int, str] = {}
-    with_links: list[int] = []
-    for episode in (
-        Episode.objects.filter(child_id__in=child_ids)
-        .select_related("placement")
-        .only(*_EPISODE_FIELDS)
-        .annotate(
-            # The check's status, and whether any link leaves the episode (either row of
-            # a symmetrical link may be in alone), read with the episode itself.
-            check_status=Subquery(
-                SafeAndWellCheck.objects.filter(episode_id=OuterRef("pk")).values("status")[:1]
-            ),
-            has_links=Exists(
-                through.objects.filter(
-                    Q(from_episode_id=OuterRef("pk")) | Q(to_episode_id=OuterRef("pk"))
-                )
-            ),
-        )
-        .order_by("last_seen_at", "pk")
-    ):
-        records[episode.child_id].episodes.append(episode)
-        if episode.check_status is not None:
-            checks[episode.pk] = episode.check_status
-        if episode.has_links:
-            with_links.append(episode.pk)
-    for status in LegalStatus.objects.filter(child_id__in=child_ids):
-        records[status.child_id].spells.append(
-            c.StatusSpell(status.status, status.start_date, status.end_date)
-        )
-    for child_id, start in WorkerAllocation.objects.filter(child_id__in=child_ids).values_list(
-        "child_id", "start_date"
-    ):
-        records[child_id].allocation_starts.append(start)
-    ids = [e.pk for r in records.values() for e in r.episodes]
-    history: dict[int, list[str]] = defaultdict(list)
-    for episode_id, code in (
-        ClassificationChange.objects.filter(episode_id__in=ids)
-        .order_by("changed_at", "pk")
-        .values_list("episode_id", "classification")
-    ):
-        history[episode_id].append(code)
-    # The interviews, with the episodes each covers, in one query over the links between
-    # them (an interview that covers no episode adds nothing to any figure).
-    covers: dict[int, list[int]] = defaultdict(list)
-    interviews: dict[int, ReturnInterview] = {}
-    for cover in (
-        ReturnInterview.episodes.through.objects.filter(returninterview__child_id__in=child_ids)
-        .select_related("returninterview")
-        .only("episode_id", *(f"returninterview__{name}" for name in _INTERVIEW_FIELDS))
-        .order_by("returninterview__due_at", "returninterview_id", "pk")
-    ):
-        interview = interviews.setdefault(cover.returninterview_id, cover.returninterview)
-        covers[interview.pk].append(cover.episode_id)
-    for interview in interviews.values():
-        records[interview.child_id].interviews.append(interview)
-    # Only episodes with a link need the walk over the links: any other is its own incident.
-    incidents = _linked_components(with_links) if with_links else {}
-    # Linked: in a group of more than one (another episode shares its incident key).
-    sizes = Counter(incidents.values())
-    linked = {pk for pk, key in incidents.items() if sizes[key] > 1}
-    rules: dict[int, tuple[int, int]] = {}
-    out: dict[int, tuple[list[EpisodeFact], list[ReasonFact]]] = {}
-    for child in children:
-        mine = records[child.pk]
-        council_id = child.responsible_council_id
-        if council_id not in rules:
-            rules[council_id] = _thresholds(child.responsible_council)
-        out[child.pk] = _child_facts(
-            child, mine, history, checks, covers, incidents, linked, rules[council_id], now
-        )
-    return out
-
-
-def compute_child_facts(child: Child, now: datetime) -> tuple[list[EpisodeFact], list[ReasonFact]]:
-    return compute_facts([child], now)[child.pk]
-
-
-def _child_facts(
-    child: Child,
-    records: _Records,
-    history: dict[int, list[str]],
-    checks: dict[int, str],
-    covers: dict[int, list[int]],
-    incidents: dict[int, int],
-    linked: set[int],
-    thresholds: tuple[int, int],
-    now: datetime,
-) -> tuple[list[EpisodeFact], list[ReasonFact]]:
-    episodes = records.episodes
-    if not episodes:
-        return [], []
-    spells = records.spells
-    # The interview that covers each episode: the one due first (as compliance.py reads it).
-    covering: dict[int, ReturnInterview] = {}
-    for interview in records.interviews:
-        for episode_id in covers.get(interview.pk, ()):
-            covering.setdefault(episode_id, interview)
-    council_id = child.responsible_council_id
-    home_force_id = child.responsible_council.police_force_id
-    repeat_count, repeat_days = thresholds
-    starts = [e.last_seen_at for e in episodes]
-
-    facts: list[EpisodeFact] = []
-    for episode in episodes:
-        start_day = c.local_date(episode.last_seen_at)
-        year, quarter = c.quarter_of(start_day)
-        age = c.age_on(child.date_of_birth, start_day)
-        placement = episode.placement
-        covered_by = covering.get(episode.pk)
-        returned = episode.returned_at
-        facts.append(
-            EpisodeFact(
-                episode_id=episode.pk,
-                person_key=child.pk,
-                incident_key=incidents.get(episode.pk, episode.pk),
-                linked=episode.pk in linked,
-                council_id=council_id,
-                host_council_id=placement.host_council_id if placement else None,
-                force_id=episode.police_force_id,
-                home_force_id=home_force_id,
-                start_at=episode.last_seen_at,
-                start_date=start_day,
-                start_month=c.month_start(start_day),
-                year=year,
-                quarter=quarter,
-                returned_at=returned,
-                age=age,
-                age_band=c.age_band(age),
-                sex=child.sex,
-                ethnicity=child.ethnicity,
-                legal_status=c.legal_status_on(spells, start_day),
-                placement_type=placement.placement_type if placement else c.NO_PLACEMENT,
-                out_of_area=c.out_of_area(
-                    placement.host_council_id if placement else None, council_id
-                ),
-                risk_grade=episode.risk_grade,
-                classification_start=c.classification_at_start(
-                    history.get(episode.pk, []), episode.classification
-                ),
-                classification=c.classification_at_end(episode.classification),
-                duration_hours=(returned - episode.last_seen_at) / c.HOUR if returned else None,
-                duration_band=c.duration_band(episode.last_seen_at, returned, None),
-                check_status=(
-                    checks.get(episode.pk, c.CHECK_OUTSTANDING) if returned else c.NOT_RETURNED
-                ),
-                interview_status=covered_by.status if covered_by else c.NO_INTERVIEW,
-                interview_offered=bool(covered_by and covered_by.offered_at is not None),
-                interview_within_72h=(
-                    covered_by.within_72_hours
-                    if covered_by and covered_by.status == InterviewStatus.DONE
-                    else None
-                ),
-                rolling_repeat=c.rolling_repeat(
-                    starts, episode.last_seen_at, repeat_count, repeat_days
-                ),
-                refreshed_at=now,
-            )
-        )
-    _mark_periods(facts, records.allocation_starts)
-    return facts, _reason_facts(child, records.interviews, covers, {f.episode_id: f for f in facts})
-
-
-def _mark_periods(facts: list[EpisodeFact], allocation_starts: list[Any]) -> None:
-    """First-in-period flags, episodes-in-period counts and worker changes (facts are in
-    start order)."""
-    groups: dict[tuple[Any, ...], list[EpisodeFact]] = defaultdict(list)
-    for fact in facts:
-        groups[("m", fact.start_month)].append(fact)
-        groups[("q", fact.year, fact.quarter)].append(fact)
-        groups[("y", fact.year)].append(fact)
-        groups[("mf", fact.start_month, fact.force_id)].append(fact)
-        groups[("qf", fact.year, fact.quarter, fact.force_id)].append(fact)
-        groups[("yf", fact.year, fact.force_id)].append(fact)
-    for key, members in groups.items():
-        kind = key[0]
-        first = members[0]
-        if kind == "m":
-            first.first_m = True
-        elif kind == "q":
-            first.first_q = True
-            for f in members:
-                f.n_q = len(members)
-        elif kind == "y":
-            first.first_y = True
-            for f in members:
-                f.n_y = len(members)
-        elif kind == "mf":
-            first.first_m_force = True
-        elif kind == "qf":
-            first.first_q_force = True
-            for f in members:
-                f.n_q_force = len(members)
-        elif kind == "yf":
-            first.first_y_force = True
-            for f in members:
-                f.n_y_force = len(members)
-    for fact in facts:
-        q_start, q_end = c.quarter_bounds(fact.year, fact.quarter)
-        y_start, y_end = c.year_bounds(fact.year)
-        fact.worker_changes_q = c.worker_changes(allocation_starts, q_start, q_end)
-        fact.worker_changes_y = c.worker_changes(allocation_starts, y_start, y_end)
-
-
-def _reason_facts(
-    child: Child,
-    interviews: list[ReturnInterview],
-    covers: dict[int, list[int]],
-    facts: dict[int, EpisodeFact],
-) -> list[ReasonFact]:
-    rows: list[ReasonFact] = []
-    for interview in interviews:
-        if interview.status != InterviewStatus.DONE:
-            continue
-        covered = sorted(
-            (facts[pk] for pk in covers.get(interview.pk, ()) if pk in facts),
-            key=lambda f: (f.start_at, f.episode_id),
-        )
-        if not covered:
-            continue
-        first = covered[0]
-        for kind, codes in (
-            (ReasonKind.PUSH, interview.push_factors),
-            (ReasonKind.PULL, interview.pull_factors),
-            (ReasonKind.RISK, interview.risks_found),
-        ):
-            rows.extend(
-                ReasonFact(
-                    interview_id=interview.pk,
-                    person_key=child.pk,
-                    kind=kind,
-                    code=code,
-                    council_id=first.council_id,
-                    force_id=first.force_id,
-                    start_date=first.start_date,
-                )
-                for code in sorted(set(codes or []))
-            )
-    return rows
-
-
 CHILD_LOCK = 0x48574331  # pg advisory lock namespace: one refresh of a child at a time
 
 # Inside ``deferred()``: the children whose refresh waits for the end of the block.
 _pending: ContextVar[set[int] | None] = ContextVar("homeward_insights_pending", default=None)
 
 
-def refresh_child(child_id: int, *, totals: bool = True) -> int:
+def refresh_child(child_id: int, *, totals: bool = True, child: Child | None = None) -> int:
     """Recompute every fact of one child, and the change to the running totals (tally.py;
     ``totals=False`` leaves them to a rebuild). Returns how many episode facts it holds
-    (0 inside ``deferred()``, which refreshes the child when the block ends)."""
+    (0 inside ``deferred()``, which refreshes the child when the block ends). ``child`` is
+    the child as the caller has just read it, if it has: with ``CHILD_RELATED`` and, if it
+    is to save another query, its ``legal_statuses`` prefetched."""
     pending = _pending.get()
     if pending is not None and totals:
         pending.add(child_id)
         return 0
-    return _refresh_child_now(child_id, totals=totals)
+    return _refresh_child_now(child_id, totals=totals, child=child)
 
 
-def _refresh_child_now(child_id: int, *, totals: bool) -> int:
+def _refresh_child_now(child_id: int, *, totals: bool, child: Child | None) -> int:
     # In the caller's transaction, without a savepoint: should anything here fail, the
     # change that asked for the refresh cannot commit either.
     with transaction.atomic(savepoint=False):
@@ -418,12 +94,13 @@ def _refresh_child_now(child_id: int, *, totals: bool) -> int:
                 )
         old_facts = list(EpisodeFact.objects.filter(person_key=child_id))
         old_reasons = list(ReasonFact.objects.filter(person_key=child_id))
-        child = Child.objects.select_related(*CHILD_RELATED).filter(pk=child_id).first()
+        if child is None or child.pk != child_id:
+            child = Child.objects.select_related(*CHILD_RELATED).filter(pk=child_id).first()
         if child is None:
             facts: list[EpisodeFact] = []
             reasons: list[ReasonFact] = []
         else:
-            facts, reasons = compute_child_facts(child, clock.now())
+            facts, reasons = compute_facts([child], clock.now())[child.pk]
         _write(child_id, facts, reasons, old_facts, old_reasons)
         if totals:
             tally.record(

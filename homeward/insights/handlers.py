@@ -3,7 +3,10 @@
 One handler: each event about a change to a child's records asks for that child's facts
 to be refreshed, once, when the change's unit of work ends (``events.bus.later``), so a
 committed change and its figures are never out of step and a rolled-back change leaves
-no trace in the figures. Linking episodes refreshes every child in the linked group.
+no trace in the figures. A service that has read the child as the refresh would
+(``facts.CHILD_RELATED``, its legal statuses prefetched) holds it (``events.bus.hold``,
+under ``child_key``) and the refresh takes it instead of reading it again. Linking
+episodes refreshes every child in the linked group.
 Bulk loads refresh what they wrote themselves (``facts.refresh_children``; ``import-903``
 inside ``facts.deferred()``). Registered in InsightsConfig.ready()."""
 
@@ -11,6 +14,7 @@ from __future__ import annotations
 
 from homeward.aftercare.events import CheckRecorded, InterviewOpened, InterviewUpdated
 from homeward.children.events import ChildUpdated, PlacementStarted
+from homeward.children.models import Child
 from homeward.core.actor import Actor
 from homeward.episodes.events import (
     ClassificationChanged,
@@ -24,7 +28,7 @@ from homeward.episodes.events import (
     TimelineAdded,
 )
 from homeward.episodes.models import Episode
-from homeward.events.bus import later, on
+from homeward.events.bus import child_key, held, later, on
 from homeward.events.types import Event
 from homeward.insights import facts
 
@@ -47,11 +51,16 @@ CHANGES = (
 )
 
 
+def _refresh(child_id: int) -> None:
+    child = held(child_key(child_id))
+    facts.refresh_child(child_id, child=child if isinstance(child, Child) else None)
+
+
 @on(*CHANGES)
 def refresh_statistics(event: Event, _actor: Actor | None) -> None:
     child_id = event.child_id
     if child_id is not None:
-        later(("insights.child", child_id), lambda: facts.refresh_child(child_id))
+        later(("insights.child", child_id), lambda: _refresh(child_id))
 
 
 @on(EpisodesLinked)

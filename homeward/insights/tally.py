@@ -104,45 +104,56 @@ def contributions(facts: Sequence[Any], reasons: Sequence[Any] = ()) -> Sums:
     """What one child's facts and reason facts add to the totals. ``facts`` are
     EpisodeFact rows (or anything with their attributes), all of one child."""
     sums: Sums = {}
-    ordered = sorted(facts, key=lambda f: (f.start_at, f.episode_id))
     rolling_seen: set[tuple[Any, ...]] = set()
-    for f in ordered:
-        month = f.start_month
-        returned = f.returned_at
-        seconds = round((returned - f.start_at).total_seconds()) if returned else 0
-        return_month = c.month_start(c.local_date(returned)) if returned else None
-        duration = f"{f.duration_band}|{return_month.isoformat() if return_month else ''}"
-        compliance = (
-            f"{f.check_status}|{f.interview_status}|{int(f.interview_offered)}|"
-            f"{_within(f.interview_within_72h)}"
-        )
-        for scope, area in ((COUNCIL, f.council_id), (FORCE, f.force_id), (NATION, 0)):
-            if scope == FORCE:
-                fm, fq, fy = f.first_m_force, f.first_q_force, f.first_y_force
-                nq, ny = f.n_q_force, f.n_y_force
-                place = "own" if f.home_force_id == f.force_id else "visiting"
-            else:
-                fm, fq, fy = f.first_m, f.first_q, f.first_y
-                nq, ny = f.n_q, f.n_y
-                place = "out" if f.out_of_area else "in"
-            m, q, y = int(fm), int(fq), int(fy)
-            _add(sums, (scope, area, month, "all", ""), 1, m, q, y, seconds)
-            for dimension in BREAKDOWNS:
-                _add(sums, (scope, area, month, dimension, getattr(f, dimension)), 1, m, q, y, 0)
-            _add(sums, (scope, area, month, "duration", duration), 1, m, q, y, seconds)
-            _add(sums, (scope, area, month, "n_q", f"{nq}|{f.worker_changes_q}"), 1, m, q, y, 0)
-            _add(sums, (scope, area, month, "n_y", f"{ny}|{f.worker_changes_y}"), 1, m, q, y, 0)
-            _add(sums, (scope, area, month, "area", place), 1, m, q, y, 0)
-            if not f.linked:
-                _add(sums, (scope, area, month, "solo", ""), 1, m, q, y, 0)
-            if f.rolling_repeat:
-                first_q = (scope, area, "q", f.year, f.quarter) not in rolling_seen
-                first_y = (scope, area, "y", f.year) not in rolling_seen
-                rolling_seen.add((scope, area, "q", f.year, f.quarter))
-                rolling_seen.add((scope, area, "y", f.year))
-                _add(sums, (scope, area, month, "rolling", ""), 1, 0, int(first_q), int(first_y), 0)
-            if return_month is not None:
-                _add(sums, (scope, area, return_month, "compliance", compliance), 1, 0, 0, 0, 0)
+    for f in sorted(facts, key=lambda f: (f.start_at, f.episode_id)):
+        _fact_contributions(sums, f, rolling_seen)
+    _reason_contributions(sums, reasons)
+    return sums
+
+
+def _fact_contributions(sums: Sums, f: Any, rolling_seen: set[tuple[Any, ...]]) -> None:
+    """One episode fact's part of the totals (facts taken in start order: the first
+    rolling repeat of a period is counted as such)."""
+    month = f.start_month
+    returned = f.returned_at
+    seconds = round((returned - f.start_at).total_seconds()) if returned else 0
+    return_month = c.month_start(c.local_date(returned)) if returned else None
+    duration = f"{f.duration_band}|{return_month.isoformat() if return_month else ''}"
+    compliance = (
+        f"{f.check_status}|{f.interview_status}|{int(f.interview_offered)}|"
+        f"{_within(f.interview_within_72h)}"
+    )
+    for scope, area in ((COUNCIL, f.council_id), (FORCE, f.force_id), (NATION, 0)):
+        if scope == FORCE:
+            fm, fq, fy = f.first_m_force, f.first_q_force, f.first_y_force
+            nq, ny = f.n_q_force, f.n_y_force
+            place = "own" if f.home_force_id == f.force_id else "visiting"
+        else:
+            fm, fq, fy = f.first_m, f.first_q, f.first_y
+            nq, ny = f.n_q, f.n_y
+            place = "out" if f.out_of_area else "in"
+        m, q, y = int(fm), int(fq), int(fy)
+        _add(sums, (scope, area, month, "all", ""), 1, m, q, y, seconds)
+        for dimension in BREAKDOWNS:
+            _add(sums, (scope, area, month, dimension, getattr(f, dimension)), 1, m, q, y, 0)
+        _add(sums, (scope, area, month, "duration", duration), 1, m, q, y, seconds)
+        _add(sums, (scope, area, month, "n_q", f"{nq}|{f.worker_changes_q}"), 1, m, q, y, 0)
+        _add(sums, (scope, area, month, "n_y", f"{ny}|{f.worker_changes_y}"), 1, m, q, y, 0)
+        _add(sums, (scope, area, month, "area", place), 1, m, q, y, 0)
+        if not f.linked:
+            _add(sums, (scope, area, month, "solo", ""), 1, m, q, y, 0)
+        if f.rolling_repeat:
+            first_q = (scope, area, "q", f.year, f.quarter) not in rolling_seen
+            first_y = (scope, area, "y", f.year) not in rolling_seen
+            rolling_seen.add((scope, area, "q", f.year, f.quarter))
+            rolling_seen.add((scope, area, "y", f.year))
+            _add(sums, (scope, area, month, "rolling", ""), 1, 0, int(first_q), int(first_y), 0)
+        if return_month is not None:
+            _add(sums, (scope, area, return_month, "compliance", compliance), 1, 0, 0, 0, 0)
+
+
+def _reason_contributions(sums: Sums, reasons: Sequence[Any]) -> None:
+    """The reason facts' part of the totals: each code, and each interview once a kind."""
     ordered_reasons = sorted(
         reasons, key=lambda r: (r.start_date, r.interview_id, str(r.kind), r.code)
     )
@@ -161,7 +172,6 @@ def contributions(facts: Sequence[Any], reasons: Sequence[Any] = ()) -> Sums:
             if (scope, area, r.interview_id, kind) not in interview_seen:
                 interview_seen.add((scope, area, r.interview_id, kind))
                 _add(sums, (scope, area, month, "interviews", kind), 1, 0, 0, 0, 0)
-    return sums
 
 
 def difference(before: Sums, after: Sums) -> Sums:

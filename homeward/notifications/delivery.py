@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.db import transaction
 
 from homeward.core import clock as time
+from homeward.events import task_ids
 from homeward.events.bus import on_delivery
 from homeward.events.models import DomainEvent
 from homeward.notifications import clocks, emails, rules, tasks
@@ -17,7 +18,17 @@ from homeward.notifications.models import EmailDelivery, Notification
 def queue(event: DomainEvent) -> None:
     """Queue the event's delivery in the emitting transaction: if the change rolls back,
     so does its delivery; if it commits, the worker will deliver it."""
-    event.task_id = tasks.deliver_event.enqueue(event.pk).id
+    wanted = event.task_id
+    if wanted is None:
+        queued = tasks.deliver_event.enqueue(event.pk).id
+    else:
+        # The row was written naming its task: queue the task under that id.
+        with task_ids.wanting(wanted):
+            queued = tasks.deliver_event.enqueue(event.pk).id
+        if str(queued).replace("-", "") == wanted.hex:
+            return
+    # A backend that chooses its own ids (or a row written without one).
+    event.task_id = queued
     DomainEvent.objects.filter(pk=event.pk).update(task_id=event.task_id)
 
 

@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import ipaddress
 import math
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from axes.attempts import get_cool_off_threshold
@@ -269,15 +269,26 @@ def audit_sign_in_failed(
 
 def token_retry_after(request: HttpRequest) -> int | None:
     """Seconds until this address may try a bearer token again, or None if it may now."""
-    period = lockout_period()
     now = clock.now()
-    recent = TokenFailure.objects.filter(address=client_address(request), at__gte=now - period)
+    return token_retry_after_nth(token_failure_nth(request, now).first(), now)
+
+
+def token_failure_nth(request: HttpRequest, now: datetime) -> QuerySet[TokenFailure, datetime]:
+    """The time of the address's limit-th most recent token failure in the lockout period,
+    as a query of one value (none: fewer failures), to read alone or with the token."""
+    recent = TokenFailure.objects.filter(
+        address=client_address(request), at__gte=now - lockout_period()
+    )
     limit = int(settings.HOMEWARD_API_TOKEN_FAILURES)
-    # The limit-th most recent failure: once it is a period old, fewer than the limit remain.
-    nth = recent.order_by("-at").values_list("at", flat=True)[limit - 1 : limit].first()
+    return recent.order_by("-at").values_list("at", flat=True)[limit - 1 : limit]
+
+
+def token_retry_after_nth(nth: datetime | None, now: datetime) -> int | None:
+    """``token_retry_after`` from ``token_failure_nth``: once the limit-th most recent
+    failure is a period old, fewer than the limit remain."""
     if nth is None:
         return None
-    return max(math.ceil((nth + period - now).total_seconds()), 1)
+    return max(math.ceil((nth + lockout_period() - now).total_seconds()), 1)
 
 
 def count_token_failure(request: HttpRequest) -> None:

@@ -15,7 +15,6 @@ from django.db.migrations.executor import MigrationExecutor
 from django.db.migrations.state import StateApps
 
 from homeward.audit import chain, verification
-from homeward.audit import services as audit
 from homeward.audit.models import AuditEvent
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -5,17 +5,18 @@ from __future__ import annotations
 
 import pytest
 
-from homeward.organisations.models import Role
+from homeward.core.actor import Actor
+from homeward.organisations.models import Organisation, Role
 from tests.budgets import within
 from tests.episodes.test_query_budget import several, signed_in, with_token
 
 pytestmark = pytest.mark.django_db
 
-BUDGETS = {"child_page": (19, 19), "api_child": (12, 12)}
+BUDGETS = {"child_page": (18, 18), "api_child": (10, 10)}
 
 
 @pytest.mark.parametrize("n", [1, 5])
-def test_the_childs_page(council, social_worker, n):
+def test_the_childs_page(council: Organisation, social_worker: Actor, n: int) -> None:
     episode = several(council, social_worker, n)[0]
     client = signed_in(Role.SOCIAL_WORKER, council)
     with within("child_page", BUDGETS):
@@ -25,7 +26,7 @@ def test_the_childs_page(council, social_worker, n):
 
 
 @pytest.mark.parametrize("n", [1, 5])
-def test_the_api_reads_a_child(council, social_worker, n):
+def test_the_api_reads_a_child(council: Organisation, social_worker: Actor, n: int) -> None:
     episode = several(council, social_worker, n)[0]
     client = with_token(social_worker)
     with within("api_child", BUDGETS):

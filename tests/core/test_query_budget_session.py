@@ -13,7 +13,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from homeward.core import clock
-from homeward.organisations.models import Role
+from homeward.organisations.models import Organisation, Role
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -29,7 +29,9 @@ def session_writes(client: Client, url: str) -> list[str]:
     ]
 
 
-def test_a_page_view_does_not_write_the_session_until_its_clock_is_a_minute_old(council):
+def test_a_page_view_does_not_write_the_session_until_its_clock_is_a_minute_old(
+    council: Organisation,
+) -> None:
     client = Client()
     client.force_login(factories.member(Role.SOCIAL_WORKER, council))
     key = client.cookies[settings.SESSION_COOKIE_NAME].value
@@ -42,3 +44,23 @@ def test_a_page_view_does_not_write_the_session_until_its_clock_is_a_minute_old(
     restarted = Session.objects.get(pk=key).expire_date
     assert restarted > clock.now() + timedelta(seconds=settings.SESSION_COOKIE_AGE - 10)
     assert session_writes(client, "/") == []
+
+
+def test_a_session_signed_in_through_djangos_own_backend_stays_signed_in(
+    council: Organisation,
+) -> None:
+    """Sessions from before homeward.organisations.backends took over still sign their user
+    in, and the user is read with their membership in one query."""
+    user = factories.member(Role.SOCIAL_WORKER, council)
+    client = Client()
+    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    response = client.get("/")
+    assert response.status_code == 200
+    assert response.wsgi_request.user.pk == user.pk
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/children/").status_code == 200
+    reads_of_members = [
+        q["sql"] for q in queries.captured_queries if "organisations_membership" in q["sql"]
+    ]
+    assert len(reads_of_members) == 1
+    assert "organisations_user" in reads_of_members[0]

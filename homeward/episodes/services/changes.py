@@ -58,18 +58,7 @@ def update_episode(
     if not_yet:
         errors["status"] = [not_yet]
     if "last_seen_at" in changes:
-        _check_time(errors, "last_seen_at", changes["last_seen_at"], "when the child was last seen")
-        new_seen = None if "last_seen_at" in errors else changes["last_seen_at"]
-        if new_seen and episode.returned_at and episode.returned_at < new_seen:
-            errors.setdefault("last_seen_at", []).append(
-                f"Last seen cannot be after the return ({_when(episode.returned_at)})"
-            )
-        elif new_seen:
-            problems = _age_errors(episode.child, new_seen) or _overlap_errors(
-                episode.child_id, new_seen, episode.returned_at, episode.pk
-            )
-            if problems:
-                errors.setdefault("last_seen_at", []).extend(problems)
+        _last_seen_errors(errors, episode, changes["last_seen_at"])
     if "last_seen_location" in changes and not str(changes["last_seen_location"]).strip():
         errors["last_seen_location"] = ["Enter where the child was last seen"]
     if "missing_from" in changes and changes["missing_from"] not in MissingFrom.values:
@@ -88,6 +77,23 @@ def update_episode(
         actor, episode, changed, "update", lambda e: EpisodeUpdated(**_about(e), fields=changed)
     )
     return episode
+
+
+def _last_seen_errors(errors: dict[str, list[str]], episode: Episode, value: Any) -> None:
+    """A new last-seen time: a real past time, before the return, in the child's
+    childhood, and overlapping none of the child's other episodes."""
+    _check_time(errors, "last_seen_at", value, "when the child was last seen")
+    new_seen = None if "last_seen_at" in errors else value
+    if new_seen and episode.returned_at and episode.returned_at < new_seen:
+        errors.setdefault("last_seen_at", []).append(
+            f"Last seen cannot be after the return ({_when(episode.returned_at)})"
+        )
+    elif new_seen:
+        problems = _age_errors(episode.child, new_seen) or _overlap_errors(
+            episode.child_id, new_seen, episode.returned_at, episode.pk
+        )
+        if problems:
+            errors.setdefault("last_seen_at", []).extend(problems)
 
 
 @dataclass

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 
 from homeward.children import visibility
+from homeward.children.models import Child
 from homeward.core import clock
 from homeward.core.actor import Actor
 from homeward.core.errors import ValidationFailed
@@ -27,12 +31,13 @@ from homeward.episodes.services.rules import (
     Report,
     ReportResult,
     _new_reference,
-    _overlap_errors,
+    _overlap_in,
     _police_force_for,
     _validate_report,
     _when,
     normalise_grade,
 )
+from homeward.events import bus
 from homeward.events.change import record_change
 from homeward.organisations.policy import Action
 
@@ -47,35 +52,34 @@ def report_missing(actor: Actor, child_id: object, report: Report) -> ReportResu
         return _report_missing(actor, child_id, report)
 
 
+# What a report reads of the child: what it checks and records, and what the refresh of
+# the figures that follows it needs (insights.facts.CHILD_RELATED, the legal statuses).
+_CHILD_RELATED = (
+    "current_placement__host_council__police_force",
+    "responsible_council__police_force",
+    "responsible_council__notification_rules",
+)
+
+
 @transaction.atomic
+@bus.in_unit_of_work
 def _report_missing(actor: Actor, child_id: object, report: Report) -> ReportResult:
     child = visibility.get_child(
-        actor,
-        child_id,
-        Action.REPORT,
-        related=(
-            "current_placement__host_council__police_force",
-            "responsible_council__police_force",
-        ),
-        prefetch=("legal_statuses",),
+        actor, child_id, Action.REPORT, related=_CHILD_RELATED, prefetch=("legal_statuses",)
     )
     errors = _validate_report(child, report)
     if errors:
         raise ValidationFailed(errors)
-    now = clock.now()
     assert report.last_seen_at is not None
-
-    returned = report.returned
-    open_episode = (
-        Episode.objects.select_for_update()
-        .filter(child=child, status=EpisodeStatus.MISSING)
-        .first()
-    )
-    if open_episode is not None and returned is not None:
+    # The figures' refresh at the end of this unit of work takes the child as read here.
+    bus.hold(bus.child_key(child.pk), child)
+    returned_at = report.returned.returned_at if report.returned else None
+    others = _episodes_in_the_way(child, report.last_seen_at)
+    open_episode = next((e for e in others if e.status == EpisodeStatus.MISSING), None)
+    if open_episode is not None and returned_at is not None:
         # A late report of an earlier episode, while the child is missing again now: its
         # own episode if it ended before this one began, otherwise an overlap.
-        assert returned.returned_at is not None
-        if returned.returned_at > open_episode.last_seen_at:
+        if returned_at > open_episode.last_seen_at:
             raise ValidationFailed(
                 {
                     "returned_at": (
@@ -88,39 +92,61 @@ def _report_missing(actor: Actor, child_id: object, report: Report) -> ReportRes
             )
         open_episode = None
     if open_episode is not None:
-        # The grade stays the police's to set; a different view of the risk is kept, and
-        # said plainly, so whoever grades sees it.
-        grade, _ = normalise_grade(report.risk_grade)
-        view = ""
-        if grade != open_episode.risk_grade:
-            view = (
-                f" The reporter assessed the risk as {RiskGrade(grade).label.lower()}"
-                f" ({report.risk_rationale.strip()}); the episode is graded "
-                f"{RiskGrade(open_episode.risk_grade).label.lower()}."
-            )
-        _add_timeline(
-            actor,
-            open_episode,
-            TimelineKind.FURTHER_REPORT,
-            report.reported_at or now,
-            f"Further report ({ReporterType(report.reporter_type).label}): "
-            f"last seen {_when(report.last_seen_at)} at {report.last_seen_location.strip()}."
-            + (f" {report.circumstances.strip()}" if report.circumstances.strip() else "")
-            + view,
-            location=report.last_seen_location.strip(),
-        )
-        record_change(
-            actor,
-            FurtherReport(aggregate_id=open_episode.reference, child_id=child.pk),
-            action="further_report",
-        )
+        _further_report(actor, child, open_episode, report)
         return ReportResult(open_episode, created=False)
-
-    overlap = _overlap_errors(
-        child.pk, report.last_seen_at, returned.returned_at if returned else None, None
-    )
+    overlap = _overlap_in(others, report.last_seen_at, returned_at)
     if overlap:
         raise ValidationFailed({"last_seen_at": overlap})
+    return ReportResult(_new_episode(actor, child, report), created=True)
+
+
+def _episodes_in_the_way(child: Child, start: datetime) -> list[Episode]:
+    """In one query, the child's episodes a report from ``start`` may meet: the open one
+    (locked: it takes a further report) and any that ends after ``start`` (an overlap)."""
+    return list(
+        Episode.objects.select_for_update()
+        .filter(child=child)
+        .filter(Q(status=EpisodeStatus.MISSING) | Q(returned_at__gt=start))
+        .order_by("last_seen_at", "pk")
+    )
+
+
+def _further_report(actor: Actor, child: Child, open_episode: Episode, report: Report) -> None:
+    """A report of a child already missing: a timeline entry on the open episode."""
+    assert report.last_seen_at is not None
+    # The grade stays the police's to set; a different view of the risk is kept, and
+    # said plainly, so whoever grades sees it.
+    grade, _ = normalise_grade(report.risk_grade)
+    view = ""
+    if grade != open_episode.risk_grade:
+        view = (
+            f" The reporter assessed the risk as {RiskGrade(grade).label.lower()}"
+            f" ({report.risk_rationale.strip()}); the episode is graded "
+            f"{RiskGrade(open_episode.risk_grade).label.lower()}."
+        )
+    _add_timeline(
+        actor,
+        open_episode,
+        TimelineKind.FURTHER_REPORT,
+        report.reported_at or clock.now(),
+        f"Further report ({ReporterType(report.reporter_type).label}): "
+        f"last seen {_when(report.last_seen_at)} at {report.last_seen_location.strip()}."
+        + (f" {report.circumstances.strip()}" if report.circumstances.strip() else "")
+        + view,
+        location=report.last_seen_location.strip(),
+    )
+    record_change(
+        actor,
+        FurtherReport(aggregate_id=open_episode.reference, child_id=child.pk),
+        action="further_report",
+    )
+
+
+def _new_episode(actor: Actor, child: Child, report: Report) -> Episode:
+    """A new episode, with its first classification, risk assessment and timeline entry.
+    Its insert may break the one-open-episode constraint: the caller's transaction then
+    rolls back whole, and report_missing tries again."""
+    assert report.last_seen_at is not None
     force = _police_force_for(child, report.missing_from, actor)
     if force is None:
         raise ValidationFailed(
@@ -129,27 +155,39 @@ def _report_missing(actor: Actor, child_id: object, report: Report) -> ReportRes
     grade, legacy = normalise_grade(report.risk_grade)
     org = actor.organisation
     assert org is not None
-    with transaction.atomic():  # savepoint: the unique open-episode constraint may fire
-        episode = Episode.objects.create(
-            reference=_new_reference(),
-            child=child,
-            classification=report.classification,
-            reported_at=report.reported_at or now,
-            reported_by=actor.user,
-            reporting_organisation=org,
-            reporter_type=report.reporter_type,
-            reporter_name=report.reporter_name.strip(),
-            last_seen_at=report.last_seen_at,
-            last_seen_location=report.last_seen_location.strip(),
-            missing_from=report.missing_from,
-            circumstances=report.circumstances.strip(),
-            clothing=report.clothing.strip(),
-            police_reference=report.police_reference.strip(),
-            police_force=force,
-            placement=_placement_at(child, report.last_seen_at),
-            risk_grade=grade,
-            **_return_fields(returned),
-        )
+    now = clock.now()
+    returned = report.returned
+    episode = Episode.objects.create(
+        reference=_new_reference(),
+        child=child,
+        classification=report.classification,
+        reported_at=report.reported_at or now,
+        reported_by=actor.user,
+        reporting_organisation=org,
+        reporter_type=report.reporter_type,
+        reporter_name=report.reporter_name.strip(),
+        last_seen_at=report.last_seen_at,
+        last_seen_location=report.last_seen_location.strip(),
+        missing_from=report.missing_from,
+        circumstances=report.circumstances.strip(),
+        clothing=report.clothing.strip(),
+        police_reference=report.police_reference.strip(),
+        police_force=force,
+        placement=_placement_at(child, report.last_seen_at),
+        risk_grade=grade,
+        **_return_fields(returned),
+    )
+    _first_records(actor, episode, report, grade, legacy, now)
+    if returned is not None:
+        _returned(actor, episode, late_report=True)
+    return episode
+
+
+def _first_records(
+    actor: Actor, episode: Episode, report: Report, grade: str, legacy: str, now: datetime
+) -> None:
+    """A new episode's first classification, risk assessment and timeline entry, and the
+    change recorded (audit and event)."""
     ClassificationChange.objects.create(
         episode=episode,
         classification=episode.classification,
@@ -163,7 +201,7 @@ def _report_missing(actor: Actor, child_id: object, report: Report) -> ReportRes
         legacy_grade=legacy,
         rationale=report.risk_rationale.strip(),
         decided_by=actor.user,
-        decided_by_organisation=org,
+        decided_by_organisation=actor.organisation,
         decided_at=now,
     )
     _add_timeline(
@@ -179,14 +217,11 @@ def _report_missing(actor: Actor, child_id: object, report: Report) -> ReportRes
         actor,
         EpisodeReported(
             aggregate_id=episode.reference,
-            child_id=child.pk,
+            child_id=episode.child_id,
             risk_grade=grade,
             classification=episode.classification,
-            already_returned=returned is not None,
+            already_returned=report.returned is not None,
         ),
         action="report",
         details={"version": episode.version},
     )
-    if returned is not None:
-        _returned(actor, episode, late_report=True)
-    return ReportResult(episode, created=True)

@@ -119,14 +119,7 @@ def _validate_report(child: Child, report: Report) -> dict[str, list[str]]:
     )
     if errors:
         return errors
-    if report.classification not in Classification.values:
-        errors["classification"] = ["Select missing or away from placement without authorisation"]
-    if report.missing_from not in MissingFrom.values:
-        errors["missing_from"] = ["Select where the child went missing from"]
-    if report.reporter_type not in ReporterType.values:
-        errors["reporter_type"] = ["Select who reported the child missing"]
-    if not report.last_seen_location.strip():
-        errors["last_seen_location"] = ["Enter where the child was last seen"]
+    _choice_errors(errors, report)
     _check_time(errors, "last_seen_at", report.last_seen_at, "when the child was last seen")
     _check_time(errors, "reported_at", report.reported_at, "when it was reported", required=False)
     seen = None if "last_seen_at" in errors else report.last_seen_at
@@ -144,6 +137,26 @@ def _validate_report(child: Child, report: Report) -> dict[str, list[str]]:
             errors.setdefault("classification", []).append(
                 "Away from placement without authorisation applies only to a looked-after child"
             )
+    _grade_errors(errors, report)
+    if report.returned is not None:
+        _return_errors(errors, report.returned, seen)
+    return errors
+
+
+def _choice_errors(errors: dict[str, list[str]], report: Report) -> None:
+    """The report's choices from lists, and where the child was last seen."""
+    if report.classification not in Classification.values:
+        errors["classification"] = ["Select missing or away from placement without authorisation"]
+    if report.missing_from not in MissingFrom.values:
+        errors["missing_from"] = ["Select where the child went missing from"]
+    if report.reporter_type not in ReporterType.values:
+        errors["reporter_type"] = ["Select who reported the child missing"]
+    if not report.last_seen_location.strip():
+        errors["last_seen_location"] = ["Enter where the child was last seen"]
+
+
+def _grade_errors(errors: dict[str, list[str]], report: Report) -> None:
+    """The risk grade (current or legacy) and the reason for it."""
     if report.risk_grade:
         try:
             normalise_grade(report.risk_grade)
@@ -153,9 +166,6 @@ def _validate_report(child: Child, report: Report) -> dict[str, list[str]]:
         errors["risk_grade"] = ["Select a risk grade: very low, low, medium or high"]
     if not report.risk_rationale.strip():
         errors["risk_rationale"] = ["Enter the reason for the risk grade"]
-    if report.returned is not None:
-        _return_errors(errors, report.returned, seen)
-    return errors
 
 
 def _return_errors(errors: dict[str, list[str]], details: Return, seen: datetime | None) -> None:
@@ -198,7 +208,29 @@ def _overlap_errors(
         others = others.exclude(pk=but)
     if end is not None:
         others = others.filter(last_seen_at__lt=end)
-    other = others.order_by("last_seen_at").first()
+    return _overlap_message(others.order_by("last_seen_at").first())
+
+
+def _overlap_in(episodes: list[Episode], start: datetime, end: datetime | None) -> list[str]:
+    """``_overlap_errors`` over episodes already read (in start order): the first that is
+    open or ends after ``start``, and starts before ``end``."""
+    return _overlap_message(
+        next(
+            (
+                e
+                for e in episodes
+                if (
+                    e.status == EpisodeStatus.MISSING
+                    or (e.returned_at is not None and e.returned_at > start)
+                )
+                and (end is None or e.last_seen_at < end)
+            ),
+            None,
+        )
+    )
+
+
+def _overlap_message(other: Episode | None) -> list[str]:
     if other is None:
         return []
     until = f"returned {_when(other.returned_at)}" if other.returned_at else "still missing"
