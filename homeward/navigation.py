@@ -84,6 +84,41 @@ _REPORT_TOO = ", to open their record or report them missing"
 
 
 @dataclass(frozen=True)
+class OrganisationSummary:
+    name: str
+    code: str
+    kind: str
+
+
+@dataclass(frozen=True)
+class Me:
+    """Who the actor is, what they may do and where their work is: ``GET /api/v1/me``."""
+
+    username: str
+    name: str
+    organisation: OrganisationSummary | None
+    role: str | None
+    role_label: str | None
+    may: May
+    work: list[WorkLink]
+
+
+def me(actor: Actor) -> Me:
+    allowed = may(actor)
+    org = actor.organisation
+    membership = actor.membership
+    return Me(
+        username=actor.user.get_username() if actor.user is not None else "",
+        name=actor.label,
+        organisation=OrganisationSummary(org.name, org.code, org.kind) if org else None,
+        role=membership.role if membership is not None else None,
+        role_label=membership.get_role_display() if membership is not None else None,
+        may=allowed,
+        work=work_links(actor, allowed),
+    )
+
+
+@dataclass(frozen=True)
 class WorkLink:
     title: str
     url: str
