@@ -80,9 +80,6 @@ def may(actor: Actor) -> May:
     )
 
 
-_REPORT_TOO = ", to open their record or report them missing"
-
-
 @dataclass(frozen=True)
 class OrganisationSummary:
     name: str
@@ -154,6 +151,31 @@ def work_links(actor: Actor, allowed: May | None = None) -> list[WorkLink]:
                 "in the same journey",
             )
         )
+    links += _aftercare_links(actor, allowed)
+    if allowed.review_emergency_access:
+        links.append(
+            WorkLink(
+                "Emergency access",
+                reverse("children:emergency-reviews"),
+                "Review who opened your council's children's records in an emergency",
+            )
+        )
+    links += _figures_links(actor, allowed)
+    if allowed.administer:
+        links.append(
+            WorkLink(
+                "Users",
+                reverse("organisations:users"),
+                f"Add people to {org.name}, change their roles, reset their sign-in",
+            )
+        )
+    return links
+
+
+def _aftercare_links(actor: Actor, allowed: May) -> list[WorkLink]:
+    org = actor.organisation
+    assert org is not None
+    links: list[WorkLink] = []
     if allowed.see_interviews:
         links.append(
             WorkLink(
@@ -170,23 +192,6 @@ def work_links(actor: Actor, allowed: May | None = None) -> list[WorkLink]:
                 "Checks and interviews",
                 reverse("aftercare:work_list"),
                 "Overdue safe and well checks and return interviews, and the figures",
-            )
-        )
-    if allowed.review_emergency_access:
-        links.append(
-            WorkLink(
-                "Emergency access",
-                reverse("children:emergency-reviews"),
-                "Review who opened your council's children's records in an emergency",
-            )
-        )
-    links += _figures_links(actor, allowed)
-    if allowed.administer:
-        links.append(
-            WorkLink(
-                "Users",
-                reverse("organisations:users"),
-                f"Add people to {org.name}, change their roles, reset their sign-in",
             )
         )
     return links
