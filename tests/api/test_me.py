@@ -10,14 +10,15 @@ from django.test import Client
 
 from homeward import navigation
 from homeward.audit.models import AuditEvent
-from homeward.organisations.models import Organisation, OrganisationKind, Role
+from homeward.core.actor import Actor
+from homeward.organisations.models import Organisation, OrganisationKind, Role, User
 from tests import factories
 from tests.api.conftest import ApiClient, token_for
 
 ME = "/api/v1/me"
 
 
-def _home_links(user) -> dict[str, str]:
+def _home_links(user: User) -> dict[str, str]:
     client = Client()
     client.force_login(user)
     body = client.get("/").content.decode()
@@ -35,12 +36,13 @@ def _home_links(user) -> dict[str, str]:
 
 
 def test_a_social_worker_sees_their_council_role_and_work(
-    api: ApiClient, social_worker, council: Organisation
+    api: ApiClient, social_worker: Actor, council: Organisation
 ) -> None:
     before = AuditEvent.objects.count()
     response = api.get(ME, token=token_for(social_worker))
     assert response.status == 200
     body = response.body
+    assert social_worker.user is not None
     assert body["username"] == social_worker.user.get_username()
     assert body["organisation"] == {"name": council.name, "code": council.code, "kind": "council"}
     assert body["role"] == Role.SOCIAL_WORKER
@@ -69,7 +71,7 @@ ROLES = [
 def test_the_api_and_the_home_page_give_the_same_work(
     api: ApiClient, police: Organisation, council: Organisation, role: str, where: str
 ) -> None:
-    organisations = {
+    organisations: dict[str, Organisation] = {
         "police": police,
         "council": council,
         "home": factories.CareProviderFactory(area_council=council),
@@ -82,6 +84,7 @@ def test_the_api_and_the_home_page_give_the_same_work(
     }
     actor = factories.actor(role, organisations[where])
     body = api.get(ME, token=token_for(actor)).body
+    assert actor.user is not None
     assert {link["title"]: link["url"] for link in body["work"]} == _home_links(actor.user)
     assert body["may"] == navigation.may(actor).as_dict()
     assert body["role"] == role
