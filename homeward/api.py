@@ -4,11 +4,13 @@ Every operation needs a bearer token (homeward.organisations.api.BearerToken). E
 RFC 9457 problem documents (homeward.core.api). The docs page loads Swagger UI from this
 service's own static files, never from a CDN."""
 
-from ninja import Swagger
+from django.http import HttpRequest, HttpResponse
+from ninja import Schema, Swagger
 
+from homeward import navigation
 from homeward.aftercare.api import router as aftercare_router
 from homeward.children.api import router as children_router
-from homeward.core.api import HomewardAPI
+from homeward.core.api import HomewardAPI, actor_of, respond
 from homeward.episodes.api import router as episodes_router
 from homeward.organisations.api import BearerToken
 
@@ -34,3 +36,29 @@ api = HomewardAPI(
 api.add_router("/v1/children", children_router)
 api.add_router("/v1/episodes", episodes_router)
 api.add_router("/v1", aftercare_router)
+
+
+class MeOut(Schema):
+    """The token's user, their organisation and role, what they may do (the same flags
+    the pages test) and where their work is (the links on their home page)."""
+
+    username: str
+    name: str
+    organisation: navigation.OrganisationSummary | None
+    role: str | None
+    role_label: str | None
+    may: navigation.May
+    work: list[navigation.WorkLink]
+
+
+@api.get(
+    "/v1/me",
+    response={200: MeOut},
+    summary="Who you are, and what you may do",
+    description="Your organisation and role, each thing your role lets you do (`may`, the "
+    "flags the web pages draw their menu and buttons from) and the pages of your work "
+    "(`work`, as on your home page). Holds no child's data.",
+    tags=["me"],
+)
+def me(request: HttpRequest) -> HttpResponse:
+    return respond(MeOut.model_validate(navigation.me(actor_of(request))))

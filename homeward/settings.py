@@ -237,6 +237,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "homeward.core.context_processors.service",
+                "homeward.core.context_processors.may",
             ],
         },
     }

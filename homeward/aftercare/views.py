@@ -39,8 +39,9 @@ from homeward.core.forms import add_service_errors
 from homeward.core.inputs import ON_INTERVIEW, service_arguments, service_input
 from homeward.core.views import actor_of, web_view
 from homeward.episodes import services as episode_services
-from homeward.notifications.services import RULE_EDITORS
+from homeward.notifications import access as notification_access
 from homeward.organisations.models import Organisation, OrganisationKind
+from homeward.organisations.policy import Step
 
 LIST_LIMIT = 200
 RECEIVED_WINDOW = timedelta(days=7)
@@ -216,14 +217,8 @@ def _change(request: HttpRequest, pk: int, change: InterviewChange) -> HttpRespo
                 return redirect("aftercare:interview", pk=pk)
     interview = services.read_interview(actor, pk)
     step = steps.for_interview(actor, interview)[change.key]
-    if not step.available and not stale_message:
-        if interview.closed_at is not None:
-            messages.info(request, steps.FINISHED)
-            return redirect("aftercare:interview", pk=interview.pk)
-        if step.waiting:
-            # The role allows this step, but it comes later: say so, on the interview.
-            messages.info(request, step.reason)
-            return redirect("aftercare:interview", pk=interview.pk)
+    if not step.available and not stale_message and (not_now := _not_now(request, interview, step)):
+        return not_now
     if not step.allowed:
         raise PermissionDenied
 
@@ -251,6 +246,15 @@ def _change(request: HttpRequest, pk: int, change: InterviewChange) -> HttpRespo
             "page_errors": bool(stale_message),
         },
     )
+
+
+def _not_now(request: HttpRequest, interview: ReturnInterview, step: Step) -> HttpResponse | None:
+    """Back to the interview, saying why, when it is finished or the step comes later."""
+    reason = steps.FINISHED if interview.closed_at is not None else step.reason
+    if not reason:
+        return None
+    messages.info(request, reason)
+    return redirect("aftercare:interview", pk=interview.pk)
 
 
 def _assign(actor: Actor, pk: int, form: forms.Form) -> str:
@@ -381,7 +385,8 @@ def work_list(request: HttpRequest) -> HttpResponse:
         {
             "organisation": org,
             "is_council": org.kind == OrganisationKind.COUNCIL,
-            "may_set_rules": org.kind == OrganisationKind.COUNCIL and actor.role in RULE_EDITORS,
+            "may_set_rules": org.kind == OrganisationKind.COUNCIL
+            and notification_access.may_set_rules(actor),
             "since": since,
             "figures": figures,
             "overdue_checks": [(e, services.check_due_at(e)) for e in checks],

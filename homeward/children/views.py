@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from homeward.audit import reads as audit
+from homeward.children import access as child_access
 from homeward.children import emergency, services
 from homeward.children import steps as child_steps
 from homeward.children import trail as trails
@@ -48,7 +49,7 @@ from homeward.organisations.policy import Action
 def find(request: HttpRequest) -> HttpResponse:
     """Search by POST, so nothing typed here lands in a URL, a log or browser history."""
     actor = actor_of(request)
-    policy.require_role(actor, Action.SEE_IDENTITY)
+    child_access.require_find(actor)
     results = None
     if request.method == "POST":
         form = SearchForm(request.POST)
@@ -220,7 +221,7 @@ def emergency_access(request: HttpRequest) -> HttpResponse:
     """Open a record outside one's relationships. By POST, so the identifier never lands in
     a URL, a log or browser history."""
     actor = actor_of(request)
-    policy.require_role(actor, Action.SEE_IDENTITY)
+    child_access.require_emergency_access(actor)
     if request.method == "POST":
         form = EmergencyAccessForm(request.POST)
         if form.is_valid():

@@ -2,11 +2,18 @@ from typing import Any
 
 from django.http import HttpRequest
 
+from homeward import navigation
 
-def service(request: HttpRequest) -> dict[str, Any]:
+
+def _membership(request: HttpRequest) -> Any:
     membership = getattr(request, "membership", None)
     if membership is None and getattr(request, "user", None) and request.user.is_authenticated:
         membership = request.user.active_membership()
+    return membership
+
+
+def service(request: HttpRequest) -> dict[str, Any]:
+    membership = _membership(request)
     unread = 0
     if membership is not None:
         from homeward.core.actor import Actor
@@ -18,3 +25,12 @@ def service(request: HttpRequest) -> dict[str, Any]:
         "current_membership": membership,
         "unread_notifications": unread,
     }
+
+
+def may(request: HttpRequest) -> dict[str, Any]:
+    """``may``: what the signed-in user may do (homeward.navigation.May), for the menu
+    and every page's links; a page tests these flags, never a role."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"may": navigation.NOTHING}
+    return {"may": navigation.may(navigation.actor_of_user(user))}

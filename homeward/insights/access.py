@@ -21,6 +21,43 @@ DASHBOARD_ROLES = {
 BOARD_ROLES = {Role.BOARD_MEMBER, Role.COUNCIL_MISSING_COORDINATOR, Role.COUNCIL_MANAGER}
 
 
+def may_see_figures(actor: Actor) -> bool:
+    """Any figures at all: a dashboard, the board reports or the national figures."""
+    return policy.role_allows(actor, Action.SEE_AGGREGATES)
+
+
+def may_see_dashboards(actor: Actor) -> bool:
+    """The dashboard of the actor's area (the nation's, for a national analyst)."""
+    return (
+        may_see_figures(actor) and actor.organisation is not None and actor.role in DASHBOARD_ROLES
+    )
+
+
+def may_see_board_reports(actor: Actor) -> bool:
+    """The council's quarterly reports for its corporate parenting board."""
+    org = actor.organisation
+    return (
+        may_see_figures(actor)
+        and org is not None
+        and org.kind == OrganisationKind.COUNCIL
+        and actor.role in BOARD_ROLES
+    )
+
+
+def may_see_national(actor: Actor) -> bool:
+    """The national figures, their download, and any one area's dashboard."""
+    return may_see_figures(actor) and actor.role == Role.NATIONAL_ANALYST
+
+
+def figures_start(actor: Actor) -> str:
+    """Which figures the actor starts from: "board" for a board member (their only
+    figures), otherwise "dashboard", refused as dashboard_scope refuses."""
+    if actor.role == Role.BOARD_MEMBER:
+        return "board"
+    dashboard_scope(actor)
+    return "dashboard"
+
+
 def dashboard_scope(actor: Actor, area: str = "") -> q.Scope:
     """The scope the actor's dashboard shows. ``area`` ("council-714", "force-96") narrows
     a national analyst's view to one area; others always see their own."""

@@ -17,7 +17,7 @@ from homeward.insights import counting as c
 from homeward.insights import queries as q
 from homeward.insights.models import BoardReport, EpisodeFact
 from homeward.insights.pdf import board_report_pdf
-from homeward.organisations.models import Organisation, OrganisationKind, Role
+from homeward.organisations.models import Organisation, OrganisationKind
 
 YEARS_BACK = 5
 
@@ -46,11 +46,7 @@ def _period(request: HttpRequest) -> q.Period:
 
 @web_view
 def index(request: HttpRequest) -> HttpResponse:
-    actor = actor_of(request)
-    if actor.role == Role.BOARD_MEMBER:
-        return redirect("insights:board")
-    access.dashboard_scope(actor)
-    return redirect("insights:dashboard")
+    return redirect(f"insights:{access.figures_start(actor_of(request))}")
 
 
 @web_view
@@ -61,10 +57,11 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     period = _period(request)
     data = q.dashboard(scope, period)
     suppressed = access.is_suppressed(actor)
+    national_view = access.may_see_national(actor)
     if suppressed:
         national.suppress_dashboard(data)
     areas: list[tuple[str, str]] = []
-    if actor.role == Role.NATIONAL_ANALYST:
+    if national_view:
         areas = [("", "England")] + [
             (f"{'council' if o.kind == OrganisationKind.COUNCIL else 'force'}-{o.code}", o.name)
             for o in Organisation.objects.filter(
@@ -84,7 +81,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "quarters": [(n, f"Q{n}") for n in (1, 2, 3, 4)],
             "areas": areas,
             "area": area,
-            "is_national": actor.role == Role.NATIONAL_ANALYST,
+            "is_national": national_view,
             "fact_count": EpisodeFact.objects.exists(),
         },
     )

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from homeward.core.actor import Actor
 from homeward.core.errors import AccessDenied, NotFound, ValidationFailed
 from homeward.core.forms import GovukForm, add_service_errors
-from homeward.notifications import services
+from homeward.notifications import access, services
 from homeward.notifications.rules import thresholds
 
 
@@ -97,7 +97,7 @@ class RulesForm(GovukForm):
 @login_required
 def council_rules(request: HttpRequest) -> HttpResponse:
     actor = Actor.for_user(request.user)  # type: ignore[arg-type]
-    if actor.role not in services.RULE_EDITORS or actor.organisation is None:
+    if not access.may_set_rules(actor) or actor.organisation is None:
         raise PermissionDenied
     limits = thresholds(actor.organisation)
     form = RulesForm(

@@ -39,6 +39,7 @@ EXPECTED_OPERATIONS = {
     ("post", "/api/v1/return-interviews/{interview_id}/offer"),
     ("post", "/api/v1/return-interviews/{interview_id}/outcome"),
     ("post", "/api/v1/return-interviews/{interview_id}/interview"),
+    ("get", "/api/v1/me"),
 }
 INTERVIEW_EDITS = {
     ("post", "/api/v1/return-interviews/{interview_id}/provider"),

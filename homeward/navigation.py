@@ -1,0 +1,231 @@
+"""What the signed-in actor may do and where their work is: the one place that gathers it,
+for the menu on every page, the links on the home page and the API's ``GET /api/v1/me``.
+
+Each answer comes from the predicate of the app that owns the rule (children.access,
+insights.access, ...); nothing here looks at a role. Templates test only the flags
+(``{% if may.add_child %}``). Presentation: it imports the apps of every layer."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+from django.urls import reverse
+
+from homeward.aftercare import access as aftercare_access
+from homeward.aftercare import compliance
+from homeward.children import access as child_access
+from homeward.children import emergency
+from homeward.children import steps as child_steps
+from homeward.core.actor import Actor
+from homeward.episodes import access as episode_access
+from homeward.episodes import steps as episode_steps
+from homeward.insights import access as insights_access
+from homeward.notifications import access as notification_access
+from homeward.organisations import access as organisation_access
+from homeward.organisations.models import OrganisationKind, User
+
+
+@dataclass(frozen=True)
+class May:
+    """Each thing the actor may do or see, as a flag a page or an API client can test."""
+
+    see_episodes: bool = False
+    find_children: bool = False
+    add_child: bool = False
+    report_missing: bool = False
+    ask_emergency_access: bool = False
+    review_emergency_access: bool = False
+    see_interviews: bool = False
+    see_work_list: bool = False
+    set_notification_rules: bool = False
+    see_figures: bool = False
+    see_dashboards: bool = False
+    see_board_reports: bool = False
+    see_national_figures: bool = False
+    administer: bool = False
+    see_only_figures: bool = False
+
+    def as_dict(self) -> dict[str, bool]:
+        return asdict(self)
+
+
+NOTHING = May()
+
+
+def actor_of_user(user: User) -> Actor:
+    """The signed-in user in their active membership, on the web."""
+    return Actor.for_user(user)
+
+
+def may(actor: Actor) -> May:
+    """Everything the actor may do, from their membership alone (no query)."""
+    if actor.membership is None:
+        return NOTHING
+    return May(
+        see_episodes=episode_access.may_see_episodes(actor),
+        find_children=child_access.may_find(actor),
+        add_child=child_steps.add(actor).available,
+        report_missing=episode_steps.report(actor).available,
+        ask_emergency_access=child_access.may_ask_emergency_access(actor),
+        review_emergency_access=emergency.may_review(actor),
+        see_interviews=aftercare_access.may_see_interviews(actor),
+        see_work_list=compliance.may_see_work_list(actor),
+        set_notification_rules=notification_access.may_set_rules(actor),
+        see_figures=insights_access.may_see_figures(actor),
+        see_dashboards=insights_access.may_see_dashboards(actor),
+        see_board_reports=insights_access.may_see_board_reports(actor),
+        see_national_figures=insights_access.may_see_national(actor),
+        administer=organisation_access.may_administer(actor),
+        see_only_figures=organisation_access.sees_only_figures(actor),
+    )
+
+
+@dataclass(frozen=True)
+class OrganisationSummary:
+    name: str
+    code: str
+    kind: str
+
+
+@dataclass(frozen=True)
+class Me:
+    """Who the actor is, what they may do and where their work is: ``GET /api/v1/me``."""
+
+    username: str
+    name: str
+    organisation: OrganisationSummary | None
+    role: str | None
+    role_label: str | None
+    may: May
+    work: list[WorkLink]
+
+
+def me(actor: Actor) -> Me:
+    allowed = may(actor)
+    org = actor.organisation
+    membership = actor.membership
+    return Me(
+        username=actor.user.get_username() if actor.user is not None else "",
+        name=actor.label,
+        organisation=OrganisationSummary(org.name, org.code, org.kind) if org else None,
+        role=membership.role if membership is not None else None,
+        role_label=membership.get_role_display() if membership is not None else None,
+        may=allowed,
+        work=work_links(actor, allowed),
+    )
+
+
+@dataclass(frozen=True)
+class WorkLink:
+    title: str
+    url: str
+    description: str
+
+
+def work_links(actor: Actor, allowed: May | None = None) -> list[WorkLink]:
+    """Where this user's work is: every page their role uses, for their home page."""
+    org = actor.organisation
+    if org is None:
+        return []
+    allowed = allowed or may(actor)
+    links: list[WorkLink] = []
+    if allowed.find_children:
+        links.append(
+            WorkLink(
+                "Find a child",
+                reverse("children:find"),
+                "Search the children your organisation works with"
+                + (
+                    ", to open their record or report them missing"
+                    if allowed.report_missing
+                    else ""
+                ),
+            )
+        )
+    if allowed.add_child:
+        links.append(
+            WorkLink(
+                "Add a child",
+                reverse("children:add"),
+                "A child who is not in Homeward yet: add them, and report them missing "
+                "in the same journey",
+            )
+        )
+    links += _aftercare_links(actor, allowed)
+    if allowed.review_emergency_access:
+        links.append(
+            WorkLink(
+                "Emergency access",
+                reverse("children:emergency-reviews"),
+                "Review who opened your council's children's records in an emergency",
+            )
+        )
+    links += _figures_links(actor, allowed)
+    if allowed.administer:
+        links.append(
+            WorkLink(
+                "Users",
+                reverse("organisations:users"),
+                f"Add people to {org.name}, change their roles, reset their sign-in",
+            )
+        )
+    return links
+
+
+def _aftercare_links(actor: Actor, allowed: May) -> list[WorkLink]:
+    org = actor.organisation
+    assert org is not None
+    links: list[WorkLink] = []
+    if allowed.see_interviews:
+        links.append(
+            WorkLink(
+                "Return interviews",
+                reverse("aftercare:interviews"),
+                "The return home interviews assigned to "
+                + ("you" if org.kind == OrganisationKind.RHI_PROVIDER else "your council")
+                + ", with their 72-hour clocks",
+            )
+        )
+    if allowed.see_work_list:
+        links.append(
+            WorkLink(
+                "Checks and interviews",
+                reverse("aftercare:work_list"),
+                "Overdue safe and well checks and return interviews, and the figures",
+            )
+        )
+    return links
+
+
+def _figures_links(actor: Actor, allowed: May) -> list[WorkLink]:
+    org = actor.organisation
+    assert org is not None
+    links: list[WorkLink] = []
+    if allowed.see_dashboards:
+        national = org.kind == OrganisationKind.NATIONAL
+        links.append(
+            WorkLink(
+                "National figures" if national else "Figures",
+                reverse("insights:dashboard"),
+                "Episodes, children and return interviews across England, small numbers suppressed"
+                if national
+                else "Episodes, children and return interviews in your area, by period",
+            )
+        )
+        if national:
+            links.append(
+                WorkLink(
+                    "Download the national figures",
+                    reverse("insights:national-csv"),
+                    "The same figures as a spreadsheet (CSV), for this financial year",
+                )
+            )
+    if allowed.see_board_reports:
+        links.append(
+            WorkLink(
+                "Board reports",
+                reverse("insights:board"),
+                f"{org.name}'s quarterly reports for the corporate parenting board",
+            )
+        )
+    return links
