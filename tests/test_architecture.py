@@ -121,7 +121,6 @@ ALLOWED_LOCAL_IMPORTS = {
     ("homeward/core/views.py", "homeward.core.api"): "presentation",
     ("homeward/insights/board.py", "homeward.insights.pdf"): "reportlab loads only for a PDF",
     ("homeward/insights/tally.py", "homeward.insights.models"): "same app",
-    ("homeward/insights/facts.py", "homeward.notifications.rules"): "downward: facts's own",
     ("homeward/insights/tasks.py", "homeward.insights"): "the task module loads before Django",
     ("homeward/insights/tasks.py", "homeward.organisations.models"): (
         "the task module loads before Django"

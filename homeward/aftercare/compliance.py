@@ -23,7 +23,7 @@ from homeward.aftercare.models import (
 )
 from homeward.core import clock
 from homeward.core.actor import Actor
-from homeward.core.forms import UK
+from homeward.core.clock import UK
 from homeward.episodes.models import Episode
 from homeward.organisations.models import Organisation, OrganisationKind
 from homeward.organisations.policy import Action, role_allows

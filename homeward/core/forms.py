@@ -7,14 +7,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import UTC, date, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from django import forms
 from django.utils import timezone
 
+from homeward.core.clock import UK
 from homeward.core.validation import too_long
-
-UK = ZoneInfo("Europe/London")
 
 DATE_PARTS = ("day", "month", "year")
 DATETIME_PARTS = ("day", "month", "year", "hour", "minute")

@@ -18,14 +18,13 @@ from homeward.children.models import Child, LegalStatus, WorkerAllocation
 from homeward.episodes.models import ClassificationChange, Episode
 from homeward.insights import counting as c
 from homeward.insights.models import EpisodeFact, ReasonFact, ReasonKind
+from homeward.notifications.rules import DEFAULT_REPEAT_COUNT, DEFAULT_REPEAT_DAYS
 from homeward.organisations.models import Organisation
 
 
 def _thresholds(council: Organisation) -> tuple[int, int]:
     """The council's repeat rule: its own (read with the child when the caller asked for
     ``responsible_council__notification_rules``), else the service's default."""
-    from homeward.notifications.rules import DEFAULT_REPEAT_COUNT, DEFAULT_REPEAT_DAYS
-
     try:
         rules = council.notification_rules
     except ObjectDoesNotExist:

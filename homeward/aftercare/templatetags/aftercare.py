@@ -14,7 +14,7 @@ from homeward.aftercare.codes import Disclosure
 from homeward.aftercare.models import CheckStatus, InterviewStatus, ReturnInterview
 from homeward.core import clock
 from homeward.core.actor import Actor
-from homeward.core.forms import UK
+from homeward.core.clock import UK
 from homeward.episodes.models import Episode, EpisodeStatus
 from homeward.organisations.policy import Action, role_allows
 

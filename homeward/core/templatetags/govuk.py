@@ -17,7 +17,8 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from homeward.core import clock
-from homeward.core.forms import UK, PartsWidget, error_parts
+from homeward.core.clock import UK
+from homeward.core.forms import PartsWidget, error_parts
 
 register = template.Library()
 
