@@ -3,18 +3,22 @@ work handed to later() is done once per key when the outermost emit ends."""
 
 from __future__ import annotations
 
+from types import ModuleType
+
 import pytest
 from django.apps import apps
 from django.db import models, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
+from homeward.core.actor import Actor
 from homeward.episodes.events import EpisodeClosed
 from homeward.events import bus
 from homeward.events.models import DomainEvent
+from homeward.events.types import Event
 
 
 @pytest.fixture
-def handlers(monkeypatch):
+def handlers(monkeypatch: pytest.MonkeyPatch) -> ModuleType:
     """A clean set of handlers for one test (the app's own are put back after)."""
     monkeypatch.setattr(bus, "_handlers", {})
     monkeypatch.setattr(bus, "_every", [])
@@ -22,16 +26,18 @@ def handlers(monkeypatch):
 
 
 @pytest.mark.django_db
-def test_emit_writes_the_row_queues_its_delivery_and_runs_the_handlers(handlers):
+def test_emit_writes_the_row_queues_its_delivery_and_runs_the_handlers(
+    handlers: ModuleType,
+) -> None:
     seen: list[tuple[str, int]] = []
 
     @bus.on(EpisodeClosed)
-    def closed(event, actor):
+    def closed(event: EpisodeClosed, actor: Actor | None) -> None:
         # The row is written before the handlers run: the outbox keeps the order of events.
         seen.append(("closed", DomainEvent.objects.count()))
 
     @bus.on_every
-    def every(event, actor):
+    def every(event: Event, actor: Actor | None) -> None:
         seen.append(("every", DomainEvent.objects.count()))
 
     row = bus.emit(EpisodeClosed(aggregate_id="HW-TESTTEST", child_id=5))
@@ -49,9 +55,9 @@ def test_emit_writes_the_row_queues_its_delivery_and_runs_the_handlers(handlers)
 
 
 @pytest.mark.django_db
-def test_a_handler_that_raises_rolls_the_change_back(handlers):
+def test_a_handler_that_raises_rolls_the_change_back(handlers: ModuleType) -> None:
     @bus.on(EpisodeClosed)
-    def refuse(event, actor):
+    def refuse(event: EpisodeClosed, actor: Actor | None) -> None:
         raise RuntimeError("no")
 
     with pytest.raises(RuntimeError), transaction.atomic():
@@ -60,11 +66,11 @@ def test_a_handler_that_raises_rolls_the_change_back(handlers):
 
 
 @pytest.mark.django_db
-def test_later_work_is_done_once_per_key_when_the_outermost_emit_ends(handlers):
-    done: list[int] = []
+def test_later_work_is_done_once_per_key_when_the_outermost_emit_ends(handlers: ModuleType) -> None:
+    done: list[int | None] = []
 
     @bus.on(EpisodeClosed)
-    def refresh(event, actor):
+    def refresh(event: EpisodeClosed, actor: Actor | None) -> None:
         count = len(done)
         bus.later(("child", event.child_id), lambda: done.append(event.child_id))
         assert len(done) == count  # not yet: at the end of the unit of work
@@ -79,7 +85,7 @@ def test_later_work_is_done_once_per_key_when_the_outermost_emit_ends(handlers):
     assert done == [5, 6, 5]
 
 
-def test_no_model_signal_receivers_remain_for_domain_behaviour():
+def test_no_model_signal_receivers_remain_for_domain_behaviour() -> None:
     """Domain behaviour runs from events, not from post_save and friends."""
     homeward_models = {m for m in apps.get_models() if m.__module__.startswith("homeward.")}
     through = {

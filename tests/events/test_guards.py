@@ -7,7 +7,7 @@ from homeward.episodes.steps import CLOSING
 from homeward.events.guards import Guard
 
 
-def test_a_guard_gathers_every_registered_problem_in_order():
+def test_a_guard_gathers_every_registered_problem_in_order() -> None:
     guard: Guard[int] = Guard("test.step")
     assert guard.problems(1) == []
     guard.register(lambda n: ["first"] if n > 0 else [])
@@ -16,7 +16,7 @@ def test_a_guard_gathers_every_registered_problem_in_order():
     assert guard.problems(0) == ["second"]
 
 
-def test_registering_twice_checks_once():
+def test_registering_twice_checks_once() -> None:
     guard: Guard[int] = Guard("test.twice")
 
     def check(n: int) -> list[str]:
@@ -27,5 +27,5 @@ def test_registering_twice_checks_once():
     assert guard.problems(0) == ["once"]
 
 
-def test_aftercare_registers_what_blocks_closing_an_episode():
+def test_aftercare_registers_what_blocks_closing_an_episode() -> None:
     assert aftercare_recorded in CLOSING._checks

@@ -13,16 +13,18 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
 from django.test import Client
 
 from homeward.aftercare import services as aftercare
+from homeward.aftercare.models import ReturnInterview
 from homeward.audit.models import AuditEvent
+from homeward.children.models import Child
 from homeward.core import clock
 from homeward.core.actor import Actor
+from homeward.episodes import services as episodes
 from homeward.episodes.models import Classification, Episode
 from homeward.events.models import DomainEvent
 from homeward.organisations.models import Organisation, Role, User
@@ -55,17 +57,16 @@ class World:
     social_worker: User
     officer: User
     coordinator: User
-    child: Any
+    child: Child
     episode: Episode | None = None
     other: Episode | None = None
 
-    def actor(self, user: User) -> Any:
+    def actor(self, user: User) -> Actor:
         return Actor.for_user(user)
 
     @property
-    def interview(self) -> Any:
-        assert self.episode is not None
-        return self.episode.return_interviews.get()
+    def interview(self) -> ReturnInterview:
+        return _episode(self).return_interviews.get()
 
 
 def world(*, missing: bool = False, returned: bool = False, recorded: bool = False) -> World:
@@ -81,21 +82,24 @@ def world(*, missing: bool = False, returned: bool = False, recorded: bool = Fal
         child=child,
     )
     if missing or returned or recorded:
-        w.episode = factories.report(w.actor(w.social_worker), child, hours_ago=30)
-    if returned or recorded:
-        from homeward.episodes import services as episodes
-
-        w.episode = episodes.record_return(
-            w.actor(w.social_worker),
-            w.episode.reference,
-            w.episode.version,
-            episodes.Return(returned_at=moment(20), return_method="returned_self"),
-        )
-    if recorded:
-        factories.record_aftercare(w.episode)
-    if w.episode is not None:
-        w.episode.refresh_from_db()
+        episode = factories.report(w.actor(w.social_worker), child, hours_ago=30)
+        if returned or recorded:
+            episode = episodes.record_return(
+                w.actor(w.social_worker),
+                episode.reference,
+                episode.version,
+                episodes.Return(returned_at=moment(20), return_method="returned_self"),
+            )
+        if recorded:
+            factories.record_aftercare(episode)
+        episode.refresh_from_db()
+        w.episode = episode
     return w
+
+
+def _episode(w: World) -> Episode:
+    assert w.episode is not None
+    return w.episode
 
 
 @dataclass
@@ -107,7 +111,7 @@ class Case:
     who: Callable[[World], User]
     page: Callable[[World], str]
     answers: Callable[[World], dict[str, str]]
-    api: Callable[[World], tuple[str, str, dict[str, Any]]]
+    api: Callable[[World], tuple[str, str, dict[str, object]]]
 
 
 SEEN = moment(6)
@@ -116,13 +120,11 @@ CHECKED = moment(2)
 
 
 def _ref(w: World) -> str:
-    assert w.episode is not None
-    return w.episode.reference
+    return _episode(w).reference
 
 
 def _version(w: World) -> int:
-    assert w.episode is not None
-    return w.episode.version
+    return _episode(w).version
 
 
 def _offered(w: World) -> World:
@@ -244,8 +246,8 @@ CASES = [
         lambda w: w.social_worker,
         lambda w: f"/episodes/{_ref(w)}/details",
         lambda w: {
-            **parts("last_seen_at", w.episode.last_seen_at),  # type: ignore[union-attr]
-            "missing_from": w.episode.missing_from,  # type: ignore[union-attr]
+            **parts("last_seen_at", _episode(w).last_seen_at),
+            "missing_from": _episode(w).missing_from,
             "last_seen_location": "The park by the river",
         },
         lambda w: (
@@ -423,13 +425,18 @@ CASES = [
 ]
 
 
+# What one request wrote: (action, object type, detail keys) and (name, aggregate type,
+# payload keys), in order.
+Trail = dict[str, list[tuple[str, str, list[str]]]]
+
+
 def _mark() -> tuple[int, int]:
     audit = AuditEvent.objects.order_by("-sequence").values_list("sequence", flat=True).first()
     event = DomainEvent.objects.order_by("-pk").values_list("pk", flat=True).first()
     return audit or 0, event or 0
 
 
-def _trail(since: tuple[int, int]) -> dict[str, list[tuple[Any, ...]]]:
+def _trail(since: tuple[int, int]) -> Trail:
     audit = AuditEvent.objects.filter(sequence__gt=since[0]).order_by("sequence")
     events = DomainEvent.objects.filter(pk__gt=since[1]).order_by("pk")
     return {
@@ -438,7 +445,7 @@ def _trail(since: tuple[int, int]) -> dict[str, list[tuple[Any, ...]]]:
     }
 
 
-def through_the_web(case: Case) -> dict[str, list[tuple[Any, ...]]]:
+def through_the_web(case: Case) -> Trail:
     w = case.setup()
     client = Client()
     client.force_login(case.who(w))
@@ -453,7 +460,7 @@ def through_the_web(case: Case) -> dict[str, list[tuple[Any, ...]]]:
     return _trail(since)
 
 
-def through_the_api(case: Case) -> dict[str, list[tuple[Any, ...]]]:
+def through_the_api(case: Case) -> Trail:
     w = case.setup()
     client = Client(headers={"Authorization": f"Bearer {factories.api_token(case.who(w))}"})
     method, path, body = case.api(w)
@@ -465,7 +472,7 @@ def through_the_api(case: Case) -> dict[str, list[tuple[Any, ...]]]:
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
-def test_the_web_and_the_api_leave_the_same_trail(case):
+def test_the_web_and_the_api_leave_the_same_trail(case: Case) -> None:
     web = through_the_web(case)
     api = through_the_api(case)
     assert web["audit"], "the action wrote no audit event"
