@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from homeward.aftercare.models import InterviewStatus, ReturnInterview, SafeAndWellCheck
 from homeward.core.actor import Actor
-from homeward.episodes.models import Episode
+from homeward.episodes.models import Episode, EpisodeStatus
 from homeward.organisations.policy import Action, Step, step
 
 CHECK_RECORDED = "The safe and well check for this episode is already recorded"
@@ -14,6 +14,7 @@ NOT_RETURNED = "Record the child's return before the safe and well check"
 FINISHED = "This return interview is finished: nothing more to record"
 ACCEPT_FIRST = "Record that the child accepted the interview first"
 ALREADY_ACCEPTED = "The child has accepted the interview: record the interview itself"
+EPISODE_CLOSED = "This episode is closed"
 
 
 def record_check(actor: Actor, episode: Episode) -> Step:
@@ -22,6 +23,17 @@ def record_check(actor: Actor, episode: Episode) -> Step:
         Action.RECORD_CHECK,
         CHECK_RECORDED if SafeAndWellCheck.objects.filter(episode=episode).exists() else "",
         NOT_RETURNED if episode.returned_at is None else "",
+    )
+
+
+def record_check_from_task_list(actor: Actor, episode: Episode) -> Step:
+    """The link to record the check on the episode's "After the return" task list, which
+    shows it only for a returned episode with no check yet: offered while the episode is
+    open (the check's own page still offers it once the episode is closed)."""
+    return step(
+        actor,
+        Action.RECORD_CHECK,
+        EPISODE_CLOSED if episode.status == EpisodeStatus.CLOSED else "",
     )
 
 

@@ -23,12 +23,7 @@ ROLE_SET = re.compile(r"(^|_)ROLES$|^RULE_EDITORS$")
 ROLE_HOLDERS = {"actor", "current_membership"}
 # Presentation modules outside this change that still decide by role, each with what is
 # to replace it. The list may only shrink: an entry whose module no longer checks fails.
-STILL_TO_MOVE = {
-    "homeward/aftercare/templatetags/aftercare.py": (
-        "the task list's safe and well check link (role and closed episode): to become "
-        "a step in aftercare.steps"
-    ),
-}
+STILL_TO_MOVE: dict[str, str] = {}
 TEMPLATE_ROLE_CHECKS = [
     re.compile(r"{%\s*allowed\b"),
     re.compile(r"\.role\s*(==|!=|\bin\b|\bnot in\b)"),

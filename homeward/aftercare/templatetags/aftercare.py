@@ -9,14 +9,13 @@ from typing import Any
 from django import template
 from django.urls import reverse
 
-from homeward.aftercare import compliance, services
+from homeward.aftercare import compliance, services, steps
 from homeward.aftercare.codes import Disclosure
 from homeward.aftercare.models import CheckStatus, InterviewStatus, ReturnInterview
 from homeward.core import clock
 from homeward.core.actor import Actor
 from homeward.core.clock import UK
-from homeward.episodes.models import Episode, EpisodeStatus
-from homeward.organisations.policy import Action, role_allows
+from homeward.episodes.models import Episode
 
 register = template.Library()
 
@@ -109,7 +108,7 @@ def _check_task(actor: Actor, episode: Episode, state: services.EpisodeAftercare
         )
     if check is not None:
         return Task(name, "Not done", "grey", view, hint=f"Reason: {check.not_done_reason}")
-    may_record = role_allows(actor, Action.RECORD_CHECK) and episode.status != EpisodeStatus.CLOSED
+    may_record = steps.record_check_from_task_list(actor, episode).available
     assert state.check_due_at is not None
     due = f"Due by {moment(state.check_due_at)}"
     if state.check_overdue:
