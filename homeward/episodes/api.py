@@ -58,7 +58,8 @@ def report_missing(request: HttpRequest, payload: ReportIn) -> HttpResponse:
     report = service_input(services.Report, payload, besides={"child_id"})
     result = services.report_missing(actor, payload.child_id, report)
     body = ReportOut(
-        **EpisodeOut.fields_for(actor, result.episode), already_missing=not result.created
+        **EpisodeOut.fields_for(actor, result.episode, result.written),
+        already_missing=not result.created,
     )
     return respond(body, 201 if result.created else 200, location=_url(result.episode))
 

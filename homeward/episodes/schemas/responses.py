@@ -1,6 +1,7 @@
 """What the episode endpoints answer with. An episode's response covers the whole
 episode: risk history, classification history, timeline, return, linked episodes, version."""
 
+from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any
 
@@ -8,12 +9,13 @@ from ninja import Schema
 from pydantic import Field
 
 from homeward.aftercare.schemas import CheckOut, InterviewSummaryOut
-from homeward.aftercare.services import episode_aftercare
+from homeward.aftercare.services import EpisodeAftercare, episode_aftercare
 from homeward.core.actor import Actor
 from homeward.core.api import Versioned
 from homeward.core.schemas import OrganisationOut
 from homeward.episodes import steps, visibility
-from homeward.episodes.models import Episode
+from homeward.episodes.models import ClassificationChange, Episode, RiskAssessment, TimelineEntry
+from homeward.episodes.services import Written
 from homeward.organisations.models import Organisation, User
 
 
@@ -109,7 +111,7 @@ def _return_out(episode: Episode) -> ReturnOut | None:
     )
 
 
-def _risk_history(episode: Episode) -> list[RiskAssessmentOut]:
+def _risk_history(rows: Iterable[RiskAssessment]) -> list[RiskAssessmentOut]:
     return [
         RiskAssessmentOut(
             grade=r.grade,
@@ -122,11 +124,11 @@ def _risk_history(episode: Episode) -> list[RiskAssessmentOut]:
             decided_by_organisation=_org(r.decided_by_organisation),
             decided_at=r.decided_at,
         )
-        for r in episode.risk_history.select_related("decided_by", "decided_by_organisation")
+        for r in rows
     ]
 
 
-def _classification_history(episode: Episode) -> list[ClassificationChangeOut]:
+def _classification_history(rows: Iterable[ClassificationChange]) -> list[ClassificationChangeOut]:
     return [
         ClassificationChangeOut(
             classification=c.classification,
@@ -134,11 +136,11 @@ def _classification_history(episode: Episode) -> list[ClassificationChangeOut]:
             changed_by=_name(c.changed_by),
             reason=c.reason,
         )
-        for c in episode.classification_history.select_related("changed_by")
+        for c in rows
     ]
 
 
-def _timeline(episode: Episode) -> list[TimelineEntryOut]:
+def _timeline(rows: Iterable[TimelineEntry]) -> list[TimelineEntryOut]:
     return [
         TimelineEntryOut(
             kind=t.kind,
@@ -149,7 +151,7 @@ def _timeline(episode: Episode) -> list[TimelineEntryOut]:
             recorded_by_organisation=_org(t.recorded_by_organisation),
             recorded_at=t.recorded_at,
         )
-        for t in episode.timeline.select_related("recorded_by", "recorded_by_organisation")
+        for t in rows
     ]
 
 
@@ -165,6 +167,37 @@ def _linked_episodes(actor: Actor, episode: Episode) -> list[LinkedEpisodeOut]:
         LinkedEpisodeOut(reference=e.reference, status=e.status, last_seen_at=e.last_seen_at)
         for e in linked
     ]
+
+
+def _histories(actor: Actor, episode: Episode, written: Written | None) -> dict[str, Any]:
+    """The episode's risk and classification histories, timeline, linked episodes and
+    aftercare: read, or, for an episode just reported, what the report wrote (it has no
+    links, check or interview yet)."""
+    risk: Iterable[RiskAssessment]
+    classification: Iterable[ClassificationChange]
+    timeline: Iterable[TimelineEntry]
+    if written is not None:
+        risk, classification = written.risk_history, written.classification_history
+        timeline, linked = written.timeline, []
+        aftercare = EpisodeAftercare(check=None, check_due_at=None, interview=None)
+    else:
+        risk = episode.risk_history.select_related("decided_by", "decided_by_organisation")
+        classification = episode.classification_history.select_related("changed_by")
+        timeline = episode.timeline.select_related("recorded_by", "recorded_by_organisation")
+        linked = _linked_episodes(actor, episode)
+        aftercare = episode_aftercare(episode)
+    return {
+        "risk_history": _risk_history(risk),
+        "classification_history": _classification_history(classification),
+        "timeline": _timeline(timeline),
+        "linked_episodes": linked,
+        "safe_and_well_check": (
+            CheckOut.build(aftercare.check, episode.reference) if aftercare.check else None
+        ),
+        "return_interview": (
+            InterviewSummaryOut.build(aftercare.interview) if aftercare.interview else None
+        ),
+    }
 
 
 def _next_steps(actor: Actor, episode: Episode) -> dict[str, StepOut]:
@@ -220,9 +253,11 @@ class EpisodeOut(Versioned):
     updated_at: datetime
 
     @classmethod
-    def fields_for(cls, actor: Actor, episode: Episode) -> dict[str, Any]:
-        returned = _return_out(episode)
-        aftercare = episode_aftercare(episode)
+    def fields_for(
+        cls, actor: Actor, episode: Episode, written: Written | None = None
+    ) -> dict[str, Any]:
+        """The response's fields; ``written``: what a report has just written of the
+        episode, so that it is not read back."""
         return {
             "reference": episode.reference,
             "version": episode.version,
@@ -244,19 +279,10 @@ class EpisodeOut(Versioned):
             "police_reference": episode.police_reference,
             "police_force": OrganisationOut.model_validate(episode.police_force),
             "risk_grade": episode.risk_grade,
-            "return_details": returned,
+            "return_details": _return_out(episode),
             "closed_at": episode.closed_at,
             "closed_by": _name(episode.closed_by),
-            "risk_history": _risk_history(episode),
-            "classification_history": _classification_history(episode),
-            "timeline": _timeline(episode),
-            "linked_episodes": _linked_episodes(actor, episode),
-            "safe_and_well_check": (
-                CheckOut.build(aftercare.check, episode.reference) if aftercare.check else None
-            ),
-            "return_interview": (
-                InterviewSummaryOut.build(aftercare.interview) if aftercare.interview else None
-            ),
+            **_histories(actor, episode, written),
             "next_steps": _next_steps(actor, episode),
             "created_at": episode.created_at,
             "updated_at": episode.updated_at,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q
@@ -30,6 +30,7 @@ from homeward.episodes.services.returns import _returned
 from homeward.episodes.services.rules import (
     Report,
     ReportResult,
+    Written,
     _new_reference,
     _overlap_in,
     _police_force_for,
@@ -97,7 +98,7 @@ def _report_missing(actor: Actor, child_id: object, report: Report) -> ReportRes
     overlap = _overlap_in(others, report.last_seen_at, returned_at)
     if overlap:
         raise ValidationFailed({"last_seen_at": overlap})
-    return ReportResult(_new_episode(actor, child, report), created=True)
+    return _new_episode(actor, child, report)
 
 
 def _episodes_in_the_way(child: Child, start: datetime) -> list[Episode]:
@@ -142,7 +143,7 @@ def _further_report(actor: Actor, child: Child, open_episode: Episode, report: R
     )
 
 
-def _new_episode(actor: Actor, child: Child, report: Report) -> Episode:
+def _new_episode(actor: Actor, child: Child, report: Report) -> ReportResult:
     """A new episode, with its first classification, risk assessment and timeline entry.
     Its insert may break the one-open-episode constraint: the caller's transaction then
     rolls back whole, and report_missing tries again."""
@@ -177,25 +178,26 @@ def _new_episode(actor: Actor, child: Child, report: Report) -> Episode:
         risk_grade=grade,
         **_return_fields(returned),
     )
-    _first_records(actor, episode, report, grade, legacy, now)
-    if returned is not None:
-        _returned(actor, episode, late_report=True)
-    return episode
+    written = _first_records(actor, episode, report, grade, legacy, now)
+    if returned is None:
+        return ReportResult(episode, created=True, written=written)
+    _returned(actor, episode, late_report=True)
+    return ReportResult(episode, created=True)
 
 
 def _first_records(
     actor: Actor, episode: Episode, report: Report, grade: str, legacy: str, now: datetime
-) -> None:
+) -> Written:
     """A new episode's first classification, risk assessment and timeline entry, and the
     change recorded (audit and event)."""
-    ClassificationChange.objects.create(
+    classification = ClassificationChange.objects.create(
         episode=episode,
         classification=episode.classification,
         changed_at=now,
         changed_by=actor.user,
         reason="Initial report",
     )
-    RiskAssessment.objects.create(
+    risk = RiskAssessment.objects.create(
         episode=episode,
         grade=grade,
         legacy_grade=legacy,
@@ -204,11 +206,12 @@ def _first_records(
         decided_by_organisation=actor.organisation,
         decided_at=now,
     )
-    _add_timeline(
+    entry = _add_timeline(
         actor,
         episode,
         TimelineKind.REPORT,
-        episode.reported_at,
+        # The same instant, held in UTC as it reads back from the database.
+        episode.reported_at.astimezone(UTC),
         f"Reported missing by {ReporterType(report.reporter_type).label.lower()}. "
         f"Risk graded {RiskGrade(grade).label.lower()}.",
         location=episode.last_seen_location,
@@ -225,3 +228,4 @@ def _first_records(
         action="report",
         details={"version": episode.version},
     )
+    return Written(risk_history=[risk], classification_history=[classification], timeline=[entry])

@@ -19,12 +19,15 @@ from homeward.core.validation import implausible_time, text_errors
 from homeward.episodes.models import (
     LEGACY_RISK_GRADES,
     Classification,
+    ClassificationChange,
     Episode,
     EpisodeStatus,
     MissingFrom,
     ReporterType,
     ReturnMethod,
+    RiskAssessment,
     RiskGrade,
+    TimelineEntry,
 )
 from homeward.organisations.models import Organisation, OrganisationKind
 
@@ -106,10 +109,25 @@ class Report:
     returned: Return | None = None
 
 
+@dataclass(frozen=True)
+class Written:
+    """The records a report wrote for a new episode of a child missing now, as they read
+    back (in their models' order, times in UTC): the response is built from them without
+    reading them again. Such an episode is linked to none and has no safe and well check
+    or return interview yet."""
+
+    risk_history: list[RiskAssessment]
+    classification_history: list[ClassificationChange]
+    timeline: list[TimelineEntry]
+
+
 @dataclass
 class ReportResult:
     episode: Episode
     created: bool
+    # What was written, when the report opened an episode of a child missing now (a
+    # further report, or a late report whose return opened aftercare, has none).
+    written: Written | None = None
 
 
 def _validate_report(child: Child, report: Report) -> dict[str, list[str]]:
