@@ -10,8 +10,9 @@ neither is. Only successful (2xx) answers are stored: a refused request changed 
 so sending it again, corrected, under the same key is allowed.
 
 A stored answer holds what the response held, personal data included, so it is kept only
-as long as a retry is plausible: KEY_LIFETIME (24 hours). Expired keys are deleted as new
-keyed requests arrive, and an expired key may be used afresh.
+as long as a retry is plausible: KEY_LIFETIME (24 hours). The worker deletes expired keys
+every minute or so (``prune_expired``, from its sweep), and a request that finds its own key
+expired deletes it and uses the key afresh.
 
 Usage, under the route decorator::
 
@@ -87,6 +88,16 @@ def prune_expired() -> int:
 
 def _stored(user: User, key: str) -> IdempotencyKey | None:
     return IdempotencyKey.objects.filter(user=user, key=key).first()
+
+
+def _live(user: User, key: str) -> IdempotencyKey | None:
+    """The stored answer for this key, unless it has expired: an expired one is deleted
+    (it holds what the response held) and the key is free again."""
+    stored = _stored(user, key)
+    if stored is not None and stored.created_at < clock.now() - KEY_LIFETIME:
+        stored.delete()
+        return None
+    return stored
 
 
 def _fingerprint(request: HttpRequest) -> str:
@@ -165,10 +176,6 @@ def idempotent(view: View | None = None, *, atomic: bool = True) -> Any:
         method_path = f"{request.method} {request.path}"[:200]
         fingerprint = _fingerprint(request)
 
-        prune_expired()
-        stored = _stored(user, key)
-        if stored is not None:
-            return _replay(stored, fingerprint, method_path)
         return handle(view, request, args, kwargs, user, key, method_path, fingerprint)
 
     wrapper.idempotent = True  # type: ignore[attr-defined]  # read by the OpenAPI schema
@@ -185,34 +192,69 @@ def _atomic(
     method_path: str,
     fingerprint: str,
 ) -> HttpResponse:
-    """The view and its stored answer in one transaction: both are saved or neither."""
+    """The view and its stored answer in one transaction: both are saved or neither.
+
+    The key is not looked up first: the request runs, and its answer's insert meets the
+    key's unique constraint if the key was used before (a retry, or a race). Then the
+    whole block is rolled back, so the retry changed nothing, and the first answer is
+    replayed. A refused request looks the key up too, since a retry of one that succeeded
+    may now be refused (the child is already missing). So a first request costs only the
+    insert, and only a retry pays for the look-up."""
     try:
         with transaction.atomic():
             response = view(request, *args, **kwargs)
             if 200 <= response.status_code < 300:
                 try:
-                    with transaction.atomic():
-                        IdempotencyKey.objects.create(
-                            user=user,
-                            key=key,
-                            method_path=method_path,
-                            request_hash=fingerprint,
-                            status_code=response.status_code,
-                            response_body=json.loads(response.content),
-                            response_headers=_kept_headers(response),
-                        )
+                    # No savepoint of its own: a clash rolls back this whole block, the
+                    # request's change with it, which is what a retry must do.
+                    IdempotencyKey.objects.create(
+                        user=user,
+                        key=key,
+                        method_path=method_path,
+                        request_hash=fingerprint,
+                        status_code=response.status_code,
+                        response_body=json.loads(response.content),
+                        response_headers=_kept_headers(response),
+                    )
                 except IntegrityError:
-                    # Undo this request's change too: the first one stands.
                     raise _LostRace from None
     except _LostRace:
-        stored = _stored(user, key)
-        if stored is None:  # pragma: no cover - the winner's row is committed by now
-            raise KeyInUse(
-                "Another request with this Idempotency-Key is still being handled. "
-                "Nothing was changed by this one; send it again in a moment."
-            ) from None
+        return _answer_of_used_key(view, request, args, kwargs, user, key, method_path, fingerprint)
+    except ServiceError:
+        stored = _live(user, key)
+        if stored is None:
+            raise
         return _replay(stored, fingerprint, method_path)
+    if response.status_code >= 300:
+        stored = _live(user, key)
+        if stored is not None:
+            return _replay(stored, fingerprint, method_path)
     return response
+
+
+def _answer_of_used_key(
+    view: Callable[..., HttpResponse],
+    request: HttpRequest,
+    args: tuple[Any, ...],
+    kwargs: dict[str, Any],
+    user: User,
+    key: str,
+    method_path: str,
+    fingerprint: str,
+) -> HttpResponse:
+    """The key was taken when this request came to store its answer (its change has been
+    rolled back): replay the answer stored under it, or, if that has expired (and so has
+    just been deleted), handle the request afresh."""
+    stored = _stored(user, key)
+    if stored is None:  # pragma: no cover - the winner's row is committed by now
+        raise KeyInUse(
+            "Another request with this Idempotency-Key is still being handled. "
+            "Nothing was changed by this one; send it again in a moment."
+        )
+    if stored.created_at < clock.now() - KEY_LIFETIME:
+        stored.delete()
+        return _atomic(view, request, args, kwargs, user, key, method_path, fingerprint)
+    return _replay(stored, fingerprint, method_path)
 
 
 def _reserved(
@@ -227,6 +269,9 @@ def _reserved(
 ) -> HttpResponse:
     """Reserve the key, run the view outside any transaction of ours, then store its
     answer (or, if it was refused, release the key)."""
+    stored = _live(user, key)
+    if stored is not None:
+        return _replay(stored, fingerprint, method_path)
     try:
         with transaction.atomic():
             reservation = IdempotencyKey.objects.create(

@@ -379,24 +379,18 @@ class TestIdempotency:
         assert accepted.status == 201
 
     def test_a_race_between_two_copies_leaves_one_result(
-        self, as_social_worker: ApiClient, child: Child, monkeypatch: pytest.MonkeyPatch
+        self, as_social_worker: ApiClient, child: Child
     ) -> None:
-        """Two copies of one request in flight: both look the key up before either has
-        stored it. The one that stores second hits the unique key, its own episode is
-        rolled back, and it answers with the first one's result."""
-        from homeward.core import idempotency
-
+        """Two copies of one request in flight, neither yet stored. The one that stores
+        second hits the unique key, its own episode is rolled back, and it answers with the
+        first one's result."""
         key = {"Idempotency-Key": "raced"}
         body = a_report(child)
         first = as_social_worker.post(EPISODES, body, headers=key)
         # Let the second copy open an episode of its own, as it would have in the race.
         Episode.objects.filter(reference=first.body["reference"]).update(status="returned")
-        # Its lookup ran before the first copy committed, so it saw no stored key.
-        lookups = iter([None])
-        real_stored = idempotency._stored
-        monkeypatch.setattr(
-            idempotency, "_stored", lambda user, k: next(lookups, real_stored(user, k))
-        )
+        # A copy is not looked up first: it runs, and its answer's insert meets the first
+        # copy's key, which rolls its episode back and replays the first answer.
         before = counts()
         second = as_social_worker.post(EPISODES, body, headers=key)
         assert second.status == 201
@@ -404,6 +398,26 @@ class TestIdempotency:
         assert second.headers["Idempotent-Replayed"] == "true"
         assert counts() == before
         assert Episode.objects.filter(child=child).count() == 1
+
+    def test_a_retry_the_service_would_now_refuse_still_gets_the_first_answer(
+        self, as_social_worker: ApiClient, child: Child
+    ) -> None:
+        """The retry runs before its key is looked up; refused (its last-seen time now falls
+        inside an episode that has since ended), it is answered from the key, not refused."""
+        key = {"Idempotency-Key": "refused-on-retry"}
+        body = a_report(child)
+        first = as_social_worker.post(EPISODES, body, headers=key)
+        assert first.status == 201
+        Episode.objects.filter(reference=first.body["reference"]).update(
+            status="closed", returned_at=clock.now()
+        )
+        assert as_social_worker.post(EPISODES, body).status == 422  # refused without the key
+        before = counts()
+        again = as_social_worker.post(EPISODES, body, headers=key)
+        assert again.status == 201
+        assert again.body == first.body
+        assert again.headers["Idempotent-Replayed"] == "true"
+        assert counts() == before
 
     @pytest.mark.parametrize("key", ["x" * 201, "naïve-key", "tab\tkey"])
     def test_a_malformed_key_is_refused(

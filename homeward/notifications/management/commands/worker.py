@@ -5,11 +5,20 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.utils.crypto import get_random_string
 
 from homeward.audit import tasks as audit_tasks
+from homeward.core import idempotency
 from homeward.notifications import heartbeat, recovery
 
 
 def plural(n: int, word: str) -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def _sweep() -> None:
+    """What the worker does every HOMEWARD_WORKER_RECOVER_SECONDS: re-queue what a dead
+    worker left, and delete stored API answers past their lifetime (they hold personal
+    data)."""
+    recovery.recover()
+    idempotency.prune_expired()
 
 
 class Command(BaseCommand):
@@ -41,7 +50,8 @@ class Command(BaseCommand):
             )
         # The audit log's signed checkpoints are written wherever a worker runs.
         audit_tasks.schedule()
-        beater = heartbeat.Beater(worker_id, sweep=recovery.recover)
+        idempotency.prune_expired()
+        beater = heartbeat.Beater(worker_id, sweep=_sweep)
         beater.start()
         worker_args = [
             "--interval",
