@@ -66,6 +66,17 @@ class TestCreate:
             action="create", object_type="child", child_id=child.pk, channel="api"
         ).exists()
 
+    def test_a_reference_already_given_to_another_child_is_refused_by_field(
+        self, as_social_worker: ApiClient
+    ) -> None:
+        assert as_social_worker.post(CHILDREN, a_child(agency_reference="LCS-1")).status == 201
+        again = as_social_worker.post(
+            CHILDREN, a_child(last_name="Tarrant", agency_reference="LCS-1")
+        )
+        assert again.status == 422
+        assert "already uses this reference" in again.problem["errors"]["agency_reference"][0]
+        assert not Child.objects.filter(last_name="Tarrant").exists()
+
     def test_the_police_must_name_the_responsible_council(
         self, as_police: ApiClient, council: Organisation
     ) -> None:

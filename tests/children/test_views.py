@@ -155,6 +155,22 @@ def test_service_rules_come_back_as_field_errors(worker_client: Client) -> None:
     assert not Child.objects.exists()
 
 
+def test_a_reference_the_organisation_already_gave_another_child_is_a_field_error(
+    worker_client: Client,
+) -> None:
+    assert worker_client.post("/children/add", child_data()).status_code == 302
+    response = worker_client.post(
+        "/children/add", child_data(first_name="Robin", last_name="Tarrant")
+    )
+    body = text(response)
+    assert response.status_code == 200
+    assert '<a href="#id_agency_reference">Your organisation already uses this reference' in body
+    assert 'value="Tarrant"' in body  # what was typed is kept
+    assert not Child.objects.filter(last_name="Tarrant").exists()
+    other = child_data(first_name="Robin", last_name="Tarrant", agency_reference="CASE-4412")
+    assert worker_client.post("/children/add", other).status_code == 302
+
+
 def test_impossible_date_is_not_a_real_date(worker_client: Client) -> None:
     body = text(
         worker_client.post(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from homeward.children.codes import Ethnicity, Sex, nhs_number_is_valid, upn_is_valid
 from homeward.children.events import ChildCreated
@@ -145,6 +145,18 @@ def _responsible_council(
     return council, False
 
 
+# An organisation's reference names one child. Saying so reveals only that the actor's own
+# organisation holds the reference, which it gave.
+REFERENCE_TAKEN = (
+    "Your organisation already uses this reference for another child. Check the reference, "
+    "or find the child and report them missing from their record"
+)
+
+
+def _reference_taken(org: Organisation, reference: str) -> bool:
+    return ChildIdentifier.objects.filter(organisation=org, value=reference).exists()
+
+
 @transaction.atomic
 def create_child(actor: Actor, details: ChildDetails) -> Child:
     """Add a child. The adding organisation keeps a relationship with the child for
@@ -153,6 +165,9 @@ def create_child(actor: Actor, details: ChildDetails) -> Child:
     errors = _validate_details(details)
     org = actor.organisation
     council, provisional = _responsible_council(org, details, errors)
+    reference = details.agency_reference.strip()
+    if reference and org is not None and _reference_taken(org, reference):
+        errors["agency_reference"] = [REFERENCE_TAKEN]
     if errors:
         raise ValidationFailed(errors)
     assert council is not None
@@ -172,10 +187,12 @@ def create_child(actor: Actor, details: ChildDetails) -> Child:
     for alias in details.aliases:
         if alias.strip():
             ChildAlias.objects.create(child=child, name=person_name(alias))
-    if details.agency_reference.strip() and org is not None:
-        ChildIdentifier.objects.create(
-            child=child, organisation=org, value=details.agency_reference.strip()
-        )
+    if reference and org is not None:
+        try:
+            with transaction.atomic():
+                ChildIdentifier.objects.create(child=child, organisation=org, value=reference)
+        except IntegrityError:  # taken by a request that committed after the check above
+            raise ValidationFailed({"agency_reference": [REFERENCE_TAKEN]}) from None
     record_change(
         actor,
         ChildCreated(
