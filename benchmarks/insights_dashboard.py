@@ -19,8 +19,8 @@ and the running totals computed from them by ``tally.contributions``, the functi
 refresh uses. Each size is loaded afresh into empty tables; the secondary indexes are
 dropped for the load and made again after it, then the tables are vacuumed and analysed
 (as autovacuum would do after a bulk load). The density is national: BENCH_PER_YEAR
-episodes a year (default 216,000, the police figure for all children in England in
-2022-23, DOMAIN.md), so a larger size is a longer history, not a busier year; run with
+episodes a year (default 216,000, the police figure for all children in England and Wales in
+2022-23, docs/domain.md), so a larger size is a longer history, not a busier year; run with
 BENCH_PER_YEAR=500000 for a year 2.3 times busier than England's (5M over 10 years, as
 ``homeward generate`` spreads 5M). Children go missing over a stretch of their lives:
 about 6.8 episodes each (heavy-tailed), spread over months or years, so a child is counted
