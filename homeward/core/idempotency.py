@@ -42,6 +42,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import timedelta
 from functools import wraps
 from typing import TYPE_CHECKING, Any, TypeVar, overload
@@ -79,6 +80,12 @@ class KeyInUse(ServiceError):
     problem_type = "idempotency-key-in-use"
 
 
+STILL_HANDLED = (
+    "Another request with this Idempotency-Key is still being handled. "
+    "Nothing was changed by this one; send it again in a moment."
+)
+
+
 def prune_expired() -> int:
     """Delete stored answers older than KEY_LIFETIME; returns how many."""
     cutoff = clock.now() - KEY_LIFETIME
@@ -94,10 +101,14 @@ def _live(user: User, key: str) -> IdempotencyKey | None:
     """The stored answer for this key, unless it has expired: an expired one is deleted
     (it holds what the response held) and the key is free again."""
     stored = _stored(user, key)
-    if stored is not None and stored.created_at < clock.now() - KEY_LIFETIME:
+    if stored is not None and _expired(stored):
         stored.delete()
         return None
     return stored
+
+
+def _expired(stored: IdempotencyKey) -> bool:
+    return stored.created_at < clock.now() - KEY_LIFETIME
 
 
 def _fingerprint(request: HttpRequest) -> str:
@@ -134,10 +145,7 @@ def _replay(stored: IdempotencyKey, fingerprint: str, method_path: str) -> HttpR
             "Nothing was changed; send the request again with a new key.",
         )
     if stored.status_code == IN_PROGRESS:
-        raise KeyInUse(
-            "Another request with this Idempotency-Key is still being handled. "
-            "Nothing was changed by this one; send it again in a moment."
-        )
+        raise KeyInUse(STILL_HANDLED)
     response = HttpResponse(
         json.dumps(stored.response_body),
         status=stored.status_code,
@@ -163,144 +171,140 @@ def idempotent(view: View | None = None, *, atomic: bool = True) -> Any:
     module's note)."""
     if view is None:
         return lambda given: idempotent(given, atomic=atomic)
-    handle = _atomic if atomic else _reserved
 
     @wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         raw = request.headers.get(HEADER)
         if raw is None:
             return view(request, *args, **kwargs)
-        key = _valid_key(raw.strip())
         user = actor_of(request).user
         assert user is not None
-        method_path = f"{request.method} {request.path}"[:200]
-        fingerprint = _fingerprint(request)
-
-        return handle(view, request, args, kwargs, user, key, method_path, fingerprint)
+        keyed = _Keyed(
+            view=view,
+            request=request,
+            args=args,
+            kwargs=kwargs,
+            user=user,
+            key=_valid_key(raw.strip()),
+            method_path=f"{request.method} {request.path}"[:200],
+            fingerprint=_fingerprint(request),
+        )
+        return keyed.atomic() if atomic else keyed.reserved()
 
     wrapper.idempotent = True  # type: ignore[attr-defined]  # read by the OpenAPI schema
     return wrapper
 
 
-def _atomic(
-    view: Callable[..., HttpResponse],
-    request: HttpRequest,
-    args: tuple[Any, ...],
-    kwargs: dict[str, Any],
-    user: User,
-    key: str,
-    method_path: str,
-    fingerprint: str,
-) -> HttpResponse:
-    """The view and its stored answer in one transaction: both are saved or neither.
+@dataclass(frozen=True)
+class _Keyed:
+    """One request sent with an Idempotency-Key: the view it calls, and what the key is
+    checked against."""
 
-    The key is not looked up first: the request runs, and its answer's insert meets the
-    key's unique constraint if the key was used before (a retry, or a race). Then the
-    whole block is rolled back, so the retry changed nothing, and the first answer is
-    replayed. A refused request looks the key up too, since a retry of one that succeeded
-    may now be refused (the child is already missing). So a first request costs only the
-    insert, and only a retry pays for the look-up."""
-    try:
-        with transaction.atomic():
-            response = view(request, *args, **kwargs)
-            if 200 <= response.status_code < 300:
-                try:
-                    # No savepoint of its own: a clash rolls back this whole block, the
-                    # request's change with it, which is what a retry must do.
-                    IdempotencyKey.objects.create(
-                        user=user,
-                        key=key,
-                        method_path=method_path,
-                        request_hash=fingerprint,
-                        status_code=response.status_code,
-                        response_body=json.loads(response.content),
-                        response_headers=_kept_headers(response),
-                    )
-                except IntegrityError:
-                    raise _LostRace from None
-    except _LostRace:
-        return _answer_of_used_key(view, request, args, kwargs, user, key, method_path, fingerprint)
-    except ServiceError:
-        stored = _live(user, key)
-        if stored is None:
-            raise
-        return _replay(stored, fingerprint, method_path)
-    if response.status_code >= 300:
-        stored = _live(user, key)
-        if stored is not None:
-            return _replay(stored, fingerprint, method_path)
-    return response
+    view: Callable[..., HttpResponse]
+    request: HttpRequest
+    args: tuple[Any, ...]
+    kwargs: dict[str, Any]
+    user: User
+    key: str
+    method_path: str
+    fingerprint: str
 
+    def run(self) -> HttpResponse:
+        return self.view(self.request, *self.args, **self.kwargs)
 
-def _answer_of_used_key(
-    view: Callable[..., HttpResponse],
-    request: HttpRequest,
-    args: tuple[Any, ...],
-    kwargs: dict[str, Any],
-    user: User,
-    key: str,
-    method_path: str,
-    fingerprint: str,
-) -> HttpResponse:
-    """The key was taken when this request came to store its answer (its change has been
-    rolled back): replay the answer stored under it, or, if that has expired (and so has
-    just been deleted), handle the request afresh."""
-    stored = _stored(user, key)
-    if stored is None:  # pragma: no cover - the winner's row is committed by now
-        raise KeyInUse(
-            "Another request with this Idempotency-Key is still being handled. "
-            "Nothing was changed by this one; send it again in a moment."
-        )
-    if stored.created_at < clock.now() - KEY_LIFETIME:
-        stored.delete()
-        return _atomic(view, request, args, kwargs, user, key, method_path, fingerprint)
-    return _replay(stored, fingerprint, method_path)
+    def replay(self, stored: IdempotencyKey) -> HttpResponse:
+        return _replay(stored, self.fingerprint, self.method_path)
 
-
-def _reserved(
-    view: Callable[..., HttpResponse],
-    request: HttpRequest,
-    args: tuple[Any, ...],
-    kwargs: dict[str, Any],
-    user: User,
-    key: str,
-    method_path: str,
-    fingerprint: str,
-) -> HttpResponse:
-    """Reserve the key, run the view outside any transaction of ours, then store its
-    answer (or, if it was refused, release the key)."""
-    stored = _live(user, key)
-    if stored is not None:
-        return _replay(stored, fingerprint, method_path)
-    try:
-        with transaction.atomic():
-            reservation = IdempotencyKey.objects.create(
-                user=user,
-                key=key,
-                method_path=method_path,
-                request_hash=fingerprint,
-                status_code=IN_PROGRESS,
-                response_body={},
-            )
-    except IntegrityError:
-        stored = _stored(user, key)
-        if stored is None:  # pragma: no cover - released between the insert and the read
-            raise KeyInUse(
-                "Another request with this Idempotency-Key was being handled. "
-                "Nothing was changed by this one; send it again."
-            ) from None
-        return _replay(stored, fingerprint, method_path)
-    try:
-        response = view(request, *args, **kwargs)
-    except BaseException:
-        IdempotencyKey.objects.filter(pk=reservation.pk).delete()
-        raise
-    if 200 <= response.status_code < 300:
-        IdempotencyKey.objects.filter(pk=reservation.pk).update(
+    def store(self, response: HttpResponse) -> None:
+        IdempotencyKey.objects.create(
+            user=self.user,
+            key=self.key,
+            method_path=self.method_path,
+            request_hash=self.fingerprint,
             status_code=response.status_code,
             response_body=json.loads(response.content),
             response_headers=_kept_headers(response),
         )
-    else:
-        IdempotencyKey.objects.filter(pk=reservation.pk).delete()
-    return response
+
+    def atomic(self) -> HttpResponse:
+        """The view and its stored answer in one transaction: both are saved or neither.
+
+        The key is not looked up first: the request runs, and its answer's insert meets
+        the key's unique constraint if the key was used before (a retry, or a race). Then
+        the whole block is rolled back, so the retry changed nothing, and the first answer
+        is replayed. A refused request looks the key up too, since a retry of one that
+        succeeded may now be refused (the child is already missing). So a first request
+        costs only the insert, and only a retry pays for the look-up."""
+        try:
+            with transaction.atomic():
+                response = self.run()
+                if 200 <= response.status_code < 300:
+                    try:
+                        # No savepoint of its own: a clash rolls back this whole block, the
+                        # request's change with it, which is what a retry must do.
+                        self.store(response)
+                    except IntegrityError:
+                        raise _LostRace from None
+        except _LostRace:
+            return self.answer_of_used_key()
+        except ServiceError:
+            stored = _live(self.user, self.key)
+            if stored is None:
+                raise
+            return self.replay(stored)
+        if response.status_code >= 300:
+            stored = _live(self.user, self.key)
+            if stored is not None:
+                return self.replay(stored)
+        return response
+
+    def answer_of_used_key(self) -> HttpResponse:
+        """The key was taken when this request came to store its answer (its change has
+        been rolled back): replay the answer stored under it, or, if that has expired,
+        delete it and handle the request afresh."""
+        stored = _stored(self.user, self.key)
+        if stored is None:  # pragma: no cover - the winner's row is committed by now
+            raise KeyInUse(STILL_HANDLED)
+        if _expired(stored):
+            stored.delete()
+            return self.atomic()
+        return self.replay(stored)
+
+    def reserved(self) -> HttpResponse:
+        """Reserve the key, run the view outside any transaction of ours, then store its
+        answer (or, if it was refused, release the key)."""
+        stored = _live(self.user, self.key)
+        if stored is not None:
+            return self.replay(stored)
+        try:
+            with transaction.atomic():
+                reservation = IdempotencyKey.objects.create(
+                    user=self.user,
+                    key=self.key,
+                    method_path=self.method_path,
+                    request_hash=self.fingerprint,
+                    status_code=IN_PROGRESS,
+                    response_body={},
+                )
+        except IntegrityError:
+            stored = _stored(self.user, self.key)
+            if stored is None:  # pragma: no cover - released between the insert and the read
+                raise KeyInUse(
+                    "Another request with this Idempotency-Key was being handled. "
+                    "Nothing was changed by this one; send it again."
+                ) from None
+            return self.replay(stored)
+        try:
+            response = self.run()
+        except BaseException:
+            IdempotencyKey.objects.filter(pk=reservation.pk).delete()
+            raise
+        if 200 <= response.status_code < 300:
+            IdempotencyKey.objects.filter(pk=reservation.pk).update(
+                status_code=response.status_code,
+                response_body=json.loads(response.content),
+                response_headers=_kept_headers(response),
+            )
+        else:
+            IdempotencyKey.objects.filter(pk=reservation.pk).delete()
+        return response
