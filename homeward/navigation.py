@@ -22,7 +22,7 @@ from homeward.episodes import steps as episode_steps
 from homeward.insights import access as insights_access
 from homeward.notifications import access as notification_access
 from homeward.organisations import access as organisation_access
-from homeward.organisations.models import OrganisationKind, User
+from homeward.organisations.models import OrganisationKind
 
 
 @dataclass(frozen=True)
@@ -50,11 +50,6 @@ class May:
 
 
 NOTHING = May()
-
-
-def actor_of_user(user: User) -> Actor:
-    """The signed-in user in their active membership, on the web."""
-    return Actor.for_user(user)
 
 
 def may(actor: Actor) -> May:

@@ -112,10 +112,6 @@ ALLOWED_LOCAL_IMPORTS = {
     ("homeward/organisations/views.py", "homeward.core"): "presentation",
     ("homeward/core/middleware.py", "homeward.core.api"): "presentation",
     ("homeward/core/middleware.py", "homeward.core"): "presentation",
-    ("homeward/core/context_processors.py", "homeward.core.actor"): "presentation",
-    ("homeward/core/context_processors.py", "homeward.notifications.services"): (
-        "presentation: the inbox count on every page"
-    ),
     ("homeward/core/api.py", "homeward.core.middleware"): "presentation",
     ("homeward/core/views.py", "homeward.notifications"): "presentation: /healthz",
     ("homeward/core/views.py", "homeward.core.api"): "presentation",

@@ -3,6 +3,8 @@ from typing import Any
 from django.http import HttpRequest
 
 from homeward import navigation
+from homeward.core.actor import Actor
+from homeward.notifications.services import unread_count
 
 
 def _membership(request: HttpRequest) -> Any:
@@ -16,9 +18,6 @@ def service(request: HttpRequest) -> dict[str, Any]:
     membership = _membership(request)
     unread = 0
     if membership is not None:
-        from homeward.core.actor import Actor
-        from homeward.notifications.services import unread_count
-
         unread = unread_count(Actor(user=membership.user, membership=membership))
     return {
         "service_name": "Homeward",
@@ -30,7 +29,7 @@ def service(request: HttpRequest) -> dict[str, Any]:
 def may(request: HttpRequest) -> dict[str, Any]:
     """``may``: what the signed-in user may do (homeward.navigation.May), for the menu
     and every page's links; a page tests these flags, never a role."""
-    user = getattr(request, "user", None)
-    if user is None or not user.is_authenticated:
+    membership = _membership(request)
+    if membership is None:
         return {"may": navigation.NOTHING}
-    return {"may": navigation.may(navigation.actor_of_user(user))}
+    return {"may": navigation.may(Actor(user=membership.user, membership=membership))}
