@@ -54,12 +54,11 @@ import os
 import statistics
 import time
 from datetime import date, timedelta
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from benchmarks.insights_facts import PER_YEAR, FactMaker
 from benchmarks.insights_freshness import council_for_freshness, freshness
-from benchmarks.machine import p95
+from benchmarks.machine import p95, start_django
 from homeward.core import clock
 
 if TYPE_CHECKING:
@@ -68,7 +67,6 @@ if TYPE_CHECKING:
     from homeward.insights import queries as q
     from homeward.organisations.models import Organisation
 
-ROOT = Path(__file__).resolve().parents[1]
 REQUESTS = int(os.environ.get("BENCH_REQUESTS", "30"))
 SIZES = [int(s) for s in os.environ.get("BENCH_SIZES", "50000,500000").split(",")]
 SOURCE = os.environ.get("BENCH_SOURCE", "facts")
@@ -98,7 +96,7 @@ def _create_indexes() -> None:
 
 
 def main() -> None:
-    _start_django()
+    start_django("bench-insights")
     from django.core.management import call_command
     from django.db import connection
 
@@ -135,19 +133,6 @@ def main() -> None:
         dashboards.measure(total)
     dashboards.print_results()
     freshness(council_for_freshness())
-
-
-def _start_django() -> None:
-    if "DATABASE_URL" not in os.environ:
-        db = ROOT / "var" / "bench-insights.sqlite3"
-        db.parent.mkdir(exist_ok=True)
-        for stale in db.parent.glob(db.name + "*"):
-            stale.unlink()
-        os.environ["DATABASE_URL"] = f"sqlite:///{db}"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "homeward.settings")
-    import django
-
-    django.setup()
 
 
 def _organisations() -> tuple[list[Organisation], list[Organisation]]:

@@ -7,7 +7,6 @@ from __future__ import annotations
 import bisect
 import os
 import random
-from collections.abc import Callable
 from datetime import datetime, timedelta
 from types import SimpleNamespace
 from typing import Any
@@ -32,16 +31,6 @@ UNMARKED: dict[str, Any] = {
 }
 
 
-def _weighted(rng: random.Random, options: dict[Any, float]) -> Callable[[], Any]:
-    keys = list(options)
-    cumulative: list[float] = []
-    total = 0.0
-    for key in keys:
-        total += options[key]
-        cumulative.append(total)
-    return lambda: keys[bisect.bisect_right(cumulative, rng.random() * total)]
-
-
 class FactMaker:
     """Synthetic facts at a national density, written with the project's bulk Sink (COPY on
     PostgreSQL)."""
@@ -50,6 +39,7 @@ class FactMaker:
         from homeward.aftercare.codes import PullFactor, PushFactor, RiskFound
         from homeward.children.codes import Ethnicity
         from homeward.insights import counting as c
+        from homeward.seed.distributions import chooser
 
         self.c = c
         self.rng = random.Random(seed)
@@ -58,8 +48,8 @@ class FactMaker:
         self.forces = forces
         rng = self.rng
         sizes = [rng.lognormvariate(0, 0.6) for _ in councils]
-        self.pick_council = _weighted(rng, dict(enumerate(sizes)))
-        self.pick_ethnicity = _weighted(
+        self.pick_council = chooser(rng, dict(enumerate(sizes)))
+        self.pick_ethnicity = chooser(
             rng,
             {
                 Ethnicity.WBRI: 62, Ethnicity.WOTH: 5, Ethnicity.MWBC: 5, Ethnicity.BAFR: 4,
@@ -68,8 +58,8 @@ class FactMaker:
                 Ethnicity.CHNE: 0.5, Ethnicity.REFU: 0.5,
             },
         )  # fmt: skip
-        self.pick_grade = _weighted(rng, {"very_low": 6, "low": 44, "medium": 40, "high": 10})
-        self.pick_interview = _weighted(
+        self.pick_grade = chooser(rng, {"very_low": 6, "low": 44, "medium": 40, "high": 10})
+        self.pick_interview = chooser(
             rng, {"done": 62, "declined": 13, "not_offered": 5, "offered": 3, "pending": 2}
         )
         self.push = [str(v) for v in PushFactor.values]

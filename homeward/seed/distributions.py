@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import bisect
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import TypeVar
 
 from homeward.aftercare.codes import InterviewOutcome
 from homeward.aftercare.models import InterviewStatus
@@ -85,11 +86,14 @@ INTERVIEW_IN_TIME = 0.63  # of interviews done: within 72 hours of the return
 REFERENCE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # 32 letters: 8 of them = 2**40
 
 
+K = TypeVar("K")
+
+
 def weighted(rng: random.Random, options: dict[str, float]) -> str:
     return rng.choices(list(options), weights=list(options.values()))[0]
 
 
-def chooser(rng: random.Random, options: dict[str, float]) -> Callable[[], str]:
+def chooser(rng: random.Random, options: Mapping[K, float]) -> Callable[[], K]:
     """A fast weighted chooser (``random.choices`` rebuilds its table on every call)."""
     keys = list(options)
     cumulative: list[float] = []
