@@ -101,12 +101,23 @@ def episode_outlines(actor: Actor, child: object) -> QuerySet[Episode]:
     )
 
 
-def get_episode(actor: Actor, reference: str, action: Action = Action.SEE_EPISODES) -> Episode:
+def get_episode(
+    actor: Actor,
+    reference: str,
+    action: Action = Action.SEE_EPISODES,
+    *,
+    for_update: bool = False,
+) -> Episode:
     """The episode, if the actor sees it in full; otherwise NotFound. Raises AccessDenied
-    when they see it but their role cannot do ``action``."""
+    when they see it but their role cannot do ``action``. ``for_update`` locks the
+    episode's row in the same read, for a change (inside the change's transaction)."""
+    found = visible_episodes(actor)
+    if for_update:
+        # The visible set may be DISTINCT (an interviewer's), which cannot be locked: lock
+        # the episode row it names, and only that row.
+        found = Episode.objects.filter(pk__in=found.values("pk")).select_for_update(of=("self",))
     episode = (
-        visible_episodes(actor)
-        .select_related("child", "police_force", "reporting_organisation")
+        found.select_related("child", "police_force", "reporting_organisation")
         .filter(reference=reference)
         .first()
     )

@@ -48,8 +48,7 @@ from homeward.organisations.policy import Action
 def update_episode(
     actor: Actor, reference: str, expected_version: int | None, changes: dict[str, Any]
 ) -> Episode:
-    episode = visibility.get_episode(actor, reference, Action.UPDATE_EPISODE)
-    episode = _lock(episode, expected_version)
+    episode = _lock(actor, reference, Action.UPDATE_EPISODE, expected_version)
     unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
         raise ValidationFailed(dict.fromkeys(unknown, "This field cannot be changed here"))
@@ -109,8 +108,7 @@ class Regrading:
 def regrade(
     actor: Actor, reference: str, expected_version: int | None, regrading: Regrading
 ) -> Episode:
-    episode = visibility.get_episode(actor, reference, Action.REGRADE)
-    episode = _lock(episode, expected_version)
+    episode = _lock(actor, reference, Action.REGRADE, expected_version)
     errors: dict[str, list[str]] = text_errors(RiskAssessment, vars(regrading))
     not_yet = steps.regrade(actor, episode).reason
     if not_yet:
@@ -168,8 +166,7 @@ def regrade(
 def change_classification(
     actor: Actor, reference: str, expected_version: int | None, classification: str, reason: str
 ) -> Episode:
-    episode = visibility.get_episode(actor, reference, Action.UPDATE_EPISODE)
-    episode = _lock(episode, expected_version)
+    episode = _lock(actor, reference, Action.UPDATE_EPISODE, expected_version)
     errors: dict[str, list[str]] = text_errors(ClassificationChange, {"reason": reason})
     not_yet = steps.classify(actor, episode).reason
     if not_yet:

@@ -15,6 +15,7 @@ from homeward.audit.models import AuditEvent
 from homeward.children.models import Child, Placement
 from homeward.core.actor import Actor
 from homeward.core.errors import StaleEdit
+from homeward.episodes import visibility
 from homeward.episodes.models import (
     Episode,
     EpisodeStatus,
@@ -23,6 +24,7 @@ from homeward.episodes.models import (
 from homeward.episodes.services.rules import OBJECT, Return
 from homeward.events.change import record_change
 from homeward.events.types import Event
+from homeward.organisations.policy import Action
 
 
 def _placement_at(child: Child, seen: datetime) -> Placement | None:
@@ -90,9 +92,10 @@ FIELD_LABELS = {
 }
 
 
-def _lock(episode: Episode, expected_version: int | None) -> Episode:
-    """Reload the episode for update and refuse the change if it is stale."""
-    current = Episode.objects.select_for_update().select_related("child").get(pk=episode.pk)
+def _lock(actor: Actor, reference: str, action: Action, expected_version: int | None) -> Episode:
+    """The episode the actor is changing, read once and locked for the change, if they may
+    see it and take ``action`` on it; refused if it changed since they opened it."""
+    current = visibility.get_episode(actor, reference, action, for_update=True)
     if expected_version is not None and current.version != expected_version:
         changed: list[str] = []
         who: set[str] = set()

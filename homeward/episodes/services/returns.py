@@ -7,7 +7,7 @@ from django.db import transaction
 from homeward.core import clock
 from homeward.core.actor import Actor
 from homeward.core.errors import ValidationFailed
-from homeward.episodes import steps, visibility
+from homeward.episodes import steps
 from homeward.episodes.events import (
     EpisodeClosed,
     EpisodeReturned,
@@ -57,8 +57,7 @@ def _returned(actor: Actor, episode: Episode, *, late_report: bool = False) -> N
 def record_return(
     actor: Actor, reference: str, expected_version: int | None, details: Return
 ) -> Episode:
-    episode = visibility.get_episode(actor, reference, Action.RECORD_RETURN)
-    episode = _lock(episode, expected_version)
+    episode = _lock(actor, reference, Action.RECORD_RETURN, expected_version)
     errors: dict[str, list[str]] = {}
     not_yet = steps.record_return(actor, episode).reason
     if not_yet:
@@ -92,8 +91,7 @@ def record_return(
 
 @transaction.atomic
 def close_episode(actor: Actor, reference: str, expected_version: int | None) -> Episode:
-    episode = visibility.get_episode(actor, reference, Action.CLOSE)
-    episode = _lock(episode, expected_version)
+    episode = _lock(actor, reference, Action.CLOSE, expected_version)
     not_yet = steps.close(actor, episode).reason
     if not_yet:
         raise ValidationFailed({"status": not_yet})
