@@ -117,8 +117,7 @@ class CheckDetails:
 
 @transaction.atomic
 def record_check(actor: Actor, reference: str, details: CheckDetails) -> SafeAndWellCheck:
-    episode = visibility.get_episode(actor, reference, Action.RECORD_CHECK)
-    episode = Episode.objects.select_for_update().select_related("child").get(pk=episode.pk)
+    episode = visibility.get_episode(actor, reference, Action.RECORD_CHECK, for_update=True)
     errors: dict[str, list[str]] = {}
     if episode.status == EpisodeStatus.MISSING or episode.returned_at is None:
         errors["status"] = ["Record the child's return before the safe and well check"]
