@@ -160,6 +160,7 @@ INSTALLED_APPS = [
     "homeward.events",
     "homeward.organisations",
     "homeward.children",
+    "homeward.linkage",
     "homeward.episodes",
     "homeward.aftercare",
     "homeward.notifications",

@@ -1,12 +1,28 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from django.conf import settings
 from django.db import models
 
 from homeward.children.codes import Ethnicity, LegalStatusKind, PlacementType, Sex
 from homeward.organisations.models import Organisation
+
+
+class Person(models.Model):
+    """One child, however many records agencies hold of them.
+
+    Every child record is made with a person of its own (``Child.own_person``, never
+    changed). Linking records (homeward.linkage) points them all at one person
+    (``Child.person``): the lowest ``own_person`` of the linked group, so that unlinking a
+    record returns it, and its figures, exactly to where they were. Persons are never
+    deleted; statistics count persons, not records."""
+
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"Person {self.pk}"
 
 
 class Child(models.Model):
@@ -33,6 +49,9 @@ class Child(models.Model):
     current_placement = models.ForeignKey(
         "Placement", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # The person this record resolves to (its own until linked with another record).
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="records")
+    own_person = models.OneToOneField(Person, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     version = models.PositiveIntegerField(default=1)
@@ -49,6 +68,15 @@ class Child(models.Model):
 
     def __str__(self) -> str:
         return self.full_name
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # A new record is its own person: every path that makes one (a service, an import,
+        # a factory) gets one without having to remember. Bulk writers call new_persons().
+        if self.own_person_id is None:
+            self.own_person = Person.objects.create()
+        if self.person_id is None:
+            self.person_id = self.own_person_id
+        super().save(*args, **kwargs)
 
     @property
     def full_name(self) -> str:
@@ -158,3 +186,12 @@ class EmergencyAccess(models.Model):
     class Meta:
         ordering = ["-granted_at"]
         verbose_name_plural = "emergency accesses"
+
+
+def new_persons(children: list[Child]) -> None:
+    """Give each of ``children`` (not yet saved) a person of its own, in one insert: for
+    bulk writers, which bypass ``Child.save``."""
+    persons = Person.objects.bulk_create([Person() for _ in children])
+    for child, person in zip(children, persons, strict=True):
+        child.own_person = person
+        child.person = person

@@ -46,7 +46,7 @@ from django.utils import timezone
 
 from homeward.audit import services as audit
 from homeward.children.codes import LegalStatusKind
-from homeward.children.models import Child, ChildIdentifier, LegalStatus, Placement
+from homeward.children.models import Child, ChildIdentifier, LegalStatus, Person, Placement
 from homeward.core import clock
 from homeward.core.actor import CHANNEL_CLI, Actor
 from homeward.insights import facts
@@ -209,9 +209,13 @@ class Synthesizer:
         placement = self.care(child_id, council, dob, first, wanted)
         ethnicity = self.pick_ethnicity()
         name_pool = surname_pool(rng, ethnicity)
+        person_id = sink.new_id(Person)
+        sink.add(Person, id=person_id, created_at=self.at(0))
         sink.add(
             Child,
             id=child_id,
+            person_id=person_id,
+            own_person_id=person_id,
             first_name=first_name(rng, sex),
             last_name=surname(rng, name_pool),
             date_of_birth=dob,

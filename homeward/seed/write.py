@@ -33,6 +33,7 @@ from homeward.children.models import (
     LegalStatus,
     Placement,
     WorkerAllocation,
+    new_persons,
 )
 from homeward.organisations.models import Membership, Organisation, OrganisationKind, Role, User
 from homeward.seed import distributions as dist
@@ -130,6 +131,7 @@ def write_children(area: Area) -> None:
         )
         for c in area.children
     ]
+    new_persons(rows)
     Child.objects.bulk_create(rows)
     for plan, row in zip(area.children, rows, strict=True):
         plan.row = row
