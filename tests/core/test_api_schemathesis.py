@@ -42,8 +42,8 @@ import homeward
 from homeward.aftercare import services as aftercare
 from homeward.api import api as homeward_api
 from homeward.children import emergency
-from homeward.linkage import services as linkage
 from homeward.episodes import services as episodes
+from homeward.linkage import services as linkage
 from homeward.organisations.models import Organisation, OrganisationKind, Role
 from tests import factories
 from tests.apiclient import token_for
