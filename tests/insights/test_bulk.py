@@ -78,7 +78,9 @@ def test_deferred_refreshes_each_child_once_when_the_block_ends(
             changes.save_episode(episode)  # each change asks for a refresh of the child
         # Not yet: the figures change with the load, at its end.
         assert set(
-            EpisodeFact.objects.filter(person_key=child.person_id).values_list("risk_grade", flat=True)
+            EpisodeFact.objects.filter(person_key=child.person_id).values_list(
+                "risk_grade", flat=True
+            )
         ) != {"high"}
 
     assert batches == [[child.pk]]
@@ -106,7 +108,10 @@ def test_a_failed_load_refreshes_nothing_and_leaves_the_figures_right(
             changes.save_episode(episode)
         raise Refused
 
-    assert list(EpisodeFact.objects.filter(person_key=child.person_id).values_list("risk_grade")) == before
+    assert (
+        list(EpisodeFact.objects.filter(person_key=child.person_id).values_list("risk_grade"))
+        == before
+    )
     recount.assert_facts_and_totals_are_a_recount()
     # Outside a deferred block, a change refreshes at once again.
     one = Episode.objects.filter(child=child).first()
