@@ -28,6 +28,7 @@ from homeward.episodes.models import Episode
 from homeward.insights import facts, tally
 from homeward.insights import queries as q
 from homeward.insights.models import EpisodeFact, ReasonFact, Tally, TallyChange
+from homeward.linkage import services as linkage
 from homeward.organisations.models import Role
 from tests import factories
 from tests.insights import changes, recount
@@ -77,7 +78,15 @@ class Jo:
             child.refresh_from_db()
 
     def link(self) -> int:
-        person = changes.link_records(self.council_record, self.police_record)
+        coordinator = factories.actor(Role.COUNCIL_MISSING_COORDINATOR, self.council_a)
+        linkage.link_records(
+            coordinator,
+            self.council_record.pk,
+            self.police_record.pk,
+            reason="Same child: name, date of birth and address",
+            automatic=True,
+        )
+        person = Child.objects.get(pk=self.council_record.pk).person_id
         for child in (self.council_record, self.police_record):
             child.refresh_from_db()
         return person
@@ -193,7 +202,8 @@ def test_unlinking_restores_both_records_and_every_figure_exactly(jo: Jo) -> Non
     before, figures_before = snapshot(), everywhere(jo)
     jo.link()
     assert snapshot() != before
-    changes.unlink_record(jo.police_record)
+    coordinator = factories.actor(Role.COUNCIL_MISSING_COORDINATOR, jo.council_a)
+    linkage.unlink_record(coordinator, jo.police_record.pk, reason="Not the same child")
 
     jo.police_record.refresh_from_db()
     jo.council_record.refresh_from_db()
