@@ -115,6 +115,33 @@ def spark_api(session: SparkSession) -> Any:
     return cast(Callable[..., Any], SparkAPI)(spark_session=session)
 
 
+def local_spark(work_dir: str, master: str = "local[2]") -> SparkSession:
+    """A small, quiet Spark session on this machine for the Spark backend: no web UI, few
+    shuffle partitions, scratch and checkpoint files under ``work_dir``, Splink's string
+    similarity functions loaded."""
+    from pyspark.sql import SparkSession  # noqa: PLC0415 - Spark is optional
+    from splink.backends.spark import similarity_jar_location  # noqa: PLC0415
+
+    builder = cast(Any, SparkSession.builder)
+    session = cast(
+        "SparkSession",
+        builder.master(master)
+        .appName("homeward-linkage")
+        .config("spark.ui.enabled", "false")
+        .config("spark.sql.shuffle.partitions", "4")
+        .config("spark.default.parallelism", "4")
+        .config("spark.driver.memory", "1g")
+        .config("spark.local.dir", work_dir)
+        .config("spark.sql.warehouse.dir", f"{work_dir}/warehouse")
+        .config("spark.jars", similarity_jar_location())
+        .config("spark.driver.extraJavaOptions", f"-Djava.io.tmpdir={work_dir}")
+        .getOrCreate(),
+    )
+    session.sparkContext.setLogLevel("ERROR")
+    session.sparkContext.setCheckpointDir(f"{work_dir}/checkpoints")
+    return session
+
+
 def _api(backend: str, spark: SparkSession | None) -> DatabaseAPISubClass:
     if backend == "duckdb":
         return cast("DatabaseAPISubClass", duckdb_api())
