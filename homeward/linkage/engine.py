@@ -119,8 +119,8 @@ def local_spark(work_dir: str, master: str = "local[2]") -> SparkSession:
     """A small, quiet Spark session on this machine for the Spark backend: no web UI, few
     shuffle partitions, scratch and checkpoint files under ``work_dir``, Splink's string
     similarity functions loaded."""
-    from pyspark.sql import SparkSession  # noqa: PLC0415 - Spark is optional
-    from splink.backends.spark import similarity_jar_location  # noqa: PLC0415
+    from pyspark.sql import SparkSession
+    from splink.backends.spark import similarity_jar_location
 
     builder = cast(Any, SparkSession.builder)
     session = cast(
