@@ -12,6 +12,7 @@ from homeward.aftercare.api import router as aftercare_router
 from homeward.children.api import router as children_router
 from homeward.core.api import HomewardAPI, actor_of, respond
 from homeward.episodes.api import router as episodes_router
+from homeward.linkage.api import router as linkage_router
 from homeward.organisations.api import BearerToken
 
 api = HomewardAPI(
@@ -36,6 +37,7 @@ api = HomewardAPI(
 api.add_router("/v1/children", children_router)
 api.add_router("/v1/episodes", episodes_router)
 api.add_router("/v1", aftercare_router)
+api.add_router("/v1", linkage_router)
 
 
 class MeOut(Schema):

@@ -39,6 +39,7 @@ from homeward.core.views import actor_of, web_view
 from homeward.episodes import services as episode_services
 from homeward.episodes import steps as episode_steps
 from homeward.episodes import visibility as episodes_visibility
+from homeward.linkage import reads as linkage
 from homeward.organisations import policy
 from homeward.organisations.models import OrganisationKind, Role
 from homeward.organisations.policy import Action
@@ -145,6 +146,12 @@ def _detail_context(
         statuses = statuses.filter(end_date__isnull=True)
     if not view.all_references:
         identifiers = identifiers.filter(organisation=org)
+    linked = linkage.linked_records(actor, child)
+    shown = [r.child_id for r in linked if r.visible]
+    linked_episodes = (
+        list(episode_services.list_episodes(actor).filter(child_id__in=shown)) if shown else []
+    )
+    episode_services.audit_listed(actor, linked_episodes)
     may_confirm = child_steps.confirm_council(actor, child).available
     if may_confirm and confirm_form is None and org is not None:
         confirm_form = ConfirmCouncilForm(holder=org)
@@ -168,6 +175,9 @@ def _detail_context(
         if org is not None and child.added_by_organisation_id == org.pk
         else None,
         "confirm_form": confirm_form if may_confirm else None,
+        "linked": linked,
+        "linked_episodes": linked_episodes,
+        "may_unlink": linkage.may_unlink(actor, child, linked),
         "page_errors": bool(confirm_form and confirm_form.errors),
     }
 
