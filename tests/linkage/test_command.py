@@ -72,7 +72,8 @@ def test_a_run_links_sure_pairs_and_respects_a_not_same_decision() -> None:
     )  # fmt: skip
     call_command("link")
     run = LinkRun.objects.get()
-    assert run.status == "done" and run.records == 4
+    assert run.status == "done"
+    assert run.records == 4
     live = RecordLink.objects.filter(unlinked_at__isnull=True)
     assert {(x.left_id, x.right_id) for x in live} == {(min(a.pk, b.pk), max(a.pk, b.pk))}
     a.refresh_from_db()
