@@ -11,13 +11,13 @@ from django.conf import settings
 from django_tasks import task
 
 from homeward.core import clock
+from homeward.linkage.models import LinkRun
+from homeward.linkage.runs import run_linkage
 
 
 @task()
 def linkage_run() -> int:
     """Run the linkage over every record; returns the LinkRun's id."""
-    from homeward.linkage.runs import run_linkage
-
     return run_linkage(trigger="schedule").pk
 
 
@@ -31,8 +31,6 @@ def _waiting() -> bool:
 
 def schedule() -> bool:
     """Enqueue a run if one is due; True if enqueued."""
-    from homeward.linkage.models import LinkRun
-
     hours = settings.HOMEWARD_LINK_EVERY_HOURS
     if not hours or _waiting():
         return False

@@ -10,6 +10,7 @@ range; postcodes use the letter Q, which no real UK postcode area starts with.
 
 from __future__ import annotations
 
+import json
 import random
 import string
 from collections import Counter
@@ -17,6 +18,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from homeward.children.codes import Sex
+from homeward.linkage import comparisons, engine
 from homeward.linkage.comparisons import NICKNAMES
 from homeward.seed.codes import make_nhs_number, make_upn
 from homeward.seed.names import first_name, surname
@@ -215,10 +217,6 @@ def pairwise_scores(clusters: dict[str, str], person_of: dict[str, int]) -> Scor
 
 def write_default_model(people: int = 2000) -> None:
     """Train the linkage model on a truth set and save it as the default model."""
-    import json
-
-    from homeward.linkage import comparisons, engine
-
     prepared = comparisons.prepare(truth_set(people).records)
     frame = engine.duckdb_api().register(prepared, table_name="homeward_records")
     model = engine.train(engine.new_linker(frame), prepared.num_rows)
