@@ -386,3 +386,14 @@ HOMEWARD_AUDIT_CHECKPOINTS = Path(
     env_str("HOMEWARD_AUDIT_CHECKPOINTS", str(DATA_DIR / "audit-checkpoints.jsonl"))
 )
 HOMEWARD_AUDIT_CHECKPOINT_MINUTES = env_int("HOMEWARD_AUDIT_CHECKPOINT_MINUTES", 60)
+
+# Record linkage (homeward/linkage/runs.py): pairs scored at or above AUTO are linked as one
+# child; from REVIEW up to AUTO they go to the review queue. The worker runs the linkage
+# every EVERY_HOURS hours (0: never; `homeward link` runs it by hand).
+HOMEWARD_LINK_AUTO = env_float("HOMEWARD_LINK_AUTO", 0.99)
+HOMEWARD_LINK_REVIEW = env_float("HOMEWARD_LINK_REVIEW", 0.80)
+HOMEWARD_LINK_EVERY_HOURS = env_int("HOMEWARD_LINK_EVERY_HOURS", 24, minimum=0)
+if not 0 < HOMEWARD_LINK_REVIEW <= HOMEWARD_LINK_AUTO <= 1:
+    raise ImproperlyConfigured(
+        "HOMEWARD_LINK_REVIEW and HOMEWARD_LINK_AUTO must be probabilities, REVIEW <= AUTO"
+    )

@@ -160,6 +160,7 @@ def as_police(api: ApiClient, police_officer: Actor) -> ApiClient:
 def fast_password_hashing(settings: Settings) -> None:
     """Real hashing is deliberately slow; tests make many users."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.HOMEWARD_LINK_EVERY_HOURS = 0  # no scheduled linkage runs in tests
 
 
 @pytest.fixture(autouse=True)

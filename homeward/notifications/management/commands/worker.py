@@ -6,6 +6,7 @@ from django.utils.crypto import get_random_string
 
 from homeward.audit import tasks as audit_tasks
 from homeward.core import idempotency
+from homeward.linkage import tasks as linkage_tasks
 from homeward.notifications import heartbeat, recovery
 
 
@@ -19,6 +20,7 @@ def _sweep() -> None:
     data)."""
     recovery.recover()
     idempotency.prune_expired()
+    linkage_tasks.schedule()  # the daily linkage run, when one is due
 
 
 class Command(BaseCommand):
