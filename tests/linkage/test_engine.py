@@ -53,7 +53,9 @@ def test_running_twice_gives_the_same_answer() -> None:
     scores = [
         {(p.left, p.right): p.probability for p in run.scored_pairs()} for run in (first, second)
     ]
-    assert scores[0] == scores[1]
+    # DuckDB sums in parallel, so the last bit of a float may differ from run to run.
+    assert scores[0].keys() == scores[1].keys()
+    assert scores[0] == pytest.approx(scores[1], rel=1e-9)
 
 
 def test_nicknames_swapped_dates_and_hyphenated_surnames_still_match() -> None:
