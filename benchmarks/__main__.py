@@ -2,11 +2,12 @@
 
 import sys
 
-from benchmarks import insights_dashboard, notification_latency
+from benchmarks import insights_dashboard, notification_latency, search
 
 BENCHMARKS = {
     "notification_latency": notification_latency.main,
     "insights_dashboard": insights_dashboard.main,
+    "search": search.main,
 }
 
 

@@ -218,9 +218,9 @@ def strength(probability: float) -> str:
 # --- finding ----------------------------------------------------------------------------
 
 
-def candidates(asked: Facts, limit: int = CANDIDATES) -> list[Child]:
-    """The records sharing the most keys with the search (at most ``limit``), with what
-    scoring reads: one read of the keys and the records, and one per prefetch."""
+def candidates(asked: Facts, limit: int = CANDIDATES) -> list[keys.Held]:
+    """The records sharing the most keys with the search (at most ``limit``), as scoring
+    reads them: one read of the keys and the records, one of aliases, one of identifiers."""
     looked_up = sorted(keys.query_keys(asked))
     if not looked_up:
         return []
@@ -231,18 +231,14 @@ def candidates(asked: Facts, limit: int = CANDIDATES) -> list[Child]:
         .order_by("-shared", "child_id")
         .values("child_id")[:limit]
     )
-    return list(
-        Child.objects.filter(pk__in=sharing)
-        .select_related(*keys.RELATED, "responsible_council")
-        .prefetch_related(*keys.PREFETCH)
-    )
+    return keys.read_held(Child.objects.filter(pk__in=sharing))
 
 
-def scored(asked: Facts, children: Iterable[Child]) -> list[tuple[Child, Score]]:
+def scored(asked: Facts, held: Iterable[keys.Held]) -> list[tuple[keys.Held, Score]]:
     """The records that are a likely match, the strongest first."""
-    results = [(child, score(asked, keys.child_facts(child))) for child in children]
-    kept = [(c, s) for c, s in results if strength(s.probability)]
-    kept.sort(key=lambda pair: (-pair[1].weight, pair[0].pk))
+    results = [(record, score(asked, record.facts)) for record in held]
+    kept = [(r, s) for r, s in results if strength(s.probability)]
+    kept.sort(key=lambda pair: (-pair[1].weight, pair[0].child_id))
     return kept
 
 
@@ -292,7 +288,7 @@ def find(actor: Actor, query: Query, *, limit: int = 5) -> list[Match]:
     asked = query.facts()
     _require_search(actor, asked)
     best = scored(asked, candidates(asked))[:limit]
-    ids = [child.pk for child, _ in best]
+    ids = [record.child_id for record, _ in best]
     seen = (
         set(visible_children(actor).filter(pk__in=ids).values_list("pk", flat=True))
         if ids
@@ -300,16 +296,16 @@ def find(actor: Actor, query: Query, *, limit: int = 5) -> list[Match]:
     )
     matches = [
         Match(
-            child_id=child.pk,
-            visible=child.pk in seen,
-            held_by=child.responsible_council.name,
-            held_by_id=child.responsible_council_id,
+            child_id=record.child_id,
+            visible=record.child_id in seen,
+            held_by=record.council,
+            held_by_id=record.council_id,
             strength=strength(s.probability),
             probability=round(s.probability, 4),
             grounds=list(s.grounds),
-            token="" if child.pk in seen else tokens.issue(actor, child.pk),
+            token="" if record.child_id in seen else tokens.issue(actor, record.child_id),
         )
-        for child, s in best
+        for record, s in best
     ]
     _audit(actor, matches)
     return matches
