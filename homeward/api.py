@@ -38,6 +38,7 @@ api.add_router("/v1/children", linkage_router)  # before /{child_id}
 api.add_router("/v1/children", children_router)
 api.add_router("/v1/episodes", episodes_router)
 api.add_router("/v1", aftercare_router)
+api.add_router("/v1", linkage_router)
 
 
 class MeOut(Schema):

@@ -20,6 +20,7 @@ from homeward.core.actor import Actor
 from homeward.episodes import access as episode_access
 from homeward.episodes import steps as episode_steps
 from homeward.insights import access as insights_access
+from homeward.linkage import access as linkage_access
 from homeward.notifications import access as notification_access
 from homeward.organisations import access as organisation_access
 from homeward.organisations.models import OrganisationKind
@@ -35,6 +36,7 @@ class May:
     report_missing: bool = False
     ask_emergency_access: bool = False
     review_emergency_access: bool = False
+    review_possible_duplicates: bool = False
     see_interviews: bool = False
     see_work_list: bool = False
     set_notification_rules: bool = False
@@ -63,6 +65,7 @@ def may(actor: Actor) -> May:
         report_missing=episode_steps.report(actor).available,
         ask_emergency_access=child_access.may_ask_emergency_access(actor),
         review_emergency_access=emergency.may_review(actor),
+        review_possible_duplicates=linkage_access.may_review_matches(actor),
         see_interviews=aftercare_access.may_see_interviews(actor),
         see_work_list=compliance.may_see_work_list(actor),
         set_notification_rules=notification_access.may_set_rules(actor),
@@ -153,6 +156,15 @@ def work_links(actor: Actor, allowed: May | None = None) -> list[WorkLink]:
                 "Emergency access",
                 reverse("children:emergency-reviews"),
                 "Review who opened your council's children's records in an emergency",
+            )
+        )
+    if allowed.review_possible_duplicates:
+        links.append(
+            WorkLink(
+                "Possible duplicate records",
+                reverse("linkage:queue"),
+                "Records that may be the same child as one of your council's: compare them "
+                "and decide",
             )
         )
     links += _figures_links(actor, allowed)

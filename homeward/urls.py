@@ -9,6 +9,7 @@ urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("", include("homeward.organisations.urls")),
     path("children/", include("homeward.children.urls")),
+    path("possible-duplicates/", include("homeward.linkage.urls")),
     path("episodes/", include("homeward.episodes.urls")),
     path("aftercare/", include("homeward.aftercare.urls")),
     path("notifications/", include("homeward.notifications.urls")),

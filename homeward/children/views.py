@@ -32,14 +32,16 @@ from homeward.children.models import Child
 from homeward.core import clock
 from homeward.core import csv as csv_out
 from homeward.core.actor import Actor
-from homeward.core.errors import ValidationFailed
+from homeward.core.errors import AccessDenied, ValidationFailed
 from homeward.core.forms import add_service_errors
 from homeward.core.inputs import service_input
 from homeward.core.views import actor_of, web_view
 from homeward.episodes import services as episode_services
 from homeward.episodes import steps as episode_steps
 from homeward.episodes import visibility as episodes_visibility
+from homeward.linkage import reads as linkage
 from homeward.linkage import search, tokens
+from homeward.linkage import services as linkage_services
 from homeward.organisations import policy
 from homeward.organisations.models import OrganisationKind, Role
 from homeward.organisations.policy import Action
@@ -94,7 +96,7 @@ def add(request: HttpRequest) -> HttpResponse:
             except ValidationFailed as exc:
                 add_service_errors(form, exc.errors)
             else:
-                _queue_added(child, request.POST.getlist("queued"))
+                _queue_added(actor, child, request.POST.getlist("queued"))
                 if can_report and request.POST.get("next") == "report":
                     return redirect(
                         reverse("children:report-missing", kwargs={"pk": child.pk}) + "?added=1"
@@ -167,9 +169,22 @@ def tokens_for_queue(actor: Actor, match: search.Match) -> str:
     return match.token or tokens.issue(actor, match.child_id)
 
 
-def _queue_added(child: Child, queued: list[str]) -> None:
-    """Queue the matches the user set aside for review (linkage.services.queue_match)."""
-    del child, queued  # queue_match is the lead's (homeward.linkage.services): see report
+def _queue_added(actor: Actor, child: Child, queued: list[str]) -> None:
+    """Queue for review the matches the user said were not the child (source "added"),
+    with the grounds shown as the evidence. A token that no longer redeems is skipped."""
+    for token in queued[:5]:
+        try:
+            other = tokens.redeem(actor, token)
+        except (ValidationFailed, AccessDenied):
+            continue
+        linkage_services.queue_match(
+            child.pk,
+            other,
+            probability=0.0,
+            match_weight=0.0,
+            evidence=[{"field": "added", "label": "Added despite a likely match"}],
+            source="added",
+        )
 
 
 @web_view
@@ -206,6 +221,12 @@ def _detail_context(
         statuses = statuses.filter(end_date__isnull=True)
     if not view.all_references:
         identifiers = identifiers.filter(organisation=org)
+    linked = linkage.linked_records(actor, child)
+    shown = [r.child_id for r in linked if r.visible]
+    linked_episodes = (
+        list(episode_services.list_episodes(actor).filter(child_id__in=shown)) if shown else []
+    )
+    episode_services.audit_listed(actor, linked_episodes)
     may_confirm = child_steps.confirm_council(actor, child).available
     if may_confirm and confirm_form is None and org is not None:
         confirm_form = ConfirmCouncilForm(holder=org)
@@ -229,6 +250,9 @@ def _detail_context(
         if org is not None and child.added_by_organisation_id == org.pk
         else None,
         "confirm_form": confirm_form if may_confirm else None,
+        "linked": linked,
+        "linked_episodes": linked_episodes,
+        "may_unlink": linkage.may_unlink(actor, child, linked),
         "page_errors": bool(confirm_form and confirm_form.errors),
     }
 

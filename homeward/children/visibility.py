@@ -62,6 +62,17 @@ def _responsible_or_host_council(org: Organisation) -> Q:
     return Q(responsible_council=org) | Q(current_placement__host_council=org)
 
 
+@relationship(OrganisationKind.COUNCIL)
+def _responsible_for_a_linked_record(org: Organisation) -> Exists:
+    # Records linked as one child (homeward.linkage): the council responsible for any of
+    # them is responsible for the child, and sees every record of theirs.
+    return Exists(
+        Child.objects.filter(person_id=OuterRef("person_id"), responsible_council=org).exclude(
+            pk=OuterRef("pk")
+        )
+    )
+
+
 @relationship(OrganisationKind.CARE_PROVIDER)
 def _current_home(org: Organisation) -> Q:
     return Q(current_placement__provider=org)

@@ -1,6 +1,12 @@
 """Computing a child's facts from their records: one EpisodeFact per episode and one
 ReasonFact per reason an interview found (facts.py writes them and keeps them up to date).
-Every figure is worked out here, from a few queries for a whole batch of children."""
+Every figure is worked out here, from a few queries for a whole batch of children.
+
+A child is a person (``Child.person``): one or several records, linked. The facts of a
+person are computed over the episodes of all their records together (repeat counts, the
+rolling rule, first in the period), each episode keeping the dimensions of its own record
+(council, age from that record's date of birth, sex, ethnicity, legal status); worker
+changes are over the allocations of all the person's records."""
 
 from __future__ import annotations
 
@@ -11,7 +17,7 @@ from datetime import date, datetime
 from typing import Any
 
 from django.core.exceptions import ObjectDoesNotExist
-from django.db.models import Exists, OuterRef, Q, Subquery
+from django.db.models import Exists, F, OuterRef, Q, Subquery
 
 from homeward.aftercare.models import InterviewStatus, ReturnInterview, SafeAndWellCheck
 from homeward.children.models import Child, LegalStatus, WorkerAllocation
@@ -88,10 +94,9 @@ _INTERVIEW_FIELDS = (
 
 @dataclass
 class _Records:
-    """What one child's facts are computed from."""
+    """What one person's facts are computed from (all their records')."""
 
     episodes: list[Episode] = field(default_factory=list)
-    spells: list[c.StatusSpell] = field(default_factory=list)
     allocation_starts: list[date] = field(default_factory=list)
     interviews: list[ReturnInterview] = field(default_factory=list)
 
@@ -103,54 +108,67 @@ class _Shared:
     checks: dict[int, str] = field(default_factory=dict)
     first_classification: dict[int, str] = field(default_factory=dict)
     covers: dict[int, list[int]] = field(default_factory=lambda: defaultdict(list))
+    spells: dict[int, list[c.StatusSpell]] = field(default_factory=dict)
     incidents: dict[int, int] = field(default_factory=dict)
     linked: set[int] = field(default_factory=set)
 
 
 def compute_facts(
-    children: list[Child], now: datetime
+    children: list[Child], now: datetime, persons: Iterable[int] = ()
 ) -> dict[int, tuple[list[EpisodeFact], list[ReasonFact]]]:
-    """The facts of several children, from a few queries for all of them (a rebuild reads
-    children in batches; a refresh is a batch of one). A child read with its
+    """The facts of the persons of ``children``, and of ``persons`` (person id -> facts),
+    from a few queries for all of them (a rebuild reads persons in batches; a refresh is a
+    batch of one). A person's records are read only when they have episodes and are not
+    among ``children`` (a linked person, or one given by id). A child read with its
     ``legal_statuses`` prefetched (the order the model gives them) is not asked again."""
-    child_ids = [child.pk for child in children]
-    records: dict[int, _Records] = {pk: _Records() for pk in child_ids}
+    ids = sorted({child.person_id for child in children} | set(persons))
+    known = {child.pk: child for child in children}
+    records: dict[int, _Records] = {pk: _Records() for pk in ids}
     shared = _Shared()
-    with_links = _read_episodes(child_ids, records, shared)
-    _read_statuses(children, records)
-    for child_id, start in WorkerAllocation.objects.filter(child_id__in=child_ids).values_list(
-        "child_id", "start_date"
+    with_links, owners = _read_episodes(ids, records, shared)
+    missing = sorted(set(owners) - set(known))
+    if missing:
+        known.update(
+            (child.pk, child)
+            for child in Child.objects.select_related(*CHILD_RELATED).filter(pk__in=missing)
+        )
+    _read_statuses([known[pk] for pk in sorted(set(owners))], shared)
+    for person_id, start in WorkerAllocation.objects.filter(child__person_id__in=ids).values_list(
+        "child__person_id", "start_date"
     ):
-        records[child_id].allocation_starts.append(start)
-    _read_interviews(child_ids, records, shared)
+        records[person_id].allocation_starts.append(start)
+    _read_interviews(ids, records, shared)
     # Only episodes with a link need the walk over the links: any other is its own incident.
     shared.incidents = _linked_components(with_links) if with_links else {}
     # Linked: in a group of more than one (another episode shares its incident key).
     sizes = Counter(shared.incidents.values())
     shared.linked = {pk for pk, key in shared.incidents.items() if sizes[key] > 1}
     rules: dict[int, tuple[int, int]] = {}
-    out: dict[int, tuple[list[EpisodeFact], list[ReasonFact]]] = {}
-    for child in children:
+    for child in known.values():
         council_id = child.responsible_council_id
         if council_id not in rules:
             rules[council_id] = _thresholds(child.responsible_council)
-        out[child.pk] = _child_facts(child, records[child.pk], shared, rules[council_id], now)
-    return out
+    return {
+        person_id: _person_facts(person_id, records[person_id], known, shared, rules, now)
+        for person_id in ids
+    }
 
 
 def _read_episodes(
-    child_ids: list[int], records: dict[int, _Records], shared: _Shared
-) -> list[int]:
-    """The children's episodes, in start order, each with its check's status, its first
-    classification and whether any link leaves it, in one query. Returns those linked."""
+    persons: list[int], records: dict[int, _Records], shared: _Shared
+) -> tuple[list[int], set[int]]:
+    """The persons' episodes, in start order, each with its check's status, its first
+    classification and whether any link leaves it, in one query. Returns those linked, and
+    the records the episodes belong to."""
     through = Episode.went_missing_with.through
     with_links: list[int] = []
+    owners: set[int] = set()
     for episode in (
-        Episode.objects.filter(child_id__in=child_ids)
+        Episode.objects.filter(child__person_id__in=persons)
         .select_related("placement")
         .only(*_EPISODE_FIELDS)
         .annotate(
-            # Either row of a symmetrical link may be in alone: both directions count.
+            owner=F("child__person_id"),
             check_status=Subquery(
                 SafeAndWellCheck.objects.filter(episode_id=OuterRef("pk")).values("status")[:1]
             ),
@@ -159,6 +177,7 @@ def _read_episodes(
                 .order_by("changed_at", "pk")
                 .values("classification")[:1]
             ),
+            # Either row of a symmetrical link may be in alone: both directions count.
             has_links=Exists(
                 through.objects.filter(
                     Q(from_episode_id=OuterRef("pk")) | Q(to_episode_id=OuterRef("pk"))
@@ -167,59 +186,65 @@ def _read_episodes(
         )
         .order_by("last_seen_at", "pk")
     ):
-        records[episode.child_id].episodes.append(episode)
+        records[episode.owner].episodes.append(episode)
+        owners.add(episode.child_id)
         if episode.check_status is not None:
             shared.checks[episode.pk] = episode.check_status
         if episode.first_classification is not None:
             shared.first_classification[episode.pk] = episode.first_classification
         if episode.has_links:
             with_links.append(episode.pk)
-    return with_links
+    return with_links, owners
 
 
-def _read_statuses(children: list[Child], records: dict[int, _Records]) -> None:
-    """Each child's legal status spells: prefetched with the child, or read for the rest."""
+def _read_statuses(children: list[Child], shared: _Shared) -> None:
+    """Each record's legal status spells: prefetched with the child, or read for the rest."""
     unread: list[int] = []
     for child in children:
+        spells = shared.spells.setdefault(child.pk, [])
         prefetched = getattr(child, "_prefetched_objects_cache", {}).get("legal_statuses")
         if prefetched is None:
             unread.append(child.pk)
             continue
-        records[child.pk].spells.extend(
-            c.StatusSpell(s.status, s.start_date, s.end_date) for s in prefetched
-        )
+        spells.extend(c.StatusSpell(s.status, s.start_date, s.end_date) for s in prefetched)
     if unread:
         for status in LegalStatus.objects.filter(child_id__in=unread):
-            records[status.child_id].spells.append(
+            shared.spells[status.child_id].append(
                 c.StatusSpell(status.status, status.start_date, status.end_date)
             )
 
 
-def _read_interviews(child_ids: list[int], records: dict[int, _Records], shared: _Shared) -> None:
+def _read_interviews(persons: list[int], records: dict[int, _Records], shared: _Shared) -> None:
     """The interviews, with the episodes each covers, in one query over the links between
     them (an interview that covers no episode adds nothing to any figure)."""
-    interviews: dict[int, ReturnInterview] = {}
+    interviews: dict[int, tuple[int, ReturnInterview]] = {}
     for cover in (
-        ReturnInterview.episodes.through.objects.filter(returninterview__child_id__in=child_ids)
+        ReturnInterview.episodes.through.objects.filter(
+            returninterview__child__person_id__in=persons
+        )
         .select_related("returninterview")
         .only("episode_id", *(f"returninterview__{name}" for name in _INTERVIEW_FIELDS))
+        .annotate(owner=F("returninterview__child__person_id"))
         .order_by("returninterview__due_at", "returninterview_id", "pk")
     ):
-        interview = interviews.setdefault(cover.returninterview_id, cover.returninterview)
-        shared.covers[interview.pk].append(cover.episode_id)
-    for interview in interviews.values():
-        records[interview.child_id].interviews.append(interview)
+        owner: int = getattr(cover, "owner")  # noqa: B009 (an annotation)
+        interviews.setdefault(cover.returninterview_id, (owner, cover.returninterview))
+        shared.covers[cover.returninterview_id].append(cover.episode_id)
+    for owner, interview in interviews.values():
+        records[owner].interviews.append(interview)
 
 
 def compute_child_facts(child: Child, now: datetime) -> tuple[list[EpisodeFact], list[ReasonFact]]:
-    return compute_facts([child], now)[child.pk]
+    """The facts of the person ``child`` is a record of."""
+    return compute_facts([child], now)[child.person_id]
 
 
-def _child_facts(
-    child: Child,
+def _person_facts(
+    person_id: int,
     records: _Records,
+    children: dict[int, Child],
     shared: _Shared,
-    thresholds: tuple[int, int],
+    rules: dict[int, tuple[int, int]],
     now: datetime,
 ) -> tuple[list[EpisodeFact], list[ReasonFact]]:
     episodes = records.episodes
@@ -230,29 +255,32 @@ def _child_facts(
     for interview in records.interviews:
         for episode_id in shared.covers.get(interview.pk, ()):
             covering.setdefault(episode_id, interview)
+    # Every episode of the person counts towards the rolling rule, under the rule of the
+    # council responsible for the episode's own record.
     starts = [e.last_seen_at for e in episodes]
-    facts = [
-        _episode_fact(child, episode, records, shared, covering.get(episode.pk))
-        for episode in episodes
-    ]
-    repeat_count, repeat_days = thresholds
-    for fact in facts:
+    facts = []
+    for episode in episodes:
+        child = children[episode.child_id]
+        fact = _episode_fact(person_id, child, episode, shared, covering.get(episode.pk))
+        repeat_count, repeat_days = rules[child.responsible_council_id]
         fact.rolling_repeat = c.rolling_repeat(starts, fact.start_at, repeat_count, repeat_days)
         fact.refreshed_at = now
-    _mark_periods(facts, records.allocation_starts)
+        facts.append(fact)
+    _mark_periods(facts, sorted(records.allocation_starts))
     return facts, _reason_facts(
-        child, records.interviews, shared.covers, {f.episode_id: f for f in facts}
+        person_id, records.interviews, shared.covers, {f.episode_id: f for f in facts}
     )
 
 
 def _episode_fact(
+    person_id: int,
     child: Child,
     episode: Episode,
-    records: _Records,
     shared: _Shared,
     covered_by: ReturnInterview | None,
 ) -> EpisodeFact:
-    """One episode's figures, but those that depend on the child's other episodes."""
+    """One episode's figures, but those that depend on the person's other episodes. The
+    dimensions are those of the episode's own record (``child``)."""
     start_day = c.local_date(episode.last_seen_at)
     year, quarter = c.quarter_of(start_day)
     age = c.age_on(child.date_of_birth, start_day)
@@ -264,7 +292,7 @@ def _episode_fact(
     done = covered_by is not None and covered_by.status == InterviewStatus.DONE
     return EpisodeFact(
         episode_id=episode.pk,
-        person_key=child.pk,
+        person_key=person_id,
         incident_key=shared.incidents.get(episode.pk, episode.pk),
         linked=episode.pk in shared.linked,
         council_id=council_id,
@@ -281,7 +309,7 @@ def _episode_fact(
         age_band=c.age_band(age),
         sex=child.sex,
         ethnicity=child.ethnicity,
-        legal_status=c.legal_status_on(records.spells, start_day),
+        legal_status=c.legal_status_on(shared.spells.get(child.pk, []), start_day),
         placement_type=placement.placement_type if placement else c.NO_PLACEMENT,
         out_of_area=c.out_of_area(host_council_id, council_id),
         risk_grade=episode.risk_grade,
@@ -308,6 +336,9 @@ _PERIODS: tuple[tuple[str, str, str | None], ...] = (
     ("mf", "first_m_force", None),
     ("qf", "first_q_force", "n_q_force"),
     ("yf", "first_y_force", "n_y_force"),
+    ("mc", "first_m_council", None),
+    ("qc", "first_q_council", "n_q_council"),
+    ("yc", "first_y_council", "n_y_council"),
 )
 
 
@@ -317,7 +348,11 @@ def _period_key(kind: str, fact: EpisodeFact) -> tuple[Any, ...]:
         "q": (fact.year, fact.quarter),
         "y": (fact.year,),
     }[kind[0]]
-    return (kind, *period, fact.force_id) if kind.endswith("f") else (kind, *period)
+    if kind.endswith("f"):
+        return (kind, *period, fact.force_id)
+    if kind.endswith("c"):
+        return (kind, *period, fact.council_id)
+    return (kind, *period)
 
 
 def _mark_periods(facts: list[EpisodeFact], allocation_starts: list[Any]) -> None:
@@ -340,7 +375,7 @@ def _mark_periods(facts: list[EpisodeFact], allocation_starts: list[Any]) -> Non
 
 
 def _reason_facts(
-    child: Child,
+    person_id: int,
     interviews: list[ReturnInterview],
     covers: dict[int, list[int]],
     facts: dict[int, EpisodeFact],
@@ -364,7 +399,7 @@ def _reason_facts(
             rows.extend(
                 ReasonFact(
                     interview_id=interview.pk,
-                    person_key=child.pk,
+                    person_key=person_id,
                     kind=kind,
                     code=code,
                     council_id=first.council_id,

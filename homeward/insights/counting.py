@@ -194,11 +194,11 @@ def out_of_area(host_council_id: int | None, responsible_council_id: int) -> boo
 
 
 # --- children and repeats ------------------------------------------------------------------------
-# Each child is counted once per period and area, by child record (``person_key`` is the
-# child's id) until identity linkage exists. In tables of children by a characteristic that
-# can change (age band, legal status, placement), a child is counted once, with the value
-# at the start of their first episode in the period and area, so that the rows add up to the
-# total number of children.
+# Each child is counted once per period and area, by person (``person_key`` is the
+# ``Child.person`` of the episode's record: linked records are one child). In tables of
+# children by a characteristic that can change (age band, legal status, placement), a child
+# is counted once, with the value at the start of their first episode in the period and
+# area, so that the rows add up to the total number of children.
 
 REPEAT_EPISODES = 3
 

@@ -108,7 +108,7 @@ class Period:
 def _flags(scope: Scope, period: Period) -> tuple[str, str, str]:
     """(first-in-period flag, episodes-in-period count, worker changes) for scope."""
     grain = "q" if period.quarter else "y"
-    suffix = "_force" if scope.kind == FORCE else ""
+    suffix = {FORCE: "_force", COUNCIL: "_council"}.get(scope.kind, "")
     return f"first_{grain}{suffix}", f"n_{grain}{suffix}", f"worker_changes_{grain}"
 
 

@@ -1,9 +1,14 @@
 """Keeping the fact tables up to date as changes happen (not a nightly batch).
 
-``refresh_episode(episode_id)`` recomputes the facts of the episode's child: every episode
-of that child, because one episode's change can move another's figures (first in the
-period, repeat counts, the rolling rule). It runs in the caller's transaction, so figures
-and records commit together. signals.py calls it whenever a record that feeds a figure is
+The unit of a refresh is the person (``Child.person``: one child, however many linked
+records). ``refresh_episode(episode_id)`` and ``refresh_child(child_id)`` recompute the
+facts of the person the record belongs to: every episode of every record of that person,
+because one episode's change can move another's figures (first in the period, repeat
+counts, the rolling rule). After a link or unlink (``refresh_records``) a refresh takes in
+every person touched: the persons the records belong to now, and any person whose facts
+still held their episodes, whose facts then move or go, with the totals moving exactly.
+A refresh runs in the caller's transaction, so figures and records commit together; the
+statistics handler (handlers.py) asks for one whenever a record that feeds a figure is
 saved. Each refresh also records the change it makes to the running totals the dashboards
 read (tally.py).
 
@@ -62,51 +67,133 @@ FACT_FIELDS = [
 ]
 
 
-CHILD_LOCK = 0x48574331  # pg advisory lock namespace: one refresh of a child at a time
+PERSON_LOCK = 0x48574331  # pg advisory lock namespace: one refresh of a person at a time
 
-# Inside ``deferred()``: the children whose refresh waits for the end of the block.
+# Inside ``deferred()``: the child records whose refresh waits for the end of the block.
 _pending: ContextVar[set[int] | None] = ContextVar("homeward_insights_pending", default=None)
+
+Computed = dict[int, tuple[list[EpisodeFact], list[ReasonFact]]]
 
 
 def refresh_child(child_id: int, *, totals: bool = True, child: Child | None = None) -> int:
-    """Recompute every fact of one child, and the change to the running totals (tally.py;
-    ``totals=False`` leaves them to a rebuild). Returns how many episode facts it holds
-    (0 inside ``deferred()``, which refreshes the child when the block ends). ``child`` is
-    the child as the caller has just read it, if it has: with ``CHILD_RELATED`` and, if it
-    is to save another query, its ``legal_statuses`` prefetched."""
+    """Recompute every fact of the person the child record belongs to (all their records'),
+    and the change to the running totals (tally.py; ``totals=False`` leaves them to a
+    rebuild). Returns how many episode facts the person holds (0 inside ``deferred()``,
+    which refreshes the child when the block ends). ``child`` is the record as the caller
+    has just read it, if it has: with ``CHILD_RELATED`` and, if it is to save another
+    query, its ``legal_statuses`` prefetched."""
     pending = _pending.get()
     if pending is not None and totals:
         pending.add(child_id)
         return 0
-    return _refresh_child_now(child_id, totals=totals, child=child)
-
-
-def _refresh_child_now(child_id: int, *, totals: bool, child: Child | None) -> int:
     # In the caller's transaction, without a savepoint: should anything here fail, the
     # change that asked for the refresh cannot commit either.
     with transaction.atomic(savepoint=False):
-        if connection.vendor == "postgresql":
-            # Two refreshes of one child must not both start from the same old facts.
-            with connection.cursor() as cursor:
-                cursor.execute(
-                    "SELECT pg_advisory_xact_lock(%s::int4, %s::int4)",
-                    [CHILD_LOCK, child_id % 2**31],
-                )
-        old_facts = list(EpisodeFact.objects.filter(person_key=child_id))
-        old_reasons = list(ReasonFact.objects.filter(person_key=child_id))
         if child is None or child.pk != child_id:
             child = Child.objects.select_related(*CHILD_RELATED).filter(pk=child_id).first()
         if child is None:
-            facts: list[EpisodeFact] = []
-            reasons: list[ReasonFact] = []
-        else:
-            facts, reasons = compute_facts([child], clock.now())[child.pk]
-        _write(child_id, facts, reasons, old_facts, old_reasons)
-        if totals:
-            tally.record(
-                tally.contributions(old_facts, old_reasons), tally.contributions(facts, reasons)
-            )
-        return len(facts)
+            return 0
+        return _refresh_persons({child.person_id}, [child], totals=totals)
+
+
+def refresh_records(child_ids: Iterable[int]) -> int:
+    """After records were linked or unlinked: the persons they belong to now, and every
+    person whose facts held their episodes before (those facts move, or go). Returns the
+    episode facts those persons hold."""
+    ids = sorted(set(child_ids))
+    if not ids:
+        return 0
+    with transaction.atomic(savepoint=False):
+        persons = set(Child.objects.filter(pk__in=ids).values_list("person_id", flat=True))
+        return _refresh_persons(persons, [], totals=True) if persons else 0
+
+
+def refresh_persons(person_ids: Iterable[int]) -> int:
+    """Recompute the facts of these persons (and of any whose facts held their episodes)."""
+    persons = set(person_ids)
+    if not persons:
+        return 0
+    with transaction.atomic(savepoint=False):
+        return _refresh_persons(persons, [], totals=True)
+
+
+def _old_facts(persons: set[int]) -> list[EpisodeFact]:
+    """The stored facts of the persons and of their records' episodes, in one query: after
+    a link or unlink some of those episodes' facts are still under another person's key."""
+    keys = sorted(persons)
+    theirs = Episode.objects.filter(child__person_id__in=keys).values("pk")
+    return list(
+        EpisodeFact.objects.filter(person_key__in=keys).union(
+            EpisodeFact.objects.filter(episode_id__in=theirs)
+        )
+    )
+
+
+def _delete_facts(persons: set[int]) -> None:
+    """Delete the facts ``_old_facts`` reads: the persons' and their records' episodes'."""
+    keys = sorted(persons)
+    EpisodeFact.objects.filter(person_key__in=keys).delete()
+    theirs = Episode.objects.filter(child__person_id__in=keys).values("pk")
+    EpisodeFact.objects.filter(episode_id__in=theirs).delete()
+
+
+def _others(old_facts: list[EpisodeFact], persons: set[int], computed: Computed) -> set[int]:
+    """Persons outside ``persons`` whose facts must be refreshed with them: those whose
+    key the old facts carry, and those whose records now hold episodes the old facts had
+    under one of ``persons`` (none, but after a link or unlink)."""
+    more = {f.person_key for f in old_facts} - persons
+    made = {f.episode_id for facts, _reasons in computed.values() for f in facts}
+    gone = sorted(f.episode_id for f in old_facts if f.episode_id not in made)
+    if gone:
+        more |= set(Episode.objects.filter(pk__in=gone).values_list("child__person_id", flat=True))
+    return more - persons
+
+
+def _gather(
+    persons: set[int], children: list[Child], *, lock: bool
+) -> tuple[set[int], Computed, list[EpisodeFact]]:
+    """The persons to refresh (``persons`` and those whose facts held their episodes),
+    their new facts, and their stored facts, each person locked (PostgreSQL) before their
+    facts are read."""
+    now = clock.now()
+    locked: set[int] = set()
+    while True:
+        if lock:
+            _lock_persons(sorted(persons - locked))
+            locked |= persons
+        computed = compute_facts(children, now, persons)
+        old_facts = _old_facts(persons)
+        more = _others(old_facts, persons, computed)
+        if not more:
+            return persons, computed, old_facts
+        persons = persons | more
+
+
+def _by_person(rows: Iterable[Any]) -> dict[int, list[Any]]:
+    grouped: dict[int, list[Any]] = defaultdict(list)
+    for row in rows:
+        grouped[row.person_key].append(row)
+    return grouped
+
+
+def _contributions(facts: Iterable[EpisodeFact], reasons: Iterable[ReasonFact]) -> tally.Sums:
+    """What these facts add to the totals, each person's facts taken together."""
+    by_facts, by_reasons = _by_person(facts), _by_person(reasons)
+    sums: tally.Sums = {}
+    for person in sorted(by_facts.keys() | by_reasons.keys()):
+        tally.merge(sums, tally.contributions(by_facts[person], by_reasons.get(person, [])))
+    return sums
+
+
+def _refresh_persons(persons: set[int], children: list[Child], *, totals: bool) -> int:
+    persons, computed, old_facts = _gather(persons, children, lock=True)
+    old_reasons = list(ReasonFact.objects.filter(person_key__in=sorted(persons)))
+    facts = [f for made, _reasons in computed.values() for f in made]
+    reasons = [r for _made, made in computed.values() for r in made]
+    _write(persons, facts, reasons, old_facts, old_reasons)
+    if totals:
+        tally.record(_contributions(old_facts, old_reasons), _contributions(facts, reasons))
+    return len(facts)
 
 
 # The columns that hold figures (ids, not the records they point to).
@@ -124,6 +211,7 @@ def _fact_values(fact: EpisodeFact) -> tuple[Any, ...]:
 def _reason_values(reason: ReasonFact) -> tuple[Any, ...]:
     return (
         reason.interview_id,
+        reason.person_key,
         str(reason.kind),
         reason.code,
         reason.council_id,
@@ -133,7 +221,7 @@ def _reason_values(reason: ReasonFact) -> tuple[Any, ...]:
 
 
 def _write(
-    child_id: int,
+    persons: set[int],
     facts: list[EpisodeFact],
     reasons: list[ReasonFact],
     old_facts: list[EpisodeFact],
@@ -144,7 +232,7 @@ def _write(
     old = {f.episode_id: _fact_values(f) for f in old_facts}
     gone = set(old) - {f.episode_id for f in facts}
     if gone:
-        EpisodeFact.objects.filter(person_key=child_id, episode_id__in=sorted(gone)).delete()
+        EpisodeFact.objects.filter(episode_id__in=sorted(gone)).delete()
     changed = [f for f in facts if old.get(f.episode_id) != _fact_values(f)]
     if changed:
         EpisodeFact.objects.bulk_create(
@@ -154,7 +242,7 @@ def _write(
             update_fields=FACT_FIELDS,
         )
     if sorted(map(_reason_values, old_reasons)) != sorted(map(_reason_values, reasons)):
-        ReasonFact.objects.filter(person_key=child_id).delete()
+        ReasonFact.objects.filter(person_key__in=sorted(persons)).delete()
         if reasons:
             ReasonFact.objects.bulk_create(reasons)
 
@@ -162,25 +250,24 @@ def _write(
 def refresh_episode(episode_id: int) -> int:
     """The one entry point for other apps: refresh the figures an episode feeds."""
     child_id = Episode.objects.filter(pk=episode_id).values_list("child_id", flat=True).first()
-    if child_id is None:
-        child_id = (
-            EpisodeFact.objects.filter(episode_id=episode_id)
-            .values_list("person_key", flat=True)
-            .first()
-        )
-        if child_id is None:
-            return 0
-    return refresh_child(child_id)
+    if child_id is not None:
+        return refresh_child(child_id)
+    person = (
+        EpisodeFact.objects.filter(episode_id=episode_id)
+        .values_list("person_key", flat=True)
+        .first()
+    )
+    return 0 if person is None else refresh_persons([person])
 
 
 def refresh_linked(episode_ids: Iterable[int]) -> None:
-    """After episodes are linked or unlinked: every child in the linked groups."""
+    """After episodes are linked or unlinked: every person in the linked groups."""
     components = _linked_components(episode_ids)
-    children = set(
-        Episode.objects.filter(pk__in=list(components)).values_list("child_id", flat=True)
+    persons = set(
+        Episode.objects.filter(pk__in=list(components)).values_list("child__person_id", flat=True)
     )
-    for child_id in sorted(children):
-        refresh_child(child_id)
+    for person in sorted(persons):
+        refresh_persons([person])
 
 
 def insert(model: type[Model], rows: list[Any]) -> None:
@@ -244,61 +331,55 @@ def deferred(batch_size: int = 500) -> Iterator[set[int]]:
     refresh_children(pending, batch_size=batch_size)
 
 
-def _lock_children(child_ids: list[int]) -> None:
-    """Take each child's refresh lock (in id order, so two loads cannot deadlock)."""
-    if connection.vendor != "postgresql" or not child_ids:
+def _lock_persons(person_ids: list[int]) -> None:
+    """Take each person's refresh lock (in id order, so two loads cannot deadlock): two
+    refreshes of one person must not both start from the same old facts."""
+    if connection.vendor != "postgresql" or not person_ids:
         return
     with connection.cursor() as cursor:
+        if len(person_ids) == 1:
+            cursor.execute(
+                "SELECT pg_advisory_xact_lock(%s::int4, %s::int4)",
+                [PERSON_LOCK, person_ids[0] % 2**31],
+            )
+            return
         cursor.execute(
             "SELECT pg_advisory_xact_lock(%s::int4, (k %% 2147483648)::int4) "
             "FROM (SELECT k FROM unnest(%s::bigint[]) AS k ORDER BY k) AS ordered",
-            [CHILD_LOCK, sorted(child_ids)],
+            [PERSON_LOCK, sorted(person_ids)],
         )
 
 
-def _by_person(rows: Iterable[Any]) -> dict[int, list[Any]]:
-    grouped: dict[int, list[Any]] = defaultdict(list)
-    for row in rows:
-        grouped[row.person_key].append(row)
-    return grouped
-
-
 def refresh_children(child_ids: Iterable[int], *, batch_size: int = 500, lock: bool = True) -> int:
-    """Recompute the facts of many children, a batch at a time (a few queries a batch, as
-    ``rebuild`` does), and add the change they make to the running totals: what a bulk load
-    calls at its end for the children it wrote. Runs in the caller's transaction (or its
-    own). ``lock=False`` skips the per-child locks, for children no other transaction can
-    see yet (a load's own new children; PostgreSQL caps the locks one transaction holds).
-    Returns how many episode facts the children now hold."""
+    """Recompute the facts of the persons of many child records, a batch at a time (a few
+    queries a batch, as ``rebuild`` does), and add the change they make to the running
+    totals: what a bulk load calls at its end for the children it wrote. Runs in the
+    caller's transaction (or its own). ``lock=False`` skips the per-person locks, for
+    children no other transaction can see yet (a load's own new children; PostgreSQL caps
+    the locks one transaction holds). Returns how many episode facts the persons now hold."""
     ids = sorted(set(child_ids))
     if not ids:
         return 0
-    now = clock.now()
     total = 0
     change: tally.Sums = {}
     with transaction.atomic():
         for start in range(0, len(ids), batch_size):
             batch = ids[start : start + batch_size]
-            if lock:
-                _lock_children(batch)
-            old_facts = _by_person(EpisodeFact.objects.filter(person_key__in=batch))
-            old_reasons = _by_person(ReasonFact.objects.filter(person_key__in=batch))
             children = list(Child.objects.select_related(*CHILD_RELATED).filter(pk__in=batch))
-            computed = compute_facts(children, now)
+            persons = {child.person_id for child in children}
+            persons, computed, old_facts = _gather(persons, children, lock=lock)
+            old_reasons = list(ReasonFact.objects.filter(person_key__in=sorted(persons)))
             # The change to the totals: what the new facts add less what the old ones did.
-            for person in old_facts.keys() | old_reasons.keys():
-                old = tally.contributions(old_facts[person], old_reasons.get(person, []))
-                tally.merge(change, old, sign=-1)
-            for made, reasons in computed.values():
-                if made or reasons:
-                    tally.merge(change, tally.contributions(made, reasons))
-            if old_facts:
-                EpisodeFact.objects.filter(person_key__in=batch).delete()
-            if old_reasons:
-                ReasonFact.objects.filter(person_key__in=batch).delete()
+            tally.merge(change, _contributions(old_facts, old_reasons), sign=-1)
             facts = [f for made, _reasons in computed.values() for f in made]
+            reasons = [r for _made, made in computed.values() for r in made]
+            tally.merge(change, _contributions(facts, reasons))
+            if old_facts:
+                _delete_facts(persons)
+            if old_reasons:
+                ReasonFact.objects.filter(person_key__in=sorted(persons)).delete()
             insert(EpisodeFact, facts)
-            insert(ReasonFact, [r for _made, reasons in computed.values() for r in reasons])
+            insert(ReasonFact, reasons)
             total += len(facts)
         # Straight into the totals, not through the pending rows: a load's change can be
         # millions of totals. A load of new children can COPY them into an empty table.
@@ -338,10 +419,10 @@ def analyse_records() -> None:
 
 
 def rebuild(batch_size: int = 500) -> int:
-    """Recompute every fact from the records (after a bulk load), children in batches of
+    """Recompute every fact from the records (after a bulk load), persons in batches of
     ``batch_size`` (a few queries a batch), then every running total from the facts.
     Returns episodes. Meant for a quiet database: a change saved while it runs may be
-    missed until that child's next refresh."""
+    missed until that person's next refresh."""
     if connection.vendor == "postgresql":
         # After a bulk load (COPY) the planner has no statistics yet until autovacuum
         # comes round; without them the batch queries can choose whole-table plans.
@@ -351,11 +432,12 @@ def rebuild(batch_size: int = 500) -> int:
     now = clock.now()
     ids = list(
         Child.objects.filter(episodes__isnull=False)
+        .order_by("person_id")
+        .values_list("person_id", flat=True)
         .distinct()
-        .order_by("pk")
-        .values_list("pk", flat=True)
     )
     known = set(EpisodeFact.objects.values_list("person_key", flat=True).distinct())
+    known |= set(ReasonFact.objects.values_list("person_key", flat=True).distinct())
     stale = sorted(known - set(ids))
     for start in range(0, len(stale), batch_size):
         gone = stale[start : start + batch_size]
@@ -364,11 +446,10 @@ def rebuild(batch_size: int = 500) -> int:
     for start in range(0, len(ids), batch_size):
         batch = ids[start : start + batch_size]
         with transaction.atomic():
-            children = list(Child.objects.select_related(*CHILD_RELATED).filter(pk__in=batch))
-            computed = compute_facts(children, now)
-            EpisodeFact.objects.filter(person_key__in=batch).delete()
-            ReasonFact.objects.filter(person_key__in=batch).delete()
+            computed = compute_facts([], now, batch)
             facts = [f for made, _reasons in computed.values() for f in made]
+            _delete_facts(set(batch))
+            ReasonFact.objects.filter(person_key__in=batch).delete()
             insert(EpisodeFact, facts)
             insert(ReasonFact, [r for _made, reasons in computed.values() for r in reasons])
             total += len(facts)

@@ -6,7 +6,9 @@ committed change and its figures are never out of step and a rolled-back change 
 no trace in the figures. A service that has read the child as the refresh would
 (``facts.CHILD_RELATED``, its legal statuses prefetched) holds it (``events.bus.hold``,
 under ``child_key``) and the refresh takes it instead of reading it again. Linking
-episodes refreshes every child in the linked group.
+episodes refreshes every child in the linked group. Linking or unlinking child records
+(homeward.linkage) refreshes every person the records touched: the ones they belong to
+now and the ones whose facts held their episodes (``facts.refresh_records``).
 Bulk loads refresh what they wrote themselves (``facts.refresh_children``; ``import-903``
 inside ``facts.deferred()``). Registered in InsightsConfig.ready()."""
 
@@ -31,6 +33,7 @@ from homeward.episodes.models import Episode
 from homeward.events.bus import child_key, held, later, on
 from homeward.events.types import Event
 from homeward.insights import facts
+from homeward.linkage.events import RecordsLinked, RecordUnlinked
 
 # The changes to records that feed a figure (a child's creation feeds none until an
 # episode is reported; an account change or a clock falling due feeds none).
@@ -68,6 +71,22 @@ def refresh_linked(event: EpisodesLinked, _actor: Actor | None) -> None:
     pk = Episode.objects.filter(reference=event.aggregate).values_list("pk", flat=True).first()
     if pk is not None:
         later(("insights.linked", pk), lambda: facts.refresh_linked([pk]))
+
+
+def _refresh_records(event: RecordsLinked | RecordUnlinked) -> None:
+    records = sorted({*event.records, *([event.child_id] if event.child_id else [])})
+    if records:
+        later(("insights.records", *records), lambda: facts.refresh_records(records))
+
+
+@on(RecordsLinked)
+def refresh_linked_records(event: RecordsLinked, _actor: Actor | None) -> None:
+    _refresh_records(event)
+
+
+@on(RecordUnlinked)
+def refresh_unlinked_record(event: RecordUnlinked, _actor: Actor | None) -> None:
+    _refresh_records(event)
 
 
 def connect() -> None:

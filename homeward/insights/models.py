@@ -1,7 +1,8 @@
 """The statistics layer: derived rows kept up to date as records change (see facts.py).
 
 No names, dates of birth, addresses or free text are kept here: only codes, dates of
-episodes, and ``person_key`` (a child's record id, never shown) to count children once."""
+episodes, and ``person_key`` (the child's person: ``Child.person``, the same for every
+record linked as one child; never shown) to count children once."""
 
 from __future__ import annotations
 
@@ -56,19 +57,26 @@ class EpisodeFact(models.Model):
     # Linked with another child's episode (they went missing together): counted once as an
     # incident by incident_key.
     linked = models.BooleanField(default=False)
-    # The child's first episode in the month / quarter / year, over all areas (council and
-    # nation: a child has one responsible council) and within this episode's force area.
+    # The person's first episode in the month / quarter / year, over all areas (the nation),
+    # within this episode's force area, and within this episode's council (a person's
+    # linked records can have different responsible councils).
     first_m = models.BooleanField(default=False)
     first_q = models.BooleanField(default=False)
     first_y = models.BooleanField(default=False)
     first_m_force = models.BooleanField(default=False)
     first_q_force = models.BooleanField(default=False)
     first_y_force = models.BooleanField(default=False)
-    # How many episodes the child had in this quarter / year (overall, and in this force).
+    first_m_council = models.BooleanField(default=False)
+    first_q_council = models.BooleanField(default=False)
+    first_y_council = models.BooleanField(default=False)
+    # How many episodes the person had in this quarter / year (overall, in this force, in
+    # this council).
     n_q = models.SmallIntegerField(default=1)
     n_y = models.SmallIntegerField(default=1)
     n_q_force = models.SmallIntegerField(default=1)
     n_y_force = models.SmallIntegerField(default=1)
+    n_q_council = models.SmallIntegerField(default=1)
+    n_y_council = models.SmallIntegerField(default=1)
     worker_changes_q = models.SmallIntegerField(default=0)
     worker_changes_y = models.SmallIntegerField(default=0)
 

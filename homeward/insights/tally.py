@@ -7,10 +7,11 @@ for the month it started in, one per "dimension" (age band, risk grade, duration
 the fact's value in it. Each total holds five measures:
 
 - ``episodes``: facts counted;
-- ``children_m``, ``children_q``, ``children_y``: facts that are the child's first in the
-  month, quarter or statistical year in that scope (the facts' ``first_*`` flags, or
-  ``first_*_force`` for a force): adding them over a period's months counts each child once,
-  valued at their first episode, as docs/counting-rules.md says;
+- ``children_m``, ``children_q``, ``children_y``: facts that are the person's first in the
+  month, quarter or statistical year in that scope (the facts' ``first_*`` flags for the
+  nation, ``first_*_council`` for a council, ``first_*_force`` for a force): adding them
+  over a period's months counts each child once, valued at their first episode, as
+  docs/counting-rules.md says;
 - ``seconds``: time missing of returned episodes.
 
 A quarter is three months of totals and a year twelve: reading one is a few hundred rows
@@ -33,12 +34,13 @@ The dimensions (``contributions`` is the one place that says what each fact adds
   interview's first episode; children measures count a child once per code; and
   ``interviews`` (value: push, pull or risk): interviews naming at least one.
 
-Kept up to date with the facts, in the same transaction: ``facts.refresh_child`` passes the
-child's facts before and after; the difference is inserted into ``TallyChange`` (insert
-only: no row is locked, so concurrent saves never wait for each other here), and reads add
-``Tally`` and ``TallyChange`` together in one statement. After the commit, ``fold`` moves
-the pending changes into ``Tally`` (one folder at a time); if it never ran, figures would
-still be right, only slower to read. ``rebuild`` recomputes every total from the facts.
+Kept up to date with the facts, in the same transaction: a refresh (facts.py) passes the
+facts of the persons it refreshed before and after; the difference is inserted into
+``TallyChange`` (insert only: no row is locked, so concurrent saves never wait for each
+other here), and reads add ``Tally`` and ``TallyChange`` together in one statement. After
+the commit, ``fold`` moves the pending changes into ``Tally`` (one folder at a time); if it
+never ran, figures would still be right, only slower to read. ``rebuild`` recomputes every
+total from the facts.
 """
 
 from __future__ import annotations
@@ -101,8 +103,9 @@ def _within(value: bool | None) -> str:
 
 
 def contributions(facts: Sequence[Any], reasons: Sequence[Any] = ()) -> Sums:
-    """What one child's facts and reason facts add to the totals. ``facts`` are
-    EpisodeFact rows (or anything with their attributes), all of one child."""
+    """What one person's facts and reason facts add to the totals. ``facts`` are
+    EpisodeFact rows (or anything with their attributes), all of one person (all of them:
+    the first rolling repeat of a period is found among them)."""
     sums: Sums = {}
     rolling_seen: set[tuple[Any, ...]] = set()
     for f in sorted(facts, key=lambda f: (f.start_at, f.episode_id)):
@@ -128,6 +131,10 @@ def _fact_contributions(sums: Sums, f: Any, rolling_seen: set[tuple[Any, ...]]) 
             fm, fq, fy = f.first_m_force, f.first_q_force, f.first_y_force
             nq, ny = f.n_q_force, f.n_y_force
             place = "own" if f.home_force_id == f.force_id else "visiting"
+        elif scope == COUNCIL:
+            fm, fq, fy = f.first_m_council, f.first_q_council, f.first_y_council
+            nq, ny = f.n_q_council, f.n_y_council
+            place = "out" if f.out_of_area else "in"
         else:
             fm, fq, fy = f.first_m, f.first_q, f.first_y
             nq, ny = f.n_q, f.n_y

@@ -38,6 +38,8 @@ class Action(StrEnum):
     EXPORT = "export"
     ADMINISTER = "administer"
     SEE_AGGREGATES = "see_aggregates"
+    # Decide whether two records are one child, link them, unlink them (homeward.linkage).
+    LINK_RECORDS = "link_records"
 
 
 _PRACTITIONER_READ = {Action.SEE_IDENTITY, Action.SEE_EPISODES}
@@ -71,6 +73,7 @@ ROLE_ACTIONS: dict[str, frozenset[Action]] = {
             Action.UPDATE_CHILD,
             Action.EXPORT,
             Action.SEE_AGGREGATES,
+            Action.LINK_RECORDS,
         }
     ),
     Role.COUNCIL_MANAGER: frozenset(
@@ -83,6 +86,7 @@ ROLE_ACTIONS: dict[str, frozenset[Action]] = {
             Action.UPDATE_CHILD,
             Action.EXPORT,
             Action.SEE_AGGREGATES,
+            Action.LINK_RECORDS,
         }
     ),
     Role.CARE_STAFF: frozenset(_REPORTING),

@@ -36,7 +36,7 @@ from homeward.episodes.models import Episode, EpisodeStatus, TimelineEntry
 from homeward.insights import facts
 from homeward.insights.models import EpisodeFact
 from homeward.organisations.models import Organisation, User
-from homeward.seed import people, scene, write, write_episodes
+from homeward.seed import duplicates, people, scene, write, write_episodes
 from homeward.seed.area import (
     DEMO_USERNAMES,
     DemoLogin,
@@ -117,6 +117,7 @@ def store(area: Area, children: int, episodes: int) -> None:
     scene.plan_aftercare(area)
     write_episodes.write_episodes(area)
     write.write_aftercare(area)
+    duplicates.write_police_records(area)
     # The statistics, in the same transaction: the dashboards, board reports and
     # national figures count the demo's history as soon as it is committed.
     facts.refresh_children([child.row.pk for child in area.children if child.row], lock=False)
@@ -144,7 +145,10 @@ def counts() -> dict[str, int]:
     return {
         "organisations": Organisation.objects.count(),
         "users": User.objects.count(),
-        "children": Child.objects.count(),
+        "children": Child.objects.filter(added_by_organisation__isnull=True).count(),
+        "second records made by police": Child.objects.filter(
+            added_by_organisation__isnull=False
+        ).count(),
         "placements": Placement.objects.count(),
         "episodes": Episode.objects.count(),
         "open episodes": Episode.objects.filter(status=EpisodeStatus.MISSING).count(),

@@ -93,9 +93,7 @@ def test_a_forged_or_anothers_token_writes_nothing(client: Client, police: Organ
     assert token is not None
     client.force_login(factories.member(Role.POLICE_CALL_HANDLER, police))
     for bad in (token.group(1), token.group(1)[:-2] + "xx", "forged"):
-        response = client.post(
-            "/children/report-against-match", {"token": bad, **report_fields()}
-        )
+        response = client.post("/children/report-against-match", {"token": bad, **report_fields()})
         assert response.status_code in {302, 403}
     assert not Episode.objects.exists()
 

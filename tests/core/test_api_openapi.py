@@ -40,6 +40,11 @@ EXPECTED_OPERATIONS = {
     ("post", "/api/v1/return-interviews/{interview_id}/outcome"),
     ("post", "/api/v1/return-interviews/{interview_id}/interview"),
     ("get", "/api/v1/me"),
+    ("get", "/api/v1/possible-duplicates"),
+    ("get", "/api/v1/possible-duplicates/{candidate_id}"),
+    ("post", "/api/v1/possible-duplicates/{candidate_id}/decision"),
+    ("post", "/api/v1/links"),
+    ("post", "/api/v1/records/{child_id}/unlink"),
 }
 INTERVIEW_EDITS = {
     ("post", "/api/v1/return-interviews/{interview_id}/provider"),

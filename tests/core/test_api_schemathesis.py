@@ -43,6 +43,7 @@ from homeward.aftercare import services as aftercare
 from homeward.api import api as homeward_api
 from homeward.children import emergency
 from homeward.episodes import services as episodes
+from homeward.linkage import services as linkage
 from homeward.organisations.models import Organisation, OrganisationKind, Role
 from tests import factories
 from tests.apiclient import token_for
@@ -118,6 +119,11 @@ def world(db: None) -> dict[str, Any]:
     access = emergency.open_emergency_access(
         stranger, open_episode.reference, "Found in our area overnight, checking who she is"
     )
+    # A pair of records in the coordinator's review queue.
+    candidate = linkage.queue_match(
+        child.pk, other.pk, probability=0.9, match_weight=6.0, evidence=[], source="run"
+    )
+    assert candidate is not None
     return {
         "tokens": {
             "police_officer": token_for(officer),
@@ -130,6 +136,7 @@ def world(db: None) -> dict[str, Any]:
             "reference": open_episode.reference,
             "interview_id": interview.pk,
             "access_id": access.pk,
+            "candidate_id": candidate.pk,
         },
         "returned_reference": back.reference,
     }

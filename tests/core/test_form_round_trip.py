@@ -46,6 +46,8 @@ from homeward.episodes import services as episodes
 from homeward.episodes.models import Classification, Episode, TimelineKind
 from homeward.events.models import DomainEvent
 from homeward.insights import board
+from homeward.linkage import services as linkage
+from homeward.linkage.models import MatchCandidate, RecordLink
 from homeward.notifications import services as notifications
 from homeward.notifications.models import Notification
 from homeward.notifications.rules import thresholds
@@ -952,7 +954,71 @@ NOTIFICATIONS = [
     Scenario("notifications:read", lambda s, c: _inbox_setup(s, c, "read"), _read),
 ]
 
-SCENARIOS = ORGANISATIONS + CHILDREN + EPISODES + AFTERCARE + NOTIFICATIONS
+# --- linkage -----------------------------------------------------------------------------------
+
+
+def _pair(scene: Scene) -> MatchCandidate:
+    """A pair waiting for review: the council's child and the record a force made."""
+    record = factories.ChildFactory(
+        responsible_council=factories.CouncilFactory(police_force=scene.police),
+        added_by_organisation=scene.police,
+    )
+    candidate = linkage.queue_match(
+        scene.child().pk,
+        record.pk,
+        probability=0.9,
+        match_weight=6.0,
+        evidence=[{"field": "dob", "label": "Date of birth", "level": "Exact", "weight": 5.0}],
+        source=MatchCandidate.Source.RUN,
+    )
+    assert candidate is not None
+    return candidate
+
+
+def _decision_setup(scene: Scene, choices: dict[str, str]) -> Visit:
+    candidate = _pair(scene)
+    return signed_in(
+        scene,
+        Role.COUNCIL_MISSING_COORDINATOR,
+        f"/possible-duplicates/{candidate.pk}/",
+        candidate=candidate,
+    )
+
+
+def _decision_back(visit: Visit) -> dict[str, Any]:
+    candidate = MatchCandidate.objects.get(pk=visit.candidate.pk)
+    return {
+        "decision": candidate.status,
+        "reason": candidate.reason,
+        "version": lambda sent: candidate.version == int(sent) + 1,
+    }
+
+
+def _unlink_setup(scene: Scene, choices: dict[str, str]) -> Visit:
+    candidate = _pair(scene)
+    linkage.decide_match(
+        scene.actor(Role.COUNCIL_MISSING_COORDINATOR), candidate.pk, same=True, reason="Same"
+    )
+    return signed_in(
+        scene,
+        Role.COUNCIL_MISSING_COORDINATOR,
+        f"/possible-duplicates/records/{candidate.left_id}/unlink",
+        candidate=candidate,
+    )
+
+
+def _unlink_back(visit: Visit) -> dict[str, Any]:
+    link = RecordLink.objects.get(candidate=visit.candidate)
+    assert link.unlinked_at is not None, "the link did not end"
+    return {"reason": link.unlink_reason}
+
+
+LINKAGE = [
+    Scenario("linkage:review", _decision_setup, _decision_back),
+    Scenario("linkage:unlink", _unlink_setup, _unlink_back),
+]
+
+SCENARIOS = ORGANISATIONS + CHILDREN + EPISODES + AFTERCARE + NOTIFICATIONS + LINKAGE
 SCENARIO_KEYS = {s.key for s in SCENARIOS}
 
 
@@ -1244,7 +1310,14 @@ def busy_area(scene: Scene) -> dict[str, User]:
     whose interview the child accepted (assigned to the provider); one ready to close; an
     emergency access to review; notifications; API tokens. No more than PAGES_PER_NAME of
     any one kind, so that the crawl reaches each."""
-    missing = scene.open_episode()
+    # A pair of records linked (its records can be unlinked), first so that the crawl
+    # meets its child's page; and a pair waiting for review.
+    linked = _pair(scene)
+    linkage.decide_match(
+        scene.actor(Role.COUNCIL_MISSING_COORDINATOR), linked.pk, same=True, reason="Same"
+    )
+    _pair(scene)
+    missing = scene.open_episode(Child.objects.get(pk=linked.left_id))
     scene.interview()
     interview = scene.interview(accepted=True)
     aftercare.assign_provider(

@@ -13,6 +13,7 @@ from homeward.aftercare.models import InterviewStatus
 from homeward.insights import counting as c
 from homeward.insights.models import EpisodeFact, ReasonFact
 from homeward.insights.queries import (
+    COUNCIL,
     DIMENSIONS,
     FORCE,
     REASON_LABELS,
@@ -62,7 +63,7 @@ def by_month(scope: Scope, period: Period) -> Table:
         .annotate(n=Count("pk"))
         .values_list("start_month", "n")
     )
-    flag = "first_m_force" if scope.kind == FORCE else "first_m"
+    flag = {FORCE: "first_m_force", COUNCIL: "first_m_council"}.get(scope.kind, "first_m")
     kids = dict(
         facts(scope, period)
         .filter(**{flag: True})

@@ -9,7 +9,7 @@
 3. what a user reads (the dashboard's headline, the board report's headline, the national
    CSV's children by sex and episodes by classification, and check and interview
    compliance) equals counting the records straight: episodes by the local date they
-   started, distinct children, open episodes, and aftercare/compliance.py's own count of
+   started, distinct children (persons), open episodes, and aftercare/compliance.py's own count of
    returns, checks and interviews.
 """
 
@@ -103,10 +103,10 @@ def count_records(period: q.Period) -> dict[tuple[str, int], Counted]:
         ):
             counted = out[key]
             counted.episodes += 1
-            counted.children.add(child.pk)
+            counted.children.add(child.person_id)
             counted.open_now += episode.returned_at is None
             counted.by_classification[episode.classification] += 1
-            counted.children_by_sex[child.sex].add(child.pk)
+            counted.children_by_sex[child.sex].add(child.person_id)
     return out
 
 

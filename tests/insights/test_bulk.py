@@ -4,6 +4,7 @@ through the ORM and does each child once, at the end, inside the load's transact
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import UTC, datetime
 
 import pytest
@@ -49,9 +50,9 @@ def test_refreshing_children_after_changes_behind_the_services_back(generated: l
     held = facts.refresh_children([changed.pk, emptied.pk, newcomer.pk])
 
     assert held == changed.episodes.count() + moved
-    assert not EpisodeFact.objects.filter(person_key=emptied.pk).exists()
-    assert EpisodeFact.objects.filter(person_key=newcomer.pk).count() == moved
-    mine = EpisodeFact.objects.filter(person_key=changed.pk)
+    assert not EpisodeFact.objects.filter(person_key=emptied.person_id).exists()
+    assert EpisodeFact.objects.filter(person_key=newcomer.person_id).count() == moved
+    mine = EpisodeFact.objects.filter(person_key=changed.person_id)
     assert set(mine.values_list("classification", "risk_grade")) == {("A", "high")}
     recount.assert_figures_are_a_recount()
 
@@ -65,10 +66,10 @@ def test_deferred_refreshes_each_child_once_when_the_block_ends(
     compute = facts.compute_facts
 
     def counted(
-        children: list[Child], now: datetime
+        children: list[Child], now: datetime, persons: Iterable[int] = ()
     ) -> dict[int, tuple[list[EpisodeFact], list[ReasonFact]]]:
         batches.append([c.pk for c in children])
-        return compute(children, now)
+        return compute(children, now, persons)
 
     monkeypatch.setattr(facts, "compute_facts", counted)
     with transaction.atomic(), facts.deferred():
@@ -77,12 +78,14 @@ def test_deferred_refreshes_each_child_once_when_the_block_ends(
             changes.save_episode(episode)  # each change asks for a refresh of the child
         # Not yet: the figures change with the load, at its end.
         assert set(
-            EpisodeFact.objects.filter(person_key=child.pk).values_list("risk_grade", flat=True)
+            EpisodeFact.objects.filter(person_key=child.person_id).values_list(
+                "risk_grade", flat=True
+            )
         ) != {"high"}
 
     assert batches == [[child.pk]]
     assert set(
-        EpisodeFact.objects.filter(person_key=child.pk).values_list("risk_grade", flat=True)
+        EpisodeFact.objects.filter(person_key=child.person_id).values_list("risk_grade", flat=True)
     ) == {"high"}
     recount.assert_facts_and_totals_are_a_recount()
 
@@ -91,7 +94,7 @@ def test_a_failed_load_refreshes_nothing_and_leaves_the_figures_right(
     generated: list[Child],
 ) -> None:
     child = generated[0]
-    before = list(EpisodeFact.objects.filter(person_key=child.pk).values_list("risk_grade"))
+    before = list(EpisodeFact.objects.filter(person_key=child.person_id).values_list("risk_grade"))
 
     class Refused(Exception):
         pass
@@ -105,7 +108,10 @@ def test_a_failed_load_refreshes_nothing_and_leaves_the_figures_right(
             changes.save_episode(episode)
         raise Refused
 
-    assert list(EpisodeFact.objects.filter(person_key=child.pk).values_list("risk_grade")) == before
+    assert (
+        list(EpisodeFact.objects.filter(person_key=child.person_id).values_list("risk_grade"))
+        == before
+    )
     recount.assert_facts_and_totals_are_a_recount()
     # Outside a deferred block, a change refreshes at once again.
     one = Episode.objects.filter(child=child).first()

@@ -3,6 +3,7 @@ promises, keeps every rule the services keep, and its logins work and see what t
 
 from __future__ import annotations
 
+import math
 from collections import Counter, defaultdict
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
@@ -50,7 +51,7 @@ from homeward.insights.models import EpisodeFact, ReasonFact
 from homeward.notifications import delivery
 from homeward.notifications.models import Notification
 from homeward.organisations.models import Organisation, OrganisationKind, Role, User
-from homeward.seed import demo
+from homeward.seed import demo, duplicates
 from homeward.seed.plan import DemoResult
 from tests import factories
 from tests.factories import returned_at
@@ -268,7 +269,12 @@ class TestDefaultArea:
     """One load at the default size: its shape, its rules and its logins."""
 
     def test_sizes(self, db: None, demo_area: DemoResult) -> None:
-        assert Child.objects.count() == demo.DEFAULT_CHILDREN
+        assert Child.objects.filter(added_by_organisation=None).count() == demo.DEFAULT_CHILDREN
+        # And the second records police made of some of them (homeward/seed/duplicates.py).
+        went_missing = Child.objects.filter(added_by_organisation=None, episodes__isnull=False)
+        assert demo_area.counts["second records made by police"] == math.ceil(
+            went_missing.distinct().count() / duplicates.ONE_IN
+        )
         assert Episode.objects.count() == demo.DEFAULT_EPISODES
         assert demo_area.seconds < 30
 
@@ -537,7 +543,7 @@ class TestCommand:
 
     def test_loads_and_prints_the_logins(self, db: None) -> None:
         output = self.run("--children", "30", "--episodes", "120", "--seed", "3")
-        assert Child.objects.count() == 30
+        assert Child.objects.filter(added_by_organisation=None).count() == 30
         assert Episode.objects.count() == 120
         for username in demo.DEMO_USERNAMES:
             assert username in output
