@@ -11,6 +11,7 @@ from django.test import Client
 from homeward.children.models import Child
 from homeward.core import clock
 from homeward.episodes.models import Episode
+from homeward.linkage.models import MatchCandidate
 from homeward.organisations.models import Organisation, Role
 from tests import factories
 from tests.children.test_views import child_data, datetime_fields, dob_fields, text
@@ -113,6 +114,11 @@ def test_none_of_these_adds_a_new_record_with_the_details_typed(
     assert response["Location"] == f"/children/{added.pk}/report-missing?added=1"
     assert added.last_name == "Holbey"
     assert added.date_of_birth == BORN
+    queued = MatchCandidate.objects.get()
+    assert {queued.left_id, queued.right_id} == {
+        added.pk,
+        Child.objects.get(first_name="Tyrone").pk,
+    }
 
 
 def text_of(page: str) -> str:
