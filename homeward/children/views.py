@@ -126,6 +126,10 @@ def _matches_page(
     """Find before create: the likely matches already held, if any. A match the user may
     not see shows only its council, strength and grounds, with a token in a form field."""
     data = form.cleaned_data
+    try:
+        services.check_child(actor, service_input(services.ChildDetails, data))
+    except ValidationFailed:
+        return None  # the create that follows shows the errors
     query = search.Query(
         first_name=data["first_name"],
         last_name=data["last_name"],
