@@ -34,7 +34,8 @@ def test_a_likely_match_is_a_409_without_its_identity(
     for secret in ("Tyrone", "Holby", BORN.isoformat()):
         assert secret not in raw
     match = response.body["items"][0]
-    assert match["visible"] is False and match["child"] is None
+    assert match["visible"] is False
+    assert match["child"] is None
     assert match["held_by"]["name"] == "Marlhaven Council"
     assert match["token"]
     assert Child.objects.count() == 1
