@@ -54,9 +54,11 @@ def test_another_users_expired_or_forged_token_writes_nothing(
         services.report_against_match(handler, "forged", a_report())
     token = tokens.issue(handler, unseen)
     later = clock.now() + tokens.MAX_AGE + timedelta(minutes=1)
-    with mock.patch("homeward.linkage.tokens.clock.now", return_value=later):
-        with pytest.raises(ValidationFailed):
-            services.report_against_match(handler, token, a_report())
+    with (
+        mock.patch("homeward.linkage.tokens.clock.now", return_value=later),
+        pytest.raises(ValidationFailed),
+    ):
+        services.report_against_match(handler, token, a_report())
     assert not Episode.objects.exists()
 
 
