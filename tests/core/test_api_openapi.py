@@ -18,7 +18,6 @@ EXPECTED_OPERATIONS = {
     ("post", "/api/v1/children/search"),
     ("get", "/api/v1/children/{child_id}"),
     ("post", "/api/v1/children"),
-    ("post", "/api/v1/children/matches"),
     ("post", "/api/v1/children/emergency-access"),
     ("get", "/api/v1/children/emergency-access"),
     ("post", "/api/v1/children/emergency-access/{access_id}/review"),
