@@ -2,12 +2,13 @@
 
 import sys
 
-from benchmarks import insights_dashboard, linkage, notification_latency
+from benchmarks import insights_dashboard, linkage, notification_latency, search
 
 BENCHMARKS = {
     "notification_latency": notification_latency.main,
     "insights_dashboard": insights_dashboard.main,
     "linkage": linkage.main,
+    "search": search.main,
 }
 
 

@@ -13,6 +13,7 @@ from homeward.children.api import router as children_router
 from homeward.core.api import HomewardAPI, actor_of, respond
 from homeward.episodes.api import router as episodes_router
 from homeward.linkage.api import router as linkage_router
+from homeward.linkage.matches_api import router as matches_router
 from homeward.organisations.api import BearerToken
 
 api = HomewardAPI(
@@ -34,6 +35,7 @@ api = HomewardAPI(
     auth=BearerToken(),
 )
 
+api.add_router("/v1/children", matches_router)  # before /{child_id}
 api.add_router("/v1/children", children_router)
 api.add_router("/v1/episodes", episodes_router)
 api.add_router("/v1", aftercare_router)

@@ -25,6 +25,9 @@ class ChildSearchIn(InputSchema):
 
 
 class ChildIn(InputSchema):
+    confirm_new: bool = Field(
+        False, description="Add a new record even though a likely match is held"
+    )
     first_name: Annotated[str, limit_of(Child, "first_name")]
     last_name: Annotated[str, limit_of(Child, "last_name")]
     date_of_birth: Day

@@ -8,6 +8,7 @@ app_name = "children"
 urlpatterns = [
     path("", views.find, name="find"),
     path("add", views.add, name="add"),
+    path("report-against-match", episode_views.report_against_match, name="report-match"),
     path("emergency-access", views.emergency_access, name="emergency-access"),
     path("emergency-access/reviews", views.emergency_reviews, name="emergency-reviews"),
     path(

@@ -32,7 +32,7 @@ from homeward.children.models import Child
 from homeward.core import clock
 from homeward.core import csv as csv_out
 from homeward.core.actor import Actor
-from homeward.core.errors import ValidationFailed
+from homeward.core.errors import AccessDenied, ValidationFailed
 from homeward.core.forms import add_service_errors
 from homeward.core.inputs import service_input
 from homeward.core.views import actor_of, web_view
@@ -40,6 +40,8 @@ from homeward.episodes import services as episode_services
 from homeward.episodes import steps as episode_steps
 from homeward.episodes import visibility as episodes_visibility
 from homeward.linkage import reads as linkage
+from homeward.linkage import search, tokens
+from homeward.linkage import services as linkage_services
 from homeward.organisations import policy
 from homeward.organisations.models import OrganisationKind, Role
 from homeward.organisations.policy import Action
@@ -80,7 +82,12 @@ def add(request: HttpRequest) -> HttpResponse:
     can_report = episode_steps.report(actor).available
     if request.method == "POST":
         form = ChildForm(request.POST, own_council=own_council, area_councils=local)
-        if form.is_valid():
+        editing = request.POST.get("edit") == "1"  # back from the matches, details kept
+        if not editing and form.is_valid() and request.POST.get("confirm_new") != "1":
+            shown = _matches_page(request, actor, form, can_report)
+            if shown is not None:
+                return shown
+        if not editing and form.is_valid():
             try:
                 # Straight to the service, which checks the role.
                 child = services.create_child(
@@ -89,6 +96,7 @@ def add(request: HttpRequest) -> HttpResponse:
             except ValidationFailed as exc:
                 add_service_errors(form, exc.errors)
             else:
+                _queue_added(actor, child, request.POST.getlist("queued"))
                 if can_report and request.POST.get("next") == "report":
                     return redirect(
                         reverse("children:report-missing", kwargs={"pk": child.pk}) + "?added=1"
@@ -110,6 +118,77 @@ def add(request: HttpRequest) -> HttpResponse:
             "nav": "add",
         },
     )
+
+
+def _matches_page(
+    request: HttpRequest, actor: Actor, form: ChildForm, can_report: bool
+) -> HttpResponse | None:
+    """Find before create: the likely matches already held, if any. A match the user may
+    not see shows only its council, strength and grounds, with a token in a form field."""
+    data = form.cleaned_data
+    try:
+        services.check_child(actor, service_input(services.ChildDetails, data))
+    except ValidationFailed:
+        return None  # the create that follows shows the errors
+    query = search.Query(
+        first_name=data["first_name"],
+        last_name=data["last_name"],
+        other_names=list(data.get("aliases") or []),
+        date_of_birth=data.get("date_of_birth"),
+        sex=data.get("sex", ""),
+        nhs_number=data.get("nhs_number", ""),
+        upn=data.get("upn", ""),
+        agency_reference=data.get("agency_reference", ""),
+    )
+    matches = search.find(actor, query)
+    if not matches:
+        return None
+    shown = [m.child_id for m in matches if m.visible]
+    children = (
+        children_visibility.visible_children(actor)
+        .select_related("responsible_council")
+        .in_bulk(shown)
+        if shown
+        else {}
+    )
+    typed = [(k, v) for k in request.POST for v in request.POST.getlist(k)]
+    return render(
+        request,
+        "children/matches.html",
+        {
+            "matches": [(m, children.get(m.child_id)) for m in matches],
+            "typed": [(k, v) for k, v in typed if k not in SKIPPED],
+            "queued": [tokens_for_queue(actor, m) for m in matches],
+            "can_report": can_report,
+            "nav": "add",
+        },
+    )
+
+
+SKIPPED = {"csrfmiddlewaretoken", "queued", "confirm_new", "edit"}
+
+
+def tokens_for_queue(actor: Actor, match: search.Match) -> str:
+    """A match to queue for review if the user adds a new record: a token, never an id."""
+    return match.token or tokens.issue(actor, match.child_id)
+
+
+def _queue_added(actor: Actor, child: Child, queued: list[str]) -> None:
+    """Queue for review the matches the user said were not the child (source "added"),
+    with the grounds shown as the evidence. A token that no longer redeems is skipped."""
+    for token in queued[:5]:
+        try:
+            other = tokens.redeem(actor, token)
+        except (ValidationFailed, AccessDenied):
+            continue
+        linkage_services.queue_match(
+            child.pk,
+            other,
+            probability=0.0,
+            match_weight=0.0,
+            evidence=[{"field": "added", "label": "Added despite a likely match"}],
+            source="added",
+        )
 
 
 @web_view

@@ -10,6 +10,7 @@ from django.urls import reverse
 from ninja import Query, Router
 
 from homeward.core.api import EpisodeIfMatch, actor_of, expected_version, respond, respond_page
+from homeward.core.errors import ValidationFailed
 from homeward.core.idempotency import idempotent
 from homeward.core.inputs import ON_RECORD, service_arguments, service_input
 from homeward.core.schemas import EpisodeReference
@@ -50,13 +51,19 @@ def _episode(request: HttpRequest, episode: Episode, status: int = 200) -> HttpR
     "added to the open episode's timeline instead and that episode is returned with "
     "`already_missing: true` (200): there is never a second open episode. A late report "
     "of an episode that is already over carries `return_details`: it is recorded as its "
-    "own, returned, episode.",
+    "own, returned, episode. To report a child found by POST /api/v1/children/matches "
+    "whose record you may not see, send the match's `match_token` instead of `child_id`.",
 )
 @idempotent
 def report_missing(request: HttpRequest, payload: ReportIn) -> HttpResponse:
     actor = actor_of(request)
-    report = service_input(services.Report, payload, besides={"child_id"})
-    result = services.report_missing(actor, payload.child_id, report)
+    report = service_input(services.Report, payload, besides={"child_id", "match_token"})
+    if payload.match_token:
+        result = services.report_against_match(actor, payload.match_token, report)
+    elif payload.child_id is None:
+        raise ValidationFailed({"child_id": "Send the child's id, or a match_token"})
+    else:
+        result = services.report_missing(actor, payload.child_id, report)
     body = ReportOut(
         **EpisodeOut.fields_for(actor, result.episode, result.written),
         already_missing=not result.created,

@@ -6,4 +6,9 @@ class LinkageConfig(AppConfig):
     label = "linkage"
 
     def ready(self) -> None:
-        from homeward.linkage import events  # noqa: F401  (registers its event types)
+        from homeward.linkage import (
+            events,  # noqa: F401  (registers its event types)
+            handlers,
+        )
+
+        handlers.connect()

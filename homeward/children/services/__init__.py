@@ -7,6 +7,7 @@ name is here too, so callers import ``homeward.children.services`` as before."""
 from homeward.children.services.adding import (
     ChildDetails,
     area_councils,
+    check_child,
     create_child,
     eighteenth_birthday,
 )
@@ -32,6 +33,7 @@ __all__ = [
     "allocate_worker",
     "area_councils",
     "awaiting_confirmation",
+    "check_child",
     "confirm_responsible_council",
     "create_child",
     "eighteenth_birthday",

@@ -157,10 +157,7 @@ def _reference_taken(org: Organisation, reference: str) -> bool:
     return ChildIdentifier.objects.filter(organisation=org, value=reference).exists()
 
 
-@transaction.atomic
-def create_child(actor: Actor, details: ChildDetails) -> Child:
-    """Add a child. The adding organisation keeps a relationship with the child for
-    policy.ADDED_CHILD_ACCESS, so that whoever adds a child can report them missing."""
+def _checked(actor: Actor, details: ChildDetails) -> tuple[Organisation, bool]:
     policy.require_role(actor, Action.CREATE_CHILD)
     errors = _validate_details(details)
     org = actor.organisation
@@ -171,6 +168,22 @@ def create_child(actor: Actor, details: ChildDetails) -> Child:
     if errors:
         raise ValidationFailed(errors)
     assert council is not None
+    return council, provisional
+
+
+def check_child(actor: Actor, details: ChildDetails) -> None:
+    """The checks of create_child, saving nothing: so that find before create looks for
+    a child only once the details would be accepted."""
+    _checked(actor, details)
+
+
+@transaction.atomic
+def create_child(actor: Actor, details: ChildDetails) -> Child:
+    """Add a child. The adding organisation keeps a relationship with the child for
+    policy.ADDED_CHILD_ACCESS, so that whoever adds a child can report them missing."""
+    council, provisional = _checked(actor, details)
+    org = actor.organisation
+    reference = details.agency_reference.strip()
     assert details.date_of_birth is not None
     child = Child.objects.create(
         first_name=person_name(details.first_name),

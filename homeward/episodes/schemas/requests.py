@@ -50,7 +50,13 @@ class LateReturnIn(InputSchema):
 
 
 class ReportIn(InputSchema):
-    child_id: Id
+    child_id: Id | None = None
+    match_token: str = Field(
+        "",
+        max_length=500,
+        description="Instead of child_id: a token from find before create, to report a "
+        "child whose record you may not see",
+    )
     classification: Classification = Field(
         description="M missing, or A away from placement without authorisation"
     )

@@ -30,6 +30,8 @@ from homeward.episodes.services.records import (
 )
 from homeward.episodes.services.reporting import (
     _report_missing,
+    match_holder,
+    report_against_match,
     report_missing,
 )
 from homeward.episodes.services.returns import (
@@ -85,10 +87,12 @@ __all__ = [
     "close_episode",
     "link_episodes",
     "list_episodes",
+    "match_holder",
     "normalise_grade",
     "read_episode",
     "record_return",
     "regrade",
+    "report_against_match",
     "report_missing",
     "update_episode",
 ]

@@ -40,6 +40,8 @@ from homeward.episodes.services.rules import (
 )
 from homeward.events import bus
 from homeward.events.change import record_change
+from homeward.linkage import tokens
+from homeward.organisations import policy
 from homeward.organisations.policy import Action
 
 
@@ -53,6 +55,46 @@ def report_missing(actor: Actor, child_id: object, report: Report) -> ReportResu
         return _report_missing(actor, child_id, report)
 
 
+def report_against_match(actor: Actor, token: str, report: Report) -> ReportResult:
+    """Report missing a child found by find before create whose record the actor may not
+    see: the match's token (homeward.linkage.tokens) is the permission to report that one
+    child. Only a role that may report; a forged, expired or another user's token is
+    refused before anything is read or written. A police force's report makes the force's
+    relationship with the child (the episode's force), as any report by the force does."""
+    policy.require_role(actor, Action.REPORT)
+    child_id = tokens.redeem(actor, token)
+    try:
+        return _report_missing(actor, child_id, report, matched=True)
+    except IntegrityError:
+        return _report_missing(actor, child_id, report, matched=True)
+
+
+def match_holder(actor: Actor, token: str) -> str:
+    """The council holding the record a token points to: all a page may say of it."""
+    policy.require_role(actor, Action.REPORT)
+    child_id = tokens.redeem(actor, token)
+    name = (
+        Child.objects.filter(pk=child_id)
+        .values_list("responsible_council__name", flat=True)
+        .first()
+    )
+    if name is None:
+        raise ValidationFailed({"token": tokens.INVALID})
+    return str(name)
+
+
+def _matched_child(child_id: int) -> Child:
+    child = (
+        Child.objects.select_related(*_CHILD_RELATED)
+        .prefetch_related("legal_statuses")
+        .filter(pk=child_id)
+        .first()
+    )
+    if child is None:
+        raise ValidationFailed({"token": tokens.INVALID})
+    return child
+
+
 # What a report reads of the child: what it checks and records, and what the refresh of
 # the figures that follows it needs (insights.facts.CHILD_RELATED, the legal statuses).
 _CHILD_RELATED = (
@@ -64,10 +106,17 @@ _CHILD_RELATED = (
 
 @transaction.atomic
 @bus.in_unit_of_work
-def _report_missing(actor: Actor, child_id: object, report: Report) -> ReportResult:
-    child = visibility.get_child(
-        actor, child_id, Action.REPORT, related=_CHILD_RELATED, prefetch=("legal_statuses",)
-    )
+def _report_missing(
+    actor: Actor, child_id: object, report: Report, *, matched: bool = False
+) -> ReportResult:
+    if matched:
+        # The token was redeemed by the caller: permission to report this one child.
+        assert isinstance(child_id, int)
+        child = _matched_child(child_id)
+    else:
+        child = visibility.get_child(
+            actor, child_id, Action.REPORT, related=_CHILD_RELATED, prefetch=("legal_statuses",)
+        )
     errors = _validate_report(child, report)
     if errors:
         raise ValidationFailed(errors)

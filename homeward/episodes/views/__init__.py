@@ -12,7 +12,7 @@ from homeward.episodes.views.changes import (
 )
 from homeward.episodes.views.detail import detail
 from homeward.episodes.views.home import home
-from homeward.episodes.views.report import report_missing
+from homeward.episodes.views.report import report_against_match, report_missing
 
 __all__ = [
     "add_timeline",
@@ -23,6 +23,7 @@ __all__ = [
     "link",
     "record_return",
     "regrade",
+    "report_against_match",
     "report_missing",
     "update",
 ]

@@ -18,6 +18,7 @@ from homeward.episodes import services, steps
 from homeward.episodes.forms import ReportForm
 from homeward.episodes.models import EpisodeStatus
 from homeward.episodes.visibility import visible_episodes
+from homeward.linkage import tokens
 from homeward.organisations.models import OrganisationKind
 
 
@@ -90,3 +91,37 @@ def _reported(request: HttpRequest, actor: Actor, result: services.ReportResult)
             f"{reference}.",
         )
     return redirect("episodes:detail", reference=reference)
+
+
+@web_view
+@require_http_methods(["POST"])
+def report_against_match(request: HttpRequest) -> HttpResponse:
+    """Report missing a child found as a likely match whose record the user may not see.
+    The match's token travels in a form field (never a URL); the page shows only the
+    council holding the record. The first POST (from the matches) draws the empty form."""
+    actor = actor_of(request)
+    token = request.POST.get("token", "")
+    try:
+        held_by = services.match_holder(actor, token)
+    except ValidationFailed as exc:
+        messages.error(request, str(exc.errors.get("token", tokens_invalid())))
+        return redirect("children:add")
+    if not steps.report(actor).allowed:
+        raise PermissionDenied
+    form = ReportForm(request.POST) if request.POST.get("step") == "report" else ReportForm()
+    if form.is_bound and form.is_valid():
+        try:
+            result = services.report_against_match(
+                actor, token, service_input(services.Report, form.cleaned_data)
+            )
+        except ValidationFailed as exc:
+            add_service_errors(form, exc.errors)
+        else:
+            return _reported(request, actor, result)
+    return render(
+        request, "episodes/report_match.html", {"form": form, "token": token, "held_by": held_by}
+    )
+
+
+def tokens_invalid() -> str:
+    return tokens.INVALID
