@@ -76,7 +76,7 @@ class PairOut(Schema):
     records: list[SideOut]
 
 
-class Paging(Schema):
+class QueuePaging(Schema):
     page: Annotated[int, Field(ge=1, le=1_000_000)] = 1
     page_size: Annotated[int, Field(ge=1, le=100)] = 25
 
@@ -94,7 +94,7 @@ class DecisionIn(InputSchema):
     version: int | None = Field(None, description="The version you read; a stale one is 409")
 
 
-class LinkIn(InputSchema):
+class RecordLinkIn(InputSchema):
     left: Id = Field(description="A child record you may see")
     right: Id = Field(description="Another child record you may see")
     reason: Reason
@@ -104,7 +104,7 @@ class UnlinkIn(InputSchema):
     reason: Reason
 
 
-class LinkOut(Schema):
+class RecordLinkOut(Schema):
     id: int
     left: int
     right: int
@@ -114,7 +114,7 @@ class LinkOut(Schema):
     unlinked_at: datetime | None
 
     @classmethod
-    def build(cls, link: RecordLink) -> "LinkOut":
+    def build(cls, link: RecordLink) -> "RecordLinkOut":
         return cls(
             id=link.pk,
             left=link.left_id,
@@ -138,7 +138,7 @@ class UnlinkOut(Schema):
     "child, where your council is responsible for either record, most likely first. Holds "
     "no names: read a pair to compare the records.",
 )
-def list_possible_duplicates(request: HttpRequest, paging: Query[Paging]) -> HttpResponse:
+def list_possible_duplicates(request: HttpRequest, paging: Query[QueuePaging]) -> HttpResponse:
     return respond_page(reads.review_queue(actor_of(request)), paging, QueueOut, CandidateOut.build)
 
 
@@ -180,15 +180,15 @@ def decide(request: HttpRequest, candidate_id: Id, payload: DecisionIn) -> HttpR
 
 @router.post(
     "/links",
-    response={201: LinkOut},
+    response={201: RecordLinkOut},
     summary="Link two records you may see as one child",
 )
 @idempotent
-def link(request: HttpRequest, payload: LinkIn) -> HttpResponse:
+def link(request: HttpRequest, payload: RecordLinkIn) -> HttpResponse:
     made = services.link_records(
         actor_of(request), payload.left, payload.right, reason=payload.reason
     )
-    return respond(LinkOut.build(made), 201)
+    return respond(RecordLinkOut.build(made), 201)
 
 
 @router.post(

@@ -40,6 +40,7 @@ EXPECTED_OPERATIONS = {
     ("post", "/api/v1/return-interviews/{interview_id}/outcome"),
     ("post", "/api/v1/return-interviews/{interview_id}/interview"),
     ("get", "/api/v1/me"),
+    ("post", "/api/v1/children/matches"),
     ("get", "/api/v1/possible-duplicates"),
     ("get", "/api/v1/possible-duplicates/{candidate_id}"),
     ("post", "/api/v1/possible-duplicates/{candidate_id}/decision"),
@@ -60,7 +61,13 @@ VERSIONED = INTERVIEW_EDITS | {
     ("post", "/api/v1/episodes/{reference}/close"),
 }
 # Every POST that creates or changes something; search is a read.
-IDEMPOTENT = {op for op in EXPECTED_OPERATIONS if op[0] == "post" and "search" not in op[1]}
+# Searches change nothing, so they take no Idempotency-Key.
+SEARCHES = ("search", "/matches")
+IDEMPOTENT = {
+    op
+    for op in EXPECTED_OPERATIONS
+    if op[0] == "post" and not any(word in op[1] for word in SEARCHES)
+}
 
 
 def operations(
