@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from datetime import date
+from io import StringIO
 
 import pytest
+from django.core.management import call_command
 from django.db import transaction
 
 from homeward.children import services
@@ -134,7 +136,20 @@ def test_a_new_placement_adds_its_postcode_district(
 def test_a_rolled_back_addition_leaves_no_keys(
     police_officer: Actor, council: Organisation
 ) -> None:
-    with pytest.raises(RuntimeError), transaction.atomic():
-        services.create_child(police_officer, details(responsible_council_id=council.pk))
-        raise RuntimeError
+    def add_then_fail() -> None:
+        with transaction.atomic():
+            services.create_child(police_officer, details(responsible_council_id=council.pk))
+            raise RuntimeError
+
+    with pytest.raises(RuntimeError):
+        add_then_fail()
     assert not SearchKey.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_rebuild_command_writes_keys_for_records_without_them(child: Child) -> None:
+    SearchKey.objects.all().delete()
+    out = StringIO()
+    call_command("rebuild_search_keys", stdout=out)
+    assert stored(child)
+    assert "1 child records" in out.getvalue()
