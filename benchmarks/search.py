@@ -26,6 +26,7 @@ import random
 import statistics
 import time
 from datetime import date, timedelta
+from functools import cache
 from typing import Any
 
 from benchmarks.machine import describe, p95, start_django
@@ -35,7 +36,7 @@ QUERIES = int(os.environ.get("BENCH_QUERIES", "200"))
 SEED = 13
 COUNCILS = 153
 
-COMMON_SURNAMES = (
+COMMON_SURNAMES = (  # noqa: SIM905
     "smith jones williams taylor brown davies evans wilson thomas johnson roberts robinson "
     "thompson wright walker white edwards hughes green hall lewis harris clarke patel "
     "jackson wood turner martin cooper hill ward morris moore clark lee king baker harrison "
@@ -45,12 +46,12 @@ COMMON_SURNAMES = (
     "powell webb rogers gray mason ali hunt hussain campbell matthews owen palmer holmes "
     "mills barnes knight lloyd butler russell barker fisher stevens jenkins murray dixon"
 ).split()
-COMMON_GIRLS = (
+COMMON_GIRLS = (  # noqa: SIM905
     "olivia amelia isla ava mia ivy lily isabella rosie sophia grace willow freya florence "
     "emily ella poppy evie elsie charlotte evelyn sienna sofia daisy phoebe sophie alice "
     "harper matilda ruby emilia maya millie isabelle eva aaliyah chloe jessica leah"
 ).split()
-COMMON_BOYS = (
+COMMON_BOYS = (  # noqa: SIM905
     "noah muhammad george oliver leo arthur oscar theodore freddie jack charlie theo henry "
     "finley alfie archie harry thomas jacob william joshua james lucas isaac tommy teddy "
     "ethan alexander logan mason joseph samuel daniel max jaxon riley edward reggie tyrone"
@@ -63,7 +64,19 @@ DISTRICTS = [
 
 
 def _zipf(rng: random.Random, items: list[str]) -> str:
-    return items[min(len(items) - 1, int(rng.paretovariate(1.1)) - 1)]
+    """Popular names first: the n-th in proportion to 1 / (n + 5), so the most common
+    boy's name is about 4% of boys and Smith about 3% of children (twice as concentrated
+    as England's, so blocking meets more records than it would)."""
+    return rng.choices(items, cum_weights=_cumulative(len(items)))[0]
+
+
+@cache
+def _cumulative(n: int) -> list[float]:
+    total, out = 0.0, []
+    for rank in range(1, n + 1):
+        total += 1 / (rank + 5)
+        out.append(total)
+    return out
 
 
 class Maker:
@@ -155,7 +168,9 @@ def build(n: int) -> float:
                 )
         sink.finish()
     with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
+        # As autovacuum leaves a table in use: the visibility map set, so that the key
+        # look-up is an index-only scan.
+        cursor.execute("VACUUM ANALYZE")
     return time.monotonic() - started
 
 
@@ -273,8 +288,8 @@ def main() -> None:
     run_queries(20)  # warm the caches and the connection
     result = run_queries(QUERIES)
     timings = result["timings"]
-    print(f"{len(timings)} searches: p50 {statistics.median(timings):.1f} ms, p95 {p95(timings):.1f} ms, "
-          f"max {max(timings):.1f} ms")  # fmt: skip
+    p50, top = statistics.median(timings), max(timings)
+    print(f"{len(timings)} searches: p50 {p50:.1f} ms, p95 {p95(timings):.1f} ms, max {top:.1f} ms")
     for kind, hits in sorted(result["found"].items()):
         print(f"  {kind:16} {sum(hits)}/{len(hits)} found the record sought")
 

@@ -24,7 +24,6 @@ import jellyfish
 from django.db.models import Count
 
 from homeward.audit.services import access_log
-from homeward.children.models import Child
 from homeward.children.visibility import visible_children
 from homeward.core.actor import Actor
 from homeward.core.errors import AccessDenied, ValidationFailed
@@ -220,18 +219,19 @@ def strength(probability: float) -> str:
 
 def candidates(asked: Facts, limit: int = CANDIDATES) -> list[keys.Held]:
     """The records sharing the most keys with the search (at most ``limit``), as scoring
-    reads them: one read of the keys and the records, one of aliases, one of identifiers."""
+    reads them: one read of the keys (an index-only scan of the key index), then the
+    records, their aliases and their identifiers."""
     looked_up = sorted(keys.query_keys(asked))
     if not looked_up:
         return []
-    sharing = (
+    sharing = list(
         SearchKey.objects.filter(key__in=looked_up)
         .values("child_id")
         .annotate(shared=Count("key"))
         .order_by("-shared", "child_id")
-        .values("child_id")[:limit]
+        .values_list("child_id", flat=True)[:limit]
     )
-    return keys.read_held(Child.objects.filter(pk__in=sharing))
+    return keys.read_held(sharing) if sharing else []
 
 
 def scored(asked: Facts, held: Iterable[keys.Held]) -> list[tuple[keys.Held, Score]]:

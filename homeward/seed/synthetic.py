@@ -50,6 +50,8 @@ from homeward.children.models import Child, ChildIdentifier, LegalStatus, Person
 from homeward.core import clock
 from homeward.core.actor import CHANNEL_CLI, Actor
 from homeward.insights import facts
+from homeward.linkage import keys
+from homeward.linkage.models import SearchKey
 from homeward.organisations.models import Organisation, OrganisationKind
 from homeward.seed import distributions as dist
 from homeward.seed import synthetic_episodes
@@ -89,6 +91,7 @@ class Synthesizer:
     def __init__(self, seed: int, episodes: int, councils: int, years: int, now: datetime) -> None:
         self.seed = seed
         self.total = episodes
+        self.district = ""  # the current placement's, of the child being written
         self.k = councils
         self.rng = random.Random(f"homeward-generate:{seed}")
         self.now = now
@@ -206,34 +209,43 @@ class Synthesizer:
         child_id = sink.new_id(Child)
         # Missing from the tenth birthday (or the window's start) to an hour ago.
         first = max(0, self.minute_of(add_years(dob, 10)))
+        self.district = ""
         placement = self.care(child_id, council, dob, first, wanted)
         ethnicity = self.pick_ethnicity()
         name_pool = surname_pool(rng, ethnicity)
         person_id = sink.new_id(Person)
         sink.add(Person, id=person_id, created_at=self.at(0))
+        given, last = first_name(rng, sex), surname(rng, name_pool)
+        upn = make_upn(rng, council.code) if rng.random() < dist.UPN_SHARE else ""
+        nhs = make_nhs_number(rng) if rng.random() < dist.NHS_NUMBER_SHARE else ""
         sink.add(
             Child,
             id=child_id,
             person_id=person_id,
             own_person_id=person_id,
-            first_name=first_name(rng, sex),
-            last_name=surname(rng, name_pool),
+            first_name=given,
+            last_name=last,
             date_of_birth=dob,
             sex=sex,
             ethnicity=ethnicity,
-            upn=make_upn(rng, council.code) if rng.random() < dist.UPN_SHARE else "",
-            nhs_number=make_nhs_number(rng) if rng.random() < dist.NHS_NUMBER_SHARE else "",
+            upn=upn,
+            nhs_number=nhs,
             responsible_council_id=council.org,
             current_placement_id=placement[0] if placement else None,
             created_at=self.at(0),
         )
+        reference = f"G{child_id:09d}"
         sink.add(
             ChildIdentifier,
             id=sink.new_id(ChildIdentifier),
             child_id=child_id,
             organisation_id=council.org,
-            value=f"G{child_id:09d}",
+            value=reference,
         )
+        found = keys.facts(given, last, (), dob, sex=sex, nhs_number=nhs, upn=upn,
+                           references=[reference], postcode=self.district)  # fmt: skip
+        for key in sorted(keys.record_keys(found)):
+            sink.add(SearchKey, id=sink.new_id(SearchKey), child_id=child_id, key=key)
         if wanted:
             self.missing_children.append(child_id)
             synthetic_episodes.episodes(self, child_id, council, wanted, first, placement)
@@ -264,6 +276,7 @@ class Synthesizer:
             else:
                 provider, host, kind = None, council.org, rng.choice(("U4", "U6", "U6", "H5"))
             pk = sink.new_id(Placement)
+            self.district = f"Q{chr(65 + council.index % 26)}{rng.randint(1, 9)}"
             sink.add(
                 Placement,
                 id=pk,
@@ -271,7 +284,7 @@ class Synthesizer:
                 placement_type=kind,
                 provider_id=provider,
                 host_council_id=host,
-                postcode_district=f"Q{chr(65 + council.index % 26)}{rng.randint(1, 9)}",
+                postcode_district=self.district,
                 start_date=care_from,
             )
             placement = (pk, host, self.minute_of(care_from + timedelta(days=1)))

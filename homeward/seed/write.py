@@ -35,6 +35,7 @@ from homeward.children.models import (
     WorkerAllocation,
     new_persons,
 )
+from homeward.linkage import keys
 from homeward.organisations.models import Membership, Organisation, OrganisationKind, Role, User
 from homeward.seed import distributions as dist
 from homeward.seed import text
@@ -323,3 +324,5 @@ def write_current_placements(area: Area) -> None:
         )
         current.append(plan.row)
     Child.objects.bulk_update(current, ["current_placement", "created_at"])
+    # Their search keys (find before create), now that their placements are known.
+    keys.rewrite_all(child_ids=[row.pk for row in current])
