@@ -12,8 +12,8 @@ from homeward.aftercare.api import router as aftercare_router
 from homeward.children.api import router as children_router
 from homeward.core.api import HomewardAPI, actor_of, respond
 from homeward.episodes.api import router as episodes_router
+from homeward.linkage.api import matches_router
 from homeward.linkage.api import router as linkage_router
-from homeward.linkage.matches_api import router as matches_router
 from homeward.organisations.api import BearerToken
 
 api = HomewardAPI(

@@ -1,6 +1,6 @@
-"""/api/v1: the review queue of possible duplicate records, linking and unlinking. Thin:
-each endpoint calls the services (services.py) and reads (reads.py) with the token's
-Actor."""
+"""/api/v1: finding a child before adding them (/children/matches), the review queue of
+possible duplicate records, linking and unlinking. Thin: each endpoint calls the search
+(search.py), the services (services.py) or the reads (reads.py) with the token's Actor."""
 
 from datetime import date, datetime
 from typing import Annotated
@@ -9,13 +9,19 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router, Schema
 from pydantic import Field
 
+from homeward.children.models import Child
+from homeward.children.visibility import visible_children
 from homeward.core.api import actor_of, respond, respond_page
 from homeward.core.idempotency import idempotent
+from homeward.core.inputs import service_input
 from homeward.core.schemas import Id, InputSchema
-from homeward.linkage import reads, services
+from homeward.linkage import reads, search, services
 from homeward.linkage.models import MatchCandidate, RecordLink
+from homeward.linkage.schemas import MatchesOut, MatchOut, MatchQueryIn
 
 router = Router(tags=["linkage"])
+# /api/v1/children/matches: find before create (mounted under /v1/children).
+matches_router = Router(tags=["children"])
 
 Reason = Annotated[str, Field(max_length=2000)]
 
@@ -202,3 +208,30 @@ def link(request: HttpRequest, payload: RecordLinkIn) -> HttpResponse:
 def unlink(request: HttpRequest, child_id: Id, payload: UnlinkIn) -> HttpResponse:
     changed = services.unlink_record(actor_of(request), child_id, reason=payload.reason)
     return respond(UnlinkOut(changed=changed))
+
+
+# --- find before create ----------------------------------------------------------------
+
+
+@matches_router.post(
+    "/matches",
+    response={200: MatchesOut},
+    summary="Find a child before adding them",
+    description="Looks across every council's records for the child you are about to add, "
+    "by name (typos, short forms, sound-alikes, hyphenated and other names), date of birth "
+    "(also with day and month swapped), sex, NHS number, UPN, an agency's reference and "
+    "postcode. For a child you may already see, the match gives their record; for any "
+    "other, only which council holds the record, how strong the match is, on what grounds "
+    "and a token to report against that record. Every search is audited (never what you "
+    "typed); each child shown is an audited read.",
+)
+def find_matches(request: HttpRequest, payload: MatchQueryIn) -> HttpResponse:
+    actor = actor_of(request)
+    query = service_input(search.Query, payload, besides=("limit",))
+    matches = search.find(actor, query, limit=payload.limit)
+    shown = [m.child_id for m in matches if m.visible]
+    children: dict[int, Child] = {}
+    if shown:
+        children = visible_children(actor).select_related("responsible_council").in_bulk(shown)
+    items = [MatchOut.build(m, children.get(m.child_id)) for m in matches]
+    return respond(MatchesOut(count=len(items), items=items))

@@ -27,6 +27,7 @@ from homeward.core.errors import AccessDenied, NotFound, StaleEdit, ValidationFa
 from homeward.events import bus
 from homeward.events.change import record_change
 from homeward.linkage.events import MatchDecided, MatchQueued, RecordsLinked, RecordUnlinked
+from homeward.linkage.groups import resolve
 from homeward.linkage.models import MatchCandidate, RecordLink
 from homeward.organisations.policy import Action, role_allows
 
@@ -74,40 +75,6 @@ def _live_links(record_ids: Iterable[int]) -> list[RecordLink]:
         .filter(Q(left_id__in=ids) | Q(right_id__in=ids))
         .order_by("pk")
     )
-
-
-def _components(records: list[Child], links: Iterable[RecordLink]) -> list[list[Child]]:
-    """The records joined by the links, as groups (union-find)."""
-    parent = {r.pk: r.pk for r in records}
-
-    def root(x: int) -> int:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    for link in links:
-        if link.left_id in parent and link.right_id in parent:
-            parent[root(link.left_id)] = root(link.right_id)
-    groups: dict[int, list[Child]] = {}
-    for record in records:
-        groups.setdefault(root(record.pk), []).append(record)
-    return list(groups.values())
-
-
-def _resolve(records: list[Child], links: Iterable[RecordLink]) -> list[int]:
-    """Point every record at its group's person (the lowest own person in the group).
-    Returns the ids of the records whose person changed."""
-    changed = []
-    for component in _components(records, links):
-        person = min(r.own_person_id for r in component)
-        for record in component:
-            if record.person_id != person:
-                record.person_id = person
-                changed.append(record.pk)
-    if changed:
-        Child.objects.bulk_update([r for r in records if r.pk in set(changed)], ["person"])
-    return changed
 
 
 def not_same_pairs(record_ids: Iterable[int] | None = None) -> set[Pair]:
@@ -180,7 +147,7 @@ def link_records(
         linked_by=actor.user,
         linked_by_organisation=actor.organisation,
     )
-    _resolve(group, _live_links(by_id))
+    resolve(group, _live_links(by_id))
     _mark_candidate(actor, left_id, right_id, MatchCandidate.Status.SAME, reason, candidate_id)
     person = by_id[left_id].person_id
     record_change(
@@ -272,7 +239,7 @@ def unlink_record(actor: Actor, child_id: int, *, reason: str) -> list[int]:
         _mark_candidate(
             actor, link.left_id, link.right_id, MatchCandidate.Status.NOT_SAME, reason, None
         )
-    changed = _resolve(group, _live_links(r.pk for r in group))
+    changed = resolve(group, _live_links(r.pk for r in group))
     record_change(
         actor,
         RecordUnlinked(

@@ -230,6 +230,26 @@ def audit_export(w: World) -> tuple[int | None, User | None]:
     return None, None
 
 
+def _pair(w: World) -> int:
+    """A pair in the coordinator's review queue: the child and a record a force made."""
+    from homeward.linkage import services as linkage
+
+    other = factories.ChildFactory(responsible_council=factories.CouncilFactory())
+    candidate = linkage.queue_match(
+        w.child.pk, other.pk, probability=0.9, match_weight=6.0, evidence=[], source="run"
+    )
+    assert candidate is not None
+    return candidate.pk
+
+
+def pair_page(w: World) -> tuple[int | None, User | None]:
+    return page(f"/possible-duplicates/{_pair(w)}/", "coordinator")(w)
+
+
+def pair_api(w: World) -> tuple[int | None, User | None]:
+    return api_get(f"/api/v1/possible-duplicates/{_pair(w)}", "coordinator")(w)
+
+
 # --- every read path ---------------------------------------------------------------------
 
 WEB_READS: dict[str, Driver] = {
@@ -261,6 +281,8 @@ WEB_READS: dict[str, Driver] = {
     "aftercare:record_check": page("/aftercare/episodes/{w.returned_ref}/check/record", "officer"),
     "notifications:who-knew": page("/notifications/episodes/{w.open_ref}/"),
     "notifications:inbox": inbox_page,
+    "linkage:review": pair_page,
+    "linkage:unlink": page("/possible-duplicates/records/{w.child.pk}/unlink", "coordinator"),
 }
 
 # Pages that show no child's identity, and why.
@@ -278,6 +300,8 @@ NO_CHILD_DATA: dict[str, str] = {
     "insights:board-report": "aggregate figures only, no identities",
     "insights:board-report-pdf": "aggregate figures only, no identities",
     "insights:stored-report": "aggregate figures only, no identities",
+    "linkage:queue": "pairs of records by council, strength and source: no names",
+    "children:report-match": "a match's report form: only the council holding the record",
 }
 NO_CHILD_DATA_NAMESPACES = {
     "organisations": "accounts, sign-in, users and tokens: no child data",
@@ -295,6 +319,7 @@ API_READS: dict[tuple[str, str], Driver] = {
     ("get", "/api/v1/episodes"): api_get("/api/v1/episodes"),
     ("get", "/api/v1/episodes/{reference}"): api_get("/api/v1/episodes/{w.open_ref}"),
     ("get", "/api/v1/return-interviews"): api_get("/api/v1/return-interviews", "rhi"),
+    ("get", "/api/v1/possible-duplicates/{candidate_id}"): pair_api,
     ("get", "/api/v1/return-interviews/{interview_id}"): api_get(
         "/api/v1/return-interviews/{w.interview_id}", "rhi"
     ),
@@ -302,6 +327,7 @@ API_READS: dict[tuple[str, str], Driver] = {
 # API reads that show no child's identity, and why.
 NO_CHILD_DATA_API: dict[tuple[str, str], str] = {
     ("get", "/api/v1/me"): "the token's own user, organisation, role and what it may do",
+    ("get", "/api/v1/possible-duplicates"): "pairs by council, strength and evidence: no names",
 }
 # An API write answers with the record it changed; the write's own audit event names the
 # child (the API tests, tests/*/test_api*.py, and the services' tests check those).
@@ -317,6 +343,8 @@ NO_CHILD_DATA_COMMANDS = {
     "serve": "runs the web server and the worker (no output about children)",
     "board_reports": "aggregate reports only",
     "rebuild_facts": "rebuilds aggregate facts, shows no identity",
+    "rebuild_search_keys": "rebuilds search keys, shows no identity",
+    "link": "links records (counts only); its CSV mode reads and writes the caller's own file",
 }
 
 ALL_READS: dict[str, Driver] = {

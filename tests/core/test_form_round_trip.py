@@ -1231,6 +1231,8 @@ NOT_LINKED = {
     "organisations:set-password": "the one-time link an administrator passes to a new user",
     "organisations:mfa-verify": "after the password, for a user with an authenticator app",
     "healthz": "for the load balancer",
+    "children:report-match": "the button of a likely match on the page adding a child shows "
+    "(a POST carrying the match's token)",
 }
 # Forms drawn only where no link leads (see NOT_LINKED).
 UNLINKED_FORMS = {"organisations:set-password", "organisations:mfa-verify"}

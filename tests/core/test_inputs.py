@@ -32,7 +32,7 @@ def test_an_api_report_becomes_the_services_report_with_its_return_nested() -> N
             "return_details": {"returned_at": SEEN.isoformat(), "return_method": "returned_self"},
         }
     )
-    report = service_input(services.Report, payload, besides={"child_id"})
+    report = service_input(services.Report, payload, besides={"child_id", "match_token"})
     assert report.classification == "M"
     assert type(report.classification) is str
     assert report.last_seen_at == SEEN
@@ -42,7 +42,7 @@ def test_an_api_report_becomes_the_services_report_with_its_return_nested() -> N
 
 
 def test_a_report_still_missing_has_no_return() -> None:
-    report = service_input(services.Report, ReportIn.model_validate(REPORT), besides={"child_id"})
+    report = service_input(services.Report, ReportIn.model_validate(REPORT), besides={"child_id", "match_token"})
     assert report.returned is None
 
 

@@ -165,9 +165,10 @@ CASES = [
             "post",
             "/api/v1/children",
             {
-                "first_name": "Tamsin",
-                "last_name": "Okonkwo-Reyes",
-                "date_of_birth": f"{clock.now().year - 12}-04-03",
+                # Another child: the web's Tamsin would be a likely match (answered 409).
+                "first_name": "Perpetua",
+                "last_name": "Lindqvist-Abara",
+                "date_of_birth": f"{clock.now().year - 13}-09-21",
                 "sex": "2",
                 "ethnicity": "WBRI",
                 "aliases": ["Tam"],
