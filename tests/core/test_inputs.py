@@ -42,7 +42,9 @@ def test_an_api_report_becomes_the_services_report_with_its_return_nested() -> N
 
 
 def test_a_report_still_missing_has_no_return() -> None:
-    report = service_input(services.Report, ReportIn.model_validate(REPORT), besides={"child_id", "match_token"})
+    report = service_input(
+        services.Report, ReportIn.model_validate(REPORT), besides={"child_id", "match_token"}
+    )
     assert report.returned is None
 
 
