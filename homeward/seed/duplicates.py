@@ -10,7 +10,7 @@ import random
 from datetime import date
 
 from homeward.children.models import Child, ChildIdentifier, new_persons
-from homeward.seed.names import surname
+from homeward.seed.names import first_name, surname
 from homeward.seed.plan import Area
 
 # One child in this many, among those who go missing, has a second record made by police.
@@ -35,6 +35,11 @@ def _swapped(dob: date) -> date:
     return dob
 
 
+def _year_off(rng: random.Random, dob: date) -> date:
+    year = dob.year + rng.choice((-1, 1))
+    return dob.replace(year=year, day=min(dob.day, 28))
+
+
 def write_police_records(area: Area) -> list[Child]:
     """Second records, held provisionally by the council of the area the child is in."""
     rng = random.Random(f"{area.seed} police records")
@@ -45,8 +50,14 @@ def write_police_records(area: Area) -> list[Child]:
         child = plan.row
         assert child is not None
         first, last, dob = plan.first_name, plan.last_name, plan.dob
-        variant = rng.choice(("typo", "surname", "dob", "exact"))
-        if variant == "typo":
+        # The last two are the hard ones a run leaves for a person to decide: another
+        # first name (what the child told the officer), or a year of birth out by one.
+        variant = rng.choice(("typo", "surname", "dob", "exact", "known as", "year"))
+        if variant == "known as":
+            first = first_name(rng, plan.sex)
+        elif variant == "year":
+            dob = _year_off(rng, dob)
+        elif variant == "typo":
             first = _typo(rng, first)
         elif variant == "surname":
             last = f"{last}-{surname(rng)}"
@@ -60,7 +71,9 @@ def write_police_records(area: Area) -> list[Child]:
                 date_of_birth=dob,
                 sex=plan.sex,
                 ethnicity=plan.ethnicity,
-                nhs_number=plan.nhs_number if rng.random() < 0.6 else "",
+                nhs_number=plan.nhs_number
+                if variant not in ("known as", "year") and rng.random() < 0.6
+                else "",
                 responsible_council=host or child.responsible_council,
                 responsible_council_provisional=True,
                 added_by_organisation=force,
