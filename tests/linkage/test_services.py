@@ -191,3 +191,19 @@ class TestQueue:
         again = queued(police_record, child, probability=0.91)
         assert again.pk == first.pk
         assert MatchCandidate.objects.get().probability == 0.91
+
+
+class TestOneChildMissingOnce:
+    def test_a_report_from_either_record_meets_the_childs_open_episode(
+        self, coordinator: Actor, child: Child, police_record: Child, police_officer: Actor
+    ) -> None:
+        from homeward.episodes.models import Episode, TimelineKind
+
+        episode = factories.report(police_officer, police_record)
+        services.decide_match(
+            coordinator, queued(child, police_record).pk, same=True, reason="Same child"
+        )
+        again = factories.report(coordinator, child, hours_ago=2)
+        assert again.pk == episode.pk
+        assert Episode.objects.filter(child__person_id=child.person_id).count() == 1
+        assert episode.timeline.filter(kind=TimelineKind.FURTHER_REPORT).count() == 1

@@ -142,7 +142,7 @@ def _report_missing(
             )
         open_episode = None
     if open_episode is not None:
-        _further_report(actor, child, open_episode, report)
+        _further_report(actor, open_episode, report)
         return ReportResult(open_episode, created=False)
     overlap = _overlap_in(others, report.last_seen_at, returned_at)
     if overlap:
@@ -152,16 +152,18 @@ def _report_missing(
 
 def _episodes_in_the_way(child: Child, start: datetime) -> list[Episode]:
     """In one query, the child's episodes a report from ``start`` may meet: the open one
-    (locked: it takes a further report) and any that ends after ``start`` (an overlap)."""
+    (locked: it takes a further report) and any that ends after ``start`` (an overlap).
+    The child's, on any of their records: a child linked as one person across a council's
+    and a police record is missing once, whichever record the report starts from."""
     return list(
         Episode.objects.select_for_update()
-        .filter(child=child)
+        .filter(child__person_id=child.person_id)
         .filter(Q(status=EpisodeStatus.MISSING) | Q(returned_at__gt=start))
         .order_by("last_seen_at", "pk")
     )
 
 
-def _further_report(actor: Actor, child: Child, open_episode: Episode, report: Report) -> None:
+def _further_report(actor: Actor, open_episode: Episode, report: Report) -> None:
     """A report of a child already missing: a timeline entry on the open episode."""
     assert report.last_seen_at is not None
     # The grade stays the police's to set; a different view of the risk is kept, and
@@ -187,7 +189,7 @@ def _further_report(actor: Actor, child: Child, open_episode: Episode, report: R
     )
     record_change(
         actor,
-        FurtherReport(aggregate_id=open_episode.reference, child_id=child.pk),
+        FurtherReport(aggregate_id=open_episode.reference, child_id=open_episode.child_id),
         action="further_report",
     )
 
