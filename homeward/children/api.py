@@ -28,8 +28,7 @@ from homeward.core.api import actor_of, respond, respond_page
 from homeward.core.idempotency import idempotent
 from homeward.core.inputs import service_arguments, service_input
 from homeward.core.schemas import Id, InputSchema, OrganisationOut
-from homeward.linkage import search
-from homeward.linkage import services as linkage_services
+from homeward.linkage import intake, search
 from homeward.linkage.schemas import MatchesOut, MatchOut
 
 router = Router(tags=["children"])
@@ -234,15 +233,8 @@ def create_child(request: HttpRequest, payload: ChildIn) -> HttpResponse:
     if matches and not payload.confirm_new:
         return respond(_matches_out(actor, matches), 409)
     child = services.create_child(actor, details)
-    for match in matches:
-        linkage_services.queue_match(
-            child.pk,
-            match.child_id,
-            probability=match.probability,
-            match_weight=0.0,
-            evidence=[{"field": "ground", "label": g} for g in match.grounds],
-            source="added",
-        )
+    if matches:
+        intake.queue_matches_of([child.pk], source="added")
     return respond(
         ChildOut.build(actor, child),
         201,

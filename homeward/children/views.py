@@ -32,16 +32,15 @@ from homeward.children.models import Child
 from homeward.core import clock
 from homeward.core import csv as csv_out
 from homeward.core.actor import Actor
-from homeward.core.errors import AccessDenied, ValidationFailed
+from homeward.core.errors import ValidationFailed
 from homeward.core.forms import add_service_errors
 from homeward.core.inputs import service_input
 from homeward.core.views import actor_of, web_view
 from homeward.episodes import services as episode_services
 from homeward.episodes import steps as episode_steps
 from homeward.episodes import visibility as episodes_visibility
+from homeward.linkage import intake, search
 from homeward.linkage import reads as linkage
-from homeward.linkage import search, tokens
-from homeward.linkage import services as linkage_services
 from homeward.organisations import policy
 from homeward.organisations.models import OrganisationKind, Role
 from homeward.organisations.policy import Action
@@ -96,7 +95,9 @@ def add(request: HttpRequest) -> HttpResponse:
             except ValidationFailed as exc:
                 add_service_errors(form, exc.errors)
             else:
-                _queue_added(actor, child, request.POST.getlist("queued"))
+                # The matches the user said were not the child, scored afresh from the
+                # record made, go to the councils' review queue.
+                intake.queue_matches_of([child.pk], source="added")
                 if can_report and request.POST.get("next") == "report":
                     return redirect(
                         reverse("children:report-missing", kwargs={"pk": child.pk}) + "?added=1"
@@ -158,37 +159,13 @@ def _matches_page(
         {
             "matches": [(m, children.get(m.child_id)) for m in matches],
             "typed": [(k, v) for k, v in typed if k not in SKIPPED],
-            "queued": [tokens_for_queue(actor, m) for m in matches],
             "can_report": can_report,
             "nav": "add",
         },
     )
 
 
-SKIPPED = {"csrfmiddlewaretoken", "queued", "confirm_new", "edit"}
-
-
-def tokens_for_queue(actor: Actor, match: search.Match) -> str:
-    """A match to queue for review if the user adds a new record: a token, never an id."""
-    return match.token or tokens.issue(actor, match.child_id)
-
-
-def _queue_added(actor: Actor, child: Child, queued: list[str]) -> None:
-    """Queue for review the matches the user said were not the child (source "added"),
-    with the grounds shown as the evidence. A token that no longer redeems is skipped."""
-    for token in queued[:5]:
-        try:
-            other = tokens.redeem(actor, token)
-        except (ValidationFailed, AccessDenied):
-            continue
-        linkage_services.queue_match(
-            child.pk,
-            other,
-            probability=0.0,
-            match_weight=0.0,
-            evidence=[{"field": "added", "label": "Added despite a likely match"}],
-            source="added",
-        )
+SKIPPED = {"csrfmiddlewaretoken", "confirm_new", "edit"}
 
 
 @web_view

@@ -34,6 +34,7 @@ from homeward.interchange import ssda903
 from homeward.interchange.events import Ssda903Imported
 from homeward.interchange.ssda903 import Problem
 from homeward.interchange.writer import ImportResult, ImportWriter
+from homeward.linkage import intake, keys
 from homeward.organisations import policy
 from homeward.organisations.models import Organisation, OrganisationKind
 from homeward.organisations.policy import Action
@@ -101,6 +102,11 @@ def import_903(
             raise ImportRejected(writer.problems)
         for child_id in sorted(writer.touched):
             facts.refresh_child(child_id)
+        # Found by the search before anyone adds them again, and their likely matches
+        # with other agencies' records queued for review. A child without a name (no
+        # names file) is not looked for: "Unnamed" would match every other.
+        keys.rewrite(sorted(writer.touched))
+        writer.result.matches_queued = intake.queue_matches_of(writer.named, source="import")
         result = writer.result
         audit.record(
             actor,
@@ -118,6 +124,7 @@ def import_903(
                 "periods_updated": result.periods_updated,
                 "placements_created": result.placements_created,
                 "placements_updated": result.placements_updated,
+                "matches_queued": result.matches_queued,
             },
         )
         if not result.unchanged:

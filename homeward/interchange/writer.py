@@ -33,6 +33,9 @@ class ImportResult:
     placements_updated: int = 0
     rows_created: int = 0
     rows_updated: int = 0
+    # Likely matches of the children created with records held elsewhere, queued for the
+    # councils' review (homeward.linkage).
+    matches_queued: int = 0
     unchanged: bool = True
     problems: list[Problem] = field(default_factory=list)
 
@@ -40,7 +43,8 @@ class ImportResult:
         return (
             f"{self.children_created} children created, {self.children_matched} matched; "
             f"{self.periods_created} periods of care created, {self.periods_updated} updated; "
-            f"{self.placements_created} placements created, {self.placements_updated} updated"
+            f"{self.placements_created} placements created, {self.placements_updated} updated; "
+            f"{self.matches_queued} likely matches with other records queued for review"
         )
 
 
@@ -56,6 +60,8 @@ class ImportWriter:
         self.problems: list[Problem] = []
         # The children whose records feed a figure and changed: refreshed once, at the end.
         self.touched: set[int] = set()
+        # Children created with their names (from the names file), to look for elsewhere.
+        self.named: list[int] = []
         self.now = clock.now()
         # Providers known to Homeward by their Ofsted URN: the placement's host is theirs.
         self.providers = {
@@ -107,6 +113,8 @@ class ImportWriter:
             responsible_council=self.council,
         )
         ChildIdentifier.objects.create(child=child, organisation=self.council, value=person.child)
+        if person.child in self.files.names:
+            self.named.append(child.pk)
         self.result.children_created += 1
         self.result.unchanged = False
         return child

@@ -107,11 +107,21 @@ class Match:
 class Score:
     weight: float = PRIOR
     grounds: list[str] = field(default_factory=list)
+    # Each ground with its weight (in bits): the evidence a reviewer sees.
+    weights: list[float] = field(default_factory=list)
 
     def add(self, weight: float, ground: str = "") -> None:
         self.weight += weight
         if ground and weight > 0:
             self.grounds.append(ground)
+            self.weights.append(weight)
+
+    def evidence(self) -> list[dict[str, object]]:
+        """The grounds as review evidence (linkage.models.MatchCandidate.evidence)."""
+        return [
+            {"field": "search", "label": ground, "level": "Agrees", "weight": round(weight, 1)}
+            for ground, weight in zip(self.grounds, self.weights, strict=True)
+        ]
 
     @property
     def probability(self) -> float:
