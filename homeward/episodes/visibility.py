@@ -22,7 +22,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from homeward.children import visibility as children_visibility
 from homeward.core.actor import Actor
 from homeward.core.errors import AccessDenied, NotFound
-from homeward.episodes.models import Episode, EpisodeStatus
+from homeward.episodes.models import Episode, EpisodeStatus, TimelineEntry, TimelineKind
 from homeward.organisations.models import Organisation, OrganisationKind
 from homeward.organisations.policy import OUTLINE_KINDS, Action, role_allows
 
@@ -53,10 +53,15 @@ def episode_scope(kind: str) -> Callable[[Scope], Scope]:
 
 @children_visibility.relationship(OrganisationKind.POLICE)
 def _force_of_an_episode(org: Organisation) -> Exists:
-    """The force of the area the child went missing from, or was found in."""
+    """The force of the area the child went missing from, or was found in, and a force that
+    reported the child while they were already missing (a further report on the open
+    episode, as against a likely match it could not see): reporting is the relationship."""
+    further = TimelineEntry.objects.filter(
+        episode=OuterRef("pk"), kind=TimelineKind.FURTHER_REPORT, recorded_by_organisation=org
+    )
     return Exists(
         Episode.objects.filter(child=OuterRef("pk")).filter(
-            Q(police_force=org) | Q(found_police_force=org)
+            Q(police_force=org) | Q(found_police_force=org) | Exists(further)
         )
     )
 

@@ -35,7 +35,8 @@ def test_each_app_registers_its_relationships_at_start_up() -> None:
     police = visibility.relationships(OrganisationKind.POLICE)
     assert [condition.__module__ for condition in police] == [
         "homeward.children.visibility",  # the force of the placement's area
-        "homeward.episodes.visibility",  # a force an episode was reported to or found by
+        "homeward.episodes.visibility",  # a force an episode was reported to or found by,
+        # or that reported the child again while they were missing
     ]
     rhi = visibility.relationships(OrganisationKind.RHI_PROVIDER)
     assert [condition.__module__ for condition in rhi] == ["homeward.aftercare.visibility"]

@@ -8,6 +8,7 @@ from unittest import mock
 
 import pytest
 
+from homeward.children.models import Child
 from homeward.children.visibility import visible_children
 from homeward.core import clock
 from homeward.core.actor import Actor
@@ -67,3 +68,18 @@ def test_a_role_that_may_not_report_cannot_use_a_token(unseen: int, council: Org
     with pytest.raises(AccessDenied):
         services.report_against_match(board, "anything", a_report())
     assert not Episode.objects.exists()
+
+
+def test_a_force_reporting_a_child_already_missing_then_sees_the_episode(
+    unseen: int, police: Organisation
+) -> None:
+    council = Child.objects.get(pk=unseen).responsible_council
+    first = services.report_missing(
+        actor_for(Role.SOCIAL_WORKER, council), unseen, a_report()
+    ).episode
+    handler = actor_for(Role.POLICE_CALL_HANDLER, police)
+    result = services.report_against_match(handler, tokens.issue(handler, unseen), a_report())
+    assert not result.created
+    assert result.episode.pk == first.pk
+    assert services.read_episode(handler, first.reference).pk == first.pk
+    assert visible_children(handler).filter(pk=unseen).exists()
