@@ -15,6 +15,7 @@ from homeward.episodes.api import router as episodes_router
 from homeward.linkage.api import matches_router
 from homeward.linkage.api import router as linkage_router
 from homeward.organisations.api import BearerToken
+from homeward.safeguarding.api import router as safeguarding_router
 
 api = HomewardAPI(
     title="Homeward API",
@@ -40,6 +41,7 @@ api.add_router("/v1/children", children_router)
 api.add_router("/v1/episodes", episodes_router)
 api.add_router("/v1", aftercare_router)
 api.add_router("/v1", linkage_router)
+api.add_router("/v1", safeguarding_router)
 
 
 class MeOut(Schema):

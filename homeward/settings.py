@@ -164,6 +164,7 @@ INSTALLED_APPS = [
     "homeward.episodes",
     "homeward.aftercare",
     "homeward.notifications",
+    "homeward.safeguarding",
     "homeward.insights",
     "homeward.interchange",
     "homeward.seed",
@@ -397,3 +398,11 @@ if not 0 < HOMEWARD_LINK_REVIEW <= HOMEWARD_LINK_AUTO <= 1:
     raise ImproperlyConfigured(
         "HOMEWARD_LINK_REVIEW and HOMEWARD_LINK_AUTO must be probabilities, REVIEW <= AUTO"
     )
+
+# Photographs of children (missing profiles): kept here, outside the web root, under random
+# names; served only through an access check. HOMEWARD_PHOTO_MAX_BYTES caps an upload.
+HOMEWARD_FILES_DIR = Path(env_str("HOMEWARD_FILES_DIR", str(DATA_DIR / "files")))
+HOMEWARD_PHOTO_MAX_BYTES = env_int("HOMEWARD_PHOTO_MAX_BYTES", 5 * 1024 * 1024)
+# A manager signs off each time a home's protocol was followed within this many hours,
+# unless the home's protocol sets its own.
+HOMEWARD_PROTOCOL_SIGN_OFF_HOURS = env_int("HOMEWARD_PROTOCOL_SIGN_OFF_HOURS", 24)

@@ -8,6 +8,8 @@ urlpatterns = [
     path("", episode_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
     path("", include("homeward.organisations.urls")),
+    # Profiles, plans and protocols: under children/, episodes/ and their own paths.
+    path("", include("homeward.safeguarding.urls")),
     path("children/", include("homeward.children.urls")),
     path("possible-duplicates/", include("homeward.linkage.urls")),
     path("episodes/", include("homeward.episodes.urls")),

@@ -44,6 +44,7 @@ from homeward.linkage import reads as linkage
 from homeward.organisations import policy
 from homeward.organisations.models import OrganisationKind, Role
 from homeward.organisations.policy import Action
+from homeward.safeguarding.views import panels as safeguarding_panels
 
 
 @web_view
@@ -212,6 +213,7 @@ def _detail_context(
     if may_confirm and confirm_form is None and org is not None:
         confirm_form = ConfirmCouncilForm(holder=org)
     return {
+        **safeguarding_panels.child_panels(actor, child),
         "child": child,
         "view": view,
         "age": child.age_on(request_day()),

@@ -88,6 +88,8 @@ class Episode(models.Model):
 
     last_seen_at = models.DateTimeField()
     last_seen_location = models.CharField(max_length=300)
+    # Missing profile part 2 (with clothing and where last seen): who the child was with.
+    last_seen_with = models.CharField(max_length=300, blank=True)
     missing_from = models.CharField(max_length=10, choices=MissingFrom.choices)
     circumstances = models.TextField(blank=True)
     clothing = models.TextField(blank=True)

@@ -13,7 +13,7 @@ from homeward.episodes.models import Episode
 from homeward.events.models import DomainEvent
 from homeward.notifications import events as ev
 from homeward.notifications.models import CouncilRules
-from homeward.organisations.models import Membership, Organisation, Role, User
+from homeward.organisations.models import Membership, Organisation, OrganisationKind, Role, User
 
 DEFAULT_REPEAT_COUNT = 3
 DEFAULT_REPEAT_DAYS = 90
@@ -65,6 +65,10 @@ POLICE = "police missing persons coordinator"
 HOME = "current placement's manager"
 MANAGER = "council manager"
 PROVIDER = "return interview provider"
+# Audiences for events of apps above this one (registered with ``register_event``).
+NAMED_OWNER = "named owner"  # the user in the payload's "owner", at "owner_organisation"
+OWNING_ORGANISATION = "owner"  # the organisation in the payload's "owner": its leads
+HOME_MANAGER = "home's manager"  # the care managers of the payload's "home"
 
 AUDIENCES: dict[str, set[str]] = {
     ev.EPISODE_REPORTED: {COORDINATOR, WORKER, HOST, POLICE, HOME},
@@ -83,6 +87,21 @@ AUDIENCES: dict[str, set[str]] = {
     ev.REPEAT_THRESHOLD_REACHED: {COORDINATOR, WORKER, MANAGER},
     ev.EMERGENCY_ACCESS_USED: {COORDINATOR},
 }
+
+
+# Where the notification of a registered event leads: a format string over the event's
+# payload and ``child`` (its child's id), such as "/children/{child}/plan".
+LINKS: dict[str, str] = {}
+
+
+def register_event(name: str, audience: set[str], title: str, link: str = "") -> None:
+    """Who hears about an event an app above this one declares, the title they see and
+    where it leads. Called from that app's ``ready()``; the event's payload names the
+    owner or the home."""
+    AUDIENCES[name] = set(audience)
+    TITLES[name] = title
+    if link:
+        LINKS[name] = link
 
 
 def _members(orgs: Iterable[Organisation | None], roles: set[str]) -> list[Membership]:
@@ -193,6 +212,38 @@ def _audience_members(
         found += _home(placement)
     if PROVIDER in audience:
         found += _provider(event, council)
+    found += _owners(event, audience)
+    return found
+
+
+def _owners(event: DomainEvent, audience: set[str]) -> list[Recipient]:
+    """The named owner, the owning organisation's leads, or a home's managers, from the
+    event's payload (events of the apps above, registered with ``register_event``)."""
+    found: list[Recipient] = []
+    payload = event.payload
+    if NAMED_OWNER in audience and payload.get("owner") and payload.get("owner_organisation"):
+        found += [
+            Recipient(m, NAMED_OWNER)
+            for m in Membership.objects.filter(
+                user_id=payload["owner"],
+                organisation_id=payload["owner_organisation"],
+                is_active=True,
+            ).select_related("user", "organisation")[:1]
+        ]
+    if OWNING_ORGANISATION in audience and payload.get("owner"):
+        owner = Organisation.objects.filter(pk=payload["owner"]).first()
+        if owner is not None and owner.kind == OrganisationKind.COUNCIL:
+            found += [
+                Recipient(r.membership, OWNING_ORGANISATION)
+                for r in council_contacts(owner, host=False)
+            ]
+        elif owner is not None:
+            found += [
+                Recipient(m, OWNING_ORGANISATION) for m in _members([owner], {Role.CARE_MANAGER})
+            ]
+    if HOME_MANAGER in audience and payload.get("home"):
+        home = Organisation.objects.filter(pk=payload["home"]).first()
+        found += [Recipient(m, HOME_MANAGER) for m in _members([home], {Role.CARE_MANAGER})]
     return found
 
 

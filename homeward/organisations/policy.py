@@ -40,57 +40,51 @@ class Action(StrEnum):
     SEE_AGGREGATES = "see_aggregates"
     # Decide whether two records are one child, link them, unlink them (homeward.linkage).
     LINK_RECORDS = "link_records"
+    # Before the next time (homeward.safeguarding): keep a child's missing profile, keep
+    # their risk management plan, print the police briefing sheet, agree a public appeal,
+    # follow a home's missing protocol, write it, and sign off each time it was followed.
+    KEEP_PROFILE = "keep_profile"
+    KEEP_PLAN = "keep_plan"
+    SEE_BRIEFING = "see_briefing"
+    AGREE_APPEAL = "agree_appeal"
+    FOLLOW_PROTOCOL = "follow_protocol"
+    KEEP_PROTOCOL = "keep_protocol"
+    SIGN_OFF_PROTOCOL = "sign_off_protocol"
 
 
 _PRACTITIONER_READ = {Action.SEE_IDENTITY, Action.SEE_EPISODES}
 _REPORTING = _PRACTITIONER_READ | {Action.REPORT, Action.UPDATE_EPISODE, Action.RECORD_RETURN}
+_POLICE = _REPORTING | {Action.REGRADE, Action.CREATE_CHILD, Action.SEE_BRIEFING}
+_COUNCIL = _REPORTING | {
+    Action.CLOSE,
+    Action.CREATE_CHILD,
+    Action.UPDATE_CHILD,
+    Action.KEEP_PROFILE,
+    Action.KEEP_PLAN,
+}
+_COUNCIL_LEAD = _COUNCIL | {
+    Action.RECORD_INTERVIEW,
+    Action.MANAGE_INTERVIEWS,
+    Action.EXPORT,
+    Action.SEE_AGGREGATES,
+    Action.LINK_RECORDS,
+    Action.AGREE_APPEAL,
+}
+_HOME = _REPORTING | {Action.KEEP_PROFILE, Action.FOLLOW_PROTOCOL}
 
 ROLE_ACTIONS: dict[str, frozenset[Action]] = {
-    Role.POLICE_CALL_HANDLER: frozenset(_REPORTING | {Action.REGRADE, Action.CREATE_CHILD}),
-    Role.POLICE_OFFICER: frozenset(
-        _REPORTING | {Action.REGRADE, Action.CLOSE, Action.CREATE_CHILD, Action.RECORD_CHECK}
-    ),
+    Role.POLICE_CALL_HANDLER: frozenset(_POLICE),
+    Role.POLICE_OFFICER: frozenset(_POLICE | {Action.CLOSE, Action.RECORD_CHECK}),
     Role.POLICE_MISSING_COORDINATOR: frozenset(
-        _REPORTING
-        | {
-            Action.REGRADE,
-            Action.CLOSE,
-            Action.CREATE_CHILD,
-            Action.SEE_AGGREGATES,
-            Action.RECORD_CHECK,
-        }
+        _POLICE | {Action.CLOSE, Action.SEE_AGGREGATES, Action.RECORD_CHECK}
     ),
-    Role.SOCIAL_WORKER: frozenset(
-        _REPORTING | {Action.CLOSE, Action.CREATE_CHILD, Action.UPDATE_CHILD}
+    Role.SOCIAL_WORKER: frozenset(_COUNCIL),
+    Role.COUNCIL_MISSING_COORDINATOR: frozenset(_COUNCIL_LEAD),
+    Role.COUNCIL_MANAGER: frozenset(_COUNCIL_LEAD),
+    Role.CARE_STAFF: frozenset(_HOME),
+    Role.CARE_MANAGER: frozenset(
+        _HOME | {Action.CLOSE, Action.KEEP_PROTOCOL, Action.SIGN_OFF_PROTOCOL}
     ),
-    Role.COUNCIL_MISSING_COORDINATOR: frozenset(
-        _REPORTING
-        | {
-            Action.RECORD_INTERVIEW,
-            Action.MANAGE_INTERVIEWS,
-            Action.CLOSE,
-            Action.CREATE_CHILD,
-            Action.UPDATE_CHILD,
-            Action.EXPORT,
-            Action.SEE_AGGREGATES,
-            Action.LINK_RECORDS,
-        }
-    ),
-    Role.COUNCIL_MANAGER: frozenset(
-        _REPORTING
-        | {
-            Action.RECORD_INTERVIEW,
-            Action.MANAGE_INTERVIEWS,
-            Action.CLOSE,
-            Action.CREATE_CHILD,
-            Action.UPDATE_CHILD,
-            Action.EXPORT,
-            Action.SEE_AGGREGATES,
-            Action.LINK_RECORDS,
-        }
-    ),
-    Role.CARE_STAFF: frozenset(_REPORTING),
-    Role.CARE_MANAGER: frozenset(_REPORTING | {Action.CLOSE}),
     Role.RHI_WORKER: frozenset(_PRACTITIONER_READ | {Action.RECORD_INTERVIEW}),
     Role.BOARD_MEMBER: frozenset({Action.SEE_AGGREGATES}),
     Role.NATIONAL_ANALYST: frozenset({Action.SEE_AGGREGATES}),

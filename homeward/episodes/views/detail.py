@@ -14,6 +14,7 @@ from homeward.children.models import Placement
 from homeward.core.views import actor_of, web_view
 from homeward.episodes import services, steps
 from homeward.episodes.models import Episode
+from homeward.safeguarding.views import panels as safeguarding_panels
 
 
 @web_view
@@ -28,6 +29,7 @@ def detail(request: HttpRequest, reference: str) -> HttpResponse:
         request,
         "episodes/detail.html",
         {
+            **safeguarding_panels.episode_panels(actor, episode),
             "episode": episode,
             "risk_history": list(
                 episode.risk_history.select_related("decided_by", "decided_by_organisation")

@@ -20,6 +20,7 @@ from homeward.episodes.models import EpisodeStatus
 from homeward.episodes.visibility import visible_episodes
 from homeward.linkage import tokens
 from homeward.organisations.models import OrganisationKind
+from homeward.safeguarding.views import panels as safeguarding_panels
 
 
 @web_view
@@ -48,6 +49,7 @@ def report_missing(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         "episodes/report.html",
         {
+            **safeguarding_panels.report_panels(actor, child),
             "form": form,
             "child": child,
             "open_episode": open_episode,

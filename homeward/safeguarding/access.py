@@ -1,0 +1,67 @@
+"""Who sees and keeps profiles, plans and protocols. The child's own relationships decide
+who sees (``children.visibility``); these add what the kind of organisation and the role
+decide. docs/access.md, "Profiles, plans and protocols", gives the reasons.
+
+- A profile and a plan are seen by every organisation that sees the child, except a
+  return-interview provider (it needs to find the child, not search for them). A home
+  sees them only while it is the child's current home: it is the home's relationship.
+- The profile is kept by its owner (the care provider or council) and by the responsible
+  council; the plan by the responsible council (``Action.KEEP_PLAN``).
+- The briefing sheet is for the police force handling an open episode; a public appeal
+  is agreed by the responsible council's missing coordinators and managers.
+- A home's protocol is written and signed off by its managers, followed by its staff."""
+
+from __future__ import annotations
+
+from homeward.core.actor import Actor
+from homeward.organisations.models import OrganisationKind
+from homeward.organisations.policy import Action, role_allows
+
+# Kinds of organisation that see a visible child's profile and plan.
+PROFILE_KINDS = frozenset(
+    {OrganisationKind.COUNCIL, OrganisationKind.POLICE, OrganisationKind.CARE_PROVIDER}
+)
+
+
+def may_see_profiles(actor: Actor) -> bool:
+    """Whether the actor's kind and role reach profiles and plans at all (no query)."""
+    org = actor.organisation
+    return org is not None and org.kind in PROFILE_KINDS and role_allows(actor, Action.SEE_IDENTITY)
+
+
+def may_keep_protocol(actor: Actor) -> bool:
+    org = actor.organisation
+    return (
+        org is not None
+        and org.kind == OrganisationKind.CARE_PROVIDER
+        and role_allows(actor, Action.KEEP_PROTOCOL)
+    )
+
+
+def may_follow_protocol(actor: Actor) -> bool:
+    org = actor.organisation
+    return (
+        org is not None
+        and org.kind == OrganisationKind.CARE_PROVIDER
+        and role_allows(actor, Action.FOLLOW_PROTOCOL)
+    )
+
+
+def may_see_protocol_compliance(actor: Actor) -> bool:
+    """A home's managers (their home), and councils' coordinators and managers (the homes
+    their children are placed in, and the homes in their area)."""
+    org = actor.organisation
+    if org is None:
+        return False
+    if org.kind == OrganisationKind.CARE_PROVIDER:
+        return role_allows(actor, Action.SIGN_OFF_PROTOCOL)
+    return org.kind == OrganisationKind.COUNCIL and role_allows(actor, Action.SEE_AGGREGATES)
+
+
+def may_see_plan_reviews(actor: Actor) -> bool:
+    org = actor.organisation
+    return (
+        org is not None
+        and org.kind == OrganisationKind.COUNCIL
+        and role_allows(actor, Action.KEEP_PLAN)
+    )

@@ -1,0 +1,11 @@
+"""The API of profiles, plans and protocols: one router per noun, under /api/v1."""
+
+from ninja import Router
+
+from homeward.safeguarding.api import briefing, plans, profiles, protocols
+
+router = Router()
+router.add_router("", profiles.router)
+router.add_router("", plans.router)
+router.add_router("", protocols.router)
+router.add_router("", briefing.router)

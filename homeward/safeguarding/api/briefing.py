@@ -1,0 +1,5 @@
+"""API: briefing."""
+
+from ninja import Router
+
+router = Router()

@@ -1,0 +1,5 @@
+"""API: profiles."""
+
+from ninja import Router
+
+router = Router()

@@ -1,0 +1,5 @@
+"""API: protocols."""
+
+from ninja import Router
+
+router = Router()

@@ -1,0 +1,9 @@
+from __future__ import annotations
+
+from homeward.safeguarding.views import briefing, plans, profiles, protocols
+
+app_name = "safeguarding"
+
+urlpatterns = (
+    profiles.urlpatterns + plans.urlpatterns + protocols.urlpatterns + briefing.urlpatterns
+)
