@@ -77,7 +77,9 @@ PRESENTATION = {
     "homeward.*.views",
     "homeward.*.views.**",  # an app's pages split into modules
     "homeward.*.api",
+    "homeward.*.api.**",  # an app's API split into modules (safeguarding)
     "homeward.*.forms",
+    "homeward.*.forms.**",
     "homeward.*.schemas",
     "homeward.*.schemas.**",  # a package of schemas (episodes)
     "homeward.*.urls",
