@@ -91,7 +91,10 @@ def _every_hours(episode: Episode, kind: str, prefix: str, hours_list: list[int]
 
 def _repeat_threshold(episode: Episode, limits: rules.Thresholds) -> None:
     since = time.now() - timedelta(days=limits.repeat_days)
-    count = Episode.objects.filter(child_id=episode.child_id, last_seen_at__gte=since).count()
+    # Episodes of the child, on any record linked as them (homeward.linkage): one child.
+    count = Episode.objects.filter(
+        child__person_id=episode.child.person_id, last_seen_at__gte=since
+    ).count()
     if count >= limits.repeat_count:
         bus.emit(
             ev.RepeatThresholdReached(

@@ -7,10 +7,12 @@ import pytest
 
 from homeward.aftercare import services as aftercare
 from homeward.core import clock
+from homeward.core.actor import Actor
 from homeward.episodes import services as episodes
 from homeward.episodes.models import Episode
+from homeward.linkage.services import link_records
 from homeward.notifications.models import Notification
-from tests.factories import record_aftercare, report
+from tests.factories import ChildFactory, record_aftercare, report
 from tests.notifications.conftest import Area, drain
 
 EVERYONE = {"coordinator", "worker", "host_coordinator", "police_coordinator", "home_manager"}
@@ -116,6 +118,33 @@ def test_a_moved_child_is_no_longer_told_to_the_old_home(area: Area) -> None:
 def test_repeat_threshold_prompts_plan_review(area: Area) -> None:
     for days_ago in (40, 20):
         episode = report(area.social_worker, area.child, hours_ago=24 * days_ago)
+        episodes.record_return(
+            area.social_worker,
+            episode.reference,
+            None,
+            episodes.Return(
+                returned_at=episode.last_seen_at + timedelta(hours=3), return_method="returned_self"
+            ),
+        )
+    drain(fire_due_clocks=False)
+    assert not told(area, "child.repeat_threshold_reached")
+    report(area.social_worker, area.child)
+    drain(fire_due_clocks=False)
+    assert told(area, "child.repeat_threshold_reached") == {"coordinator", "worker", "manager"}
+
+
+def test_repeat_threshold_counts_the_episodes_of_every_linked_record(area: Area) -> None:
+    """Two episodes on the police's second record of the child and one on the council's
+    are three episodes of one child: the threshold is reached."""
+    police_record = ChildFactory(
+        responsible_council=area.child.responsible_council,
+        first_name=area.child.first_name,
+        last_name=area.child.last_name,
+        date_of_birth=area.child.date_of_birth,
+    )
+    link_records(Actor.system(), area.child.pk, police_record.pk, reason="Same", automatic=True)
+    for days_ago in (40, 20):
+        episode = report(area.social_worker, police_record, hours_ago=24 * days_ago)
         episodes.record_return(
             area.social_worker,
             episode.reference,
