@@ -36,7 +36,7 @@ from homeward.episodes.models import Episode, EpisodeStatus, TimelineEntry
 from homeward.insights import facts
 from homeward.insights.models import EpisodeFact
 from homeward.organisations.models import Organisation, User
-from homeward.seed import duplicates, people, scene, write, write_episodes
+from homeward.seed import duplicates, people, safeguarding, scene, write, write_episodes
 from homeward.seed.area import (
     DEMO_USERNAMES,
     DemoLogin,
@@ -118,6 +118,7 @@ def store(area: Area, children: int, episodes: int) -> None:
     write_episodes.write_episodes(area)
     write.write_aftercare(area)
     duplicates.write_police_records(area)
+    safeguarding.write_safeguarding(area)
     # The statistics, in the same transaction: the dashboards, board reports and
     # national figures count the demo's history as soon as it is committed.
     facts.refresh_children([child.row.pk for child in area.children if child.row], lock=False)
@@ -155,4 +156,5 @@ def counts() -> dict[str, int]:
         "timeline entries": TimelineEntry.objects.count(),
         "safe and well checks": SafeAndWellCheck.objects.count(),
         "return interviews": ReturnInterview.objects.count(),
+        **safeguarding.counts(),
     }
