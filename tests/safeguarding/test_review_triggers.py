@@ -59,7 +59,9 @@ def test_the_repeat_threshold_opens_a_review_for_the_owner_and_worker() -> None:
     # Told again (a fourth report in the window, or the same event twice): still one task.
     with transaction.atomic():
         bus.emit(
-            RepeatThresholdReached(aggregate_id=w.child.pk, child_id=w.child.pk, episodes=3, days=90)
+            RepeatThresholdReached(
+                aggregate_id=w.child.pk, child_id=w.child.pk, episodes=3, days=90
+            )
         )
     assert PlanReview.objects.filter(trigger=ReviewTrigger.REPEAT).count() == 1
 
