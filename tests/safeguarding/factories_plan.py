@@ -15,7 +15,7 @@ from homeward.episodes import services as episodes
 from homeward.episodes.models import Episode
 from homeward.organisations.models import Organisation, OrganisationKind, Role, User
 from homeward.safeguarding.models import PlanVersion
-from homeward.safeguarding.services import plans
+from homeward.safeguarding.services import plan_rules, plans
 from tests import factories
 
 STEPS = ["Ring her aunt first on 07700 900123", "Check Ashcombe station"]
@@ -89,7 +89,7 @@ def plan_input(owner: User, **changes: Any) -> plans.PlanInput:
 
 
 def write_plan(by: Actor, child: Child, owner: User, **changes: Any) -> PlanVersion:
-    current = plans.plan_of(child)
+    current = plan_rules.plan_of(child)
     return plans.save_plan(
         by,
         child.pk,

@@ -43,7 +43,8 @@ def test_a_second_version_by_another_user_keeps_the_first_as_it_was() -> None:
     assert kept.changed_by == user_of(w.social_worker)
 
     read, changes = plans.read_versions(w.care_staff, w.child.pk)
-    assert read.plan is not None and read.plan.current_version == 2
+    assert read.plan is not None
+    assert read.plan.current_version == 2
     assert [c.version.number for c in changes] == [2, 1]
     assert changes[0].changed == [
         "What to do if this child goes missing",
@@ -107,7 +108,8 @@ def test_a_home_reads_the_plan_but_cannot_change_it_and_reads_are_audited() -> N
     w = world()
     write_plan(w.social_worker, w.child, w.worker)
     read = plans.read_plan(w.care_staff, w.child.pk)
-    assert read.version is not None and read.version.if_missing == STEPS
+    assert read.version is not None
+    assert read.version.if_missing == STEPS
     assert not read.may_edit
     assert AuditEvent.objects.filter(
         action="view", object_type="risk_plan", child_id=w.child.pk, user=user_of(w.care_staff)

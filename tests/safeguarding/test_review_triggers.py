@@ -55,7 +55,8 @@ def test_the_repeat_threshold_opens_a_review_for_the_owner_and_worker() -> None:
     assert review.due_date == reviews.due_after(reviews.today())
     assert told(owner, w.worker, w.coordinator) == {owner.pk, w.worker.pk, w.coordinator.pk}
     notice = Notification.objects.filter(event__name=PlanReviewOpened.name).first()
-    assert notice is not None and notice.link == f"/children/{w.child.pk}/plan"
+    assert notice is not None
+    assert notice.link == f"/children/{w.child.pk}/plan"
     # Told again (a fourth report in the window, or the same event twice): still one task.
     with transaction.atomic():
         bus.emit(

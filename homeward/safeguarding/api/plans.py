@@ -9,8 +9,9 @@ from typing import Annotated
 
 from django.http import HttpRequest, HttpResponse
 from ninja import Field, Router, Schema
+from ninja.params.functions import Header
 
-from homeward.core.api import actor_of, respond
+from homeward.core.api import Versioned, actor_of, expected_version, respond
 from homeward.core.errors import NotFound
 from homeward.core.schemas import MAX_VERSION, Day, Id, InputSchema, LongText
 from homeward.organisations.models import User
@@ -21,6 +22,14 @@ router = Router()
 PLANS = ["risk management plans"]
 
 RowText = Annotated[str, Field(max_length=plans.ROW_TEXT)]
+PlanIfMatch = Annotated[
+    str | None,
+    Header(
+        alias="If-Match",
+        description='The ETag you last received for the plan, e.g. "3". Or send the version '
+        "in the body; send neither for the first version.",
+    ),
+]
 
 
 class PlanAgencyIn(InputSchema):
@@ -71,10 +80,12 @@ class PlanPersonOut(Schema):
     name: str
 
 
-class PlanVersionOut(Schema):
+class PlanVersionOut(Versioned):
+    """One version of the plan; ``version`` (and the ETag) is the plan's current version,
+    the one to send back to change it."""
+
     child_id: int
     number: int
-    current_version: int
     risks: str
     if_missing: list[str]
     report_after_minutes: int | None
@@ -115,7 +126,7 @@ def _version(child_id: int, current: int, v: PlanVersion) -> PlanVersionOut:
     return PlanVersionOut(
         child_id=child_id,
         number=v.number,
-        current_version=current,
+        version=current,
         risks=v.risks,
         if_missing=list(v.if_missing),
         report_after_minutes=v.report_after_minutes,
@@ -162,9 +173,17 @@ def read_plan(request: HttpRequest, child_id: Id) -> HttpResponse:
     summary="Write the next version of the child's plan",
     description="The child's council (social workers, missing coordinators, managers). "
     "Makes version 1, or the next version after `version`; earlier versions are kept. "
-    "Stale (another version was saved since): 409.",
+    "Send the version you last read (If-Match or `version`; neither for the first): "
+    "stale, 409 (412 for If-Match).",
 )
-def save_plan(request: HttpRequest, child_id: Id, payload: PlanIn) -> HttpResponse:
+def save_plan(
+    request: HttpRequest, child_id: Id, payload: PlanIn, if_match: PlanIfMatch = None
+) -> HttpResponse:
+    version = (
+        expected_version(request, if_match, payload.version, "plan")
+        if if_match or payload.version is not None
+        else None
+    )
     data = plans.PlanInput(
         risks=payload.risks,
         if_missing=list(payload.if_missing),
@@ -175,9 +194,7 @@ def save_plan(request: HttpRequest, child_id: Id, payload: PlanIn) -> HttpRespon
         report_after_minutes=payload.report_after_minutes,
         change_note=payload.change_note,
     )
-    saved = plans.save_plan(
-        actor_of(request), child_id, data, payload.version, review_id=payload.review_id
-    )
+    saved = plans.save_plan(actor_of(request), child_id, data, version, review_id=payload.review_id)
     return respond(_version(saved.plan.child_id, saved.number, saved))
 
 
