@@ -32,13 +32,14 @@ def responsible_councils(child: Child) -> set[int]:
 
 
 def may_keep(actor: Actor, child: Child) -> bool:
+    """``Action.KEEP_PLAN`` at the council responsible for the child or for a record linked
+    as the child (no query when it is this record's council)."""
     org = actor.organisation
-    return (
-        org is not None
-        and org.kind == OrganisationKind.COUNCIL
-        and role_allows(actor, Action.KEEP_PLAN)
-        and org.pk in responsible_councils(child)
-    )
+    if org is None or org.kind != OrganisationKind.COUNCIL:
+        return False
+    if not role_allows(actor, Action.KEEP_PLAN):
+        return False
+    return org.pk == child.responsible_council_id or org.pk in responsible_councils(child)
 
 
 def owner_choices(council: Organisation | None) -> list[User]:

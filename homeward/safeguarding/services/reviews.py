@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Exists, OuterRef, QuerySet
 
 from homeward.audit import services as audit
@@ -55,19 +55,17 @@ def open_review(child: Child, trigger: ReviewTrigger, source_key: str, detail: s
         return False
     plan = plan_of(child)
     now = clock.now()
-    try:
-        with transaction.atomic():
-            review = PlanReview.objects.create(
-                child=child,
-                plan=plan,
-                trigger=trigger,
-                detail=detail[:200],
-                source_key=source_key[:120],
-                due_date=due_after(today()),
-                opened_at=now,
-            )
-    except IntegrityError:
-        return False  # a concurrent delivery opened it first
+    # Two tellings of one cause at once: the second's insert fails on the unique key and
+    # its transaction (a delivery, retried by the worker) is rolled back and tried again.
+    review = PlanReview.objects.create(
+        child=child,
+        plan=plan,
+        trigger=trigger,
+        detail=detail[:200],
+        source_key=source_key[:120],
+        due_date=due_after(today()),
+        opened_at=now,
+    )
     record_change(
         Actor.system(),
         PlanReviewOpened(

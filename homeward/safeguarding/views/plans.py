@@ -11,6 +11,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db.models import F
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path
@@ -38,7 +39,6 @@ from homeward.safeguarding.services.plan_rules import (
     may_keep,
     open_reviews_of,
     owner_choices,
-    plan_of,
 )
 
 LIST_LIMIT = 200
@@ -241,15 +241,27 @@ urlpatterns: list[URLPattern] = [
 # --- the plan's parts of other pages --------------------------------------------------------
 
 
+def _current(child: Child) -> PlanVersion | None:
+    """The current version of the child's plan with the plan and its owner: one query."""
+    return (
+        PlanVersion.objects.filter(
+            plan__child__person_id=child.person_id, number=F("plan__current_version")
+        )
+        .select_related("plan__owner")
+        .order_by("-plan__updated_at", "-plan_id")
+        .first()
+    )
+
+
 def child_panel(actor: Actor, child: Child) -> dict[str, Any]:
     """The child's page (already an audited read of the child): the current plan in
-    short, its open reviews and the links. Three queries: the plan, its version, reviews."""
+    short, its open reviews and the links. Two queries: the plan with its current version,
+    and the open reviews (a third, for a council not responsible for this record, to see
+    whether it is responsible for a record linked as the child)."""
     if not access.may_see_profiles(actor):
         return {}
-    found = plan_of(child)
-    current = (
-        found.versions.filter(number=found.current_version).first() if found is not None else None
-    )
+    current = _current(child)
+    found = current.plan if current is not None else None
     return {
         "plan_panel": True,
         "plan": found,
@@ -261,12 +273,9 @@ def child_panel(actor: Actor, child: Child) -> dict[str, Any]:
 
 
 def report_panel(actor: Actor, child: Child) -> dict[str, Any]:
-    """The report page: the plan's "if missing" steps and when to tell the police. Two
-    queries: the plan and its current version."""
+    """The report page: the plan's "if missing" steps and when to tell the police. One
+    query: the plan's current version."""
     if not access.may_see_profiles(actor):
         return {}
-    found = plan_of(child)
-    if found is None:
-        return {}
-    current = found.versions.filter(number=found.current_version).first()
-    return {"report_plan": current}
+    current = _current(child)
+    return {"report_plan": current} if current is not None else {}
