@@ -96,10 +96,16 @@ def test_row_errors_name_the_row_and_nothing_is_saved() -> None:
     client = signed_in(w.worker)
     response = client.post(
         f"/children/{w.child.pk}/plan/edit",
-        form_data(w, w.coordinator, **{"agencies-1-agency": "School", "actions-0-owner": ""}),
+        form_data(
+            w,
+            w.coordinator,
+            risks="",
+            **{"agencies-1-agency": "School", "actions-0-owner": ""},
+        ),
     )
     assert response.status_code == 200
     summary = error_summary(text(response))
+    assert summary[0] == "Enter the risks to this child"  # all shown at once, in page order
     assert "Agency 2: enter what they will do" in summary
     assert "Agency 2: enter who owns it" in summary
     assert "Action 1: enter who owns it" in summary

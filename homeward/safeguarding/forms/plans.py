@@ -71,16 +71,17 @@ ActionRows = forms.formset_factory(ActionRow, formset=_Rows, extra=0, max_num=MA
 
 
 class PlanForm(GovukForm):
+    """The plan's own questions. None is required here: the service checks them with the
+    rows, so that every problem is shown at once."""
+
     risks = _area(
         "Risks",
         "What puts this child at risk when they go missing, and what makes it more likely",
-        required=True,
     )
     if_missing = _area(
         "What to do if this child goes missing",
         "One step a line, in the order to take them. For example, “Ring her aunt first on "
         "07700 900123”",
-        required=True,
     )
     report_after_minutes = forms.IntegerField(
         label="Tell the police if they are not back after this many minutes (optional)",
@@ -91,32 +92,33 @@ class PlanForm(GovukForm):
         widget=forms.TextInput(attrs={"inputmode": "numeric"}),
     )
     review_date = GovukDateField(
-        what="the review date", label="Review date", help_text="For example, 27 3 2027"
+        what="the review date",
+        label="Review date",
+        help_text="For example, 27 3 2027",
+        required=False,
     )
-    owner = forms.TypedChoiceField(label="Named owner", coerce=int)
-    change_note = _area("What changed and why")
+    owner = forms.TypedChoiceField(
+        label="Named owner", coerce=int, required=False, empty_value=None
+    )
     version = VersionField(required=False)
     review = forms.IntegerField(required=False, widget=forms.HiddenInput())
 
-    required_messages = {
-        "risks": "Enter the risks to this child",
-        "if_missing": "Enter what to do if this child goes missing, one step a line",
-        "owner": "Select the plan's named owner",
-    }
     field_names = {"report_after_minutes": "The time before telling the police"}
 
-    def __init__(self, *args: Any, owners: list[User], first: bool, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, owners: list[User], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         owner = self.fields["owner"]
         assert isinstance(owner, forms.TypedChoiceField)
         owner.choices = [("", "Select a person")] + [
             (u.pk, u.get_full_name() or u.get_username()) for u in owners
         ]
-        if first:
-            del self.fields["change_note"]
-        else:
-            self.fields["change_note"].required = True
-            self.fields["change_note"].error_messages["required"] = "Enter what changed and why"
+
+
+class ChangeNoteForm(GovukForm):
+    """Asked from the second version on, last on the page (so its own form: the error
+    summary lists problems in the page's order)."""
+
+    change_note = _area("What changed and why")
 
 
 def initial_of(version: PlanVersion | None) -> tuple[dict[str, Any], list[Any], list[Any]]:
@@ -143,7 +145,7 @@ def initial_of(version: PlanVersion | None) -> tuple[dict[str, Any], list[Any], 
     return plan, list(version.agencies), actions
 
 
-def plan_input(form: PlanForm, agencies: _Rows, actions: _Rows) -> PlanInput:
+def plan_input(form: PlanForm, agencies: _Rows, actions: _Rows, note: str) -> PlanInput:
     data = form.cleaned_data
     return PlanInput(
         risks=data.get("risks") or "",
@@ -153,7 +155,7 @@ def plan_input(form: PlanForm, agencies: _Rows, actions: _Rows) -> PlanInput:
         agencies=agencies.rows(),
         actions=[{**row, "done": bool(row.get("done"))} if row else {} for row in actions.rows()],
         report_after_minutes=data.get("report_after_minutes"),
-        change_note=data.get("change_note") or "",
+        change_note=note,
     )
 
 

@@ -28,6 +28,7 @@ from homeward.safeguarding.forms.plans import (
     BLANK_ROWS,
     ActionRows,
     AgencyRows,
+    ChangeNoteForm,
     PlanForm,
     ReviewOutcomeForm,
     initial_of,
@@ -78,33 +79,39 @@ def plan(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _forms(
     request: HttpRequest, actor: Actor, version: PlanVersion | None
-) -> tuple[PlanForm, Any, Any]:
+) -> tuple[PlanForm, Any, Any, ChangeNoteForm | None]:
+    """The plan's questions, its two sets of rows, and (after version 1) the note."""
     initial, agencies, actions = initial_of(version)
     owners = owner_choices(actor.organisation)
-    first = version is None
     if request.method == "POST":
-        form = PlanForm(request.POST, owners=owners, first=first)
         return (
-            form,
+            PlanForm(request.POST, owners=owners),
             AgencyRows(request.POST, prefix="agencies"),
             ActionRows(request.POST, prefix="actions"),
+            ChangeNoteForm(request.POST) if version is not None else None,
         )
     review = request.GET.get("review", "")
     if review.isdigit():
         initial["review"] = int(review)
-    form = PlanForm(initial=initial, owners=owners, first=first)
     agency_rows = AgencyRows(initial=agencies, prefix="agencies")
     agency_rows.extra = BLANK_ROWS
     action_rows = ActionRows(initial=actions, prefix="actions")
     action_rows.extra = BLANK_ROWS
-    return form, agency_rows, action_rows
+    note = ChangeNoteForm() if version is not None else None
+    return PlanForm(initial=initial, owners=owners), agency_rows, action_rows, note
 
 
-def _row_errors(agencies: Any, actions: Any, errors: dict[str, list[str]]) -> dict[str, Any]:
-    """Put the service's row messages ("agencies-1-will_do") on the row's field; return
-    the rest for the plan form."""
+def _row_errors(
+    agencies: Any, actions: Any, note: ChangeNoteForm | None, errors: dict[str, list[str]]
+) -> dict[str, Any]:
+    """Put the service's row messages ("agencies-1-will_do") on the row's field and the
+    note's on the note; return the rest for the plan form."""
     rest: dict[str, list[str]] = {}
     for key, texts in errors.items():
+        if key == "change_note" and note is not None:
+            for text in texts:
+                note.add_error("change_note", text)
+            continue
         name, _, tail = key.partition("-")
         index, _, field = tail.partition("-")
         rows = {"agencies": agencies, "actions": actions}.get(name)
@@ -123,22 +130,24 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
     read = plans.read_plan(actor, pk)
     if not read.may_edit:
         raise PermissionDenied
-    form, agencies, actions = _forms(request, actor, read.version)
+    form, agencies, actions, note = _forms(request, actor, read.version)
     stale = ""
     valid = [form.is_valid(), agencies.is_valid(), actions.is_valid()]
+    valid.append(note is None or note.is_valid())
     if request.method == "POST" and all(valid):
+        text = note.cleaned_data["change_note"] if note is not None else ""
         try:
             saved = plans.save_plan(
                 actor,
                 pk,
-                plan_input(form, agencies, actions),
+                plan_input(form, agencies, actions, text),
                 form.cleaned_data.get("version"),
                 review_id=form.cleaned_data.get("review"),
             )
         except StaleEdit as exc:
             stale = exc.message
         except ValidationFailed as exc:
-            add_service_errors(form, _row_errors(agencies, actions, exc.errors))
+            add_service_errors(form, _row_errors(agencies, actions, note, exc.errors))
         else:
             messages.success(request, f"Version {saved.number} of the plan has been saved")
             return redirect("safeguarding:plan", pk=read.child.pk)
@@ -151,10 +160,12 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "agencies": agencies,
             "actions": actions,
+            "note": note,
             "error_summary": govuk_error_summary(
-                form, *agencies.forms, *actions.forms, message=stale
+                form, *agencies.forms, *actions.forms, note, message=stale
             ),
-            "page_errors": bool(stale) or (not all(valid) and request.method == "POST"),
+            "page_errors": bool(stale)
+            or any(f.errors for f in [form, *agencies.forms, *actions.forms, note] if f),
         },
     )
 
