@@ -131,3 +131,27 @@ def test_an_unrelated_council_and_an_interview_provider_do_not_find_the_plan() -
             plans.read_plan(actor, w.child.pk)
         with pytest.raises(NotFound):
             write_plan(actor, w.child, w.worker, change_note="x")
+
+
+def test_a_plan_belongs_to_the_child_on_every_linked_record() -> None:
+    """Written on one record, read and changed through another record of the same child,
+    by the council responsible for that record."""
+    from homeward.core.actor import Actor
+    from homeward.linkage import services as linkage
+
+    w = world()
+    write_plan(w.social_worker, w.child, w.worker)
+    other_council = factories.CouncilFactory()
+    second = factories.ChildFactory(responsible_council=other_council)
+    other_worker = factories.actor(Role.SOCIAL_WORKER, other_council)
+    with pytest.raises(NotFound):
+        plans.read_plan(other_worker, w.child.pk)
+    linkage.link_records(Actor.system(), w.child.pk, second.pk, reason="Run", automatic=True)
+    second.refresh_from_db()
+    read = plans.read_plan(other_worker, second.pk)
+    assert read.version is not None
+    assert read.version.if_missing == STEPS
+    assert read.may_edit
+    saved = write_plan(other_worker, second, user_of(other_worker), change_note="Moved to us")
+    assert saved.number == 2
+    assert saved.plan.child_id == w.child.pk  # still the one plan, on the record it began on
