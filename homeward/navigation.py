@@ -24,6 +24,7 @@ from homeward.linkage import access as linkage_access
 from homeward.notifications import access as notification_access
 from homeward.organisations import access as organisation_access
 from homeward.organisations.models import OrganisationKind
+from homeward.safeguarding import access as safeguarding_access
 
 
 @dataclass(frozen=True)
@@ -39,6 +40,7 @@ class May:
     review_possible_duplicates: bool = False
     see_interviews: bool = False
     see_work_list: bool = False
+    see_plan_reviews: bool = False
     set_notification_rules: bool = False
     see_figures: bool = False
     see_dashboards: bool = False
@@ -68,6 +70,7 @@ def may(actor: Actor) -> May:
         review_possible_duplicates=linkage_access.may_review_matches(actor),
         see_interviews=aftercare_access.may_see_interviews(actor),
         see_work_list=compliance.may_see_work_list(actor),
+        see_plan_reviews=safeguarding_access.may_see_plan_reviews(actor),
         set_notification_rules=notification_access.may_set_rules(actor),
         see_figures=insights_access.may_see_figures(actor),
         see_dashboards=insights_access.may_see_dashboards(actor),
@@ -199,6 +202,14 @@ def _aftercare_links(actor: Actor, allowed: May) -> list[WorkLink]:
                 "Checks and interviews",
                 reverse("aftercare:work_list"),
                 "Overdue safe and well checks and return interviews, and the figures",
+            )
+        )
+    if allowed.see_plan_reviews:
+        links.append(
+            WorkLink(
+                "Plans to review",
+                reverse("safeguarding:plan_reviews"),
+                "Children's risk management plans to review, or to write",
             )
         )
     return links

@@ -4,6 +4,10 @@ trigger opens a review of the plan; a report from a home starts the home's proto
 
 from __future__ import annotations
 
+from homeward.safeguarding import handlers_plans
+
 
 def connect() -> None:
-    """Importing the handler modules registers them on the bus."""
+    """Importing the handler modules registers them on the bus; who is told about each
+    event of this app is registered with the notification rules here."""
+    handlers_plans.register()

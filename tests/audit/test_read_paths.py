@@ -250,6 +250,37 @@ def pair_api(w: World) -> tuple[int | None, User | None]:
     return api_get(f"/api/v1/possible-duplicates/{_pair(w)}", "coordinator")(w)
 
 
+def _planned(w: World) -> int:
+    """The child's plan, written by their social worker (test set-up), and a review of it."""
+    from homeward.core.actor import Actor
+    from homeward.safeguarding.models import ReviewTrigger
+    from homeward.safeguarding.services import plans, reviews
+
+    plans.save_plan(
+        Actor.for_user(w.worker),
+        w.child.pk,
+        plans.PlanInput(
+            risks="Exploitation",
+            if_missing=["Ring her aunt"],
+            review_date=clock.now().date() + timedelta(days=30),
+            owner_id=w.worker.pk,
+        ),
+        None,
+    )
+    reviews.open_review(w.child, ReviewTrigger.HIGH_RISK, "high_risk:read-paths")
+    from homeward.safeguarding.models import PlanReview
+
+    return PlanReview.objects.get().pk
+
+
+def plan_page(url: str, who: str = "worker", api: bool = False) -> Driver:
+    def drive(w: World) -> tuple[int | None, User | None]:
+        review = _planned(w)
+        return (api_get if api else page)(url.replace("{review}", str(review)), who)(w)
+
+    return drive
+
+
 # --- every read path ---------------------------------------------------------------------
 
 WEB_READS: dict[str, Driver] = {
@@ -283,6 +314,12 @@ WEB_READS: dict[str, Driver] = {
     "notifications:inbox": inbox_page,
     "linkage:review": pair_page,
     "linkage:unlink": page("/possible-duplicates/records/{w.child.pk}/unlink", "coordinator"),
+    "safeguarding:plan": plan_page("/children/{w.child.pk}/plan", "officer"),
+    "safeguarding:plan_edit": plan_page("/children/{w.child.pk}/plan/edit"),
+    "safeguarding:plan_versions": plan_page("/children/{w.child.pk}/plan/versions", "officer"),
+    "safeguarding:plan_version": plan_page("/children/{w.child.pk}/plan/versions/1", "officer"),
+    "safeguarding:plan_reviews": plan_page("/plans/reviews", "coordinator"),
+    "safeguarding:plan_review": plan_page("/plans/reviews/{review}", "coordinator"),
 }
 
 # Pages that show no child's identity, and why.
@@ -322,6 +359,15 @@ API_READS: dict[tuple[str, str], Driver] = {
     ("get", "/api/v1/possible-duplicates/{candidate_id}"): pair_api,
     ("get", "/api/v1/return-interviews/{interview_id}"): api_get(
         "/api/v1/return-interviews/{w.interview_id}", "rhi"
+    ),
+    ("get", "/api/v1/children/{child_id}/plan"): plan_page(
+        "/api/v1/children/{w.child.pk}/plan", "officer", api=True
+    ),
+    ("get", "/api/v1/children/{child_id}/plan/versions"): plan_page(
+        "/api/v1/children/{w.child.pk}/plan/versions", "officer", api=True
+    ),
+    ("get", "/api/v1/children/{child_id}/plan/versions/{number}"): plan_page(
+        "/api/v1/children/{w.child.pk}/plan/versions/1", "officer", api=True
     ),
 }
 # API reads that show no child's identity, and why.

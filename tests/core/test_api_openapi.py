@@ -46,6 +46,10 @@ EXPECTED_OPERATIONS = {
     ("post", "/api/v1/possible-duplicates/{candidate_id}/decision"),
     ("post", "/api/v1/links"),
     ("post", "/api/v1/records/{child_id}/unlink"),
+    ("get", "/api/v1/children/{child_id}/plan"),
+    ("put", "/api/v1/children/{child_id}/plan"),
+    ("get", "/api/v1/children/{child_id}/plan/versions"),
+    ("get", "/api/v1/children/{child_id}/plan/versions/{number}"),
 }
 INTERVIEW_EDITS = {
     ("post", "/api/v1/return-interviews/{interview_id}/provider"),
@@ -59,6 +63,7 @@ VERSIONED = INTERVIEW_EDITS | {
     ("post", "/api/v1/episodes/{reference}/classification"),
     ("post", "/api/v1/episodes/{reference}/return"),
     ("post", "/api/v1/episodes/{reference}/close"),
+    ("put", "/api/v1/children/{child_id}/plan"),
 }
 # Every POST that creates or changes something; search is a read.
 # Searches change nothing, so they take no Idempotency-Key.

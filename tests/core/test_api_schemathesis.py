@@ -42,9 +42,11 @@ import homeward
 from homeward.aftercare import services as aftercare
 from homeward.api import api as homeward_api
 from homeward.children import emergency
+from homeward.core import clock
 from homeward.episodes import services as episodes
 from homeward.linkage import services as linkage
 from homeward.organisations.models import Organisation, OrganisationKind, Role
+from homeward.safeguarding.services import plans
 from tests import factories
 from tests.apiclient import token_for
 
@@ -124,6 +126,18 @@ def world(db: None) -> dict[str, Any]:
         child.pk, other.pk, probability=0.9, match_weight=6.0, evidence=[], source="run"
     )
     assert candidate is not None
+    # The child's risk management plan, version 1.
+    plans.save_plan(
+        social_worker,
+        child.pk,
+        plans.PlanInput(
+            risks="Exploitation",
+            if_missing=["Ring her aunt first"],
+            review_date=clock.now().date() + timedelta(days=30),
+            owner_id=social_worker.user.pk if social_worker.user else None,
+        ),
+        None,
+    )
     return {
         "tokens": {
             "police_officer": token_for(officer),
@@ -137,6 +151,7 @@ def world(db: None) -> dict[str, Any]:
             "interview_id": interview.pk,
             "access_id": access.pk,
             "candidate_id": candidate.pk,
+            "number": 1,
         },
         "returned_reference": back.reference,
     }

@@ -1018,7 +1018,104 @@ LINKAGE = [
     Scenario("linkage:unlink", _unlink_setup, _unlink_back),
 ]
 
-SCENARIOS = ORGANISATIONS + CHILDREN + EPISODES + AFTERCARE + NOTIFICATIONS + LINKAGE
+# --- safeguarding: the child's plan ---------------------------------------------------------
+
+
+def _planned_child(scene: Scene, *, plan: bool) -> Child:
+    """A child of the council, with (``plan``) version 1 of a plan written (test set-up)."""
+    from homeward.safeguarding.services import plans
+
+    child = scene.child()
+    if plan:
+        worker = scene.actor(Role.SOCIAL_WORKER)
+        plans.save_plan(
+            worker,
+            child.pk,
+            plans.PlanInput(
+                risks="Exploitation at the station",
+                if_missing=["Ring her aunt"],
+                review_date=clock.now().date() + timedelta(days=20),
+                owner_id=worker.user.pk if worker.user else None,
+            ),
+            None,
+        )
+    return child
+
+
+def _plan_edit_setup(plan: bool) -> Callable[[Scene, dict[str, str]], Visit]:
+    def setup(scene: Scene, choices: dict[str, str]) -> Visit:
+        child = _planned_child(scene, plan=plan)
+        return signed_in(scene, Role.SOCIAL_WORKER, f"/children/{child.pk}/plan/edit", child=child)
+
+    return setup
+
+
+def _steps_kept(steps: list[str]) -> Callable[[str], bool]:
+    return lambda sent: steps == [line.strip() for line in sent.splitlines() if line.strip()]
+
+
+def _plan_back(visit: Visit) -> dict[str, Any]:
+    from homeward.safeguarding.services import plans
+
+    version = plans.read_plan(visit.actor, visit.child.pk).version
+    assert version is not None, "no plan was saved"
+    kept: dict[str, Any] = {
+        "risks": version.risks,
+        "if_missing": _steps_kept(version.if_missing),
+        "report_after_minutes": version.report_after_minutes,
+        "review_date": version.review_date,
+        "owner": version.owner_id,
+    }
+    if version.number > 1:
+        kept["change_note"] = version.change_note
+    for n, row in enumerate(version.agencies):
+        kept.update({f"agencies-{n}-{k}": v for k, v in row.items()})
+    for n, row in enumerate(version.actions):
+        kept[f"actions-{n}-action"] = row["action"]
+        kept[f"actions-{n}-owner"] = row["owner"]
+        kept[f"actions-{n}-due"] = date.fromisoformat(row["due"])
+        kept[f"actions-{n}-done"] = ["yes"] if row["done"] else []
+    return kept
+
+
+def _plan_answers(visit: Visit) -> dict[str, Any]:
+    return {
+        "report_after_minutes": "45",
+        "if_missing": "Ring her aunt first on 07700 900123\r\nCheck Ashcombe station",
+        "review_date": clock.now().date() + timedelta(days=40),
+    }
+
+
+def _plan_review_setup(scene: Scene, choices: dict[str, str]) -> Visit:
+    from homeward.safeguarding.models import PlanReview, ReviewTrigger
+    from homeward.safeguarding.services import reviews
+
+    child = _planned_child(scene, plan=True)
+    key = f"high_risk:round-trip-{child.pk}"
+    reviews.open_review(child, ReviewTrigger.HIGH_RISK, key)
+    review = PlanReview.objects.get(source_key=key)
+    return signed_in(
+        scene, Role.COUNCIL_MISSING_COORDINATOR, f"/plans/reviews/{review.pk}", review=review
+    )
+
+
+SAFEGUARDING = [
+    Scenario("safeguarding:plan_edit", _plan_edit_setup(False), _plan_back, _plan_answers),
+    Scenario(
+        "safeguarding:plan_edit",
+        _plan_edit_setup(True),
+        _plan_back,
+        _plan_answers,
+        label="next version",
+    ),
+    Scenario(
+        "safeguarding:plan_review",
+        _plan_review_setup,
+        lambda v: {"outcome": type(v.review).objects.get(pk=v.review.pk).outcome},
+    ),
+]
+
+SCENARIOS = ORGANISATIONS + CHILDREN + EPISODES + AFTERCARE + NOTIFICATIONS + LINKAGE + SAFEGUARDING
 SCENARIO_KEYS = {s.key for s in SCENARIOS}
 
 
@@ -1327,6 +1424,8 @@ def busy_area(scene: Scene) -> dict[str, User]:
     )
     factories.record_aftercare(scene.returned_episode())
     scene.emergency_access()
+    # A child with a plan, and a review of it to do (the plan's pages and forms).
+    _plan_review_setup(scene, {})
     # A child added with their council not known, and a board report already made.
     factories.ChildFactory(responsible_council=scene.council, responsible_council_provisional=True)
     board.generate(scene.council, *board.last_complete_quarter())
