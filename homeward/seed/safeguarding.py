@@ -20,19 +20,24 @@ from __future__ import annotations
 import random
 from datetime import datetime, timedelta
 
+from django.utils import timezone
+
 from homeward.children.models import Child
-from homeward.episodes.models import Episode, MissingFrom
+from homeward.episodes.models import Episode, EpisodeStatus, MissingFrom, RiskGrade
 from homeward.organisations.models import Membership, Organisation, Role, User
 from homeward.safeguarding.models import (
     HomeProtocol,
     MissingProfile,
+    PlanReview,
     PlanVersion,
     ProtocolRun,
     ProtocolStep,
+    ReviewTrigger,
     RiskPlan,
     StepKind,
     StepRecord,
 )
+from homeward.safeguarding.services.reviews import due_after
 from homeward.seed import text
 from homeward.seed.area import HOMES
 from homeward.seed.names import first_name, surname
@@ -101,6 +106,46 @@ def write_safeguarding(area: Area) -> None:
             _plan(area, rng, plan)
     protocols = {h.key: _protocol(area, h.key) for h in HOMES}
     _runs(area, rng, protocols)
+    _reviews_to_do(area)
+
+
+def _reviews_to_do(area: Area) -> None:
+    """The reviews the live triggers would have opened and nobody has done yet: for a
+    child missing now at high risk, and for a child whose latest episode, this month,
+    reached the repeat threshold (3 in 90 days). The same keys as the triggers', so a
+    trigger never opens a second. Plans past their review date get theirs from the
+    worker's first daily sweep."""
+    recent = area.clock.now - timedelta(days=30)
+    for episode in (
+        Episode.objects.filter(last_seen_at__gte=recent)
+        .select_related("child")
+        .order_by("child_id", "-last_seen_at")
+    ):
+        child = episode.child
+        if PlanReview.objects.filter(child=child).exists():
+            continue
+        plan = RiskPlan.objects.filter(child__person_id=child.person_id).first()
+        since = episode.last_seen_at - timedelta(days=90)
+        repeat = Episode.objects.filter(
+            child__person_id=child.person_id, last_seen_at__gte=since
+        ).count()
+        if episode.status == EpisodeStatus.MISSING and episode.risk_grade == RiskGrade.HIGH:
+            trigger, key = ReviewTrigger.HIGH_RISK, f"high_risk:{episode.reference}"
+            detail = f"Episode {episode.reference} graded high risk"
+        elif repeat >= 3:
+            trigger, key = ReviewTrigger.REPEAT, f"repeat:{child.pk}:{episode.reference}"
+            detail = f"{repeat} episodes in 90 days"
+        else:
+            continue
+        PlanReview.objects.create(
+            child=child,
+            plan=plan,
+            trigger=trigger,
+            detail=detail,
+            source_key=key,
+            due_date=due_after(timezone.localtime(episode.reported_at).date()),
+            opened_at=episode.reported_at,
+        )
 
 
 def _owner(child: Child) -> Organisation:
@@ -375,5 +420,6 @@ def counts() -> dict[str, int]:
     return {
         "missing profiles": MissingProfile.objects.count(),
         "risk management plans": RiskPlan.objects.count(),
+        "plan reviews to do": PlanReview.objects.filter(status="open").count(),
         "home protocols followed": ProtocolRun.objects.count(),
     }
