@@ -1,0 +1,1 @@
+"""Web forms of profiles, plans and protocols: one module per noun."""
