@@ -18,6 +18,7 @@ import pkgutil
 from collections import Counter
 from collections.abc import Iterator
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -47,6 +48,8 @@ from homeward.linkage import services as linkage
 from homeward.organisations.models import Organisation, OrganisationKind, Role
 from tests import factories
 from tests.apiclient import token_for
+from tests.safeguarding.factories_profile import add_photo
+from tests.safeguarding.factories_profile import save as save_profile
 
 MAX_EXAMPLES = 25
 CHECKS = [
@@ -87,8 +90,9 @@ def schema(openapi_document: dict[str, Any]) -> Iterator[Any]:
 
 
 @pytest.fixture
-def world(db: None) -> dict[str, Any]:
+def world(db: None, settings: Any, tmp_path: Path) -> dict[str, Any]:
     """Records for the generated requests to find, and a token for each role."""
+    settings.HOMEWARD_FILES_DIR = tmp_path / "files"  # the profile's photographs
     police = factories.PoliceForceFactory()
     council = factories.CouncilFactory(police_force=police)
     provider = Organisation.objects.create(
@@ -124,6 +128,9 @@ def world(db: None) -> dict[str, Any]:
         child.pk, other.pk, probability=0.9, match_weight=6.0, evidence=[], source="run"
     )
     assert candidate is not None
+    # The child's missing profile, with a photograph.
+    save_profile(social_worker, child)
+    photo = add_photo(social_worker, child)
     return {
         "tokens": {
             "police_officer": token_for(officer),
@@ -137,6 +144,7 @@ def world(db: None) -> dict[str, Any]:
             "interview_id": interview.pk,
             "access_id": access.pk,
             "candidate_id": candidate.pk,
+            "photo_id": photo.pk,
         },
         "returned_reference": back.reference,
     }

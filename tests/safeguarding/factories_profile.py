@@ -44,7 +44,9 @@ def profile_data(**overrides: Any) -> dict[str, Any]:
         "eyes": "Brown",
         "vulnerabilities": "Groomed online last year",
         "medication": "Inhaler twice a day",
-        "associates": [{"name": "Corvin Ashdale", "relationship": "Friend", "phone": "07700900123"}],
+        "associates": [
+            {"name": "Corvin Ashdale", "relationship": "Friend", "phone": "07700900123"}
+        ],
         "places": [{"place": "The skate park by the canal", "postcode": "LS6 1AA"}],
     }
     data.update(overrides)

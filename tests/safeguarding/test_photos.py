@@ -114,7 +114,8 @@ def test_the_gps_location_and_every_other_tag_are_removed(
     assert len(kept.getexif()) == 0
     assert "exif" not in kept.info
     assert b"Camera maker" not in path.read_bytes()
-    assert photo.file_name.removesuffix(".jpg").isalnum() and len(photo.file_name) == 36
+    assert photo.file_name.removesuffix(".jpg").isalnum()
+    assert len(photo.file_name) == 36
 
 
 def test_the_photograph_is_turned_upright(profiled: Child, social_worker: Actor) -> None:
@@ -127,14 +128,15 @@ def test_the_newest_photograph_is_the_current_one(profiled: Child, social_worker
     first = add_photo(social_worker, profiled)
     second = add_photo(social_worker, profiled)
     first.refresh_from_db()
-    assert second.current and not first.current
+    assert second.current
+    assert not first.current
     assert DomainEvent.objects.filter(name=PhotoAdded.name).count() == 2
-    assert all(set(e.payload) == {"photo"} for e in DomainEvent.objects.filter(name=PhotoAdded.name))
+    assert all(
+        set(e.payload) == {"photo"} for e in DomainEvent.objects.filter(name=PhotoAdded.name)
+    )
 
 
-def test_served_after_the_access_check_never_cached(
-    profiled: Child, social_worker: Actor
-) -> None:
+def test_served_after_the_access_check_never_cached(profiled: Child, social_worker: Actor) -> None:
     photo = add_photo(social_worker, profiled)
     url = f"/children/{profiled.pk}/profile/photo/{photo.pk}"
     response = web(social_worker).get(url)

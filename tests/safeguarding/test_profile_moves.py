@@ -105,6 +105,7 @@ def test_a_councils_profile_stays_with_the_council(
     assert profile.owner == child.responsible_council
     assert not DomainEvent.objects.filter(name=ProfileMoved.name).exists()
     # The new home sees it all the same: it is the child's home now.
-    assert web(factories.actor(Role.CARE_STAFF, new)).get(
-        f"/children/{child.pk}/profile"
-    ).status_code == 200
+    assert (
+        web(factories.actor(Role.CARE_STAFF, new)).get(f"/children/{child.pk}/profile").status_code
+        == 200
+    )

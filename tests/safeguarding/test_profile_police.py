@@ -53,7 +53,8 @@ def test_a_report_gives_the_profile_to_the_force(
     picture = as_police.client.get(
         given["photo_url"], headers={"Authorization": f"Bearer {as_police.token}"}
     )
-    assert picture.status_code == 200 and picture["Content-Type"] == "image/jpeg"
+    assert picture.status_code == 200
+    assert picture["Content-Type"] == "image/jpeg"
 
     episode = Episode.objects.get(reference=reported.body["reference"])
     disclosure = ProfileDisclosure.objects.get()
@@ -70,18 +71,14 @@ def test_a_report_gives_the_profile_to_the_force(
     ).exists()
 
 
-def test_without_a_profile_the_answer_says_none(
-    child: Child, as_social_worker: ApiClient
-) -> None:
+def test_without_a_profile_the_answer_says_none(child: Child, as_social_worker: ApiClient) -> None:
     reported = as_social_worker.post(EPISODES, a_report(child))
     assert reported.status == 201
     assert reported.body["missing_profile"] is None
     assert not ProfileDisclosure.objects.exists()
 
 
-def test_a_further_report_gives_a_changed_profile_again(
-    child: Child, social_worker: Actor
-) -> None:
+def test_a_further_report_gives_a_changed_profile_again(child: Child, social_worker: Actor) -> None:
     save(social_worker, child)
     episode = factories.report(social_worker, child)
     factories.report(social_worker, child)  # the same version: nothing new to give

@@ -60,7 +60,8 @@ def test_a_change_from_a_stale_version_is_refused(child: Child, social_worker: A
     assert refused.value.current_version == 2
     assert "hair" in refused.value.changed_fields
     read = profiles.read_profile(social_worker, child.pk)
-    assert read.profile is not None and read.profile.hair == "Short, dyed red"
+    assert read.profile is not None
+    assert read.profile.hair == "Short, dyed red"
 
 
 def test_the_review_date_is_required_and_not_in_the_past(
@@ -169,7 +170,8 @@ def test_the_police_read_but_do_not_keep(
     factories.report(social_worker, child)
     save(social_worker, child)
     read = profiles.read_profile(police_officer, child.pk)
-    assert read.profile is not None and not read.may_keep
+    assert read.profile is not None
+    assert not read.may_keep
     with pytest.raises(AccessDenied):
         profiles.save_profile(police_officer, child.pk, profile_data(), 1)
 
