@@ -28,7 +28,7 @@ from homeward.core.validation import LONG_TEXT, text_errors
 from homeward.episodes.models import Episode
 from homeward.events import bus
 from homeward.events.change import record_change
-from homeward.organisations.models import Organisation
+from homeward.organisations.models import Organisation, OrganisationKind
 from homeward.organisations.policy import Action, role_allows
 from homeward.safeguarding import access
 from homeward.safeguarding.events import ProfileSaved
@@ -135,6 +135,18 @@ def may_keep(actor: Actor, child: Child, profile: MissingProfile | None) -> bool
     return placement is not None and placement.provider_id == org.pk
 
 
+def may_keep_profiles(actor: Actor) -> bool:
+    """Whether the actor keeps profiles at all: a council's or a home's role that keeps
+    them (no query). Its organisation's own are on the list of those needing attention."""
+    org = actor.organisation
+    return (
+        org is not None
+        and org.kind in {OrganisationKind.COUNCIL, OrganisationKind.CARE_PROVIDER}
+        and role_allows(actor, Action.KEEP_PROFILE)
+        and access.may_see_profiles(actor)
+    )
+
+
 def default_owner(child: Child) -> Organisation:
     placement = child.current_placement
     if placement is not None and placement.provider is not None:
@@ -221,8 +233,8 @@ def attention_for(actor: Actor) -> list[tuple[MissingProfile, list[str]]]:
     """The profiles the actor's organisation owns that are past their review date or have
     no current photograph, most overdue first. Each child listed is an audited read."""
     org = actor.organisation
-    if org is None or not access.may_see_profiles(actor):
-        raise AccessDenied("Your role does not allow you to see missing profiles.")
+    if org is None or not may_keep_profiles(actor):
+        raise AccessDenied("Your role does not allow you to keep missing profiles.")
     found = list(_attention(MissingProfile.objects.filter(owner=org)).select_related("child"))
     audit.record_many_reads(
         actor, "child", sorted({p.child_id for p in found}), action="list_result"
