@@ -25,6 +25,7 @@ from homeward.notifications import access as notification_access
 from homeward.organisations import access as organisation_access
 from homeward.organisations.models import OrganisationKind
 from homeward.safeguarding import access as safeguarding_access
+from homeward.safeguarding.services import profiles as safeguarding_profiles
 
 
 @dataclass(frozen=True)
@@ -48,6 +49,7 @@ class May:
     see_national_figures: bool = False
     administer: bool = False
     see_only_figures: bool = False
+    keep_profiles: bool = False
 
     def as_dict(self) -> dict[str, bool]:
         return asdict(self)
@@ -78,6 +80,7 @@ def may(actor: Actor) -> May:
         see_national_figures=insights_access.may_see_national(actor),
         administer=organisation_access.may_administer(actor),
         see_only_figures=organisation_access.sees_only_figures(actor),
+        keep_profiles=safeguarding_profiles.may_keep_profiles(actor),
     )
 
 
@@ -153,6 +156,15 @@ def work_links(actor: Actor, allowed: May | None = None) -> list[WorkLink]:
             )
         )
     links += _aftercare_links(actor, allowed)
+    if allowed.keep_profiles:
+        links.append(
+            WorkLink(
+                "Missing profiles to review",
+                reverse("safeguarding:profiles-attention"),
+                "The missing profiles your organisation keeps that are past their review "
+                "date or have no photograph",
+            )
+        )
     if allowed.review_emergency_access:
         links.append(
             WorkLink(

@@ -1,6 +1,7 @@
 """Middleware that answers before any view does: no caching of pages about children, and a
 plain 413 for a request body too large to read."""
 
+import re
 from collections.abc import Callable
 
 from django.conf import settings
@@ -55,17 +56,25 @@ def too_large(request: HttpRequest) -> HttpResponse:
     return render(request, "errors/413.html", {"limit": limit}, status=413)
 
 
+# Where a photograph is uploaded (homeward.safeguarding), and the room its form needs.
+PHOTO_UPLOAD = re.compile(r"^/(?:api/v1/)?children/\d+/profile/photos$")
+UPLOAD_ROOM = 256 * 1024
+
+
 class RequestSizeMiddleware:
     """A request whose body is larger than ``DATA_UPLOAD_MAX_MEMORY_SIZE`` gets a 413 here,
     before anything reads it. Django would otherwise raise RequestDataTooBig wherever the
-    body is first read: a 400 page for a form, a 500 inside the API. (Nothing takes file
-    uploads; one that does will need its own, larger, limit here.)"""
+    body is first read: a 400 page for a form, a 500 inside the API. The one upload, a
+    missing profile's photograph, has its own limit (HOMEWARD_PHOTO_MAX_BYTES, and room
+    for the form around it): its service says how large a photograph may be."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        if limit is not None and PHOTO_UPLOAD.match(request.path_info):
+            limit = max(limit, settings.HOMEWARD_PHOTO_MAX_BYTES + UPLOAD_ROOM)
         if limit is not None and declared_length(request) > limit:
             return too_large(request)
         return self.get_response(request)

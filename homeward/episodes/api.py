@@ -9,6 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from ninja import Query, Router
 
+from homeward.core.actor import Actor
 from homeward.core.api import EpisodeIfMatch, actor_of, expected_version, respond, respond_page
 from homeward.core.errors import ValidationFailed
 from homeward.core.idempotency import idempotent
@@ -31,12 +32,23 @@ from homeward.episodes.schemas import (
     ReturnIn,
     TimelineEntryIn,
 )
+from homeward.safeguarding.schemas.profiles import ProfileForPoliceOut
+from homeward.safeguarding.services import profiles as profile_services
 
 router = Router(tags=["episodes"])
 
 
 def _url(episode: Episode) -> str:
     return reverse("api:read_episode", kwargs={"reference": episode.reference})
+
+
+def _profile_given(actor: Actor, episode: Episode) -> ProfileForPoliceOut | None:
+    """The missing profile the report gave the force, if the reporter may see it."""
+    found = profile_services.profile_for_report(actor, episode)
+    if found is None:
+        return None
+    profile, photo_id = found
+    return ProfileForPoliceOut.of(episode.child_id, profile, photo_id)
 
 
 def _episode(request: HttpRequest, episode: Episode, status: int = 200) -> HttpResponse:
@@ -67,6 +79,7 @@ def report_missing(request: HttpRequest, payload: ReportIn) -> HttpResponse:
     body = ReportOut(
         **EpisodeOut.fields_for(actor, result.episode, result.written),
         already_missing=not result.created,
+        missing_profile=_profile_given(actor, result.episode),
     )
     return respond(body, 201 if result.created else 200, location=_url(result.episode))
 

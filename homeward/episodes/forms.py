@@ -94,6 +94,11 @@ class ReportForm(GovukForm):
         "Circumstances (optional)", hint="What happened before the child went missing"
     )
     clothing = _long_text("What was the child wearing? (optional)")
+    last_seen_with = _text(
+        "Who they were with when last seen (optional)",
+        required=False,
+        hint="Names, or a description if they are not known",
+    )
     police_reference = _text("Police reference (optional)", required=False, max_length=40)
     # A late report: the episode may already be over.
     still_missing = RadiosField(
@@ -120,6 +125,7 @@ class ReportForm(GovukForm):
         "missing_from",
         "circumstances",
         "clothing",
+        "last_seen_with",
         "reporter_type",
         "reporter_name",
         "reported_at",

@@ -4,10 +4,11 @@ trigger opens a review of the plan; a report from a home starts the home's proto
 
 from __future__ import annotations
 
-from homeward.safeguarding import handlers_plans
+from homeward.safeguarding import handlers_plans, handlers_profiles
 
 
 def connect() -> None:
     """Importing the handler modules registers them on the bus; who is told about each
     event of this app is registered with the notification rules here."""
     handlers_plans.register()
+    handlers_profiles.register_notifications()

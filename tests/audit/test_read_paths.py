@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command, get_commands
 from django.db.models import Max
-from django.test import Client
+from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from homeward.aftercare import services as aftercare
@@ -281,6 +281,45 @@ def plan_page(url: str, who: str = "worker", api: bool = False) -> Driver:
     return drive
 
 
+def _profile(w: World, photo: bool = False) -> int:
+    """The child's missing profile (and a photograph, whose id is returned)."""
+    from homeward.core.actor import Actor
+    from tests.safeguarding.factories_profile import add_photo, save
+
+    worker = Actor.for_user(w.worker)
+    save(worker, w.child)
+    return add_photo(worker, w.child).pk if photo else 0
+
+
+def profile_page(w: World) -> tuple[int | None, User | None]:
+    _profile(w)
+    return page("/children/{w.child.pk}/profile")(w)
+
+
+def photo_page(w: World) -> tuple[int | None, User | None]:
+    with override_settings(HOMEWARD_FILES_DIR=w.tmp / "files"):
+        photo_id = _profile(w, photo=True)
+        return page(f"/children/{{w.child.pk}}/profile/photo/{photo_id}")(w)
+
+
+def attention_page(w: World) -> tuple[int | None, User | None]:
+    from tests.safeguarding.factories_profile import make_profile
+
+    make_profile(w.child, owner=w.council)  # no photograph: it needs attention
+    return page("/profiles/attention")(w)
+
+
+def profile_api(w: World) -> tuple[int | None, User | None]:
+    _profile(w)
+    return api_get("/api/v1/children/{w.child.pk}/profile")(w)
+
+
+def photo_api(w: World) -> tuple[int | None, User | None]:
+    with override_settings(HOMEWARD_FILES_DIR=w.tmp / "files"):
+        photo_id = _profile(w, photo=True)
+        return api_get(f"/api/v1/children/{{w.child.pk}}/profile/photos/{photo_id}")(w)
+
+
 # --- every read path ---------------------------------------------------------------------
 
 WEB_READS: dict[str, Driver] = {
@@ -320,6 +359,11 @@ WEB_READS: dict[str, Driver] = {
     "safeguarding:plan_version": plan_page("/children/{w.child.pk}/plan/versions/1", "officer"),
     "safeguarding:plan_reviews": plan_page("/plans/reviews", "coordinator"),
     "safeguarding:plan_review": plan_page("/plans/reviews/{review}", "coordinator"),
+    "safeguarding:profile": profile_page,
+    "safeguarding:edit-profile": page("/children/{w.child.pk}/profile/edit"),
+    "safeguarding:add-photo": page("/children/{w.child.pk}/profile/photos"),
+    "safeguarding:profile-photo": photo_page,
+    "safeguarding:profiles-attention": attention_page,
 }
 
 # Pages that show no child's identity, and why.
@@ -357,6 +401,8 @@ API_READS: dict[tuple[str, str], Driver] = {
     ("get", "/api/v1/episodes/{reference}"): api_get("/api/v1/episodes/{w.open_ref}"),
     ("get", "/api/v1/return-interviews"): api_get("/api/v1/return-interviews", "rhi"),
     ("get", "/api/v1/possible-duplicates/{candidate_id}"): pair_api,
+    ("get", "/api/v1/children/{child_id}/profile"): profile_api,
+    ("get", "/api/v1/children/{child_id}/profile/photos/{photo_id}"): photo_api,
     ("get", "/api/v1/return-interviews/{interview_id}"): api_get(
         "/api/v1/return-interviews/{w.interview_id}", "rhi"
     ),

@@ -11,6 +11,7 @@ Nothing here looks at the Django form class behind the page."""
 from __future__ import annotations
 
 import html
+import io
 import random
 import re
 from dataclasses import dataclass, field
@@ -18,6 +19,9 @@ from datetime import date, datetime, timedelta
 from html.parser import HTMLParser
 from typing import Any
 from zoneinfo import ZoneInfo
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
 
 UK = ZoneInfo("Europe/London")
 TIME_PARTS = ("hour", "minute")
@@ -39,7 +43,7 @@ class Question:
 
     name: str
     kind: str  # text, email, number, password, tel, textarea, select, radios,
-    # checkboxes, date, datetime, hidden
+    # checkboxes, date, datetime, hidden, file
     label: str = ""
     hint: str = ""
     value: str = ""  # what the page filled in already
@@ -396,6 +400,13 @@ class Filler:
         length = limit if limit is not None else (1000 if kind == "textarea" else 60)
         return self.words(length, lines=kind == "textarea")
 
+    def photograph(self) -> SimpleUploadedFile:
+        """A small JPEG, of a colour drawn from ``rng``: the one kind of file uploaded."""
+        colour = (self.rng.randint(0, 255), self.rng.randint(0, 255), self.rng.randint(0, 255))
+        out = io.BytesIO()
+        Image.new("RGB", (32, 24), colour).save(out, format="JPEG")
+        return SimpleUploadedFile("photograph.jpg", out.getvalue(), content_type="image/jpeg")
+
     def next_time(self) -> datetime:
         """A whole minute in the window, after the last one given, that names one moment
         in UK time (not in the hour the clocks go back, which happens twice)."""
@@ -439,6 +450,9 @@ class Filler:
             return Answer(question, {name: chosen}, set(chosen))
         if kind == "hidden":
             return Answer(question, {name: [question.value]}, question.value)
+        if kind == "file":
+            upload = override if override is not None else self.photograph()
+            return Answer(question, {name: [upload]}, upload.name)
         text = str(override) if override is not None else self.text_for(question)
         return Answer(question, {name: [text]}, text.strip())
 

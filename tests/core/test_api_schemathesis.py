@@ -18,6 +18,7 @@ import pkgutil
 from collections import Counter
 from collections.abc import Iterator
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -49,6 +50,8 @@ from homeward.organisations.models import Organisation, OrganisationKind, Role
 from homeward.safeguarding.services import plans
 from tests import factories
 from tests.apiclient import token_for
+from tests.safeguarding.factories_profile import add_photo
+from tests.safeguarding.factories_profile import save as save_profile
 
 MAX_EXAMPLES = 25
 CHECKS = [
@@ -89,8 +92,9 @@ def schema(openapi_document: dict[str, Any]) -> Iterator[Any]:
 
 
 @pytest.fixture
-def world(db: None) -> dict[str, Any]:
+def world(db: None, settings: Any, tmp_path: Path) -> dict[str, Any]:
     """Records for the generated requests to find, and a token for each role."""
+    settings.HOMEWARD_FILES_DIR = tmp_path / "files"  # the profile's photographs
     police = factories.PoliceForceFactory()
     council = factories.CouncilFactory(police_force=police)
     provider = Organisation.objects.create(
@@ -138,6 +142,9 @@ def world(db: None) -> dict[str, Any]:
         ),
         None,
     )
+    # The child's missing profile, with a photograph.
+    save_profile(social_worker, child)
+    photo = add_photo(social_worker, child)
     return {
         "tokens": {
             "police_officer": token_for(officer),
@@ -152,6 +159,7 @@ def world(db: None) -> dict[str, Any]:
             "access_id": access.pk,
             "candidate_id": candidate.pk,
             "number": 1,
+            "photo_id": photo.pk,
         },
         "returned_reference": back.reference,
     }

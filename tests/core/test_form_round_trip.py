@@ -60,6 +60,7 @@ from homeward.organisations.models import (
     Role,
     User,
 )
+from homeward.safeguarding.services import profiles
 from homeward.seed.codes import make_nhs_number, make_upn
 from tests import factories
 from tests.core.htmlforms import (
@@ -73,6 +74,8 @@ from tests.core.htmlforms import (
     wall_clock,
 )
 from tests.organisations.totp import code_for, give_app
+from tests.safeguarding.factories_profile import add_photo as add_profile_photo
+from tests.safeguarding.factories_profile import save as save_profile
 
 pytestmark = pytest.mark.django_db
 
@@ -187,7 +190,8 @@ def _nhs_number() -> str:
 
 
 @pytest.fixture
-def scene(db: None) -> Scene:
+def scene(db: None, settings: Any, tmp_path: Any) -> Scene:
+    settings.HOMEWARD_FILES_DIR = tmp_path / "files"  # missing profiles' photographs
     police = factories.PoliceForceFactory(name="Wealdmoor Police")
     council = factories.CouncilFactory(name="Wealdmoor Council", police_force=police, code="861")
     return Scene(
@@ -635,6 +639,7 @@ def _report_back(visit: Visit) -> dict[str, Any]:
         "missing_from": episode.missing_from,
         "circumstances": episode.circumstances,
         "clothing": episode.clothing,
+        "last_seen_with": episode.last_seen_with,
         "reporter_type": episode.reporter_type,
         "reporter_name": episode.reporter_name,
         "reported_at": episode.reported_at,
@@ -1099,7 +1104,7 @@ def _plan_review_setup(scene: Scene, choices: dict[str, str]) -> Visit:
     )
 
 
-SAFEGUARDING = [
+SAFEGUARDING_PLANS = [
     Scenario("safeguarding:plan_edit", _plan_edit_setup(False), _plan_back, _plan_answers),
     Scenario(
         "safeguarding:plan_edit",
@@ -1115,6 +1120,53 @@ SAFEGUARDING = [
     ),
 ]
 
+# --- safeguarding: the missing profile -------------------------------------------------------
+
+
+def _profile_setup(scene: Scene, choices: dict[str, str]) -> Visit:
+    child = scene.child()
+    return signed_in(scene, Role.CARE_MANAGER, f"/children/{child.pk}/profile/edit", child=child)
+
+
+def _profile_back(visit: Visit) -> dict[str, Any]:
+    read = profiles.read_profile(visit.actor, visit.child.pk)
+    profile = read.profile
+    assert profile is not None, "no profile was saved"
+    kept: dict[str, Any] = {name: getattr(profile, name) for name in profiles.TEXT_FIELDS}
+    kept["review_date"] = profile.review_date
+    for key, rows in (("associates", profile.associates), ("places", profile.places)):
+        for index, row in enumerate(rows):
+            kept.update({f"{key}-{index}-{field}": value for field, value in row.items()})
+    return kept
+
+
+def _photo_setup(scene: Scene, choices: dict[str, str]) -> Visit:
+    child = scene.child()
+    visit = signed_in(scene, Role.CARE_STAFF, f"/children/{child.pk}/profile/photos", child=child)
+    save_profile(visit.actor, child)
+    return visit
+
+
+def _photo_back(visit: Visit) -> dict[str, Any]:
+    photo = profiles.read_profile(visit.actor, visit.child.pk).photo
+    assert photo is not None, "no photograph was kept"
+    return {
+        "photo": lambda sent: photo.current and photo.size_bytes > 0,
+        "taken_on": photo.taken_on,
+    }
+
+
+SAFEGUARDING_PROFILES = [
+    Scenario(
+        "safeguarding:edit-profile",
+        _profile_setup,
+        _profile_back,
+        overrides=lambda v: {"review_date": clock.now().date() + timedelta(days=60)},
+    ),
+    Scenario("safeguarding:add-photo", _photo_setup, _photo_back),
+]
+
+SAFEGUARDING = SAFEGUARDING_PLANS + SAFEGUARDING_PROFILES
 SCENARIOS = ORGANISATIONS + CHILDREN + EPISODES + AFTERCARE + NOTIFICATIONS + LINKAGE + SAFEGUARDING
 SCENARIO_KEYS = {s.key for s in SCENARIOS}
 
@@ -1328,6 +1380,8 @@ NOT_LINKED = {
     "organisations:set-password": "the one-time link an administrator passes to a new user",
     "organisations:mfa-verify": "after the password, for a user with an authenticator app",
     "healthz": "for the load balancer",
+    "safeguarding:profile-photo": "the photograph itself, drawn as an image on the profile's "
+    "pages (never a link)",
     "children:report-match": "the button of a likely match on the page adding a child shows "
     "(a POST carrying the match's token)",
 }
@@ -1417,6 +1471,13 @@ def busy_area(scene: Scene) -> dict[str, User]:
     )
     _pair(scene)
     missing = scene.open_episode(Child.objects.get(pk=linked.left_id))
+    # A missing profile with a photograph, on the same child's record.
+    keeper = scene.actor(Role.SOCIAL_WORKER)
+    ours = Child.objects.get(
+        pk__in=(linked.left_id, linked.right_id), responsible_council=scene.council
+    )
+    save_profile(keeper, ours)
+    add_profile_photo(keeper, ours)
     scene.interview()
     interview = scene.interview(accepted=True)
     aftercare.assign_provider(

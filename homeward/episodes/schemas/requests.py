@@ -70,6 +70,9 @@ class ReportIn(InputSchema):
     reporter_name: ReporterName = ""
     circumstances: LongText = ""
     clothing: LongText = ""
+    last_seen_with: Annotated[str, limit_of(Episode, "last_seen_with")] = Field(
+        "", description="Missing profile part 2: who the child was with when last seen"
+    )
     police_reference: PoliceReference = ""
     return_details: LateReturnIn | None = Field(
         None,

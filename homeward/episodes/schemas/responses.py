@@ -17,6 +17,7 @@ from homeward.episodes import steps, visibility
 from homeward.episodes.models import ClassificationChange, Episode, RiskAssessment, TimelineEntry
 from homeward.episodes.services import Written
 from homeward.organisations.models import Organisation, User
+from homeward.safeguarding.schemas.profiles import ProfileForPoliceOut
 
 
 def _org(org: Organisation | None) -> OrganisationOut | None:
@@ -223,6 +224,7 @@ class EpisodeOut(Versioned):
     missing_from: str
     circumstances: str
     clothing: str
+    last_seen_with: str = Field(description="Who the child was with when last seen")
     police_reference: str
     police_force: OrganisationOut
     risk_grade: str
@@ -276,6 +278,7 @@ class EpisodeOut(Versioned):
             "missing_from": episode.missing_from,
             "circumstances": episode.circumstances,
             "clothing": episode.clothing,
+            "last_seen_with": episode.last_seen_with,
             "police_reference": episode.police_reference,
             "police_force": OrganisationOut.model_validate(episode.police_force),
             "risk_grade": episode.risk_grade,
@@ -297,6 +300,12 @@ class ReportOut(EpisodeOut):
     already_missing: bool = Field(
         description="True when the child already had an open episode: the report was added "
         "to that episode's timeline (status 200) instead of opening a new one (status 201)"
+    )
+    missing_profile: ProfileForPoliceOut | None = Field(
+        None,
+        description="The child's missing profile (Philomena Protocol part 1), given to the "
+        "episode's police force with the report; null when the child has none, or your "
+        "organisation may not see it",
     )
 
 

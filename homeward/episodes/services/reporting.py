@@ -184,6 +184,7 @@ def _further_report(actor: Actor, open_episode: Episode, report: Report) -> None
         f"Further report ({ReporterType(report.reporter_type).label}): "
         f"last seen {_when(report.last_seen_at)} at {report.last_seen_location.strip()}."
         + (f" {report.circumstances.strip()}" if report.circumstances.strip() else "")
+        + (f" With {report.last_seen_with.strip()}." if report.last_seen_with.strip() else "")
         + view,
         location=report.last_seen_location.strip(),
     )
@@ -223,6 +224,7 @@ def _new_episode(actor: Actor, child: Child, report: Report) -> ReportResult:
         missing_from=report.missing_from,
         circumstances=report.circumstances.strip(),
         clothing=report.clothing.strip(),
+        last_seen_with=report.last_seen_with.strip(),
         police_reference=report.police_reference.strip(),
         police_force=force,
         placement=_placement_at(child, report.last_seen_at),

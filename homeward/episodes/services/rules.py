@@ -103,6 +103,8 @@ class Report:
     reporter_name: str = ""
     circumstances: str = ""
     clothing: str = ""
+    # Missing profile part 2, with clothing and where last seen: who they were with.
+    last_seen_with: str = ""
     police_reference: str = ""
     # A late report of an episode that is already over carries its return; a report of a
     # child who is missing now leaves it out.

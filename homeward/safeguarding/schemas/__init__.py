@@ -1,0 +1,1 @@
+"""API shapes of profiles, plans and protocols: one module per noun."""
