@@ -197,13 +197,18 @@ def test_a_worker_killed_while_sending_email_loses_none(
     finally:
         server.stop()
 
+    # The report's five, and the two of the review of the child's plan a high-risk episode
+    # opens (safeguarding: the coordinator and the allocated worker; no plan, no owner).
     deliveries = list(EmailDelivery.objects.all())
-    assert len(deliveries) == 5
+    assert len(deliveries) == 7
+    assert (
+        EmailDelivery.objects.filter(notification__episode_reference=episode.reference).count() == 5
+    )
     received = [m["Message-ID"] for m in smtp.messages]
     for delivery in deliveries:  # every email arrived; only the one handed over came twice
         again = delivery.pk == held.pk and hold_at == "DATA"
         assert received.count(delivery.message_id) == (2 if again else 1), delivery.to_address
-    assert len(received) == 5 + (hold_at == "DATA")
+    assert len(received) == 7 + (hold_at == "DATA")
     # In-app notifications exactly once; the clocks' tasks did not multiply on restart.
     told = Notification.objects.filter(episode_reference=episode.reference)
     assert told.count() == len(set(told.values_list("recipient", flat=True))) == 5

@@ -101,3 +101,16 @@ def test_reviewed_no_change_on_the_web() -> None:
     assert done.status_code == 302
     review.refresh_from_db()
     assert review.outcome == "Still right"
+
+
+def test_writing_the_first_plan_from_a_write_a_plan_task_completes_it() -> None:
+    w = world()
+    review = high_risk_review(w)
+    assert review.plan is None
+    with pytest.raises(ValidationFailed):  # nothing to keep unchanged
+        reviews.complete_review(w.social_worker, review.pk, "Nothing to change")
+    plans.save_plan(w.social_worker, w.child.pk, plan_input(w.worker), None, review_id=review.pk)
+    review.refresh_from_db()
+    assert review.status == ReviewStatus.DONE
+    assert review.plan_version_after == 1
+    assert review.plan is not None
