@@ -1,0 +1,1 @@
+"""The web forms of profiles, plans, protocols, the briefing sheet and appeals."""
