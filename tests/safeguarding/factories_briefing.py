@@ -4,15 +4,14 @@ a photograph in the file store and a risk plan, reported missing to a force."""
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from django.conf import settings
-from pytest_django import Settings
 from PIL import Image
+from pytest_django import Settings
 
 from homeward.children.models import Child
 from homeward.core import clock
@@ -32,10 +31,10 @@ STEP = "Ring her aunt Bridget first"
 
 
 @pytest.fixture(autouse=True)
-def files_dir(settings: Settings, tmp_path: Path) -> Iterator[Path]:
+def files_dir(settings: Settings, tmp_path: Path) -> Path:
     """The private file store, in a folder of the test's own."""
     settings.HOMEWARD_FILES_DIR = tmp_path / "files"
-    yield settings.HOMEWARD_FILES_DIR
+    return Path(settings.HOMEWARD_FILES_DIR)
 
 
 def photo_file(colour: str = "navy") -> bytes:
@@ -75,7 +74,9 @@ def make_profile(child: Child, owner: Organisation, **overrides: object) -> Miss
         "vulnerabilities": "Targeted by older men online",
         "medical_needs": MEDICAL,
         "medication": "Insulin pen",
-        "associates": [{"name": ASSOCIATE, "relationship": "Older boyfriend", "phone": "07700 900123"}],
+        "associates": [
+            {"name": ASSOCIATE, "relationship": "Older boyfriend", "phone": "07700 900123"}
+        ],
         "places": [{"place": PLACE, "postcode": "MH1 4ZZ", "notes": "Evenings"}],
         "phone": "07700 900456",
         "social_media": "Snapchat: redfox_22",
@@ -88,7 +89,7 @@ def make_profile(child: Child, owner: Organisation, **overrides: object) -> Miss
         review_date=now.date() + timedelta(days=90),
         created_at=now,
         updated_at=now,
-        **values,  # type: ignore[arg-type]
+        **values,
     )
 
 

@@ -120,7 +120,7 @@ class AppealOut(Versioned):
 
 
 class AppealIn(InputSchema):
-    fields: list[AppealField] = Field(  # type: ignore[valid-type]
+    fields: list[AppealField] = Field(
         min_length=1, max_length=len(APPEAL_FIELDS), description="What may be published"
     )
     wording: Annotated[str, Field(max_length=appeals.WORDING_MAX)] = ""

@@ -145,7 +145,10 @@ def _briefing_facts(b: Briefing, n: Callable[[int], int]) -> list[tuple[str, str
 
 def _briefing_detail(b: Briefing, n: Callable[[int], int]) -> list[tuple[str, str]]:
     p = b.profile
-    get = (lambda name: str(getattr(p, name) or "")) if p else (lambda name: "")
+
+    def get(name: str) -> str:
+        return str(getattr(p, name) or "") if p else ""
+
     described = "; ".join(
         f"{label}: {get(name)}"
         for label, name in (
