@@ -29,6 +29,7 @@ from homeward.children.models import Child, EmergencyAccess
 from homeward.core import clock
 from homeward.episodes import services as episodes
 from homeward.organisations.models import Organisation, OrganisationKind, Role, User
+from homeward.safeguarding.services import appeals
 from tests import factories
 from tests.actors import user_of
 from tests.factories import report
@@ -250,6 +251,29 @@ def pair_api(w: World) -> tuple[int | None, User | None]:
     return api_get(f"/api/v1/possible-duplicates/{_pair(w)}", "coordinator")(w)
 
 
+def _appeal(w: World) -> None:
+    """An appeal the child's council agreed for the open episode."""
+    from homeward.core.actor import Actor
+
+    appeals.agree_appeal(Actor.for_user(w.coordinator), w.open_ref, fields=["first_name", "age"])
+
+
+def appeal_page(url: str, who: str) -> Driver:
+    def drive(w: World) -> tuple[int | None, User | None]:
+        _appeal(w)
+        return page(url, who)(w)
+
+    return drive
+
+
+def appeal_api(url: str, who: str) -> Driver:
+    def drive(w: World) -> tuple[int | None, User | None]:
+        _appeal(w)
+        return api_get(url, who)(w)
+
+    return drive
+
+
 # --- every read path ---------------------------------------------------------------------
 
 WEB_READS: dict[str, Driver] = {
@@ -283,6 +307,14 @@ WEB_READS: dict[str, Driver] = {
     "notifications:inbox": inbox_page,
     "linkage:review": pair_page,
     "linkage:unlink": page("/possible-duplicates/records/{w.child.pk}/unlink", "coordinator"),
+    "safeguarding:briefing": page("/episodes/{w.open_ref}/briefing", "officer"),
+    "safeguarding:briefing-pdf": page("/episodes/{w.open_ref}/briefing.pdf", "officer"),
+    "safeguarding:appeal": appeal_page("/episodes/{w.open_ref}/appeal", "officer"),
+    "safeguarding:appeal-pdf": appeal_page("/episodes/{w.open_ref}/appeal.pdf", "coordinator"),
+    "safeguarding:agree-appeal": page("/episodes/{w.open_ref}/appeal/agree", "coordinator"),
+    "safeguarding:withdraw-appeal": appeal_page(
+        "/episodes/{w.open_ref}/appeal/withdraw", "coordinator"
+    ),
 }
 
 # Pages that show no child's identity, and why.
@@ -322,6 +354,15 @@ API_READS: dict[tuple[str, str], Driver] = {
     ("get", "/api/v1/possible-duplicates/{candidate_id}"): pair_api,
     ("get", "/api/v1/return-interviews/{interview_id}"): api_get(
         "/api/v1/return-interviews/{w.interview_id}", "rhi"
+    ),
+    ("get", "/api/v1/episodes/{reference}/briefing"): api_get(
+        "/api/v1/episodes/{w.open_ref}/briefing", "officer"
+    ),
+    ("get", "/api/v1/episodes/{reference}/briefing.pdf"): api_get(
+        "/api/v1/episodes/{w.open_ref}/briefing.pdf", "officer"
+    ),
+    ("get", "/api/v1/episodes/{reference}/appeal"): appeal_api(
+        "/api/v1/episodes/{w.open_ref}/appeal", "officer"
     ),
 }
 # API reads that show no child's identity, and why.

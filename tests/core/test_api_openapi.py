@@ -46,6 +46,11 @@ EXPECTED_OPERATIONS = {
     ("post", "/api/v1/possible-duplicates/{candidate_id}/decision"),
     ("post", "/api/v1/links"),
     ("post", "/api/v1/records/{child_id}/unlink"),
+    ("get", "/api/v1/episodes/{reference}/briefing"),
+    ("get", "/api/v1/episodes/{reference}/briefing.pdf"),
+    ("post", "/api/v1/episodes/{reference}/appeal"),
+    ("post", "/api/v1/episodes/{reference}/appeal/withdraw"),
+    ("get", "/api/v1/episodes/{reference}/appeal"),
 }
 INTERVIEW_EDITS = {
     ("post", "/api/v1/return-interviews/{interview_id}/provider"),
