@@ -60,6 +60,8 @@ from homeward.organisations.models import (
     Role,
     User,
 )
+from homeward.safeguarding.models.profiles import PublicAppeal
+from homeward.safeguarding.services import appeals
 from homeward.seed.codes import make_nhs_number, make_upn
 from tests import factories
 from tests.core.htmlforms import (
@@ -1018,7 +1020,40 @@ LINKAGE = [
     Scenario("linkage:unlink", _unlink_setup, _unlink_back),
 ]
 
-SCENARIOS = ORGANISATIONS + CHILDREN + EPISODES + AFTERCARE + NOTIFICATIONS + LINKAGE
+
+# --- the briefing sheet and the public appeal ---------------------------------------------
+
+
+def _agree_setup(scene: Scene, choices: dict[str, str]) -> Visit:
+    episode = scene.open_episode()
+    page = f"/episodes/{episode.reference}/appeal/agree"
+    return signed_in(scene, Role.COUNCIL_MISSING_COORDINATOR, page, episode=episode)
+
+
+def _agree_back(visit: Visit) -> dict[str, Any]:
+    appeal = PublicAppeal.objects.get(episode__reference=visit.episode.reference)
+    return {"publish": appeal.fields, "wording": appeal.wording}
+
+
+def _withdraw_setup(scene: Scene, choices: dict[str, str]) -> Visit:
+    visit = _agree_setup(scene, choices)
+    appeals.agree_appeal(visit.actor, visit.episode.reference, fields=["first_name"])
+    visit.page = f"/episodes/{visit.episode.reference}/appeal/withdraw"
+    return visit
+
+
+def _withdraw_back(visit: Visit) -> dict[str, Any]:
+    appeal = PublicAppeal.objects.get(episode__reference=visit.episode.reference)
+    assert appeal.withdrawn_at is not None, "the appeal was not withdrawn"
+    return {"reason": appeal.withdrawn_reason}
+
+
+BRIEFING = [
+    Scenario("safeguarding:agree-appeal", _agree_setup, _agree_back),
+    Scenario("safeguarding:withdraw-appeal", _withdraw_setup, _withdraw_back),
+]
+
+SCENARIOS = ORGANISATIONS + CHILDREN + EPISODES + AFTERCARE + NOTIFICATIONS + LINKAGE + BRIEFING
 SCENARIO_KEYS = {s.key for s in SCENARIOS}
 
 
@@ -1320,6 +1355,12 @@ def busy_area(scene: Scene) -> dict[str, User]:
     )
     _pair(scene)
     missing = scene.open_episode(Child.objects.get(pk=linked.left_id))
+    # A child of the council missing, with a public appeal agreed (its page, its PDF and
+    # the withdraw form).
+    appealed = scene.open_episode()
+    appeals.agree_appeal(
+        scene.actor(Role.COUNCIL_MISSING_COORDINATOR), appealed.reference, fields=["age"]
+    )
     scene.interview()
     interview = scene.interview(accepted=True)
     aftercare.assign_provider(
