@@ -101,7 +101,7 @@ class AppealOut(Versioned):
         public = None
         if content is not None:
             public = AppealPublicOut(
-                **{k: v for k, v in content.items() if k != "photo"},
+                **{k: v for k, v in content.items() if k not in {"photo", "photo_type"}},
                 has_photo=bool(content.get("photo")),
             )
         return cls(

@@ -287,7 +287,9 @@ def public_content(episode: Episode, appeal: PublicAppeal) -> dict[str, Any]:
     if "age" in agreed:
         content["age"] = episode.child.age_on(clock.now().date())
     if "photograph" in agreed:
-        content["photo"] = photo_bytes(_photo(episode))
+        photo = _photo(episode)
+        content["photo"] = photo_bytes(photo)
+        content["photo_type"] = photo.content_type if photo else ""
     if "description" in agreed:
         content["description"] = _description(episode)
     if "clothing" in agreed:

@@ -115,7 +115,9 @@ def appeal(request: HttpRequest, reference: str) -> HttpResponse:
     context = {
         "page": page,
         "rows": appeal_rows(page.content),
-        "photo": _data_uri(page.content.get("photo")),
+        "photo": _data_uri(
+            page.content.get("photo"), page.content.get("photo_type") or "image/jpeg"
+        ),
         "who": page.content.get("first_name") or "this child",
     }
     return render(request, f"{TEMPLATES}/appeal.html", context)

@@ -50,9 +50,11 @@ def _when(value: Any) -> str:
 
 
 class _Styles:
-    def __init__(self, scale: float) -> None:
+    def __init__(self, scale: float, *, poster: bool = False) -> None:
         base = getSampleStyleSheet()
         size = 8.5 if scale >= 1 else 7.5
+        if poster:  # the public appeal: read from across a room
+            size = 13 if scale >= 1 else 10
         self.body = ParagraphStyle(
             "hw-body", parent=base["BodyText"], fontSize=size, leading=size + 2
         )
@@ -60,7 +62,10 @@ class _Styles:
         self.head = ParagraphStyle(
             "hw-head", parent=base["Heading4"], fontSize=9, leading=11, spaceBefore=0, spaceAfter=1
         )
-        self.title = ParagraphStyle("hw-title", parent=base["Title"], fontSize=15, leading=18)
+        title = 26 if poster else 15
+        self.title = ParagraphStyle(
+            "hw-title", parent=base["Title"], fontSize=title, leading=title * 1.2
+        )
         self.key = ParagraphStyle("hw-key", parent=self.body, fontName="Helvetica-Bold")
 
 
@@ -143,7 +148,7 @@ def _briefing_facts(b: Briefing, n: Callable[[int], int]) -> list[tuple[str, str
     ]
 
 
-def _briefing_detail(b: Briefing, n: Callable[[int], int]) -> list[tuple[str, str]]:
+def _briefing_detail(b: Briefing, n: Callable[[int], int], most: int) -> list[tuple[str, str]]:
     p = b.profile
 
     def get(name: str) -> str:
@@ -169,11 +174,11 @@ def _briefing_detail(b: Briefing, n: Callable[[int], int]) -> list[tuple[str, st
         ("Medical needs", clip(get("medical_needs"), n(260))),
         ("Medication", clip(get("medication"), n(160))),
         ("Vulnerabilities", clip(get("vulnerabilities"), n(260))),
-        ("Places to look", _listing(places, max(n(6), 2))),
-        ("Associates", _listing(people, max(n(6), 2))),
+        ("Places to look", _listing(places, most)),
+        ("Associates", _listing(people, most)),
         ("Phone and social media", clip(online, n(160))),
         ("What worked before", clip(get("what_worked_before"), n(260))),
-        ("If missing (the plan)", _listing(steps, max(n(6), 2))),
+        ("If missing (the plan)", _listing(steps, most)),
     ]
 
 
@@ -207,7 +212,7 @@ def _briefing_story(b: Briefing, scale: float) -> list[Any]:
         Spacer(1, 2 * mm),
         top,
         Spacer(1, 2 * mm),
-        _rows(_briefing_detail(b, n), styles, 34 * mm, WIDTH),
+        _rows(_briefing_detail(b, n, max(round(6 * scale), 2)), styles, 34 * mm, WIDTH),
         Spacer(1, 2 * mm),
         _rows(refs, styles, 34 * mm, WIDTH),
     ]
@@ -243,7 +248,7 @@ def appeal_rows(content: dict[str, Any]) -> list[tuple[str, str]]:
 
 
 def _appeal_story(page: AppealPage, scale: float) -> list[Any]:
-    styles = _Styles(scale)
+    styles = _Styles(scale, poster=True)
     content = page.content
     who = content.get("first_name") or "this child"
     story: list[Any] = [_para(f"Missing: have you seen {who}?", styles.title)]
