@@ -6,9 +6,15 @@ from __future__ import annotations
 from homeward.core.actor import Actor
 from homeward.episodes.events import EpisodeReturned
 from homeward.events.bus import on
+from homeward.safeguarding.models.profiles import PublicAppeal
 from homeward.safeguarding.services import appeals
 
 
 @on(EpisodeReturned)
 def withdraw_appeal_on_return(event: EpisodeReturned, actor: Actor | None) -> None:  # noqa: ARG001
-    appeals.withdraw_on_return(Actor.system(), event.aggregate)
+    # One query for the usual return, with no appeal to withdraw.
+    live = PublicAppeal.objects.filter(
+        episode__reference=event.aggregate, withdrawn_at__isnull=True
+    ).exists()
+    if live:
+        appeals.withdraw_on_return(Actor.system(), event.aggregate)
