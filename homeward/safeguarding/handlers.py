@@ -5,8 +5,9 @@ trigger opens a review of the plan; a report from a home starts the home's proto
 from __future__ import annotations
 
 # Each module registers its handlers on the bus when imported.
-from homeward.safeguarding import handlers_appeals  # noqa: F401
+from homeward.safeguarding import handlers_appeals
 
 
 def connect() -> None:
     """Importing the handler modules registers them on the bus."""
+    handlers_appeals.register_notifications()

@@ -6,6 +6,8 @@ from __future__ import annotations
 from homeward.core.actor import Actor
 from homeward.episodes.events import EpisodeReturned
 from homeward.events.bus import on
+from homeward.notifications import rules
+from homeward.safeguarding.events import AppealAgreed, AppealWithdrawn
 from homeward.safeguarding.models.profiles import PublicAppeal
 from homeward.safeguarding.services import appeals
 
@@ -18,3 +20,17 @@ def withdraw_appeal_on_return(event: EpisodeReturned, actor: Actor | None) -> No
     ).exists()
     if live:
         appeals.withdraw_on_return(Actor.system(), event.aggregate)
+
+
+def register_notifications() -> None:
+    """The child's council's missing coordinators hear of an appeal agreed and withdrawn:
+    once withdrawn, any copy published is to be taken down."""
+    rules.register_event(
+        AppealAgreed.name, {rules.COORDINATOR}, "Public appeal agreed", "/episodes/{episode}/"
+    )
+    rules.register_event(
+        AppealWithdrawn.name,
+        {rules.COORDINATOR},
+        "Public appeal withdrawn: take down any copy published",
+        "/episodes/{episode}/",
+    )

@@ -17,6 +17,7 @@ from homeward.core.actor import Actor
 from homeward.core.errors import AccessDenied, NotFound, ValidationFailed
 from homeward.episodes import services as episodes
 from homeward.events.models import DomainEvent
+from homeward.notifications.models import Notification
 from homeward.organisations.models import Role
 from homeward.safeguarding.models.profiles import PublicAppeal
 from homeward.safeguarding.services import appeals
@@ -240,3 +241,18 @@ def test_the_episode_page_shows_the_appeal_status_and_links() -> None:
 )
 def test_the_area_last_seen_is_never_an_address(location: str, area: str) -> None:
     assert appeals.last_seen_area(location) == area
+
+
+def test_the_council_is_told_the_appeal_was_withdrawn_when_the_child_is_found() -> None:
+    from tests.notifications.conftest import drain
+
+    case = missing_child()
+    agree(case, ["first_name"])
+    found(case)
+    drain(fire_due_clocks=False)
+    told = Notification.objects.filter(
+        recipient=user_of(case.coordinator), event__name="safeguarding.appeal_withdrawn"
+    ).get()
+    assert told.title == "Public appeal withdrawn: take down any copy published"
+    assert told.link == f"/episodes/{case.episode.reference}/"
+    assert "Marigold" not in told.title
