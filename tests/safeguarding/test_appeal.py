@@ -256,3 +256,14 @@ def test_the_council_is_told_the_appeal_was_withdrawn_when_the_child_is_found() 
     assert told.title == "Public appeal withdrawn: take down any copy published"
     assert told.link == f"/episodes/{case.episode.reference}/"
     assert "Marigold" not in told.title
+
+
+def test_after_the_return_the_force_and_the_council_see_the_appeal_was_withdrawn() -> None:
+    case = missing_child()
+    agree(case, ["first_name"])
+    found(case)
+    for actor in (case.officer, case.coordinator):
+        page = web(actor).get(f"/episodes/{case.episode.reference}/").content.decode()
+        assert "The public appeal was withdrawn on" in page
+        assert "The child was found" in page
+        assert "Agree a public appeal" not in page

@@ -143,12 +143,20 @@ urlpatterns: list[URLPattern] = [
 
 
 def episode_panel(actor: Actor, episode: Episode) -> dict[str, Any]:
-    """The episode page's links to the sheet and the appeal, and the appeal's state."""
-    latest = appeals.latest_appeal(episode) if appeals.may_see_appeal(actor, episode) else None
+    """The episode page's links to the sheet and the appeal, and the appeal's state: for
+    the handling force and the council's leads always; for the rest of the council while the child
+    is missing (afterwards the appeal is over, and the page spends no query on it)."""
+    prints = briefing.may_see_briefing(actor, episode)
+    agrees = appeals.may_agree(actor, episode)
+    leads = agrees or briefing.handles(actor, episode)
+    told = leads or (episode.is_open and appeals.may_see_appeal(actor, episode))
+    latest = (
+        appeals.latest_appeal(episode) if told and appeals.may_see_appeal(actor, episode) else None
+    )
     return {
         "briefing_panel": {
-            "briefing": briefing.may_see_briefing(actor, episode),
-            "agree": episode.is_open and appeals.may_agree(actor, episode),
+            "briefing": prints,
+            "agree": episode.is_open and agrees,
             "appeal": latest,
             "appeal_fields": [APPEAL_FIELDS[f] for f in (latest.fields if latest else [])],
         }
