@@ -1,7 +1,8 @@
 """The handling police officer opens the briefing sheet from the episode page in
 Chromium: the photograph and what the force needs are on it, axe finds nothing, and
 printed (print media) the page shows the sheet alone, without the header, navigation or
-footer. The council's coordinator agrees a public appeal, ticking several boxes."""
+footer. The council's coordinator agrees a public appeal, ticking several boxes, and
+withdraws it; its page then answers 404 saying so."""
 
 from __future__ import annotations
 
@@ -84,3 +85,18 @@ def test_the_coordinator_agrees_an_appeal_with_several_boxes(page: Any, case: Ca
     assert MEDICAL not in main
     assert_accessible(page, "the public appeal")
     page.screenshot(path=str(SCREENSHOTS / "public-appeal.png"), full_page=True)
+    page.get_by_role("link", name="go back to the episode").click()
+    page.get_by_role("link", name="Withdraw the appeal").click()
+    assert_accessible(page, "withdrawing the appeal")
+    page.get_by_label("Why is the appeal withdrawn?").fill("Publicity would put her at risk")
+    page.get_by_role("button", name="Withdraw the appeal").click()
+    assert "Public appeal withdrawn" in page.content()
+    response = page.goto(f"/episodes/{case.episode.reference}/appeal")
+    assert response is not None
+    assert response.status == 404
+    # The browser logs the 404 it was meant to get: that one line is expected.
+    errors = page.problems.errors
+    errors[:] = [e for e in errors if "status of 404" not in e]
+    assert "This appeal was withdrawn on" in page.locator("main").inner_text()
+    assert "Marigold" not in page.locator("main").inner_text()
+    assert_accessible(page, "the withdrawn appeal")
