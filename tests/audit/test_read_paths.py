@@ -29,6 +29,7 @@ from homeward.children.models import Child, EmergencyAccess
 from homeward.core import clock
 from homeward.episodes import services as episodes
 from homeward.organisations.models import Organisation, OrganisationKind, Role, User
+from homeward.safeguarding.services import appeals
 from tests import factories
 from tests.actors import user_of
 from tests.factories import report
@@ -278,6 +279,19 @@ def plan_page(url: str, who: str = "worker", api: bool = False) -> Driver:
         review = _planned(w)
         return (api_get if api else page)(url.replace("{review}", str(review)), who)(w)
 
+
+def _appeal(w: World) -> None:
+    """An appeal the child's council agreed for the open episode."""
+    from homeward.core.actor import Actor
+
+    appeals.agree_appeal(Actor.for_user(w.coordinator), w.open_ref, fields=["first_name", "age"])
+
+
+def appeal_page(url: str, who: str) -> Driver:
+    def drive(w: World) -> tuple[int | None, User | None]:
+        _appeal(w)
+        return page(url, who)(w)
+
     return drive
 
 
@@ -318,6 +332,14 @@ def photo_api(w: World) -> tuple[int | None, User | None]:
     with override_settings(HOMEWARD_FILES_DIR=w.tmp / "files"):
         photo_id = _profile(w, photo=True)
         return api_get(f"/api/v1/children/{{w.child.pk}}/profile/photos/{photo_id}")(w)
+
+
+def appeal_api(url: str, who: str) -> Driver:
+    def drive(w: World) -> tuple[int | None, User | None]:
+        _appeal(w)
+        return api_get(url, who)(w)
+
+    return drive
 
 
 # --- every read path ---------------------------------------------------------------------
@@ -364,6 +386,14 @@ WEB_READS: dict[str, Driver] = {
     "safeguarding:add-photo": page("/children/{w.child.pk}/profile/photos"),
     "safeguarding:profile-photo": photo_page,
     "safeguarding:profiles-attention": attention_page,
+    "safeguarding:briefing": page("/episodes/{w.open_ref}/briefing", "officer"),
+    "safeguarding:briefing-pdf": page("/episodes/{w.open_ref}/briefing.pdf", "officer"),
+    "safeguarding:appeal": appeal_page("/episodes/{w.open_ref}/appeal", "officer"),
+    "safeguarding:appeal-pdf": appeal_page("/episodes/{w.open_ref}/appeal.pdf", "coordinator"),
+    "safeguarding:agree-appeal": page("/episodes/{w.open_ref}/appeal/agree", "coordinator"),
+    "safeguarding:withdraw-appeal": appeal_page(
+        "/episodes/{w.open_ref}/appeal/withdraw", "coordinator"
+    ),
 }
 
 # Pages that show no child's identity, and why.
@@ -414,6 +444,15 @@ API_READS: dict[tuple[str, str], Driver] = {
     ),
     ("get", "/api/v1/children/{child_id}/plan/versions/{number}"): plan_page(
         "/api/v1/children/{w.child.pk}/plan/versions/1", "officer", api=True
+    ),
+    ("get", "/api/v1/episodes/{reference}/briefing"): api_get(
+        "/api/v1/episodes/{w.open_ref}/briefing", "officer"
+    ),
+    ("get", "/api/v1/episodes/{reference}/briefing.pdf"): api_get(
+        "/api/v1/episodes/{w.open_ref}/briefing.pdf", "officer"
+    ),
+    ("get", "/api/v1/episodes/{reference}/appeal"): appeal_api(
+        "/api/v1/episodes/{w.open_ref}/appeal", "officer"
     ),
 }
 # API reads that show no child's identity, and why.

@@ -54,6 +54,11 @@ EXPECTED_OPERATIONS = {
     ("put", "/api/v1/children/{child_id}/plan"),
     ("get", "/api/v1/children/{child_id}/plan/versions"),
     ("get", "/api/v1/children/{child_id}/plan/versions/{number}"),
+    ("get", "/api/v1/episodes/{reference}/briefing"),
+    ("get", "/api/v1/episodes/{reference}/briefing.pdf"),
+    ("post", "/api/v1/episodes/{reference}/appeal"),
+    ("post", "/api/v1/episodes/{reference}/appeal/withdraw"),
+    ("get", "/api/v1/episodes/{reference}/appeal"),
 }
 INTERVIEW_EDITS = {
     ("post", "/api/v1/return-interviews/{interview_id}/provider"),

@@ -60,7 +60,8 @@ from homeward.organisations.models import (
     Role,
     User,
 )
-from homeward.safeguarding.services import profiles
+from homeward.safeguarding.models.profiles import PublicAppeal
+from homeward.safeguarding.services import appeals, profiles
 from homeward.seed.codes import make_nhs_number, make_upn
 from tests import factories
 from tests.core.htmlforms import (
@@ -1166,7 +1167,40 @@ SAFEGUARDING_PROFILES = [
     Scenario("safeguarding:add-photo", _photo_setup, _photo_back),
 ]
 
-SAFEGUARDING = SAFEGUARDING_PLANS + SAFEGUARDING_PROFILES
+
+# --- the briefing sheet and the public appeal ---------------------------------------------
+
+
+def _agree_setup(scene: Scene, choices: dict[str, str]) -> Visit:
+    episode = scene.open_episode()
+    page = f"/episodes/{episode.reference}/appeal/agree"
+    return signed_in(scene, Role.COUNCIL_MISSING_COORDINATOR, page, episode=episode)
+
+
+def _agree_back(visit: Visit) -> dict[str, Any]:
+    appeal = PublicAppeal.objects.get(episode__reference=visit.episode.reference)
+    return {"publish": appeal.fields, "wording": appeal.wording}
+
+
+def _withdraw_setup(scene: Scene, choices: dict[str, str]) -> Visit:
+    visit = _agree_setup(scene, choices)
+    appeals.agree_appeal(visit.actor, visit.episode.reference, fields=["first_name"])
+    visit.page = f"/episodes/{visit.episode.reference}/appeal/withdraw"
+    return visit
+
+
+def _withdraw_back(visit: Visit) -> dict[str, Any]:
+    appeal = PublicAppeal.objects.get(episode__reference=visit.episode.reference)
+    assert appeal.withdrawn_at is not None, "the appeal was not withdrawn"
+    return {"reason": appeal.withdrawn_reason}
+
+
+BRIEFING = [
+    Scenario("safeguarding:agree-appeal", _agree_setup, _agree_back),
+    Scenario("safeguarding:withdraw-appeal", _withdraw_setup, _withdraw_back),
+]
+
+SAFEGUARDING = SAFEGUARDING_PLANS + SAFEGUARDING_PROFILES + BRIEFING
 SCENARIOS = ORGANISATIONS + CHILDREN + EPISODES + AFTERCARE + NOTIFICATIONS + LINKAGE + SAFEGUARDING
 SCENARIO_KEYS = {s.key for s in SCENARIOS}
 
@@ -1478,6 +1512,12 @@ def busy_area(scene: Scene) -> dict[str, User]:
     )
     save_profile(keeper, ours)
     add_profile_photo(keeper, ours)
+    # A child of the council missing, with a public appeal agreed (its page, its PDF and
+    # the withdraw form).
+    appealed = scene.open_episode()
+    appeals.agree_appeal(
+        scene.actor(Role.COUNCIL_MISSING_COORDINATOR), appealed.reference, fields=["age"]
+    )
     scene.interview()
     interview = scene.interview(accepted=True)
     aftercare.assign_provider(

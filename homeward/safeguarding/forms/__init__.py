@@ -1,1 +1,1 @@
-"""Web forms of profiles, plans and protocols: one module per noun."""
+"""The web forms of profiles, plans, protocols, the briefing sheet and appeals."""
