@@ -22,6 +22,7 @@ from datetime import datetime, timedelta
 
 from django.utils import timezone
 
+from homeward.children.codes import Sex
 from homeward.children.models import Child
 from homeward.episodes.models import Episode, EpisodeStatus, MissingFrom, RiskGrade
 from homeward.organisations.models import Membership, Organisation, Role, User
@@ -72,10 +73,10 @@ MEDICAL = (
 RELATIONSHIPS = ("Aunt", "Older brother", "Friend from school", "Grandmother",
                  "Ex-foster carer", "Friend (older, not known to carers)")  # fmt: skip
 WORKED = (
-    "Texting rather than ringing: answers texts from her key worker.",
-    "Usually goes to her grandmother's first; ring her before the police.",
-    "Comes back on her own if not chased on social media.",
-    "Talks to the youth worker at the skate park; he has persuaded him home twice.",
+    "Texting rather than ringing: answers texts from {their} key worker.",
+    "Usually goes to {their} grandmother's first; ring her before the police.",
+    "Comes back on {their} own if not chased on social media.",
+    "Talks to the youth worker at the skate park, who has persuaded {them} home twice.",
 )
 IF_MISSING = (
     "Ring {aunt} first on {phone}: {pronoun} often goes there.",
@@ -160,10 +161,10 @@ def _profile(area: Area, rng: random.Random, plan: ChildPlan) -> MissingProfile:
     assert child is not None
     now = area.clock.now
     medical, medication = rng.choice(MEDICAL)
-    pronoun = "she" if plan.sex == "F" else "he"
+    pronoun = "she" if plan.sex == Sex.FEMALE else "he"
     associates = [
         {
-            "name": f"{first_name(rng, rng.choice('FM'))} {surname(rng)}",
+            "name": f"{first_name(rng, rng.choice(Sex.values))} {surname(rng)}",
             "relationship": rng.choice(RELATIONSHIPS),
             "phone": _phone(rng),
             "notes": "" if rng.random() < 0.6 else f"Has let {pronoun} stay before.",
@@ -199,7 +200,10 @@ def _profile(area: Area, rng: random.Random, plan: ChildPlan) -> MissingProfile:
         social_media=f"Snapchat and TikTok as {plan.first_name.lower()}{rng.randint(10, 99)}",
         transport="Uses buses; has been found on trains without a ticket.",
         money="Has a bank card; pocket money on Fridays.",
-        what_worked_before=rng.choice(WORKED),
+        what_worked_before=rng.choice(WORKED).format(
+            their="her" if plan.sex == Sex.FEMALE else "his",
+            them="her" if plan.sex == Sex.FEMALE else "him",
+        ),
         created_at=now - timedelta(days=rng.randint(30, 300)),
         updated_at=now - timedelta(days=rng.randint(0, 29)),
     )
@@ -237,10 +241,10 @@ def _plan(area: Area, rng: random.Random, plan: ChildPlan) -> RiskPlan | None:
     if owner is None:
         return None
     now = area.clock.now
-    pronoun = "she" if plan.sex == "F" else "he"
+    pronoun = "she" if plan.sex == Sex.FEMALE else "he"
     minutes = rng.choice((30, 60, 120))
     words = {
-        "aunt": f"{first_name(rng, 'F')} (aunt)",
+        "aunt": f"{first_name(rng, Sex.FEMALE)} (aunt)",
         "phone": _phone(rng),
         "pronoun": pronoun,
         "landmark": rng.choice(text.LANDMARKS),
