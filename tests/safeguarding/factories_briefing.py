@@ -9,7 +9,6 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from django.conf import settings
 from PIL import Image
 from pytest_django import Settings
 
@@ -20,6 +19,7 @@ from homeward.episodes.models import Episode
 from homeward.organisations.models import Organisation, Role
 from homeward.safeguarding.models.plans import PlanVersion, RiskPlan
 from homeward.safeguarding.models.profiles import MissingProfile, ProfilePhoto
+from homeward.safeguarding.services import photos
 from tests import factories
 from tests.actors import user_of
 
@@ -47,7 +47,7 @@ def add_photo(profile: MissingProfile, data: bytes | None = None) -> ProfilePhot
     """A photograph in the private file store (test set-up, not the photo service)."""
     data = data or photo_file()
     name = f"photo-{profile.pk}-{ProfilePhoto.objects.count() + 1}.jpg"
-    folder = Path(settings.HOMEWARD_FILES_DIR)
+    folder = photos.photo_dir()  # where the photo service keeps them
     folder.mkdir(parents=True, exist_ok=True)
     (folder / name).write_bytes(data)
     return ProfilePhoto.objects.create(

@@ -15,10 +15,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 
-from django.conf import settings
 from django.utils import timezone
 
 from homeward.audit import services as audit
@@ -32,6 +30,7 @@ from homeward.organisations.models import Membership, Organisation, Organisation
 from homeward.organisations.policy import Action, role_allows
 from homeward.safeguarding.models.plans import PlanVersion, RiskPlan
 from homeward.safeguarding.models.profiles import MissingProfile, ProfilePhoto
+from homeward.safeguarding.services import photos
 
 OBJECT = "briefing_sheet"
 
@@ -94,7 +93,7 @@ def photo_bytes(photo: ProfilePhoto | None) -> bytes | None:
     """The photograph's bytes from the private file store, or None if it is not there."""
     if photo is None:
         return None
-    path = Path(settings.HOMEWARD_FILES_DIR) / photo.file_name
+    path = photos.photo_dir() / photo.file_name
     try:
         return path.read_bytes()
     except OSError:
