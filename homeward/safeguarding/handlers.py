@@ -7,3 +7,6 @@ from __future__ import annotations
 
 def connect() -> None:
     """Importing the handler modules registers them on the bus."""
+    from homeward.safeguarding import handlers_protocols
+
+    handlers_protocols.register()

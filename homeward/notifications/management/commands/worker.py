@@ -8,6 +8,7 @@ from homeward.audit import tasks as audit_tasks
 from homeward.core import idempotency
 from homeward.linkage import tasks as linkage_tasks
 from homeward.notifications import heartbeat, recovery
+from homeward.safeguarding import sign_offs as protocol_sign_offs
 
 
 def plural(n: int, word: str) -> str:
@@ -21,6 +22,7 @@ def _sweep() -> None:
     recovery.recover()
     idempotency.prune_expired()
     linkage_tasks.schedule()  # the daily linkage run, when one is due
+    protocol_sign_offs.schedule()  # homes' protocol sign-offs that have fallen due
 
 
 class Command(BaseCommand):

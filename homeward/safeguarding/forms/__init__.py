@@ -1,0 +1,1 @@
+"""The web forms of profiles, plans and protocols: one module per noun."""
