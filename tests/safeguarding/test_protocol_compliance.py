@@ -103,7 +103,8 @@ def test_the_figures_are_the_hand_worked_ones(world: World) -> None:
     assert (total.told_in_time, total.told_in_time_share) == (1, 0.333)
     assert (total.on_time, total.late, total.awaiting) == (1, 1, 1)
     a, b = found.homes
-    assert a.home == "Alder House" and b.home == "Birch Lodge"
+    assert a.home == "Alder House"
+    assert b.home == "Birch Lodge"
     assert (a.figures.runs, a.figures.followed, a.figures.followed_share) == (2, 1, 0.5)
     assert (a.figures.median_police_minutes, a.figures.longest_police_minutes) == (40.0, 50)
     assert (a.figures.told_in_time, a.figures.on_time, a.figures.late) == (1, 1, 1)

@@ -123,7 +123,8 @@ def test_sign_off_is_refused_until_every_step_is_recorded() -> None:
     )
     runs.record_step(world.staff, episode.reference, 3, done(30))
     run = runs.sign_off(world.manager, episode.reference, "Followed well")
-    assert run.signed_off_at is not None and run.signed_off_at <= run.sign_off_due_at
+    assert run.signed_off_at is not None
+    assert run.signed_off_at <= run.sign_off_due_at
     with pytest.raises(ValidationFailed):
         runs.record_step(world.staff, episode.reference, 1, done(10))
 
