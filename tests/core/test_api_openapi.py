@@ -46,6 +46,14 @@ EXPECTED_OPERATIONS = {
     ("post", "/api/v1/possible-duplicates/{candidate_id}/decision"),
     ("post", "/api/v1/links"),
     ("post", "/api/v1/records/{child_id}/unlink"),
+    # The home's missing protocol, its runs and figures.
+    ("get", "/api/v1/protocols/compliance"),
+    ("get", "/api/v1/protocols/home"),
+    ("put", "/api/v1/protocols/home"),
+    ("get", "/api/v1/episodes/{reference}/protocol"),
+    ("post", "/api/v1/episodes/{reference}/protocol/steps/{position}"),
+    ("post", "/api/v1/episodes/{reference}/protocol/sign-off"),
+    ("post", "/api/v1/episodes/{reference}/protocol/notices"),
 }
 INTERVIEW_EDITS = {
     ("post", "/api/v1/return-interviews/{interview_id}/provider"),
@@ -54,6 +62,7 @@ INTERVIEW_EDITS = {
     ("post", "/api/v1/return-interviews/{interview_id}/interview"),
 }
 VERSIONED = INTERVIEW_EDITS | {
+    ("put", "/api/v1/protocols/home"),
     ("patch", "/api/v1/episodes/{reference}"),
     ("post", "/api/v1/episodes/{reference}/risk-assessments"),
     ("post", "/api/v1/episodes/{reference}/classification"),

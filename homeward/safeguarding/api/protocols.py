@@ -7,9 +7,10 @@ from typing import Annotated
 
 from django.http import HttpRequest, HttpResponse
 from ninja import Router, Schema
+from ninja.params.functions import Header
 from pydantic import Field
 
-from homeward.core.api import actor_of, respond
+from homeward.core.api import actor_of, expected_version, respond
 from homeward.core.errors import NotFound
 from homeward.core.idempotency import idempotent
 from homeward.core.responses import Versioned
@@ -22,6 +23,14 @@ router = Router(tags=["home protocols"])
 
 StepText = Annotated[str, Field(max_length=300)]
 Position = Annotated[int, Field(ge=1, le=100)]
+ProtocolIfMatch = Annotated[
+    str | None,
+    Header(
+        alias="If-Match",
+        description='The ETag you last received for the home\'s protocol, e.g. "3". Or send '
+        "the version in the body. Not needed for the home's first protocol.",
+    ),
+]
 
 
 class ProtocolStepSchema(Schema):
@@ -46,9 +55,8 @@ class HomeProtocolIn(InputSchema):
     )
 
 
-class HomeProtocolOut(Schema):
+class HomeProtocolOut(Versioned):
     home_id: int
-    version: int
     sign_off_hours: int
     updated_at: datetime
     steps: list[ProtocolStepSchema]
@@ -227,12 +235,18 @@ def read_home_protocol(request: HttpRequest) -> HttpResponse:
     description="A home's care managers. Each save is a new version; runs already started "
     "keep the steps they copied.",
 )
-def save_home_protocol(request: HttpRequest, payload: HomeProtocolIn) -> HttpResponse:
+def save_home_protocol(
+    request: HttpRequest, payload: HomeProtocolIn, if_match: ProtocolIfMatch = None
+) -> HttpResponse:
+    actor = actor_of(request)
+    version = None
+    if services.read_home_protocol(actor) is not None:
+        version = expected_version(request, if_match, payload.version, "home's protocol")
     protocol = services.save_home_protocol(
-        actor_of(request),
+        actor,
         [services.StepInput(s.kind, s.text, s.within_minutes) for s in payload.steps],
         sign_off_hours=payload.sign_off_hours,
-        expected_version=payload.version,
+        expected_version=version,
     )
     return respond(HomeProtocolOut.build(services.protocol_of(protocol.home_id) or protocol))
 
