@@ -85,7 +85,7 @@ def test_care_staff_follow_the_protocol_and_the_manager_signs_off(page: Any, hom
     assert page.get_by_text("Step 1 has been recorded").is_visible()
     section = page.locator("#step-2")
     section.get_by_label("Not done", exact=True).check()
-    section.get_by_label("Why was it not done?").fill("His phone was on his bed")
+    section.get_by_label("If it was not done, why not?").fill("His phone was on his bed")
     section.get_by_role("button", name="Save step 2").click()
     record_done(page, 3, 80)
     assert_accessible(page, "the protocol, every step recorded")

@@ -72,10 +72,10 @@ class StepRecordForm(GovukForm):
         choices=[("done", "Done"), ("not_done", "Not done")],
     )
     done_at = GovukDateTimeField(
-        label="When was it done?", what="when it was done", help_text=TIME_HINT, required=False
+        label="If it was done, when?", what="when it was done", help_text=TIME_HINT, required=False
     )
     not_done_reason = forms.CharField(
-        label="Why was it not done?", widget=forms.Textarea, required=False, max_length=2000
+        label="If it was not done, why not?", widget=forms.Textarea, required=False, max_length=2000
     )
     note = forms.CharField(
         label="Note (optional)", widget=forms.Textarea, required=False, max_length=2000

@@ -116,6 +116,7 @@ def home_protocol(request: HttpRequest) -> HttpResponse:
             "formset": formset,
             "errors": _summary(form, *formset.forms) if request.method == "POST" else [],
             "offered_default": protocol is None,
+            "may_see_figures": access.may_see_protocol_compliance(actor),
         },
     )
 
