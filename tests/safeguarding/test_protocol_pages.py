@@ -145,3 +145,14 @@ def test_only_a_manager_signs_off_and_only_the_childs_home_sees_the_run() -> Non
     assert run_of(episode).signed_off_at is not None
     other = a_home()
     assert client_for(other.manager).get(url).status_code == 404
+
+
+def test_a_step_sent_without_its_time_is_named_by_its_number() -> None:
+    world = a_home()
+    episode = reported(world)
+    url = f"/episodes/{episode.reference}/protocol/steps/2"
+    response = client_for(world.staff).post(url, {"step-2-outcome": "done"})
+    assert response.status_code == 200
+    assert "Enter when step 2 was done" in response.content.decode()
+    missing = client_for(world.staff).post(url, {})
+    assert "Select whether step 2 was done" in missing.content.decode()

@@ -24,7 +24,11 @@ BLANK_ROWS = 3
 class ProtocolStepForm(GovukForm):
     """One row of the home's steps. A row left without its text is not a step."""
 
-    kind = forms.ChoiceField(label="Kind of step", choices=StepKind.choices, required=False)
+    kind = forms.ChoiceField(
+        label="Kind of step",
+        choices=[("", "Choose the kind of step"), *StepKind.choices],
+        required=False,
+    )
     text = forms.CharField(label="What staff do", max_length=300, required=False)
     within_minutes = forms.IntegerField(
         label="Within how many minutes of noticing (optional)",
@@ -80,13 +84,26 @@ class StepRecordForm(GovukForm):
     note = forms.CharField(
         label="Note (optional)", widget=forms.Textarea, required=False, max_length=2000
     )
-    required_messages = {"outcome": "Select done or not done"}
+
+    def __init__(self, *args: Any, position: int, **kwargs: Any) -> None:
+        kwargs.setdefault("prefix", f"step-{position}")
+        super().__init__(*args, **kwargs)
+        self.step_name = f"step {position}"
+        self.fields["outcome"].error_messages["required"] = (
+            f"Select whether {self.step_name} was done"
+        )
+        self.fields["outcome"].error_messages["invalid_choice"] = (
+            f"Select whether {self.step_name} was done"
+        )
+        done_at = self.fields["done_at"]
+        assert isinstance(done_at, GovukDateTimeField)
+        done_at.what = f"when {self.step_name} was done"
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         missing = data.get("outcome") == "done" and data.get("done_at") is None
         if missing and "done_at" not in self.errors:
-            self.add_error("done_at", "Enter when it was done")
+            self.add_error("done_at", f"Enter when {self.step_name} was done")
         return data
 
 

@@ -136,7 +136,7 @@ def _run_page(request: HttpRequest, actor: Actor, reference: str, **bound: Any) 
                 initial.update(outcome="done", done_at=step.done_at)
             elif step.not_done_reason:
                 initial.update(outcome="not_done", not_done_reason=step.not_done_reason)
-            form = StepRecordForm(prefix=f"step-{step.position}", initial=initial)
+            form = StepRecordForm(position=step.position, initial=initial)
         step_forms.append((step, form))
     notice_form = bound.get("notice_form") or NoticeForm(prefix="notice")
     sign_off_form = bound.get("sign_off_form") or SignOffForm(prefix="signoff")
@@ -187,7 +187,7 @@ def start(request: HttpRequest, reference: str) -> HttpResponse:
 @require_http_methods(["POST"])
 def record_step(request: HttpRequest, reference: str, position: int) -> HttpResponse:
     actor = actor_of(request)
-    form = StepRecordForm(request.POST, prefix=f"step-{position}")
+    form = StepRecordForm(request.POST, position=position)
     if form.is_valid():
         data = form.cleaned_data
         result = runs.StepResult(
