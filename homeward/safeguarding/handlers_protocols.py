@@ -17,6 +17,9 @@ from homeward.safeguarding.services import runs
 
 @on(EpisodeReported)
 def start_protocol_on_report(event: EpisodeReported, actor: Actor | None) -> None:
+    org = actor.organisation if actor is not None else None
+    if org is None or org.kind != OrganisationKind.CARE_PROVIDER:
+        return  # only a home's own report starts its protocol: no query for the others
     episode = (
         Episode.objects.select_related("reporting_organisation", "child__current_placement")
         .filter(reference=event.aggregate)
