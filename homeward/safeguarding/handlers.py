@@ -4,9 +4,10 @@ trigger opens a review of the plan; a report from a home starts the home's proto
 
 from __future__ import annotations
 
+from homeward.safeguarding import handlers_protocols
+
 
 def connect() -> None:
-    """Importing the handler modules registers them on the bus."""
-    from homeward.safeguarding import handlers_protocols
-
+    """Importing the handler modules registers them on the bus; this registers who hears
+    of the events."""
     handlers_protocols.register()
