@@ -6,7 +6,12 @@ home starts the home's protocol."""
 from __future__ import annotations
 
 # Each module registers its handlers on the bus when imported.
-from homeward.safeguarding import handlers_appeals, handlers_plans, handlers_profiles
+from homeward.safeguarding import (
+    handlers_appeals,
+    handlers_plans,
+    handlers_profiles,
+    handlers_protocols,
+)
 
 
 def connect() -> None:
@@ -15,3 +20,4 @@ def connect() -> None:
     handlers_plans.register()
     handlers_profiles.register_notifications()
     handlers_appeals.register_notifications()
+    handlers_protocols.register()

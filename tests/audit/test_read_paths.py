@@ -29,7 +29,7 @@ from homeward.children.models import Child, EmergencyAccess
 from homeward.core import clock
 from homeward.episodes import services as episodes
 from homeward.organisations.models import Organisation, OrganisationKind, Role, User
-from homeward.safeguarding.services import appeals
+from homeward.safeguarding.services import appeals, protocols, runs
 from tests import factories
 from tests.actors import user_of
 from tests.factories import report
@@ -52,6 +52,7 @@ class World:
     returned_ref: str
     interview_id: int
     tmp: Path
+    home_staff: User
 
     def web(self, user: User) -> Client:
         client = Client()
@@ -92,6 +93,7 @@ def world(db: None, tmp_path: Path) -> World:
     interview = returned.return_interviews.get()
     aftercare.assign_provider(coordinator, interview.pk, rhi_org.pk)
     current = report(worker, child, hours_ago=3)
+    home_staff = _home_protocol_started(home, current.reference)
     return World(
         child=child,
         council=council,
@@ -104,7 +106,17 @@ def world(db: None, tmp_path: Path) -> World:
         returned_ref=returned.reference,
         interview_id=interview.pk,
         tmp=tmp_path,
+        home_staff=home_staff,
     )
+
+
+def _home_protocol_started(home: Organisation, reference: str) -> User:
+    """The child's home writes its missing protocol and starts it for the open episode."""
+    manager = factories.actor(Role.CARE_MANAGER, home)
+    protocols.save_home_protocol(manager, protocols.default_steps(), sign_off_hours=24)
+    staff = factories.actor(Role.CARE_STAFF, home)
+    runs.start_run(staff, reference)
+    return user_of(staff)
 
 
 # A driver reads the child through one path and returns (HTTP status or None for a
@@ -394,6 +406,7 @@ WEB_READS: dict[str, Driver] = {
     "safeguarding:withdraw-appeal": appeal_page(
         "/episodes/{w.open_ref}/appeal/withdraw", "coordinator"
     ),
+    "safeguarding:protocol-run": page("/episodes/{w.open_ref}/protocol", "home_staff"),
 }
 
 # Pages that show no child's identity, and why.
@@ -413,6 +426,12 @@ NO_CHILD_DATA: dict[str, str] = {
     "insights:stored-report": "aggregate figures only, no identities",
     "linkage:queue": "pairs of records by council, strength and source: no names",
     "children:report-match": "a match's report form: only the council holding the record",
+    "safeguarding:protocol-home": "the home's written steps: no child",
+    "safeguarding:protocol-compliance": "aggregate figures only, no identities",
+    "safeguarding:protocol-start": "POST: an audited write, then the run page (audited)",
+    "safeguarding:protocol-step": "POST: an audited write; errors redraw the audited run page",
+    "safeguarding:protocol-sign-off": "POST: an audited write; errors redraw the run page",
+    "safeguarding:protocol-notices": "POST: an audited write; errors redraw the run page",
 }
 NO_CHILD_DATA_NAMESPACES = {
     "organisations": "accounts, sign-in, users and tokens: no child data",
@@ -454,11 +473,16 @@ API_READS: dict[tuple[str, str], Driver] = {
     ("get", "/api/v1/episodes/{reference}/appeal"): appeal_api(
         "/api/v1/episodes/{w.open_ref}/appeal", "officer"
     ),
+    ("get", "/api/v1/episodes/{reference}/protocol"): api_get(
+        "/api/v1/episodes/{w.open_ref}/protocol", "home_staff"
+    ),
 }
 # API reads that show no child's identity, and why.
 NO_CHILD_DATA_API: dict[tuple[str, str], str] = {
     ("get", "/api/v1/me"): "the token's own user, organisation, role and what it may do",
     ("get", "/api/v1/possible-duplicates"): "pairs by council, strength and evidence: no names",
+    ("get", "/api/v1/protocols/home"): "the home's written steps: no child",
+    ("get", "/api/v1/protocols/compliance"): "aggregate figures only, no identities",
 }
 # An API write answers with the record it changed; the write's own audit event names the
 # child (the API tests, tests/*/test_api*.py, and the services' tests check those).

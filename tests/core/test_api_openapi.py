@@ -59,6 +59,14 @@ EXPECTED_OPERATIONS = {
     ("post", "/api/v1/episodes/{reference}/appeal"),
     ("post", "/api/v1/episodes/{reference}/appeal/withdraw"),
     ("get", "/api/v1/episodes/{reference}/appeal"),
+    # The home's missing protocol, its runs and figures.
+    ("get", "/api/v1/protocols/compliance"),
+    ("get", "/api/v1/protocols/home"),
+    ("put", "/api/v1/protocols/home"),
+    ("get", "/api/v1/episodes/{reference}/protocol"),
+    ("post", "/api/v1/episodes/{reference}/protocol/steps/{position}"),
+    ("post", "/api/v1/episodes/{reference}/protocol/sign-off"),
+    ("post", "/api/v1/episodes/{reference}/protocol/notices"),
 }
 INTERVIEW_EDITS = {
     ("post", "/api/v1/return-interviews/{interview_id}/provider"),
@@ -67,6 +75,7 @@ INTERVIEW_EDITS = {
     ("post", "/api/v1/return-interviews/{interview_id}/interview"),
 }
 VERSIONED = INTERVIEW_EDITS | {
+    ("put", "/api/v1/protocols/home"),
     ("patch", "/api/v1/episodes/{reference}"),
     ("post", "/api/v1/episodes/{reference}/risk-assessments"),
     ("post", "/api/v1/episodes/{reference}/classification"),

@@ -1,10 +1,11 @@
 """Schemathesis over the whole OpenAPI document, against the live WSGI application.
 
 Every operation the API serves gets generated requests, valid by the document and not,
-sent with the bearer tokens of four roles (police officer, council missing-children
-coordinator, social worker, return interview worker) and none. Half the requests name
-records that exist (a child, an open and a returned episode, an interview, an emergency
-access), so they reach the services, not only the 404. Every response must be documented:
+sent with the bearer tokens of six roles (police officer, council missing-children
+coordinator, social worker, return interview worker, a children's home's staff and
+manager) and none. Half the requests name records that exist (a child, an open and a
+returned episode, an interview, an emergency access, a step of the home's protocol), so
+they reach the services, not only the 404. Every response must be documented:
 its status, content type, headers and body. A 5xx fails the test.
 
 Bounded and deterministic: ``MAX_EXAMPLES`` cases per operation, drawn by Hypothesis from
@@ -47,7 +48,8 @@ from homeward.core import clock
 from homeward.episodes import services as episodes
 from homeward.linkage import services as linkage
 from homeward.organisations.models import Organisation, OrganisationKind, Role
-from homeward.safeguarding.services import plans
+from homeward.safeguarding.services import plans, protocols
+from homeward.safeguarding.services import runs as protocol_runs
 from tests import factories
 from tests.apiclient import token_for
 from tests.safeguarding.factories_profile import add_photo
@@ -61,7 +63,15 @@ CHECKS = [
     response_headers_conformance,
     response_schema_conformance,
 ]
-ROLES = ["police_officer", "coordinator", "social_worker", "rhi_worker", "no_token"]
+ROLES = [
+    "police_officer",
+    "coordinator",
+    "social_worker",
+    "rhi_worker",
+    "care_staff",
+    "care_manager",
+    "no_token",
+]
 
 # (method, path) of every operation, read from the document at collection time.
 OPERATIONS = sorted(
@@ -106,7 +116,14 @@ def world(db: None, settings: Any, tmp_path: Path) -> dict[str, Any]:
     rhi_worker = factories.actor(Role.RHI_WORKER, provider)
 
     child = factories.looked_after(factories.ChildFactory(responsible_council=council))
+    # The child lives in a home that keeps a missing protocol, started for the episode.
+    home = factories.CareProviderFactory(area_council=council)
+    factories.place(child, provider=home, host=council)
+    care_staff = factories.actor(Role.CARE_STAFF, home)
+    care_manager = factories.actor(Role.CARE_MANAGER, home)
+    protocols.save_home_protocol(care_manager, protocols.default_steps(), sign_off_hours=24)
     open_episode = factories.report(social_worker, child, hours_ago=3)
+    protocol_runs.start_run(care_staff, open_episode.reference)
     other = factories.ChildFactory(responsible_council=council, upn="")
     back = factories.report(social_worker, other, hours_ago=30)
     back = episodes.record_return(
@@ -151,6 +168,8 @@ def world(db: None, settings: Any, tmp_path: Path) -> dict[str, Any]:
             "coordinator": token_for(coordinator),
             "social_worker": token_for(social_worker),
             "rhi_worker": token_for(rhi_worker),
+            "care_staff": token_for(care_staff),
+            "care_manager": token_for(care_manager),
         },
         "path": {
             "child_id": child.pk,
@@ -160,6 +179,7 @@ def world(db: None, settings: Any, tmp_path: Path) -> dict[str, Any]:
             "candidate_id": candidate.pk,
             "number": 1,
             "photo_id": photo.pk,
+            "position": 1,
         },
         "returned_reference": back.reference,
     }

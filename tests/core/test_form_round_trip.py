@@ -61,7 +61,10 @@ from homeward.organisations.models import (
     User,
 )
 from homeward.safeguarding.models.profiles import PublicAppeal
-from homeward.safeguarding.services import appeals, profiles
+from homeward.safeguarding.models.protocols import HomeProtocol, ProtocolRun
+from homeward.safeguarding.services import appeals, profiles, protocols
+from homeward.safeguarding.services import runs as protocol_runs
+from homeward.safeguarding.services.runs import StepResult
 from homeward.seed.codes import make_nhs_number, make_upn
 from tests import factories
 from tests.core.htmlforms import (
@@ -1053,6 +1056,39 @@ def _plan_edit_setup(plan: bool) -> Callable[[Scene, dict[str, str]], Visit]:
         child = _planned_child(scene, plan=plan)
         return signed_in(scene, Role.SOCIAL_WORKER, f"/children/{child.pk}/plan/edit", child=child)
 
+
+# --- the home's missing protocol ---------------------------------------------------------
+
+
+def _home_protocol(scene: Scene) -> None:
+    if not HomeProtocol.objects.filter(home=scene.home).exists():
+        manager = scene.actor(Role.CARE_MANAGER)
+        protocols.save_home_protocol(manager, protocols.default_steps(), sign_off_hours=24)
+
+
+def _protocol_episode(scene: Scene, *, started: bool = True, recorded: bool = False) -> Episode:
+    """An open episode of a child at the scene's home, its protocol started (or not)."""
+    _home_protocol(scene)
+    episode = scene.open_episode()
+    if started:
+        staff = scene.actor(Role.CARE_STAFF)
+        run = protocol_runs.start_run(staff, episode.reference)
+        for step in run.steps.all() if recorded else []:
+            protocol_runs.record_step(
+                staff, episode.reference, step.position, StepResult(False, None, "Came back")
+            )
+    return episode
+
+
+def _protocol_page(role: str, **state: bool) -> Callable[..., Visit]:
+    def setup(scene: Scene, choices: dict[str, str]) -> Visit:
+        episode = _protocol_episode(scene, **state)
+        visit = signed_in(scene, role, f"/episodes/{episode.reference}/protocol", episode=episode)
+        visit.pick = lambda form: form.action.endswith(
+            ("/steps/1", "/sign-off", "/notices", "/start")
+        )
+        return visit
+
     return setup
 
 
@@ -1200,7 +1236,80 @@ BRIEFING = [
     Scenario("safeguarding:withdraw-appeal", _withdraw_setup, _withdraw_back),
 ]
 
-SAFEGUARDING = SAFEGUARDING_PLANS + SAFEGUARDING_PROFILES + BRIEFING
+
+def _run(visit: Visit) -> ProtocolRun:
+    return ProtocolRun.objects.get(episode__reference=visit.episode.reference)
+
+
+def _protocol_setup(scene: Scene, choices: dict[str, str]) -> Visit:
+    _home_protocol(scene)
+    return signed_in(scene, Role.CARE_MANAGER, "/protocols/home")
+
+
+def _protocol_back(visit: Visit) -> dict[str, Any]:
+    protocol = HomeProtocol.objects.get(home=visit.organisation)
+    kept: dict[str, Any] = {"sign_off_hours": protocol.sign_off_hours}
+    for index, step in enumerate(protocol.steps.all()):
+        kept |= {
+            f"steps-{index}-kind": step.kind,
+            f"steps-{index}-text": step.text,
+            f"steps-{index}-within_minutes": step.within_minutes,
+        }
+    return kept
+
+
+def _step_back(visit: Visit) -> dict[str, Any]:
+    step = _run(visit).steps.get(position=1)
+    return {
+        "step-1-outcome": "done" if step.done_at else "not_done",
+        "step-1-done_at": step.done_at,
+        "step-1-not_done_reason": step.not_done_reason,
+        "step-1-note": step.note,
+    }
+
+
+def _notice_back(visit: Visit) -> dict[str, Any]:
+    notice = _run(visit).notices.get()
+    return {
+        "notice-recipient": notice.recipient,
+        "notice-notified_at": notice.notified_at,
+        "notice-reference": notice.reference,
+        "notice-reason": notice.reason,
+    }
+
+
+PROTOCOLS = [
+    Scenario("safeguarding:protocol-home", _protocol_setup, _protocol_back),
+    Scenario(
+        "safeguarding:protocol-start",
+        _protocol_page(Role.CARE_STAFF, started=False),
+        lambda v: did(ProtocolRun.objects.filter(episode=v.episode).exists(), "run started"),
+    ),
+    Scenario(
+        "safeguarding:protocol-step",
+        _protocol_page(Role.CARE_STAFF),
+        _step_back,
+        overrides=lambda v: {"step-1-outcome": "done"},
+        not_kept={"step-1-not_done_reason": "a step done keeps no reason for not doing it"},
+        label="done",
+    ),
+    Scenario(
+        "safeguarding:protocol-step",
+        _protocol_page(Role.CARE_STAFF),
+        _step_back,
+        overrides=lambda v: {"step-1-outcome": "not_done"},
+        not_kept={"step-1-done_at": "a step not done has no time it was done"},
+        label="not done",
+    ),
+    Scenario(
+        "safeguarding:protocol-sign-off",
+        _protocol_page(Role.CARE_MANAGER, recorded=True),
+        lambda v: {"signoff-note": _run(v).sign_off_note},
+    ),
+    Scenario("safeguarding:protocol-notices", _protocol_page(Role.CARE_STAFF), _notice_back),
+]
+
+SAFEGUARDING = SAFEGUARDING_PLANS + SAFEGUARDING_PROFILES + BRIEFING + PROTOCOLS
 SCENARIOS = ORGANISATIONS + CHILDREN + EPISODES + AFTERCARE + NOTIFICATIONS + LINKAGE + SAFEGUARDING
 SCENARIO_KEYS = {s.key for s in SCENARIOS}
 
@@ -1518,6 +1627,8 @@ def busy_area(scene: Scene) -> dict[str, User]:
     appeals.agree_appeal(
         scene.actor(Role.COUNCIL_MISSING_COORDINATOR), appealed.reference, fields=["age"]
     )
+    # The home's protocol, started for the open episode (the returned ones offer a start).
+    _protocol_episode(scene)
     scene.interview()
     interview = scene.interview(accepted=True)
     aftercare.assign_provider(

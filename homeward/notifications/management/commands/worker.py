@@ -9,6 +9,7 @@ from homeward.core import idempotency
 from homeward.linkage import tasks as linkage_tasks
 from homeward.notifications import heartbeat, recovery
 from homeward.safeguarding import review_dates
+from homeward.safeguarding import sign_offs as protocol_sign_offs
 from homeward.safeguarding import tasks as safeguarding_tasks
 
 
@@ -25,6 +26,7 @@ def _sweep() -> None:
     linkage_tasks.schedule()  # the daily linkage run, when one is due
     review_dates.schedule()  # the day's sweep of plans' review dates, once a day
     safeguarding_tasks.schedule()  # missing profiles to flag to their owners, once a day
+    protocol_sign_offs.schedule()  # homes' protocol sign-offs that have fallen due
 
 
 class Command(BaseCommand):
