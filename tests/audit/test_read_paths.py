@@ -291,6 +291,8 @@ def plan_page(url: str, who: str = "worker", api: bool = False) -> Driver:
         review = _planned(w)
         return (api_get if api else page)(url.replace("{review}", str(review)), who)(w)
 
+    return drive
+
 
 def _appeal(w: World) -> None:
     """An appeal the child's council agreed for the open episode."""

@@ -1056,39 +1056,6 @@ def _plan_edit_setup(plan: bool) -> Callable[[Scene, dict[str, str]], Visit]:
         child = _planned_child(scene, plan=plan)
         return signed_in(scene, Role.SOCIAL_WORKER, f"/children/{child.pk}/plan/edit", child=child)
 
-
-# --- the home's missing protocol ---------------------------------------------------------
-
-
-def _home_protocol(scene: Scene) -> None:
-    if not HomeProtocol.objects.filter(home=scene.home).exists():
-        manager = scene.actor(Role.CARE_MANAGER)
-        protocols.save_home_protocol(manager, protocols.default_steps(), sign_off_hours=24)
-
-
-def _protocol_episode(scene: Scene, *, started: bool = True, recorded: bool = False) -> Episode:
-    """An open episode of a child at the scene's home, its protocol started (or not)."""
-    _home_protocol(scene)
-    episode = scene.open_episode()
-    if started:
-        staff = scene.actor(Role.CARE_STAFF)
-        run = protocol_runs.start_run(staff, episode.reference)
-        for step in run.steps.all() if recorded else []:
-            protocol_runs.record_step(
-                staff, episode.reference, step.position, StepResult(False, None, "Came back")
-            )
-    return episode
-
-
-def _protocol_page(role: str, **state: bool) -> Callable[..., Visit]:
-    def setup(scene: Scene, choices: dict[str, str]) -> Visit:
-        episode = _protocol_episode(scene, **state)
-        visit = signed_in(scene, role, f"/episodes/{episode.reference}/protocol", episode=episode)
-        visit.pick = lambda form: form.action.endswith(
-            ("/steps/1", "/sign-off", "/notices", "/start")
-        )
-        return visit
-
     return setup
 
 
@@ -1235,6 +1202,41 @@ BRIEFING = [
     Scenario("safeguarding:agree-appeal", _agree_setup, _agree_back),
     Scenario("safeguarding:withdraw-appeal", _withdraw_setup, _withdraw_back),
 ]
+
+
+# --- the home's missing protocol ---------------------------------------------------------
+
+
+def _home_protocol(scene: Scene) -> None:
+    if not HomeProtocol.objects.filter(home=scene.home).exists():
+        manager = scene.actor(Role.CARE_MANAGER)
+        protocols.save_home_protocol(manager, protocols.default_steps(), sign_off_hours=24)
+
+
+def _protocol_episode(scene: Scene, *, started: bool = True, recorded: bool = False) -> Episode:
+    """An open episode of a child at the scene's home, its protocol started (or not)."""
+    _home_protocol(scene)
+    episode = scene.open_episode()
+    if started:
+        staff = scene.actor(Role.CARE_STAFF)
+        run = protocol_runs.start_run(staff, episode.reference)
+        for step in run.steps.all() if recorded else []:
+            protocol_runs.record_step(
+                staff, episode.reference, step.position, StepResult(False, None, "Came back")
+            )
+    return episode
+
+
+def _protocol_page(role: str, **state: bool) -> Callable[..., Visit]:
+    def setup(scene: Scene, choices: dict[str, str]) -> Visit:
+        episode = _protocol_episode(scene, **state)
+        visit = signed_in(scene, role, f"/episodes/{episode.reference}/protocol", episode=episode)
+        visit.pick = lambda form: form.action.endswith(
+            ("/steps/1", "/sign-off", "/notices", "/start")
+        )
+        return visit
+
+    return setup
 
 
 def _run(visit: Visit) -> ProtocolRun:
