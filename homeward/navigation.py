@@ -50,6 +50,8 @@ class May:
     administer: bool = False
     see_only_figures: bool = False
     keep_profiles: bool = False
+    see_home_protocol: bool = False
+    see_protocol_compliance: bool = False
 
     def as_dict(self) -> dict[str, bool]:
         return asdict(self)
@@ -81,6 +83,9 @@ def may(actor: Actor) -> May:
         administer=organisation_access.may_administer(actor),
         see_only_figures=organisation_access.sees_only_figures(actor),
         keep_profiles=safeguarding_profiles.may_keep_profiles(actor),
+        see_home_protocol=safeguarding_access.may_follow_protocol(actor)
+        or safeguarding_access.may_keep_protocol(actor),
+        see_protocol_compliance=safeguarding_access.may_see_protocol_compliance(actor),
     )
 
 
@@ -222,6 +227,34 @@ def _aftercare_links(actor: Actor, allowed: May) -> list[WorkLink]:
                 "Plans to review",
                 reverse("safeguarding:plan_reviews"),
                 "Children's risk management plans to review, or to write",
+            )
+        )
+    links += _protocol_links(actor, allowed)
+    return links
+
+
+def _protocol_links(actor: Actor, allowed: May) -> list[WorkLink]:
+    links: list[WorkLink] = []
+    if allowed.see_home_protocol:
+        links.append(
+            WorkLink(
+                "Our missing protocol",
+                reverse("safeguarding:protocol-home"),
+                "The steps staff take when a child is missing from the home"
+                + (", and how soon a manager signs off" if allowed.see_protocol_compliance else ""),
+            )
+        )
+    if allowed.see_protocol_compliance:
+        org = actor.organisation
+        home = org is not None and org.kind == OrganisationKind.CARE_PROVIDER
+        links.append(
+            WorkLink(
+                "Protocol compliance",
+                reverse("safeguarding:protocol-compliance"),
+                "How the home's protocol was followed: steps, time to tell the police, sign-offs"
+                if home
+                else "How homes followed their missing protocols for your council's children "
+                "and the homes in your area",
             )
         )
     return links

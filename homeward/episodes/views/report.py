@@ -20,6 +20,7 @@ from homeward.episodes.models import EpisodeStatus
 from homeward.episodes.visibility import visible_episodes
 from homeward.linkage import tokens
 from homeward.organisations.models import OrganisationKind
+from homeward.safeguarding.models import ProtocolRun
 from homeward.safeguarding.views import panels as safeguarding_panels
 
 
@@ -85,6 +86,10 @@ def _reported(request: HttpRequest, actor: Actor, result: services.ReportResult)
         )
     elif result.created:
         messages.success(request, f"Episode {reference} has been created")
+        if from_a_home and ProtocolRun.objects.filter(episode=episode).exists():
+            # Reported by the child's home: its missing protocol has begun; follow it now,
+            # with the child's plan beside it.
+            return redirect("safeguarding:protocol-run", reference=reference)
     else:
         messages.info(
             request,
