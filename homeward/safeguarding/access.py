@@ -65,3 +65,12 @@ def may_see_plan_reviews(actor: Actor) -> bool:
         and org.kind == OrganisationKind.COUNCIL
         and role_allows(actor, Action.KEEP_PLAN)
     )
+
+
+def may_sign_off_protocol(actor: Actor) -> bool:
+    org = actor.organisation
+    return (
+        org is not None
+        and org.kind == OrganisationKind.CARE_PROVIDER
+        and role_allows(actor, Action.SIGN_OFF_PROTOCOL)
+    )

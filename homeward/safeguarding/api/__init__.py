@@ -2,10 +2,11 @@
 
 from ninja import Router
 
-from homeward.safeguarding.api import briefing, plans, profiles, protocols
+from homeward.safeguarding.api import briefing, plans, profiles, protocols, reviews
 
 router = Router()
 router.add_router("", profiles.router)
 router.add_router("", plans.router)
+router.add_router("", reviews.router)
 router.add_router("", protocols.router)
 router.add_router("", briefing.router)

@@ -18,7 +18,6 @@ from homeward.core.errors import StaleEdit, ValidationFailed
 from homeward.core.forms import add_service_errors
 from homeward.core.views import actor_of, web_view
 from homeward.episodes.models import Episode
-from homeward.organisations.policy import Action, role_allows
 from homeward.safeguarding import access
 from homeward.safeguarding.forms.protocols import (
     NoticeForm,
@@ -153,7 +152,7 @@ def _run_page(request: HttpRequest, actor: Actor, reference: str, **bound: Any) 
             "sign_off_form": sign_off_form,
             "errors": _summary(bound.get("step_form"), notice_form, sign_off_form),
             "may_record": access.may_follow_protocol(actor) and run.signed_off_at is None,
-            "may_sign_off": role_allows(actor, Action.SIGN_OFF_PROTOCOL),
+            "may_sign_off": access.may_sign_off_protocol(actor),
             "unrecorded": runs.unrecorded(run),
         },
     )
