@@ -463,6 +463,10 @@ API_READS: dict[tuple[str, str], Driver] = {
     ("get", "/api/v1/children/{child_id}/plan/versions"): plan_page(
         "/api/v1/children/{w.child.pk}/plan/versions", "officer", api=True
     ),
+    ("get", "/api/v1/plan-reviews"): plan_page("/api/v1/plan-reviews", "coordinator", api=True),
+    ("get", "/api/v1/plan-reviews/{review_id}"): plan_page(
+        "/api/v1/plan-reviews/{review}", "coordinator", api=True
+    ),
     ("get", "/api/v1/children/{child_id}/plan/versions/{number}"): plan_page(
         "/api/v1/children/{w.child.pk}/plan/versions/1", "officer", api=True
     ),

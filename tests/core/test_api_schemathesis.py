@@ -48,7 +48,8 @@ from homeward.core import clock
 from homeward.episodes import services as episodes
 from homeward.linkage import services as linkage
 from homeward.organisations.models import Organisation, OrganisationKind, Role
-from homeward.safeguarding.services import plans, protocols
+from homeward.safeguarding.models import PlanReview, ReviewTrigger
+from homeward.safeguarding.services import plans, protocols, reviews
 from homeward.safeguarding.services import runs as protocol_runs
 from tests import factories
 from tests.apiclient import token_for
@@ -159,6 +160,9 @@ def world(db: None, settings: Any, tmp_path: Path) -> dict[str, Any]:
         ),
         None,
     )
+    # A review of it, to do.
+    reviews.open_review(child, ReviewTrigger.HIGH_RISK, f"high_risk:schemathesis-{child.pk}")
+    review = PlanReview.objects.get(child=child)
     # The child's missing profile, with a photograph.
     save_profile(social_worker, child)
     photo = add_photo(social_worker, child)
@@ -178,6 +182,7 @@ def world(db: None, settings: Any, tmp_path: Path) -> dict[str, Any]:
             "access_id": access.pk,
             "candidate_id": candidate.pk,
             "number": 1,
+            "review_id": review.pk,
             "photo_id": photo.pk,
             "position": 1,
         },

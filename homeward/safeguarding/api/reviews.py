@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Field, Query, Router, Schema
 
 from homeward.core.api import actor_of, respond
+from homeward.core.idempotency import idempotent
 from homeward.core.responses import respond_page
 from homeward.core.schemas import Id, InputSchema, LongText
 from homeward.safeguarding.models import PlanReview
@@ -114,6 +115,7 @@ def read_plan_review(request: HttpRequest, review_id: Id) -> HttpResponse:
     "the plan instead, save its next version with this `review_id`. A review already done, "
     "or a child with no plan yet, is refused (422).",
 )
+@idempotent
 def complete_plan_review(
     request: HttpRequest, review_id: Id, payload: PlanReviewDoneIn
 ) -> HttpResponse:
