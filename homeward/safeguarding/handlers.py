@@ -4,9 +4,9 @@ trigger opens a review of the plan; a report from a home starts the home's proto
 
 from __future__ import annotations
 
+from homeward.safeguarding import handlers_profiles
+
 
 def connect() -> None:
     """Importing the handler modules registers them on the bus."""
-    from homeward.safeguarding import handlers_profiles
-
     handlers_profiles.register_notifications()

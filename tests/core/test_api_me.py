@@ -51,7 +51,11 @@ def test_a_social_worker_sees_their_council_role_and_work(
     assert body["may"]["add_child"] is True
     assert body["may"]["see_figures"] is False
     assert body["may"]["administer"] is False
-    assert [link["title"] for link in body["work"]] == ["Find a child", "Add a child"]
+    assert [link["title"] for link in body["work"]] == [
+        "Find a child",
+        "Add a child",
+        "Missing profiles to review",
+    ]
     assert AuditEvent.objects.count() == before  # no child was read
 
 
