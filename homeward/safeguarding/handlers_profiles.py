@@ -58,6 +58,8 @@ def give_to_the_police(event: EpisodeEvent, actor: Actor | None) -> None:
     """The profile, as it stands, is disclosed to the episode's force: once per version."""
     # One query when the child has no profile (a report's hot path): the profile of the
     # person the episode's child record belongs to.
+    if event.child_id is None:
+        return
     person = Child.objects.filter(pk=event.child_id).values("person_id")
     profile = MissingProfile.objects.filter(child__person_id__in=person).order_by("pk").first()
     if profile is None:
