@@ -56,14 +56,15 @@ def move_with_the_child(event: PlacementStarted, actor: Actor | None) -> None:
 @on(EpisodeReported, FurtherReport)
 def give_to_the_police(event: EpisodeEvent, actor: Actor | None) -> None:
     """The profile, as it stands, is disclosed to the episode's force: once per version."""
-    episode = Episode.objects.select_related("child").get(reference=event.aggregate)
-    profile = (
-        MissingProfile.objects.filter(child__person_id=episode.child.person_id)
-        .order_by("pk")
-        .first()
-    )
+    # One query when the child has no profile (a report's hot path): the profile of the
+    # person the episode's child record belongs to.
+    if event.child_id is None:
+        return
+    person = Child.objects.filter(pk=event.child_id).values("person_id")
+    profile = MissingProfile.objects.filter(child__person_id__in=person).order_by("pk").first()
     if profile is None:
         return
+    episode = Episode.objects.get(reference=event.aggregate)
     disclosure, created = ProfileDisclosure.objects.get_or_create(
         profile=profile,
         episode=episode,

@@ -345,7 +345,7 @@ class Answer:
     """What was put into one question, and what the record should now say."""
 
     question: Question
-    sent: dict[str, list[str]]
+    sent: dict[str, list[Any]]  # text, or a file to upload
     value: Any  # str, set of str, date, or (y, m, d, H, M) wall-clock tuple
 
 

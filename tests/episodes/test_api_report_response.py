@@ -21,9 +21,11 @@ def same_as_a_later_read(client: ApiClient, body: dict[str, object], status: int
     read = client.get(url(str(reported.body["reference"])))
     assert read.status == 200
     assert reported.headers["ETag"] == read.headers["ETag"]
-    # The report's response is the read's, with already_missing last.
+    # The report's response is the read's, with already_missing and the missing profile
+    # given to the force (none here) last.
     already = "true" if status == 200 else "false"
-    assert reported.raw == read.raw[:-1] + f',"already_missing":{already}}}'.encode()
+    tail = f',"already_missing":{already},"missing_profile":null}}'
+    assert reported.raw == read.raw[:-1] + tail.encode()
 
 
 def test_a_new_episode(as_social_worker: ApiClient, child: Child) -> None:

@@ -219,11 +219,11 @@ def profile_for_report(actor: Actor, episode: Episode) -> tuple[MissingProfile, 
     reporter's answer: only if they may see it (an audited read), else None."""
     if not access.may_see_profiles(actor):
         return None
-    if not visibility.visible_children(actor).filter(pk=episode.child_id).exists():
-        return None
     child = episode.child
     profile = profile_summary(child)
     if profile is None:
+        return None
+    if not visibility.visible_children(actor).filter(pk=episode.child_id).exists():
         return None
     audit.record(actor, "view", OBJECT, profile.pk, child_id=child.pk)
     return profile, getattr(profile, "photo_id", None)
