@@ -237,3 +237,16 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
         f"schemathesis: {totals.get('cases', 0)} cases over {totals.get('operations', 0)} "
         f"operations, {server_errors} server errors (responses by status: {statuses})"
     )
+
+
+@pytest.fixture(scope="session", autouse=True)
+def private_files(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Photographs a test keeps (a demo load, an upload) go to a folder of the run's own,
+    never the developer's var/. A test that looks at the files sets its own folder."""
+    from django.conf import settings as django_settings
+
+    folder = tmp_path_factory.mktemp("files")
+    kept = django_settings.HOMEWARD_FILES_DIR
+    django_settings.HOMEWARD_FILES_DIR = folder
+    yield folder
+    django_settings.HOMEWARD_FILES_DIR = kept

@@ -17,6 +17,7 @@ sign-off comes after every step was recorded."""
 
 from __future__ import annotations
 
+import hashlib
 import random
 from datetime import datetime, timedelta
 
@@ -31,6 +32,7 @@ from homeward.safeguarding.models import (
     MissingProfile,
     PlanReview,
     PlanVersion,
+    ProfilePhoto,
     ProtocolRun,
     ProtocolStep,
     ReviewTrigger,
@@ -38,10 +40,12 @@ from homeward.safeguarding.models import (
     StepKind,
     StepRecord,
 )
+from homeward.safeguarding.services import photos
 from homeward.safeguarding.services.reviews import due_after
 from homeward.seed import text
 from homeward.seed.area import HOMES
 from homeward.seed.names import first_name, surname
+from homeward.seed.photos import silhouette
 from homeward.seed.plan import Area, ChildPlan
 
 BUILDS = ("slim", "slight", "medium", "stocky", "tall and thin")
@@ -182,7 +186,7 @@ def _profile(area: Area, rng: random.Random, plan: ChildPlan) -> MissingProfile:
     review = area.clock.today + timedelta(days=rng.randint(10, 90))
     if rng.random() < 1 / 6:
         review = area.clock.today - timedelta(days=rng.randint(1, 40))
-    return MissingProfile.objects.create(
+    profile = MissingProfile.objects.create(
         child=child,
         owner=_owner(child),
         review_date=review,
@@ -206,6 +210,30 @@ def _profile(area: Area, rng: random.Random, plan: ChildPlan) -> MissingProfile:
         ),
         created_at=now - timedelta(days=rng.randint(30, 300)),
         updated_at=now - timedelta(days=rng.randint(0, 29)),
+    )
+    if rng.random() < 0.85:  # a few have no photograph yet: flagged to their owner
+        _photo(area, rng, profile)
+    return profile
+
+
+def _photo(area: Area, rng: random.Random, profile: MissingProfile) -> ProfilePhoto:
+    """A drawn photograph, cleaned and kept as the photo service keeps an upload."""
+    cleaned = photos.clean_image(silhouette(rng))
+    name = f"{rng.getrandbits(128):032x}.jpg"
+    folder = photos.photo_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / name).write_bytes(cleaned.data)
+    return ProfilePhoto.objects.create(
+        profile=profile,
+        file_name=name,
+        content_type=photos.CONTENT_TYPE,
+        width=cleaned.width,
+        height=cleaned.height,
+        size_bytes=len(cleaned.data),
+        sha256=hashlib.sha256(cleaned.data).hexdigest(),
+        taken_on=area.clock.today - timedelta(days=rng.randint(5, 120)),
+        current=True,
+        uploaded_at=profile.updated_at,
     )
 
 
@@ -423,6 +451,7 @@ def _run(
 def counts() -> dict[str, int]:
     return {
         "missing profiles": MissingProfile.objects.count(),
+        "photographs": ProfilePhoto.objects.count(),
         "risk management plans": RiskPlan.objects.count(),
         "plan reviews to do": PlanReview.objects.filter(status="open").count(),
         "home protocols followed": ProtocolRun.objects.count(),
