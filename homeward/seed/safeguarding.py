@@ -165,13 +165,13 @@ def _profile(area: Area, rng: random.Random, plan: ChildPlan) -> MissingProfile:
     assert child is not None
     now = area.clock.now
     medical, medication = rng.choice(MEDICAL)
-    pronoun = "she" if plan.sex == Sex.FEMALE else "he"
+    them = "her" if plan.sex == Sex.FEMALE else "him"
     associates = [
         {
             "name": f"{first_name(rng, rng.choice(Sex.values))} {surname(rng)}",
             "relationship": rng.choice(RELATIONSHIPS),
             "phone": _phone(rng),
-            "notes": "" if rng.random() < 0.6 else f"Has let {pronoun} stay before.",
+            "notes": "" if rng.random() < 0.6 else f"Has let {them} stay before.",
         }
         for _ in range(rng.randint(1, 3))
     ]
