@@ -55,7 +55,13 @@ def may_see_protocol_compliance(actor: Actor) -> bool:
         return False
     if org.kind == OrganisationKind.CARE_PROVIDER:
         return role_allows(actor, Action.SIGN_OFF_PROTOCOL)
-    return org.kind == OrganisationKind.COUNCIL and role_allows(actor, Action.SEE_AGGREGATES)
+    # The council's missing coordinators and managers: figures about homes, for the people
+    # who act on them (a board member reads the board reports).
+    return (
+        org.kind == OrganisationKind.COUNCIL
+        and role_allows(actor, Action.SEE_AGGREGATES)
+        and role_allows(actor, Action.SEE_IDENTITY)
+    )
 
 
 def may_see_plan_reviews(actor: Actor) -> bool:
