@@ -1,6 +1,7 @@
 """The access matrix: every organisation kind x role x relationship to a child, against
 every API read and write path and the pages (child, episodes, report form, find, home,
-emergency access and its review, who has looked at a record). Each allowed case works;
+emergency access and its review, who has looked at a record, the missing profile and the
+risk management plan). Each allowed case works;
 each denied case gets 403 or 404 with no identifying data in the body.
 
 Expectations are written out here by hand from the access rules in docs/access.md, not computed from
@@ -23,6 +24,7 @@ from homeward.core import clock
 from homeward.episodes import services as episodes
 from homeward.episodes.models import Episode
 from homeward.organisations.models import Organisation, OrganisationKind, Role
+from homeward.safeguarding.services import plans, profiles
 from tests import factories
 from tests.factories import report
 from tests.responses import ClientResponse
@@ -115,6 +117,7 @@ class World:
     b_ref: str
     orgs: dict[str, Organisation]
     access_id: int = 0  # an emergency access to A, by an officer of force Y
+    plan_owner: int = 0  # the named owner of A's risk management plan (a C social worker)
 
 
 def build_world() -> World:
@@ -174,7 +177,28 @@ def build_world() -> World:
         "9434765919",
         "Found in our area at night: need medical needs and contacts",
     )
-    return World(a, b, current.reference, earlier.reference, b_episode.reference, orgs, access.pk)
+    # A's missing profile, kept by the home, and A's plan, kept by the council.
+    profiles.save_profile(
+        factories.actor(Role.CARE_MANAGER, orgs["H"]),
+        a.pk,
+        {"review_date": clock.now().date() + timedelta(days=60), "height": "160 cm"},
+        None,
+    )
+    plans.save_plan(
+        council_sw,
+        a.pk,
+        plans.PlanInput(
+            risks="Exploitation",
+            if_missing=["Ring her aunt"],
+            review_date=clock.now().date() + timedelta(days=30),
+            owner_id=council_sw.user.pk if council_sw.user else None,
+        ),
+        None,
+    )
+    owner = council_sw.user.pk if council_sw.user else 0
+    return World(
+        a, b, current.reference, earlier.reference, b_episode.reference, orgs, access.pk, owner
+    )
 
 
 DENIED = {403, 404}
@@ -182,7 +206,7 @@ DENIED = {403, 404}
 
 def expected(case: str, org: str, role: str) -> set[int]:
     """The acceptable status codes for one case."""
-    for rule in (_api_reads, _api_writes, _pages, _reviews, _emergency_access):
+    for rule in (_api_reads, _api_writes, _pages, _reviews, _emergency_access, _safeguarding):
         allowed = rule(case, org, role)
         if allowed is not None:
             return allowed
@@ -273,6 +297,21 @@ def _emergency_access(case: str, org: str, role: str) -> set[int] | None:
         return {200} if sees_a else {302}
     if case == "child A after emergency access":
         return {200} if role in READERS else DENIED
+    return None
+
+
+# Who keeps a child's plan: the responsible council's social workers, coordinators, managers.
+PLAN_KEEPERS = {Role.SOCIAL_WORKER, Role.COUNCIL_MISSING_COORDINATOR, Role.COUNCIL_MANAGER}
+
+
+def _safeguarding(case: str, org: str, role: str) -> set[int] | None:
+    """The profile and plan: seen by whoever sees A, except an interview provider (it
+    finds the child; it does not search for them); the former home sees neither."""
+    sees = _sees_a(org, role) and org != "R"
+    if case in {"read A's profile", "read A's plan", "A's profile page", "A's plan page"}:
+        return {200} if sees else DENIED
+    if case == "write A's plan":
+        return {200} if org == "C" and role in PLAN_KEEPERS else DENIED
     return None
 
 
@@ -370,6 +409,23 @@ def run_cases(client: Client, api: dict[str, str], world: World) -> dict[str, Cl
             headers=api,
         ),
         "audit trail": client.get(f"/api/v1/children/{world.a.pk}/audit-trail", headers=api),
+        "read A's profile": client.get(f"/api/v1/children/{world.a.pk}/profile", headers=api),
+        "read A's plan": client.get(f"/api/v1/children/{world.a.pk}/plan", headers=api),
+        "write A's plan": client.put(
+            f"/api/v1/children/{world.a.pk}/plan",
+            json.dumps(
+                {
+                    "version": 1,
+                    "risks": "Exploitation; seen at the station",
+                    "if_missing": ["Ring her aunt", "Check the station"],
+                    "review_date": (now + timedelta(days=30)).date().isoformat(),
+                    "owner_id": world.plan_owner,
+                    "change_note": "Seen at the station",
+                }
+            ),
+            content_type=j,
+            headers=api,
+        ),
         # Last: once opened, child A is visible to this user.
         "open emergency access": client.post(
             "/api/v1/children/emergency-access",
@@ -445,6 +501,8 @@ def test_page_access_matrix(db: None, org: str, role: str) -> None:
         ),
         "audit trail page": pages.get(f"/children/{world.a.pk}/audit-trail"),
         "audit trail csv": pages.get(f"/children/{world.a.pk}/audit-trail.csv"),
+        "A's profile page": pages.get(f"/children/{world.a.pk}/profile"),
+        "A's plan page": pages.get(f"/children/{world.a.pk}/plan"),
         # Last: once opened, child A is visible to this user.
         "open emergency access page": pages.post(
             "/children/emergency-access",
@@ -456,8 +514,8 @@ def test_page_access_matrix(db: None, org: str, role: str) -> None:
     assert not problems, f"{RELATIONSHIP[org]} / {role}:\n" + "\n".join(problems)
 
 
-API_CASES = 18
-PAGE_CASES = 13
+API_CASES = 21
+PAGE_CASES = 15
 
 
 def test_matrix_covers_at_least_500_cases() -> None:
