@@ -29,54 +29,36 @@ def may_see_profiles(actor: Actor) -> bool:
     return org is not None and org.kind in PROFILE_KINDS and role_allows(actor, Action.SEE_IDENTITY)
 
 
-def may_keep_protocol(actor: Actor) -> bool:
+def _at(actor: Actor, kind: str, *actions: Action) -> bool:
+    """The actor works at an organisation of this kind and their role allows every action."""
     org = actor.organisation
     return (
         org is not None
-        and org.kind == OrganisationKind.CARE_PROVIDER
-        and role_allows(actor, Action.KEEP_PROTOCOL)
+        and org.kind == kind
+        and all(role_allows(actor, action) for action in actions)
     )
+
+
+def may_keep_protocol(actor: Actor) -> bool:
+    return _at(actor, OrganisationKind.CARE_PROVIDER, Action.KEEP_PROTOCOL)
 
 
 def may_follow_protocol(actor: Actor) -> bool:
-    org = actor.organisation
-    return (
-        org is not None
-        and org.kind == OrganisationKind.CARE_PROVIDER
-        and role_allows(actor, Action.FOLLOW_PROTOCOL)
-    )
+    return _at(actor, OrganisationKind.CARE_PROVIDER, Action.FOLLOW_PROTOCOL)
+
+
+def may_sign_off_protocol(actor: Actor) -> bool:
+    return _at(actor, OrganisationKind.CARE_PROVIDER, Action.SIGN_OFF_PROTOCOL)
 
 
 def may_see_protocol_compliance(actor: Actor) -> bool:
-    """A home's managers (their home), and councils' coordinators and managers (the homes
-    their children are placed in, and the homes in their area)."""
-    org = actor.organisation
-    if org is None:
-        return False
-    if org.kind == OrganisationKind.CARE_PROVIDER:
-        return role_allows(actor, Action.SIGN_OFF_PROTOCOL)
-    # The council's missing coordinators and managers: figures about homes, for the people
-    # who act on them (a board member reads the board reports).
-    return (
-        org.kind == OrganisationKind.COUNCIL
-        and role_allows(actor, Action.SEE_AGGREGATES)
-        and role_allows(actor, Action.SEE_IDENTITY)
+    """A home's managers (their home), and councils' missing coordinators and managers (the
+    homes their children are placed in, and the homes in their area): figures about homes
+    for the people who act on them (a board member reads the board reports)."""
+    return may_sign_off_protocol(actor) or _at(
+        actor, OrganisationKind.COUNCIL, Action.SEE_AGGREGATES, Action.SEE_IDENTITY
     )
 
 
 def may_see_plan_reviews(actor: Actor) -> bool:
-    org = actor.organisation
-    return (
-        org is not None
-        and org.kind == OrganisationKind.COUNCIL
-        and role_allows(actor, Action.KEEP_PLAN)
-    )
-
-
-def may_sign_off_protocol(actor: Actor) -> bool:
-    org = actor.organisation
-    return (
-        org is not None
-        and org.kind == OrganisationKind.CARE_PROVIDER
-        and role_allows(actor, Action.SIGN_OFF_PROTOCOL)
-    )
+    return _at(actor, OrganisationKind.COUNCIL, Action.KEEP_PLAN)

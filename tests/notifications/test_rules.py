@@ -6,6 +6,7 @@ from datetime import timedelta
 import pytest
 
 from homeward.aftercare import services as aftercare
+from homeward.children.models import Child
 from homeward.core import clock
 from homeward.core.actor import Actor
 from homeward.episodes import services as episodes
@@ -115,17 +116,21 @@ def test_a_moved_child_is_no_longer_told_to_the_old_home(area: Area) -> None:
     assert told(area, "episode.reported") == {"coordinator", "worker", "police_coordinator"}
 
 
+def missing_and_back(area: Area, child: Child, days_ago: int) -> None:
+    episode = report(area.social_worker, child, hours_ago=24 * days_ago)
+    episodes.record_return(
+        area.social_worker,
+        episode.reference,
+        None,
+        episodes.Return(
+            returned_at=episode.last_seen_at + timedelta(hours=3), return_method="returned_self"
+        ),
+    )
+
+
 def test_repeat_threshold_prompts_plan_review(area: Area) -> None:
     for days_ago in (40, 20):
-        episode = report(area.social_worker, area.child, hours_ago=24 * days_ago)
-        episodes.record_return(
-            area.social_worker,
-            episode.reference,
-            None,
-            episodes.Return(
-                returned_at=episode.last_seen_at + timedelta(hours=3), return_method="returned_self"
-            ),
-        )
+        missing_and_back(area, area.child, days_ago)
     drain(fire_due_clocks=False)
     assert not told(area, "child.repeat_threshold_reached")
     report(area.social_worker, area.child)
@@ -144,15 +149,7 @@ def test_repeat_threshold_counts_the_episodes_of_every_linked_record(area: Area)
     )
     link_records(Actor.system(), area.child.pk, police_record.pk, reason="Same", automatic=True)
     for days_ago in (40, 20):
-        episode = report(area.social_worker, police_record, hours_ago=24 * days_ago)
-        episodes.record_return(
-            area.social_worker,
-            episode.reference,
-            None,
-            episodes.Return(
-                returned_at=episode.last_seen_at + timedelta(hours=3), return_method="returned_self"
-            ),
-        )
+        missing_and_back(area, police_record, days_ago)
     drain(fire_due_clocks=False)
     assert not told(area, "child.repeat_threshold_reached")
     report(area.social_worker, area.child)
