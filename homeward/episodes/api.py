@@ -26,6 +26,7 @@ from homeward.episodes.schemas import (
     EpisodeSummaryOut,
     EpisodeUpdateIn,
     LinkIn,
+    PlanIfMissingOut,
     RegradeIn,
     ReportIn,
     ReportOut,
@@ -33,6 +34,7 @@ from homeward.episodes.schemas import (
     TimelineEntryIn,
 )
 from homeward.safeguarding.schemas.profiles import ProfileForPoliceOut
+from homeward.safeguarding.services import plan_rules
 from homeward.safeguarding.services import profiles as profile_services
 
 router = Router(tags=["episodes"])
@@ -49,6 +51,18 @@ def _profile_given(actor: Actor, episode: Episode) -> ProfileForPoliceOut | None
         return None
     profile, photo_id = found
     return ProfileForPoliceOut.of(episode.child_id, profile, photo_id)
+
+
+def _plan_steps(actor: Actor, episode: Episode) -> PlanIfMissingOut | None:
+    """What the child's plan says to do if they go missing, for whoever just reported."""
+    found = plan_rules.plan_for_report(actor, episode.child)
+    if found is None:
+        return None
+    return PlanIfMissingOut(
+        version=found.number,
+        steps=list(found.if_missing),
+        report_after_minutes=found.report_after_minutes,
+    )
 
 
 def _episode(request: HttpRequest, episode: Episode, status: int = 200) -> HttpResponse:
@@ -80,6 +94,7 @@ def report_missing(request: HttpRequest, payload: ReportIn) -> HttpResponse:
         **EpisodeOut.fields_for(actor, result.episode, result.written),
         already_missing=not result.created,
         missing_profile=_profile_given(actor, result.episode),
+        plan_if_missing=_plan_steps(actor, result.episode),
     )
     return respond(body, 201 if result.created else 200, location=_url(result.episode))
 

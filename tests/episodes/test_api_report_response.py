@@ -24,7 +24,7 @@ def same_as_a_later_read(client: ApiClient, body: dict[str, object], status: int
     # The report's response is the read's, with already_missing and the missing profile
     # given to the force (none here) last.
     already = "true" if status == 200 else "false"
-    tail = f',"already_missing":{already},"missing_profile":null}}'
+    tail = f',"already_missing":{already},"missing_profile":null,"plan_if_missing":null}}'
     assert reported.raw == read.raw[:-1] + tail.encode()
 
 

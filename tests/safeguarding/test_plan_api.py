@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import pytest
 
+from homeward.audit.models import AuditEvent
+from homeward.core import clock
 from homeward.organisations.models import Role, User
 from homeward.safeguarding.models import PlanVersion
 from tests import factories
@@ -86,3 +89,55 @@ def test_no_plan_and_no_child_look_the_same_to_a_stranger(api: ApiClient) -> Non
     assert stranger.get(f"/api/v1/children/{w.child.pk}/plan").status == 404
     put = stranger.request("PUT", f"/api/v1/children/{w.child.pk}/plan", json_body=body(w.worker))
     assert put.status == 404
+
+
+def test_whoever_reports_through_the_api_is_given_the_plans_steps(api: ApiClient) -> None:
+    w = world()
+    worker = api.as_(token_for(w.social_worker))
+    assert (
+        worker.request(
+            "PUT", f"/api/v1/children/{w.child.pk}/plan", json_body=body(w.worker)
+        ).status
+        == 200
+    )
+    officer = api.as_(token_for(w.officer))
+    sent = {
+        "child_id": w.child.pk,
+        "classification": "M",
+        "last_seen_at": (clock.now() - timedelta(hours=1)).isoformat(),
+        "last_seen_location": "Ashcombe station",
+        "missing_from": "placement",
+        "reporter_type": "police",
+        "risk_grade": "medium",
+        "risk_rationale": "Has gone before",
+    }
+    reported = officer.post("/api/v1/episodes", sent)
+    assert reported.status == 201, reported.body
+    assert reported.body["plan_if_missing"] == {
+        "version": 1,
+        "steps": STEPS,
+        "report_after_minutes": 30,
+    }
+    assert AuditEvent.objects.filter(
+        object_type="risk_plan", child_id=w.child.pk, user=user_of(w.officer)
+    ).exists()
+
+
+def test_a_child_with_no_plan_is_reported_with_none(api: ApiClient) -> None:
+    w = world()
+    officer = api.as_(token_for(w.officer))
+    reported = officer.post(
+        "/api/v1/episodes",
+        {
+            "child_id": w.child.pk,
+            "classification": "M",
+            "last_seen_at": (clock.now() - timedelta(hours=1)).isoformat(),
+            "last_seen_location": "Ashcombe station",
+            "missing_from": "placement",
+            "reporter_type": "police",
+            "risk_grade": "medium",
+            "risk_rationale": "Has gone before",
+        },
+    )
+    assert reported.status == 201, reported.body
+    assert reported.body["plan_if_missing"] is None

@@ -296,6 +296,14 @@ class EpisodeOut(Versioned):
         return cls(**cls.fields_for(actor, episode))
 
 
+class PlanIfMissingOut(Schema):
+    version: int = Field(description="The plan's version these steps are from")
+    steps: list[str] = Field(description="The child's own steps, in order")
+    report_after_minutes: int | None = Field(
+        description="Tell the police once the child has been missing this long"
+    )
+
+
 class ReportOut(EpisodeOut):
     already_missing: bool = Field(
         description="True when the child already had an open episode: the report was added "
@@ -305,6 +313,12 @@ class ReportOut(EpisodeOut):
         None,
         description="The child's missing profile (Philomena Protocol part 1), given to the "
         "episode's police force with the report; null when the child has none, or your "
+        "organisation may not see it",
+    )
+    plan_if_missing: PlanIfMissingOut | None = Field(
+        None,
+        description="What the child's risk management plan says to do now they are missing "
+        "(shown to whoever reports them); null when the child has no plan, or your "
         "organisation may not see it",
     )
 

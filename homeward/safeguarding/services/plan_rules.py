@@ -1,16 +1,21 @@
 """What the plan's write and its reviews share: which plan is the child's, who keeps it,
-who may own it, and finishing a review (by a new version or "reviewed, no change")."""
+who may own it, its current version, and finishing a review (by a new version or
+"reviewed, no change")."""
 
 from __future__ import annotations
 
+from django.db.models import F
+
+from homeward.audit import services as audit
 from homeward.children.models import Child
 from homeward.core import clock
 from homeward.core.actor import Actor
 from homeward.events.change import record_change
 from homeward.organisations.models import Membership, Organisation, OrganisationKind, User
 from homeward.organisations.policy import Action, role_allows
+from homeward.safeguarding import access
 from homeward.safeguarding.events import PlanReviewDone
-from homeward.safeguarding.models import PlanReview, ReviewStatus, RiskPlan
+from homeward.safeguarding.models import PlanReview, PlanVersion, ReviewStatus, RiskPlan
 
 
 def plan_of(child: Child) -> RiskPlan | None:
@@ -80,3 +85,27 @@ def finish_review(
         details={"plan_version": plan_version, "trigger": review.trigger},
     )
     return review
+
+
+def current_version(child: Child) -> PlanVersion | None:
+    """The current version of the child's plan (on any linked record), with the plan and
+    its owner: one query. Not audited: for pages already reading the child."""
+    return (
+        PlanVersion.objects.filter(
+            plan__child__person_id=child.person_id, number=F("plan__current_version")
+        )
+        .select_related("plan__owner")
+        .order_by("-plan__updated_at", "-plan_id")
+        .first()
+    )
+
+
+def plan_for_report(actor: Actor, child: Child) -> PlanVersion | None:
+    """What the plan says to do if the child goes missing, for the answer to a report (the
+    reporter sees the child: the report needed it): an audited read, or None."""
+    if not access.may_see_profiles(actor):
+        return None
+    found = current_version(child)
+    if found is not None:
+        audit.record(actor, "view", "risk_plan", found.plan_id, child_id=child.pk)
+    return found

@@ -11,7 +11,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import F
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path
@@ -35,7 +34,7 @@ from homeward.safeguarding.forms.plans import (
     plan_input,
 )
 from homeward.safeguarding.models import PlanVersion, ReviewStatus
-from homeward.safeguarding.services import plans, reviews
+from homeward.safeguarding.services import plan_rules, plans, reviews
 from homeward.safeguarding.services.plan_rules import (
     may_keep,
     open_reviews_of,
@@ -253,15 +252,7 @@ urlpatterns: list[URLPattern] = [
 
 
 def _current(child: Child) -> PlanVersion | None:
-    """The current version of the child's plan with the plan and its owner: one query."""
-    return (
-        PlanVersion.objects.filter(
-            plan__child__person_id=child.person_id, number=F("plan__current_version")
-        )
-        .select_related("plan__owner")
-        .order_by("-plan__updated_at", "-plan_id")
-        .first()
-    )
+    return plan_rules.current_version(child)
 
 
 def child_panel(actor: Actor, child: Child) -> dict[str, Any]:
