@@ -28,9 +28,9 @@ from homeward.episodes.models import Episode, EpisodeStatus, RiskAssessment
 from homeward.episodes.visibility import visible_episodes
 from homeward.organisations.models import Membership, Organisation, OrganisationKind, Role, User
 from homeward.organisations.policy import Action, role_allows
-from homeward.safeguarding.models.plans import PlanVersion, RiskPlan
+from homeward.safeguarding.models.plans import PlanVersion
 from homeward.safeguarding.models.profiles import MissingProfile, ProfilePhoto
-from homeward.safeguarding.services import photos
+from homeward.safeguarding.services import photos, plan_rules
 
 OBJECT = "briefing_sheet"
 
@@ -91,13 +91,7 @@ def joined(item: dict[str, Any], keys: tuple[str, ...]) -> str:
 
 def photo_bytes(photo: ProfilePhoto | None) -> bytes | None:
     """The photograph's bytes from the private file store, or None if it is not there."""
-    if photo is None:
-        return None
-    path = photos.photo_dir() / photo.file_name
-    try:
-        return path.read_bytes()
-    except OSError:
-        return None
+    return None if photo is None else photos.stored_bytes(photo)
 
 
 def handles(actor: Actor, episode: Episode) -> bool:
@@ -173,18 +167,11 @@ def _gather(episode: Episode) -> Briefing:
         risk=episode.risk_history.order_by("-decided_at", "-pk").first(),
         profile=profile,
         photo=photo,
-        plan=current_plan(child),
+        plan=plan_rules.current_version(child),
         council=child.responsible_council,
         contacts=council_contacts(child),
         printed_at=clock.now(),
     )
-
-
-def current_plan(child: Child) -> PlanVersion | None:
-    plan = RiskPlan.objects.filter(child__person_id=child.person_id).order_by("pk").first()
-    if plan is None:
-        return None
-    return plan.versions.filter(number=plan.current_version).first()
 
 
 def _contact(role: str, user: User) -> Contact:

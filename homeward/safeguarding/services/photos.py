@@ -172,9 +172,16 @@ def read_photo(actor: Actor, child_id: object, photo_id: object) -> tuple[Profil
     photo = ProfilePhoto.objects.filter(pk=pk, profile__child__person_id=child.person_id).first()
     if photo is None:
         raise NotFound(NO_PHOTO)
-    try:
-        data = (photo_dir() / photo.file_name).read_bytes()
-    except OSError:
-        raise NotFound(NO_PHOTO) from None
+    data = stored_bytes(photo)
+    if data is None:
+        raise NotFound(NO_PHOTO)
     audit.record(actor, "view", OBJECT, photo.pk, child_id=child.pk)
     return photo, data
+
+
+def stored_bytes(photo: ProfilePhoto) -> bytes | None:
+    """The photograph's bytes from the private file store, or None if it is not there."""
+    try:
+        return (photo_dir() / photo.file_name).read_bytes()
+    except OSError:
+        return None

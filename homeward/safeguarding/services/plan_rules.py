@@ -90,9 +90,15 @@ def finish_review(
 def current_version(child: Child) -> PlanVersion | None:
     """The current version of the child's plan (on any linked record), with the plan and
     its owner: one query. Not audited: for pages already reading the child."""
+    return current_version_of(child.person_id)
+
+
+def current_version_of(person_id: int) -> PlanVersion | None:
+    """The current version of the plan of the child resolved to ``person_id``: one query.
+    Should two linked records each hold a plan, the one changed last."""
     return (
         PlanVersion.objects.filter(
-            plan__child__person_id=child.person_id, number=F("plan__current_version")
+            plan__child__person_id=person_id, number=F("plan__current_version")
         )
         .select_related("plan__owner")
         .order_by("-plan__updated_at", "-plan_id")

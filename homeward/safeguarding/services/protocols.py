@@ -24,7 +24,6 @@ from homeward.events.change import record_change
 from homeward.organisations.models import Organisation
 from homeward.safeguarding import access
 from homeward.safeguarding.events import ProtocolSaved
-from homeward.safeguarding.models.plans import PlanVersion, RiskPlan
 from homeward.safeguarding.models.profiles import MissingProfile
 from homeward.safeguarding.models.protocols import (
     HomeProtocol,
@@ -34,6 +33,7 @@ from homeward.safeguarding.models.protocols import (
     StepKind,
     StepRecord,
 )
+from homeward.safeguarding.services import plan_rules
 from homeward.safeguarding.services.runs import find_run
 
 MAX_STEPS = 30
@@ -209,12 +209,7 @@ def _step_text(item: object) -> str:
 def plan_beside(person_id: int) -> PlanBeside:
     """The current plan version's "if missing" steps and time to tell the police, and the
     people in the profile to ring: read from the resolved child's records."""
-    plan = RiskPlan.objects.filter(child__person_id=person_id).first()
-    version = (
-        PlanVersion.objects.filter(plan=plan, number=plan.current_version).first()
-        if plan is not None
-        else None
-    )
+    version = plan_rules.current_version_of(person_id)
     profile = MissingProfile.objects.filter(child__person_id=person_id).first()
     associates = [
         {

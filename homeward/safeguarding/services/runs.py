@@ -30,7 +30,6 @@ from homeward.safeguarding.events import (
     Regulation40Recorded,
     StepRecorded,
 )
-from homeward.safeguarding.models.plans import PlanVersion, RiskPlan
 from homeward.safeguarding.models.protocols import (
     HomeProtocol,
     ProtocolRun,
@@ -39,6 +38,7 @@ from homeward.safeguarding.models.protocols import (
     StepKind,
     StepRecord,
 )
+from homeward.safeguarding.services import plan_rules
 
 NOT_FOUND = "No missing protocol was found for this episode."
 EARLIEST_BEFORE_LAST_SEEN = timedelta(days=1)
@@ -93,11 +93,9 @@ def may_start(actor: Actor, episode: Episode) -> bool:
 
 def police_due_minutes(episode: Episode, protocol: HomeProtocol) -> int | None:
     """The child's current plan's time to tell the police, else the home's own."""
-    plan = RiskPlan.objects.filter(child__person_id=episode.child.person_id).first()
-    if plan is not None:
-        version = PlanVersion.objects.filter(plan=plan, number=plan.current_version).first()
-        if version is not None and version.report_after_minutes:
-            return version.report_after_minutes
+    version = plan_rules.current_version(episode.child)
+    if version is not None and version.report_after_minutes:
+        return version.report_after_minutes
     for step in protocol.steps.all():
         if step.kind == StepKind.TELL_POLICE and step.within_minutes:
             return step.within_minutes

@@ -251,10 +251,6 @@ urlpatterns: list[URLPattern] = [
 # --- the plan's parts of other pages --------------------------------------------------------
 
 
-def _current(child: Child) -> PlanVersion | None:
-    return plan_rules.current_version(child)
-
-
 def child_panel(actor: Actor, child: Child) -> dict[str, Any]:
     """The child's page (already an audited read of the child): the current plan in
     short, its open reviews and the links. Two queries: the plan with its current version,
@@ -262,7 +258,7 @@ def child_panel(actor: Actor, child: Child) -> dict[str, Any]:
     whether it is responsible for a record linked as the child)."""
     if not access.may_see_profiles(actor):
         return {}
-    current = _current(child)
+    current = plan_rules.current_version(child)
     found = current.plan if current is not None else None
     return {
         "plan_panel": True,
@@ -279,5 +275,5 @@ def report_panel(actor: Actor, child: Child) -> dict[str, Any]:
     query: the plan's current version."""
     if not access.may_see_profiles(actor):
         return {}
-    current = _current(child)
+    current = plan_rules.current_version(child)
     return {"report_plan": current} if current is not None else {}
