@@ -370,11 +370,13 @@ def _runs(area: Area, rng: random.Random, protocols: dict[str, HomeProtocol]) ->
         reporting_organisation_id__in=list(by_home),
     ).select_related("placement")
     manager = area.users.get("care.manager")
+    staff = area.users.get("care.staff")
     for episode in episodes.order_by("last_seen_at"):
         assert episode.placement is not None
         assert episode.placement.provider_id is not None
         key = by_home[episode.placement.provider_id]
-        _run(area, rng, episode, protocols[key], manager if key == area.care_home.key else None)
+        ours = key == area.care_home.key  # the home with demo logins: its staff recorded it
+        _run(area, rng, episode, protocols[key], manager if ours else None, staff if ours else None)
 
 
 def _run(
@@ -383,6 +385,7 @@ def _run(
     episode: Episode,
     protocol: HomeProtocol,
     manager: User | None,
+    staff: User | None,
 ) -> ProtocolRun:
     noticed = episode.last_seen_at + timedelta(minutes=rng.randint(5, 40))
     plan_minutes = (
@@ -417,6 +420,7 @@ def _run(
                 done_at=None if skipped or unrecorded else done_at,
                 not_done_reason="No one in the profile answered their phone" if skipped else "",
                 recorded_at=None if unrecorded else done_at,
+                recorded_by=None if unrecorded else staff,
             )
         )
     due = noticed + timedelta(hours=protocol.sign_off_hours)
@@ -435,6 +439,7 @@ def _run(
         protocol_version=protocol.version,
         noticed_at=noticed,
         started_at=episode.reported_at,
+        started_by=staff,
         police_told_at=police_told,
         police_due_minutes=due_minutes,
         sign_off_due_at=due,
