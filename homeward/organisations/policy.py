@@ -50,12 +50,43 @@ class Action(StrEnum):
     FOLLOW_PROTOCOL = "follow_protocol"
     KEEP_PROTOCOL = "keep_protocol"
     SIGN_OFF_PROTOCOL = "sign_off_protocol"
+    # Around the child (homeward.safeguarding): record a place in a child's story, see
+    # the hotspots of the organisation's area, keep persons of concern, issue and keep
+    # harbouring notices (Child Abduction Warning Notices), record a breach of one, see
+    # who goes missing with whom, and hold the council's multi-agency meetings.
+    RECORD_PLACE = "record_place"
+    SEE_HOTSPOTS = "see_hotspots"
+    KEEP_PERSONS = "keep_persons"
+    ISSUE_NOTICE = "issue_notice"
+    RECORD_BREACH = "record_breach"
+    SEE_PEERS = "see_peers"
+    HOLD_MEETING = "hold_meeting"
 
 
 _PRACTITIONER_READ = {Action.SEE_IDENTITY, Action.SEE_EPISODES}
-_REPORTING = _PRACTITIONER_READ | {Action.REPORT, Action.UPDATE_EPISODE, Action.RECORD_RETURN}
-_POLICE = _REPORTING | {Action.REGRADE, Action.CREATE_CHILD, Action.SEE_BRIEFING}
+_REPORTING = _PRACTITIONER_READ | {
+    Action.REPORT,
+    Action.UPDATE_EPISODE,
+    Action.RECORD_RETURN,
+    Action.RECORD_PLACE,
+}
+_POLICE = _REPORTING | {
+    Action.REGRADE,
+    Action.CREATE_CHILD,
+    Action.SEE_BRIEFING,
+    Action.SEE_HOTSPOTS,
+    Action.RECORD_BREACH,
+    Action.SEE_PEERS,
+}
+_POLICE_LEAD = _POLICE | {
+    Action.CLOSE,
+    Action.RECORD_CHECK,
+    Action.KEEP_PERSONS,
+    Action.ISSUE_NOTICE,
+}
 _COUNCIL = _REPORTING | {
+    Action.SEE_HOTSPOTS,
+    Action.SEE_PEERS,
     Action.CLOSE,
     Action.CREATE_CHILD,
     Action.UPDATE_CHILD,
@@ -69,15 +100,15 @@ _COUNCIL_LEAD = _COUNCIL | {
     Action.SEE_AGGREGATES,
     Action.LINK_RECORDS,
     Action.AGREE_APPEAL,
+    Action.KEEP_PERSONS,
+    Action.HOLD_MEETING,
 }
 _HOME = _REPORTING | {Action.KEEP_PROFILE, Action.FOLLOW_PROTOCOL}
 
 ROLE_ACTIONS: dict[str, frozenset[Action]] = {
     Role.POLICE_CALL_HANDLER: frozenset(_POLICE),
-    Role.POLICE_OFFICER: frozenset(_POLICE | {Action.CLOSE, Action.RECORD_CHECK}),
-    Role.POLICE_MISSING_COORDINATOR: frozenset(
-        _POLICE | {Action.CLOSE, Action.SEE_AGGREGATES, Action.RECORD_CHECK}
-    ),
+    Role.POLICE_OFFICER: frozenset(_POLICE_LEAD),
+    Role.POLICE_MISSING_COORDINATOR: frozenset(_POLICE_LEAD | {Action.SEE_AGGREGATES}),
     Role.SOCIAL_WORKER: frozenset(_COUNCIL),
     Role.COUNCIL_MISSING_COORDINATOR: frozenset(_COUNCIL_LEAD),
     Role.COUNCIL_MANAGER: frozenset(_COUNCIL_LEAD),
@@ -85,7 +116,7 @@ ROLE_ACTIONS: dict[str, frozenset[Action]] = {
     Role.CARE_MANAGER: frozenset(
         _HOME | {Action.CLOSE, Action.KEEP_PROTOCOL, Action.SIGN_OFF_PROTOCOL}
     ),
-    Role.RHI_WORKER: frozenset(_PRACTITIONER_READ | {Action.RECORD_INTERVIEW}),
+    Role.RHI_WORKER: frozenset(_PRACTITIONER_READ | {Action.RECORD_INTERVIEW, Action.RECORD_PLACE}),
     Role.BOARD_MEMBER: frozenset({Action.SEE_AGGREGATES}),
     Role.NATIONAL_ANALYST: frozenset({Action.SEE_AGGREGATES}),
     Role.ORG_ADMIN: frozenset({Action.ADMINISTER}),

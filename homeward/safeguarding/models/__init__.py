@@ -1,9 +1,27 @@
-"""Before the next time: the child's missing profile, their plan, and the home's protocol.
+"""Before the next time: the child's missing profile, their plan, and the home's protocol;
+and around the child: places, persons of concern, harbouring notices and meetings.
 
 Profiles and plans are written on one child record and belong to the resolved child: a
 read finds them on any record linked as the same child (``child__person_id``), and an
 unlink returns each to the record it was written on."""
 
+from homeward.safeguarding.models.meetings import (
+    Meeting,
+    MeetingAction,
+    MeetingDecision,
+    MeetingKind,
+    MeetingMember,
+    MeetingStatus,
+)
+from homeward.safeguarding.models.persons import (
+    HarbouringNotice,
+    InformationAssessment,
+    NoticeBreach,
+    PersonLink,
+    PersonOfConcern,
+    SourceEvaluation,
+)
+from homeward.safeguarding.models.places import Place, PlaceKind, PlaceLink, PlaceRole
 from homeward.safeguarding.models.plans import (
     PlanReview,
     PlanVersion,
@@ -30,8 +48,23 @@ from homeward.safeguarding.models.protocols import (
 
 __all__ = [
     "APPEAL_FIELDS",
+    "HarbouringNotice",
     "HomeProtocol",
+    "InformationAssessment",
+    "Meeting",
+    "MeetingAction",
+    "MeetingDecision",
+    "MeetingKind",
+    "MeetingMember",
+    "MeetingStatus",
     "MissingProfile",
+    "NoticeBreach",
+    "PersonLink",
+    "PersonOfConcern",
+    "Place",
+    "PlaceKind",
+    "PlaceLink",
+    "PlaceRole",
     "PlanReview",
     "PlanVersion",
     "ProfileDisclosure",
@@ -44,6 +77,7 @@ __all__ = [
     "ReviewStatus",
     "ReviewTrigger",
     "RiskPlan",
+    "SourceEvaluation",
     "StepKind",
     "StepRecord",
 ]
