@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from datetime import datetime, timedelta
 
 from django.db import transaction
+from django.db.models import Count
 
 from homeward.aftercare.models import ReturnInterview, SafeAndWellCheck
 from homeward.aftercare.services import settings_for
@@ -89,12 +90,23 @@ def _every_hours(episode: Episode, kind: str, prefix: str, hours_list: list[int]
             )
 
 
+def repeat_counts(
+    person_ids: list[int], since: datetime, until: datetime | None = None
+) -> dict[int, int]:
+    """The repeat-missing count: how many episodes each child (by person id) went missing
+    since ``since`` (and before ``until``), on any record linked as them
+    (homeward.linkage): one child. Children with none are left out."""
+    found = Episode.objects.filter(child__person_id__in=person_ids, last_seen_at__gte=since)
+    if until is not None:
+        found = found.filter(last_seen_at__lt=until)
+    rows = found.values("child__person_id").annotate(n=Count("pk"))
+    return {row["child__person_id"]: row["n"] for row in rows}
+
+
 def _repeat_threshold(episode: Episode, limits: rules.Thresholds) -> None:
     since = time.now() - timedelta(days=limits.repeat_days)
-    # Episodes of the child, on any record linked as them (homeward.linkage): one child.
-    count = Episode.objects.filter(
-        child__person_id=episode.child.person_id, last_seen_at__gte=since
-    ).count()
+    person = episode.child.person_id
+    count = repeat_counts([person], since).get(person, 0)
     if count >= limits.repeat_count:
         bus.emit(
             ev.RepeatThresholdReached(

@@ -129,3 +129,59 @@ class ProtocolSignedOff(RunEvent):
 class Regulation40Recorded(RunEvent):
     name: ClassVar[str] = "safeguarding.regulation_40_recorded"
     recipient: str
+
+
+# --- multi-agency meetings (issue 15) -------------------------------------------------------
+
+
+class MeetingEvent(Event):
+    aggregate_type: ClassVar[str] = "meeting"
+    council: int
+    meeting: int  # the meeting's id again, for the notification's link
+
+
+class MeetingOpened(MeetingEvent):
+    """A meeting was opened (by a coordinator, or by the escalation rules: ``source``)."""
+
+    name: ClassVar[str] = "safeguarding.meeting_opened"
+    kind: str
+    source: str = ""
+
+
+class MeetingHeld(MeetingEvent):
+    name: ClassVar[str] = "safeguarding.meeting_held"
+    attended: int
+    decisions: int
+    actions: int
+
+
+class MeetingCancelled(MeetingEvent):
+    name: ClassVar[str] = "safeguarding.meeting_cancelled"
+
+
+class DecisionRecorded(MeetingEvent):
+    name: ClassVar[str] = "safeguarding.meeting_decision_recorded"
+    decision: int
+
+
+class ActionEvent(Event):
+    """An action agreed at a meeting. ``owner`` and ``owner_organisation`` name who is to
+    do it (the notification's named owner)."""
+
+    aggregate_type: ClassVar[str] = "meeting_action"
+    meeting: int
+    owner: int
+    owner_organisation: int
+    due_on: str  # ISO 8601 date
+
+
+class ActionRecorded(ActionEvent):
+    name: ClassVar[str] = "safeguarding.meeting_action_recorded"
+
+
+class ActionDone(ActionEvent):
+    name: ClassVar[str] = "safeguarding.meeting_action_done"
+
+
+class ActionOverdue(ActionEvent):
+    name: ClassVar[str] = "safeguarding.meeting_action_overdue"
