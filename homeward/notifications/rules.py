@@ -261,8 +261,13 @@ def _allowed(found: list[Recipient], child: Child) -> list[Recipient]:
 
 def recipients(event: DomainEvent) -> list[Recipient]:
     audience = AUDIENCES.get(event.name)
-    if not audience or event.child_id is None:
+    if not audience:
         return []
+    if event.child_id is None:
+        # About no child (a meeting's action on the meeting as a whole): only the named
+        # owner the payload gives, once, while they work there.
+        owners = _owners(event, audience & {NAMED_OWNER})
+        return list({r.user.pk: r for r in owners if r.user.is_active}.values())
     child = (
         Child.objects.select_related(
             "responsible_council", "current_placement__host_council", "current_placement__provider"

@@ -11,6 +11,7 @@ from homeward.notifications import heartbeat, recovery
 from homeward.safeguarding import review_dates
 from homeward.safeguarding import sign_offs as protocol_sign_offs
 from homeward.safeguarding import tasks as safeguarding_tasks
+from homeward.safeguarding.services import meeting_actions
 
 
 def plural(n: int, word: str) -> str:
@@ -27,6 +28,7 @@ def _sweep() -> None:
     review_dates.schedule()  # the day's sweep of plans' review dates, once a day
     safeguarding_tasks.schedule()  # missing profiles to flag to their owners, once a day
     protocol_sign_offs.schedule()  # homes' protocol sign-offs that have fallen due
+    meeting_actions.flag_overdue()  # meetings' actions past their due date, flagged once
 
 
 class Command(BaseCommand):
