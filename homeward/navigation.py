@@ -25,6 +25,7 @@ from homeward.notifications import access as notification_access
 from homeward.organisations import access as organisation_access
 from homeward.organisations.models import OrganisationKind
 from homeward.safeguarding import access as safeguarding_access
+from homeward.safeguarding.services import meetings as safeguarding_meetings
 from homeward.safeguarding.services import profiles as safeguarding_profiles
 
 
@@ -52,6 +53,8 @@ class May:
     keep_profiles: bool = False
     see_home_protocol: bool = False
     see_protocol_compliance: bool = False
+    hold_meetings: bool = False
+    see_meeting_actions: bool = False
 
     def as_dict(self) -> dict[str, bool]:
         return asdict(self)
@@ -86,6 +89,8 @@ def may(actor: Actor) -> May:
         see_home_protocol=safeguarding_access.may_follow_protocol(actor)
         or safeguarding_access.may_keep_protocol(actor),
         see_protocol_compliance=safeguarding_access.may_see_protocol_compliance(actor),
+        hold_meetings=safeguarding_meetings.may_hold(actor),
+        see_meeting_actions=safeguarding_meetings.may_read_meetings(actor),
     )
 
 
@@ -230,6 +235,29 @@ def _aftercare_links(actor: Actor, allowed: May) -> list[WorkLink]:
             )
         )
     links += _protocol_links(actor, allowed)
+    links += _meeting_links(allowed)
+    return links
+
+
+def _meeting_links(allowed: May) -> list[WorkLink]:
+    links: list[WorkLink] = []
+    if allowed.hold_meetings:
+        links.append(
+            WorkLink(
+                "Meetings",
+                reverse("safeguarding:meetings"),
+                "Missing children panels, exploitation and strategy meetings: open the next, "
+                "with its agenda built from the records",
+            )
+        )
+    if allowed.see_meeting_actions:
+        links.append(
+            WorkLink(
+                "Your actions from meetings",
+                reverse("safeguarding:meeting-actions"),
+                "The actions meetings gave you, until you mark them done",
+            )
+        )
     return links
 
 
