@@ -356,6 +356,35 @@ def appeal_api(url: str, who: str) -> Driver:
     return drive
 
 
+def _meeting(w: World) -> tuple[int, int]:
+    """A panel of the child's council (the child on its agenda), with an action about the
+    child owned by their social worker."""
+    from homeward.core.actor import Actor
+    from homeward.safeguarding.services import meeting_actions, meetings
+
+    coordinator = Actor.for_user(w.coordinator)
+    meeting = meetings.open_meeting(
+        coordinator,
+        meetings.MeetingInput(kind="panel", scheduled_for=clock.now() - timedelta(hours=1)),
+    )
+    item = next(i["key"] for i in meeting.agenda if i.get("child") == w.child.pk)
+    action = meeting_actions.record_action(
+        coordinator,
+        meeting.pk,
+        meeting_actions.ActionInput("Visit", w.worker.pk, clock.now().date(), agenda_item=item),
+    )
+    return meeting.pk, action.pk
+
+
+def meeting_read(url: str, who: str = "coordinator", api: bool = False) -> Driver:
+    def drive(w: World) -> tuple[int | None, User | None]:
+        meeting, action = _meeting(w)
+        found = url.replace("{meeting}", str(meeting)).replace("{action}", str(action))
+        return (api_get if api else page)(found, who)(w)
+
+    return drive
+
+
 # --- every read path ---------------------------------------------------------------------
 
 WEB_READS: dict[str, Driver] = {
@@ -409,6 +438,9 @@ WEB_READS: dict[str, Driver] = {
         "/episodes/{w.open_ref}/appeal/withdraw", "coordinator"
     ),
     "safeguarding:protocol-run": page("/episodes/{w.open_ref}/protocol", "home_staff"),
+    "safeguarding:meeting": meeting_read("/meetings/{meeting}/"),
+    "safeguarding:meeting-pack": meeting_read("/meetings/{meeting}/pack.pdf", "worker"),
+    "safeguarding:meeting-actions": meeting_read("/meetings/actions", "worker"),
 }
 
 # Pages that show no child's identity, and why.
@@ -434,6 +466,17 @@ NO_CHILD_DATA: dict[str, str] = {
     "safeguarding:protocol-step": "POST: an audited write; errors redraw the audited run page",
     "safeguarding:protocol-sign-off": "POST: an audited write; errors redraw the run page",
     "safeguarding:protocol-notices": "POST: an audited write; errors redraw the run page",
+    "safeguarding:meetings": "the meetings' kinds, dates and councils: no child",
+    "safeguarding:meeting-open": "the form and last meeting's members: no child",
+    "safeguarding:meeting-action-done": "the action's words and due date: no child named",
+    "safeguarding:meeting-attendance": "POST: an audited write; errors redraw the meeting",
+    "safeguarding:meeting-add-member": "POST: an audited write; errors redraw the meeting",
+    "safeguarding:meeting-minutes": "POST: an audited write; errors redraw the meeting",
+    "safeguarding:meeting-decision": "POST: an audited write; errors redraw the meeting",
+    "safeguarding:meeting-action": "POST: an audited write; errors redraw the meeting",
+    "safeguarding:meeting-hold": "POST: an audited write, then the meeting page",
+    "safeguarding:meeting-cancel": "POST: an audited write; errors redraw the meeting",
+    "safeguarding:meeting-rebuild": "POST: an audited write, then the meeting page",
 }
 NO_CHILD_DATA_NAMESPACES = {
     "organisations": "accounts, sign-in, users and tokens: no child data",
@@ -482,6 +525,11 @@ API_READS: dict[tuple[str, str], Driver] = {
     ("get", "/api/v1/episodes/{reference}/protocol"): api_get(
         "/api/v1/episodes/{w.open_ref}/protocol", "home_staff"
     ),
+    ("get", "/api/v1/meetings/{meeting_id}"): meeting_read("/api/v1/meetings/{meeting}", api=True),
+    ("get", "/api/v1/meetings/{meeting_id}/pack.pdf"): meeting_read(
+        "/api/v1/meetings/{meeting}/pack.pdf", api=True
+    ),
+    ("get", "/api/v1/meeting-actions"): meeting_read("/api/v1/meeting-actions", "worker", True),
 }
 # API reads that show no child's identity, and why.
 NO_CHILD_DATA_API: dict[tuple[str, str], str] = {
@@ -489,6 +537,7 @@ NO_CHILD_DATA_API: dict[tuple[str, str], str] = {
     ("get", "/api/v1/possible-duplicates"): "pairs by council, strength and evidence: no names",
     ("get", "/api/v1/protocols/home"): "the home's written steps: no child",
     ("get", "/api/v1/protocols/compliance"): "aggregate figures only, no identities",
+    ("get", "/api/v1/meetings"): "the meetings' kinds, dates and counts: no child",
 }
 # An API write answers with the record it changed; the write's own audit event names the
 # child (the API tests, tests/*/test_api*.py, and the services' tests check those).

@@ -70,6 +70,21 @@ EXPECTED_OPERATIONS = {
     ("post", "/api/v1/episodes/{reference}/protocol/steps/{position}"),
     ("post", "/api/v1/episodes/{reference}/protocol/sign-off"),
     ("post", "/api/v1/episodes/{reference}/protocol/notices"),
+    # Multi-agency meetings, their decisions and actions.
+    ("get", "/api/v1/meetings"),
+    ("post", "/api/v1/meetings"),
+    ("get", "/api/v1/meetings/{meeting_id}"),
+    ("post", "/api/v1/meetings/{meeting_id}/members"),
+    ("post", "/api/v1/meetings/{meeting_id}/attendance"),
+    ("post", "/api/v1/meetings/{meeting_id}/minutes"),
+    ("post", "/api/v1/meetings/{meeting_id}/hold"),
+    ("post", "/api/v1/meetings/{meeting_id}/cancel"),
+    ("post", "/api/v1/meetings/{meeting_id}/agenda"),
+    ("get", "/api/v1/meetings/{meeting_id}/pack.pdf"),
+    ("post", "/api/v1/meetings/{meeting_id}/decisions"),
+    ("post", "/api/v1/meetings/{meeting_id}/actions"),
+    ("get", "/api/v1/meeting-actions"),
+    ("post", "/api/v1/meeting-actions/{action_id}/done"),
 }
 INTERVIEW_EDITS = {
     ("post", "/api/v1/return-interviews/{interview_id}/provider"),

@@ -102,6 +102,21 @@ def schema(openapi_document: dict[str, Any]) -> Iterator[Any]:
         request_finished.connect(close_old_connections)
 
 
+def _meeting_world(coordinator: Any, owner: Any) -> tuple[int, int]:
+    from homeward.safeguarding.services import meeting_actions, meetings
+
+    meeting = meetings.open_meeting(
+        coordinator,
+        meetings.MeetingInput(kind="panel", scheduled_for=clock.now() - timedelta(hours=1)),
+    )
+    action = meeting_actions.record_action(
+        coordinator,
+        meeting.pk,
+        meeting_actions.ActionInput("Ring the school", owner.user.pk, clock.now().date()),
+    )
+    return meeting.pk, action.pk
+
+
 @pytest.fixture
 def world(db: None, settings: Any, tmp_path: Path) -> dict[str, Any]:
     """Records for the generated requests to find, and a token for each role."""
@@ -166,6 +181,8 @@ def world(db: None, settings: Any, tmp_path: Path) -> dict[str, Any]:
     # The child's missing profile, with a photograph.
     save_profile(social_worker, child)
     photo = add_photo(social_worker, child)
+    # A panel of the council's, with an action owned by the social worker.
+    meeting, action_id = _meeting_world(coordinator, social_worker)
     return {
         "tokens": {
             "police_officer": token_for(officer),
@@ -185,6 +202,8 @@ def world(db: None, settings: Any, tmp_path: Path) -> dict[str, Any]:
             "review_id": review.pk,
             "photo_id": photo.pk,
             "position": 1,
+            "meeting_id": meeting,
+            "action_id": action_id,
         },
         "returned_reference": back.reference,
     }
