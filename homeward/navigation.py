@@ -192,6 +192,7 @@ def work_links(actor: Actor, allowed: May | None = None) -> list[WorkLink]:
                 "and decide",
             )
         )
+    links += _meeting_links(allowed)
     links += _figures_links(actor, allowed)
     if allowed.administer:
         links.append(
@@ -235,7 +236,6 @@ def _aftercare_links(actor: Actor, allowed: May) -> list[WorkLink]:
             )
         )
     links += _protocol_links(actor, allowed)
-    links += _meeting_links(allowed)
     return links
 
 

@@ -1311,7 +1311,179 @@ PROTOCOLS = [
     Scenario("safeguarding:protocol-notices", _protocol_page(Role.CARE_STAFF), _notice_back),
 ]
 
-SAFEGUARDING = SAFEGUARDING_PLANS + SAFEGUARDING_PROFILES + BRIEFING + PROTOCOLS
+# --- safeguarding: multi-agency meetings ------------------------------------------------------
+
+
+def _a_meeting(scene: Scene) -> Any:
+    """A panel of the council's, begun an hour ago, an open episode on its agenda, with a
+    member from the force and an action owned by a social worker (test set-up)."""
+    from homeward.safeguarding.services import meeting_actions, meetings
+
+    scene.open_episode()
+    coordinator = scene.actor(Role.COUNCIL_MISSING_COORDINATOR)
+    meeting = meetings.open_meeting(
+        coordinator,
+        meetings.MeetingInput(
+            kind="panel",
+            scheduled_for=clock.now() - timedelta(hours=1),
+            members=[meetings.MemberInput(scene.police.pk, "DS Pell", "Missing persons")],
+        ),
+    )
+    worker = scene.user(Role.SOCIAL_WORKER)
+    meeting_actions.record_action(
+        coordinator,
+        meeting.pk,
+        meeting_actions.ActionInput("Ring the school", worker.pk, clock.now().date()),
+    )
+    return meeting, worker
+
+
+def _meeting_setup(scene: Scene, choices: dict[str, str]) -> Visit:
+    meeting, _ = _a_meeting(scene)
+    page = f"/meetings/{meeting.pk}/"
+    return signed_in(scene, Role.COUNCIL_MISSING_COORDINATOR, page, meeting=meeting)
+
+
+def _meeting_now(visit: Visit) -> Any:
+    from homeward.safeguarding.models import Meeting
+
+    return Meeting.objects.get(pk=visit.meeting.pk)
+
+
+def _attendance_back(visit: Visit) -> dict[str, Any]:
+    marks = {}
+    for m in _meeting_now(visit).members.all():
+        marks[f"member-{m.pk}"] = (
+            "attended" if m.attended else "apologies" if m.apologies else "absent"
+        )
+    return marks
+
+
+def _member_back(visit: Visit) -> dict[str, Any]:
+    added = _meeting_now(visit).members.order_by("-pk").first()
+    assert added is not None
+    return {
+        "member-organisation": added.organisation_id,
+        "member-name": added.name,
+        "member-role": added.role,
+    }
+
+
+def _action_back(visit: Visit) -> dict[str, Any]:
+    from homeward.safeguarding.services import meeting_actions
+
+    meeting = _meeting_now(visit)
+    action = meeting.actions.order_by("-pk").first()
+    assert action is not None
+    owner = next(
+        m.pk
+        for m in meeting_actions.owner_choices(meeting)
+        if (m.user_id, m.organisation_id) == (action.owner_id, action.owner_organisation_id)
+    )
+    return {
+        "action-text": action.text,
+        "action-owner": owner,
+        "action-due_on": action.due_on,
+    }
+
+
+def _decision_back(visit: Visit) -> dict[str, Any]:
+    decision = _meeting_now(visit).decisions.order_by("-pk").first()
+    assert decision is not None
+    return {"decision-text": decision.text, "decision-agenda_item": decision.agenda_item}
+
+
+def _held_back(visit: Visit) -> dict[str, Any]:
+    assert _meeting_now(visit).status == "held"
+    return {}
+
+
+def _rebuilt_back(visit: Visit) -> dict[str, Any]:
+    assert _meeting_now(visit).agenda_built_at is not None
+    assert redirected_to(visit).endswith(f"/meetings/{visit.meeting.pk}/")
+    return {}
+
+
+def _open_setup(scene: Scene, choices: dict[str, str]) -> Visit:
+    child = scene.child()
+    return signed_in(scene, Role.COUNCIL_MISSING_COORDINATOR, "/meetings/open", child=child)
+
+
+def _opened_back(visit: Visit) -> dict[str, Any]:
+    from homeward.safeguarding.models import Meeting
+
+    meeting = Meeting.objects.get(pk=int(redirected_to(visit).strip("/").split("/")[-1]))
+    kept: dict[str, Any] = {
+        "kind": meeting.kind,
+        "scheduled_for": meeting.scheduled_for,
+        "location": meeting.location,
+        "chair": meeting.chair,
+        "child_id": meeting.child_id,
+        "reason": meeting.reason,
+    }
+    for n, m in enumerate(meeting.members.order_by("pk")):
+        kept.update(
+            {
+                f"members-{n}-organisation": m.organisation_id,
+                f"members-{n}-name": m.name,
+                f"members-{n}-role": m.role,
+            }
+        )
+    return kept
+
+
+def _action_done_setup(scene: Scene, choices: dict[str, str]) -> Visit:
+    meeting, worker = _a_meeting(scene)
+    action = meeting.actions.get()
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(worker)
+    page = f"/meetings/actions/{action.pk}/done"
+    return Visit(client=client, page=page, user=worker, things={"action": action})
+
+
+def _due_in_a_fortnight(visit: Visit) -> dict[str, Any]:
+    return {"action-due_on": clock.now().date() + timedelta(days=14)}
+
+
+MEETINGS = [
+    Scenario(
+        "safeguarding:meeting-open",
+        _open_setup,
+        _opened_back,
+        overrides=lambda v: {"kind": "strategy", "child_id": str(v.child.pk)},
+    ),
+    Scenario("safeguarding:meeting-attendance", _meeting_setup, _attendance_back),
+    Scenario("safeguarding:meeting-add-member", _meeting_setup, _member_back),
+    Scenario(
+        "safeguarding:meeting-minutes",
+        _meeting_setup,
+        lambda v: {"minutes": _meeting_now(v).minutes},
+    ),
+    Scenario("safeguarding:meeting-decision", _meeting_setup, _decision_back),
+    Scenario(
+        "safeguarding:meeting-action",
+        _meeting_setup,
+        _action_back,
+        overrides=_due_in_a_fortnight,
+        not_kept={"action-agenda_item": "the item is kept as the child it is about"},
+    ),
+    Scenario("safeguarding:meeting-hold", _meeting_setup, _held_back),
+    Scenario(
+        "safeguarding:meeting-cancel",
+        _meeting_setup,
+        lambda v: {
+            "cancel-reason": lambda sent: _meeting_now(v).reason.endswith(sent.strip())
+        },
+    ),
+    Scenario("safeguarding:meeting-rebuild", _meeting_setup, _rebuilt_back),
+    Scenario(
+        "safeguarding:meeting-action-done",
+        _action_done_setup,
+        lambda v: {"done_note": type(v.action).objects.get(pk=v.action.pk).done_note},
+    ),
+]
+
+SAFEGUARDING = SAFEGUARDING_PLANS + SAFEGUARDING_PROFILES + BRIEFING + PROTOCOLS + MEETINGS
 SCENARIOS = ORGANISATIONS + CHILDREN + EPISODES + AFTERCARE + NOTIFICATIONS + LINKAGE + SAFEGUARDING
 SCENARIO_KEYS = {s.key for s in SCENARIOS}
 
@@ -1640,6 +1812,8 @@ def busy_area(scene: Scene) -> dict[str, User]:
     scene.emergency_access()
     # A child with a plan, and a review of it to do (the plan's pages and forms).
     _plan_review_setup(scene, {})
+    # A panel of the council's with an action owned by a social worker.
+    _a_meeting(scene)
     # A child added with their council not known, and a board report already made.
     factories.ChildFactory(responsible_council=scene.council, responsible_council_provisional=True)
     board.generate(scene.council, *board.last_complete_quarter())

@@ -24,7 +24,7 @@ from homeward.core import clock
 from homeward.episodes import services as episodes
 from homeward.episodes.models import Episode
 from homeward.organisations.models import Organisation, OrganisationKind, Role
-from homeward.safeguarding.services import plans, profiles
+from homeward.safeguarding.services import meetings, plans, profiles
 from tests import factories
 from tests.factories import report
 from tests.responses import ClientResponse
@@ -118,6 +118,7 @@ class World:
     orgs: dict[str, Organisation]
     access_id: int = 0  # an emergency access to A, by an officer of force Y
     plan_owner: int = 0  # the named owner of A's risk management plan (a C social worker)
+    meeting: int = 0  # council C's panel, A on its agenda, with a member from force P
 
 
 def build_world() -> World:
@@ -196,8 +197,24 @@ def build_world() -> World:
         None,
     )
     owner = council_sw.user.pk if council_sw.user else 0
+    panel = meetings.open_meeting(
+        coordinator,
+        meetings.MeetingInput(
+            kind="panel",
+            scheduled_for=clock.now() - timedelta(hours=1),
+            members=[meetings.MemberInput(orgs["P"].pk, "DS Pell", "Missing persons", None)],
+        ),
+    )
     return World(
-        a, b, current.reference, earlier.reference, b_episode.reference, orgs, access.pk, owner
+        a,
+        b,
+        current.reference,
+        earlier.reference,
+        b_episode.reference,
+        orgs,
+        access.pk,
+        owner,
+        panel.pk,
     )
 
 
@@ -206,7 +223,15 @@ DENIED = {403, 404}
 
 def expected(case: str, org: str, role: str) -> set[int]:
     """The acceptable status codes for one case."""
-    for rule in (_api_reads, _api_writes, _pages, _reviews, _emergency_access, _safeguarding):
+    for rule in (
+        _api_reads,
+        _api_writes,
+        _pages,
+        _reviews,
+        _emergency_access,
+        _safeguarding,
+        _meetings,
+    ):
         allowed = rule(case, org, role)
         if allowed is not None:
             return allowed
@@ -312,6 +337,21 @@ def _safeguarding(case: str, org: str, role: str) -> set[int] | None:
         return {200} if sees else DENIED
     if case == "write A's plan":
         return {200} if org == "C" and role in PLAN_KEEPERS else DENIED
+    return None
+
+
+# Who holds C's meetings: its missing coordinators and managers. Who reads one: the
+# practitioners of C and of every agency with a member at it (force P).
+MEETING_HOLDERS = {Role.COUNCIL_MISSING_COORDINATOR, Role.COUNCIL_MANAGER}
+
+
+def _meetings(case: str, org: str, role: str) -> set[int] | None:
+    if case in {"list meetings", "meetings page"}:
+        return {200} if role in READERS else DENIED
+    if case in {"read C's meeting", "C's meeting page", "C's meeting pack"}:
+        return {200} if org in {"C", "P"} and role in READERS else DENIED
+    if case == "write C's minutes":
+        return {200} if org == "C" and role in MEETING_HOLDERS else DENIED
     return None
 
 
@@ -426,6 +466,14 @@ def run_cases(client: Client, api: dict[str, str], world: World) -> dict[str, Cl
             content_type=j,
             headers=api,
         ),
+        "list meetings": client.get("/api/v1/meetings", headers=api),
+        "read C's meeting": client.get(f"/api/v1/meetings/{world.meeting}", headers=api),
+        "write C's minutes": client.post(
+            f"/api/v1/meetings/{world.meeting}/minutes",
+            json.dumps({"minutes": "Discussed the children on the agenda"}),
+            content_type=j,
+            headers=api,
+        ),
         # Last: once opened, child A is visible to this user.
         "open emergency access": client.post(
             "/api/v1/children/emergency-access",
@@ -503,6 +551,9 @@ def test_page_access_matrix(db: None, org: str, role: str) -> None:
         "audit trail csv": pages.get(f"/children/{world.a.pk}/audit-trail.csv"),
         "A's profile page": pages.get(f"/children/{world.a.pk}/profile"),
         "A's plan page": pages.get(f"/children/{world.a.pk}/plan"),
+        "meetings page": pages.get("/meetings/"),
+        "C's meeting page": pages.get(f"/meetings/{world.meeting}/"),
+        "C's meeting pack": pages.get(f"/meetings/{world.meeting}/pack.pdf"),
         # Last: once opened, child A is visible to this user.
         "open emergency access page": pages.post(
             "/children/emergency-access",
@@ -514,8 +565,8 @@ def test_page_access_matrix(db: None, org: str, role: str) -> None:
     assert not problems, f"{RELATIONSHIP[org]} / {role}:\n" + "\n".join(problems)
 
 
-API_CASES = 21
-PAGE_CASES = 15
+API_CASES = 24
+PAGE_CASES = 18
 
 
 def test_matrix_covers_at_least_500_cases() -> None:
