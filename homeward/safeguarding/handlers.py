@@ -8,6 +8,7 @@ from __future__ import annotations
 # Each module registers its handlers on the bus when imported.
 from homeward.safeguarding import (
     handlers_appeals,
+    handlers_notices,
     handlers_plans,
     handlers_profiles,
     handlers_protocols,
@@ -21,3 +22,4 @@ def connect() -> None:
     handlers_profiles.register_notifications()
     handlers_appeals.register_notifications()
     handlers_protocols.register()
+    handlers_notices.register()
