@@ -25,6 +25,8 @@ from homeward.notifications import access as notification_access
 from homeward.organisations import access as organisation_access
 from homeward.organisations.models import OrganisationKind
 from homeward.safeguarding import access as safeguarding_access
+from homeward.safeguarding.services import notices as safeguarding_notices
+from homeward.safeguarding.services import persons as safeguarding_persons
 from homeward.safeguarding.services import profiles as safeguarding_profiles
 
 
@@ -52,6 +54,8 @@ class May:
     keep_profiles: bool = False
     see_home_protocol: bool = False
     see_protocol_compliance: bool = False
+    keep_persons: bool = False
+    see_notices: bool = False
 
     def as_dict(self) -> dict[str, bool]:
         return asdict(self)
@@ -86,6 +90,8 @@ def may(actor: Actor) -> May:
         see_home_protocol=safeguarding_access.may_follow_protocol(actor)
         or safeguarding_access.may_keep_protocol(actor),
         see_protocol_compliance=safeguarding_access.may_see_protocol_compliance(actor),
+        keep_persons=safeguarding_persons.may_keep_persons(actor),
+        see_notices=safeguarding_notices.may_see_notice_list(actor),
     )
 
 
@@ -161,6 +167,7 @@ def work_links(actor: Actor, allowed: May | None = None) -> list[WorkLink]:
             )
         )
     links += _aftercare_links(actor, allowed)
+    links += _persons_links(allowed)
     if allowed.keep_profiles:
         links.append(
             WorkLink(
@@ -289,6 +296,28 @@ def _figures_links(actor: Actor, allowed: May) -> list[WorkLink]:
                 "Board reports",
                 reverse("insights:board"),
                 f"{org.name}'s quarterly reports for the corporate parenting board",
+            )
+        )
+    return links
+
+
+def _persons_links(allowed: May) -> list[WorkLink]:
+    links: list[WorkLink] = []
+    if allowed.keep_persons:
+        links.append(
+            WorkLink(
+                "Persons of concern",
+                reverse("safeguarding:persons"),
+                "The adults linked to the children you may see, with the source of each "
+                "link and how it is graded",
+            )
+        )
+    if allowed.see_notices:
+        links.append(
+            WorkLink(
+                "Harbouring notices",
+                reverse("safeguarding:notices"),
+                "Child Abduction Warning Notices: live, due their review, breached",
             )
         )
     return links

@@ -14,11 +14,15 @@ from collections.abc import Iterable, Mapping
 from datetime import date, timedelta
 from typing import Any
 
+from homeward.children import visibility
 from homeward.children.codes import LegalStatusKind
 from homeward.children.models import Child
 from homeward.core import clock
+from homeward.core.actor import Actor
+from homeward.core.errors import NotFound, ValidationFailed
 from homeward.core.validation import EARLIEST_YEAR, LONG_TEXT
-from homeward.safeguarding.models import HarbouringNotice
+from homeward.safeguarding.models import HarbouringNotice, PersonOfConcern
+from homeward.safeguarding.services import persons
 
 # Child Abduction Act 1984 s.2: a child under 16.
 AGE_LIMIT = 16
@@ -144,3 +148,86 @@ def date_order_errors(issued_on: date, review_on: date, expires_on: date) -> dic
     elif review_on > expires_on:
         errors["review_on"] = ["The review date must be on or before the expiry date"]
     return errors
+
+
+# --- the notice as issued ----------------------------------------------------------------
+
+
+def _person(actor: Actor, value: object) -> PersonOfConcern:
+    if not value:
+        raise ValidationFailed({"person_id": ["Choose the person the notice is issued to"]})
+    try:
+        return persons.get_person(actor, value)
+    except NotFound:
+        raise ValidationFailed({"person_id": ["No person of concern was found"]}) from None
+
+
+def _children(actor: Actor, value: object) -> list[Child]:
+    ids = value if isinstance(value, list | tuple) else [value] if value else []
+    if not ids:
+        raise ValidationFailed({"child_ids": ["Choose at least one child the notice is about"]})
+    if len(ids) > CHILDREN_LIMIT:
+        raise ValidationFailed({"child_ids": [f"Name at most {CHILDREN_LIMIT} children"]})
+    found = []
+    for index, pk in enumerate(ids, start=1):
+        try:
+            child = visibility.get_child(actor, pk, related=("responsible_council",))
+        except NotFound:
+            raise ValidationFailed({"child_ids": [f"Child {index}: no child was found"]}) from None
+        if child not in found:
+            found.append(child)
+    return found
+
+
+def _reference(value: str) -> list[str]:
+    if not value:
+        return []
+    if len(value) > REFERENCE_LIMIT or not all(c.isalnum() or c in "-/" for c in value):
+        return [
+            f"The reference must be {REFERENCE_LIMIT} letters, numbers, hyphens or slashes or fewer"
+        ]
+    if HarbouringNotice.objects.filter(reference=value).exists():
+        return ["A notice with that reference is already recorded"]
+    return []
+
+
+def clean_issue(actor: Actor, data: Mapping[str, Any]) -> dict[str, Any]:
+    errors: dict[str, list[str]] = {}
+    person = _person(actor, data.get("person_id"))
+    children = _children(actor, data.get("child_ids"))
+    issued_on = data.get("issued_on")
+    for name, what, required in (
+        ("issued_on", "the date the notice was issued", True),
+        ("review_on", "the review date", False),
+        ("expires_on", "the expiry date", False),
+    ):
+        if problem := date_error(data.get(name), what, required=required):
+            errors[name] = [problem]
+    reference = text(data, "reference").upper()
+    if wrong := _reference(reference):
+        errors["reference"] = wrong
+    served_by, notes = text(data, "served_by"), text(data, "notes")
+    if len(served_by) > 200:
+        errors["served_by"] = ["Who served it must be 200 characters or fewer"]
+    if problem := long_text_error(notes, "Notes"):
+        errors["notes"] = [problem]
+    if errors:
+        raise ValidationFailed(errors)
+    assert isinstance(issued_on, date)
+    expires_on = data.get("expires_on") or default_expiry(children, issued_on)
+    review_on = data.get("review_on") or default_review(issued_on, expires_on)
+    errors.update(date_order_errors(issued_on, review_on, expires_on))
+    if wrong := child_errors(children, issued_on):
+        errors["child_ids"] = wrong
+    if errors:
+        raise ValidationFailed(errors)
+    return {
+        "person": person,
+        "children": children,
+        "reference": reference,
+        "issued_on": issued_on,
+        "review_on": review_on,
+        "expires_on": expires_on,
+        "served_by": served_by,
+        "notes": notes,
+    }

@@ -27,10 +27,10 @@ from homeward.core.actor import Actor
 from homeward.core.errors import AccessDenied, NotFound, ValidationFailed
 from homeward.events import bus
 from homeward.events.change import record_change
-from homeward.organisations.models import Organisation
+from homeward.organisations.models import Organisation, OrganisationKind
 from homeward.organisations.policy import Action, role_allows
 from homeward.safeguarding.events import NoticeIssued, NoticeReviewed, NoticeWithdrawn
-from homeward.safeguarding.models import HarbouringNotice, NoticeBreach, PersonOfConcern
+from homeward.safeguarding.models import HarbouringNotice, NoticeBreach
 from homeward.safeguarding.services import notice_rules as rules
 from homeward.safeguarding.services import persons
 
@@ -73,6 +73,15 @@ def may_manage(actor: Actor, notice: HarbouringNotice) -> bool:
 
 def may_record_breach(actor: Actor) -> bool:
     return persons.is_police(actor) and role_allows(actor, Action.RECORD_BREACH)
+
+
+def may_see_notice_list(actor: Actor) -> bool:
+    """The list is for the police who issue or record breaches, and for councils (no query)."""
+    org = actor.organisation
+    council = org is not None and org.kind == OrganisationKind.COUNCIL
+    return (
+        may_issue(actor) or may_record_breach(actor) or (council and persons.may_see_persons(actor))
+    )
 
 
 # --- reading ------------------------------------------------------------------------------
@@ -153,87 +162,6 @@ def audit_listed(actor: Actor, notices: list[HarbouringNotice]) -> None:
 # --- issuing, reviewing, withdrawing ------------------------------------------------------
 
 
-def _person(actor: Actor, value: object) -> PersonOfConcern:
-    if not value:
-        raise ValidationFailed({"person_id": ["Choose the person the notice is issued to"]})
-    try:
-        return persons.get_person(actor, value)
-    except NotFound:
-        raise ValidationFailed({"person_id": ["No person of concern was found"]}) from None
-
-
-def _children(actor: Actor, value: object) -> list[Child]:
-    ids = value if isinstance(value, list | tuple) else [value] if value else []
-    if not ids:
-        raise ValidationFailed({"child_ids": ["Choose at least one child the notice is about"]})
-    if len(ids) > rules.CHILDREN_LIMIT:
-        raise ValidationFailed({"child_ids": [f"Name at most {rules.CHILDREN_LIMIT} children"]})
-    found = []
-    for index, pk in enumerate(ids, start=1):
-        try:
-            child = visibility.get_child(actor, pk, related=("responsible_council",))
-        except NotFound:
-            raise ValidationFailed({"child_ids": [f"Child {index}: no child was found"]}) from None
-        if child not in found:
-            found.append(child)
-    return found
-
-
-def _reference(value: str) -> list[str]:
-    if not value:
-        return []
-    if len(value) > rules.REFERENCE_LIMIT or not all(c.isalnum() or c in "-/" for c in value):
-        return [
-            f"The reference must be {rules.REFERENCE_LIMIT} letters, numbers, hyphens or "
-            "slashes or fewer"
-        ]
-    if HarbouringNotice.objects.filter(reference=value).exists():
-        return ["A notice with that reference is already recorded"]
-    return []
-
-
-def clean_issue(actor: Actor, data: Mapping[str, Any]) -> dict[str, Any]:
-    errors: dict[str, list[str]] = {}
-    person = _person(actor, data.get("person_id"))
-    children = _children(actor, data.get("child_ids"))
-    issued_on = data.get("issued_on")
-    for name, what, required in (
-        ("issued_on", "the date the notice was issued", True),
-        ("review_on", "the review date", False),
-        ("expires_on", "the expiry date", False),
-    ):
-        if problem := rules.date_error(data.get(name), what, required=required):
-            errors[name] = [problem]
-    reference = rules.text(data, "reference").upper()
-    if wrong := _reference(reference):
-        errors["reference"] = wrong
-    served_by, notes = rules.text(data, "served_by"), rules.text(data, "notes")
-    if len(served_by) > 200:
-        errors["served_by"] = ["Who served it must be 200 characters or fewer"]
-    if problem := rules.long_text_error(notes, "Notes"):
-        errors["notes"] = [problem]
-    if errors:
-        raise ValidationFailed(errors)
-    assert isinstance(issued_on, date)
-    expires_on = data.get("expires_on") or rules.default_expiry(children, issued_on)
-    review_on = data.get("review_on") or rules.default_review(issued_on, expires_on)
-    errors.update(rules.date_order_errors(issued_on, review_on, expires_on))
-    if wrong := rules.child_errors(children, issued_on):
-        errors["child_ids"] = wrong
-    if errors:
-        raise ValidationFailed(errors)
-    return {
-        "person": person,
-        "children": children,
-        "reference": reference,
-        "issued_on": issued_on,
-        "review_on": review_on,
-        "expires_on": expires_on,
-        "served_by": served_by,
-        "notes": notes,
-    }
-
-
 @transaction.atomic
 @bus.in_unit_of_work
 def issue_notice(actor: Actor, data: Mapping[str, Any]) -> HarbouringNotice:
@@ -242,7 +170,7 @@ def issue_notice(actor: Actor, data: Mapping[str, Any]) -> HarbouringNotice:
     ``review_on`` and ``expires_on`` (else the defaults of notice_rules), ``notes``."""
     if not may_issue(actor) or actor.organisation is None:
         raise AccessDenied("Only a police officer or coordinator can issue a harbouring notice.")
-    values = clean_issue(actor, data)
+    values = rules.clean_issue(actor, data)
     children = values.pop("children")
     notice = HarbouringNotice.objects.create(
         **{**values, "reference": values["reference"] or f"PENDING-{clock.now().timestamp()}"},
