@@ -112,7 +112,8 @@ def test_each_council_sees_only_its_own_child_on_the_notice(w: World) -> None:
     notice = issue(w.officer, w.person, w.child_a, w.child_b)
     read = notices.read_notice(w.coordinator_a, notice.pk)
     assert (read.children, read.hidden_children) == ([w.child_a], 1)
-    assert read.may_manage is False and read.may_record_breach is False
+    assert read.may_manage is False
+    assert read.may_record_breach is False
     with pytest.raises(NotFound):
         notices.read_notice(w.coordinator_c, notice.pk)
     assert AuditEvent.objects.filter(
@@ -157,7 +158,8 @@ def test_a_breach_notifies_the_council(w: World) -> None:
     )
     assert (breach.child, breach.place, breach.episode) == (w.child_a, place, w.episode_a)
     event = DomainEvent.objects.get(name=NoticeBreached.name)
-    assert event.child_id == w.child_a.pk and event.payload["breach"] == breach.pk
+    assert event.child_id == w.child_a.pk
+    assert event.payload["breach"] == breach.pk
     drain(fire_due_clocks=False)
     told = Notification.objects.get(event=event)
     assert told.recipient == user_of(w.coordinator_a)

@@ -38,7 +38,8 @@ def test_the_council_reads_only_what_it_may(api: ApiClient, w: World) -> None:
         object_type="person_of_concern", action="view", user=user_of(w.coordinator_a)
     ).exists()
     police = api.as_(token_for(user_of(w.officer))).get(f"/api/v1/persons/{w.person.pk}")
-    assert len(police.body["links"]) == 3 and police.body["police_notes"] == ""
+    assert len(police.body["links"]) == 3
+    assert police.body["police_notes"] == ""
     stranger = api.as_(token_for(user_of(w.coordinator_c)))
     assert stranger.get(f"/api/v1/persons/{w.person.pk}").status == 404
 
@@ -66,13 +67,15 @@ def test_record_link_and_change_through_the_api(api: ApiClient, w: World) -> Non
     changed = council.patch(
         f"/api/v1/persons/{pid}", {"name": "Orrin Castlemaine", "approximate_age": 33}
     )
-    assert changed.status == 200 and changed.body["approximate_age"] == 33
+    assert changed.status == 200
+    assert changed.body["approximate_age"] == 33
     added = council.post(
         f"/api/v1/persons/{pid}/links",
         {"episode": w.episode_a.reference, **GRADING},
         headers={"Idempotency-Key": "l-1"},
     )
-    assert added.status == 201 and added.body["child_id"] == w.child_a.pk
+    assert added.status == 201
+    assert added.body["child_id"] == w.child_a.pk
     gone = council.post(
         f"/api/v1/persons/{pid}/links/{added.body['id']}/remove",
         {"reason": "Duplicate"},
@@ -127,7 +130,8 @@ def test_notices_through_the_api(api: ApiClient, w: World) -> None:
     reviewed = police.post(
         f"/api/v1/notices/{nid}/review", {"notes": "Keep"}, headers={"Idempotency-Key": "n-4"}
     )
-    assert reviewed.status == 200 and reviewed.body["last_reviewed_on"] == today
+    assert reviewed.status == 200
+    assert reviewed.body["last_reviewed_on"] == today
     withdrawn = police.post(
         f"/api/v1/notices/{nid}/withdraw", {"reason": "Moved"}, headers={"Idempotency-Key": "n-5"}
     )
