@@ -19,7 +19,7 @@ from homeward.notifications.models import EmailDelivery, EmailStatus, Notificati
 from homeward.organisations.models import Role
 from homeward.safeguarding import notice_sweep
 from homeward.safeguarding.events import NoticeBreached, NoticeExpired, NoticeIssued
-from homeward.safeguarding.services import notice_breaches, notice_rules, notices
+from homeward.safeguarding.services import notice_breaches, notice_rules, notices, persons
 from tests import factories
 from tests.actors import user_of
 from tests.notifications.conftest import drain
@@ -120,7 +120,7 @@ def test_each_council_sees_only_its_own_child_on_the_notice(w: World) -> None:
         action="view", object_type="harbouring_notice", child_id=w.child_a.pk
     ).exists()
     # The council sees the person through the notice, too.
-    assert notices.persons.get_person(w.coordinator_a, w.person.pk) == w.person
+    assert persons.get_person(w.coordinator_a, w.person.pk) == w.person
 
 
 def test_issue_tells_each_childs_council(w: World) -> None:

@@ -8,6 +8,7 @@ from typing import Annotated
 from django.http import HttpRequest, HttpResponse
 from ninja import Field, Query, Router, Schema
 
+from homeward.children import visibility
 from homeward.core.api import actor_of, respond
 from homeward.core.idempotency import idempotent
 from homeward.core.responses import respond_page
@@ -166,7 +167,7 @@ def read_notice(request: HttpRequest, notice_id: Id) -> HttpResponse:
 def _written(request: HttpRequest, notice: HarbouringNotice, status: int = 200) -> HttpResponse:
     """The notice as written, for its writer (whose own change it is)."""
     actor = actor_of(request)
-    visible = notices.visibility.visible_children(actor).values("pk")
+    visible = visibility.visible_children(actor).values("pk")
     read = notices.NoticeRead(
         notice,
         list(notice.children.filter(pk__in=visible).order_by("pk")),

@@ -10,6 +10,7 @@ from typing import Any
 
 from django.db import transaction
 
+from homeward.children import visibility
 from homeward.core import clock
 from homeward.core.actor import Actor
 from homeward.core.errors import AccessDenied, ValidationFailed
@@ -91,7 +92,7 @@ def record_breach(actor: Actor, notice_id: object, data: Mapping[str, Any]) -> N
     notice = notices.get_notice(actor, notice_id, for_update=True)
     if not notices.may_record_breach(actor):
         raise AccessDenied("Only the police can record a breach of a harbouring notice.")
-    visible = notices.visibility.visible_children(actor).values("pk")
+    visible = visibility.visible_children(actor).values("pk")
     children = list(notice.children.filter(pk__in=visible))
     values = clean_breach(actor, notice, data, children)
     breach = NoticeBreach.objects.create(

@@ -40,7 +40,8 @@ from homeward.safeguarding.models import (
     PersonOfConcern,
     Place,
 )
-from homeward.safeguarding.services.person_rules import clean_link, clean_person, is_police
+from homeward.safeguarding.services.person_rules import clean_link, clean_person
+from homeward.safeguarding.services.person_rules import is_police as is_police
 
 OBJECT = "person_of_concern"
 LINK_OBJECT = "person_link"
