@@ -54,7 +54,9 @@ def get_notice(actor: Actor, notice_id: object, *, for_update: bool = False) -> 
     pk = persons._int(notice_id)
     found = visible_notices(actor).filter(pk=pk)
     if for_update:
-        found = HarbouringNotice.objects.filter(pk__in=found.values("pk")).select_for_update()
+        found = HarbouringNotice.objects.filter(pk__in=found.values("pk")).select_for_update(
+            of=("self",)
+        )
     notice = found.select_related("person", "force").first()
     if notice is None:
         raise NotFound(NOT_FOUND)

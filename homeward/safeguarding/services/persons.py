@@ -103,7 +103,9 @@ def get_person(actor: Actor, person_id: object, *, for_update: bool = False) -> 
         raise NotFound(NOT_FOUND) from None
     found = visible_persons(actor).filter(pk=pk)
     if for_update:
-        found = PersonOfConcern.objects.filter(pk__in=found.values("pk")).select_for_update()
+        found = PersonOfConcern.objects.filter(pk__in=found.values("pk")).select_for_update(
+            of=("self",)
+        )
     person = found.select_related("holding_force").first()
     if person is None:
         raise NotFound(NOT_FOUND)
