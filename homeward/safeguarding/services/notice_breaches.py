@@ -21,7 +21,7 @@ from homeward.events.change import record_change
 from homeward.safeguarding.events import NoticeBreached
 from homeward.safeguarding.models import NoticeBreach, Place
 from homeward.safeguarding.services import notice_rules as rules
-from homeward.safeguarding.services import notices, persons
+from homeward.safeguarding.services import notices, person_rules
 
 LOCATION_LIMIT = 300
 
@@ -40,7 +40,9 @@ def clean_breach(
     actor: Actor, notice: Any, data: Mapping[str, Any], visible_children: list[Any]
 ) -> dict[str, Any]:
     errors: dict[str, list[str]] = {}
-    child = next((c for c in visible_children if c.pk == persons._int(data.get("child_id"))), None)
+    child = next(
+        (c for c in visible_children if c.pk == person_rules.as_int(data.get("child_id"))), None
+    )
     if child is None:
         errors["child_id"] = ["Choose the child named on the notice who was with them"]
     occurred_at, wrong = _when(data.get("occurred_at"))
@@ -53,7 +55,7 @@ def clean_breach(
     location, details = rules.text(data, "location"), rules.text(data, "details")
     place = None
     if data.get("place_id"):
-        place = Place.objects.filter(pk=persons._int(data["place_id"])).first()
+        place = Place.objects.filter(pk=person_rules.as_int(data["place_id"])).first()
         if place is None:
             errors["place_id"] = ["No place was found"]
     elif not location:

@@ -32,7 +32,7 @@ from homeward.organisations.policy import Action, role_allows
 from homeward.safeguarding.events import NoticeIssued, NoticeReviewed, NoticeWithdrawn
 from homeward.safeguarding.models import HarbouringNotice, NoticeBreach
 from homeward.safeguarding.services import notice_rules as rules
-from homeward.safeguarding.services import persons
+from homeward.safeguarding.services import person_rules, persons
 
 OBJECT = "harbouring_notice"
 NOT_FOUND = "No harbouring notice was found."
@@ -51,7 +51,7 @@ def visible_notices(actor: Actor) -> QuerySet[HarbouringNotice]:
 
 
 def get_notice(actor: Actor, notice_id: object, *, for_update: bool = False) -> HarbouringNotice:
-    pk = persons._int(notice_id)
+    pk = person_rules.as_int(notice_id)
     found = visible_notices(actor).filter(pk=pk)
     if for_update:
         found = HarbouringNotice.objects.filter(pk__in=found.values("pk")).select_for_update(

@@ -7,15 +7,18 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
+from homeward.children import visibility
 from homeward.core import clock
 from homeward.core.actor import Actor
 from homeward.core.errors import ValidationFailed
 from homeward.core.validation import name_problem, person_name, text_errors
+from homeward.episodes import visibility as episode_visibility
 from homeward.organisations.models import OrganisationKind
 from homeward.safeguarding.models import (
     InformationAssessment,
     PersonLink,
     PersonOfConcern,
+    Place,
     SourceEvaluation,
 )
 
@@ -132,3 +135,37 @@ def clean_link(actor: Actor, data: Mapping[str, Any]) -> dict[str, Any]:
     if errors:
         raise ValidationFailed(errors)
     return values
+
+
+def link_targets(actor: Actor, data: Mapping[str, Any]) -> dict[str, Any]:
+    """The child, episode and place the link names; NotFound for one the actor may not
+    see, ValidationFailed for none or a mismatch."""
+    child = episode = place = None
+    if data.get("child_id"):
+        child = visibility.get_child(actor, data["child_id"])
+    if data.get("episode"):
+        episode = (
+            episode_visibility.visible_episodes(actor)
+            .filter(reference=str(data["episode"]).strip().upper())
+            .first()
+        )
+        if episode is None:
+            raise ValidationFailed({"episode": ["No episode was found with that reference"]})
+        if child is not None and episode.child_id != child.pk:
+            raise ValidationFailed({"episode": ["That episode is not the child's"]})
+    if data.get("place_id"):
+        place = Place.objects.filter(pk=as_int(data["place_id"])).first()
+        if place is None:
+            raise ValidationFailed({"place_id": ["No place was found"]})
+    if child is None and episode is None and place is None:
+        raise ValidationFailed({"child_id": ["Choose a child, an episode or a place to link"]})
+    if child is None and episode is not None:
+        child = episode.child
+    return {"child": child, "episode": episode, "place": place}
+
+
+def as_int(value: object) -> int:
+    try:
+        return int(str(value))
+    except ValueError:
+        return 0

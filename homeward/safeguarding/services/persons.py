@@ -38,9 +38,9 @@ from homeward.safeguarding.models import (
     HarbouringNotice,
     PersonLink,
     PersonOfConcern,
-    Place,
 )
-from homeward.safeguarding.services.person_rules import clean_link, clean_person
+from homeward.safeguarding.services.person_rules import as_int as _int
+from homeward.safeguarding.services.person_rules import clean_link, clean_person, link_targets
 from homeward.safeguarding.services.person_rules import is_police as is_police
 
 OBJECT = "person_of_concern"
@@ -146,7 +146,10 @@ def read_person(actor: Actor, person_id: object) -> PersonRead:
     from homeward.safeguarding.services import notices  # notices read persons too
 
     shown = list(notices.visible_notices(actor).filter(person=person).order_by("-issued_on"))
-    audit.record(actor, "view", OBJECT, person.pk)
+    with audit.access_log(actor) as log:
+        log.record("view", OBJECT, person.pk)
+        for child_id in sorted({lk.child_id for lk in links if lk.child_id is not None}):
+            log.record("view", OBJECT, person.pk, child_id=child_id)
     return PersonRead(person, links, shown, is_police(actor), may_keep_persons(actor), hidden)
 
 
@@ -163,6 +166,14 @@ def audit_listed(actor: Actor, persons: list[PersonOfConcern]) -> None:
     with audit.access_log(actor) as log:
         for person in persons:
             log.record("list_result", OBJECT, person.pk)
+
+
+def child_for_form(actor: Actor, child_id: object) -> Child:
+    """The child a person is recorded or linked from (the page shows their name): an
+    audited read; NotFound for a child the actor does not see."""
+    child = visibility.get_child(actor, child_id)
+    audit.record(actor, "view", "child", child.pk, child_id=child.pk)
+    return child
 
 
 def persons_of_child(actor: Actor, child: Child) -> list[PersonLink]:
@@ -296,43 +307,9 @@ def update_person(actor: Actor, person_id: object, data: Mapping[str, Any]) -> P
     return person
 
 
-def _link_targets(actor: Actor, data: Mapping[str, Any]) -> dict[str, Any]:
-    """The child, episode and place the link names; NotFound for one the actor may not
-    see, ValidationFailed for none or a mismatch."""
-    child = episode = place = None
-    if data.get("child_id"):
-        child = visibility.get_child(actor, data["child_id"])
-    if data.get("episode"):
-        episode = (
-            episode_visibility.visible_episodes(actor)
-            .filter(reference=str(data["episode"]).strip().upper())
-            .first()
-        )
-        if episode is None:
-            raise ValidationFailed({"episode": ["No episode was found with that reference"]})
-        if child is not None and episode.child_id != child.pk:
-            raise ValidationFailed({"episode": ["That episode is not the child's"]})
-    if data.get("place_id"):
-        place = Place.objects.filter(pk=_int(data["place_id"])).first()
-        if place is None:
-            raise ValidationFailed({"place_id": ["No place was found"]})
-    if child is None and episode is None and place is None:
-        raise ValidationFailed({"child_id": ["Choose a child, an episode or a place to link"]})
-    if child is None and episode is not None:
-        child = episode.child
-    return {"child": child, "episode": episode, "place": place}
-
-
-def _int(value: object) -> int:
-    try:
-        return int(str(value))
-    except ValueError:
-        return 0
-
-
 def _add_link(actor: Actor, person: PersonOfConcern, data: Mapping[str, Any]) -> PersonLink:
     values = clean_link(actor, data)
-    targets = _link_targets(actor, data)
+    targets = link_targets(actor, data)
     link = PersonLink.objects.create(
         person=person,
         **values,

@@ -14,7 +14,6 @@ from django.shortcuts import redirect, render
 from django.urls import URLPattern, path
 from django.views.decorators.http import require_http_methods
 
-from homeward.children import visibility
 from homeward.children.models import Child
 from homeward.core.actor import Actor
 from homeward.core.errors import AccessDenied, NotFound, ValidationFailed
@@ -22,7 +21,7 @@ from homeward.core.forms import add_service_errors
 from homeward.core.views import actor_of, web_view
 from homeward.safeguarding.forms.persons import LinkForm, PersonForm
 from homeward.safeguarding.models import Place
-from homeward.safeguarding.services import notices, persons
+from homeward.safeguarding.services import notices, person_rules, persons
 
 PLACES_LIMIT = 200
 LIST_LIMIT = 200
@@ -60,7 +59,7 @@ def _child_from_query(actor: Actor, request: HttpRequest) -> Child | None:
     value = request.GET.get("child") or request.POST.get("child")
     if not value:
         return None
-    return visibility.get_child(actor, value)
+    return persons.child_for_form(actor, value)
 
 
 @web_view
@@ -199,11 +198,13 @@ def link_person(request: HttpRequest, pk: int) -> HttpResponse:
 def link_to_child(request: HttpRequest, child_id: int) -> HttpResponse:
     """From the child's page: link a person already recorded to this child."""
     actor = actor_of(request)
-    child = visibility.get_child(actor, child_id)
+    if not persons.may_keep_persons(actor):
+        raise AccessDenied("Your role does not allow you to keep persons of concern.")
+    child = persons.child_for_form(actor, child_id)
     if not persons.may_keep_persons(actor):
         raise AccessDenied("Your role does not allow you to keep persons of concern.")
     form = _link_form(actor, request, child=child)
-    chosen = persons._int(request.POST.get("person")) if request.method == "POST" else 0
+    chosen = person_rules.as_int(request.POST.get("person")) if request.method == "POST" else 0
     return _save_link(request, actor, form, chosen, {"child": child})
 
 
