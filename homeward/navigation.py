@@ -26,6 +26,8 @@ from homeward.organisations import access as organisation_access
 from homeward.organisations.models import OrganisationKind
 from homeward.safeguarding import access as safeguarding_access
 from homeward.safeguarding.services import meetings as safeguarding_meetings
+from homeward.safeguarding.services import notices as safeguarding_notices
+from homeward.safeguarding.services import persons as safeguarding_persons
 from homeward.safeguarding.services import profiles as safeguarding_profiles
 
 
@@ -55,6 +57,8 @@ class May:
     see_protocol_compliance: bool = False
     hold_meetings: bool = False
     see_meeting_actions: bool = False
+    keep_persons: bool = False
+    see_notices: bool = False
 
     def as_dict(self) -> dict[str, bool]:
         return asdict(self)
@@ -91,6 +95,8 @@ def may(actor: Actor) -> May:
         see_protocol_compliance=safeguarding_access.may_see_protocol_compliance(actor),
         hold_meetings=safeguarding_meetings.may_hold(actor),
         see_meeting_actions=safeguarding_meetings.may_read_meetings(actor),
+        keep_persons=safeguarding_persons.may_keep_persons(actor),
+        see_notices=safeguarding_notices.may_see_notice_list(actor),
     )
 
 
@@ -166,6 +172,7 @@ def work_links(actor: Actor, allowed: May | None = None) -> list[WorkLink]:
             )
         )
     links += _aftercare_links(actor, allowed)
+    links += _persons_links(allowed)
     if allowed.keep_profiles:
         links.append(
             WorkLink(
@@ -317,6 +324,28 @@ def _figures_links(actor: Actor, allowed: May) -> list[WorkLink]:
                 "Board reports",
                 reverse("insights:board"),
                 f"{org.name}'s quarterly reports for the corporate parenting board",
+            )
+        )
+    return links
+
+
+def _persons_links(allowed: May) -> list[WorkLink]:
+    links: list[WorkLink] = []
+    if allowed.keep_persons:
+        links.append(
+            WorkLink(
+                "Persons of concern",
+                reverse("safeguarding:persons"),
+                "The adults linked to the children you may see, with the source of each "
+                "link and how it is graded",
+            )
+        )
+    if allowed.see_notices:
+        links.append(
+            WorkLink(
+                "Harbouring notices",
+                reverse("safeguarding:notices"),
+                "Child Abduction Warning Notices: live, due their review, breached",
             )
         )
     return links

@@ -35,7 +35,9 @@ def queue(event: DomainEvent) -> None:
 def link_for(event: DomainEvent) -> str:
     registered = rules.LINKS.get(event.name)
     if registered and (event.child_id is not None or "{child}" not in registered):
-        return registered.format(child=event.child_id, **event.payload)
+        return registered.format(
+            child=event.child_id, aggregate=event.aggregate_id, **event.payload
+        )
     if event.aggregate_type == "episode":
         return f"/episodes/{event.aggregate_id}/"
     if event.aggregate_type == "return_interview":

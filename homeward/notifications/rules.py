@@ -69,6 +69,7 @@ PROVIDER = "return interview provider"
 NAMED_OWNER = "named owner"  # the user in the payload's "owner", at "owner_organisation"
 OWNING_ORGANISATION = "owner"  # the organisation in the payload's "owner": its leads
 HOME_MANAGER = "home's manager"  # the care managers of the payload's "home"
+FORCE = "force's missing coordinator"  # the missing coordinators of the payload's "force"
 
 AUDIENCES: dict[str, set[str]] = {
     ev.EPISODE_REPORTED: {COORDINATOR, WORKER, HOST, POLICE, HOME},
@@ -244,6 +245,9 @@ def _owners(event: DomainEvent, audience: set[str]) -> list[Recipient]:
     if HOME_MANAGER in audience and payload.get("home"):
         home = Organisation.objects.filter(pk=payload["home"]).first()
         found += [Recipient(m, HOME_MANAGER) for m in _members([home], {Role.CARE_MANAGER})]
+    if FORCE in audience and payload.get("force"):
+        force = Organisation.objects.filter(pk=payload["force"]).first()
+        found += [Recipient(m, FORCE) for m in _members([force], {Role.POLICE_MISSING_COORDINATOR})]
     return found
 
 

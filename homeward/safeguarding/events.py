@@ -131,6 +131,68 @@ class Regulation40Recorded(RunEvent):
     recipient: str
 
 
+# --- persons of concern and harbouring notices (no name, no detail: references only) ------
+
+
+class PersonEvent(Event):
+    aggregate_type: ClassVar[str] = "person_of_concern"
+
+
+class PersonRecorded(PersonEvent):
+    name: ClassVar[str] = "safeguarding.person_recorded"
+    created: bool
+    holding_force: int | None
+
+
+class PersonLinked(PersonEvent):
+    """A link to a child (``child_id``), a place or an episode was recorded or removed."""
+
+    name: ClassVar[str] = "safeguarding.person_linked"
+    link: int
+    removed: bool
+    police_only: bool
+
+
+class NoticeEvent(Event):
+    """One event per child named on the notice (``child_id``), so each child's council
+    is told about its own child."""
+
+    aggregate_type: ClassVar[str] = "harbouring_notice"
+    force: int
+
+
+class NoticeIssued(NoticeEvent):
+    name: ClassVar[str] = "safeguarding.notice_issued"
+    person: int
+    review_on: str  # ISO 8601
+    expires_on: str
+
+
+class NoticeBreached(NoticeEvent):
+    name: ClassVar[str] = "safeguarding.notice_breached"
+    breach: int
+
+
+class NoticeReviewed(NoticeEvent):
+    name: ClassVar[str] = "safeguarding.notice_reviewed"
+    review_on: str
+
+
+class NoticeReviewDue(NoticeEvent):
+    """The notice's review date has come: told to the force's missing coordinators."""
+
+    name: ClassVar[str] = "safeguarding.notice_review_due"
+    review_on: str
+
+
+class NoticeWithdrawn(NoticeEvent):
+    name: ClassVar[str] = "safeguarding.notice_withdrawn"
+
+
+class NoticeExpired(NoticeEvent):
+    name: ClassVar[str] = "safeguarding.notice_expired"
+
+
 # --- multi-agency meetings (issue 15) -------------------------------------------------------
 
 

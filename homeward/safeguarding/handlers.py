@@ -9,6 +9,7 @@ from __future__ import annotations
 from homeward.safeguarding import (
     handlers_appeals,
     handlers_meetings,
+    handlers_notices,
     handlers_plans,
     handlers_profiles,
     handlers_protocols,
@@ -23,3 +24,4 @@ def connect() -> None:
     handlers_appeals.register_notifications()
     handlers_protocols.register()
     handlers_meetings.register()
+    handlers_notices.register()

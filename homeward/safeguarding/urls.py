@@ -1,6 +1,14 @@
 from __future__ import annotations
 
-from homeward.safeguarding.views import briefing, meetings, plans, profiles, protocols
+from homeward.safeguarding.views import (
+    briefing,
+    meetings,
+    notices,
+    persons,
+    plans,
+    profiles,
+    protocols,
+)
 
 app_name = "safeguarding"
 
@@ -11,3 +19,4 @@ urlpatterns = (
     + briefing.urlpatterns
     + meetings.urlpatterns
 )
+urlpatterns += persons.urlpatterns + notices.urlpatterns

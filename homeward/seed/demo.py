@@ -37,6 +37,7 @@ from homeward.insights import facts
 from homeward.insights.models import EpisodeFact
 from homeward.organisations.models import Organisation, User
 from homeward.seed import duplicates, meetings, people, safeguarding, scene, write, write_episodes
+from homeward.seed import persons as seed_persons
 from homeward.seed.area import (
     DEMO_USERNAMES,
     DemoLogin,
@@ -119,6 +120,7 @@ def store(area: Area, children: int, episodes: int) -> None:
     write.write_aftercare(area)
     duplicates.write_police_records(area)
     safeguarding.write_safeguarding(area)
+    seed_persons.write_persons(area)
     meetings.write_meetings(area)  # last: its agenda reads the places and persons above
     # The statistics, in the same transaction: the dashboards, board reports and
     # national figures count the demo's history as soon as it is committed.
@@ -158,5 +160,6 @@ def counts() -> dict[str, int]:
         "safe and well checks": SafeAndWellCheck.objects.count(),
         "return interviews": ReturnInterview.objects.count(),
         **safeguarding.counts(),
+        **seed_persons.counts(),
         **meetings.counts(),
     }

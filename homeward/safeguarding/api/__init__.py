@@ -6,6 +6,8 @@ from homeward.safeguarding.api import (
     briefing,
     meeting_actions,
     meetings,
+    notices,
+    persons,
     plans,
     profiles,
     protocols,
@@ -20,3 +22,5 @@ router.add_router("", protocols.router)
 router.add_router("", briefing.router)
 router.add_router("", meetings.router)
 router.add_router("", meeting_actions.router)
+router.add_router("", persons.router)
+router.add_router("", notices.router)

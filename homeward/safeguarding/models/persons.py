@@ -107,6 +107,12 @@ class HarbouringNotice(models.Model):
     expires_on = models.DateField()
     withdrawn_on = models.DateField(null=True, blank=True)
     withdrawn_reason = models.TextField(blank=True)
+    # The last review (its date and what it found), the review date a reminder went to
+    # the force for (so the sweep reminds once), and the day the sweep marked it expired.
+    last_reviewed_on = models.DateField(null=True, blank=True)
+    review_notes = models.TextField(blank=True)
+    review_reminded_for = models.DateField(null=True, blank=True)
+    expired_on = models.DateField(null=True, blank=True)
     notes = models.TextField(blank=True)
     issued_at = models.DateTimeField()  # when it was recorded here
     issued_by = models.ForeignKey(

@@ -8,7 +8,7 @@ from homeward.audit import tasks as audit_tasks
 from homeward.core import idempotency
 from homeward.linkage import tasks as linkage_tasks
 from homeward.notifications import heartbeat, recovery
-from homeward.safeguarding import review_dates
+from homeward.safeguarding import notice_sweep, review_dates
 from homeward.safeguarding import sign_offs as protocol_sign_offs
 from homeward.safeguarding import tasks as safeguarding_tasks
 from homeward.safeguarding.services import meeting_actions
@@ -28,6 +28,7 @@ def _sweep() -> None:
     review_dates.schedule()  # the day's sweep of plans' review dates, once a day
     safeguarding_tasks.schedule()  # missing profiles to flag to their owners, once a day
     protocol_sign_offs.schedule()  # homes' protocol sign-offs that have fallen due
+    notice_sweep.schedule()  # harbouring notices expired, or due their review
     meeting_actions.flag_overdue()  # meetings' actions past their due date, flagged once
 
 
