@@ -92,6 +92,7 @@ def test_the_first_panel_agenda_is_built_from_three_months_of_records() -> None:
             "children": sorted([a, b]),
             "person": w.q.pk,
             "count": 2,
+            "new": 2,  # both links recorded today, in the period
         },
     ]
     if a > d:  # no_plan is in child id order

@@ -107,7 +107,8 @@ def _detail(item: Item) -> str:
             f"({item.get('before', 0)} children in the period before)"
         )
     if section == "person":
-        return f"Linked to {count} of the council's children"
+        new = item.get("new", 0)
+        return f"Linked to {count} of the council's children ({new} new links in the period)"
     return ""
 
 

@@ -1,50 +1,34 @@
-"""The agenda's sections that come from places and persons: new and breached harbouring
-notices, rising hotspots (``hotspots.rising``), and persons of concern linked to two or
-more of the council's children. Each item keeps ids only.
-
-Notices and persons are read here from their records directly until the persons
-service's own functions (``notices.issued_between``, ``notices.breached_between``,
-``persons.linked_to_several``) are merged; the answers are the same questions asked of
-the same records."""
+"""The agenda's sections that come from places and persons, asked of their own services:
+new and breached harbouring notices (``notices.issued_between``,
+``notices.breached_between``), rising hotspots (``hotspots.rising``), and persons of
+concern linked to two or more of the council's children (``persons.linked_to_several``).
+Each item keeps ids only."""
 
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
-from homeward.core import clock
+from django.db.models import Q
+
 from homeward.organisations.models import Organisation
-from homeward.safeguarding.models import HarbouringNotice, NoticeBreach, PersonLink
-from homeward.safeguarding.services import hotspots
+from homeward.safeguarding.models import PersonLink
+from homeward.safeguarding.services import hotspots, notices, persons
 
 Item = dict[str, Any]
 
 
-def _uk_day(moment: datetime) -> Any:
-    return moment.astimezone(clock.UK).date()
-
-
 def _notices_issued(council: Organisation, since: datetime, until: datetime) -> list[Item]:
-    """Notices issued in the period about one or more of the council's children."""
-    found = (
-        HarbouringNotice.objects.filter(
-            children__responsible_council=council,
-            issued_on__gte=_uk_day(since),
-            issued_on__lte=_uk_day(until),
-        )
-        .distinct()
-        .order_by("issued_on", "pk")
-        .prefetch_related("children")
-    )
+    """Notices issued in the period (its last day included) naming the council's children."""
+    found = notices.issued_between(council, since=since, until=until + timedelta(days=1))
     return [
         {
-            "key": f"notice_issued:{n.pk}",
+            "key": f"notice_issued:{n.notice_id}",
             "section": "notice_issued",
             "child": None,
-            "children": sorted(c.pk for c in n.children.all() if c.responsible_council_id
-                               == council.pk),
-            "notice": n.pk,
+            "children": sorted(n.child_ids),
+            "notice": n.notice_id,
             "person": n.person_id,
         }
         for n in found
@@ -54,15 +38,14 @@ def _notices_issued(council: Organisation, since: datetime, until: datetime) -> 
 def _notices_breached(council: Organisation, since: datetime, until: datetime) -> list[Item]:
     """Notices breached in the period by one of the council's children: one item a
     notice, with how many breaches and which of the council's children."""
-    breaches = NoticeBreach.objects.filter(
-        child__responsible_council=council, occurred_at__gte=since, occurred_at__lt=until
-    ).order_by("occurred_at", "pk")
     by_notice: dict[int, dict[str, Any]] = {}
-    for notice, child, person in breaches.values_list("notice_id", "child_id", "notice__person_id"):
-        entry = by_notice.setdefault(notice, {"children": [], "count": 0, "person": person})
+    for b in notices.breached_between(council, since=since, until=until):
+        entry = by_notice.setdefault(
+            b.notice_id, {"children": [], "count": 0, "person": b.person_id}
+        )
         entry["count"] += 1
-        if child not in entry["children"]:
-            entry["children"].append(child)
+        if b.child_id not in entry["children"]:
+            entry["children"].append(b.child_id)
     return [
         {
             "key": f"notice_breached:{notice}",
@@ -94,29 +77,31 @@ def _hotspots(council: Organisation, since: datetime, until: datetime) -> list[I
     ]
 
 
-def _persons(council: Organisation, since: datetime, until: datetime, minimum: int = 2) -> list[Item]:
-    """Persons of concern linked (links not removed, recorded before ``until``) to
-    ``minimum`` or more of the council's children, at least one link in the period."""
+def _persons(council: Organisation, since: datetime, until: datetime) -> list[Item]:
+    """Persons of concern linked to two or more of the council's children
+    (``persons.linked_to_several``), with the children whose links are live and not
+    police-only: ids, so each reader sees the names their organisation may."""
+    found = persons.linked_to_several(council, since=since, until=until, minimum=2)
     links = PersonLink.objects.filter(
-        child__responsible_council=council, removed_at__isnull=True, recorded_at__lt=until
-    ).values_list("person_id", "child_id", "recorded_at")
+        person_id__in=[p.person_id for p in found],
+        recorded_at__lt=until,
+        police_only=False,
+        child__responsible_council=council,
+    ).filter(Q(removed_at__isnull=True) | Q(removed_at__gt=until))
     children: dict[int, set[int]] = defaultdict(set)
-    recent: set[int] = set()
-    for person, child, recorded in links:
+    for person, child in links.values_list("person_id", "child_id"):
         children[person].add(child)
-        if recorded >= since:
-            recent.add(person)
     return [
         {
-            "key": f"person:{person}",
+            "key": f"person:{p.person_id}",
             "section": "person",
             "child": None,
-            "children": sorted(children[person]),
-            "person": person,
-            "count": len(children[person]),
+            "children": sorted(children[p.person_id]),
+            "person": p.person_id,
+            "count": p.children,
+            "new": p.new_links,
         }
-        for person in sorted(children)
-        if len(children[person]) >= minimum and person in recent
+        for p in found
     ]
 
 
