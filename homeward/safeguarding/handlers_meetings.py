@@ -26,9 +26,15 @@ OVERDUE_TITLE = "An action from a meeting is overdue"
 def register() -> None:
     """A meeting opened about a child (a strategy meeting) is told to the responsible
     council's missing coordinator; an action to its owner, and again when overdue."""
-    rules.register_event(MeetingOpened.name, {rules.COORDINATOR}, MEETING_TITLE, "/meetings/{meeting}/")
-    rules.register_event(ActionRecorded.name, {rules.NAMED_OWNER}, ACTION_TITLE, "/meetings/actions")
-    rules.register_event(ActionOverdue.name, {rules.NAMED_OWNER}, OVERDUE_TITLE, "/meetings/actions")
+    rules.register_event(
+        MeetingOpened.name, {rules.COORDINATOR}, MEETING_TITLE, "/meetings/{meeting}/"
+    )
+    rules.register_event(
+        ActionRecorded.name, {rules.NAMED_OWNER}, ACTION_TITLE, "/meetings/actions"
+    )
+    rules.register_event(
+        ActionOverdue.name, {rules.NAMED_OWNER}, OVERDUE_TITLE, "/meetings/actions"
+    )
 
 
 def _strategy(child_id: int | None, source_key: str, reason: str) -> None:

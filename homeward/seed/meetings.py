@@ -111,8 +111,10 @@ def _record(coordinator: Actor, worker: Actor, panel: Meeting, held_at: datetime
             coordinator,
             panel.pk,
             meeting_actions.ActionInput(
-                text, owner or (coordinator.user.pk if coordinator.user else None),
-                day + timedelta(days=days), agenda_item=first if owner else "",
+                text,
+                owner or (coordinator.user.pk if coordinator.user else None),
+                day + timedelta(days=days),
+                agenda_item=first if owner else "",
             ),
         )
     meetings.hold_meeting(coordinator, panel.pk)

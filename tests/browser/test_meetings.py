@@ -55,7 +55,8 @@ def journey(page: Any, label: str, *, axe: bool = True) -> None:
     main = page.locator("main").inner_text()
     assert "Meeting opened: its agenda is built from the records" in main
     meeting = Meeting.objects.filter(status=MeetingStatus.PLANNED).order_by("-pk").first()
-    assert meeting is not None and meeting.agenda, "the demo's records give the agenda items"
+    assert meeting is not None
+    assert meeting.agenda, "the demo's records give the agenda items"
     assert "Children over the repeat-missing threshold" in main
     if axe:
         assert_accessible(page, "the new panel and its agenda")
@@ -75,7 +76,8 @@ def journey(page: Any, label: str, *, axe: bool = True) -> None:
     page.locator("#id_action-agenda_item").select_option(index=1)
     page.get_by_role("button", name="Record the action").click()
     main = page.locator("main").inner_text()
-    assert "Action recorded" in main and text in main
+    assert "Action recorded" in main
+    assert text in main
     if axe:
         assert_accessible(page, "the panel with a decision and an action")
     _shot(page, f"meeting-{label}")

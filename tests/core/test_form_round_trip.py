@@ -1471,9 +1471,7 @@ MEETINGS = [
     Scenario(
         "safeguarding:meeting-cancel",
         _meeting_setup,
-        lambda v: {
-            "cancel-reason": lambda sent: _meeting_now(v).reason.endswith(sent.strip())
-        },
+        lambda v: {"cancel-reason": lambda sent: _meeting_now(v).reason.endswith(sent.strip())},
     ),
     Scenario("safeguarding:meeting-rebuild", _meeting_setup, _rebuilt_back),
     Scenario(

@@ -38,9 +38,7 @@ def days_ago(days: float) -> datetime:
     return clock.now() - timedelta(days=days)
 
 
-def episode(
-    child: Child, days: float, *, grade: str = "medium", checked: bool = True
-) -> Episode:
+def episode(child: Child, days: float, *, grade: str = "medium", checked: bool = True) -> Episode:
     """A returned episode ``days`` ago (back five hours later), its safe and well check
     recorded unless ``checked=False``."""
     council = child.responsible_council
@@ -75,7 +73,11 @@ def episode(
 
 def interview_due(child: Child, ep: Episode, due: datetime) -> ReturnInterview:
     interview = ReturnInterview.objects.create(
-        child=child, council=child.responsible_council, due_at=due, created_at=due - timedelta(hours=72), provider=child.responsible_council
+        child=child,
+        council=child.responsible_council,
+        due_at=due,
+        created_at=due - timedelta(hours=72),
+        provider=child.responsible_council,
     )
     interview.episodes.add(ep)
     return interview
@@ -152,16 +154,28 @@ def agenda_world() -> AgendaWorld:
         issued_at=now - timedelta(days=10),
     )
     notice.children.add(a)
-    NoticeBreach.objects.create(
-        notice=notice, child=a, occurred_at=days_ago(5), recorded_at=now
-    )
+    NoticeBreach.objects.create(notice=notice, child=a, occurred_at=days_ago(5), recorded_at=now)
     place = a_place("Riverside bandstand", council, "AB1 2CD")
     for child, ep in ((a, a_eps[0]), (b, b_high), (d, d_episode)):
         link(place, child, PlaceRole.FOUND, ep.last_seen_at, episode=ep)
     return AgendaWorld(
-        council, police, other, coordinator, worker, a, b, c, d, e, b_high, d_episode,
-        d_interview, PlanReview.objects.get(source_key=f"review_date:test:{c.pk}").pk,
-        q, notice, place,
+        council,
+        police,
+        other,
+        coordinator,
+        worker,
+        a,
+        b,
+        c,
+        d,
+        e,
+        b_high,
+        d_episode,
+        d_interview,
+        PlanReview.objects.get(source_key=f"review_date:test:{c.pk}").pk,
+        q,
+        notice,
+        place,
     )
 
 

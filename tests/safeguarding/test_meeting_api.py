@@ -47,12 +47,15 @@ def test_open_a_panel_record_a_decision_and_an_action_and_mark_it_done() -> None
     sections = {s["key"]: s for s in body["agenda"]}
     assert [i["children"][0]["child_id"] for i in sections["repeat"]["items"]] == [w.a.pk]
     member = body["members"][0]["id"]
-    assert api.post(
-        f"/api/v1/meetings/{meeting_id}/attendance",
-        json.dumps({"members": {str(member): "attended"}}),
-        content_type=J,
-        headers=coordinator,
-    ).json()["members"][0]["attendance"] == "attended"
+    assert (
+        api.post(
+            f"/api/v1/meetings/{meeting_id}/attendance",
+            json.dumps({"members": {str(member): "attended"}}),
+            content_type=J,
+            headers=coordinator,
+        ).json()["members"][0]["attendance"]
+        == "attended"
+    )
     decided = api.post(
         f"/api/v1/meetings/{meeting_id}/decisions",
         json.dumps({"text": "Refer to MACE", "agenda_item": f"repeat:{w.a.pk}"}),
@@ -78,13 +81,16 @@ def test_open_a_panel_record_a_decision_and_an_action_and_mark_it_done() -> None
         content_type=J,
         headers=worker,
     )
-    assert done.status_code == 200 and done.json()["done_note"] == "Visited"
+    assert done.status_code == 200
+    assert done.json()["done_note"] == "Visited"
     held = api.post(f"/api/v1/meetings/{meeting_id}/hold", headers=coordinator)
-    assert held.status_code == 200 and held.json()["status"] == "held"
+    assert held.status_code == 200
+    assert held.json()["status"] == "held"
     again = api.post(f"/api/v1/meetings/{meeting_id}/agenda", headers=coordinator)
     assert again.status_code == 422
     pdf = api.get(f"/api/v1/meetings/{meeting_id}/pack.pdf", headers=coordinator)
-    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    assert pdf.status_code == 200
+    assert pdf.content.startswith(b"%PDF")
     listed = api.get("/api/v1/meetings", headers=coordinator).json()
     assert [m["id"] for m in listed["items"]] == [meeting_id]
     assert MeetingAction.objects.get().done_at is not None

@@ -65,12 +65,14 @@ def test_the_coordinator_opens_the_next_panel_prefilled_from_the_last() -> None:
     )
     assert answer.status_code == 302
     meeting = Meeting.objects.order_by("-pk").first()
-    assert meeting is not None and meeting.period_start == last.held_at
+    assert meeting is not None
+    assert meeting.period_start == last.held_at
     assert list(meeting.members.values_list("name", flat=True)) == ["DS Hale"]
     page = web.get(f"/meetings/{meeting.pk}/")
     assert page.status_code == 200
     body = page.content.decode()
-    assert w.a.full_name in body and "Children over the repeat-missing threshold" in body
+    assert w.a.full_name in body
+    assert "Children over the repeat-missing threshold" in body
 
 
 def test_a_decision_and_an_action_reach_the_owners_work_list() -> None:
@@ -78,10 +80,13 @@ def test_a_decision_and_an_action_reach_the_owners_work_list() -> None:
     meeting = open_panel(w.coordinator)
     web = signed_in(user_of(w.coordinator))
     key = f"repeat:{w.a.pk}"
-    assert web.post(
-        f"/meetings/{meeting.pk}/decisions",
-        {"decision-text": "Refer A to the exploitation meeting", "decision-agenda_item": key},
-    ).status_code == 302
+    assert (
+        web.post(
+            f"/meetings/{meeting.pk}/decisions",
+            {"decision-text": "Refer A to the exploitation meeting", "decision-agenda_item": key},
+        ).status_code
+        == 302
+    )
     membership = next(m for m in meeting_actions.owner_choices(meeting) if m.user_id == w.worker.pk)
     due = clock.now().astimezone(clock.UK).date() + timedelta(days=14)
     answer = web.post(
@@ -100,15 +105,18 @@ def test_a_decision_and_an_action_reach_the_owners_work_list() -> None:
     assert (action.owner_id, action.child_id, action.due_on) == (w.worker.pk, w.a.pk, due)
     worker = signed_in(w.worker)
     listed = worker.get("/meetings/actions").content.decode()
-    assert "Visit A at home with the youth worker" in listed and w.a.full_name in listed
+    assert "Visit A at home with the youth worker" in listed
+    assert w.a.full_name in listed
     home = worker.get("/").content.decode()
     assert "Your actions from meetings" in home
     done = worker.post(f"/meetings/actions/{action.pk}/done", {"done_note": "Visited on Tuesday"})
     assert done.status_code == 302
     action.refresh_from_db()
-    assert action.done_at is not None and action.done_note == "Visited on Tuesday"
+    assert action.done_at is not None
+    assert action.done_note == "Visited on Tuesday"
     pdf = web.get(f"/meetings/{meeting.pk}/pack.pdf")
-    assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
+    assert pdf.status_code == 200
+    assert pdf["Content-Type"] == "application/pdf"
 
 
 def test_a_decision_without_words_is_refused_on_the_page() -> None:

@@ -42,11 +42,16 @@ def test_a_high_risk_report_opens_a_strategy_meeting_with_its_agenda_once() -> N
         f"strategy:high_risk:{episode.reference}",
     )
     assert meeting.reason == f"Episode {episode.reference} graded high risk"
-    assert [i["key"] for i in meeting.agenda] == [f"high_risk:{episode.reference}", f"no_plan:{w.child.pk}"]
+    assert [i["key"] for i in meeting.agenda] == [
+        f"high_risk:{episode.reference}",
+        f"no_plan:{w.child.pk}",
+    ]
     assert [m.user_id for m in meeting.members.all()] == [w.coordinator.pk]
     drain(fire_due_clocks=False)
     told = Notification.objects.filter(event__name=MeetingOpened.name)
-    assert [(n.recipient_id, n.link) for n in told] == [(w.coordinator.pk, f"/meetings/{meeting.pk}/")]
+    assert [(n.recipient_id, n.link) for n in told] == [
+        (w.coordinator.pk, f"/meetings/{meeting.pk}/")
+    ]
     # A second high-risk episode while the strategy meeting is planned opens no other.
     factories.report(w.social_worker, w.child, grade="high", hours_ago=1)
     assert Meeting.objects.filter(kind=MeetingKind.STRATEGY).count() == 1
@@ -59,10 +64,14 @@ def test_the_repeat_threshold_opens_a_strategy_meeting() -> None:
     drain(fire_due_clocks=False)
     meeting = Meeting.objects.get(kind=MeetingKind.STRATEGY)
     assert meeting.reason == "Repeat missing: 3 episodes in 90 days"
-    assert meeting.source_key is not None and meeting.source_key.startswith("strategy:repeat:")
+    assert meeting.source_key is not None
+    assert meeting.source_key.startswith("strategy:repeat:")
     assert meeting.agenda[0] == {
-        "key": f"repeat:{w.child.pk}", "section": "repeat", "child": w.child.pk,
-        "count": 3, "days": 90,
+        "key": f"repeat:{w.child.pk}",
+        "section": "repeat",
+        "child": w.child.pk,
+        "count": 3,
+        "days": 90,
     }
     assert meetings.open_for_escalation(w.child, meeting.source_key, "again") is None
 
@@ -82,15 +91,23 @@ def test_a_member_from_an_agency_that_may_not_see_a_child_sees_no_name() -> None
     sections = {s.key: s for s in agenda_shown.shown(officer, read)}
     repeat = sections["repeat"].items[0]
     assert repeat.label == "A child (not visible to your organisation)"
-    assert repeat.children == [agenda_shown.ShownChild("A child (not visible to your organisation)")]
+    assert repeat.children == [
+        agenda_shown.ShownChild("A child (not visible to your organisation)")
+    ]
     assert sections["high_risk"].items[0].episode == ""
-    assert sections["person"].items[0].label == "A person of concern (not visible to your organisation)"
+    assert (
+        sections["person"].items[0].label
+        == "A person of concern (not visible to your organisation)"
+    )
     text = _pdf_text(pack_pdf(officer, read))
     for child in (w.a, w.b, w.c, w.d):
         assert child.last_name not in text
     assert "Quentin Marsh" not in text
     # The council's coordinator sees every name; the read is audited child by child.
-    mine = {s.key: s for s in agenda_shown.shown(w.coordinator, meetings.read_meeting(w.coordinator, meeting.pk))}
+    mine = {
+        s.key: s
+        for s in agenda_shown.shown(w.coordinator, meetings.read_meeting(w.coordinator, meeting.pk))
+    }
     assert mine["repeat"].items[0].label == w.a.full_name
     assert mine["person"].items[0].label == "Quentin Marsh"
     assert set(
@@ -105,7 +122,9 @@ def test_an_organisation_with_no_member_cannot_read_the_meeting() -> None:
     w = agenda_world()
     meeting = open_panel(w.coordinator)
     with pytest.raises(NotFound):
-        meetings.read_meeting(factories.actor(Role.POLICE_OFFICER, factories.PoliceForceFactory()), meeting.pk)
+        meetings.read_meeting(
+            factories.actor(Role.POLICE_OFFICER, factories.PoliceForceFactory()), meeting.pk
+        )
     with pytest.raises(AccessDenied):
         meetings.hold_meeting(Actor.for_user(w.worker), meeting.pk)
 
@@ -114,7 +133,9 @@ def test_an_organisation_with_no_member_cannot_read_the_meeting() -> None:
 
 
 def _pdf_text(pdf: bytes) -> str:
-    return " ".join(" ".join((p.extract_text() or "").split()) for p in PdfReader(io.BytesIO(pdf)).pages)
+    return " ".join(
+        " ".join((p.extract_text() or "").split()) for p in PdfReader(io.BytesIO(pdf)).pages
+    )
 
 
 def test_the_pack_reads_back() -> None:
@@ -128,16 +149,22 @@ def test_the_pack_reads_back() -> None:
         ],
     )
     hale, reid = meetings.members_of(meeting)
-    meetings.record_attendance(w.coordinator, meeting.pk, {hale.pk: "attended", reid.pk: "apologies"})
+    meetings.record_attendance(
+        w.coordinator, meeting.pk, {hale.pk: "attended", reid.pk: "apologies"}
+    )
     meetings.save_minutes(w.coordinator, meeting.pk, "The panel reviewed four children.")
     meeting_actions.record_decision(
-        w.coordinator, meeting.pk, meeting_actions.DecisionInput("Refer to MACE", f"repeat:{w.a.pk}")
+        w.coordinator,
+        meeting.pk,
+        meeting_actions.DecisionInput("Refer to MACE", f"repeat:{w.a.pk}"),
     )
     due = clock.now().astimezone(clock.UK).date() + timedelta(days=10)
     meeting_actions.record_action(
         w.coordinator,
         meeting.pk,
-        meeting_actions.ActionInput("Visit at home", w.worker.pk, due, agenda_item=f"repeat:{w.a.pk}"),
+        meeting_actions.ActionInput(
+            "Visit at home", w.worker.pk, due, agenda_item=f"repeat:{w.a.pk}"
+        ),
     )
     meetings.hold_meeting(w.coordinator, meeting.pk)
     text = _pdf_text(pack_pdf(w.coordinator, meetings.read_meeting(w.coordinator, meeting.pk)))

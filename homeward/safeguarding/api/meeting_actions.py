@@ -11,8 +11,13 @@ from homeward.audit import services as audit
 from homeward.core.api import actor_of, respond
 from homeward.core.idempotency import idempotent
 from homeward.core.schemas import Day, Id, InputSchema, LongText
-from homeward.safeguarding.api.meetings import MEETINGS, MeetingActionOut, action_out
-from homeward.safeguarding.api.meetings import MeetingOut, meeting_out
+from homeward.safeguarding.api.meetings import (
+    MEETINGS,
+    MeetingActionOut,
+    MeetingOut,
+    action_out,
+    meeting_out,
+)
 from homeward.safeguarding.services import agenda, meeting_actions, meetings
 
 router = Router()

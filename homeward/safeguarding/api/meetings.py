@@ -163,7 +163,9 @@ def meeting_out(request: HttpRequest, meeting: Meeting) -> MeetingOut:
                     label=i.label,
                     detail=i.detail,
                     episode=i.episode,
-                    children=[AgendaChildOut(child_id=c.child_id, label=c.label) for c in i.children],
+                    children=[
+                        AgendaChildOut(child_id=c.child_id, label=c.label) for c in i.children
+                    ],
                 )
                 for i in s.items
             ],
@@ -183,16 +185,24 @@ def meeting_out(request: HttpRequest, meeting: Meeting) -> MeetingOut:
         held_at=meeting.held_at,
         members=[
             MeetingMemberOut(
-                id=m.pk, organisation_id=m.organisation_id, organisation=m.organisation.name,
-                user_id=m.user_id, name=m.name, role=m.role, attendance=_attendance(m),
+                id=m.pk,
+                organisation_id=m.organisation_id,
+                organisation=m.organisation.name,
+                user_id=m.user_id,
+                name=m.name,
+                role=m.role,
+                attendance=_attendance(m),
             )
             for m in meetings.members_of(meeting)
         ],
         agenda=sections,
         decisions=[
             MeetingDecisionOut(
-                id=d.pk, text=d.text, agenda_item=d.agenda_item,
-                child_id=d.child_id if d.child_id in seen else None, recorded_at=d.recorded_at,
+                id=d.pk,
+                text=d.text,
+                agenda_item=d.agenda_item,
+                child_id=d.child_id if d.child_id in seen else None,
+                recorded_at=d.recorded_at,
             )
             for d in meeting.decisions.order_by("recorded_at", "pk")
         ],

@@ -28,7 +28,9 @@ class OpenMeetingForm(GovukForm):
         label="Where", required=False, max_length=max_length(Meeting, "location")
     )
     chair = forms.CharField(
-        label="Chair", required=False, max_length=max_length(Meeting, "chair"),
+        label="Chair",
+        required=False,
+        max_length=max_length(Meeting, "chair"),
         help_text="Who chairs it, and their role",
     )
     child_id = forms.IntegerField(
@@ -39,7 +41,9 @@ class OpenMeetingForm(GovukForm):
         help_text="The number at the end of the child's record's web address",
     )
     reason = forms.CharField(
-        label="Why it is called (optional)", required=False, max_length=LONG,
+        label="Why it is called (optional)",
+        required=False,
+        max_length=LONG,
         widget=forms.Textarea,
     )
 
@@ -103,7 +107,8 @@ class AttendanceForm(GovukForm):
         super().__init__(*args, **kwargs)
         for m in members:
             field = RadiosField(
-                label=f"{m.name}, {m.organisation.name}", choices=ATTENDANCE_CHOICES,
+                label=f"{m.name}, {m.organisation.name}",
+                choices=ATTENDANCE_CHOICES,
                 required=False,
             )
             self.fields[f"member-{m.pk}"] = field
@@ -114,9 +119,7 @@ class AttendanceForm(GovukForm):
 
     def marks(self) -> dict[int, str]:
         return {
-            int(name.split("-", 1)[1]): value
-            for name, value in self.cleaned_data.items()
-            if value
+            int(name.split("-", 1)[1]): value for name, value in self.cleaned_data.items() if value
         }
 
 
@@ -171,7 +174,8 @@ class ActionForm(GovukForm):
 class ActionDoneForm(GovukForm):
     required_messages = {"done_note": "Enter what was done"}
     done_note = forms.CharField(
-        label="What was done", max_length=max_length(MeetingAction, "done_note"),
+        label="What was done",
+        max_length=max_length(MeetingAction, "done_note"),
         widget=forms.Textarea,
     )
 

@@ -34,8 +34,14 @@ from homeward.episodes.models import Episode, RiskGrade
 from homeward.events import bus
 from homeward.notifications import clocks, rules
 from homeward.organisations.models import Membership, Organisation, Role
-from homeward.safeguarding.models import Meeting, MeetingKind, MeetingStatus, PlanReview
-from homeward.safeguarding.models import ReviewStatus, RiskPlan
+from homeward.safeguarding.models import (
+    Meeting,
+    MeetingKind,
+    MeetingStatus,
+    PlanReview,
+    ReviewStatus,
+    RiskPlan,
+)
 from homeward.safeguarding.services import agenda_sources
 
 DEFAULT_LOOK_BACK_MONTHS = 3
@@ -98,8 +104,12 @@ def coordinators_as_members(council: Organisation) -> list[Any]:
             organisation=council, role=role, is_active=True, user__is_active=True
         ).select_related("user")
         members = [
-            MemberInput(council.pk, m.user.get_full_name() or m.user.get_username(),
-                        m.get_role_display(), m.user_id)
+            MemberInput(
+                council.pk,
+                m.user.get_full_name() or m.user.get_username(),
+                m.get_role_display(),
+                m.user_id,
+            )
             for m in found
         ]
         if members:
@@ -120,9 +130,7 @@ def _repeat_and_high_risk(council: Organisation, start: datetime, end: datetime)
     )
     limits = rules.thresholds(council)
     children = dict(in_period.values_list("child__person_id", "child_id").order_by("child_id"))
-    counts = clocks.repeat_counts(
-        list(children), end - timedelta(days=limits.repeat_days), end
-    )
+    counts = clocks.repeat_counts(list(children), end - timedelta(days=limits.repeat_days), end)
     items = [
         _item("repeat", child, child, count=counts[person], days=limits.repeat_days)
         for person, child in sorted(children.items(), key=lambda pc: pc[1])

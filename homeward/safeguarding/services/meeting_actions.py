@@ -141,7 +141,9 @@ def record_action(actor: Actor, meeting_id: object, data: ActionInput) -> Meetin
         child = _agenda_child(meeting, data.agenda_item, errors)
         if errors:
             raise ValidationFailed(errors)
-        assert data.owner_id is not None and org is not None and data.due_on is not None
+        assert data.owner_id is not None
+        assert org is not None
+        assert data.due_on is not None
         action = MeetingAction.objects.create(
             meeting=meeting,
             decision_id=data.decision_id,
@@ -154,7 +156,9 @@ def record_action(actor: Actor, meeting_id: object, data: ActionInput) -> Meetin
             recorded_by=actor.user,
         )
         record_change(
-            actor, _event(ActionRecorded, action), action="record_meeting_action",
+            actor,
+            _event(ActionRecorded, action),
+            action="record_meeting_action",
             details={"due_on": data.due_on.isoformat()},
         )
     return action
@@ -176,9 +180,7 @@ def _event(cls: type[ActionRecorded | ActionDone | ActionOverdue], action: Meeti
 
 def may_mark_done(actor: Actor, action: MeetingAction) -> bool:
     mine = actor.user is not None and action.owner_id == actor.user.pk
-    return action.done_at is None and (
-        mine or meetings.may_hold(actor, action.meeting.council_id)
-    )
+    return action.done_at is None and (mine or meetings.may_hold(actor, action.meeting.council_id))
 
 
 def actions_owned(user: User | None) -> QuerySet[MeetingAction]:
@@ -224,8 +226,8 @@ def mark_done(actor: Actor, action_id: object, note: str) -> MeetingAction:
         errors["done_note"] = ["Enter what was done"]
     with transaction.atomic(), bus.unit_of_work():
         action = get_action(actor, action_id)
-        action = MeetingAction.objects.select_for_update().select_related("meeting").get(
-            pk=action.pk
+        action = (
+            MeetingAction.objects.select_for_update().select_related("meeting").get(pk=action.pk)
         )
         if action.done_at is not None:
             raise ValidationFailed({"done_note": ["This action is already done"]})
@@ -266,7 +268,9 @@ def flag_overdue(today: date | None = None) -> int:
         action.overdue_flagged_at = now
         action.save(update_fields=["overdue_flagged_at"])
         record_change(
-            Actor.system(), _event(ActionOverdue, action), action="flag_meeting_action",
+            Actor.system(),
+            _event(ActionOverdue, action),
+            action="flag_meeting_action",
             details={"due_on": action.due_on.isoformat()},
         )
         flagged += 1

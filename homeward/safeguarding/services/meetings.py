@@ -110,8 +110,8 @@ def for_change(actor: Actor, meeting_id: object, *, planned: bool = False) -> Me
     """The meeting, locked, for someone who holds it; refused once cancelled (or, with
     ``planned``, once held)."""
     meeting = _meeting(actor, meeting_id, write=True)
-    meeting = Meeting.objects.select_for_update().select_related("council", "child").get(
-        pk=meeting.pk
+    meeting = (
+        Meeting.objects.select_for_update().select_related("council", "child").get(pk=meeting.pk)
     )
     if meeting.status == MeetingStatus.CANCELLED:
         raise ValidationFailed({"status": [CANCELLED]})
@@ -160,9 +160,7 @@ def next_members(actor: Actor, kind: str) -> list[MemberInput]:
     last = last_meeting(actor.organisation, kind, held=False)
     if last is None:
         return []
-    return [
-        MemberInput(m.organisation_id, m.name, m.role, m.user_id) for m in members_of(last)
-    ]
+    return [MemberInput(m.organisation_id, m.name, m.role, m.user_id) for m in members_of(last)]
 
 
 # --- writing --------------------------------------------------------------------------------
@@ -181,13 +179,17 @@ def _member_errors(index: int, member: MemberInput) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
     if not member.name.strip():
         errors[f"members-{index}-name"] = [f"{label}: enter their name"]
-    if member.organisation_id is None or not Organisation.objects.filter(
-        pk=member.organisation_id
-    ).exists():
+    if (
+        member.organisation_id is None
+        or not Organisation.objects.filter(pk=member.organisation_id).exists()
+    ):
         errors[f"members-{index}-organisation"] = [f"{label}: select their organisation"]
-    elif member.user_id is not None and not Membership.objects.filter(
-        user_id=member.user_id, organisation_id=member.organisation_id, is_active=True
-    ).exists():
+    elif (
+        member.user_id is not None
+        and not Membership.objects.filter(
+            user_id=member.user_id, organisation_id=member.organisation_id, is_active=True
+        ).exists()
+    ):
         errors[f"members-{index}-user"] = [
             f"{label}: the user must work at the organisation they are from"
         ]
@@ -355,9 +357,7 @@ def record_attendance(actor: Actor, meeting_id: object, marks: dict[int, str]) -
             raise ValidationFailed({f"member-{unknown[0]}": ["No such member of this meeting"]})
         for pk, mark in marks.items():
             members[pk].attended, members[pk].apologies = ATTENDANCE[mark]
-        MeetingMember.objects.bulk_update(
-            [members[pk] for pk in marks], ["attended", "apologies"]
-        )
+        MeetingMember.objects.bulk_update([members[pk] for pk in marks], ["attended", "apologies"])
         audit.record(
             actor, "record_attendance", "meeting", meeting.pk, details={"marked": len(marks)}
         )

@@ -57,8 +57,9 @@ def _member_inputs(rows: Any) -> list[meetings.MemberInput]:
         if not (c.get("name") or c.get("organisation") or c.get("role")):
             continue
         found.append(
-            meetings.MemberInput(c.get("organisation"), c.get("name") or "", c.get("role") or "",
-                                 c.get("user"))
+            meetings.MemberInput(
+                c.get("organisation"), c.get("name") or "", c.get("role") or "", c.get("user")
+            )
         )
     return found
 
@@ -67,7 +68,8 @@ def _row_errors(rows: Any, errors: dict[str, list[str]]) -> dict[str, list[str]]
     """Put "members-<n>-<field>" messages on the row; return the rest. The service numbers
     the rows it was given, which are the rows with anything in them."""
     filled = [
-        f for f in rows.forms
+        f
+        for f in rows.forms
         if any(f.cleaned_data.get(k) for k in ("name", "organisation", "role"))
     ]
     rest: dict[str, list[str]] = {}

@@ -61,37 +61,58 @@ def _story(actor: Actor, meeting: Meeting) -> list[Any]:
     members = meetings.members_of(meeting)
     story.append(
         _rows(
-            [(f"{m.name}", f"{m.role + ', ' if m.role else ''}{m.organisation.name}: "
-              f"{_attendance(m)}") for m in members]
+            [
+                (
+                    f"{m.name}",
+                    f"{m.role + ', ' if m.role else ''}{m.organisation.name}: {_attendance(m)}",
+                )
+                for m in members
+            ]
             or [("Nobody", "No members recorded")],
-            styles, 150, WIDTH,
+            styles,
+            150,
+            WIDTH,
         )
     )
     story.append(_para("Agenda", styles.head))
     for section in agenda_shown.shown(actor, meeting, names):
         lines = [
             f"{item.label}{': ' + item.detail if item.detail else ''}"
-            + (f" ({', '.join(c.label for c in item.children)})" if len(item.children) > 1 or (
-                item.children and item.children[0].label != item.label) else "")
+            + (
+                f" ({', '.join(c.label for c in item.children)})"
+                if len(item.children) > 1
+                or (item.children and item.children[0].label != item.label)
+                else ""
+            )
             for item in section.items
         ] or ["Nothing in the period"]
-        story.append(_rows([(section.title, "\n".join(f"\u2022 {x}" for x in lines))],
-                           styles, 150, WIDTH))
+        story.append(
+            _rows([(section.title, "\n".join(f"\u2022 {x}" for x in lines))], styles, 150, WIDTH)
+        )
     story += _outcomes(meeting, names, styles)
     return story
 
 
 def _outcomes(meeting: Meeting, names: Any, styles: _Styles) -> list[Any]:
-    story: list[Any] = [_para("Minutes", styles.head), _para(meeting.minutes or "None recorded",
-                                                              styles.body)]
+    story: list[Any] = [
+        _para("Minutes", styles.head),
+        _para(meeting.minutes or "None recorded", styles.body),
+    ]
     decisions = list(meeting.decisions.order_by("recorded_at", "pk"))
     story.append(_para("Decisions", styles.head))
     story.append(
         _rows(
-            [(f"Decision {n}", d.text + (f" (about {names.child(d.child_id).label})"
-                                          if d.child_id else ""))
-             for n, d in enumerate(decisions, 1)] or [("None", "No decisions recorded")],
-            styles, 110, WIDTH,
+            [
+                (
+                    f"Decision {n}",
+                    d.text + (f" (about {names.child(d.child_id).label})" if d.child_id else ""),
+                )
+                for n, d in enumerate(decisions, 1)
+            ]
+            or [("None", "No decisions recorded")],
+            styles,
+            110,
+            WIDTH,
         )
     )
     actions = list(
@@ -104,8 +125,11 @@ def _outcomes(meeting: Meeting, names: Any, styles: _Styles) -> list[Any]:
         done = f"Done {_when(a.done_at)}: {a.done_note}" if a.done_at else "Open"
         about = f" About {names.child(a.child_id).label}." if a.child_id else ""
         rows.append(
-            (f"Action {n}", f"{a.text}.{about} Owner: {owner}, {a.owner_organisation.name}. "
-             f"Due {a.due_on.day} {a.due_on:%B %Y}. {done}")
+            (
+                f"Action {n}",
+                f"{a.text}.{about} Owner: {owner}, {a.owner_organisation.name}. "
+                f"Due {a.due_on.day} {a.due_on:%B %Y}. {done}",
+            )
         )
     story.append(_rows(rows or [("None", "No actions recorded")], styles, 110, WIDTH))
     return story
@@ -126,5 +150,3 @@ def pack_pdf(actor: Actor, meeting: Meeting) -> bytes:
     )
     doc.build(_story(actor, meeting))
     return buffer.getvalue()
-
-

@@ -93,8 +93,12 @@ def _page(
             "subject": names.child(meeting.child_id) if meeting.child_id else None,
             "decisions": [(d, names.child(d.child_id) if d.child_id else None) for d in decisions],
             "actions": [
-                (a, names.child(a.child_id) if a.child_id else None,
-                 meeting_actions.is_overdue(a), meeting_actions.may_mark_done(actor, a))
+                (
+                    a,
+                    names.child(a.child_id) if a.child_id else None,
+                    meeting_actions.is_overdue(a),
+                    meeting_actions.may_mark_done(actor, a),
+                )
                 for a in actions
             ],
             "may_change": may_change and meeting.status != MeetingStatus.CANCELLED,
@@ -143,7 +147,9 @@ def _post(request: HttpRequest, pk: int, which: str, save: Any, done: str) -> Ht
 @require_http_methods(["POST"])
 def attendance(request: HttpRequest, pk: int) -> HttpResponse:
     return _post(
-        request, pk, "attendance",
+        request,
+        pk,
+        "attendance",
         lambda a, m, f: meetings.record_attendance(a, m.pk, f.marks()),
         "Attendance saved",
     )
@@ -167,7 +173,9 @@ def add_member(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["POST"])
 def minutes(request: HttpRequest, pk: int) -> HttpResponse:
     return _post(
-        request, pk, "minutes",
+        request,
+        pk,
+        "minutes",
         lambda a, m, f: meetings.save_minutes(a, m.pk, f.cleaned_data["minutes"]),
         "Minutes saved",
     )
@@ -214,7 +222,11 @@ def _owners(actor: Actor, meeting: Meeting) -> dict[int, Any]:  # noqa: ARG001
 @require_http_methods(["POST"])
 def hold(request: HttpRequest, pk: int) -> HttpResponse:
     return _post(
-        request, pk, "hold", lambda a, m, f: meetings.hold_meeting(a, m.pk), "Meeting recorded as held"
+        request,
+        pk,
+        "hold",
+        lambda a, m, f: meetings.hold_meeting(a, m.pk),
+        "Meeting recorded as held",
     )
 
 
@@ -222,7 +234,9 @@ def hold(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["POST"])
 def cancel(request: HttpRequest, pk: int) -> HttpResponse:
     return _post(
-        request, pk, "cancel",
+        request,
+        pk,
+        "cancel",
         lambda a, m, f: meetings.cancel_meeting(a, m.pk, f.cleaned_data["reason"]),
         "Meeting cancelled",
     )
@@ -232,7 +246,9 @@ def cancel(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["POST"])
 def rebuild(request: HttpRequest, pk: int) -> HttpResponse:
     return _post(
-        request, pk, "agenda",
+        request,
+        pk,
+        "agenda",
         lambda a, m, f: agenda.rebuild(a, m.pk),
         "Agenda built again from the records as they are now",
     )
@@ -260,8 +276,11 @@ def my_actions(request: HttpRequest) -> HttpResponse:
     seen = agenda.visible_ids(actor, {a.child_id for a in found if a.child_id})
     audit.record_many_reads(actor, "child", sorted(seen), action="list_result")
     rows = [
-        (a, a.child.full_name if a.child_id in seen and a.child else "",
-         meeting_actions.is_overdue(a))
+        (
+            a,
+            a.child.full_name if a.child_id in seen and a.child else "",
+            meeting_actions.is_overdue(a),
+        )
         for a in found
     ]
     return render(request, f"{TEMPLATES}/my_actions.html", {"rows": rows, "nav": "work"})
@@ -286,7 +305,12 @@ def action_done(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         f"{TEMPLATES}/action_done.html",
-        {"action": found, "form": form, "overdue": meeting_actions.is_overdue(found), "nav": "work"},
+        {
+            "action": found,
+            "form": form,
+            "overdue": meeting_actions.is_overdue(found),
+            "nav": "work",
+        },
     )
 
 
