@@ -57,6 +57,8 @@ def _strategy(child_id: int | None, source_key: str, reason: str) -> None:
 
 @bus.on(RepeatThresholdReached)
 def repeat_missing(event: RepeatThresholdReached, actor: Actor | None) -> None:  # noqa: ARG001
+    if event.child_id is None:
+        return
     latest = (
         Episode.objects.filter(child_id=event.child_id)
         .order_by("-last_seen_at", "-pk")

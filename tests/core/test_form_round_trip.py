@@ -1387,7 +1387,7 @@ def _action_back(visit: Visit) -> dict[str, Any]:
     }
 
 
-def _decision_back(visit: Visit) -> dict[str, Any]:
+def _meeting_decision_back(visit: Visit) -> dict[str, Any]:
     decision = _meeting_now(visit).decisions.order_by("-pk").first()
     assert decision is not None
     return {"decision-text": decision.text, "decision-agenda_item": decision.agenda_item}
@@ -1459,7 +1459,7 @@ MEETINGS = [
         _meeting_setup,
         lambda v: {"minutes": _meeting_now(v).minutes},
     ),
-    Scenario("safeguarding:meeting-decision", _meeting_setup, _decision_back),
+    Scenario("safeguarding:meeting-decision", _meeting_setup, _meeting_decision_back),
     Scenario(
         "safeguarding:meeting-action",
         _meeting_setup,

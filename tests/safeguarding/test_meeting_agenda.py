@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 
 from homeward.core import clock
+from homeward.core.errors import ValidationFailed
 from homeward.safeguarding.models import MeetingKind, MeetingStatus
 from homeward.safeguarding.services import agenda, meetings
 from tests.safeguarding.factories_meetings import agenda_world, episode, open_panel
@@ -143,6 +144,6 @@ def test_the_agenda_is_rebuilt_until_the_meeting_is_held() -> None:
         w.c.pk,
     }
     meetings.hold_meeting(w.coordinator, meeting.pk)
-    with pytest.raises(meetings.ValidationFailed) as failed:
+    with pytest.raises(ValidationFailed) as failed:
         agenda.rebuild(w.coordinator, meeting.pk)
     assert failed.value.errors == {"status": [meetings.NOT_PLANNED]}

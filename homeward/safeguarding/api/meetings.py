@@ -11,6 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Field, Query, Router, Schema
 
 from homeward.core.api import actor_of, respond
+from homeward.core.errors import ValidationFailed
 from homeward.core.idempotency import idempotent
 from homeward.core.responses import respond_page
 from homeward.core.schemas import Id, InputSchema, LongText, When, limit_of
@@ -317,7 +318,7 @@ def record_attendance(request: HttpRequest, meeting_id: Id, payload: AttendanceI
     marks: dict[int, str] = {}
     for key, value in payload.members.items():
         if not key.isdigit() or not 0 < int(key) < 2**63:
-            raise meetings.ValidationFailed({"members": [f"{key[:20]} is not a member id"]})
+            raise ValidationFailed({"members": [f"{key[:20]} is not a member id"]})
         marks[int(key)] = value
     meetings.record_attendance(actor_of(request), meeting_id, marks)
     return _changed(request, meeting_id)

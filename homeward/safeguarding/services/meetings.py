@@ -166,6 +166,12 @@ def next_members(actor: Actor, kind: str) -> list[MemberInput]:
 # --- writing --------------------------------------------------------------------------------
 
 
+def _org(member: MemberInput) -> int:
+    """The member's organisation, once validated (``_member_errors`` requires it)."""
+    assert member.organisation_id is not None
+    return member.organisation_id
+
+
 def agency_choices() -> list[Organisation]:
     """Who may send members: the council, its force, and the agencies working with it
     (every organisation but the national body; a meeting invites whom it needs)."""
@@ -200,7 +206,7 @@ def _member_errors(index: int, member: MemberInput) -> dict[str, list[str]]:
     return errors
 
 
-def _meeting_errors(actor: Actor, data: MeetingInput) -> tuple[Child | None, dict]:
+def _meeting_errors(actor: Actor, data: MeetingInput) -> tuple[Child | None, dict[str, list[str]]]:
     errors: dict[str, list[str]] = {}
     child = None
     if data.kind not in MeetingKind.values:
@@ -269,7 +275,7 @@ def _create(
     MeetingMember.objects.bulk_create(
         MeetingMember(
             meeting=meeting,
-            organisation_id=m.organisation_id,
+            organisation_id=_org(m),
             user_id=m.user_id,
             name=m.name.strip(),
             role=m.role.strip(),
@@ -327,7 +333,7 @@ def add_member(actor: Actor, meeting_id: object, member: MemberInput) -> Meeting
             raise ValidationFailed({"name": [f"A meeting has at most {MAX_MEMBERS} members"]})
         added = MeetingMember.objects.create(
             meeting=meeting,
-            organisation_id=member.organisation_id,
+            organisation_id=_org(member),
             user_id=member.user_id,
             name=member.name.strip(),
             role=member.role.strip(),

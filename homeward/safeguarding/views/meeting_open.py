@@ -96,11 +96,11 @@ def open_meeting(request: HttpRequest) -> HttpResponse:
     agencies = meetings.agency_choices()
     if request.method == "POST":
         form = OpenMeetingForm(request.POST)
-        rows = MemberRows(request.POST, prefix="members", agencies=agencies)
+        rows = MemberRows(request.POST, prefix="members", agencies=agencies)  # type: ignore[call-arg]
     else:
         initial, members = _initial(actor, kind)
         form = OpenMeetingForm(initial=initial)
-        rows = MemberRows(initial=members, prefix="members", agencies=agencies)
+        rows = MemberRows(initial=members, prefix="members", agencies=agencies)  # type: ignore[call-arg]
     if request.method == "POST" and form.is_valid() and rows.is_valid():
         c = form.cleaned_data
         try:
