@@ -17,7 +17,7 @@ from homeward.core import clock
 from homeward.core.actor import Actor
 from homeward.organisations.models import User
 from homeward.safeguarding.models import Meeting, MeetingAction, MeetingKind
-from homeward.safeguarding.services import agenda, meeting_actions, meetings
+from homeward.safeguarding.services import agenda, meeting_actions, meeting_records, meetings
 from homeward.seed.plan import Area
 
 DAYS_AGO = 30
@@ -83,8 +83,8 @@ def _record(coordinator: Actor, worker: Actor, panel: Meeting, held_at: datetime
     marks = {}
     for n, m in enumerate(meetings.members_of(panel)):
         marks[m.pk] = "apologies" if n == 3 else "attended"
-    meetings.record_attendance(coordinator, panel.pk, marks)
-    meetings.save_minutes(
+    meeting_records.record_attendance(coordinator, panel.pk, marks)
+    meeting_records.save_minutes(
         coordinator,
         panel.pk,
         "The panel went through the children over the repeat threshold and those without "
@@ -117,7 +117,7 @@ def _record(coordinator: Actor, worker: Actor, panel: Meeting, held_at: datetime
                 agenda_item=first if owner else "",
             ),
         )
-    meetings.hold_meeting(coordinator, panel.pk)
+    meeting_records.hold_meeting(coordinator, panel.pk)
     Meeting.objects.filter(pk=panel.pk).update(held_at=held_at + timedelta(hours=2))
     # Dates as set at the meeting: the first is past due (the worker's sweep flags it).
     MeetingAction.objects.filter(meeting=panel).update(recorded_at=held_at + timedelta(hours=2))

@@ -10,7 +10,7 @@ import pytest
 from homeward.core import clock
 from homeward.core.errors import ValidationFailed
 from homeward.safeguarding.models import MeetingKind, MeetingStatus
-from homeward.safeguarding.services import agenda, meetings
+from homeward.safeguarding.services import meeting_records, meetings
 from tests.safeguarding.factories_meetings import agenda_world, episode, open_panel
 
 pytestmark = pytest.mark.django_db
@@ -135,7 +135,7 @@ def test_the_agenda_is_rebuilt_until_the_meeting_is_held() -> None:
     meeting = open_panel(w.coordinator)
     episode(w.e, 1)  # another council's: nothing changes
     episode(w.c, 1, grade="high")  # C now has a high-risk episode in the period
-    rebuilt = agenda.rebuild(w.coordinator, meeting.pk)
+    rebuilt = meeting_records.rebuild_agenda(w.coordinator, meeting.pk)
     assert [i["key"] for i in rebuilt.agenda if i["section"] == "high_risk"][-1].startswith(
         "high_risk:"
     )
@@ -143,7 +143,7 @@ def test_the_agenda_is_rebuilt_until_the_meeting_is_held() -> None:
         w.b.pk,
         w.c.pk,
     }
-    meetings.hold_meeting(w.coordinator, meeting.pk)
+    meeting_records.hold_meeting(w.coordinator, meeting.pk)
     with pytest.raises(ValidationFailed) as failed:
-        agenda.rebuild(w.coordinator, meeting.pk)
+        meeting_records.rebuild_agenda(w.coordinator, meeting.pk)
     assert failed.value.errors == {"status": [meetings.NOT_PLANNED]}

@@ -18,7 +18,12 @@ from homeward.notifications.models import Notification
 from homeward.organisations.models import Role
 from homeward.safeguarding.events import ActionOverdue, ActionRecorded, MeetingOpened
 from homeward.safeguarding.models import Meeting, MeetingKind, MeetingStatus
-from homeward.safeguarding.services import agenda_shown, meeting_actions, meetings
+from homeward.safeguarding.services import (
+    agenda_shown,
+    meeting_actions,
+    meeting_records,
+    meetings,
+)
 from homeward.safeguarding.views.meeting_pdf import pack_pdf
 from tests import factories
 from tests.actors import user_of
@@ -126,7 +131,7 @@ def test_an_organisation_with_no_member_cannot_read_the_meeting() -> None:
             factories.actor(Role.POLICE_OFFICER, factories.PoliceForceFactory()), meeting.pk
         )
     with pytest.raises(AccessDenied):
-        meetings.hold_meeting(Actor.for_user(w.worker), meeting.pk)
+        meeting_records.hold_meeting(Actor.for_user(w.worker), meeting.pk)
 
 
 # --- the pack --------------------------------------------------------------------------
@@ -149,10 +154,10 @@ def test_the_pack_reads_back() -> None:
         ],
     )
     hale, reid = meetings.members_of(meeting)
-    meetings.record_attendance(
+    meeting_records.record_attendance(
         w.coordinator, meeting.pk, {hale.pk: "attended", reid.pk: "apologies"}
     )
-    meetings.save_minutes(w.coordinator, meeting.pk, "The panel reviewed four children.")
+    meeting_records.save_minutes(w.coordinator, meeting.pk, "The panel reviewed four children.")
     meeting_actions.record_decision(
         w.coordinator,
         meeting.pk,
@@ -166,7 +171,7 @@ def test_the_pack_reads_back() -> None:
             "Visit at home", w.worker.pk, due, agenda_item=f"repeat:{w.a.pk}"
         ),
     )
-    meetings.hold_meeting(w.coordinator, meeting.pk)
+    meeting_records.hold_meeting(w.coordinator, meeting.pk)
     text = _pdf_text(pack_pdf(w.coordinator, meetings.read_meeting(w.coordinator, meeting.pk)))
     for expected in (
         "Missing children panel: meeting pack",
@@ -239,11 +244,11 @@ def test_an_action_needs_an_owner_from_the_meeting_and_a_due_date() -> None:
 def test_a_held_or_cancelled_meeting_is_not_changed_again() -> None:
     w = agenda_world()
     meeting = open_panel(w.coordinator)
-    meetings.cancel_meeting(w.coordinator, meeting.pk, "The chair is ill")
+    meeting_records.cancel_meeting(w.coordinator, meeting.pk, "The chair is ill")
     assert Meeting.objects.get(pk=meeting.pk).status == MeetingStatus.CANCELLED
     with pytest.raises(ValidationFailed):
-        meetings.save_minutes(w.coordinator, meeting.pk, "Too late")
+        meeting_records.save_minutes(w.coordinator, meeting.pk, "Too late")
     future = open_panel(w.coordinator, days_ahead=3)
     with pytest.raises(ValidationFailed) as early:
-        meetings.hold_meeting(w.coordinator, future.pk)
+        meeting_records.hold_meeting(w.coordinator, future.pk)
     assert "not started yet" in early.value.errors["status"][0]

@@ -1,6 +1,6 @@
 """/api/v1/meetings/{id}/decisions and /actions: what a meeting decided and who is to do
 what; /api/v1/meeting-actions: your own open actions (your work list) and marking one
-done."""
+done; and a meeting's agenda built again, and its pack as a PDF."""
 
 from typing import Annotated
 
@@ -18,7 +18,8 @@ from homeward.safeguarding.api.meetings import (
     action_out,
     meeting_out,
 )
-from homeward.safeguarding.services import agenda, meeting_actions, meetings
+from homeward.safeguarding.services import agenda, meeting_actions, meeting_records, meetings
+from homeward.safeguarding.views.meeting_pdf import pack_pdf
 
 router = Router()
 
@@ -125,3 +126,39 @@ def mark_done(request: HttpRequest, action_id: Id, payload: MeetingActionDoneIn)
     done = meeting_actions.mark_done(actor, action_id, payload.done_note)
     seen = agenda.visible_ids(actor, {done.child_id} if done.child_id else set())
     return respond(action_out(done, seen))
+
+
+@router.post(
+    "/meetings/{meeting_id}/agenda",
+    response={200: MeetingOut},
+    tags=MEETINGS,
+    summary="Build the agenda again from the records as they are now",
+    description="Only until the meeting is held (422 after).",
+)
+@idempotent(atomic=False)  # the answer is an audited read of the meeting
+def rebuild_agenda(request: HttpRequest, meeting_id: Id) -> HttpResponse:
+    meeting_records.rebuild_agenda(actor_of(request), meeting_id)
+    return _changed(request, meeting_id, 200)
+
+
+@router.get(
+    "/meetings/{meeting_id}/pack.pdf",
+    tags=MEETINGS,
+    summary="Download the meeting pack as a PDF",
+    description="Details, members and attendance, the agenda as your organisation may see "
+    "it, minutes, decisions and actions. An audited read.",
+    openapi_extra={
+        "responses": {
+            200: {
+                "description": "The meeting pack",
+                "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}},
+            }
+        }
+    },
+)
+def download_pack(request: HttpRequest, meeting_id: Id) -> HttpResponse:
+    actor = actor_of(request)
+    meeting = meetings.read_meeting(actor, meeting_id)
+    response = HttpResponse(pack_pdf(actor, meeting), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="meeting-{meeting.pk}-pack.pdf"'
+    return response

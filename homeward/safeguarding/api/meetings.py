@@ -1,6 +1,6 @@
 """/api/v1/meetings: a council's multi-agency meetings: list, open, read (with the agenda
-as the reader's organisation may see it), members, attendance, minutes, hold, cancel,
-rebuild the agenda, and the pack as a PDF. Decisions and actions: ``meeting_actions``.
+as the reader's organisation may see it), members, attendance, minutes, hold and cancel.
+Rebuilding the agenda, the pack as a PDF, decisions and actions: ``meeting_actions``.
 
 Thin: the same services as the pages (``homeward.safeguarding.services.meetings``)."""
 
@@ -17,8 +17,8 @@ from homeward.core.responses import respond_page
 from homeward.core.schemas import Id, InputSchema, LongText, When, limit_of
 from homeward.core.validation import LONG_TEXT
 from homeward.safeguarding.models import Meeting, MeetingMember
-from homeward.safeguarding.services import agenda, agenda_shown, meetings
-from homeward.safeguarding.views.meeting_pdf import pack_pdf
+from homeward.safeguarding.services import agenda, agenda_shown, meeting_records, meetings
+from homeward.safeguarding.services.meeting_actions import is_overdue
 
 router = Router()
 MEETINGS = ["multi-agency meetings"]
@@ -134,8 +134,6 @@ def _attendance(m: MeetingMember) -> str:
 
 
 def action_out(a: Any, seen: set[int]) -> MeetingActionOut:
-    from homeward.safeguarding.services.meeting_actions import is_overdue
-
     return MeetingActionOut(
         id=a.pk,
         meeting_id=a.meeting_id,
@@ -297,7 +295,7 @@ def _changed(request: HttpRequest, meeting_id: int) -> HttpResponse:
 )
 @idempotent(atomic=False)  # the answer is an audited read of the meeting
 def add_member(request: HttpRequest, meeting_id: Id, payload: MeetingMemberIn) -> HttpResponse:
-    meetings.add_member(actor_of(request), meeting_id, _member(payload))
+    meeting_records.add_member(actor_of(request), meeting_id, _member(payload))
     return _changed(request, meeting_id)
 
 
@@ -320,7 +318,7 @@ def record_attendance(request: HttpRequest, meeting_id: Id, payload: AttendanceI
         if not key.isdigit() or not 0 < int(key) < 2**63:
             raise ValidationFailed({"members": [f"{key[:20]} is not a member id"]})
         marks[int(key)] = value
-    meetings.record_attendance(actor_of(request), meeting_id, marks)
+    meeting_records.record_attendance(actor_of(request), meeting_id, marks)
     return _changed(request, meeting_id)
 
 
@@ -336,7 +334,7 @@ class MinutesIn(InputSchema):
 )
 @idempotent(atomic=False)  # the answer is an audited read of the meeting
 def save_minutes(request: HttpRequest, meeting_id: Id, payload: MinutesIn) -> HttpResponse:
-    meetings.save_minutes(actor_of(request), meeting_id, payload.minutes)
+    meeting_records.save_minutes(actor_of(request), meeting_id, payload.minutes)
     return _changed(request, meeting_id)
 
 
@@ -349,7 +347,7 @@ def save_minutes(request: HttpRequest, meeting_id: Id, payload: MinutesIn) -> Ht
 )
 @idempotent(atomic=False)  # the answer is an audited read of the meeting
 def hold_meeting(request: HttpRequest, meeting_id: Id) -> HttpResponse:
-    meetings.hold_meeting(actor_of(request), meeting_id)
+    meeting_records.hold_meeting(actor_of(request), meeting_id)
     return _changed(request, meeting_id)
 
 
@@ -365,41 +363,5 @@ class CancelMeetingIn(InputSchema):
 )
 @idempotent(atomic=False)  # the answer is an audited read of the meeting
 def cancel_meeting(request: HttpRequest, meeting_id: Id, payload: CancelMeetingIn) -> HttpResponse:
-    meetings.cancel_meeting(actor_of(request), meeting_id, payload.reason)
+    meeting_records.cancel_meeting(actor_of(request), meeting_id, payload.reason)
     return _changed(request, meeting_id)
-
-
-@router.post(
-    "/meetings/{meeting_id}/agenda",
-    response={200: MeetingOut},
-    tags=MEETINGS,
-    summary="Build the agenda again from the records as they are now",
-    description="Only until the meeting is held (422 after).",
-)
-@idempotent(atomic=False)  # the answer is an audited read of the meeting
-def rebuild_agenda(request: HttpRequest, meeting_id: Id) -> HttpResponse:
-    agenda.rebuild(actor_of(request), meeting_id)
-    return _changed(request, meeting_id)
-
-
-@router.get(
-    "/meetings/{meeting_id}/pack.pdf",
-    tags=MEETINGS,
-    summary="Download the meeting pack as a PDF",
-    description="Details, members and attendance, the agenda as your organisation may see "
-    "it, minutes, decisions and actions. An audited read.",
-    openapi_extra={
-        "responses": {
-            200: {
-                "description": "The meeting pack",
-                "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}},
-            }
-        }
-    },
-)
-def download_pack(request: HttpRequest, meeting_id: Id) -> HttpResponse:
-    actor = actor_of(request)
-    meeting = meetings.read_meeting(actor, meeting_id)
-    response = HttpResponse(pack_pdf(actor, meeting), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="meeting-{meeting.pk}-pack.pdf"'
-    return response

@@ -22,18 +22,14 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.db import transaction
-
 from homeward.aftercare import compliance
-from homeward.audit import services as audit
 from homeward.children import visibility
 from homeward.children.models import Child
 from homeward.core import clock
 from homeward.core.actor import Actor
 from homeward.episodes.models import Episode, RiskGrade
-from homeward.events import bus
 from homeward.notifications import clocks, rules
-from homeward.organisations.models import Membership, Organisation, Role
+from homeward.organisations.models import Organisation
 from homeward.safeguarding.models import (
     Meeting,
     MeetingKind,
@@ -92,29 +88,6 @@ def two_working_days_ahead(now: datetime) -> datetime:
         if day.weekday() < 5:
             left -= 1
     return datetime(day.year, day.month, day.day, 10, tzinfo=clock.UK)
-
-
-def coordinators_as_members(council: Organisation) -> list[Any]:
-    """The council's missing coordinators (or, with none, its managers), as members of a
-    meeting the escalation rules open."""
-    from homeward.safeguarding.services.meetings import MemberInput
-
-    for role in (Role.COUNCIL_MISSING_COORDINATOR, Role.COUNCIL_MANAGER):
-        found = Membership.objects.filter(
-            organisation=council, role=role, is_active=True, user__is_active=True
-        ).select_related("user")
-        members = [
-            MemberInput(
-                council.pk,
-                m.user.get_full_name() or m.user.get_username(),
-                m.get_role_display(),
-                m.user_id,
-            )
-            for m in found
-        ]
-        if members:
-            return members
-    return []
 
 
 # --- the sections a council owns -----------------------------------------------------------
@@ -215,21 +188,6 @@ def store(meeting: Meeting) -> None:
     meeting.agenda = build(meeting)
     meeting.agenda_built_at = clock.now()
     meeting.save(update_fields=["agenda", "agenda_built_at", "period_end"])
-
-
-def rebuild(actor: Actor, meeting_id: object) -> Meeting:
-    """Build the agenda again from the records as they are now, up to now: only until the
-    meeting is held."""
-    from homeward.safeguarding.services.meetings import for_change
-
-    with transaction.atomic(), bus.unit_of_work():
-        meeting = for_change(actor, meeting_id, planned=True)
-        meeting.period_end = clock.now()
-        store(meeting)
-        audit.record(
-            actor, "rebuild_agenda", "meeting", meeting.pk, details={"items": len(meeting.agenda)}
-        )
-    return meeting
 
 
 # --- reading ids back --------------------------------------------------------------------------

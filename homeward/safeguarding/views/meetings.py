@@ -33,7 +33,13 @@ from homeward.safeguarding.forms.meetings import (
     MinutesForm,
 )
 from homeward.safeguarding.models import Meeting, MeetingStatus
-from homeward.safeguarding.services import agenda, agenda_shown, meeting_actions, meetings
+from homeward.safeguarding.services import (
+    agenda,
+    agenda_shown,
+    meeting_actions,
+    meeting_records,
+    meetings,
+)
 from homeward.safeguarding.views import meeting_open
 from homeward.safeguarding.views.meeting_pdf import pack_pdf
 
@@ -150,7 +156,7 @@ def attendance(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         pk,
         "attendance",
-        lambda a, m, f: meetings.record_attendance(a, m.pk, f.marks()),
+        lambda a, m, f: meeting_records.record_attendance(a, m.pk, f.marks()),
         "Attendance saved",
     )
 
@@ -160,7 +166,7 @@ def attendance(request: HttpRequest, pk: int) -> HttpResponse:
 def add_member(request: HttpRequest, pk: int) -> HttpResponse:
     def save(actor: Actor, meeting: Meeting, form: Any) -> None:
         c = form.cleaned_data
-        meetings.add_member(
+        meeting_records.add_member(
             actor,
             meeting.pk,
             meetings.MemberInput(c["organisation"], c["name"], c["role"], None),
@@ -176,7 +182,7 @@ def minutes(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         pk,
         "minutes",
-        lambda a, m, f: meetings.save_minutes(a, m.pk, f.cleaned_data["minutes"]),
+        lambda a, m, f: meeting_records.save_minutes(a, m.pk, f.cleaned_data["minutes"]),
         "Minutes saved",
     )
 
@@ -225,7 +231,7 @@ def hold(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         pk,
         "hold",
-        lambda a, m, f: meetings.hold_meeting(a, m.pk),
+        lambda a, m, f: meeting_records.hold_meeting(a, m.pk),
         "Meeting recorded as held",
     )
 
@@ -237,7 +243,7 @@ def cancel(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         pk,
         "cancel",
-        lambda a, m, f: meetings.cancel_meeting(a, m.pk, f.cleaned_data["reason"]),
+        lambda a, m, f: meeting_records.cancel_meeting(a, m.pk, f.cleaned_data["reason"]),
         "Meeting cancelled",
     )
 
@@ -249,7 +255,7 @@ def rebuild(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         pk,
         "agenda",
-        lambda a, m, f: agenda.rebuild(a, m.pk),
+        lambda a, m, f: meeting_records.rebuild_agenda(a, m.pk),
         "Agenda built again from the records as they are now",
     )
 
