@@ -52,6 +52,8 @@ class May:
     keep_profiles: bool = False
     see_home_protocol: bool = False
     see_protocol_compliance: bool = False
+    see_hotspots: bool = False
+    see_places: bool = False
 
     def as_dict(self) -> dict[str, bool]:
         return asdict(self)
@@ -86,6 +88,8 @@ def may(actor: Actor) -> May:
         see_home_protocol=safeguarding_access.may_follow_protocol(actor)
         or safeguarding_access.may_keep_protocol(actor),
         see_protocol_compliance=safeguarding_access.may_see_protocol_compliance(actor),
+        see_hotspots=safeguarding_access.may_see_hotspots(actor),
+        see_places=safeguarding_access.may_see_places(actor),
     )
 
 
@@ -230,6 +234,29 @@ def _aftercare_links(actor: Actor, allowed: May) -> list[WorkLink]:
             )
         )
     links += _protocol_links(actor, allowed)
+    links += _place_links(allowed)
+    return links
+
+
+def _place_links(allowed: May) -> list[WorkLink]:
+    links: list[WorkLink] = []
+    if allowed.see_hotspots:
+        links.append(
+            WorkLink(
+                "Hotspots",
+                reverse("safeguarding:hotspots"),
+                "Places and areas where several children were found or stayed while missing, "
+                "as a table and a map",
+            )
+        )
+    if allowed.see_places:
+        links.append(
+            WorkLink(
+                "Places",
+                reverse("safeguarding:places"),
+                "Places in children's episodes: find one, record one, see its links",
+            )
+        )
     return links
 
 

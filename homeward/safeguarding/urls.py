@@ -1,9 +1,10 @@
 from __future__ import annotations
 
-from homeward.safeguarding.views import briefing, plans, profiles, protocols
+from homeward.safeguarding.views import briefing, hotspots, places, plans, profiles, protocols
 
 app_name = "safeguarding"
 
 urlpatterns = (
     profiles.urlpatterns + plans.urlpatterns + protocols.urlpatterns + briefing.urlpatterns
 )
+urlpatterns += places.urlpatterns + hotspots.urlpatterns

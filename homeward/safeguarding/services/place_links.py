@@ -8,6 +8,7 @@ the child (``get_child``). An unlink is by anyone who could have made the link."
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import IntegrityError, transaction
@@ -15,6 +16,7 @@ from django.db.models import QuerySet
 
 from homeward.aftercare.models import ReturnInterview
 from homeward.aftercare.services.reads import interviews_for
+from homeward.audit import services as audit
 from homeward.children.models import Child
 from homeward.children.visibility import get_child, visible_children
 from homeward.core import clock
@@ -22,7 +24,7 @@ from homeward.core.actor import Actor
 from homeward.core.errors import AccessDenied, NotFound, ValidationFailed
 from homeward.core.validation import LONG_TEXT, implausible_time, too_long
 from homeward.episodes.models import Episode
-from homeward.episodes.visibility import get_episode
+from homeward.episodes.visibility import get_episode, visible_episodes
 from homeward.events import bus
 from homeward.events.change import record_change
 from homeward.organisations.policy import Action, role_allows
@@ -234,3 +236,76 @@ def links_of_child(child: Child) -> list[PlaceLink]:
         .select_related("episode")
         .order_by("-occurred_at", "-pk")
     )
+
+
+@dataclass(frozen=True)
+class LinkTarget:
+    """What a new or chosen place is to be linked to: an episode, an interview or a child
+    (at most one), each found through the actor's own sight of it."""
+
+    episode: Episode | None = None
+    interview: ReturnInterview | None = None
+    child: Child | None = None
+
+    @property
+    def any(self) -> bool:
+        return bool(self.episode or self.interview or self.child)
+
+
+def target(actor: Actor, *, episode: str = "", interview: str = "", child: str = "") -> LinkTarget:
+    """The link target named by a page's query, checked: NotFound for one not seen."""
+    if not (episode or interview or child):
+        return LinkTarget()
+    if not role_allows(actor, Action.RECORD_PLACE):
+        raise AccessDenied("Your role does not allow you to record places.")
+    if episode:
+        return LinkTarget(episode=get_episode(actor, episode[:40], Action.RECORD_PLACE))
+    if interview:
+        return LinkTarget(interview=interview_for(actor, interview))
+    return LinkTarget(child=get_child(actor, child, Action.RECORD_PLACE))
+
+
+def link_to(
+    actor: Actor, place_id: object, to: LinkTarget, *, role: str = "", notes: str = ""
+) -> PlaceLink:
+    """Link the place to the target: the episode in ``role``, the interview as stayed, the
+    child as goes there."""
+    if to.episode is not None:
+        return link_to_episode(actor, place_id, to.episode.reference, role, notes=notes)
+    if to.interview is not None:
+        return link_to_interview(actor, place_id, to.interview.pk, notes=notes)
+    assert to.child is not None
+    return link_to_child(actor, place_id, to.child.pk, notes=notes)
+
+
+def visible_links_of_child(actor: Actor, child: Child) -> list[PlaceLink]:
+    """The child's places for the child's page: a place of an episode the actor knows only
+    in outline (a home's, an interviewer's view of other episodes) is left out."""
+    seen = set(
+        visible_episodes(actor)
+        .filter(child__person_id=child.person_id)
+        .values_list("pk", flat=True)
+    )
+    return [ln for ln in links_of_child(child) if ln.episode_id is None or ln.episode_id in seen]
+
+
+def visible_link(actor: Actor, link_id: object) -> PlaceLink:
+    """A live link of a child the actor sees, for the page that takes it away."""
+    if not role_allows(actor, Action.RECORD_PLACE):
+        raise AccessDenied("Your role does not allow you to record places.")
+    try:
+        pk = int(str(link_id))
+    except ValueError:
+        raise NotFound(NOT_FOUND) from None
+    found = (
+        live_links()
+        .select_related("child", "episode")
+        .filter(pk=pk, child__in=visible_children(actor))
+        .first()
+        if 0 < pk < 2**31
+        else None
+    )
+    if found is None:
+        raise NotFound(NOT_FOUND)
+    audit.record(actor, "view", "place_link", found.pk, child_id=found.child_id)
+    return found

@@ -25,6 +25,7 @@ from homeward.events import bus
 from homeward.events.change import record_change
 from homeward.organisations.models import Organisation, OrganisationKind
 from homeward.organisations.policy import Action, role_allows
+from homeward.safeguarding import access
 from homeward.safeguarding.events import PlaceRecorded
 from homeward.safeguarding.models import Place, PlaceKind, PlaceLink
 from homeward.safeguarding.services import place_suggest
@@ -78,7 +79,7 @@ def may_record(actor: Actor) -> bool:
 
 
 def may_see_places(actor: Actor) -> bool:
-    return may_record(actor) or role_allows(actor, Action.SEE_HOTSPOTS)
+    return access.may_see_places(actor)
 
 
 def area_councils(actor: Actor) -> QuerySet[Organisation]:

@@ -9,12 +9,16 @@ from typing import Any
 from homeward.children.models import Child
 from homeward.core.actor import Actor
 from homeward.episodes.models import Episode
-from homeward.safeguarding.views import briefing, plans, profiles, protocols
+from homeward.safeguarding.views import briefing, places, plans, profiles, protocols
 
 
 def child_panels(actor: Actor, child: Child) -> dict[str, Any]:
     """Context for the child's page: the profile and the plan."""
-    return {**profiles.child_panel(actor, child), **plans.child_panel(actor, child)}
+    return {
+        **profiles.child_panel(actor, child),
+        **plans.child_panel(actor, child),
+        **places.child_panel(actor, child),
+    }
 
 
 def report_panels(actor: Actor, child: Child) -> dict[str, Any]:
@@ -24,4 +28,8 @@ def report_panels(actor: Actor, child: Child) -> dict[str, Any]:
 
 def episode_panels(actor: Actor, episode: Episode) -> dict[str, Any]:
     """Context for the episode's page: briefing sheet, appeal and the home's protocol."""
-    return {**briefing.episode_panel(actor, episode), **protocols.episode_panel(actor, episode)}
+    return {
+        **briefing.episode_panel(actor, episode),
+        **protocols.episode_panel(actor, episode),
+        **places.episode_panel(actor, episode),
+    }
