@@ -53,7 +53,8 @@ def test_record_from_an_episode_offers_the_place_already_recorded_and_links_it()
     assert asked.status_code == 200
     body = text(asked)
     assert "Did you mean one of these places?" in body
-    assert "Bus station, AB1 3GH" in body and "(same postcode)" in body
+    assert "Bus station, AB1 3GH" in body
+    assert "(same postcode)" in body
     done = client.post("/places/new", {**typed, "choice": str(existing.pk)})
     assert done.status_code == 302
     assert done["Location"] == f"/episodes/{episode.reference}/#places"
@@ -61,7 +62,8 @@ def test_record_from_an_episode_offers_the_place_already_recorded_and_links_it()
     found = PlaceLink.objects.get()
     assert (found.place, found.role, found.episode) == (existing, "found", episode)
     page = text(client.get(f"/episodes/{episode.reference}/"))
-    assert "Bus station" in page and "Add a place to this episode" in page
+    assert "Bus station" in page
+    assert "Add a place to this episode" in page
 
 
 def test_saying_it_is_new_records_a_second_place() -> None:
@@ -115,11 +117,13 @@ def test_the_hotspots_page_has_a_table_and_a_map() -> None:
     body = text(signed_in(coordinator).get("/hotspots"))
     table = re.search(r'<table class="govuk-table".*?</table>', body, re.S)
     assert table is not None
-    assert "Bandstand" in table[0] and "Flat, Mill Road" in table[0]
+    assert "Bandstand" in table[0]
+    assert "Flat, Mill Road" in table[0]
     assert "Not on the map: no coordinates" in table[0]
-    assert "<svg" in body and 'role="img"' in body
+    assert "<svg" in body
+    assert 'role="img"' in body
     assert "<title>1. Bandstand: 3 children, 3 episodes</title>" in body
-    assert "1 without coordinates are in the table only" in body
+    assert "1 without coordinates is in the table only" in body
     assert signed_in(factories.member(Role.CARE_STAFF, w.home)).get("/hotspots").status_code == 403
     force = text(signed_in(w.officer.user).get("/hotspots?scope=host&days=30"))  # type: ignore[arg-type]
     assert "The force's area" in force

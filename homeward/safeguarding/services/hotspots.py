@@ -24,7 +24,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.db.models import F, Q, QuerySet
 
@@ -39,6 +39,9 @@ from homeward.safeguarding.services.postcodes import sector
 MIN_CHILDREN = 3
 # The links that count: found there, or stayed there while missing.
 COUNTED_ROLES = (PlaceRole.FOUND, PlaceRole.STAYED)
+
+# The period the pages and the API show unless told otherwise.
+DEFAULT_PERIOD = timedelta(days=90)
 
 SCOPE_COUNCIL = "council"
 SCOPE_FORCE = "force"
