@@ -29,10 +29,12 @@ from homeward.children.models import Child, EmergencyAccess
 from homeward.core import clock
 from homeward.episodes import services as episodes
 from homeward.organisations.models import Organisation, OrganisationKind, Role, User
+from homeward.safeguarding.models import PlaceLink
 from homeward.safeguarding.services import appeals, protocols, runs
 from tests import factories
 from tests.actors import user_of
 from tests.factories import report
+from tests.safeguarding import factories_places as places_factory
 
 pytestmark = pytest.mark.django_db
 
@@ -356,6 +358,24 @@ def appeal_api(url: str, who: str) -> Driver:
     return drive
 
 
+def _place_link(w: World) -> PlaceLink:
+    """A place in the world's council with a link to the child (places tests' set-up)."""
+    place = places_factory.a_place("Bus station", w.council, "AB1 3GH")
+    return places_factory.link(place, w.child, "found", places_factory.days_ago(2))
+
+
+def place_page(url: str, who: str = "worker", api: bool = False) -> Driver:
+    def drive(w: World) -> tuple[int | None, User | None]:
+        found = _place_link(w)
+        user = getattr(w, who)
+        target = url.format(w=w, place=found.place_id, link=found.pk)
+        if api:
+            return Client().get(target, headers=w.api(user)).status_code, user
+        return w.web(user).get(target).status_code, user
+
+    return drive
+
+
 # --- every read path ---------------------------------------------------------------------
 
 WEB_READS: dict[str, Driver] = {
@@ -409,6 +429,9 @@ WEB_READS: dict[str, Driver] = {
         "/episodes/{w.open_ref}/appeal/withdraw", "coordinator"
     ),
     "safeguarding:protocol-run": page("/episodes/{w.open_ref}/protocol", "home_staff"),
+    "safeguarding:place": place_page("/places/{place}"),
+    "safeguarding:place_link_remove": place_page("/place-links/{link}/remove"),
+    "safeguarding:place_new": page("/places/new?episode={w.open_ref}", "officer"),
 }
 
 # Pages that show no child's identity, and why.
@@ -434,6 +457,8 @@ NO_CHILD_DATA: dict[str, str] = {
     "safeguarding:protocol-step": "POST: an audited write; errors redraw the audited run page",
     "safeguarding:protocol-sign-off": "POST: an audited write; errors redraw the run page",
     "safeguarding:protocol-notices": "POST: an audited write; errors redraw the run page",
+    "safeguarding:places": "places by name and postcode: not personal data, no child",
+    "safeguarding:hotspots": "counts of children by place and area only, no identities",
 }
 NO_CHILD_DATA_NAMESPACES = {
     "organisations": "accounts, sign-in, users and tokens: no child data",
@@ -482,6 +507,7 @@ API_READS: dict[tuple[str, str], Driver] = {
     ("get", "/api/v1/episodes/{reference}/protocol"): api_get(
         "/api/v1/episodes/{w.open_ref}/protocol", "home_staff"
     ),
+    ("get", "/api/v1/places/{place_id}"): place_page("/api/v1/places/{place}", api=True),
 }
 # API reads that show no child's identity, and why.
 NO_CHILD_DATA_API: dict[tuple[str, str], str] = {
@@ -489,6 +515,8 @@ NO_CHILD_DATA_API: dict[tuple[str, str], str] = {
     ("get", "/api/v1/possible-duplicates"): "pairs by council, strength and evidence: no names",
     ("get", "/api/v1/protocols/home"): "the home's written steps: no child",
     ("get", "/api/v1/protocols/compliance"): "aggregate figures only, no identities",
+    ("get", "/api/v1/places"): "places by name and postcode: not personal data, no child",
+    ("get", "/api/v1/hotspots"): "counts of children by place and area only, no identities",
 }
 # An API write answers with the record it changed; the write's own audit event names the
 # child (the API tests, tests/*/test_api*.py, and the services' tests check those).

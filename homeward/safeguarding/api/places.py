@@ -126,11 +126,11 @@ class PlaceIn(InputSchema):
     )
 
 
-class PlaceSearch(Schema):
+class PlaceSearch(InputSchema):
     q: Annotated[str, Field(max_length=100)] = ""
 
 
-class PlaceLikeQuery(Schema):
+class PlaceLikeQuery(InputSchema):
     name: Annotated[str, Field(max_length=300)] = ""
     postcode: Annotated[str, Field(max_length=10)] = ""
     latitude: Latitude | None = None
@@ -179,21 +179,34 @@ class HotspotsOut(Schema):
     hotspots: list[HotspotOut]
 
 
-@router.get("/places", response=PlaceListOut, summary="Places in your area, or a search")
-def list_places(request: HttpRequest, filters: Query[PlaceSearch]) -> HttpResponse:
-    found = places.list_places(actor_of(request), filters.q)
+def _place_list(found: list[Place]) -> HttpResponse:
     return respond(PlaceListOut(count=len(found), items=[PlaceOut.build(p) for p in found]))
 
 
-@router.get(
-    "/places/suggestions",
+@router.get("/places", response=PlaceListOut, summary="Places in your area")
+def list_places(request: HttpRequest) -> HttpResponse:
+    return _place_list(places.list_places(actor_of(request)))
+
+
+@router.post(
+    "/places/search",
+    response=PlaceListOut,
+    summary="Search places",
+    description="Any place whose name, address or postcode holds the words (at most 200).",
+)
+def search_places(request: HttpRequest, payload: PlaceSearch) -> HttpResponse:
+    return _place_list(places.list_places(actor_of(request), payload.q))
+
+
+@router.post(
+    "/places/search/suggestions",
     response=PlaceSuggestionsOut,
     summary="Places already recorded that a new one may be",
     description="Same postcode or sector, within about 200 metres, or a similar name.",
 )
-def suggest_places(request: HttpRequest, filters: Query[PlaceLikeQuery]) -> HttpResponse:
+def suggest_places(request: HttpRequest, payload: PlaceLikeQuery) -> HttpResponse:
     found = places.suggest(
-        actor_of(request), filters.name, filters.postcode, filters.latitude, filters.longitude
+        actor_of(request), payload.name, payload.postcode, payload.latitude, payload.longitude
     )
     return respond(PlaceSuggestionsOut(suggestions=[PlaceSuggestionOut.build(s) for s in found]))
 

@@ -259,10 +259,17 @@ def target(actor: Actor, *, episode: str = "", interview: str = "", child: str =
     if not role_allows(actor, Action.RECORD_PLACE):
         raise AccessDenied("Your role does not allow you to record places.")
     if episode:
-        return LinkTarget(episode=get_episode(actor, episode[:40], Action.RECORD_PLACE))
-    if interview:
-        return LinkTarget(interview=interview_for(actor, interview))
-    return LinkTarget(child=get_child(actor, child, Action.RECORD_PLACE))
+        found = LinkTarget(episode=get_episode(actor, episode[:40], Action.RECORD_PLACE))
+    elif interview:
+        found = LinkTarget(interview=interview_for(actor, interview))
+    else:
+        found = LinkTarget(child=get_child(actor, child, Action.RECORD_PLACE))
+    # The page names the child: a read of them.
+    named = found.episode or found.interview or found.child
+    assert named is not None
+    child_id = named.pk if isinstance(named, Child) else named.child_id
+    audit.record(actor, "view", "place_target", named.pk, child_id=child_id)
+    return found
 
 
 def link_to(

@@ -21,7 +21,7 @@ from homeward.core.errors import AccessDenied, NotFound, ValidationFailed
 from homeward.core.forms import add_service_errors
 from homeward.core.views import actor_of, web_view
 from homeward.episodes.models import Episode
-from homeward.organisations.policy import Action, role_allows
+from homeward.safeguarding import access
 from homeward.safeguarding.forms.places import NEW, PlaceForm, PlaceSearchForm
 from homeward.safeguarding.models import Place, PlaceLink
 from homeward.safeguarding.services import place_links, places
@@ -32,10 +32,10 @@ TARGET_KEYS = ("episode", "interview", "child")
 
 
 @web_view
-@require_http_methods(["GET"])
+@require_http_methods(["GET", "POST"])
 def place_list(request: HttpRequest) -> HttpResponse:
     actor = actor_of(request)
-    form = PlaceSearchForm(request.GET or None)
+    form = PlaceSearchForm(request.POST if request.method == "POST" else None)
     query = form.cleaned_data["q"] if form.is_bound and form.is_valid() else ""
     found = places.list_places(actor, query)
     return render(
@@ -172,12 +172,12 @@ urlpatterns: list[URLPattern] = [
 
 def episode_panel(actor: Actor, episode: Episode) -> dict[str, Any]:
     """The episode's page (already an audited read of the episode): its places. One query."""
-    if not (role_allows(actor, Action.RECORD_PLACE) or role_allows(actor, Action.SEE_HOTSPOTS)):
+    if not access.may_see_places(actor):
         return {}
     return {
         "places_panel": {
             "links": place_links.links_of_episode(episode),
-            "may_record": role_allows(actor, Action.RECORD_PLACE),
+            "may_record": places.may_record(actor),
         }
     }
 
@@ -185,7 +185,7 @@ def episode_panel(actor: Actor, episode: Episode) -> dict[str, Any]:
 def child_panel(actor: Actor, child: Child) -> dict[str, Any]:
     """The child's page (already an audited read of the child): where they go and where
     they were, less the places of episodes the actor knows only in outline. Two queries."""
-    if not role_allows(actor, Action.RECORD_PLACE):
+    if not places.may_record(actor):
         return {}
     try:
         links = place_links.visible_links_of_child(actor, child)
