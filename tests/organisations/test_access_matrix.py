@@ -24,7 +24,8 @@ from homeward.core import clock
 from homeward.episodes import services as episodes
 from homeward.episodes.models import Episode
 from homeward.organisations.models import Organisation, OrganisationKind, Role
-from homeward.safeguarding.services import plans, profiles
+from homeward.safeguarding.models import Place
+from homeward.safeguarding.services import place_links, plans, profiles
 from tests import factories
 from tests.factories import report
 from tests.responses import ClientResponse
@@ -118,6 +119,7 @@ class World:
     orgs: dict[str, Organisation]
     access_id: int = 0  # an emergency access to A, by an officer of force Y
     plan_owner: int = 0  # the named owner of A's risk management plan (a C social worker)
+    place_id: int = 0  # a place in HC's area where A was found (her returned episode)
 
 
 def build_world() -> World:
@@ -196,8 +198,21 @@ def build_world() -> World:
         None,
     )
     owner = council_sw.user.pk if council_sw.user else 0
+    # A place in HC's area, where A was found at the end of her returned episode.
+    place = Place.objects.create(
+        name="Bus station", postcode="AB1 3GH", council=orgs["HC"], created_at=clock.now()
+    )
+    place_links.link_to_episode(council_sw, place.pk, earlier.reference, "found")
     return World(
-        a, b, current.reference, earlier.reference, b_episode.reference, orgs, access.pk, owner
+        a,
+        b,
+        current.reference,
+        earlier.reference,
+        b_episode.reference,
+        orgs,
+        access.pk,
+        owner,
+        place.pk,
     )
 
 
@@ -206,7 +221,8 @@ DENIED = {403, 404}
 
 def expected(case: str, org: str, role: str) -> set[int]:
     """The acceptable status codes for one case."""
-    for rule in (_api_reads, _api_writes, _pages, _reviews, _emergency_access, _safeguarding):
+    rules = (_api_reads, _api_writes, _pages, _reviews, _emergency_access, _safeguarding, _places)
+    for rule in rules:
         allowed = rule(case, org, role)
         if allowed is not None:
             return allowed
@@ -312,6 +328,24 @@ def _safeguarding(case: str, org: str, role: str) -> set[int] | None:
         return {200} if sees else DENIED
     if case == "write A's plan":
         return {200} if org == "C" and role in PLAN_KEEPERS else DENIED
+    return None
+
+
+# Who sees hotspots: councils' and forces' staff who see children (counts only, their area).
+HOTSPOT_KINDS = {"council", "police"}
+
+
+def _places(case: str, org: str, role: str) -> set[int] | None:
+    """A place is not personal data: every role that sees children may read it (its links
+    only through children they see). Linking needs sight of the episode; hotspots are for
+    councils and forces."""
+    if case in {"read the place", "place page"}:
+        return {200} if role in READERS else DENIED
+    if case in {"link the place to the open episode", "record a place from the episode"}:
+        ok = 201 if case.startswith("link") else 200
+        return {ok} if _sees_open(org, role) else DENIED
+    if case in {"hotspots", "hotspots page"}:
+        return {200} if KIND[org] in HOTSPOT_KINDS and role in READERS else DENIED
     return None
 
 
@@ -426,6 +460,14 @@ def run_cases(client: Client, api: dict[str, str], world: World) -> dict[str, Cl
             content_type=j,
             headers=api,
         ),
+        "read the place": client.get(f"/api/v1/places/{world.place_id}", headers=api),
+        "link the place to the open episode": client.post(
+            f"/api/v1/places/{world.place_id}/links",
+            json.dumps({"episode": world.open_ref, "role": "last_seen"}),
+            content_type=j,
+            headers=api,
+        ),
+        "hotspots": client.get("/api/v1/hotspots", headers=api),
         # Last: once opened, child A is visible to this user.
         "open emergency access": client.post(
             "/api/v1/children/emergency-access",
@@ -503,6 +545,9 @@ def test_page_access_matrix(db: None, org: str, role: str) -> None:
         "audit trail csv": pages.get(f"/children/{world.a.pk}/audit-trail.csv"),
         "A's profile page": pages.get(f"/children/{world.a.pk}/profile"),
         "A's plan page": pages.get(f"/children/{world.a.pk}/plan"),
+        "place page": pages.get(f"/places/{world.place_id}"),
+        "record a place from the episode": pages.get(f"/places/new?episode={world.open_ref}"),
+        "hotspots page": pages.get("/hotspots"),
         # Last: once opened, child A is visible to this user.
         "open emergency access page": pages.post(
             "/children/emergency-access",
@@ -514,8 +559,8 @@ def test_page_access_matrix(db: None, org: str, role: str) -> None:
     assert not problems, f"{RELATIONSHIP[org]} / {role}:\n" + "\n".join(problems)
 
 
-API_CASES = 21
-PAGE_CASES = 15
+API_CASES = 24
+PAGE_CASES = 18
 
 
 def test_matrix_covers_at_least_500_cases() -> None:
