@@ -36,7 +36,7 @@ from homeward.episodes.models import Episode, EpisodeStatus, TimelineEntry
 from homeward.insights import facts
 from homeward.insights.models import EpisodeFact
 from homeward.organisations.models import Organisation, User
-from homeward.seed import duplicates, people, safeguarding, scene, write, write_episodes
+from homeward.seed import duplicates, people, places, safeguarding, scene, write, write_episodes
 from homeward.seed.area import (
     DEMO_USERNAMES,
     DemoLogin,
@@ -119,6 +119,7 @@ def store(area: Area, children: int, episodes: int) -> None:
     write.write_aftercare(area)
     duplicates.write_police_records(area)
     safeguarding.write_safeguarding(area)
+    places.write_places(area)
     # The statistics, in the same transaction: the dashboards, board reports and
     # national figures count the demo's history as soon as it is committed.
     facts.refresh_children([child.row.pk for child in area.children if child.row], lock=False)
@@ -157,4 +158,5 @@ def counts() -> dict[str, int]:
         "safe and well checks": SafeAndWellCheck.objects.count(),
         "return interviews": ReturnInterview.objects.count(),
         **safeguarding.counts(),
+        **places.counts(),
     }
