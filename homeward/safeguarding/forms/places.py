@@ -64,7 +64,7 @@ class PlaceForm(GovukForm):
         widget=forms.RadioSelect,
     )
     choice = forms.ChoiceField(
-        label="Did you mean one of these places?", required=False, widget=forms.RadioSelect
+        label="Which place is it?", required=False, widget=forms.RadioSelect
     )
 
     def __init__(

@@ -13,8 +13,8 @@ from homeward.safeguarding.services.hotspots import Hotspot
 WIDTH = 640
 HEIGHT = 420
 PAD = 36
-MIN_RADIUS = 7.0
-MAX_RADIUS = 24.0
+MIN_RADIUS = 12.0
+MAX_RADIUS = 30.0
 
 
 @dataclass(frozen=True)
