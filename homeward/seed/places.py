@@ -2,7 +2,7 @@
 
 About thirty places in the three councils' towns, with postcodes in the demo's invented
 districts (no real UK postcode area begins with Q) and coordinates invented inside a box
-(``BOX``): a point per town, places scattered a few hundred metres around it. Each
+(``BOX``): a middle per council, places scattered a few kilometres around it. Each
 returned episode is linked to where the child was last seen (a place in the area they
 went missing from) and where they were found; a few to where they stayed, as their
 return interview said. Four places draw more than their share, so the hotspots page has
@@ -75,8 +75,8 @@ LETTERS = "ABDEFGHJLNPQRSTUWXYZ"  # the letters an inward code uses
 def _point(rng: random.Random, council: str) -> tuple[float, float]:
     (south, west), (north, east) = BOX
     fx, fy = MIDDLES[council]
-    lat = south + fy * (north - south) + rng.uniform(-0.02, 0.02)
-    lon = west + fx * (east - west) + rng.uniform(-0.03, 0.03)
+    lat = south + fy * (north - south) + rng.uniform(-0.06, 0.06)
+    lon = west + fx * (east - west) + rng.uniform(-0.09, 0.09)
     return round(lat, 5), round(lon, 5)
 
 
