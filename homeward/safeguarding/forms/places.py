@@ -63,9 +63,7 @@ class PlaceForm(GovukForm):
         choices=EPISODE_ROLE_CHOICES,
         widget=forms.RadioSelect,
     )
-    choice = forms.ChoiceField(
-        label="Which place is it?", required=False, widget=forms.RadioSelect
-    )
+    choice = forms.ChoiceField(label="Which place is it?", required=False, widget=forms.RadioSelect)
 
     def __init__(
         self,
