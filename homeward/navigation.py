@@ -59,6 +59,8 @@ class May:
     see_meeting_actions: bool = False
     keep_persons: bool = False
     see_notices: bool = False
+    see_hotspots: bool = False
+    see_places: bool = False
 
     def as_dict(self) -> dict[str, bool]:
         return asdict(self)
@@ -97,6 +99,8 @@ def may(actor: Actor) -> May:
         see_meeting_actions=safeguarding_meetings.may_read_meetings(actor),
         keep_persons=safeguarding_persons.may_keep_persons(actor),
         see_notices=safeguarding_notices.may_see_notice_list(actor),
+        see_hotspots=safeguarding_access.may_see_hotspots(actor),
+        see_places=safeguarding_access.may_see_places(actor),
     )
 
 
@@ -243,6 +247,29 @@ def _aftercare_links(actor: Actor, allowed: May) -> list[WorkLink]:
             )
         )
     links += _protocol_links(actor, allowed)
+    links += _place_links(allowed)
+    return links
+
+
+def _place_links(allowed: May) -> list[WorkLink]:
+    links: list[WorkLink] = []
+    if allowed.see_hotspots:
+        links.append(
+            WorkLink(
+                "Hotspots",
+                reverse("safeguarding:hotspots"),
+                "Places and areas where several children were found or stayed while missing, "
+                "as a table and a map",
+            )
+        )
+    if allowed.see_places:
+        links.append(
+            WorkLink(
+                "Places",
+                reverse("safeguarding:places"),
+                "Places in children's episodes: find one, record one, see its links",
+            )
+        )
     return links
 
 

@@ -62,3 +62,19 @@ def may_see_protocol_compliance(actor: Actor) -> bool:
 
 def may_see_plan_reviews(actor: Actor) -> bool:
     return _at(actor, OrganisationKind.COUNCIL, Action.KEEP_PLAN)
+
+
+def may_see_hotspots(actor: Actor) -> bool:
+    """Councils' and forces' staff whose role sees hotspots (counts only, for their area)."""
+    org = actor.organisation
+    return (
+        org is not None
+        and org.kind in {OrganisationKind.COUNCIL, OrganisationKind.POLICE}
+        and role_allows(actor, Action.SEE_HOTSPOTS)
+    )
+
+
+def may_see_places(actor: Actor) -> bool:
+    """Whoever records places or sees hotspots may list and search places (not personal
+    data; their links are shown only through visible children)."""
+    return role_allows(actor, Action.RECORD_PLACE) or role_allows(actor, Action.SEE_HOTSPOTS)

@@ -247,3 +247,30 @@ class ActionDone(ActionEvent):
 
 class ActionOverdue(ActionEvent):
     name: ClassVar[str] = "safeguarding.meeting_action_overdue"
+
+
+# --- places (issue 15) ---------------------------------------------------------------------
+
+
+class PlaceRecorded(Event):
+    """A place was recorded. A place is not personal data; the event names its council."""
+
+    name: ClassVar[str] = "safeguarding.place_recorded"
+    aggregate_type: ClassVar[str] = "place"
+    council: int | None
+
+
+class PlaceLinkEvent(Event):
+    aggregate_type: ClassVar[str] = "place_link"
+    place: int
+    role: str
+    episode: str | None = None
+    interview: int | None = None
+
+
+class PlaceLinked(PlaceLinkEvent):
+    name: ClassVar[str] = "safeguarding.place_linked"
+
+
+class PlaceUnlinked(PlaceLinkEvent):
+    name: ClassVar[str] = "safeguarding.place_unlinked"

@@ -2,9 +2,11 @@ from __future__ import annotations
 
 from homeward.safeguarding.views import (
     briefing,
+    hotspots,
     meetings,
     notices,
     persons,
+    places,
     plans,
     profiles,
     protocols,
@@ -20,3 +22,4 @@ urlpatterns = (
     + meetings.urlpatterns
 )
 urlpatterns += persons.urlpatterns + notices.urlpatterns
+urlpatterns += places.urlpatterns + hotspots.urlpatterns

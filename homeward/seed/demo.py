@@ -36,7 +36,16 @@ from homeward.episodes.models import Episode, EpisodeStatus, TimelineEntry
 from homeward.insights import facts
 from homeward.insights.models import EpisodeFact
 from homeward.organisations.models import Organisation, User
-from homeward.seed import duplicates, meetings, people, safeguarding, scene, write, write_episodes
+from homeward.seed import (
+    duplicates,
+    meetings,
+    people,
+    places,
+    safeguarding,
+    scene,
+    write,
+    write_episodes,
+)
 from homeward.seed import persons as seed_persons
 from homeward.seed.area import (
     DEMO_USERNAMES,
@@ -120,6 +129,7 @@ def store(area: Area, children: int, episodes: int) -> None:
     write.write_aftercare(area)
     duplicates.write_police_records(area)
     safeguarding.write_safeguarding(area)
+    places.write_places(area)
     seed_persons.write_persons(area)
     meetings.write_meetings(area)  # last: its agenda reads the places and persons above
     # The statistics, in the same transaction: the dashboards, board reports and
@@ -162,4 +172,5 @@ def counts() -> dict[str, int]:
         **safeguarding.counts(),
         **seed_persons.counts(),
         **meetings.counts(),
+        **places.counts(),
     }

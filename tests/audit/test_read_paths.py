@@ -29,10 +29,12 @@ from homeward.children.models import Child, EmergencyAccess
 from homeward.core import clock
 from homeward.episodes import services as episodes
 from homeward.organisations.models import Organisation, OrganisationKind, Role, User
+from homeward.safeguarding.models import PlaceLink
 from homeward.safeguarding.services import appeals, protocols, runs
 from tests import factories
 from tests.actors import user_of
 from tests.factories import report
+from tests.safeguarding import factories_places as places_factory
 
 pytestmark = pytest.mark.django_db
 
@@ -382,6 +384,22 @@ def meeting_read(url: str, who: str = "coordinator", api: bool = False) -> Drive
         found = url.replace("{meeting}", str(meeting)).replace("{action}", str(action))
         return (api_get if api else page)(found, who)(w)
 
+
+def _place_link(w: World) -> PlaceLink:
+    """A place in the world's council with a link to the child (places tests' set-up)."""
+    place = places_factory.a_place("Bus station", w.council, "AB1 3GH")
+    return places_factory.link(place, w.child, "found", places_factory.days_ago(2))
+
+
+def place_page(url: str, who: str = "worker", api: bool = False) -> Driver:
+    def drive(w: World) -> tuple[int | None, User | None]:
+        found = _place_link(w)
+        user = getattr(w, who)
+        target = url.format(w=w, place=found.place_id, link=found.pk)
+        if api:
+            return Client().get(target, headers=w.api(user)).status_code, user
+        return w.web(user).get(target).status_code, user
+
     return drive
 
 
@@ -441,6 +459,9 @@ WEB_READS: dict[str, Driver] = {
     "safeguarding:meeting": meeting_read("/meetings/{meeting}/"),
     "safeguarding:meeting-pack": meeting_read("/meetings/{meeting}/pack.pdf", "worker"),
     "safeguarding:meeting-actions": meeting_read("/meetings/actions", "worker"),
+    "safeguarding:place": place_page("/places/{place}"),
+    "safeguarding:place_link_remove": place_page("/place-links/{link}/remove"),
+    "safeguarding:place_new": page("/places/new?episode={w.open_ref}", "officer"),
 }
 
 # Pages that show no child's identity, and why.
@@ -477,6 +498,8 @@ NO_CHILD_DATA: dict[str, str] = {
     "safeguarding:meeting-hold": "POST: an audited write, then the meeting page",
     "safeguarding:meeting-cancel": "POST: an audited write; errors redraw the meeting",
     "safeguarding:meeting-rebuild": "POST: an audited write, then the meeting page",
+    "safeguarding:places": "places by name and postcode: not personal data, no child",
+    "safeguarding:hotspots": "counts of children by place and area only, no identities",
 }
 NO_CHILD_DATA_NAMESPACES = {
     "organisations": "accounts, sign-in, users and tokens: no child data",
@@ -530,6 +553,7 @@ API_READS: dict[tuple[str, str], Driver] = {
         "/api/v1/meetings/{meeting}/pack.pdf", api=True
     ),
     ("get", "/api/v1/meeting-actions"): meeting_read("/api/v1/meeting-actions", "worker", True),
+    ("get", "/api/v1/places/{place_id}"): place_page("/api/v1/places/{place}", api=True),
 }
 # API reads that show no child's identity, and why.
 NO_CHILD_DATA_API: dict[tuple[str, str], str] = {
@@ -538,6 +562,8 @@ NO_CHILD_DATA_API: dict[tuple[str, str], str] = {
     ("get", "/api/v1/protocols/home"): "the home's written steps: no child",
     ("get", "/api/v1/protocols/compliance"): "aggregate figures only, no identities",
     ("get", "/api/v1/meetings"): "the meetings' kinds, dates and counts: no child",
+    ("get", "/api/v1/places"): "places by name and postcode: not personal data, no child",
+    ("get", "/api/v1/hotspots"): "counts of children by place and area only, no identities",
 }
 # An API write answers with the record it changed; the write's own audit event names the
 # child (the API tests, tests/*/test_api*.py, and the services' tests check those).

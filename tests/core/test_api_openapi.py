@@ -85,6 +85,15 @@ EXPECTED_OPERATIONS = {
     ("post", "/api/v1/meetings/{meeting_id}/actions"),
     ("get", "/api/v1/meeting-actions"),
     ("post", "/api/v1/meeting-actions/{action_id}/done"),
+    # places and hotspots (issue 15)
+    ("get", "/api/v1/places"),
+    ("post", "/api/v1/places"),
+    ("post", "/api/v1/places/search"),
+    ("post", "/api/v1/places/search/suggestions"),
+    ("get", "/api/v1/places/{place_id}"),
+    ("post", "/api/v1/places/{place_id}/links"),
+    ("delete", "/api/v1/place-links/{link_id}"),
+    ("get", "/api/v1/hotspots"),
 }
 INTERVIEW_EDITS = {
     ("post", "/api/v1/return-interviews/{interview_id}/provider"),

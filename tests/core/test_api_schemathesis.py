@@ -48,8 +48,8 @@ from homeward.core import clock
 from homeward.episodes import services as episodes
 from homeward.linkage import services as linkage
 from homeward.organisations.models import Organisation, OrganisationKind, Role
-from homeward.safeguarding.models import PlanReview, ReviewTrigger
-from homeward.safeguarding.services import plans, protocols, reviews
+from homeward.safeguarding.models import Place, PlanReview, ReviewTrigger
+from homeward.safeguarding.services import place_links, plans, protocols, reviews
 from homeward.safeguarding.services import runs as protocol_runs
 from tests import factories
 from tests.apiclient import token_for
@@ -183,6 +183,9 @@ def world(db: None, settings: Any, tmp_path: Path) -> dict[str, Any]:
     photo = add_photo(social_worker, child)
     # A panel of the council's, with an action owned by the social worker.
     meeting, action_id = _meeting_world(coordinator, social_worker)
+    # A place where the other child was found, linked to their returned episode.
+    place = Place.objects.create(name="Bus station", council=council, created_at=clock.now())
+    place_link = place_links.link_to_episode(social_worker, place.pk, back.reference, "found")
     return {
         "tokens": {
             "police_officer": token_for(officer),
@@ -204,6 +207,8 @@ def world(db: None, settings: Any, tmp_path: Path) -> dict[str, Any]:
             "position": 1,
             "meeting_id": meeting,
             "action_id": action_id,
+            "place_id": place.pk,
+            "link_id": place_link.pk,
         },
         "returned_reference": back.reference,
     }

@@ -60,6 +60,7 @@ from homeward.organisations.models import (
     Role,
     User,
 )
+from homeward.safeguarding.models.places import Place, PlaceLink
 from homeward.safeguarding.models.profiles import PublicAppeal
 from homeward.safeguarding.models.protocols import HomeProtocol, ProtocolRun
 from homeward.safeguarding.services import appeals, profiles, protocols
@@ -1481,7 +1482,64 @@ MEETINGS = [
     ),
 ]
 
-SAFEGUARDING = SAFEGUARDING_PLANS + SAFEGUARDING_PROFILES + BRIEFING + PROTOCOLS + MEETINGS
+# --- places (issue 15) ---------------------------------------------------------------------
+
+
+def _place_setup(scene: Scene, choices: dict[str, str]) -> Visit:
+    episode = scene.open_episode()
+    page = f"/places/new?episode={episode.reference}"
+    return signed_in(scene, Role.POLICE_OFFICER, page, episode=episode, organisation=scene.police)
+
+
+def _place_back(visit: Visit) -> dict[str, Any]:
+    assert redirected_to(visit).endswith("#places"), "the place was not saved and linked"
+    link = PlaceLink.objects.select_related("place").get(episode__reference=visit.episode.reference)
+    place = link.place
+    kept: dict[str, Any] = {
+        name: getattr(place, name) for name in ("name", "kind", "address", "postcode", "notes")
+    }
+    kept |= {"latitude": place.latitude, "longitude": place.longitude, "role": link.role}
+    kept["council"] = place.council_id
+    return kept
+
+
+def _places_search_setup(scene: Scene, choices: dict[str, str]) -> Visit:
+    place = Place.objects.create(
+        name="Bandstand by the river", council=scene.council, created_at=clock.now()
+    )
+    return signed_in(scene, Role.SOCIAL_WORKER, "/places", target=place)
+
+
+def _places_found(visit: Visit) -> dict[str, Any]:
+    page = visit.response.content.decode()
+    [search] = [f for f in read_forms(page) if urlsplit(f.action).path == "/places"]
+    assert visit.target.name in page, "the search did not list the place"
+    return {"q": search.question("q").value}
+
+
+PLACES = [
+    Scenario(
+        "safeguarding:place_new",
+        _place_setup,
+        _place_back,
+        overrides=lambda v: {
+            "postcode": "AB1 2CD",
+            "latitude": "52.0123",
+            "longitude": "-1.2345",
+            "council": str(v.organisation.council_areas.get().pk),
+            "choice": "new",
+        },
+        not_kept={"choice": "the answer to 'did you mean' is not a field of the place"},
+    ),
+    Scenario(
+        "safeguarding:places",
+        _places_search_setup,
+        _places_found,
+        overrides=lambda v: {"q": "Bandstand"},
+    ),
+]
+
+SAFEGUARDING = SAFEGUARDING_PLANS + SAFEGUARDING_PROFILES + BRIEFING + PROTOCOLS + MEETINGS + PLACES
 SCENARIOS = ORGANISATIONS + CHILDREN + EPISODES + AFTERCARE + NOTIFICATIONS + LINKAGE + SAFEGUARDING
 SCENARIO_KEYS = {s.key for s in SCENARIOS}
 
@@ -1699,6 +1757,10 @@ NOT_LINKED = {
     "pages (never a link)",
     "children:report-match": "the button of a likely match on the page adding a child shows "
     "(a POST carrying the match's token)",
+    "safeguarding:place": "a place's page, linked from the places list, the hotspots table and "
+    "the episode's and child's places once a place is recorded (the crawl's world has none)",
+    "safeguarding:place_link_remove": "linked beside each link on a place's page and an "
+    "episode's places (the crawl's world has none)",
 }
 # Forms drawn only where no link leads (see NOT_LINKED).
 UNLINKED_FORMS = {"organisations:set-password", "organisations:mfa-verify"}

@@ -24,7 +24,8 @@ from homeward.core import clock
 from homeward.episodes import services as episodes
 from homeward.episodes.models import Episode
 from homeward.organisations.models import Organisation, OrganisationKind, Role
-from homeward.safeguarding.services import meetings, plans, profiles
+from homeward.safeguarding.models import Place
+from homeward.safeguarding.services import meetings, place_links, plans, profiles
 from tests import factories
 from tests.factories import report
 from tests.responses import ClientResponse
@@ -119,6 +120,7 @@ class World:
     access_id: int = 0  # an emergency access to A, by an officer of force Y
     plan_owner: int = 0  # the named owner of A's risk management plan (a C social worker)
     meeting: int = 0  # council C's panel, A on its agenda, with a member from force P
+    place_id: int = 0  # a place in HC's area where A was found (her returned episode)
 
 
 def build_world() -> World:
@@ -205,6 +207,11 @@ def build_world() -> World:
             members=[meetings.MemberInput(orgs["P"].pk, "DS Pell", "Missing persons", None)],
         ),
     )
+    # A place in HC's area, where A was found at the end of her returned episode.
+    place = Place.objects.create(
+        name="Bus station", postcode="AB1 3GH", council=orgs["HC"], created_at=clock.now()
+    )
+    place_links.link_to_episode(council_sw, place.pk, earlier.reference, "found")
     return World(
         a,
         b,
@@ -215,6 +222,7 @@ def build_world() -> World:
         access.pk,
         owner,
         panel.pk,
+        place.pk,
     )
 
 
@@ -231,6 +239,7 @@ def expected(case: str, org: str, role: str) -> set[int]:
         _emergency_access,
         _safeguarding,
         _meetings,
+        _places,
     ):
         allowed = rule(case, org, role)
         if allowed is not None:
@@ -352,6 +361,23 @@ def _meetings(case: str, org: str, role: str) -> set[int] | None:
         return {200} if org in {"C", "P"} and role in READERS else DENIED
     if case == "write C's minutes":
         return {200} if org == "C" and role in MEETING_HOLDERS else DENIED
+
+
+# Who sees hotspots: councils' and forces' staff who see children (counts only, their area).
+HOTSPOT_KINDS = {"council", "police"}
+
+
+def _places(case: str, org: str, role: str) -> set[int] | None:
+    """A place is not personal data: every role that sees children may read it (its links
+    only through children they see). Linking needs sight of the episode; hotspots are for
+    councils and forces."""
+    if case in {"read the place", "place page"}:
+        return {200} if role in READERS else DENIED
+    if case in {"link the place to the open episode", "record a place from the episode"}:
+        ok = 201 if case.startswith("link") else 200
+        return {ok} if _sees_open(org, role) else DENIED
+    if case in {"hotspots", "hotspots page"}:
+        return {200} if KIND[org] in HOTSPOT_KINDS and role in READERS else DENIED
     return None
 
 
@@ -474,6 +500,14 @@ def run_cases(client: Client, api: dict[str, str], world: World) -> dict[str, Cl
             content_type=j,
             headers=api,
         ),
+        "read the place": client.get(f"/api/v1/places/{world.place_id}", headers=api),
+        "link the place to the open episode": client.post(
+            f"/api/v1/places/{world.place_id}/links",
+            json.dumps({"episode": world.open_ref, "role": "last_seen"}),
+            content_type=j,
+            headers=api,
+        ),
+        "hotspots": client.get("/api/v1/hotspots", headers=api),
         # Last: once opened, child A is visible to this user.
         "open emergency access": client.post(
             "/api/v1/children/emergency-access",
@@ -554,6 +588,9 @@ def test_page_access_matrix(db: None, org: str, role: str) -> None:
         "meetings page": pages.get("/meetings/"),
         "C's meeting page": pages.get(f"/meetings/{world.meeting}/"),
         "C's meeting pack": pages.get(f"/meetings/{world.meeting}/pack.pdf"),
+        "place page": pages.get(f"/places/{world.place_id}"),
+        "record a place from the episode": pages.get(f"/places/new?episode={world.open_ref}"),
+        "hotspots page": pages.get("/hotspots"),
         # Last: once opened, child A is visible to this user.
         "open emergency access page": pages.post(
             "/children/emergency-access",

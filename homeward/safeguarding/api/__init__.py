@@ -8,6 +8,7 @@ from homeward.safeguarding.api import (
     meetings,
     notices,
     persons,
+    places,
     plans,
     profiles,
     protocols,
@@ -24,3 +25,4 @@ router.add_router("", meetings.router)
 router.add_router("", meeting_actions.router)
 router.add_router("", persons.router)
 router.add_router("", notices.router)
+router.add_router("", places.router)

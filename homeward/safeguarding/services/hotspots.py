@@ -24,11 +24,14 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.db.models import F, Q, QuerySet
 
-from homeward.organisations.models import Organisation
+from homeward.core.actor import Actor
+from homeward.core.errors import AccessDenied, ValidationFailed
+from homeward.organisations.models import Organisation, OrganisationKind
+from homeward.organisations.policy import Action, role_allows
 from homeward.safeguarding.models import PlaceLink, PlaceRole
 from homeward.safeguarding.services.postcodes import sector
 
@@ -36,6 +39,9 @@ from homeward.safeguarding.services.postcodes import sector
 MIN_CHILDREN = 3
 # The links that count: found there, or stayed there while missing.
 COUNTED_ROLES = (PlaceRole.FOUND, PlaceRole.STAYED)
+
+# The period the pages and the API show unless told otherwise.
+DEFAULT_PERIOD = timedelta(days=90)
 
 SCOPE_COUNCIL = "council"
 SCOPE_FORCE = "force"
@@ -258,3 +264,55 @@ def rising(council: Organisation, *, since: datetime, until: datetime) -> list[H
     """The council's hotspots in the period with more distinct children than in the
     same-length period just before (a new hotspot had none before), ranked."""
     return [h for h in for_council(council, since=since, until=until) if h.rising]
+
+
+# --- for the pages and the API ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class HotspotRead:
+    scope: str
+    organisation: Organisation  # the council or force the scope is of
+    since: datetime
+    until: datetime
+    hotspots: list[Hotspot]
+
+
+def scopes_for(actor: Actor) -> list[str]:
+    """The scopes the actor may see: a council's staff, their council, its force's area and
+    their host area; a force's staff, the force's area. None without SEE_HOTSPOTS."""
+    org = actor.organisation
+    if org is None or not role_allows(actor, Action.SEE_HOTSPOTS):
+        return []
+    if org.kind == OrganisationKind.COUNCIL:
+        return (
+            [SCOPE_COUNCIL, SCOPE_FORCE, SCOPE_HOST]
+            if org.police_force_id
+            else [
+                SCOPE_COUNCIL,
+                SCOPE_HOST,
+            ]
+        )
+    if org.kind == OrganisationKind.POLICE:
+        return [SCOPE_FORCE]
+    return []
+
+
+def read_hotspots(
+    actor: Actor, scope: str | None, *, since: datetime, until: datetime
+) -> HotspotRead:
+    """The hotspots of one of the actor's scopes (the first, if none is named). Counts
+    only: no child is named, so the read is not a read of any child's record."""
+    allowed = scopes_for(actor)
+    if not allowed:
+        raise AccessDenied("Your role does not allow you to see hotspots.")
+    chosen = scope or allowed[0]
+    if chosen not in allowed:
+        raise ValidationFailed({"scope": "Select where to show hotspots for"})
+    if not since < until:
+        raise ValidationFailed({"since": "The start of the period must be before its end"})
+    org = actor.organisation
+    assert org is not None
+    whose = org.police_force if chosen == SCOPE_FORCE and org.police_force else org
+    found = derive(chosen, whose, since=since, until=until)
+    return HotspotRead(scope=chosen, organisation=whose, since=since, until=until, hotspots=found)

@@ -9,7 +9,7 @@ from typing import Any
 from homeward.children.models import Child
 from homeward.core.actor import Actor
 from homeward.episodes.models import Episode
-from homeward.safeguarding.views import briefing, persons, plans, profiles, protocols
+from homeward.safeguarding.views import briefing, persons, places, plans, profiles, protocols
 
 
 def child_panels(actor: Actor, child: Child) -> dict[str, Any]:
@@ -18,6 +18,7 @@ def child_panels(actor: Actor, child: Child) -> dict[str, Any]:
         **profiles.child_panel(actor, child),
         **plans.child_panel(actor, child),
         **persons.child_panel(actor, child),
+        **places.child_panel(actor, child),
     }
 
 
@@ -28,4 +29,8 @@ def report_panels(actor: Actor, child: Child) -> dict[str, Any]:
 
 def episode_panels(actor: Actor, episode: Episode) -> dict[str, Any]:
     """Context for the episode's page: briefing sheet, appeal and the home's protocol."""
-    return {**briefing.episode_panel(actor, episode), **protocols.episode_panel(actor, episode)}
+    return {
+        **briefing.episode_panel(actor, episode),
+        **protocols.episode_panel(actor, episode),
+        **places.episode_panel(actor, episode),
+    }
