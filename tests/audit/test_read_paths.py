@@ -356,6 +356,30 @@ def appeal_api(url: str, who: str) -> Driver:
     return drive
 
 
+def _person_and_notice(w: World) -> tuple[int, int]:
+    """A person of concern linked to the child by the police, and a notice naming the child."""
+    from homeward.core.actor import Actor
+    from tests.safeguarding.factories_persons import issue, record
+
+    officer = Actor.for_user(w.officer)
+    person = record(officer, w.child)
+    return person.pk, issue(officer, person, w.child).pk
+
+
+def person_path(url: str, who: str = "officer", api: bool = False) -> Driver:
+    """A page (or API read) of persons of concern or notices: {person} and {notice}."""
+
+    def drive(w: World) -> tuple[int | None, User | None]:
+        person, notice = _person_and_notice(w)
+        user = getattr(w, who)
+        address = url.format(w=w, person=person, notice=notice)
+        if api:
+            return Client().get(address, headers=w.api(user)).status_code, user
+        return w.web(user).get(address).status_code, user
+
+    return drive
+
+
 # --- every read path ---------------------------------------------------------------------
 
 WEB_READS: dict[str, Driver] = {
@@ -409,6 +433,16 @@ WEB_READS: dict[str, Driver] = {
         "/episodes/{w.open_ref}/appeal/withdraw", "coordinator"
     ),
     "safeguarding:protocol-run": page("/episodes/{w.open_ref}/protocol", "home_staff"),
+    "safeguarding:person": person_path("/persons/{person}", "coordinator"),
+    "safeguarding:edit-person": person_path("/persons/{person}/edit"),
+    "safeguarding:link-person": person_path("/persons/{person}/links/new"),
+    "safeguarding:record-person": page("/persons/new?child={w.child.pk}", "coordinator"),
+    "safeguarding:link-person-to-child": page("/children/{w.child.pk}/persons/link", "coordinator"),
+    "safeguarding:issue-notice": person_path("/persons/{person}/notices/new"),
+    "safeguarding:notice": person_path("/notices/{notice}", "coordinator"),
+    "safeguarding:review-notice": person_path("/notices/{notice}/review"),
+    "safeguarding:withdraw-notice": person_path("/notices/{notice}/withdraw"),
+    "safeguarding:record-breach": person_path("/notices/{notice}/breach"),
 }
 
 # Pages that show no child's identity, and why.
@@ -434,6 +468,9 @@ NO_CHILD_DATA: dict[str, str] = {
     "safeguarding:protocol-step": "POST: an audited write; errors redraw the audited run page",
     "safeguarding:protocol-sign-off": "POST: an audited write; errors redraw the run page",
     "safeguarding:protocol-notices": "POST: an audited write; errors redraw the run page",
+    "safeguarding:persons": "persons' names only, no child; each person listed is audited",
+    "safeguarding:notices": "notices' references and persons, no child; each listed is audited",
+    "safeguarding:remove-person-link": "POST: an audited write, then the person's page",
 }
 NO_CHILD_DATA_NAMESPACES = {
     "organisations": "accounts, sign-in, users and tokens: no child data",
@@ -482,6 +519,8 @@ API_READS: dict[tuple[str, str], Driver] = {
     ("get", "/api/v1/episodes/{reference}/protocol"): api_get(
         "/api/v1/episodes/{w.open_ref}/protocol", "home_staff"
     ),
+    ("get", "/api/v1/persons/{person_id}"): person_path("/api/v1/persons/{person}", api=True),
+    ("get", "/api/v1/notices/{notice_id}"): person_path("/api/v1/notices/{notice}", api=True),
 }
 # API reads that show no child's identity, and why.
 NO_CHILD_DATA_API: dict[tuple[str, str], str] = {
@@ -489,6 +528,8 @@ NO_CHILD_DATA_API: dict[tuple[str, str], str] = {
     ("get", "/api/v1/possible-duplicates"): "pairs by council, strength and evidence: no names",
     ("get", "/api/v1/protocols/home"): "the home's written steps: no child",
     ("get", "/api/v1/protocols/compliance"): "aggregate figures only, no identities",
+    ("get", "/api/v1/persons"): "persons' names only, no child; each person listed is audited",
+    ("get", "/api/v1/notices"): "references and person ids, no child; each listed is audited",
 }
 # An API write answers with the record it changed; the write's own audit event names the
 # child (the API tests, tests/*/test_api*.py, and the services' tests check those).
