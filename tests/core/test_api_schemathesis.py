@@ -53,6 +53,7 @@ from homeward.safeguarding.services import plans, protocols, reviews
 from homeward.safeguarding.services import runs as protocol_runs
 from tests import factories
 from tests.apiclient import token_for
+from tests.safeguarding import factories_persons as persons_factories
 from tests.safeguarding.factories_profile import add_photo
 from tests.safeguarding.factories_profile import save as save_profile
 
@@ -166,6 +167,10 @@ def world(db: None, settings: Any, tmp_path: Path) -> dict[str, Any]:
     # The child's missing profile, with a photograph.
     save_profile(social_worker, child)
     photo = add_photo(social_worker, child)
+    # A person of concern linked to the child, and a notice naming them.
+    person = persons_factories.record(officer, child)
+    notice = persons_factories.issue(officer, person, child)
+    link_id = person.links.get().pk
     return {
         "tokens": {
             "police_officer": token_for(officer),
@@ -185,6 +190,9 @@ def world(db: None, settings: Any, tmp_path: Path) -> dict[str, Any]:
             "review_id": review.pk,
             "photo_id": photo.pk,
             "position": 1,
+            "person_id": person.pk,
+            "link_id": link_id,
+            "notice_id": notice.pk,
         },
         "returned_reference": back.reference,
     }
