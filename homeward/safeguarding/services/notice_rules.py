@@ -1,4 +1,4 @@
-"""The rules of a Child Abduction Warning Notice ("harbouring notice"), as docs/safeguarding.md gives
+"""The rules of a Child Abduction Warning Notice, as docs/safeguarding.md gives
 them: the police issue it, with the council told, to an adult who associates with a child
 under 16, or under 18 if the child is in care (Child Abduction Act 1984 s.2; Children Act
 1989 s.49). It is not statutory: a breach is not itself an offence, but supports a
