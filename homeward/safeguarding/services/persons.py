@@ -95,6 +95,19 @@ def visible_persons(actor: Actor) -> QuerySet[PersonOfConcern]:
     return PersonOfConcern.objects.filter(Q(holding_force=org) | linked | noticed)
 
 
+def visible_notices(actor: Actor) -> QuerySet[HarbouringNotice]:
+    """The notices the actor sees: its force's own, and those naming a child it sees."""
+    if not may_see_persons(actor):
+        return HarbouringNotice.objects.none()
+    children = visibility.visible_children(actor).values("pk")
+    named = Exists(
+        HarbouringNotice.children.through.objects.filter(
+            harbouringnotice_id=OuterRef("pk"), child__in=children
+        )
+    )
+    return HarbouringNotice.objects.filter(Q(force=actor.organisation) | named)
+
+
 def get_person(actor: Actor, person_id: object, *, for_update: bool = False) -> PersonOfConcern:
     """The person, if the actor may see them; otherwise NotFound. Not audited."""
     try:
@@ -143,9 +156,7 @@ def read_person(actor: Actor, person_id: object) -> PersonRead:
         hidden = PersonLink.objects.filter(person=person, removed_at__isnull=True).count() - len(
             links
         )
-    from homeward.safeguarding.services import notices  # notices read persons too
-
-    shown = list(notices.visible_notices(actor).filter(person=person).order_by("-issued_on"))
+    shown = list(visible_notices(actor).filter(person=person).order_by("-issued_on"))
     with audit.access_log(actor) as log:
         log.record("view", OBJECT, person.pk)
         for child_id in sorted({lk.child_id for lk in links if lk.child_id is not None}):
