@@ -110,10 +110,8 @@ def read_notice(actor: Actor, notice_id: object) -> NoticeRead:
         .select_related("child", "place", "episode")
         .order_by("-occurred_at")
     )
-    with audit.access_log(actor) as log:
-        log.record("view", OBJECT, notice.pk)
-        for child in shown:
-            log.record("view", OBJECT, notice.pk, child_id=child.pk)
+    audit.record(actor, "view", OBJECT, notice.pk)
+    audit.record_many_reads(actor, "child", [c.pk for c in shown], action="view")
     return NoticeRead(
         notice,
         shown,

@@ -157,10 +157,9 @@ def read_person(actor: Actor, person_id: object) -> PersonRead:
             links
         )
     shown = list(visible_notices(actor).filter(person=person).order_by("-issued_on"))
-    with audit.access_log(actor) as log:
-        log.record("view", OBJECT, person.pk)
-        for child_id in sorted({lk.child_id for lk in links if lk.child_id is not None}):
-            log.record("view", OBJECT, person.pk, child_id=child_id)
+    audit.record(actor, "view", OBJECT, person.pk)
+    shown_children = sorted({lk.child_id for lk in links if lk.child_id is not None})
+    audit.record_many_reads(actor, "child", shown_children, action="view")
     return PersonRead(person, links, shown, is_police(actor), may_keep_persons(actor), hidden)
 
 
