@@ -359,13 +359,14 @@ def link_person(actor: Actor, person_id: object, data: Mapping[str, Any]) -> Per
 
 @transaction.atomic
 @bus.in_unit_of_work
-def unlink(actor: Actor, link_id: object, reason: str = "") -> PersonLink:
+def unlink(actor: Actor, link_id: object, reason: str = "", person_id: object = None) -> PersonLink:
     """Remove a link (kept, marked removed: what was known stays on the record)."""
     _require_keeper(actor)
     link = (
         visible_links(actor)
         .select_for_update(of=("self",))
         .filter(pk=_int(link_id))
+        .filter(**({"person_id": _int(person_id)} if person_id is not None else {}))
         .select_related("person")
         .first()
     )
