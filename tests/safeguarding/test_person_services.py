@@ -200,3 +200,13 @@ def test_linked_to_several_counts_distinct_children_of_the_council(w: World) -> 
     )
     # Before anything was linked, nothing.
     assert persons.linked_to_several(w.council_a, since=start, until=start) == []
+
+
+def test_a_link_is_removed_by_whoever_recorded_it_or_the_holding_force(w: World) -> None:
+    police_link = PersonLink.objects.get(person=w.person, child=w.child_a)
+    with pytest.raises(AccessDenied):
+        persons.unlink(w.coordinator_a, police_link.pk)
+    own = link(w.coordinator_a, w.person, w.child_a, nature="Told the school")
+    assert persons.unlink(w.coordinator_a, own.pk).removed_at is not None
+    with pytest.raises(NotFound):  # a link of another person
+        persons.unlink(w.officer, police_link.pk, person_id=w.person.pk + 1)

@@ -42,6 +42,7 @@ from homeward.safeguarding.models import (
 from homeward.safeguarding.services.person_rules import as_int as _int
 from homeward.safeguarding.services.person_rules import clean_link, clean_person, link_targets
 from homeward.safeguarding.services.person_rules import is_police as is_police
+from homeward.safeguarding.services.person_rules import may_remove as may_remove
 
 OBJECT = "person_of_concern"
 LINK_OBJECT = "person_link"
@@ -372,6 +373,10 @@ def unlink(actor: Actor, link_id: object, reason: str = "", person_id: object = 
     )
     if link is None:
         raise NotFound("No link was found.")
+    if not may_remove(actor, link):
+        raise AccessDenied(
+            "Only whoever recorded the link, or the force holding the person, can remove it."
+        )
     if len(reason) > LONG_TEXT:
         raise ValidationFailed({"reason": [f"The reason must be {LONG_TEXT} characters or fewer"]})
     link.removed_at = clock.now()

@@ -51,7 +51,12 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "safeguarding/persons/detail.html",
-        {"read": read, "person": read.person, "may_issue": notices.may_issue(actor)},
+        {
+            "read": read,
+            "person": read.person,
+            "may_issue": notices.may_issue(actor),
+            "removable": {lk.pk for lk in read.links if persons.may_remove(actor, lk)},
+        },
     )
 
 
