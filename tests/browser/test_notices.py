@@ -93,3 +93,29 @@ def test_the_police_issue_and_record_a_breach_and_the_council_is_told(
     assert scene.child_b.full_name not in person
     assert_accessible(page, "the person's page, for the council")
     page.screenshot(path=str(SCREENSHOTS / "person-council.png"), full_page=True)
+
+
+def test_the_council_records_a_person_from_the_childs_page(page: Any, scene: World) -> None:
+    child = scene.child_a
+    sign_in(page, user_of(scene.coordinator_a))
+    page.goto(f"/children/{child.pk}/")
+    assert page.get_by_role("heading", name="Persons of concern").is_visible()
+    assert "Gives her drugs" not in page.content()
+    assert_accessible(page, "the child's page with its persons of concern")
+    page.get_by_role("link", name="Record a person of concern linked to this child").click()
+    page.get_by_label("Name", exact=True).fill("Orrin Castlemaine")
+    page.get_by_label("Other names (optional)").fill("Oz\nOrry")
+    page.get_by_label("Approximate age (optional)").fill("31")
+    page.get_by_label("Description (optional)").fill("Drives a blue van")
+    assert page.get_by_label("Police notes (optional)").count() == 0
+    page.get_by_label("What links them").fill("Waits outside her school")
+    page.get_by_label("Where the information came from").fill("Head of year")
+    page.get_by_label("1: reliable").check()
+    page.get_by_label("A: known directly to the source").check()
+    assert_accessible(page, "the form to record a person")
+    page.screenshot(path=str(SCREENSHOTS / "person-record-council.png"), full_page=True)
+    page.get_by_role("button", name="Save the person").click()
+    assert page.get_by_role("heading", name="Orrin Castlemaine").is_visible()
+    assert page.get_by_role("heading", name="Waits outside her school").is_visible()
+    assert page.get_by_text("Oz, Orry").is_visible()
+    assert_accessible(page, "the new person's page")
