@@ -400,6 +400,28 @@ def place_page(url: str, who: str = "worker", api: bool = False) -> Driver:
             return Client().get(target, headers=w.api(user)).status_code, user
         return w.web(user).get(target).status_code, user
 
+
+def _person_and_notice(w: World) -> tuple[int, int]:
+    """A person of concern linked to the child by the police, and a notice naming the child."""
+    from homeward.core.actor import Actor
+    from tests.safeguarding.factories_persons import issue, record
+
+    officer = Actor.for_user(w.officer)
+    person = record(officer, w.child)
+    return person.pk, issue(officer, person, w.child).pk
+
+
+def person_path(url: str, who: str = "officer", api: bool = False) -> Driver:
+    """A page (or API read) of persons of concern or notices: {person} and {notice}."""
+
+    def drive(w: World) -> tuple[int | None, User | None]:
+        person, notice = _person_and_notice(w)
+        user = getattr(w, who)
+        address = url.format(w=w, person=person, notice=notice)
+        if api:
+            return Client().get(address, headers=w.api(user)).status_code, user
+        return w.web(user).get(address).status_code, user
+
     return drive
 
 
@@ -462,6 +484,16 @@ WEB_READS: dict[str, Driver] = {
     "safeguarding:place": place_page("/places/{place}"),
     "safeguarding:place_link_remove": place_page("/place-links/{link}/remove"),
     "safeguarding:place_new": page("/places/new?episode={w.open_ref}", "officer"),
+    "safeguarding:person": person_path("/persons/{person}", "coordinator"),
+    "safeguarding:edit-person": person_path("/persons/{person}/edit"),
+    "safeguarding:link-person": person_path("/persons/{person}/links/new"),
+    "safeguarding:record-person": page("/persons/new?child={w.child.pk}", "coordinator"),
+    "safeguarding:link-person-to-child": page("/children/{w.child.pk}/persons/link", "coordinator"),
+    "safeguarding:issue-notice": person_path("/persons/{person}/notices/new"),
+    "safeguarding:notice": person_path("/notices/{notice}", "coordinator"),
+    "safeguarding:review-notice": person_path("/notices/{notice}/review"),
+    "safeguarding:withdraw-notice": person_path("/notices/{notice}/withdraw"),
+    "safeguarding:record-breach": person_path("/notices/{notice}/breach"),
 }
 
 # Pages that show no child's identity, and why.
@@ -500,6 +532,9 @@ NO_CHILD_DATA: dict[str, str] = {
     "safeguarding:meeting-rebuild": "POST: an audited write, then the meeting page",
     "safeguarding:places": "places by name and postcode: not personal data, no child",
     "safeguarding:hotspots": "counts of children by place and area only, no identities",
+    "safeguarding:persons": "persons' names only, no child; each person listed is audited",
+    "safeguarding:notices": "notices' references and persons, no child; each listed is audited",
+    "safeguarding:remove-person-link": "POST: an audited write, then the person's page",
 }
 NO_CHILD_DATA_NAMESPACES = {
     "organisations": "accounts, sign-in, users and tokens: no child data",
@@ -554,6 +589,8 @@ API_READS: dict[tuple[str, str], Driver] = {
     ),
     ("get", "/api/v1/meeting-actions"): meeting_read("/api/v1/meeting-actions", "worker", True),
     ("get", "/api/v1/places/{place_id}"): place_page("/api/v1/places/{place}", api=True),
+    ("get", "/api/v1/persons/{person_id}"): person_path("/api/v1/persons/{person}", api=True),
+    ("get", "/api/v1/notices/{notice_id}"): person_path("/api/v1/notices/{notice}", api=True),
 }
 # API reads that show no child's identity, and why.
 NO_CHILD_DATA_API: dict[tuple[str, str], str] = {
@@ -564,6 +601,8 @@ NO_CHILD_DATA_API: dict[tuple[str, str], str] = {
     ("get", "/api/v1/meetings"): "the meetings' kinds, dates and counts: no child",
     ("get", "/api/v1/places"): "places by name and postcode: not personal data, no child",
     ("get", "/api/v1/hotspots"): "counts of children by place and area only, no identities",
+    ("get", "/api/v1/persons"): "persons' names only, no child; each person listed is audited",
+    ("get", "/api/v1/notices"): "references and person ids, no child; each listed is audited",
 }
 # An API write answers with the record it changed; the write's own audit event names the
 # child (the API tests, tests/*/test_api*.py, and the services' tests check those).

@@ -92,8 +92,21 @@ EXPECTED_OPERATIONS = {
     ("post", "/api/v1/places/search/suggestions"),
     ("get", "/api/v1/places/{place_id}"),
     ("post", "/api/v1/places/{place_id}/links"),
-    ("delete", "/api/v1/place-links/{link_id}"),
+    ("delete", "/api/v1/place-links/{place_link_id}"),
     ("get", "/api/v1/hotspots"),
+    # Persons of concern and harbouring notices.
+    ("get", "/api/v1/persons"),
+    ("post", "/api/v1/persons"),
+    ("get", "/api/v1/persons/{person_id}"),
+    ("patch", "/api/v1/persons/{person_id}"),
+    ("post", "/api/v1/persons/{person_id}/links"),
+    ("post", "/api/v1/persons/{person_id}/links/{link_id}/remove"),
+    ("get", "/api/v1/notices"),
+    ("post", "/api/v1/notices"),
+    ("get", "/api/v1/notices/{notice_id}"),
+    ("post", "/api/v1/notices/{notice_id}/review"),
+    ("post", "/api/v1/notices/{notice_id}/withdraw"),
+    ("post", "/api/v1/notices/{notice_id}/breaches"),
 }
 INTERVIEW_EDITS = {
     ("post", "/api/v1/return-interviews/{interview_id}/provider"),

@@ -53,6 +53,7 @@ from homeward.safeguarding.services import place_links, plans, protocols, review
 from homeward.safeguarding.services import runs as protocol_runs
 from tests import factories
 from tests.apiclient import token_for
+from tests.safeguarding import factories_persons as persons_factories
 from tests.safeguarding.factories_profile import add_photo
 from tests.safeguarding.factories_profile import save as save_profile
 
@@ -186,6 +187,10 @@ def world(db: None, settings: Any, tmp_path: Path) -> dict[str, Any]:
     # A place where the other child was found, linked to their returned episode.
     place = Place.objects.create(name="Bus station", council=council, created_at=clock.now())
     place_link = place_links.link_to_episode(social_worker, place.pk, back.reference, "found")
+    # A person of concern linked to the child, and a notice naming them.
+    person = persons_factories.record(officer, child)
+    notice = persons_factories.issue(officer, person, child)
+    link_id = person.links.get().pk
     return {
         "tokens": {
             "police_officer": token_for(officer),
@@ -208,7 +213,10 @@ def world(db: None, settings: Any, tmp_path: Path) -> dict[str, Any]:
             "meeting_id": meeting,
             "action_id": action_id,
             "place_id": place.pk,
-            "link_id": place_link.pk,
+            "place_link_id": place_link.pk,
+            "person_id": person.pk,
+            "link_id": link_id,
+            "notice_id": notice.pk,
         },
         "returned_reference": back.reference,
     }

@@ -42,6 +42,7 @@ from homeward.children import services as children
 from homeward.children.models import Child, EmergencyAccess
 from homeward.core import clock
 from homeward.core.actor import Actor
+from homeward.core.clock import UK
 from homeward.episodes import services as episodes
 from homeward.episodes.models import Classification, Episode, TimelineKind
 from homeward.events.models import DomainEvent
@@ -1539,7 +1540,219 @@ PLACES = [
     ),
 ]
 
-SAFEGUARDING = SAFEGUARDING_PLANS + SAFEGUARDING_PROFILES + BRIEFING + PROTOCOLS + MEETINGS + PLACES
+
+# --- safeguarding: persons of concern and harbouring notices ------------------------------
+
+
+def _person_world(scene: Scene, role: str = Role.POLICE_OFFICER) -> dict[str, Any]:
+    """A child of the council (missing once, so the force sees them), a place in the
+    council's area, and a person the force recorded, linked to the child."""
+    from tests.safeguarding.factories_persons import make_place, record
+
+    child = scene.child()
+    episode = scene.open_episode(child)
+    place = make_place(scene.council)
+    person = record(scene.actor(Role.POLICE_OFFICER), child)
+    return {"child": child, "episode": episode, "place": place, "person": person}
+
+
+def _person_page(role: str, page: str, notice: bool = False) -> Callable[..., Visit]:
+    def setup(scene: Scene, choices: dict[str, str]) -> Visit:
+        made = _person_world(scene)
+        if notice:
+            from tests.safeguarding.factories_persons import issue
+
+            made["notice"] = issue(scene.actor(Role.POLICE_OFFICER), made["person"], made["child"])
+        path = page.format(
+            child=made["child"].pk,
+            person=made["person"].pk,
+            notice=getattr(made.get("notice"), "pk", 0),
+        )
+        return signed_in(scene, role, path, **made)
+
+    return setup
+
+
+def _person_fields(person: Any, police: bool) -> dict[str, Any]:
+    kept = {
+        "name": person.name,
+        "other_names": "\n".join(person.other_names),
+        "date_of_birth": person.date_of_birth,
+        "approximate_age": person.approximate_age,
+        "description": person.description,
+    }
+    if police:
+        kept["police_notes"] = person.police_notes
+    return kept
+
+
+def _link_fields(link: Any, prefix: str = "", *, child: bool = True) -> dict[str, Any]:
+    kept = {
+        f"{prefix}episode": link.episode.reference if link.episode else "",
+        f"{prefix}place": str(link.place_id or ""),
+        f"{prefix}nature": link.nature,
+        f"{prefix}source": link.source,
+        f"{prefix}source_evaluation": link.source_evaluation,
+        f"{prefix}information_assessment": link.information_assessment,
+    }
+    if child:
+        kept[f"{prefix}child"] = str(link.child_id or "")
+    return kept
+
+
+def _recorded_back(visit: Visit) -> dict[str, Any]:
+    from homeward.safeguarding.models import PersonOfConcern
+
+    person = PersonOfConcern.objects.order_by("-pk").first()
+    assert person is not None, "no person was recorded"
+    assert person.pk != visit.person.pk, "no person was recorded"
+    return {
+        **_person_fields(person, False),
+        **_link_fields(person.links.get(), "link-", child=False),
+    }
+
+
+def _edited_back(visit: Visit) -> dict[str, Any]:
+    visit.person.refresh_from_db()
+    return _person_fields(visit.person, True)
+
+
+def _linked_back(visit: Visit, prefix: str = "", child: bool = True) -> dict[str, Any]:
+    link = visit.person.links.order_by("-pk").first()
+    kept = _link_fields(link, prefix, child=child)
+    if child:
+        kept["police_only"] = ["yes"] if link.police_only else []
+    return kept
+
+
+def _to_child_back(visit: Visit) -> dict[str, Any]:
+    return {**_linked_back(visit, child=False), "person": str(visit.person.pk)}
+
+
+def _removed_back(visit: Visit) -> dict[str, Any]:
+    link = visit.person.links.get()
+    assert link.removed_at is not None, "the link was not removed"
+    return {}
+
+
+def _notice_of(visit: Visit) -> Any:
+    from homeward.safeguarding.models import HarbouringNotice
+
+    return HarbouringNotice.objects.filter(person=visit.person).order_by("-pk").first()
+
+
+def _issued_back(visit: Visit) -> dict[str, Any]:
+    n = _notice_of(visit)
+    assert n is not None, "no notice was recorded"
+    return {
+        "children": [c.pk for c in n.children.all()],
+        "reference": n.reference,
+        "issued_on": n.issued_on,
+        "served_by": n.served_by,
+        "review_on": n.review_on,
+        "expires_on": n.expires_on,
+        "notes": n.notes,
+    }
+
+
+def _reviewed_back(visit: Visit) -> dict[str, Any]:
+    n = _notice_of(visit)
+    return {
+        "reviewed_on": n.last_reviewed_on,
+        "next_review_on": n.review_on,
+        "notes": n.review_notes,
+    }
+
+
+def _withdrawn_back(visit: Visit) -> dict[str, Any]:
+    n = _notice_of(visit)
+    return {"reason": n.withdrawn_reason, "withdrawn_on": n.withdrawn_on}
+
+
+def _breach_back(visit: Visit) -> dict[str, Any]:
+    b = _notice_of(visit).breaches.get()
+    return {
+        "child": str(b.child_id),
+        "occurred_at": b.occurred_at,
+        "place": str(b.place_id or ""),
+        "location": b.location,
+        "episode": b.episode.reference if b.episode else "",
+        "details": b.details,
+    }
+
+
+def _today() -> date:
+    return clock.now().astimezone(UK).date()
+
+
+_PERSON_OVERRIDES = {"other_names": "Oz", "date_of_birth": date(1994, 5, 17)}
+PERSONS = [
+    Scenario(
+        "safeguarding:record-person",
+        _person_page(Role.COUNCIL_MISSING_COORDINATOR, "/persons/new?child={child}"),
+        _recorded_back,
+        overrides=lambda v: {**_PERSON_OVERRIDES, "link-episode": v.episode.reference},
+    ),
+    Scenario(
+        "safeguarding:edit-person",
+        _person_page(Role.POLICE_OFFICER, "/persons/{person}/edit"),
+        _edited_back,
+        overrides=lambda v: _PERSON_OVERRIDES,
+    ),
+    Scenario(
+        "safeguarding:link-person",
+        _person_page(Role.POLICE_OFFICER, "/persons/{person}/links/new"),
+        _linked_back,
+        overrides=lambda v: {"child": str(v.child.pk), "episode": v.episode.reference},
+    ),
+    Scenario(
+        "safeguarding:link-person-to-child",
+        _person_page(Role.COUNCIL_MISSING_COORDINATOR, "/children/{child}/persons/link"),
+        _to_child_back,
+        overrides=lambda v: {"person": str(v.person.pk), "episode": v.episode.reference},
+    ),
+    Scenario(
+        "safeguarding:remove-person-link",
+        _person_page(Role.POLICE_OFFICER, "/persons/{person}"),
+        _removed_back,
+    ),
+    Scenario(
+        "safeguarding:issue-notice",
+        _person_page(Role.POLICE_OFFICER, "/persons/{person}/notices/new"),
+        _issued_back,
+        overrides=lambda v: {
+            "reference": "CAWN-RT-0001",
+            "issued_on": _today(),
+            "review_on": _today() + timedelta(days=30),
+            "expires_on": _today() + timedelta(days=300),
+        },
+    ),
+    Scenario(
+        "safeguarding:review-notice",
+        _person_page(Role.POLICE_OFFICER, "/notices/{notice}/review", notice=True),
+        _reviewed_back,
+        overrides=lambda v: {
+            "reviewed_on": _today(),
+            "next_review_on": _today() + timedelta(days=60),
+        },
+    ),
+    Scenario(
+        "safeguarding:withdraw-notice",
+        _person_page(Role.POLICE_OFFICER, "/notices/{notice}/withdraw", notice=True),
+        _withdrawn_back,
+        overrides=lambda v: {"withdrawn_on": _today()},
+    ),
+    Scenario(
+        "safeguarding:record-breach",
+        _person_page(Role.POLICE_OFFICER, "/notices/{notice}/breach", notice=True),
+        _breach_back,
+        overrides=lambda v: {"episode": v.episode.reference},
+    ),
+]
+
+SAFEGUARDING = (
+    SAFEGUARDING_PLANS + SAFEGUARDING_PROFILES + BRIEFING + PROTOCOLS + MEETINGS + PLACES + PERSONS
+)
 SCENARIOS = ORGANISATIONS + CHILDREN + EPISODES + AFTERCARE + NOTIFICATIONS + LINKAGE + SAFEGUARDING
 SCENARIO_KEYS = {s.key for s in SCENARIOS}
 
@@ -1874,6 +2087,8 @@ def busy_area(scene: Scene) -> dict[str, User]:
     _plan_review_setup(scene, {})
     # A panel of the council's with an action owned by a social worker.
     _a_meeting(scene)
+    # A person of concern linked to a child, with a notice (their pages and forms).
+    _person_page(Role.POLICE_OFFICER, "/", notice=True)(scene, {})
     # A child added with their council not known, and a board report already made.
     factories.ChildFactory(responsible_council=scene.council, responsible_council_provisional=True)
     board.generate(scene.council, *board.last_complete_quarter())

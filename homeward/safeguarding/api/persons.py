@@ -220,6 +220,5 @@ def link_person(request: HttpRequest, person_id: Id, payload: PersonLinkIn) -> H
 def remove_link(
     request: HttpRequest, person_id: Id, link_id: Id, payload: PersonUnlinkIn
 ) -> HttpResponse:
-    persons.get_person(actor_of(request), person_id)
-    link = persons.unlink(actor_of(request), link_id, payload.reason)
+    link = persons.unlink(actor_of(request), link_id, payload.reason, person_id=person_id)
     return respond(PersonLinkOut.build(link))

@@ -292,13 +292,13 @@ def link_place(request: HttpRequest, place_id: Id, payload: PlaceLinkIn) -> Http
 
 
 @router.delete(
-    "/place-links/{link_id}",
+    "/place-links/{place_link_id}",
     response=PlaceLinkOut,
     summary="Take a link to a place away",
     description="The link is kept, marked removed; it no longer counts towards hotspots.",
 )
-def unlink_place(request: HttpRequest, link_id: Id) -> HttpResponse:
-    return respond(PlaceLinkOut.build(place_links.unlink(actor_of(request), link_id)))
+def unlink_place(request: HttpRequest, place_link_id: Id) -> HttpResponse:
+    return respond(PlaceLinkOut.build(place_links.unlink(actor_of(request), place_link_id)))
 
 
 @router.get(

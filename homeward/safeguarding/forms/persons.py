@@ -72,7 +72,7 @@ class LinkForm(GovukForm):
         label="Episode reference (optional)",
         required=False,
         max_length=20,
-        help_text="For example, HW-2026-000123",
+        help_text="For example, HW-7Q2K9M4P",
     )
     place = forms.ChoiceField(label="Place (optional)", required=False, choices=())
     nature = forms.CharField(

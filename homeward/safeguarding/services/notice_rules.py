@@ -1,4 +1,4 @@
-"""The rules of a Child Abduction Warning Notice ("harbouring notice"), as DOMAIN.md gives
+"""The rules of a Child Abduction Warning Notice, as docs/safeguarding.md gives
 them: the police issue it, with the council told, to an adult who associates with a child
 under 16, or under 18 if the child is in care (Child Abduction Act 1984 s.2; Children Act
 1989 s.49). It is not statutory: a breach is not itself an offence, but supports a
@@ -28,7 +28,7 @@ from homeward.safeguarding.services import persons
 AGE_LIMIT = 16
 # Children Act 1989 s.49: a child under 18 in care.
 AGE_LIMIT_IN_CARE = 18
-# The review is commonly at six months (DOMAIN.md).
+# The review is commonly at six months (docs/safeguarding.md, "Harbouring notices").
 REVIEW_MONTHS = 6
 # How many children one notice may name (a sanity limit for the forms and the API).
 CHILDREN_LIMIT = 20

@@ -17,7 +17,7 @@ from datetime import date, datetime, time
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Q, QuerySet
 
 from homeward.audit import services as audit
 from homeward.children import visibility
@@ -33,6 +33,7 @@ from homeward.safeguarding.events import NoticeIssued, NoticeReviewed, NoticeWit
 from homeward.safeguarding.models import HarbouringNotice, NoticeBreach
 from homeward.safeguarding.services import notice_rules as rules
 from homeward.safeguarding.services import person_rules, persons
+from homeward.safeguarding.services.persons import visible_notices as visible_notices
 
 OBJECT = "harbouring_notice"
 NOT_FOUND = "No harbouring notice was found."
@@ -40,14 +41,6 @@ Children = HarbouringNotice.children.through
 
 
 # --- who sees -----------------------------------------------------------------------------
-
-
-def visible_notices(actor: Actor) -> QuerySet[HarbouringNotice]:
-    if not persons.may_see_persons(actor):
-        return HarbouringNotice.objects.none()
-    children = visibility.visible_children(actor).values("pk")
-    named = Exists(Children.objects.filter(harbouringnotice_id=OuterRef("pk"), child__in=children))
-    return HarbouringNotice.objects.filter(Q(force=actor.organisation) | named)
 
 
 def get_notice(actor: Actor, notice_id: object, *, for_update: bool = False) -> HarbouringNotice:
@@ -117,10 +110,8 @@ def read_notice(actor: Actor, notice_id: object) -> NoticeRead:
         .select_related("child", "place", "episode")
         .order_by("-occurred_at")
     )
-    with audit.access_log(actor) as log:
-        log.record("view", OBJECT, notice.pk)
-        for child in shown:
-            log.record("view", OBJECT, notice.pk, child_id=child.pk)
+    audit.record(actor, "view", OBJECT, notice.pk)
+    audit.record_many_reads(actor, "child", [c.pk for c in shown], action="view")
     return NoticeRead(
         notice,
         shown,

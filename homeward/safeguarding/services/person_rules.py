@@ -169,3 +169,12 @@ def as_int(value: object) -> int:
         return int(str(value))
     except ValueError:
         return 0
+
+
+def may_remove(actor: Actor, link: PersonLink) -> bool:
+    """A link is removed by the organisation that recorded it, or the force holding the person."""
+    org = actor.organisation
+    return org is not None and org.pk in (
+        link.recorded_by_organisation_id,
+        link.person.holding_force_id,
+    )

@@ -42,6 +42,7 @@ from homeward.safeguarding.models import (
 from homeward.safeguarding.services.person_rules import as_int as _int
 from homeward.safeguarding.services.person_rules import clean_link, clean_person, link_targets
 from homeward.safeguarding.services.person_rules import is_police as is_police
+from homeward.safeguarding.services.person_rules import may_remove as may_remove
 
 OBJECT = "person_of_concern"
 LINK_OBJECT = "person_link"
@@ -95,6 +96,19 @@ def visible_persons(actor: Actor) -> QuerySet[PersonOfConcern]:
     return PersonOfConcern.objects.filter(Q(holding_force=org) | linked | noticed)
 
 
+def visible_notices(actor: Actor) -> QuerySet[HarbouringNotice]:
+    """The notices the actor sees: its force's own, and those naming a child it sees."""
+    if not may_see_persons(actor):
+        return HarbouringNotice.objects.none()
+    children = visibility.visible_children(actor).values("pk")
+    named = Exists(
+        HarbouringNotice.children.through.objects.filter(
+            harbouringnotice_id=OuterRef("pk"), child__in=children
+        )
+    )
+    return HarbouringNotice.objects.filter(Q(force=actor.organisation) | named)
+
+
 def get_person(actor: Actor, person_id: object, *, for_update: bool = False) -> PersonOfConcern:
     """The person, if the actor may see them; otherwise NotFound. Not audited."""
     try:
@@ -143,13 +157,10 @@ def read_person(actor: Actor, person_id: object) -> PersonRead:
         hidden = PersonLink.objects.filter(person=person, removed_at__isnull=True).count() - len(
             links
         )
-    from homeward.safeguarding.services import notices  # notices read persons too
-
-    shown = list(notices.visible_notices(actor).filter(person=person).order_by("-issued_on"))
-    with audit.access_log(actor) as log:
-        log.record("view", OBJECT, person.pk)
-        for child_id in sorted({lk.child_id for lk in links if lk.child_id is not None}):
-            log.record("view", OBJECT, person.pk, child_id=child_id)
+    shown = list(visible_notices(actor).filter(person=person).order_by("-issued_on"))
+    audit.record(actor, "view", OBJECT, person.pk)
+    shown_children = sorted({lk.child_id for lk in links if lk.child_id is not None})
+    audit.record_many_reads(actor, "child", shown_children, action="view")
     return PersonRead(person, links, shown, is_police(actor), may_keep_persons(actor), hidden)
 
 
@@ -349,18 +360,23 @@ def link_person(actor: Actor, person_id: object, data: Mapping[str, Any]) -> Per
 
 @transaction.atomic
 @bus.in_unit_of_work
-def unlink(actor: Actor, link_id: object, reason: str = "") -> PersonLink:
+def unlink(actor: Actor, link_id: object, reason: str = "", person_id: object = None) -> PersonLink:
     """Remove a link (kept, marked removed: what was known stays on the record)."""
     _require_keeper(actor)
     link = (
         visible_links(actor)
         .select_for_update(of=("self",))
         .filter(pk=_int(link_id))
+        .filter(**({"person_id": _int(person_id)} if person_id is not None else {}))
         .select_related("person")
         .first()
     )
     if link is None:
         raise NotFound("No link was found.")
+    if not may_remove(actor, link):
+        raise AccessDenied(
+            "Only whoever recorded the link, or the force holding the person, can remove it."
+        )
     if len(reason) > LONG_TEXT:
         raise ValidationFailed({"reason": [f"The reason must be {LONG_TEXT} characters or fewer"]})
     link.removed_at = clock.now()

@@ -51,7 +51,12 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "safeguarding/persons/detail.html",
-        {"read": read, "person": read.person, "may_issue": notices.may_issue(actor)},
+        {
+            "read": read,
+            "person": read.person,
+            "may_issue": notices.may_issue(actor),
+            "removable": {lk.pk for lk in read.links if persons.may_remove(actor, lk)},
+        },
     )
 
 
@@ -201,8 +206,6 @@ def link_to_child(request: HttpRequest, child_id: int) -> HttpResponse:
     if not persons.may_keep_persons(actor):
         raise AccessDenied("Your role does not allow you to keep persons of concern.")
     child = persons.child_for_form(actor, child_id)
-    if not persons.may_keep_persons(actor):
-        raise AccessDenied("Your role does not allow you to keep persons of concern.")
     form = _link_form(actor, request, child=child)
     chosen = person_rules.as_int(request.POST.get("person")) if request.method == "POST" else 0
     return _save_link(request, actor, form, chosen, {"child": child})
@@ -230,7 +233,8 @@ def _save_link(
 @web_view
 @require_http_methods(["POST"])
 def remove_link(request: HttpRequest, pk: int, link_id: int) -> HttpResponse:
-    persons.unlink(actor_of(request), link_id, request.POST.get("reason", "")[:5000])
+    reason = request.POST.get("reason", "")[:5000]
+    persons.unlink(actor_of(request), link_id, reason, person_id=pk)
     messages.success(request, "The link has been removed")
     return redirect("safeguarding:person", pk=pk)
 
