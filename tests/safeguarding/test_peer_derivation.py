@@ -49,7 +49,8 @@ def test_the_group_its_pairs_and_what_joins_them() -> None:
     assert (cd.together, cd.first, cd.persons) == (0, None, {w.grey.pk})
     assert group.occasions == 3
     assert group.episodes_together == 5
-    assert set(group.places) == {w.flats.pk} and set(group.concern) == {w.grey.pk}
+    assert set(group.places) == {w.flats.pk}
+    assert set(group.concern) == {w.grey.pk}
     assert (group.first_seen, group.last_seen) == (date(2026, 1, 10), date(2026, 4, 15))
     assert group.quarters == ["2026 Q1", "2026 Q2"]
     # From any member the same group; Eve is in none.
@@ -64,14 +65,16 @@ def test_a_police_only_link_joins_only_for_the_police() -> None:
     assert council_view is not None
     assert w.dee.person_id not in council_view.persons  # only Grey joined Dee
     police_view = peer_graph.group_of(w.amy, police=True)
-    assert police_view is not None and w.dee.person_id in police_view.persons
+    assert police_view is not None
+    assert w.dee.person_id in police_view.persons
 
 
 def test_a_removed_link_joins_nothing() -> None:
     w = fp.world()
     w.flats.links.update(removed_at=clock.now())
     group = peer_graph.group_of(w.amy, police=False)
-    assert group is not None and group.places == {}
+    assert group is not None
+    assert group.places == {}
     assert _by_names(group, w)[("Amy", "Cal")].places == set()
 
 
@@ -84,13 +87,15 @@ def test_two_records_of_one_child_are_one_node() -> None:
     )
     fp.together(fp.episode(amy2, "2026-05-02"), fp.episode(w.eve, "2026-05-02"))
     before = peer_graph.group_of(w.amy, police=False)
-    assert before is not None and w.eve.person_id not in before.persons
+    assert before is not None
+    assert w.eve.person_id not in before.persons
     # What linking the records does to them (homeward.linkage): one person.
     amy2.person_id = w.amy.person_id
     amy2.save()
     group = peer_graph.group_of(w.amy, police=False)
     assert group is not None
-    assert len(group.persons) == 5 and w.eve.person_id in group.persons
+    assert len(group.persons) == 5
+    assert w.eve.person_id in group.persons
     assert group.records >= {w.amy.pk, amy2.pk}
     eve = [p for p in group.pairs if w.eve.person_id in (p.a, p.b)]
     assert [(p.together, p.first) for p in eve] == [(1, date(2026, 5, 2))]
