@@ -2,7 +2,7 @@
 
 from ninja import Router
 
-from homeward.safeguarding.api import briefing, plans, profiles, protocols, reviews
+from homeward.safeguarding.api import briefing, peers, plans, profiles, protocols, reviews
 
 router = Router()
 router.add_router("", profiles.router)
@@ -10,3 +10,4 @@ router.add_router("", plans.router)
 router.add_router("", reviews.router)
 router.add_router("", protocols.router)
 router.add_router("", briefing.router)
+router.add_router("", peers.router)

@@ -9,12 +9,16 @@ from typing import Any
 from homeward.children.models import Child
 from homeward.core.actor import Actor
 from homeward.episodes.models import Episode
-from homeward.safeguarding.views import briefing, plans, profiles, protocols
+from homeward.safeguarding.views import briefing, peers, plans, profiles, protocols
 
 
 def child_panels(actor: Actor, child: Child) -> dict[str, Any]:
     """Context for the child's page: the profile and the plan."""
-    return {**profiles.child_panel(actor, child), **plans.child_panel(actor, child)}
+    return {
+        **profiles.child_panel(actor, child),
+        **plans.child_panel(actor, child),
+        **peers.child_panel(actor, child),
+    }
 
 
 def report_panels(actor: Actor, child: Child) -> dict[str, Any]:
