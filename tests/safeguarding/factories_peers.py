@@ -5,7 +5,7 @@ persons' own services are built elsewhere)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from itertools import count
 
 from django.utils import timezone
@@ -15,6 +15,7 @@ from homeward.core import clock
 from homeward.episodes.models import Episode, EpisodeStatus, MissingFrom, ReporterType, RiskGrade
 from homeward.organisations.models import Organisation, Role
 from homeward.safeguarding.models import (
+    HarbouringNotice,
     PersonLink,
     PersonOfConcern,
     Place,
@@ -157,3 +158,26 @@ def world() -> PeerWorld:
 
 def coordinator(org: Organisation) -> object:
     return factories.actor(Role.COUNCIL_MISSING_COORDINATOR, org)
+
+
+def notice(
+    force: Organisation,
+    children: list[Child],
+    issued: date,
+    expires: date,
+    withdrawn: date | None = None,
+) -> HarbouringNotice:
+    """A harbouring notice from ``force`` naming ``children`` (written directly)."""
+    serial = next(_serial)
+    made = HarbouringNotice.objects.create(
+        reference=f"CAWN{serial:06d}",
+        person=person(f"Notice person {serial}", force),
+        force=force,
+        issued_on=issued,
+        review_on=issued + timedelta(days=182),
+        expires_on=expires,
+        withdrawn_on=withdrawn,
+        issued_at=clock.now(),
+    )
+    made.children.set(children)
+    return made

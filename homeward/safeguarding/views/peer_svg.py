@@ -135,8 +135,8 @@ def draw(group: PeerGroupView, label: str) -> SafeString:
     parts += [_child_node(c, *spots[c.key], counts[c.key]) for c in group.children]
     svg = (
         f'<svg xmlns="http://www.w3.org/2000/svg" class="app-peers__graph" role="img" '
-        f'aria-label="{escape(label)}" viewBox="0 0 {WIDTH} {HEIGHT}" width="100%" '
-        f'style="max-width:{WIDTH}px" font-family="Arial, sans-serif">' + "".join(parts) + "</svg>"
+        f'aria-label="{escape(label)}" viewBox="0 0 {WIDTH} {HEIGHT}" '
+        'font-family="Arial, sans-serif">' + "".join(parts) + "</svg>"
     )
     return mark_safe(svg)  # noqa: S308 - every text above is escaped
 
