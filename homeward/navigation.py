@@ -25,6 +25,7 @@ from homeward.notifications import access as notification_access
 from homeward.organisations import access as organisation_access
 from homeward.organisations.models import OrganisationKind
 from homeward.safeguarding import access as safeguarding_access
+from homeward.safeguarding.services import peers as safeguarding_peers
 from homeward.safeguarding.services import profiles as safeguarding_profiles
 
 
@@ -52,6 +53,7 @@ class May:
     keep_profiles: bool = False
     see_home_protocol: bool = False
     see_protocol_compliance: bool = False
+    see_peer_groups: bool = False
 
     def as_dict(self) -> dict[str, bool]:
         return asdict(self)
@@ -86,6 +88,7 @@ def may(actor: Actor) -> May:
         see_home_protocol=safeguarding_access.may_follow_protocol(actor)
         or safeguarding_access.may_keep_protocol(actor),
         see_protocol_compliance=safeguarding_access.may_see_protocol_compliance(actor),
+        see_peer_groups=safeguarding_peers.may_see_peers(actor),
     )
 
 
@@ -230,6 +233,15 @@ def _aftercare_links(actor: Actor, allowed: May) -> list[WorkLink]:
             )
         )
     links += _protocol_links(actor, allowed)
+    if allowed.see_peer_groups:
+        links.append(
+            WorkLink(
+                "Children who go missing together",
+                reverse("safeguarding:peer_groups"),
+                "Groups of your children who go missing together, and the places and "
+                "persons of concern that link them",
+            )
+        )
     return links
 
 

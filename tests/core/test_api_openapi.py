@@ -70,6 +70,9 @@ EXPECTED_OPERATIONS = {
     ("post", "/api/v1/episodes/{reference}/protocol/steps/{position}"),
     ("post", "/api/v1/episodes/{reference}/protocol/sign-off"),
     ("post", "/api/v1/episodes/{reference}/protocol/notices"),
+    # Who goes missing with whom.
+    ("get", "/api/v1/children/{child_id}/peers"),
+    ("get", "/api/v1/peer-groups"),
 }
 INTERVIEW_EDITS = {
     ("post", "/api/v1/return-interviews/{interview_id}/provider"),

@@ -53,6 +53,7 @@ from homeward.safeguarding.services import plans, protocols, reviews
 from homeward.safeguarding.services import runs as protocol_runs
 from tests import factories
 from tests.apiclient import token_for
+from tests.safeguarding import factories_peers
 from tests.safeguarding.factories_profile import add_photo
 from tests.safeguarding.factories_profile import save as save_profile
 
@@ -166,6 +167,9 @@ def world(db: None, settings: Any, tmp_path: Path) -> dict[str, Any]:
     # The child's missing profile, with a photograph.
     save_profile(social_worker, child)
     photo = add_photo(social_worker, child)
+    # A child of the same council who went missing with her (the peer view).
+    peer = factories.ChildFactory(responsible_council=child.responsible_council)
+    factories_peers.together(back, factories_peers.episode(peer, "2026-06-01"))
     return {
         "tokens": {
             "police_officer": token_for(officer),

@@ -206,7 +206,8 @@ DENIED = {403, 404}
 
 def expected(case: str, org: str, role: str) -> set[int]:
     """The acceptable status codes for one case."""
-    for rule in (_api_reads, _api_writes, _pages, _reviews, _emergency_access, _safeguarding):
+    rules = (_api_reads, _api_writes, _pages, _reviews, _emergency_access, _safeguarding, _peers)
+    for rule in rules:
         allowed = rule(case, org, role)
         if allowed is not None:
             return allowed
@@ -312,6 +313,19 @@ def _safeguarding(case: str, org: str, role: str) -> set[int] | None:
         return {200} if sees else DENIED
     if case == "write A's plan":
         return {200} if org == "C" and role in PLAN_KEEPERS else DENIED
+    return None
+
+
+# Who sees who goes missing with whom: council and police practitioners (not homes,
+# interviewers, boards, analysts or administrators).
+PEER_ROLES = READERS - {Role.CARE_STAFF, Role.CARE_MANAGER, Role.RHI_WORKER}
+
+
+def _peers(case: str, org: str, role: str) -> set[int] | None:
+    if case in {"A's peers", "A's peers page"}:
+        return {200} if _sees_a(org, role) and role in PEER_ROLES else DENIED
+    if case in {"peer groups", "peer groups page"}:
+        return {200} if role in PEER_ROLES else DENIED
     return None
 
 
@@ -426,6 +440,8 @@ def run_cases(client: Client, api: dict[str, str], world: World) -> dict[str, Cl
             content_type=j,
             headers=api,
         ),
+        "A's peers": client.get(f"/api/v1/children/{world.a.pk}/peers", headers=api),
+        "peer groups": client.get("/api/v1/peer-groups", headers=api),
         # Last: once opened, child A is visible to this user.
         "open emergency access": client.post(
             "/api/v1/children/emergency-access",
@@ -503,6 +519,8 @@ def test_page_access_matrix(db: None, org: str, role: str) -> None:
         "audit trail csv": pages.get(f"/children/{world.a.pk}/audit-trail.csv"),
         "A's profile page": pages.get(f"/children/{world.a.pk}/profile"),
         "A's plan page": pages.get(f"/children/{world.a.pk}/plan"),
+        "A's peers page": pages.get(f"/children/{world.a.pk}/peers"),
+        "peer groups page": pages.get("/peers/groups"),
         # Last: once opened, child A is visible to this user.
         "open emergency access page": pages.post(
             "/children/emergency-access",
@@ -514,8 +532,8 @@ def test_page_access_matrix(db: None, org: str, role: str) -> None:
     assert not problems, f"{RELATIONSHIP[org]} / {role}:\n" + "\n".join(problems)
 
 
-API_CASES = 21
-PAGE_CASES = 15
+API_CASES = 23
+PAGE_CASES = 17
 
 
 def test_matrix_covers_at_least_500_cases() -> None:
