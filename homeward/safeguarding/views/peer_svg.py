@@ -31,10 +31,11 @@ INK, CHILD_FILL, PLACE_FILL, PERSON_FILL, LINE = (
 )
 
 
-def _spot(index: int, count: int, radius: float) -> tuple[float, float]:
-    if count == 1:
+def _spot(index: int, count: int, radius: float, turn: float = 0.0) -> tuple[float, float]:
+    """Place ``index`` of ``count`` on a circle, from the top (turned by ``turn`` radians)."""
+    if count == 1 and not turn:
         return CX, CY
-    angle = -math.pi / 2 + 2 * math.pi * index / count
+    angle = -math.pi / 2 + turn + 2 * math.pi * index / count
     return round(CX + radius * math.cos(angle), 1), round(CY + radius * math.sin(angle), 1)
 
 
@@ -122,7 +123,10 @@ def draw(group: PeerGroupView, label: str) -> SafeString:
     """The group as an SVG drawing (only for a group the viewer may see in full)."""
     kids = {c.key: c for c in group.children}
     spots = {c.key: _spot(i, len(group.children), OUTER) for i, c in enumerate(group.children)}
-    link_spots = [_spot(i, len(group.links), INNER) for i in range(len(group.links))]
+    # The inner ring turned by half a step, so that its nodes sit off the lines between
+    # children opposite each other.
+    turn = math.pi / max(len(group.links), 1) / 2 + math.pi / max(len(group.children), 1) / 2
+    link_spots = [_spot(i, len(group.links), INNER, turn) for i in range(len(group.links))]
     counts: dict[int, int] = dict.fromkeys(kids, 0)
     for pair in group.pairs:
         counts[pair.a.key] += pair.together
