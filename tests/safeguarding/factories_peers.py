@@ -73,7 +73,7 @@ def at_place(child: Child, where: Place, role: str = PlaceRole.FOUND, **extra: o
         child=child,
         occurred_at=clock.now() - timedelta(days=10),
         recorded_at=clock.now(),
-        **extra,  # type: ignore[arg-type]
+        **extra,
     )
 
 

@@ -34,7 +34,7 @@ from homeward.safeguarding.models import PersonLink, PlaceLink, PlaceRole
 SHARED_PLACE_ROLES = (PlaceRole.FOUND, PlaceRole.STAYED, PlaceRole.FREQUENTED)
 # How far out from the children asked about the derivation follows links, and how many
 # records it gathers at most: a group bigger than this is cut, and says so.
-MAX_ROUNDS = 6
+MAX_ROUNDS = 8
 MAX_RECORDS = 400
 
 
@@ -115,8 +115,12 @@ class Evidence:
     cut: bool = False
 
 
-def _records_of_persons(persons: Iterable[int]) -> dict[int, int]:
-    return dict(Child.objects.filter(person_id__in=set(persons)).values_list("pk", "person_id"))
+def _records_of(records: Iterable[int]) -> dict[int, int]:
+    """Every record of the persons of these records -> its person (one query)."""
+    persons = Child.objects.filter(pk__in=set(records)).values("person_id")
+    return dict(
+        Child.objects.filter(person_id__in=persons).order_by().values_list("pk", "person_id")
+    )
 
 
 def _read_joint(found: Evidence, records: set[int]) -> set[int]:
@@ -166,7 +170,7 @@ def gather(records: Iterable[int], *, police: bool, limit: int = MAX_RECORDS) ->
     for _round in range(MAX_ROUNDS):
         if not frontier:
             break
-        found.person_of.update(_records_of_persons(_persons_of(frontier)))
+        found.person_of.update(_records_of(frontier))
         known = set(found.person_of)
         reached = _read_joint(found, known) | _read_places(found, known)
         reached |= _read_concern(found, known, police)
@@ -176,13 +180,10 @@ def gather(records: Iterable[int], *, police: bool, limit: int = MAX_RECORDS) ->
             break
     else:
         found.cut = bool(frontier)
-    # Records reached in the last round but not yet resolved to a person.
-    found.person_of.update(_records_of_persons(_persons_of(set(found.person_of) | frontier)))
+    if frontier - set(found.person_of):
+        # Records reached in the last step but not followed: resolved to their persons.
+        found.person_of.update(_records_of(frontier))
     return found
-
-
-def _persons_of(records: set[int]) -> list[int]:
-    return list(Child.objects.filter(pk__in=records).values_list("person_id", flat=True))
 
 
 class _Union:
