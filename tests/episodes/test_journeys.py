@@ -182,22 +182,33 @@ EXPECTED_WORK: dict[tuple[Role, str], set[str]] = {
         "Our missing protocol",
         "Protocol compliance",
     },
-    (Role.POLICE_CALL_HANDLER, "police"): {"Find a child", "Add a child"},
-    (Role.POLICE_OFFICER, "police"): {"Find a child", "Add a child"},
+    (Role.POLICE_CALL_HANDLER, "police"): {
+        "Find a child",
+        "Add a child",
+        "Children who go missing together",
+    },
+    (Role.POLICE_OFFICER, "police"): {
+        "Find a child",
+        "Add a child",
+        "Children who go missing together",
+    },
     (Role.POLICE_MISSING_COORDINATOR, "police"): {
         "Find a child",
+        "Children who go missing together",
         "Add a child",
         "Checks and interviews",
         "Figures",
     },
     (Role.SOCIAL_WORKER, "council"): {
         "Find a child",
+        "Children who go missing together",
         "Add a child",
         "Plans to review",
         "Missing profiles to review",
     },
     (Role.COUNCIL_MISSING_COORDINATOR, "council"): {
         "Find a child",
+        "Children who go missing together",
         "Add a child",
         "Return interviews",
         "Checks and interviews",
@@ -211,6 +222,7 @@ EXPECTED_WORK: dict[tuple[Role, str], set[str]] = {
     },
     (Role.COUNCIL_MANAGER, "council"): {
         "Find a child",
+        "Children who go missing together",
         "Add a child",
         "Return interviews",
         "Checks and interviews",

@@ -14,7 +14,9 @@ from tests.safeguarding import factories_peers as fp
 
 pytestmark = pytest.mark.django_db
 
-BUDGETS = {"child_peers": (30, 30), "ring_of_twelve": (50, 50), "groups": (22, 22)}
+# One more than the path costs in a fresh database: the audit chain head, read afresh when
+# another write moved it, costs a query (tests/audit).
+BUDGETS = {"child_peers": (31, 31), "ring_of_twelve": (51, 51), "groups": (23, 23)}
 
 
 def test_a_childs_group() -> None:
