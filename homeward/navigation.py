@@ -27,6 +27,7 @@ from homeward.organisations.models import OrganisationKind
 from homeward.safeguarding import access as safeguarding_access
 from homeward.safeguarding.services import meetings as safeguarding_meetings
 from homeward.safeguarding.services import notices as safeguarding_notices
+from homeward.safeguarding.services import peers as safeguarding_peers
 from homeward.safeguarding.services import persons as safeguarding_persons
 from homeward.safeguarding.services import profiles as safeguarding_profiles
 
@@ -61,6 +62,7 @@ class May:
     see_notices: bool = False
     see_hotspots: bool = False
     see_places: bool = False
+    see_peer_groups: bool = False
 
     def as_dict(self) -> dict[str, bool]:
         return asdict(self)
@@ -101,6 +103,7 @@ def may(actor: Actor) -> May:
         see_notices=safeguarding_notices.may_see_notice_list(actor),
         see_hotspots=safeguarding_access.may_see_hotspots(actor),
         see_places=safeguarding_access.may_see_places(actor),
+        see_peer_groups=safeguarding_peers.may_see_peers(actor),
     )
 
 
@@ -247,6 +250,15 @@ def _aftercare_links(actor: Actor, allowed: May) -> list[WorkLink]:
             )
         )
     links += _protocol_links(actor, allowed)
+    if allowed.see_peer_groups:
+        links.append(
+            WorkLink(
+                "Children who go missing together",
+                reverse("safeguarding:peer_groups"),
+                "Groups of your children who go missing together, and the places and "
+                "persons of concern that link them",
+            )
+        )
     links += _place_links(allowed)
     return links
 

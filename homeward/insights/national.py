@@ -13,8 +13,8 @@ from typing import Any
 
 from homeward.core import csv as csv_out
 from homeward.insights import counting as c
+from homeward.insights import notices, suppression, tally
 from homeward.insights import queries as q
-from homeward.insights import suppression, tally
 from homeward.organisations.models import Organisation, OrganisationKind
 
 
@@ -83,8 +83,31 @@ def table(period: q.Period, key: str) -> NationalTable:
     )
 
 
+def notice_tables(period: q.Period) -> list[NationalTable]:
+    """Live harbouring notices by force (England their total) and by council (no total:
+    a notice naming children of two councils is in both), on the period's last day."""
+    live = notices.count_live(notices.day_of(period))
+    out = []
+    for key, title, rows in (
+        ("live_notices_by_force", "Live harbouring notices by police force", notices.by_force),
+        ("live_notices_by_council", "Live harbouring notices by council", notices.by_council),
+    ):
+        shown = rows(live, True)
+        out.append(
+            NationalTable(
+                key=key,
+                title=f"{title}, {live.on.isoformat()}",
+                measure="notices",
+                row_labels=[org.name if org else "England" for org, _v in shown],
+                column_labels=["Live notices"],
+                published=[[v] for _org, v in shown],
+            )
+        )
+    return out
+
+
 def tables(period: q.Period) -> list[NationalTable]:
-    return [table(period, key) for key, _t, _d in TABLES]
+    return [table(period, key) for key, _t, _d in TABLES] + notice_tables(period)
 
 
 CSV_HEADER = ["period", "table", "measure", "area", "characteristic", "value"]

@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from homeward.audit import services as audit
 from homeward.core import clock
 from homeward.core.views import actor_of, web_view
-from homeward.insights import access, board, national
+from homeward.insights import access, board, national, notices
 from homeward.insights import counting as c
 from homeward.insights import queries as q
 from homeward.insights.models import BoardReport, EpisodeFact
@@ -60,6 +60,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     national_view = access.may_see_national(actor)
     if suppressed:
         national.suppress_dashboard(data)
+    data["notices"] = notices.figures(scope, period, suppressed)
     areas: list[tuple[str, str]] = []
     if national_view:
         areas = [("", "England")] + [

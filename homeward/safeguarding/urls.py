@@ -5,6 +5,7 @@ from homeward.safeguarding.views import (
     hotspots,
     meetings,
     notices,
+    peers,
     persons,
     places,
     plans,
@@ -20,6 +21,7 @@ urlpatterns = (
     + protocols.urlpatterns
     + briefing.urlpatterns
     + meetings.urlpatterns
+    + peers.urlpatterns
 )
 urlpatterns += persons.urlpatterns + notices.urlpatterns
 urlpatterns += places.urlpatterns + hotspots.urlpatterns

@@ -311,6 +311,25 @@ def appeal_page(url: str, who: str) -> Driver:
     return drive
 
 
+def _with_a_peer(w: World) -> None:
+    """Another child of the council went missing with the child (test set-up)."""
+    from homeward.episodes.models import Episode
+    from tests.safeguarding import factories_peers
+
+    peer = factories.ChildFactory(responsible_council=w.council)
+    factories_peers.together(
+        Episode.objects.get(reference=w.returned_ref), factories_peers.episode(peer, "2026-06-01")
+    )
+
+
+def peer_groups(url: str, api: bool = False) -> Driver:
+    def drive(w: World) -> tuple[int | None, User | None]:
+        _with_a_peer(w)
+        return (api_get if api else page)(url, "coordinator")(w)
+
+    return drive
+
+
 def _profile(w: World, photo: bool = False) -> int:
     """The child's missing profile (and a photograph, whose id is returned)."""
     from homeward.core.actor import Actor
@@ -494,6 +513,8 @@ WEB_READS: dict[str, Driver] = {
     "safeguarding:review-notice": person_path("/notices/{notice}/review"),
     "safeguarding:withdraw-notice": person_path("/notices/{notice}/withdraw"),
     "safeguarding:record-breach": person_path("/notices/{notice}/breach"),
+    "safeguarding:peers": page("/children/{w.child.pk}/peers"),
+    "safeguarding:peer_groups": peer_groups("/peers/groups"),
 }
 
 # Pages that show no child's identity, and why.
@@ -591,6 +612,8 @@ API_READS: dict[tuple[str, str], Driver] = {
     ("get", "/api/v1/places/{place_id}"): place_page("/api/v1/places/{place}", api=True),
     ("get", "/api/v1/persons/{person_id}"): person_path("/api/v1/persons/{person}", api=True),
     ("get", "/api/v1/notices/{notice_id}"): person_path("/api/v1/notices/{notice}", api=True),
+    ("get", "/api/v1/children/{child_id}/peers"): api_get("/api/v1/children/{w.child.pk}/peers"),
+    ("get", "/api/v1/peer-groups"): peer_groups("/api/v1/peer-groups", api=True),
 }
 # API reads that show no child's identity, and why.
 NO_CHILD_DATA_API: dict[tuple[str, str], str] = {

@@ -107,6 +107,9 @@ EXPECTED_OPERATIONS = {
     ("post", "/api/v1/notices/{notice_id}/review"),
     ("post", "/api/v1/notices/{notice_id}/withdraw"),
     ("post", "/api/v1/notices/{notice_id}/breaches"),
+    # Who goes missing with whom.
+    ("get", "/api/v1/children/{child_id}/peers"),
+    ("get", "/api/v1/peer-groups"),
 }
 INTERVIEW_EDITS = {
     ("post", "/api/v1/return-interviews/{interview_id}/provider"),

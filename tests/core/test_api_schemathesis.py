@@ -53,6 +53,7 @@ from homeward.safeguarding.services import place_links, plans, protocols, review
 from homeward.safeguarding.services import runs as protocol_runs
 from tests import factories
 from tests.apiclient import token_for
+from tests.safeguarding import factories_peers
 from tests.safeguarding import factories_persons as persons_factories
 from tests.safeguarding.factories_profile import add_photo
 from tests.safeguarding.factories_profile import save as save_profile
@@ -191,6 +192,9 @@ def world(db: None, settings: Any, tmp_path: Path) -> dict[str, Any]:
     person = persons_factories.record(officer, child)
     notice = persons_factories.issue(officer, person, child)
     link_id = person.links.get().pk
+    # A child of the same council who went missing with her (the peer view).
+    peer = factories.ChildFactory(responsible_council=child.responsible_council)
+    factories_peers.together(back, factories_peers.episode(peer, "2026-06-01"))
     return {
         "tokens": {
             "police_officer": token_for(officer),

@@ -191,15 +191,18 @@ EXPECTED_WORK: dict[tuple[Role, str], set[str]] = {
     (Role.POLICE_CALL_HANDLER, "police"): {
         "Find a child",
         "Add a child",
+        "Children who go missing together",
         "Your actions from meetings",
     },
     (Role.POLICE_OFFICER, "police"): {
         "Find a child",
         "Add a child",
+        "Children who go missing together",
         "Your actions from meetings",
     },
     (Role.POLICE_MISSING_COORDINATOR, "police"): {
         "Find a child",
+        "Children who go missing together",
         "Add a child",
         "Checks and interviews",
         "Figures",
@@ -207,6 +210,7 @@ EXPECTED_WORK: dict[tuple[Role, str], set[str]] = {
     },
     (Role.SOCIAL_WORKER, "council"): {
         "Find a child",
+        "Children who go missing together",
         "Add a child",
         "Plans to review",
         "Missing profiles to review",
@@ -214,6 +218,7 @@ EXPECTED_WORK: dict[tuple[Role, str], set[str]] = {
     },
     (Role.COUNCIL_MISSING_COORDINATOR, "council"): {
         "Find a child",
+        "Children who go missing together",
         "Add a child",
         "Return interviews",
         "Checks and interviews",
@@ -229,6 +234,7 @@ EXPECTED_WORK: dict[tuple[Role, str], set[str]] = {
     },
     (Role.COUNCIL_MANAGER, "council"): {
         "Find a child",
+        "Children who go missing together",
         "Add a child",
         "Return interviews",
         "Checks and interviews",

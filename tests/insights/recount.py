@@ -10,7 +10,8 @@
    CSV's children by sex and episodes by classification, and check and interview
    compliance) equals counting the records straight: episodes by the local date they
    started, distinct children (persons), open episodes, and aftercare/compliance.py's own count of
-   returns, checks and interviews.
+   returns, checks and interviews; and the live harbouring notices on each dashboard and in
+   the national CSV equal a count from the notices' own dates.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import csv
 import io
 from collections import Counter, defaultdict
 from dataclasses import asdict, dataclass, field
+from datetime import date
 
 from django.utils import timezone
 
@@ -26,11 +28,12 @@ from homeward.aftercare import compliance as aftercare_compliance
 from homeward.children.models import Child
 from homeward.core import clock
 from homeward.episodes.models import Episode
-from homeward.insights import board, facts, national, tally
+from homeward.insights import board, facts, national, notices, tally
 from homeward.insights import counting as c
 from homeward.insights import queries as q
 from homeward.insights.models import EpisodeFact, ReasonFact, Tally, TallyChange
 from homeward.organisations.models import Organisation, OrganisationKind
+from homeward.safeguarding.models import HarbouringNotice
 
 FACT_FIELDS = [f.attname for f in EpisodeFact._meta.concrete_fields if f.name != "refreshed_at"]
 REASON_FIELDS = ["interview_id", "person_key", "kind", "code", "council_id", "force_id"]
@@ -190,8 +193,53 @@ def assert_what_users_read_is_a_recount() -> int:
     return compared
 
 
+def _notices_live_on(day: date) -> dict[tuple[str, int], int]:
+    """(scope, organisation id or 0) -> harbouring notices live on ``day``, counted
+    straight from each notice's dates: once nationally, in its force, and in each council
+    responsible for a child it names."""
+    out: dict[tuple[str, int], int] = defaultdict(int)
+    for notice in HarbouringNotice.objects.prefetch_related("children"):
+        withdrawn = notice.withdrawn_on is not None and notice.withdrawn_on <= day
+        if notice.issued_on > day or notice.expires_on <= day or withdrawn:
+            continue
+        out[(q.NATION, 0)] += 1
+        out[(q.FORCE, notice.force_id)] += 1
+        for council_id in {child.responsible_council_id for child in notice.children.all()}:
+            out[(q.COUNCIL, council_id)] += 1
+    return out
+
+
+def assert_notices_are_a_recount() -> int:
+    """Live notices on each dashboard (exact) and in the national CSV (suppressed) equal
+    a count from the notices' own dates, for the periods of the records and this year.
+    Returns how many figures were compared."""
+    this_year = c.financial_year(c.local_date(clock.now()))
+    periods = {*periods_of_the_records(), q.Period(this_year)}
+    periods |= {q.Period(this_year, quarter) for quarter in (1, 2, 3, 4)}
+    areas = [None, *Organisation.objects.filter(kind__in=["council", "police"]).order_by("pk")]
+    compared = 0
+    for period in sorted(periods, key=lambda p: (p.year, p.quarter or 0)):
+        counted = _notices_live_on(notices.day_of(period))
+        published = _csv(period)
+        for org in areas:
+            scope = q.Scope.of(org)
+            expected = counted.get((scope.kind, org.pk if org else 0), 0)
+            shown = notices.figures(scope, period, suppressed=False).live
+            assert shown == expected, f"live notices, {scope.label}, {period.label}"
+            table = (
+                "live_notices_by_council" if scope.kind == q.COUNCIL else "live_notices_by_force"
+            )
+            value = published[(table, org.name if org else "England", "Live notices")]
+            assert value == str(expected) or (value == "c" and expected > 0), (
+                f"national CSV {table}, {scope.label}, {period.label}: {value} for {expected}"
+            )
+            compared += 2
+    return compared
+
+
 def assert_figures_are_a_recount() -> int:
     """Every check above. Returns the number of episodes."""
     episodes = assert_facts_and_totals_are_a_recount()
     assert_what_users_read_is_a_recount()
+    assert_notices_are_a_recount()
     return episodes

@@ -240,6 +240,7 @@ def expected(case: str, org: str, role: str) -> set[int]:
         _safeguarding,
         _meetings,
         _places,
+        _peers,
     ):
         allowed = rule(case, org, role)
         if allowed is not None:
@@ -378,6 +379,18 @@ def _places(case: str, org: str, role: str) -> set[int] | None:
         return {ok} if _sees_open(org, role) else DENIED
     if case in {"hotspots", "hotspots page"}:
         return {200} if KIND[org] in HOTSPOT_KINDS and role in READERS else DENIED
+
+
+# Who sees who goes missing with whom: council and police practitioners (not homes,
+# interviewers, boards, analysts or administrators).
+PEER_ROLES = READERS - {Role.CARE_STAFF, Role.CARE_MANAGER, Role.RHI_WORKER}
+
+
+def _peers(case: str, org: str, role: str) -> set[int] | None:
+    if case in {"A's peers", "A's peers page"}:
+        return {200} if _sees_a(org, role) and role in PEER_ROLES else DENIED
+    if case in {"peer groups", "peer groups page"}:
+        return {200} if role in PEER_ROLES else DENIED
     return None
 
 
@@ -508,6 +521,8 @@ def run_cases(client: Client, api: dict[str, str], world: World) -> dict[str, Cl
             headers=api,
         ),
         "hotspots": client.get("/api/v1/hotspots", headers=api),
+        "A's peers": client.get(f"/api/v1/children/{world.a.pk}/peers", headers=api),
+        "peer groups": client.get("/api/v1/peer-groups", headers=api),
         # Last: once opened, child A is visible to this user.
         "open emergency access": client.post(
             "/api/v1/children/emergency-access",
@@ -591,6 +606,8 @@ def test_page_access_matrix(db: None, org: str, role: str) -> None:
         "place page": pages.get(f"/places/{world.place_id}"),
         "record a place from the episode": pages.get(f"/places/new?episode={world.open_ref}"),
         "hotspots page": pages.get("/hotspots"),
+        "A's peers page": pages.get(f"/children/{world.a.pk}/peers"),
+        "peer groups page": pages.get("/peers/groups"),
         # Last: once opened, child A is visible to this user.
         "open emergency access page": pages.post(
             "/children/emergency-access",
@@ -604,6 +621,8 @@ def test_page_access_matrix(db: None, org: str, role: str) -> None:
 
 API_CASES = 24
 PAGE_CASES = 18
+API_CASES = 23
+PAGE_CASES = 17
 
 
 def test_matrix_covers_at_least_500_cases() -> None:

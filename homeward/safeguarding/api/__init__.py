@@ -7,6 +7,7 @@ from homeward.safeguarding.api import (
     meeting_actions,
     meetings,
     notices,
+    peers,
     persons,
     places,
     plans,
@@ -26,3 +27,4 @@ router.add_router("", meeting_actions.router)
 router.add_router("", persons.router)
 router.add_router("", notices.router)
 router.add_router("", places.router)
+router.add_router("", peers.router)

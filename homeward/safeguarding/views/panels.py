@@ -9,7 +9,7 @@ from typing import Any
 from homeward.children.models import Child
 from homeward.core.actor import Actor
 from homeward.episodes.models import Episode
-from homeward.safeguarding.views import briefing, persons, places, plans, profiles, protocols
+from homeward.safeguarding.views import briefing, peers, persons, places, plans, profiles, protocols
 
 
 def child_panels(actor: Actor, child: Child) -> dict[str, Any]:
@@ -19,6 +19,7 @@ def child_panels(actor: Actor, child: Child) -> dict[str, Any]:
         **plans.child_panel(actor, child),
         **persons.child_panel(actor, child),
         **places.child_panel(actor, child),
+        **peers.child_panel(actor, child),
     }
 
 
