@@ -403,6 +403,8 @@ def meeting_read(url: str, who: str = "coordinator", api: bool = False) -> Drive
         found = url.replace("{meeting}", str(meeting)).replace("{action}", str(action))
         return (api_get if api else page)(found, who)(w)
 
+    return drive
+
 
 def _place_link(w: World) -> PlaceLink:
     """A place in the world's council with a link to the child (places tests' set-up)."""
@@ -418,6 +420,8 @@ def place_page(url: str, who: str = "worker", api: bool = False) -> Driver:
         if api:
             return Client().get(target, headers=w.api(user)).status_code, user
         return w.web(user).get(target).status_code, user
+
+    return drive
 
 
 def _person_and_notice(w: World) -> tuple[int, int]:

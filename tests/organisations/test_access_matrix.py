@@ -362,6 +362,7 @@ def _meetings(case: str, org: str, role: str) -> set[int] | None:
         return {200} if org in {"C", "P"} and role in READERS else DENIED
     if case == "write C's minutes":
         return {200} if org == "C" and role in MEETING_HOLDERS else DENIED
+    return None
 
 
 # Who sees hotspots: councils' and forces' staff who see children (counts only, their area).
@@ -379,6 +380,7 @@ def _places(case: str, org: str, role: str) -> set[int] | None:
         return {ok} if _sees_open(org, role) else DENIED
     if case in {"hotspots", "hotspots page"}:
         return {200} if KIND[org] in HOTSPOT_KINDS and role in READERS else DENIED
+    return None
 
 
 # Who sees who goes missing with whom: council and police practitioners (not homes,
