@@ -1970,14 +1970,12 @@ NOT_LINKED = {
     "pages (never a link)",
     "children:report-match": "the button of a likely match on the page adding a child shows "
     "(a POST carrying the match's token)",
-    "safeguarding:place": "a place's page, linked from the places list, the hotspots table and "
-    "the episode's and child's places once a place is recorded (the crawl's world has none)",
     "safeguarding:place_link_remove": "linked beside each link on a place's page and an "
     "episode's places (the crawl's world has none)",
 }
 # Forms drawn only where no link leads (see NOT_LINKED).
 UNLINKED_FORMS = {"organisations:set-password", "organisations:mfa-verify"}
-PAGES_PER_NAME = 6
+PAGES_PER_NAME = 8
 
 
 def url_names(patterns: list[Any] | None = None, namespace: str = "") -> Iterator[str]:
