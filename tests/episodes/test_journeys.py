@@ -192,11 +192,14 @@ EXPECTED_WORK: dict[tuple[Role, str], set[str]] = {
         "Find a child",
         "Add a child",
         "Your actions from meetings",
+        "Harbouring notices",
     },
     (Role.POLICE_OFFICER, "police"): {
         "Find a child",
         "Add a child",
         "Your actions from meetings",
+        "Harbouring notices",
+        "Persons of concern",
     },
     (Role.POLICE_MISSING_COORDINATOR, "police"): {
         "Find a child",
@@ -204,6 +207,8 @@ EXPECTED_WORK: dict[tuple[Role, str], set[str]] = {
         "Checks and interviews",
         "Figures",
         "Your actions from meetings",
+        "Harbouring notices",
+        "Persons of concern",
     },
     (Role.SOCIAL_WORKER, "council"): {
         "Find a child",
@@ -211,6 +216,7 @@ EXPECTED_WORK: dict[tuple[Role, str], set[str]] = {
         "Plans to review",
         "Missing profiles to review",
         "Your actions from meetings",
+        "Harbouring notices",
     },
     (Role.COUNCIL_MISSING_COORDINATOR, "council"): {
         "Find a child",
@@ -226,6 +232,8 @@ EXPECTED_WORK: dict[tuple[Role, str], set[str]] = {
         "Board reports",
         "Meetings",
         "Your actions from meetings",
+        "Harbouring notices",
+        "Persons of concern",
     },
     (Role.COUNCIL_MANAGER, "council"): {
         "Find a child",
@@ -241,6 +249,8 @@ EXPECTED_WORK: dict[tuple[Role, str], set[str]] = {
         "Board reports",
         "Meetings",
         "Your actions from meetings",
+        "Harbouring notices",
+        "Persons of concern",
     },
 }
 
