@@ -55,6 +55,7 @@ def test_a_social_worker_sees_their_council_role_and_work(
         "Find a child",
         "Add a child",
         "Plans to review",
+        "Harbouring notices",
         "Missing profiles to review",
         "Your actions from meetings",
     ]
