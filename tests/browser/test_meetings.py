@@ -93,6 +93,22 @@ def journey(page: Any, label: str, *, axe: bool = True) -> None:
     if axe:
         assert_accessible(page, "the social worker's actions")
     _shot(page, f"work-list-{label}")
+    # The worker reads the meeting (a practitioner of the council; no forms to change it).
+    page.get_by_role("link", name="Missing children panel").first.click()
+    assert page.get_by_role("button", name="Record the decision").count() == 0
+    if axe:
+        assert_accessible(page, "the meeting as the social worker reads it")
+    _shot(page, f"meeting-as-worker-{label}")
+    page.get_by_role("button", name="Sign out").click()
+    # The force's coordinator, a member of last month's panel, reads it and its pack.
+    _sign_in(page, "police.coordinator")
+    last = Meeting.objects.filter(status=MeetingStatus.HELD).order_by("pk").first()
+    assert last is not None
+    page.goto(f"/meetings/{last.pk}/")
+    assert "Decisions (1)" in page.locator("main").inner_text()
+    if axe:
+        assert_accessible(page, "last month's panel as the police read it")
+    _shot(page, f"meeting-as-police-{label}")
     page.get_by_role("button", name="Sign out").click()
 
 

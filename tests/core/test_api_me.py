@@ -56,6 +56,9 @@ def test_a_social_worker_sees_their_council_role_and_work(
         "Add a child",
         "Plans to review",
         "Children who go missing together",
+        "Hotspots",
+        "Places",
+        "Harbouring notices",
         "Missing profiles to review",
         "Your actions from meetings",
     ]

@@ -193,12 +193,15 @@ EXPECTED_WORK: dict[tuple[Role, str], set[str]] = {
         "Add a child",
         "Children who go missing together",
         "Your actions from meetings",
+        "Harbouring notices",
     },
     (Role.POLICE_OFFICER, "police"): {
         "Find a child",
         "Add a child",
         "Children who go missing together",
         "Your actions from meetings",
+        "Harbouring notices",
+        "Persons of concern",
     },
     (Role.POLICE_MISSING_COORDINATOR, "police"): {
         "Find a child",
@@ -207,6 +210,8 @@ EXPECTED_WORK: dict[tuple[Role, str], set[str]] = {
         "Checks and interviews",
         "Figures",
         "Your actions from meetings",
+        "Harbouring notices",
+        "Persons of concern",
     },
     (Role.SOCIAL_WORKER, "council"): {
         "Find a child",
@@ -215,6 +220,7 @@ EXPECTED_WORK: dict[tuple[Role, str], set[str]] = {
         "Plans to review",
         "Missing profiles to review",
         "Your actions from meetings",
+        "Harbouring notices",
     },
     (Role.COUNCIL_MISSING_COORDINATOR, "council"): {
         "Find a child",
@@ -231,6 +237,8 @@ EXPECTED_WORK: dict[tuple[Role, str], set[str]] = {
         "Board reports",
         "Meetings",
         "Your actions from meetings",
+        "Harbouring notices",
+        "Persons of concern",
     },
     (Role.COUNCIL_MANAGER, "council"): {
         "Find a child",
@@ -247,6 +255,8 @@ EXPECTED_WORK: dict[tuple[Role, str], set[str]] = {
         "Board reports",
         "Meetings",
         "Your actions from meetings",
+        "Harbouring notices",
+        "Persons of concern",
     },
 }
 

@@ -197,10 +197,11 @@ def test_a_worker_killed_while_sending_email_loses_none(
     finally:
         server.stop()
 
-    # The report's five, and the two of the review of the child's plan a high-risk episode
-    # opens (safeguarding: the coordinator and the allocated worker; no plan, no owner).
+    # The report's five, the two of the review of the child's plan a high-risk episode
+    # opens (safeguarding: the coordinator and the allocated worker; no plan, no owner),
+    # and the strategy meeting it opens (the coordinator).
     deliveries = list(EmailDelivery.objects.all())
-    assert len(deliveries) == 7
+    assert len(deliveries) == 8
     assert (
         EmailDelivery.objects.filter(notification__episode_reference=episode.reference).count() == 5
     )
@@ -208,7 +209,7 @@ def test_a_worker_killed_while_sending_email_loses_none(
     for delivery in deliveries:  # every email arrived; only the one handed over came twice
         again = delivery.pk == held.pk and hold_at == "DATA"
         assert received.count(delivery.message_id) == (2 if again else 1), delivery.to_address
-    assert len(received) == 7 + (hold_at == "DATA")
+    assert len(received) == 8 + (hold_at == "DATA")
     # In-app notifications exactly once; the clocks' tasks did not multiply on restart.
     told = Notification.objects.filter(episode_reference=episode.reference)
     assert told.count() == len(set(told.values_list("recipient", flat=True))) == 5
