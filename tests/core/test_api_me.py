@@ -55,6 +55,8 @@ def test_a_social_worker_sees_their_council_role_and_work(
         "Find a child",
         "Add a child",
         "Plans to review",
+        "Hotspots",
+        "Places",
         "Missing profiles to review",
     ]
     assert AuditEvent.objects.count() == before  # no child was read

@@ -170,31 +170,37 @@ EXPECTED_WORK: dict[tuple[Role, str], set[str]] = {
     (Role.NATIONAL_ANALYST, "national"): {"National figures", "Download the national figures"},
     (Role.ORG_ADMIN, "council"): {"Users"},
     (Role.ORG_ADMIN, "police"): {"Users"},
-    (Role.RHI_WORKER, "rhi_provider"): {"Return interviews", "Find a child"},
+    (Role.RHI_WORKER, "rhi_provider"): {"Return interviews", "Find a child", "Places"},
     (Role.CARE_STAFF, "care_provider"): {
         "Find a child",
         "Missing profiles to review",
         "Our missing protocol",
+        "Places",
     },
     (Role.CARE_MANAGER, "care_provider"): {
         "Find a child",
         "Missing profiles to review",
         "Our missing protocol",
         "Protocol compliance",
+        "Places",
     },
-    (Role.POLICE_CALL_HANDLER, "police"): {"Find a child", "Add a child"},
-    (Role.POLICE_OFFICER, "police"): {"Find a child", "Add a child"},
+    (Role.POLICE_CALL_HANDLER, "police"): {"Find a child", "Add a child", "Hotspots", "Places"},
+    (Role.POLICE_OFFICER, "police"): {"Find a child", "Add a child", "Hotspots", "Places"},
     (Role.POLICE_MISSING_COORDINATOR, "police"): {
         "Find a child",
         "Add a child",
         "Checks and interviews",
         "Figures",
+        "Hotspots",
+        "Places",
     },
     (Role.SOCIAL_WORKER, "council"): {
         "Find a child",
         "Add a child",
         "Plans to review",
         "Missing profiles to review",
+        "Hotspots",
+        "Places",
     },
     (Role.COUNCIL_MISSING_COORDINATOR, "council"): {
         "Find a child",
@@ -208,6 +214,8 @@ EXPECTED_WORK: dict[tuple[Role, str], set[str]] = {
         "Protocol compliance",
         "Figures",
         "Board reports",
+        "Hotspots",
+        "Places",
     },
     (Role.COUNCIL_MANAGER, "council"): {
         "Find a child",
@@ -221,6 +229,8 @@ EXPECTED_WORK: dict[tuple[Role, str], set[str]] = {
         "Protocol compliance",
         "Figures",
         "Board reports",
+        "Hotspots",
+        "Places",
     },
 }
 
