@@ -173,6 +173,7 @@ EXPECTED_WORK: dict[tuple[Role, str], set[str]] = {
     (Role.RHI_WORKER, "rhi_provider"): {
         "Return interviews",
         "Find a child",
+        "Places",
         "Your actions from meetings",
     },
     (Role.CARE_STAFF, "care_provider"): {
@@ -180,6 +181,7 @@ EXPECTED_WORK: dict[tuple[Role, str], set[str]] = {
         "Missing profiles to review",
         "Our missing protocol",
         "Your actions from meetings",
+        "Places",
     },
     (Role.CARE_MANAGER, "care_provider"): {
         "Find a child",
@@ -187,6 +189,7 @@ EXPECTED_WORK: dict[tuple[Role, str], set[str]] = {
         "Our missing protocol",
         "Protocol compliance",
         "Your actions from meetings",
+        "Places",
     },
     (Role.POLICE_CALL_HANDLER, "police"): {
         "Find a child",
@@ -194,6 +197,8 @@ EXPECTED_WORK: dict[tuple[Role, str], set[str]] = {
         "Children who go missing together",
         "Your actions from meetings",
         "Harbouring notices",
+        "Hotspots",
+        "Places",
     },
     (Role.POLICE_OFFICER, "police"): {
         "Find a child",
@@ -202,6 +207,8 @@ EXPECTED_WORK: dict[tuple[Role, str], set[str]] = {
         "Your actions from meetings",
         "Harbouring notices",
         "Persons of concern",
+        "Hotspots",
+        "Places",
     },
     (Role.POLICE_MISSING_COORDINATOR, "police"): {
         "Find a child",
@@ -212,6 +219,8 @@ EXPECTED_WORK: dict[tuple[Role, str], set[str]] = {
         "Your actions from meetings",
         "Harbouring notices",
         "Persons of concern",
+        "Hotspots",
+        "Places",
     },
     (Role.SOCIAL_WORKER, "council"): {
         "Find a child",
@@ -221,6 +230,8 @@ EXPECTED_WORK: dict[tuple[Role, str], set[str]] = {
         "Missing profiles to review",
         "Your actions from meetings",
         "Harbouring notices",
+        "Hotspots",
+        "Places",
     },
     (Role.COUNCIL_MISSING_COORDINATOR, "council"): {
         "Find a child",
@@ -239,6 +250,8 @@ EXPECTED_WORK: dict[tuple[Role, str], set[str]] = {
         "Your actions from meetings",
         "Harbouring notices",
         "Persons of concern",
+        "Hotspots",
+        "Places",
     },
     (Role.COUNCIL_MANAGER, "council"): {
         "Find a child",
@@ -257,6 +270,8 @@ EXPECTED_WORK: dict[tuple[Role, str], set[str]] = {
         "Your actions from meetings",
         "Harbouring notices",
         "Persons of concern",
+        "Hotspots",
+        "Places",
     },
 }
 

@@ -44,7 +44,7 @@ BUDGETS = {
     # finds there is none.
     "return_web": (31, 32),
     "return_api": (45, 46),
-    "episode_page": (20, 20),
+    "episode_page": (21, 21),  # 21 since the Places panel (one query, issue 15)
     "api_episode": (18, 18),
     "api_episodes": (7, 7),
 }

@@ -127,3 +127,24 @@ def test_the_hotspots_page_has_a_table_and_a_map() -> None:
     assert signed_in(factories.member(Role.CARE_STAFF, w.home)).get("/hotspots").status_code == 403
     force = text(signed_in(w.officer.user).get("/hotspots?scope=host&days=30"))  # type: ignore[arg-type]
     assert "The force's area" in force
+
+
+def test_where_the_child_stayed_is_recorded_from_the_interview() -> None:
+    w = world()
+    episode = returned(w.officer, w.child)
+    interview = episode.return_interviews.get()
+    client = signed_in(w.coordinator)
+    page = text(client.get(f"/places/new?interview={interview.pk}"))
+    assert "where they stayed" in page
+    sent = {
+        "interview": str(interview.pk),
+        "name": "Short-let flat, Mill Road",
+        "kind": "short_let",
+    }
+    done = client.post("/places/new", sent)
+    assert done.status_code == 302
+    assert done["Location"] == f"/aftercare/interviews/{interview.pk}/"
+    stayed = PlaceLink.objects.get()
+    assert (stayed.role, stayed.interview, stayed.episode) == ("stayed", interview, episode)
+    # A social worker holds no interviews: the form is not theirs to open.
+    assert signed_in(w.worker).get(f"/places/new?interview={interview.pk}").status_code == 404

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import IntegrityError, transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from homeward.aftercare.models import ReturnInterview
 from homeward.aftercare.services.reads import interviews_for
@@ -287,13 +287,15 @@ def link_to(
 
 def visible_links_of_child(actor: Actor, child: Child) -> list[PlaceLink]:
     """The child's places for the child's page: a place of an episode the actor knows only
-    in outline (a home's, an interviewer's view of other episodes) is left out."""
-    seen = set(
-        visible_episodes(actor)
+    in outline (a home's, an interviewer's view of other episodes) is left out. One query."""
+    seen = visible_episodes(actor).filter(child__person_id=child.person_id).values("pk")
+    return list(
+        live_links()
         .filter(child__person_id=child.person_id)
-        .values_list("pk", flat=True)
+        .filter(Q(episode__isnull=True) | Q(episode__in=seen))
+        .select_related("episode")
+        .order_by("-occurred_at", "-pk")
     )
-    return [ln for ln in links_of_child(child) if ln.episode_id is None or ln.episode_id in seen]
 
 
 def visible_link(actor: Actor, link_id: object) -> PlaceLink:

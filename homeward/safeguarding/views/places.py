@@ -184,7 +184,7 @@ def episode_panel(actor: Actor, episode: Episode) -> dict[str, Any]:
 
 def child_panel(actor: Actor, child: Child) -> dict[str, Any]:
     """The child's page (already an audited read of the child): where they go and where
-    they were, less the places of episodes the actor knows only in outline. Two queries."""
+    they were, less the places of episodes the actor knows only in outline. One query."""
     if not places.may_record(actor):
         return {}
     try:
