@@ -56,6 +56,7 @@ def test_a_social_worker_sees_their_council_role_and_work(
         "Add a child",
         "Plans to review",
         "Missing profiles to review",
+        "Harbouring notices",
     ]
     assert AuditEvent.objects.count() == before  # no child was read
 

@@ -182,19 +182,27 @@ EXPECTED_WORK: dict[tuple[Role, str], set[str]] = {
         "Our missing protocol",
         "Protocol compliance",
     },
-    (Role.POLICE_CALL_HANDLER, "police"): {"Find a child", "Add a child"},
-    (Role.POLICE_OFFICER, "police"): {"Find a child", "Add a child"},
+    (Role.POLICE_CALL_HANDLER, "police"): {"Find a child", "Add a child", "Harbouring notices"},
+    (Role.POLICE_OFFICER, "police"): {
+        "Find a child",
+        "Add a child",
+        "Persons of concern",
+        "Harbouring notices",
+    },
     (Role.POLICE_MISSING_COORDINATOR, "police"): {
         "Find a child",
         "Add a child",
         "Checks and interviews",
         "Figures",
+        "Persons of concern",
+        "Harbouring notices",
     },
     (Role.SOCIAL_WORKER, "council"): {
         "Find a child",
         "Add a child",
         "Plans to review",
         "Missing profiles to review",
+        "Harbouring notices",
     },
     (Role.COUNCIL_MISSING_COORDINATOR, "council"): {
         "Find a child",
@@ -208,6 +216,8 @@ EXPECTED_WORK: dict[tuple[Role, str], set[str]] = {
         "Protocol compliance",
         "Figures",
         "Board reports",
+        "Persons of concern",
+        "Harbouring notices",
     },
     (Role.COUNCIL_MANAGER, "council"): {
         "Find a child",
@@ -221,6 +231,8 @@ EXPECTED_WORK: dict[tuple[Role, str], set[str]] = {
         "Protocol compliance",
         "Figures",
         "Board reports",
+        "Persons of concern",
+        "Harbouring notices",
     },
 }
 
