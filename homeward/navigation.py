@@ -179,7 +179,6 @@ def work_links(actor: Actor, allowed: May | None = None) -> list[WorkLink]:
             )
         )
     links += _aftercare_links(actor, allowed)
-    links += _persons_links(allowed)
     if allowed.keep_profiles:
         links.append(
             WorkLink(
@@ -189,6 +188,7 @@ def work_links(actor: Actor, allowed: May | None = None) -> list[WorkLink]:
                 "date or have no photograph",
             )
         )
+    links += _persons_links(allowed)
     if allowed.review_emergency_access:
         links.append(
             WorkLink(

@@ -58,8 +58,8 @@ def test_a_social_worker_sees_their_council_role_and_work(
         "Children who go missing together",
         "Hotspots",
         "Places",
-        "Harbouring notices",
         "Missing profiles to review",
+        "Harbouring notices",
         "Your actions from meetings",
     ]
     assert AuditEvent.objects.count() == before  # no child was read
