@@ -66,12 +66,18 @@ def place(name: str, council: Organisation | None = None) -> Place:
     return Place.objects.create(name=name, council=council, created_at=clock.now())
 
 
-def at_place(child: Child, where: Place, role: str = PlaceRole.FOUND, **extra: object) -> PlaceLink:
+def at_place(
+    child: Child,
+    where: Place,
+    role: str = PlaceRole.FOUND,
+    occurred_at: datetime | None = None,
+    **extra: object,
+) -> PlaceLink:
     return PlaceLink.objects.create(
         place=where,
         role=role,
         child=child,
-        occurred_at=clock.now() - timedelta(days=10),
+        occurred_at=occurred_at or clock.now() - timedelta(days=10),
         recorded_at=clock.now(),
         **extra,
     )

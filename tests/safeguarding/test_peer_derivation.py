@@ -15,11 +15,12 @@ The answers, worked out by hand from the fixture:
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
 from homeward.core import clock
+from homeward.safeguarding.models import PlaceRole
 from homeward.safeguarding.services import peer_graph
 from tests import factories
 from tests.safeguarding import factories_peers as fp
@@ -28,7 +29,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _by_names(group: peer_graph.Group, w: fp.PeerWorld) -> dict[tuple[str, str], peer_graph.Pair]:
-    name = {c.person_id: c.first_name for c in (w.amy, w.ben, w.cal, w.dee)}
+    name = {c.person_id: c.first_name for c in (w.amy, w.ben, w.cal, w.dee, w.eve)}
     return {(name[p.a], name[p.b]): p for p in group.pairs}
 
 
@@ -99,3 +100,25 @@ def test_two_records_of_one_child_are_one_node() -> None:
     assert group.records >= {w.amy.pk, amy2.pk}
     eve = [p for p in group.pairs if w.eve.person_id in (p.a, p.b)]
     assert [(p.together, p.first) for p in eve] == [(1, date(2026, 5, 2))]
+
+
+def test_a_place_connects_children_there_within_two_days_and_joins_nobody() -> None:
+    """Eve was found at the Riverside flats a month before Amy: the flats do not connect
+    them, and Eve joins no group by a place alone, even 47 hours from Amy's second visit.
+    Once Eve goes missing with Amy, the flats connect them (the 47-hour visit), not the
+    visit a month apart. "Goes there" never connects: it is dated when it was written."""
+    w = fp.world()
+    amy_at = w.flats.links.get(child=w.amy).occurred_at
+    month_before = amy_at - timedelta(days=30)
+    fp.at_place(w.eve, w.flats, occurred_at=month_before)
+    fp.at_place(w.dee, w.flats, PlaceRole.FREQUENTED, occurred_at=amy_at)
+    fp.at_place(w.amy, w.flats, occurred_at=month_before + timedelta(hours=47))
+    group = peer_graph.group_of(w.amy, police=False)
+    assert group is not None
+    assert w.eve.person_id not in group.persons  # a place alone joins nobody
+    assert group.places == {w.flats.pk: {w.amy.person_id, w.cal.person_id}}
+    fp.together(fp.episode(w.amy, "2026-06-01"), fp.episode(w.eve, "2026-06-01"))
+    later = peer_graph.group_of(w.amy, police=False)
+    assert later is not None
+    assert _by_names(later, w)[("Amy", "Eve")].places == {w.flats.pk}
+    assert later.places[w.flats.pk] == {w.amy.person_id, w.cal.person_id, w.eve.person_id}

@@ -1,6 +1,6 @@
 """Who goes missing with whom, derived from the records (never typed in): the groups of
-children joined by episodes linked as "went missing together", by places where two or
-more of them were found, stayed or go, and by persons of concern linked to two or more.
+children joined by episodes linked as "went missing together" and by persons of concern
+linked to two or more, with the places where two of them were found or stayed together.
 
 Children are persons (``Child.person_id``): two records linked as one child are one node,
 and their episodes count together (docs/linkage.md). This module only derives; who may
@@ -9,9 +9,13 @@ see what of it is ``services/peers.py``.
 - **Went missing together**: a link between an episode of one child and an episode of
   another (``Episode.went_missing_with``); each linked pair of episodes is one joint
   episode of that pair, dated by the earlier of the two last-seen times.
-- **Shared place**: a live ``PlaceLink`` (not removed) of role found, stayed or
-  frequented, for two or more of the children, on the same place. Last seen is left out:
-  children are last seen at the same home or school without being together.
+- **Shared place**: live ``PlaceLink`` rows (not removed) of role found or stayed, for
+  two children already joined, on the same place and within ``TOGETHER_WITHIN`` (48
+  hours) of each other: a place that connects them. A place alone joins nobody: many
+  children turn up at a hotspot without knowing each other, and joining them by it
+  would make one group of a town. Last seen is left out (children are last seen at the
+  same home or school without being together), and so is "goes there", which is dated
+  only when it was written down.
 - **Shared person**: a live ``PersonLink`` from one person of concern to two or more of
   the children. Police-only links count only for a police viewer (``police=True``).
 
@@ -22,7 +26,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from django.db.models import Q
 from django.utils import timezone
@@ -31,7 +35,8 @@ from homeward.children.models import Child
 from homeward.episodes.models import Episode
 from homeward.safeguarding.models import PersonLink, PlaceLink, PlaceRole
 
-SHARED_PLACE_ROLES = (PlaceRole.FOUND, PlaceRole.STAYED, PlaceRole.FREQUENTED)
+SHARED_PLACE_ROLES = (PlaceRole.FOUND, PlaceRole.STAYED)
+TOGETHER_WITHIN = timedelta(hours=48)
 # How far out from the children asked about the derivation follows links, and how many
 # records it gathers at most: a group bigger than this is cut, and says so.
 MAX_ROUNDS = 8
@@ -111,6 +116,10 @@ class Evidence:
     episode_record: dict[int, int] = field(default_factory=dict)
     episode_day: dict[int, date] = field(default_factory=dict)
     places: dict[int, set[int]] = field(default_factory=lambda: defaultdict(set))
+    visits: dict[int, set[tuple[int, datetime]]] = field(
+        default_factory=lambda: defaultdict(set)
+    )  # place id -> (record, when)
+    place_pairs: dict[int, set[tuple[int, int]]] = field(default_factory=dict)
     concern: dict[int, set[int]] = field(default_factory=lambda: defaultdict(set))
     cut: bool = False
 
@@ -141,12 +150,34 @@ def _read_joint(found: Evidence, records: set[int]) -> set[int]:
     return {found.episode_record[e] for pair in pairs for e in pair}
 
 
+def _together(visits: Iterable[tuple[int, datetime]]) -> set[tuple[int, int]]:
+    """The record pairs (a < b) at one place within TOGETHER_WITHIN of each other."""
+    ordered = sorted(visits, key=lambda visit: (visit[1], visit[0]))
+    out = set()
+    for i, (a, at) in enumerate(ordered):
+        for b, then in ordered[i + 1 :]:
+            if then - at > TOGETHER_WITHIN:
+                break
+            if a != b:
+                out.add((min(a, b), max(a, b)))
+    return out
+
+
 def _read_places(found: Evidence, records: set[int]) -> set[int]:
+    """Places these records were found or stayed at, and which records were there within
+    TOGETHER_WITHIN of each other. Follows nobody further (a place alone joins nobody)."""
     live = PlaceLink.objects.filter(role__in=SHARED_PLACE_ROLES, removed_at__isnull=True)
     places = live.filter(child_id__in=records).values("place_id")
-    for place_id, child_id in live.filter(place_id__in=places).values_list("place_id", "child_id"):
-        found.places[place_id].add(child_id)
-    return {r for linked in found.places.values() for r in linked}
+    for place_id, child_id, at in live.filter(place_id__in=places).values_list(
+        "place_id", "child_id", "occurred_at"
+    ):
+        found.visits[place_id].add((child_id, at))
+    for place_id, visits in found.visits.items():
+        pairs = _together(visits)
+        if pairs:
+            found.place_pairs[place_id] = pairs
+            found.places[place_id] = {r for pair in pairs for r in pair}
+    return set()  # a place alone joins nobody: nothing more to follow
 
 
 def _read_concern(found: Evidence, records: set[int], police: bool) -> set[int]:
@@ -215,12 +246,18 @@ def _pairs(found: Evidence) -> dict[tuple[int, int], Pair]:
         y = found.person_of.get(found.episode_record[f])
         if x is not None and y is not None and x != y:
             pair(x, y).add_episode(min(found.episode_day[e], found.episode_day[f]))
-    for source, attr in ((found.places, "places"), (found.concern, "persons")):
-        for key, records in source.items():
-            persons = sorted({found.person_of[r] for r in records if r in found.person_of})
-            for i, x in enumerate(persons):
-                for y in persons[i + 1 :]:
-                    getattr(pair(x, y), attr).add(key)
+    for key, records in found.concern.items():
+        persons = sorted({found.person_of[r] for r in records if r in found.person_of})
+        for i, x in enumerate(persons):
+            for y in persons[i + 1 :]:
+                pair(x, y).persons.add(key)
+    # A place connects two children already joined (above); it joins nobody itself.
+    for place, together in found.place_pairs.items():
+        for r, q in together:
+            x, y = found.person_of.get(r), found.person_of.get(q)
+            key = (min(x, y), max(x, y)) if x is not None and y is not None else None
+            if key is not None and key in pairs:
+                pairs[key].places.add(place)
     return pairs
 
 
@@ -243,7 +280,7 @@ def groups(found: Evidence) -> list[Group]:
                 persons=sorted(persons),
                 records=records,
                 pairs=[pairs[k] for k in sorted(pairs) if k[0] in persons],
-                places=_joining(found.places, found.person_of, persons),
+                places=_connecting([pairs[k] for k in sorted(pairs) if k[0] in persons]),
                 concern=_joining(found.concern, found.person_of, persons),
                 occasions=_occasions(found, records),
                 cut=found.cut,
@@ -259,6 +296,15 @@ def _occasions(found: Evidence, records: set[int]) -> int:
         if found.episode_record[e] in records:
             union.join(e, f)
     return len({union.find(e) for e in union.parent})
+
+
+def _connecting(pairs: list[Pair]) -> dict[int, set[int]]:
+    """The places that connect two or more of the group (place id -> persons there)."""
+    out: dict[int, set[int]] = defaultdict(set)
+    for pair in pairs:
+        for place in pair.places:
+            out[place] |= {pair.a, pair.b}
+    return dict(sorted(out.items()))
 
 
 def _joining(
