@@ -149,7 +149,7 @@ def read_person(actor: Actor, person_id: object) -> PersonRead:
     links = list(
         visible_links(actor)
         .filter(person=person)
-        .select_related("child", "place", "episode", "recorded_by_organisation")
+        .select_related("person", "child", "place", "episode", "recorded_by_organisation")
         .order_by("-recorded_at", "-pk")
     )
     hidden = 0
