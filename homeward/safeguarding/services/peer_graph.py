@@ -255,9 +255,9 @@ def _pairs(found: Evidence) -> dict[tuple[int, int], Pair]:
     for place, together in found.place_pairs.items():
         for r, q in together:
             x, y = found.person_of.get(r), found.person_of.get(q)
-            key = (min(x, y), max(x, y)) if x is not None and y is not None else None
-            if key is not None and key in pairs:
-                pairs[key].places.add(place)
+            joined = (min(x, y), max(x, y)) if x is not None and y is not None else None
+            if joined is not None and joined in pairs:
+                pairs[joined].places.add(place)
     return pairs
 
 
