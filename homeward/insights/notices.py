@@ -32,8 +32,9 @@ from homeward.safeguarding.models import HarbouringNotice
 
 
 def live_on(day: date) -> QuerySet[HarbouringNotice]:
-    """The notices live on ``day``."""
-    return HarbouringNotice.objects.filter(issued_on__lte=day, expires_on__gt=day).filter(
+    """The notices live on ``day``: its expiry date is the last day it is in force (as
+    the notice's own status reads it, safeguarding.services.notice_rules)."""
+    return HarbouringNotice.objects.filter(issued_on__lte=day, expires_on__gte=day).filter(
         Q(withdrawn_on__isnull=True) | Q(withdrawn_on__gt=day)
     )
 

@@ -200,7 +200,7 @@ def _notices_live_on(day: date) -> dict[tuple[str, int], int]:
     out: dict[tuple[str, int], int] = defaultdict(int)
     for notice in HarbouringNotice.objects.prefetch_related("children"):
         withdrawn = notice.withdrawn_on is not None and notice.withdrawn_on <= day
-        if notice.issued_on > day or notice.expires_on <= day or withdrawn:
+        if notice.issued_on > day or notice.expires_on < day or withdrawn:
             continue
         out[(q.NATION, 0)] += 1
         out[(q.FORCE, notice.force_id)] += 1

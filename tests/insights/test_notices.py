@@ -5,7 +5,8 @@ national view as every national figure is (homeward/insights/suppression.py).
 The hand-built area, counted on today's date D (the current year's dashboard):
 
 - Force A (council A1) issued 3 live notices, and one withdrawn yesterday, one that
-  expires today (not live on D) and one issued tomorrow: live 3.
+  expired yesterday (its last day in force; not live on D) and one issued tomorrow:
+  live 3.
 - Force B (councils B1, B2) issued 6 live notices naming B1's children; one of them also
   names a child of B2: B 6, B1 6, B2 1.
 - Force C (council C1) issued 5 live notices: C 5, C1 5.
@@ -32,6 +33,7 @@ from homeward.insights import counting as c
 from homeward.insights import national, notices
 from homeward.insights import queries as q
 from homeward.organisations.models import Organisation, OrganisationKind, Role
+from homeward.safeguarding.services import notice_rules
 from tests import factories
 from tests.insights import recount
 from tests.safeguarding import factories_peers as fp
@@ -53,7 +55,7 @@ def area() -> dict[str, Organisation]:
     for _ in range(3):
         fp.notice(orgs["A"], [kid["A1"]], year_ago, later)
     fp.notice(orgs["A"], [kid["A1"]], year_ago, later, withdrawn=today - day)
-    fp.notice(orgs["A"], [kid["A1"]], year_ago, today)  # expires today: not live
+    fp.notice(orgs["A"], [kid["A1"]], year_ago, today - day)  # expired: not live
     fp.notice(orgs["A"], [kid["A1"]], today + day, later)  # not yet issued
     fp.notice(orgs["B"], [kid["B1"], kid["B2"]], year_ago, later)
     for _ in range(5):
@@ -135,3 +137,19 @@ def test_the_dashboards_show_the_notices(area: dict[str, Organisation]) -> None:
 
 def test_the_notice_figures_are_a_recount(area: dict[str, Organisation]) -> None:
     assert recount.assert_notices_are_a_recount() > 0
+
+
+def test_a_notice_is_live_on_its_expiry_day_and_not_the_day_after() -> None:
+    """The expiry date is the last day in force: the figures count a notice on it, as its
+    own page reads it ("Live"), and neither does the day after."""
+    today = c.local_date(clock.now())
+    force = factories.PoliceForceFactory(name="Force E")
+    child = factories.ChildFactory(
+        responsible_council=factories.CouncilFactory(name="Council E1", police_force=force)
+    )
+    notice = fp.notice(force, [child], today - timedelta(days=30), today)
+    assert notice_rules.status(notice, today) == notice_rules.LIVE
+    assert notices.count_live(today).nation == 1
+    after = today + timedelta(days=1)
+    assert notice_rules.status(notice, after) == notice_rules.EXPIRED
+    assert notices.count_live(after).nation == 0
