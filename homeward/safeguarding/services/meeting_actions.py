@@ -227,7 +227,9 @@ def mark_done(actor: Actor, action_id: object, note: str) -> MeetingAction:
     with transaction.atomic(), bus.unit_of_work():
         action = get_action(actor, action_id)
         action = (
-            MeetingAction.objects.select_for_update().select_related("meeting").get(pk=action.pk)
+            MeetingAction.objects.select_for_update(of=("self",))
+            .select_related("meeting")
+            .get(pk=action.pk)
         )
         if action.done_at is not None:
             raise ValidationFailed({"done_note": ["This action is already done"]})

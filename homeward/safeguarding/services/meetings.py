@@ -111,7 +111,9 @@ def for_change(actor: Actor, meeting_id: object, *, planned: bool = False) -> Me
     ``planned``, once held)."""
     meeting = _meeting(actor, meeting_id, write=True)
     meeting = (
-        Meeting.objects.select_for_update().select_related("council", "child").get(pk=meeting.pk)
+        Meeting.objects.select_for_update(of=("self",))
+        .select_related("council", "child")
+        .get(pk=meeting.pk)
     )
     if meeting.status == MeetingStatus.CANCELLED:
         raise ValidationFailed({"status": [CANCELLED]})
