@@ -11,6 +11,7 @@ child, whose audience is the child's council). The rules of dates are in notice_
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time
@@ -166,7 +167,8 @@ def issue_notice(actor: Actor, data: Mapping[str, Any]) -> HarbouringNotice:
     values = rules.clean_issue(actor, data)
     children = values.pop("children")
     notice = HarbouringNotice.objects.create(
-        **{**values, "reference": values["reference"] or f"PENDING-{clock.now().timestamp()}"},
+        # A placeholder until the row has its id (20 characters: the column's width).
+        **{**values, "reference": values["reference"] or f"PENDING-{uuid.uuid4().hex[:12]}"},
         force=actor.organisation,
         issued_at=clock.now(),
         issued_by=actor.user,
