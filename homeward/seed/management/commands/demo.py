@@ -72,7 +72,7 @@ class Command(BaseCommand):
             )
         except ValueError as exc:
             raise CommandError(str(exc)) from exc
-        counts = ", ".join(f"{value} {name}" for name, value in result.counts.items())
+        counts = "; ".join(f"{name}: {value}" for name, value in result.counts.items())
         self.stdout.write(
             self.style.SUCCESS(
                 f"Loaded the demo area (seed {result.seed}) in {result.seconds:.1f} s: {counts}."
