@@ -15,7 +15,7 @@ from homeward.organisations.models import Role, User
 from homeward.safeguarding.models import Place, PlaceLink, PlaceRole
 from tests import factories
 from tests.safeguarding.factories_places import a_place, days_ago, link
-from tests.safeguarding.factories_plan import returned, world
+from tests.safeguarding.factories_plan import interview_provider, returned, world
 
 if TYPE_CHECKING:
     from django.test.client import _MonkeyPatchedWSGIResponse as Response
@@ -148,3 +148,22 @@ def test_where_the_child_stayed_is_recorded_from_the_interview() -> None:
     assert (stayed.role, stayed.interview, stayed.episode) == ("stayed", interview, episode)
     # A social worker holds no interviews: the form is not theirs to open.
     assert signed_in(w.worker).get(f"/places/new?interview={interview.pk}").status_code == 404
+
+
+def test_the_hotspots_link_is_offered_only_to_those_who_may_open_it() -> None:
+    """A return-interview worker may read places but not hotspots: their places pages do
+    not offer a link that would answer "you cannot do this"."""
+    w = world()
+    place = a_place("Bus station", w.council, "AB1 3GH")
+    rhi = interview_provider(w, returned(w.officer, w.child))
+    assert rhi.user is not None
+    client = signed_in(rhi.user)
+    for url in ("/places", f"/places/{place.pk}"):
+        response = client.get(url)
+        assert response.status_code == 200
+        assert 'href="/hotspots"' not in text(response)
+    assert client.get("/hotspots").status_code == 403
+    coordinator = signed_in(w.coordinator)
+    for url in ("/places", f"/places/{place.pk}"):
+        assert 'href="/hotspots"' in text(coordinator.get(url))
+    assert coordinator.get("/hotspots").status_code == 200

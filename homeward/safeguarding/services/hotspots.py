@@ -298,6 +298,11 @@ def scopes_for(actor: Actor) -> list[str]:
     return []
 
 
+def may_see(actor: Actor) -> bool:
+    """Whether the actor has any scope of hotspots (pages offer the link only then)."""
+    return bool(scopes_for(actor))
+
+
 def read_hotspots(
     actor: Actor, scope: str | None, *, since: datetime, until: datetime
 ) -> HotspotRead:

@@ -24,7 +24,7 @@ from homeward.episodes.models import Episode
 from homeward.safeguarding import access
 from homeward.safeguarding.forms.places import NEW, PlaceForm, PlaceSearchForm
 from homeward.safeguarding.models import Place, PlaceLink
-from homeward.safeguarding.services import place_links, places
+from homeward.safeguarding.services import hotspots, place_links, places
 from homeward.safeguarding.services.place_links import LinkTarget
 from homeward.safeguarding.services.place_suggest import Suggestion
 
@@ -47,6 +47,7 @@ def place_list(request: HttpRequest) -> HttpResponse:
             "query": query,
             "limit": places.LIST_LIMIT,
             "may_record": places.may_record(actor),
+            "may_see_hotspots": hotspots.may_see(actor),
         },
     )
 
@@ -54,8 +55,13 @@ def place_list(request: HttpRequest) -> HttpResponse:
 @web_view
 @require_http_methods(["GET"])
 def place_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    read = places.read_place(actor_of(request), pk)
-    return render(request, "safeguarding/places/detail.html", {"read": read, "place": read.place})
+    actor = actor_of(request)
+    read = places.read_place(actor, pk)
+    return render(
+        request,
+        "safeguarding/places/detail.html",
+        {"read": read, "place": read.place, "may_see_hotspots": hotspots.may_see(actor)},
+    )
 
 
 def _target(actor: Actor, data: QueryDict) -> LinkTarget:
