@@ -6,7 +6,8 @@ only to these pages, then sends the browser to an address without the token (so 
 not left in the history or sent on in a Referer). ``account_form`` reads the cookie and
 draws the form; sending it uses the link up. A wrong, expired, used or revoked link, or a
 missing cookie, all get the same page, which names nothing. Every answer carries
-``no-store``, ``no-referrer`` and ``noindex``; too many tries get a plain 429 page
+``no-store``, ``noindex`` and a referrer policy (``no-referrer`` while the token is in
+the address, ``same-origin`` after); too many tries get a plain 429 page
 (django-ratelimit, counted in the shared database cache). docs/own-account.md."""
 
 from __future__ import annotations
@@ -58,10 +59,13 @@ def _limited(
     return bool(usage["should_limit"]) or usage["count"] >= usage["limit"]
 
 
-def _private(response: HttpResponse) -> HttpResponse:
-    """Never cached, never sent on in a Referer, never indexed."""
+def _private(response: HttpResponse, referrer: str = "same-origin") -> HttpResponse:
+    """Never cached, never indexed, and no address sent to another site. The answer to
+    the address with the token says ``no-referrer``; the pages after it (their address
+    holds nothing) say ``same-origin``, since with ``no-referrer`` the browser sends its
+    form with ``Origin: null``, which the CSRF check rightly refuses."""
     response["Cache-Control"] = "no-store"
-    response["Referrer-Policy"] = "no-referrer"
+    response["Referrer-Policy"] = referrer
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response
 
@@ -78,7 +82,8 @@ def _too_many(request: HttpRequest) -> HttpResponse:
 
 def _ended(request: HttpRequest) -> HttpResponse:
     """The one page for every link that does not open, whatever the reason."""
-    response = _page(request, "aftercare/own_account/child_ended.html", {}, status=404)
+    response = render(request, "aftercare/own_account/child_ended.html", {}, status=404)
+    _private(response, "no-referrer")
     response.delete_cookie(COOKIE, path=COOKIE_PATH)
     return response
 
@@ -91,7 +96,7 @@ def _address_limited(request: HttpRequest) -> bool:
 def open_link(request: HttpRequest, token: str) -> HttpResponse:
     bad_rate = settings.HOMEWARD_OWN_ACCOUNT_BAD_LINK_RATE
     if _address_limited(request) or _limited(request, "own_account_bad", bad_rate, count=False):
-        return _too_many(request)
+        return _private(_too_many(request), "no-referrer")
     link = own_accounts.open_link(token)
     if link is None:
         _limited(request, "own_account_bad", bad_rate)
@@ -107,7 +112,7 @@ def open_link(request: HttpRequest, token: str) -> HttpResponse:
         httponly=True,
         samesite="Lax",
     )
-    return _private(response)
+    return _private(response, "no-referrer")
 
 
 def _link_of(request: HttpRequest) -> object:
