@@ -27,7 +27,7 @@ pytestmark = pytest.mark.browser
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-results"
 PHONE = {"width": 375, "height": 667}
-WHAT_HAPPENED = "I didn’t want to go back because of the arguing, so I stayed at a friend’s."
+WHAT_HAPPENED = "I did not want to go back because of the arguing, so I stayed at a friend's."
 WHAT_WOULD_HELP = "Someone to talk to at school, and my carer listening to me."
 
 
