@@ -101,8 +101,9 @@ def quotes(council: Organisation, period: q.Period) -> list[str]:
         .prefetch_related("child__aliases")
         .order_by("done_at", "pk")
     )
-    texts = [(interview.child_account, interview) for interview in found]
-    texts += _own_account_texts(council, start, end)
+    # What children wrote themselves comes first, then what their interviews recorded.
+    texts = _own_account_texts(council, start, end)
+    texts += [(interview.child_account, interview) for interview in found]
     out: list[str] = []
     for text, interview in texts:
         quote = anonymise(text, _names_of(interview))
