@@ -406,3 +406,23 @@ HOMEWARD_PHOTO_MAX_BYTES = env_int("HOMEWARD_PHOTO_MAX_BYTES", 5 * 1024 * 1024)
 # A manager signs off each time a home's protocol was followed within this many hours,
 # unless the home's protocol sets its own.
 HOMEWARD_PROTOCOL_SIGN_OFF_HOURS = env_int("HOMEWARD_PROTOCOL_SIGN_OFF_HOURS", 24)
+
+# The child's own account (docs/own-account.md): the private link's rate limits, counted
+# by django-ratelimit in a cache that every web node shares (a table in the database;
+# why, and what it does not promise: docs/decisions/0011-own-account-links.md). The
+# default cache stays per process: nothing else counts in it.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "ratelimit": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "homeward_rate_limits",
+    },
+}
+RATELIMIT_USE_CACHE = "ratelimit"
+# Links that do not open (wrong, expired, used, revoked), per client address; and answers
+# sent, per link and per address. django-ratelimit's rates: "count/period" (s, m, h, d).
+HOMEWARD_OWN_ACCOUNT_BAD_LINK_RATE = env_str("HOMEWARD_OWN_ACCOUNT_BAD_LINK_RATE", "10/h")
+HOMEWARD_OWN_ACCOUNT_POST_RATE = env_str("HOMEWARD_OWN_ACCOUNT_POST_RATE", "10/h")
+HOMEWARD_OWN_ACCOUNT_ADDRESS_RATE = env_str("HOMEWARD_OWN_ACCOUNT_ADDRESS_RATE", "60/h")
+# How long the cookie a child's link is swapped for lasts, in seconds.
+HOMEWARD_OWN_ACCOUNT_COOKIE_SECONDS = env_int("HOMEWARD_OWN_ACCOUNT_COOKIE_SECONDS", 2 * 60 * 60)

@@ -1,5 +1,6 @@
 from django.urls import include, path, re_path
 
+from homeward.aftercare.urls import child_urlpatterns as own_account_urlpatterns
 from homeward.api import api
 from homeward.core import views as core_views
 from homeward.episodes import views as episode_views
@@ -17,6 +18,8 @@ urlpatterns = [
     path("notifications/", include("homeward.notifications.urls")),
     path("insights/", include("homeward.insights.urls")),
     path("api/", api.urls),
+    # The child's own account: a private link and its one form, no sign-in (aftercare).
+    path("your-account/", include((own_account_urlpatterns, "own_account"))),
     # Anything else under /api/ answers as the API does: a problem document, not a page.
     re_path(r"^api/", core_views.api_not_found),
 ]

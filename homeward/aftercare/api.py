@@ -21,8 +21,14 @@ from homeward.aftercare.schemas import (
     InterviewPageOut,
     OfferIn,
     OutcomeIn,
+    OwnAccountLinkIn,
+    OwnAccountLinkOut,
+    OwnAccountOut,
+    OwnAccountWithdrawalIn,
     ProviderIn,
 )
+from homeward.aftercare.services import own_accounts
+from homeward.aftercare.views.own_account import link_url
 from homeward.core.api import InterviewIfMatch, actor_of, expected_version, respond, respond_page
 from homeward.core.idempotency import idempotent
 from homeward.core.inputs import ON_INTERVIEW, service_arguments, service_input
@@ -180,3 +186,78 @@ def record_interview(
     record = service_input(services.InterviewRecord, payload)
     interview = services.record_interview(actor_of(request), interview_id, version, record)
     return _interview(interview)
+
+
+# --- the child's own account ---------------------------------------------------------------
+
+OWN_ACCOUNT = ["the child's own account"]
+
+
+def _own_account(request: HttpRequest, interview_id: int) -> HttpResponse:
+    actor = actor_of(request)
+    interview = services.read_interview(actor, interview_id)
+    return respond(OwnAccountOut.build(own_accounts.own_account_state(actor, interview)))
+
+
+@router.get(
+    "/return-interviews/{interview_id}/own-account",
+    response={200: OwnAccountOut},
+    tags=OWN_ACCOUNT,
+    summary="Read the state of the child's own account",
+    description="For the interview's council and provider. The child's words only when "
+    "the child chose that their worker may read them, and has not withdrawn it.",
+)
+def read_own_account(request: HttpRequest, interview_id: Id) -> HttpResponse:
+    return _own_account(request, interview_id)
+
+
+@router.post(
+    "/return-interviews/{interview_id}/own-account/link",
+    response={201: OwnAccountLinkOut},
+    tags=OWN_ACCOUNT,
+    summary="Make the child a private link for their own account",
+    description="Those who record the interview. The link is in this answer only; any "
+    "earlier link for the interview stops working. Not once the child has given it.",
+)
+def issue_own_account_link(
+    request: HttpRequest, interview_id: Id, payload: OwnAccountLinkIn
+) -> HttpResponse:
+    issued = own_accounts.issue_link(actor_of(request), interview_id, days=payload.days)
+    response = respond(
+        OwnAccountLinkOut(url=link_url(issued.token), expires_at=issued.link.expires_at), 201
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@router.post(
+    "/return-interviews/{interview_id}/own-account/link/revoke",
+    response={200: OwnAccountOut},
+    tags=OWN_ACCOUNT,
+    summary="Revoke the child's link",
+)
+@idempotent
+def revoke_own_account_link(request: HttpRequest, interview_id: Id) -> HttpResponse:
+    own_accounts.revoke_link(actor_of(request), interview_id)
+    return _own_account(request, interview_id)
+
+
+@router.post(
+    "/return-interviews/{interview_id}/own-account/withdrawal",
+    response={200: OwnAccountOut},
+    tags=OWN_ACCOUNT,
+    summary="Record that the child withdrew their consent",
+    description="The child's words are deleted and the council's stored board reports "
+    "that could have quoted them are made again.",
+)
+@idempotent
+def withdraw_own_account_consent(
+    request: HttpRequest, interview_id: Id, payload: OwnAccountWithdrawalIn
+) -> HttpResponse:
+    own_accounts.withdraw_consent(
+        actor_of(request),
+        interview_id,
+        method=payload.method.value,
+        expected_version=payload.version,
+    )
+    return _own_account(request, interview_id)

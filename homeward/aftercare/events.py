@@ -27,3 +27,38 @@ class InterviewOpened(InterviewEvent):
 class InterviewUpdated(InterviewEvent):
     name: ClassVar[str] = "aftercare.interview_updated"
     status: str
+
+
+# --- the child's own account ---------------------------------------------------------------
+
+
+class OwnAccountLinkIssued(InterviewEvent):
+    name: ClassVar[str] = "aftercare.own_account_link_issued"
+    link: int
+    expires_at: str  # ISO 8601
+
+
+class OwnAccountLinkRevoked(InterviewEvent):
+    name: ClassVar[str] = "aftercare.own_account_link_revoked"
+    link: int
+    reason: str  # "revoked" or "replaced"
+
+
+class OwnAccountLinkOpened(InterviewEvent):
+    name: ClassVar[str] = "aftercare.own_account_link_opened"
+    link: int
+
+
+class OwnAccountGiven(InterviewEvent):
+    name: ClassVar[str] = "aftercare.own_account_given"
+    link: int
+    sharing: str
+
+
+class OwnAccountConsentWithdrawn(InterviewEvent):
+    """The board's reports that may have used the child's words are made again."""
+
+    name: ClassVar[str] = "aftercare.own_account_consent_withdrawn"
+    council: int
+    given_at: str  # ISO 8601: when the account was given (the quarter its words count in)
+    sharing: str  # what the child had agreed to before withdrawing

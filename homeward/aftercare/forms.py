@@ -19,7 +19,9 @@ from homeward.aftercare.codes import (
     PushFactor,
     RiskFound,
 )
+from homeward.aftercare.models import Sharing, WithdrawalMethod
 from homeward.aftercare.services import CHECK_NAMES, INTERVIEW_NAMES
+from homeward.aftercare.services.own_accounts import MAX_WORDS_LENGTH, OWN_ACCOUNT_NAMES
 from homeward.core.forms import GovukDateTimeField, GovukForm, RadiosField, VersionField
 from homeward.organisations.models import Organisation
 
@@ -282,3 +284,73 @@ class InterviewForm(GovukForm):
         if "quote_consent" in cleaned:
             cleaned["quote_consent"] = cleaned["quote_consent"] == "yes"
         return cleaned
+
+
+# --- the child's own account ---------------------------------------------------------------
+
+
+class OwnAccountLinkForm(GovukForm):
+    days = forms.TypedChoiceField(
+        label="How long should the link work?",
+        help_text="It stops working once the child has sent their answers",
+        choices=[(str(d), f"{d} day{'s' if d > 1 else ''}") for d in range(7, 0, -1)],
+        coerce=int,
+        initial="7",
+    )
+    required_messages = {"days": "Choose how many days the link works"}
+
+
+class WithdrawConsentForm(GovukForm):
+    version = VersionField()
+    method = RadiosField(
+        label="How did the child tell you?",
+        choices=WithdrawalMethod.choices,
+    )
+    required_messages = {"method": "Select how the child told you"}
+
+
+class OwnAccountForm(GovukForm):
+    """The child's own form: plain words, no names asked for."""
+
+    what_happened = forms.CharField(
+        label="What happened?",
+        help_text="In your own words. You can write as much or as little as you like.",
+        required=False,
+        widget=forms.Textarea,
+        max_length=MAX_WORDS_LENGTH,
+    )
+    what_would_help = forms.CharField(
+        label="What would help you?",
+        help_text="For example, something at home, at school or where you live, or "
+        "someone to talk to.",
+        required=False,
+        widget=forms.Textarea,
+        max_length=MAX_WORDS_LENGTH,
+    )
+    sharing = RadiosField(
+        label="Who can read what you wrote?",
+        choices=[
+            (Sharing.NAMED, "My worker"),
+            (Sharing.ANONYMISED, "Only the council's board, with no names in it"),
+            (Sharing.NOT_SHARED, "Nobody"),
+        ],
+        item_hints={
+            Sharing.NAMED: "Your worker will read it, with your name, so they can help you.",
+            Sharing.ANONYMISED: "Your worker will not read it. Some of your words may go in "
+            "a report for the people who run services for children, with names and places "
+            "taken out. Nobody will know you wrote it.",
+            Sharing.NOT_SHARED: "Nobody will read it. We will not keep what you wrote. We "
+            "will only tell your worker that you wrote something.",
+        },
+    )
+    required_messages = {"sharing": "Choose who can read what you wrote"}
+    field_names = OWN_ACCOUNT_NAMES
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not self.errors.get("what_happened") and not (
+            str(data.get("what_happened", "")).strip()
+            or str(data.get("what_would_help", "")).strip()
+        ):
+            self.add_error("what_happened", "Write what happened, or what would help, or both")
+        return data

@@ -118,3 +118,83 @@ class CouncilSettings(models.Model):
     )
     # Local practice: when a safe and well check counts as overdue after the return.
     check_due_hours = models.PositiveSmallIntegerField(default=24)
+
+
+# --- the child's own account (docs/own-account.md) -----------------------------------------
+
+
+class Sharing(models.TextChoices):
+    """What the child agreed to, in the words of the choice the child was shown."""
+
+    NAMED = "named", "Named, to my worker"
+    ANONYMISED = "anonymised", "Anonymised, for the council's board"
+    NOT_SHARED = "not_shared", "Not at all"
+
+
+class WithdrawalMethod(models.TextChoices):
+    """How the child told their worker that they withdrew their consent."""
+
+    IN_PERSON = "in_person", "In person"
+    PHONE = "phone", "By phone"
+    MESSAGE = "message", "By text message or email"
+    SOMEONE_ELSE = "someone_else", "Through someone the child trusts"
+
+
+class OwnAccountLink(models.Model):
+    """A private, single-use link for a child to give their own account of one return
+    interview. Only a keyed hash of the link's token is kept, never the token itself."""
+
+    interview = models.ForeignKey(
+        ReturnInterview, on_delete=models.CASCADE, related_name="own_account_links"
+    )
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField()
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    expires_at = models.DateTimeField()
+    first_opened_at = models.DateTimeField(null=True, blank=True)
+    used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    # "revoked" (by a worker) or "replaced" (a new link was given).
+    revoked_reason = models.CharField(max_length=10, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+
+class OwnAccount(models.Model):
+    """What the child wrote through their link, with their consent and its history."""
+
+    interview = models.OneToOneField(
+        ReturnInterview, on_delete=models.CASCADE, related_name="own_account"
+    )
+    link = models.OneToOneField(OwnAccountLink, on_delete=models.PROTECT, related_name="account")
+    # Kept only while the child's choice lets someone read them (named or anonymised);
+    # emptied when the child chose "not at all" and when they withdraw their consent.
+    what_happened = models.TextField(blank=True)
+    what_would_help = models.TextField(blank=True)
+    sharing = models.CharField(max_length=10, choices=Sharing.choices)
+    consent_given_at = models.DateTimeField()
+    # How the consent was given: always the child's own answer on the link's form.
+    consent_method = models.CharField(max_length=20, default="own_account_form")
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawal_method = models.CharField(
+        max_length=12, choices=WithdrawalMethod.choices, blank=True
+    )
+    withdrawal_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    version = models.PositiveIntegerField(default=1)
+
+    @property
+    def consent_standing(self) -> bool:
+        return self.withdrawn_at is None and self.sharing != Sharing.NOT_SHARED
+
+    @property
+    def worker_may_read(self) -> bool:
+        return self.withdrawn_at is None and self.sharing == Sharing.NAMED
+
+    @property
+    def board_may_use(self) -> bool:
+        return self.withdrawn_at is None and self.sharing == Sharing.ANONYMISED

@@ -15,8 +15,15 @@ from homeward.aftercare.codes import (
     PushFactor,
     RiskFound,
 )
-from homeward.aftercare.models import InterviewStatus, ReturnInterview, SafeAndWellCheck
+from homeward.aftercare.models import (
+    InterviewStatus,
+    ReturnInterview,
+    SafeAndWellCheck,
+    Sharing,
+    WithdrawalMethod,
+)
 from homeward.aftercare.services import is_overdue
+from homeward.aftercare.services.own_accounts import OwnAccountState
 from homeward.core import clock
 from homeward.core.api import Versioned
 from homeward.core.schemas import (
@@ -312,3 +319,58 @@ __all__ = [
     "OutcomeIn",
     "ProviderIn",
 ]
+
+
+# --- the child's own account ----------------------------------------------------------------
+
+
+class OwnAccountLinkIn(InputSchema):
+    days: int = Field(7, ge=1, le=7, description="How many days the link works, 1 to 7")
+
+
+class OwnAccountLinkOut(Schema):
+    """The link to give the child. Its address is in this answer only: Homeward keeps a
+    hash of it, never the link itself."""
+
+    url: str = Field(description="The child's private link: give it to the child, then forget it")
+    expires_at: datetime
+
+
+class OwnAccountWithdrawalIn(InputSchema):
+    method: WithdrawalMethod = Field(description="How the child told you")
+    version: Version | None = Field(
+        None, description="The own account's version as you last saw it"
+    )
+
+
+class OwnAccountOut(Schema):
+    """The state of the child's own account. Their words only when the child chose
+    "named, to my worker" and has not withdrawn it."""
+
+    state: str = Field(description="none, link_issued, link_ended, given or withdrawn")
+    link_expires_at: datetime | None
+    link_opened: bool
+    given_at: datetime | None
+    sharing: Sharing | None = Field(description="named, anonymised or not_shared")
+    withdrawn_at: datetime | None
+    withdrawal_method: str
+    what_happened: str | None = Field(description="Only when the child chose named")
+    what_would_help: str | None = Field(description="Only when the child chose named")
+    version: int | None
+
+    @classmethod
+    def build(cls, state: OwnAccountState) -> "OwnAccountOut":
+        account, link = state.account, state.live_link
+        readable = account is not None and account.worker_may_read
+        return cls(
+            state=state.state,
+            link_expires_at=link.expires_at if link else None,
+            link_opened=bool(link and link.first_opened_at),
+            given_at=account.consent_given_at if account else None,
+            sharing=Sharing(account.sharing) if account else None,
+            withdrawn_at=account.withdrawn_at if account else None,
+            withdrawal_method=account.withdrawal_method if account else "",
+            what_happened=account.what_happened if account and readable else None,
+            what_would_help=account.what_would_help if account and readable else None,
+            version=account.version if account else None,
+        )

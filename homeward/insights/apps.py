@@ -6,6 +6,7 @@ class InsightsConfig(AppConfig):
     label = "insights"
 
     def ready(self) -> None:
-        from homeward.insights import handlers
+        from homeward.insights import consent, handlers
 
         handlers.connect()
+        consent.connect()

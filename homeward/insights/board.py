@@ -1,8 +1,11 @@
 """Corporate parenting board reports: one council, one quarter, no identities.
 
 The figures come from queries.py (the same as the dashboards). The children's own words
-appear only as short quotes from return interviews where the child agreed
-(``quote_consent``), with every name and number taken out. ``generate`` stores the report
+appear only as short quotes, with every name and number taken out: from return interviews
+where the child agreed (``quote_consent``), and from the child's own account where the
+child chose "anonymised, for the council's board" and has not withdrawn it
+(``OwnAccount.board_may_use``). A withdrawal makes the quarter's stored report again
+(``consent.py``), so its words leave the stored HTML and PDF too. ``generate`` stores the report
 (HTML and PDF) so the quarterly task and the download serve the same document."""
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ from typing import Any
 from django.db import transaction
 from django.template.loader import render_to_string
 
-from homeward.aftercare.models import InterviewStatus, ReturnInterview
+from homeward.aftercare.models import InterviewStatus, OwnAccount, ReturnInterview, Sharing
 from homeward.audit import services as audit
 from homeward.core import clock
 from homeward.core.actor import Actor
@@ -98,14 +101,44 @@ def quotes(council: Organisation, period: q.Period) -> list[str]:
         .prefetch_related("child__aliases")
         .order_by("done_at", "pk")
     )
+    # What children wrote themselves comes first, then what their interviews recorded.
+    texts = _own_account_texts(council, start, end)
+    texts += [(interview.child_account, interview) for interview in found]
     out: list[str] = []
-    for interview in found:
-        quote = anonymise(interview.child_account, _names_of(interview))
+    for text, interview in texts:
+        quote = anonymise(text, _names_of(interview))
         if quote and quote not in out:
             out.append(quote)
         if len(out) >= MAX_QUOTES:
             break
     return out
+
+
+def _own_account_texts(
+    council: Organisation, start: Any, end: Any
+) -> list[tuple[str, ReturnInterview]]:
+    """The words of the children who chose, on their own account's form, that their words
+    may be used anonymised for the board, while that consent stands (never "named, to my
+    worker", never "not at all", never once withdrawn)."""
+    accounts = (
+        OwnAccount.objects.filter(
+            interview__council=council,
+            sharing=Sharing.ANONYMISED,
+            withdrawn_at__isnull=True,
+            consent_given_at__gte=start,
+            consent_given_at__lt=end,
+        )
+        .select_related("interview__child")
+        .prefetch_related("interview__child__aliases")
+        .order_by("consent_given_at", "pk")
+    )
+    return [
+        (text, account.interview)
+        for account in accounts
+        if account.board_may_use
+        for text in (account.what_happened, account.what_would_help)
+        if text.strip()
+    ]
 
 
 def _table(table: q.Table) -> dict[str, Any]:

@@ -61,6 +61,11 @@ class Action(StrEnum):
     RECORD_BREACH = "record_breach"
     SEE_PEERS = "see_peers"
     HOLD_MEETING = "hold_meeting"
+    # The child's own account (homeward.aftercare): give the child a private link for
+    # their own account of one return interview (or revoke it), and record that the child
+    # withdrew their consent to their words being used.
+    OFFER_OWN_ACCOUNT = "offer_own_account"
+    WITHDRAW_CONSENT = "withdraw_consent"
 
 
 _PRACTITIONER_READ = {Action.SEE_IDENTITY, Action.SEE_EPISODES}
@@ -102,6 +107,8 @@ _COUNCIL_LEAD = _COUNCIL | {
     Action.AGREE_APPEAL,
     Action.KEEP_PERSONS,
     Action.HOLD_MEETING,
+    Action.OFFER_OWN_ACCOUNT,
+    Action.WITHDRAW_CONSENT,
 }
 _HOME = _REPORTING | {Action.KEEP_PROFILE, Action.FOLLOW_PROTOCOL}
 
@@ -116,7 +123,15 @@ ROLE_ACTIONS: dict[str, frozenset[Action]] = {
     Role.CARE_MANAGER: frozenset(
         _HOME | {Action.CLOSE, Action.KEEP_PROTOCOL, Action.SIGN_OFF_PROTOCOL}
     ),
-    Role.RHI_WORKER: frozenset(_PRACTITIONER_READ | {Action.RECORD_INTERVIEW, Action.RECORD_PLACE}),
+    Role.RHI_WORKER: frozenset(
+        _PRACTITIONER_READ
+        | {
+            Action.RECORD_INTERVIEW,
+            Action.RECORD_PLACE,
+            Action.OFFER_OWN_ACCOUNT,
+            Action.WITHDRAW_CONSENT,
+        }
+    ),
     Role.BOARD_MEMBER: frozenset({Action.SEE_AGGREGATES}),
     Role.NATIONAL_ANALYST: frozenset({Action.SEE_AGGREGATES}),
     Role.ORG_ADMIN: frozenset({Action.ADMINISTER}),

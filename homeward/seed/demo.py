@@ -39,6 +39,7 @@ from homeward.organisations.models import Organisation, User
 from homeward.seed import (
     duplicates,
     meetings,
+    own_accounts,
     people,
     places,
     safeguarding,
@@ -131,6 +132,7 @@ def store(area: Area, children: int, episodes: int) -> None:
     safeguarding.write_safeguarding(area)
     places.write_places(area)
     seed_persons.write_persons(area)
+    own_accounts.write_own_accounts(area)
     meetings.write_meetings(area)  # last: its agenda reads the places and persons above
     # The statistics, in the same transaction: the dashboards, board reports and
     # national figures count the demo's history as soon as it is committed.

@@ -27,12 +27,14 @@ from homeward.audit.models import AuditEvent
 from homeward.children import emergency
 from homeward.children.models import Child, EmergencyAccess
 from homeward.core import clock
+from homeward.core.actor import Actor
 from homeward.episodes import services as episodes
 from homeward.organisations.models import Organisation, OrganisationKind, Role, User
 from homeward.safeguarding.models import PlaceLink
 from homeward.safeguarding.services import appeals, protocols, runs
 from tests import factories
 from tests.actors import user_of
+from tests.aftercare.own_account_helpers import give_own_account
 from tests.factories import report
 from tests.safeguarding import factories_places as places_factory
 
@@ -154,6 +156,12 @@ def search_api(w: World) -> tuple[int | None, User | None]:
         headers=w.api(w.worker),
     )
     return response.status_code, w.worker
+
+
+def own_account_withdraw_page(w: World) -> tuple[int | None, User | None]:
+    # Test set-up: the withdrawal form is drawn only for an account the child shared.
+    give_own_account(w.interview_id, Actor.for_user(w.rhi))
+    return page("/aftercare/interviews/{w.interview_id}/own-account/withdraw", "rhi")(w)
 
 
 def emergency_page(w: World) -> tuple[int | None, User | None]:
@@ -475,6 +483,10 @@ WEB_READS: dict[str, Driver] = {
     "aftercare:offer": page("/aftercare/interviews/{w.interview_id}/offer", "coordinator"),
     "aftercare:outcome": page("/aftercare/interviews/{w.interview_id}/outcome", "coordinator"),
     "aftercare:record": accepted_interview_form,
+    "aftercare:own_account_link": page(
+        "/aftercare/interviews/{w.interview_id}/own-account/link", "rhi"
+    ),
+    "aftercare:own_account_withdraw": own_account_withdraw_page,
     "aftercare:check": page("/aftercare/episodes/{w.returned_ref}/check"),
     "aftercare:record_check": page("/aftercare/episodes/{w.returned_ref}/check/record", "officer"),
     "notifications:who-knew": page("/notifications/episodes/{w.open_ref}/"),
@@ -560,6 +572,9 @@ NO_CHILD_DATA: dict[str, str] = {
     "safeguarding:persons": "persons' names only, no child; each person listed is audited",
     "safeguarding:notices": "notices' references and persons, no child; each listed is audited",
     "safeguarding:remove-person-link": "POST: an audited write, then the person's page",
+    "aftercare:own_account_revoke": "POST: an audited write, then the interview's page",
+    "own_account:open": "the child's link: the child's own form, with no record on it",
+    "own_account:form": "the child's own form: no name, no record, only their own answers",
 }
 NO_CHILD_DATA_NAMESPACES = {
     "organisations": "accounts, sign-in, users and tokens: no child data",
@@ -582,6 +597,9 @@ API_READS: dict[tuple[str, str], Driver] = {
     ("get", "/api/v1/children/{child_id}/profile/photos/{photo_id}"): photo_api,
     ("get", "/api/v1/return-interviews/{interview_id}"): api_get(
         "/api/v1/return-interviews/{w.interview_id}", "rhi"
+    ),
+    ("get", "/api/v1/return-interviews/{interview_id}/own-account"): api_get(
+        "/api/v1/return-interviews/{w.interview_id}/own-account", "rhi"
     ),
     ("get", "/api/v1/children/{child_id}/plan"): plan_page(
         "/api/v1/children/{w.child.pk}/plan", "officer", api=True

@@ -37,6 +37,8 @@ from django.urls.exceptions import Resolver404
 from django_otp import DEVICE_ID_SESSION_KEY
 
 from homeward.aftercare import services as aftercare
+from homeward.aftercare.models import OwnAccount, OwnAccountLink, Sharing
+from homeward.aftercare.services import own_accounts
 from homeward.children import emergency
 from homeward.children import services as children
 from homeward.children.models import Child, EmergencyAccess
@@ -69,6 +71,7 @@ from homeward.safeguarding.services import runs as protocol_runs
 from homeward.safeguarding.services.runs import StepResult
 from homeward.seed.codes import make_nhs_number, make_upn
 from tests import factories
+from tests.aftercare.own_account_helpers import give_own_account
 from tests.core.htmlforms import (
     Answer,
     Filler,
@@ -921,6 +924,73 @@ AFTERCARE = [
 ]
 
 
+# --- the child's own account -----------------------------------------------------------------
+
+
+def _own_account_page(page: str, *, link: bool = False, account: bool = False) -> Any:
+    def setup(scene: Scene, choices: dict[str, str]) -> Visit:
+        interview = scene.interview()
+        worker = scene.actor(Role.COUNCIL_MISSING_COORDINATOR)
+        if link:
+            own_accounts.issue_link(worker, interview.pk)
+        if account:
+            give_own_account(interview.pk, worker)
+        path = f"/aftercare/interviews/{interview.pk}/{page}"
+        return signed_in(scene, Role.COUNCIL_MISSING_COORDINATOR, path, interview=interview)
+
+    return setup
+
+
+def _link_back(visit: Visit) -> dict[str, Any]:
+    link = OwnAccountLink.objects.filter(interview=visit.interview).latest("pk")
+    assert visit.response.status_code == 200, "the link is shown in the answer, once"
+    assert "/your-account/" in visit.response.content.decode()
+    return {"days": (link.expires_at - link.created_at).days}
+
+
+def _child_form_setup(scene: Scene, choices: dict[str, str]) -> Visit:
+    """The child, in a browser of their own, through the link the worker gave."""
+    interview = scene.interview()
+    issued = own_accounts.issue_link(scene.actor(Role.COUNCIL_MISSING_COORDINATOR), interview.pk)
+    client = Client(enforce_csrf_checks=True)
+    assert client.get(f"/your-account/{issued.token}").status_code == 302
+    return Visit(client=client, page="/your-account/", things={"interview": interview})
+
+
+def _child_form_back(visit: Visit) -> dict[str, Any]:
+    account = OwnAccount.objects.get(interview=visit.interview)
+    return {
+        "what_happened": account.what_happened,
+        "what_would_help": account.what_would_help,
+        "sharing": account.sharing,
+    }
+
+
+OWN_ACCOUNT = [
+    Scenario("aftercare:own_account_link", _own_account_page("own-account/link"), _link_back),
+    Scenario(
+        "aftercare:own_account_revoke",
+        _own_account_page("", link=True),
+        lambda v: did(
+            OwnAccountLink.objects.get(interview=v.interview).revoked_at is not None,
+            "the child's link revoked",
+        ),
+    ),
+    Scenario(
+        "aftercare:own_account_withdraw",
+        _own_account_page("own-account/withdraw", account=True),
+        lambda v: {"method": OwnAccount.objects.get(interview=v.interview).withdrawal_method},
+    ),
+    Scenario(
+        "own_account:form",
+        _child_form_setup,
+        _child_form_back,
+        # "Nobody" keeps no words: the choice that keeps them, so they can be read back.
+        overrides=lambda v: {"sharing": Sharing.NAMED},
+    ),
+]
+
+
 # --- notifications ---------------------------------------------------------------------------
 
 
@@ -1754,6 +1824,7 @@ SAFEGUARDING = (
     SAFEGUARDING_PLANS + SAFEGUARDING_PROFILES + BRIEFING + PROTOCOLS + MEETINGS + PLACES + PERSONS
 )
 SCENARIOS = ORGANISATIONS + CHILDREN + EPISODES + AFTERCARE + NOTIFICATIONS + LINKAGE + SAFEGUARDING
+SCENARIOS += OWN_ACCOUNT
 SCENARIO_KEYS = {s.key for s in SCENARIOS}
 
 
@@ -1972,9 +2043,12 @@ NOT_LINKED = {
     "(a POST carrying the match's token)",
     "safeguarding:place_link_remove": "linked beside each link on a place's page and an "
     "episode's places (the crawl's world has none)",
+    "own_account:open": "the private link a worker gives a child, by text or QR code",
+    "own_account:form": "the child's own form, where their link takes them",
 }
 # Forms drawn only where no link leads (see NOT_LINKED).
 UNLINKED_FORMS = {"organisations:set-password", "organisations:mfa-verify"}
+UNLINKED_FORMS |= {"own_account:form"}
 PAGES_PER_NAME = 8
 
 
@@ -2080,6 +2154,10 @@ def busy_area(scene: Scene) -> dict[str, User]:
         scene.actor(Role.COUNCIL_MISSING_COORDINATOR), interview.pk, scene.provider.pk
     )
     factories.record_aftercare(scene.returned_episode())
+    # A child's own-account link given, and an account the child gave (named).
+    coordinator = scene.actor(Role.COUNCIL_MISSING_COORDINATOR)
+    own_accounts.issue_link(coordinator, scene.interview().pk)
+    give_own_account(scene.interview().pk, coordinator)
     scene.emergency_access()
     # A child with a plan, and a review of it to do (the plan's pages and forms).
     _plan_review_setup(scene, {})

@@ -121,6 +121,7 @@ class World:
     plan_owner: int = 0  # the named owner of A's risk management plan (a C social worker)
     meeting: int = 0  # council C's panel, A on its agenda, with a member from force P
     place_id: int = 0  # a place in HC's area where A was found (her returned episode)
+    interview: int = 0  # A's interview for her returned episode, assigned to provider R
 
 
 def build_world() -> World:
@@ -223,6 +224,7 @@ def build_world() -> World:
         owner,
         panel.pk,
         place.pk,
+        earlier.return_interviews.get().pk,
     )
 
 
@@ -241,6 +243,7 @@ def expected(case: str, org: str, role: str) -> set[int]:
         _meetings,
         _places,
         _peers,
+        _own_account,
     ):
         allowed = rule(case, org, role)
         if allowed is not None:
@@ -396,6 +399,26 @@ def _peers(case: str, org: str, role: str) -> set[int] | None:
     return None
 
 
+# The child's own account of A's interview (council C's, done by provider R): read by the
+# interview's council and provider; a link given, and consent withdrawn, by those who
+# record the interview there (docs/access.md, "The child's own account").
+OWN_ACCOUNT_OFFERERS = {
+    ("C", Role.COUNCIL_MISSING_COORDINATOR),
+    ("C", Role.COUNCIL_MANAGER),
+    ("R", Role.RHI_WORKER),
+}
+
+
+def _own_account(case: str, org: str, role: str) -> set[int] | None:
+    if case == "read A's own account":
+        return {200} if org in {"C", "R"} and role in READERS else DENIED
+    if case == "give A a link for her own account":
+        return {201} if (org, role) in OWN_ACCOUNT_OFFERERS else DENIED
+    if case == "A's own-account link page":
+        return {200} if (org, role) in OWN_ACCOUNT_OFFERERS else DENIED
+    return None
+
+
 def _version(ref: str) -> int:
     return Episode.objects.get(reference=ref).version
 
@@ -525,6 +548,15 @@ def run_cases(client: Client, api: dict[str, str], world: World) -> dict[str, Cl
         "hotspots": client.get("/api/v1/hotspots", headers=api),
         "A's peers": client.get(f"/api/v1/children/{world.a.pk}/peers", headers=api),
         "peer groups": client.get("/api/v1/peer-groups", headers=api),
+        "read A's own account": client.get(
+            f"/api/v1/return-interviews/{world.interview}/own-account", headers=api
+        ),
+        "give A a link for her own account": client.post(
+            f"/api/v1/return-interviews/{world.interview}/own-account/link",
+            json.dumps({"days": 3}),
+            content_type=j,
+            headers=api,
+        ),
         # Last: once opened, child A is visible to this user.
         "open emergency access": client.post(
             "/api/v1/children/emergency-access",
@@ -610,6 +642,9 @@ def test_page_access_matrix(db: None, org: str, role: str) -> None:
         "hotspots page": pages.get("/hotspots"),
         "A's peers page": pages.get(f"/children/{world.a.pk}/peers"),
         "peer groups page": pages.get("/peers/groups"),
+        "A's own-account link page": pages.get(
+            f"/aftercare/interviews/{world.interview}/own-account/link"
+        ),
         # Last: once opened, child A is visible to this user.
         "open emergency access page": pages.post(
             "/children/emergency-access",

@@ -31,6 +31,7 @@ from homeward.aftercare.codes import (
 )
 from homeward.aftercare.forms import CheckForm, InterviewForm, OfferForm, OutcomeForm, ProviderForm
 from homeward.aftercare.models import CLOSED_INTERVIEW_STATUSES, InterviewStatus, ReturnInterview
+from homeward.aftercare.services import own_accounts
 from homeward.audit import services as audit
 from homeward.core import clock
 from homeward.core.actor import Actor
@@ -163,6 +164,7 @@ def _interview_context(actor: Actor, interview: ReturnInterview) -> dict[str, An
         "risks_found": _labels(interview.risks_found, RiskFound),
         "offer_method": dict(OfferMethod.choices).get(interview.offer_method, ""),
         "interviewer_kind": dict(InterviewerKind.choices).get(interview.interviewer_kind, ""),
+        "own_account": own_accounts.own_account_state(actor, interview),
     }
 
 
