@@ -38,8 +38,7 @@ from homeward.children.models import (
 from homeward.linkage import keys
 from homeward.organisations.models import Membership, Organisation, OrganisationKind, Role, User
 from homeward.seed import distributions as dist
-from homeward.seed import text
-from homeward.seed import voices
+from homeward.seed import text, voices
 from homeward.seed.area import (
     COUNCILS,
     FORCE_CODE,

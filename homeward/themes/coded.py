@@ -21,4 +21,8 @@ def label(kind: str, code: str) -> str:
 
 def choices() -> list[tuple[str, str]]:
     """("push:conflict_home", "Push factor: Conflict at home or in placement"), ..."""
-    return [(f"{kind}:{code}", label(kind, code)) for kind, (_t, labels) in KINDS.items() for code in labels]
+    return [
+        (f"{kind}:{code}", label(kind, code))
+        for kind, (_t, labels) in KINDS.items()
+        for code in labels
+    ]

@@ -36,6 +36,7 @@ STOP_WORDS = sorted(
        "think", "thing", "things", "get", "got", "went", "going", "go", "did", "didn",
        "don", "wasn", "ve", "ll", "im", "dont", "maybe", "lot", "bit", "time", "way"}
 )  # fmt: skip
+WORDS = r"(?u)\b[a-zA-Z][a-zA-Z]+\b"  # words of two letters or more, no numbers
 METHOD = "TF-IDF, logistic regression on labelled items, NMF for the rest"
 
 
@@ -45,7 +46,7 @@ def _vectoriser(min_df: int) -> TfidfVectorizer:
         ngram_range=(1, 2),
         min_df=min_df,
         sublinear_tf=True,
-        token_pattern=r"(?u)\b[a-zA-Z][a-zA-Z]+\b",
+        token_pattern=WORDS,
     )
 
 
@@ -78,8 +79,7 @@ def discover(texts: Sequence[str], k: int | None = None) -> Discovered:
     totals = weights.sum(axis=1)
     labels = [int(i) for i in weights.argmax(axis=1)]
     strength = [
-        float(weights[n, label] / totals[n]) if totals[n] else 0.0
-        for n, label in enumerate(labels)
+        float(weights[n, label] / totals[n]) if totals[n] else 0.0 for n, label in enumerate(labels)
     ]
     return Discovered(labels, terms, strength)
 
@@ -90,9 +90,7 @@ class Learned:
     probability: list[float]
 
 
-def learn(
-    labelled: Sequence[tuple[str, int, float]], unlabelled: Sequence[str]
-) -> Learned | None:
+def learn(labelled: Sequence[tuple[str, int, float]], unlabelled: Sequence[str]) -> Learned | None:
     """Train on (text, theme, weight) and place the unlabelled texts; None when there is
     nothing to learn from (fewer than two themes labelled)."""
     themes = sorted({theme for _t, theme, _w in labelled})

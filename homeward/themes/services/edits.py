@@ -62,11 +62,15 @@ def name_theme(actor: Actor, theme_id: object, name: str) -> Theme:
         now = clock.now()
         theme.name, theme.named_at, theme.named_by, theme.updated_at = name, now, actor.user, now
         theme.save()
-        record_change(actor, ThemeNamed(aggregate_id=theme.pk, council=council.pk), action="name_theme")
+        record_change(
+            actor, ThemeNamed(aggregate_id=theme.pk, council=council.pk), action="name_theme"
+        )
     return theme
 
 
-def correct_item(actor: Actor, item_id: object, theme_id: object = "", new_name: str = "") -> ThemeItem:
+def correct_item(
+    actor: Actor, item_id: object, theme_id: object = "", new_name: str = ""
+) -> ThemeItem:
     """Put an item in a theme: ``theme_id`` (an existing theme of the council), or a new
     theme called ``new_name`` (split off). The item keeps this label from now on."""
     council = council_for(actor, keep=True)

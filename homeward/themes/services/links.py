@@ -1,4 +1,4 @@
-""""You said, we did": link a theme (a free-text theme of the council, or a standard code
+""" "You said, we did": link a theme (a free-text theme of the council, or a standard code
 such as "push:conflict_home") to what answered it: a decision or an action of one of the
 council's meetings, or an action in a child's risk management plan the coordinator can
 see. The link carries a short summary written for the board (no names: the board report
@@ -54,6 +54,8 @@ def _theme(council: Organisation, ref: str) -> tuple[Theme | None, str, str]:
 
 def _target(actor: Actor, council: Organisation, data: LinkInput) -> dict[str, object]:
     missing = {"target": ["Choose what answered the theme"]}
+    if data.target is None:
+        raise ValidationFailed(missing)
     if data.kind == LinkKind.DECISION:
         decision = MeetingDecision.objects.filter(pk=data.target, meeting__council=council).first()
         if decision is None:
@@ -76,7 +78,9 @@ def _target(actor: Actor, council: Organisation, data: LinkInput) -> dict[str, o
         if index is None or not 0 <= index < len(version.actions or []):
             raise ValidationFailed({"plan_action": ["Choose one of the plan's actions"]})
         return {"plan_version": version, "plan_action": index}
-    raise ValidationFailed({"kind": ["Choose a meeting decision, a meeting action or a plan action"]})
+    raise ValidationFailed(
+        {"kind": ["Choose a meeting decision, a meeting action or a plan action"]}
+    )
 
 
 def _summary(text: str) -> str:
@@ -84,12 +88,16 @@ def _summary(text: str) -> str:
     if not text:
         raise ValidationFailed({"summary": ["Say in a sentence what was done, for the board"]})
     if len(text) > MAX_SUMMARY:
-        raise ValidationFailed({"summary": [f"The summary must be {MAX_SUMMARY} characters or fewer"]})
+        raise ValidationFailed(
+            {"summary": [f"The summary must be {MAX_SUMMARY} characters or fewer"]}
+        )
     return text
 
 
 def link(actor: Actor, data: LinkInput) -> ThemeLink:
     council = council_for(actor, keep=True)
+    if actor.user is None:
+        raise ValidationFailed({"theme": ["A link is made by a person"]})
     errors: dict[str, list[str]] = {}
     for check in (lambda: _theme(council, data.theme), lambda: _summary(data.summary)):
         try:

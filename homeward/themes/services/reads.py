@@ -39,7 +39,7 @@ def themes(actor: Actor) -> list[ThemeRow]:
         )
         .order_by("-n_items", "pk")
     )
-    return [ThemeRow(t, t.n_items, t.n_confirmed, t.n_links) for t in rows]  # type: ignore[attr-defined]
+    return [ThemeRow(t, t.n_items, t.n_confirmed, t.n_links) for t in rows]
 
 
 def last_run(actor: Actor) -> ThemeRun | None:

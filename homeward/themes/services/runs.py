@@ -43,7 +43,9 @@ def _first_episodes(interview_ids: list[int]) -> dict[int, int]:
     return out
 
 
-def _sync(council: Organisation, texts: list[sources.Text]) -> tuple[list[ThemeItem], dict[int, str]]:
+def _sync(
+    council: Organisation, texts: list[sources.Text]
+) -> tuple[list[ThemeItem], dict[int, str]]:
     """The council's items, one per text (new ones made, gone ones removed, changed
     words unlabelled); returns them with their words by item."""
     now = clock.now()
@@ -150,7 +152,9 @@ def _describe(council: Organisation, items: list[ThemeItem], words: dict[int, st
     return len(themes)
 
 
-def run(council: Organisation, actor: Actor | None = None, progress: Progress | None = None) -> ThemeRun:
+def run(
+    council: Organisation, actor: Actor | None = None, progress: Progress | None = None
+) -> ThemeRun:
     """Group the council's free text into themes again."""
     say = progress or (lambda _m: None)
     with transaction.atomic(), bus.unit_of_work():
