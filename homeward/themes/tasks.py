@@ -7,11 +7,12 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from django.utils import timezone
 from django_tasks import task
 from django_tasks_db.models import DBTaskResult
 
-from homeward.organisations.models import Organisation
+from homeward.core import clock
+from homeward.organisations.models import Organisation, OrganisationKind
+from homeward.themes.models import ThemeRun
 from homeward.themes.services import runs
 
 EVERY_HOURS = 24
@@ -40,13 +41,10 @@ def schedule() -> bool:
     """Enqueue the daily run of every council if it is due; True if enqueued."""
     if _waiting("themes_run_all"):
         return False
-    last = (
-        DBTaskResult.objects.filter(task_path=f"{__name__}.themes_run_all")
-        .order_by("-enqueued_at")
-        .values_list("enqueued_at", flat=True)
-        .first()
-    )
-    if last is not None and timezone.now() - last < timedelta(hours=EVERY_HOURS):
+    if not Organisation.objects.filter(kind=OrganisationKind.COUNCIL).exists():
+        return False
+    last = ThemeRun.objects.order_by("-started_at").values_list("started_at", flat=True).first()
+    if last is not None and clock.now() - last < timedelta(hours=EVERY_HOURS):
         return False
     themes_run_all.enqueue()
     return True

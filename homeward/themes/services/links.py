@@ -99,6 +99,8 @@ def link(actor: Actor, data: LinkInput) -> ThemeLink:
     if actor.user is None:
         raise ValidationFailed({"theme": ["A link is made by a person"]})
     errors: dict[str, list[str]] = {}
+    if data.answered_on is not None and data.answered_on > clock.now().astimezone(clock.UK).date():
+        errors["answered_on"] = ["The date it was done must be today or in the past"]
     for check in (lambda: _theme(council, data.theme), lambda: _summary(data.summary)):
         try:
             check()
@@ -116,7 +118,7 @@ def link(actor: Actor, data: LinkInput) -> ThemeLink:
             coded_code=code,
             kind=data.kind,
             summary=_summary(data.summary),
-            answered_on=data.answered_on or clock.now().date(),
+            answered_on=data.answered_on or clock.now().astimezone(clock.UK).date(),
             created_at=clock.now(),
             created_by=actor.user,
             **target,
