@@ -4,8 +4,9 @@ service). Two steps, each deterministic (fixed random state):
 - **learn**: when coordinators have labelled items (named a theme, corrected an item),
   a logistic regression over TF-IDF word and word-pair features is trained on them
   (a correction weighs ``CONFIRMED_WEIGHT`` times an item that is only in a named theme)
-  and puts every other item in the theme it most probably belongs to, if it is at least
-  ``MIN_PROBABILITY`` sure;
+  and puts every other item in the theme it most probably belongs to, if it is sure
+  enough (``threshold``: twice the even chance among the themes, at most
+  ``MIN_PROBABILITY``);
 - **discover**: the items left are grouped by non-negative matrix factorisation (NMF)
   of their TF-IDF, into ``k`` groups (about one per ``ITEMS_PER_THEME`` items), each
   described by its most telling words.
@@ -23,7 +24,7 @@ from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
 RANDOM_STATE = 16
-ITEMS_PER_THEME = 25
+ITEMS_PER_THEME = 18
 MAX_THEMES = 12
 MIN_DISCOVER = 6  # fewer left-over items than this wait for the next run
 MIN_PROBABILITY = 0.45
@@ -84,6 +85,11 @@ def discover(texts: Sequence[str], k: int | None = None) -> Discovered:
     return Discovered(labels, terms, strength)
 
 
+def threshold(themes: int) -> float:
+    """How sure the classifier must be to place an item among ``themes`` themes."""
+    return min(MIN_PROBABILITY, 2.0 / max(themes, 1))
+
+
 @dataclass
 class Learned:
     labels: list[int | None]  # the theme of each unlabelled text, or None (not sure)
@@ -102,12 +108,13 @@ def learn(labelled: Sequence[tuple[str, int, float]], unlabelled: Sequence[str])
     model.fit(train, [th for _t, th, _w in labelled], sample_weight=[w for *_x, w in labelled])
     probabilities = model.predict_proba(vectoriser.transform(list(unlabelled)))
     classes = [int(c) for c in model.classes_]
+    sure = threshold(len(classes))
     labels: list[int | None] = []
     best: list[float] = []
     for row in probabilities:
         i = int(row.argmax())
         best.append(float(row[i]))
-        labels.append(classes[i] if row[i] >= MIN_PROBABILITY else None)
+        labels.append(classes[i] if row[i] >= sure else None)
     return Learned(labels, best)
 
 
