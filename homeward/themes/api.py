@@ -200,6 +200,7 @@ class ThemeRunOut(Schema):
     tags=THEMES,
     summary="Group the council's words again (in the worker)",
 )
+@idempotent(atomic=False)  # a second run waiting is not queued
 def run_themes(request: HttpRequest) -> HttpResponse:
     council = access.council_for(actor_of(request), keep=True)
     return respond(ThemeRunOut(queued=tasks.request(council)), 202)

@@ -110,6 +110,16 @@ EXPECTED_OPERATIONS = {
     # Who goes missing with whom.
     ("get", "/api/v1/children/{child_id}/peers"),
     ("get", "/api/v1/peer-groups"),
+    # Themes in what children say, and "You said, we did".
+    ("get", "/api/v1/themes"),
+    ("get", "/api/v1/themes/{theme_id}"),
+    ("post", "/api/v1/themes/{theme_id}/name"),
+    ("post", "/api/v1/themes/{theme_id}/merge"),
+    ("post", "/api/v1/theme-items/{theme_item_id}/theme"),
+    ("post", "/api/v1/themes/run"),
+    ("get", "/api/v1/theme-links"),
+    ("post", "/api/v1/theme-links"),
+    ("get", "/api/v1/theme-trends"),
 }
 INTERVIEW_EDITS = {
     ("post", "/api/v1/return-interviews/{interview_id}/provider"),
