@@ -57,7 +57,7 @@ def test_roles_without_need_do_not_read_themes(area: Area, role: str) -> None:
 
 
 def test_a_manager_reads_the_words_and_each_child_named_is_audited(area: Area) -> None:
-    theme, item = _themed(area)
+    theme, _item = _themed(area)
     manager = factories.actor(Role.COUNCIL_MANAGER, area.a)
     page = reads.theme_page(manager, theme.pk)
     assert [v.words for v in page.items] == [
@@ -176,20 +176,23 @@ def test_the_board_report_shows_you_said_we_did_without_identities(area: Area) -
 def test_the_api_reads_and_names_themes_as_the_pages_do(area: Area) -> None:
     theme, _item = _themed(area)
     user = factories.member(Role.COUNCIL_MISSING_COORDINATOR, area.a)
-    api = {"HTTP_AUTHORIZATION": f"Bearer {factories.api_token(user)}"}
-    listed = Client().get("/api/v1/themes", **api).json()
+    api = {"Authorization": f"Bearer {factories.api_token(user)}"}
+    listed = Client().get("/api/v1/themes", headers=api).json()
     assert theme.pk in [t["id"] for t in listed["items"]]
     named = Client().post(
         f"/api/v1/themes/{theme.pk}/name",
         {"name": "Rows at home"},
         content_type="application/json",
-        **api,
+        headers=api,
     )
     assert named.status_code == 200, named.content
     assert named.json()["label"] == "Rows at home"
     assert named.json()["words"][0]["source"] == "child_account"
     assert AuditEvent.objects.filter(action="name_theme", channel="api").exists()
     refused = Client().post(
-        f"/api/v1/themes/{theme.pk}/name", {"name": ""}, content_type="application/json", **api
+        f"/api/v1/themes/{theme.pk}/name",
+        {"name": ""},
+        content_type="application/json",
+        headers=api,
     )
     assert refused.status_code == 422
