@@ -31,15 +31,21 @@ class MergeForm(GovukForm):
 
 
 class CorrectForm(GovukForm):
-    """Per item: the prefix is the item's ("item-12")."""
+    """One per item on a theme's page, each posting to the item's own address: the
+    fields' ids carry the item's id ("item-12-theme"), their names do not. A new name,
+    when given, wins over the theme chosen (the item is split off into a new theme)."""
 
     theme = forms.ChoiceField(label="Belongs in", required=False)
     new_name = forms.CharField(
         label="Or a new theme, called (optional)", max_length=MAX_NAME, required=False
     )
 
-    def __init__(self, *args: Any, choices: list[tuple[str, str]], **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, item: int, choices: list[tuple[str, str]], **kwargs: Any
+    ) -> None:
+        kwargs.setdefault("auto_id", f"item-{item}-%s")
         super().__init__(*args, **kwargs)
+        self.item = item
         self.fields["theme"].choices = [("", "A new theme (name it below)"), *choices]  # type: ignore[attr-defined]
 
 

@@ -105,11 +105,9 @@ def _theme_context(request: HttpRequest, pk: int, **forms_: Any) -> dict[str, An
     correct = forms_.pop("correct", None)
     items = []
     for view in page.items:
-        bound = (
-            correct if correct is not None and correct.prefix == f"item-{view.item.pk}" else None
-        )
+        bound = correct if correct is not None and correct.item == view.item.pk else None
         form = bound or CorrectForm(
-            prefix=f"item-{view.item.pk}", choices=choices, initial={"theme": str(page.theme.pk)}
+            item=view.item.pk, choices=choices, initial={"theme": str(page.theme.pk)}
         )
         items.append((view, form))
     return {
@@ -176,7 +174,7 @@ def merge(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["POST"])
 def correct(request: HttpRequest, pk: int, item: int) -> HttpResponse:
     actor = actor_of(request)
-    form = CorrectForm(request.POST, prefix=f"item-{item}", choices=reads.theme_choices(actor))
+    form = CorrectForm(request.POST, item=item, choices=reads.theme_choices(actor))
     if form.is_valid():
         try:
             done = edits.correct_item(

@@ -107,13 +107,15 @@ def test_a_corrected_item_keeps_its_label_through_runs(area: Area) -> None:
     assert item.confirmed
 
 
-def test_a_choice_of_both_or_neither_is_refused(area: Area) -> None:
+def test_a_new_name_wins_and_neither_is_refused(area: Area) -> None:
     theme, item = _themed(area)
     coordinator = factories.actor(Role.COUNCIL_MISSING_COORDINATOR, area.a)
-    for kwargs in ({}, {"theme_id": theme.pk, "new_name": "Both"}):
-        with pytest.raises(ValidationFailed) as failed:
-            edits.correct_item(coordinator, item.pk, **kwargs)  # type: ignore[arg-type]
-        assert failed.value.errors == {"theme": ["Choose a theme, or give the name of a new one"]}
+    with pytest.raises(ValidationFailed) as failed:
+        edits.correct_item(coordinator, item.pk)
+    assert failed.value.errors == {"theme": ["Choose a theme, or give the name of a new one"]}
+    split = edits.correct_item(coordinator, item.pk, theme.pk, "Split off")
+    assert split.theme is not None
+    assert split.theme.name == "Split off"
 
 
 def _decision(area: Area, council: object = None) -> int:

@@ -71,10 +71,10 @@ def name_theme(actor: Actor, theme_id: object, name: str) -> Theme:
 def correct_item(
     actor: Actor, item_id: object, theme_id: object = "", new_name: str = ""
 ) -> ThemeItem:
-    """Put an item in a theme: ``theme_id`` (an existing theme of the council), or a new
-    theme called ``new_name`` (split off). The item keeps this label from now on."""
+    """Put an item in a theme: a new theme called ``new_name`` (split off), when given, or
+    else ``theme_id`` (an existing theme of the council). The item keeps this label."""
     council = council_for(actor, keep=True)
-    if bool(str(theme_id or "").strip()) == bool(new_name.strip()):
+    if not str(theme_id or "").strip() and not new_name.strip():
         raise ValidationFailed({"theme": ["Choose a theme, or give the name of a new one"]})
     with transaction.atomic(), bus.unit_of_work():
         item = (
