@@ -132,9 +132,7 @@ def _failed(
     request: HttpRequest, pk: int, key: str, form: Any, failed: ValidationFailed
 ) -> HttpResponse:
     add_service_errors(form, failed.errors)
-    return render(
-        request, "themes/theme.html", _theme_context(request, pk, **{key: form}), status=422
-    )
+    return render(request, "themes/theme.html", _theme_context(request, pk, **{key: form}))
 
 
 @web_view
@@ -148,9 +146,7 @@ def name(request: HttpRequest, pk: int) -> HttpResponse:
             return _failed(request, pk, "name_form", form, failed)
         messages.success(request, "Theme named")
         return redirect("themes:theme", pk=pk)
-    return render(
-        request, "themes/theme.html", _theme_context(request, pk, name_form=form), status=422
-    )
+    return render(request, "themes/theme.html", _theme_context(request, pk, name_form=form))
 
 
 @web_view
@@ -165,9 +161,7 @@ def merge(request: HttpRequest, pk: int) -> HttpResponse:
             return _failed(request, pk, "merge_form", form, failed)
         messages.success(request, "Themes merged")
         return redirect("themes:theme", pk=into.pk)
-    return render(
-        request, "themes/theme.html", _theme_context(request, pk, merge_form=form), status=422
-    )
+    return render(request, "themes/theme.html", _theme_context(request, pk, merge_form=form))
 
 
 @web_view
@@ -184,9 +178,7 @@ def correct(request: HttpRequest, pk: int, item: int) -> HttpResponse:
             return _failed(request, pk, "correct", form, failed)
         messages.success(request, "Item moved: the next grouping learns from it")
         return redirect("themes:theme", pk=done.theme_id or pk)
-    return render(
-        request, "themes/theme.html", _theme_context(request, pk, correct=form), status=422
-    )
+    return render(request, "themes/theme.html", _theme_context(request, pk, correct=form))
 
 
 @web_view
@@ -220,5 +212,5 @@ def link(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, "Linked: the board report shows it")
             return redirect("themes:index")
-    status = 422 if form.is_bound else 200
-    return render(request, "themes/link.html", {"form": form}, status=status)
+
+    return render(request, "themes/link.html", {"form": form})
