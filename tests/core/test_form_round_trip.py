@@ -1818,7 +1818,7 @@ def _moved_back(visit: Visit) -> dict[str, Any]:
     return {"new_name": lambda sent: item.theme is not None and item.theme.name == _tidy(sent)}
 
 
-def _linked_back(visit: Visit) -> dict[str, Any]:
+def _theme_linked_back(visit: Visit) -> dict[str, Any]:
     link = ThemeLink.objects.get()
     theme = f"theme-{link.theme_id}" if link.theme_id else f"{link.coded_kind}:{link.coded_code}"
     return {
@@ -1849,7 +1849,7 @@ THEMES = [
     Scenario(
         "themes:link",
         _link_page,
-        _linked_back,
+        _theme_linked_back,
         overrides=lambda v: {"kind": "decision", "answered_on": _today()},
         not_kept={"action": "only the answer of the kind chosen (a decision) is kept"},
     ),
