@@ -195,7 +195,7 @@ class ThemeRunOut(Schema):
 
 
 @router.post(
-    "/themes/run",
+    "/theme-runs",
     response={202: ThemeRunOut},
     tags=THEMES,
     summary="Group the council's words again (in the worker)",

@@ -116,7 +116,7 @@ EXPECTED_OPERATIONS = {
     ("post", "/api/v1/themes/{theme_id}/name"),
     ("post", "/api/v1/themes/{theme_id}/merge"),
     ("post", "/api/v1/theme-items/{theme_item_id}/theme"),
-    ("post", "/api/v1/themes/run"),
+    ("post", "/api/v1/theme-runs"),
     ("get", "/api/v1/theme-links"),
     ("post", "/api/v1/theme-links"),
     ("get", "/api/v1/theme-trends"),
