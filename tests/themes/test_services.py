@@ -3,9 +3,11 @@ leaves in the audit log and the outbox, and "You said, we did" in the board repo
 
 from __future__ import annotations
 
+import io
 from datetime import timedelta
 
 import pytest
+from django.core.management import CommandError, call_command
 from django.test import Client
 
 from homeward.audit.models import AuditEvent
@@ -15,6 +17,7 @@ from homeward.events.models import DomainEvent
 from homeward.insights import board
 from homeward.organisations.models import Organisation, OrganisationKind, Role
 from homeward.safeguarding.services import meeting_actions
+from homeward.themes import tasks
 from homeward.themes.models import Theme, ThemeItem
 from homeward.themes.services import edits, links, reads, runs
 from tests import factories
@@ -198,3 +201,21 @@ def test_the_api_reads_and_names_themes_as_the_pages_do(area: Area) -> None:
         headers=api,
     )
     assert refused.status_code == 422
+
+
+def test_the_command_runs_every_council_with_its_progress(area: Area) -> None:
+    out = io.StringIO()
+    call_command("themes", "run", stdout=out)
+    text = out.getvalue()
+    assert "[1/2] Council A" in text
+    assert "Council A: 5 pieces of free text" in text
+    assert "done: 5 items" in text
+    with pytest.raises(CommandError):
+        call_command("themes", "run", "--council", "NOPE")
+
+
+def test_the_worker_queues_the_daily_run_once(area: Area) -> None:
+    assert tasks.schedule() is True
+    assert tasks.schedule() is False  # one is waiting
+    assert tasks.request(area.a) is True
+    assert tasks.request(area.a) is False
