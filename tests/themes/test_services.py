@@ -21,7 +21,9 @@ from homeward.themes import tasks
 from homeward.themes.models import Theme, ThemeItem
 from homeward.themes.services import edits, links, reads, runs
 from tests import factories
+from tests.actors import user_of
 from tests.safeguarding.factories_meetings import open_panel
+from tests.safeguarding.factories_plan import write_plan
 from tests.themes.conftest import Area
 
 pytestmark = pytest.mark.django_db
@@ -219,3 +221,27 @@ def test_the_worker_queues_the_daily_run_once(area: Area) -> None:
     assert tasks.schedule() is False  # one is waiting
     assert tasks.request(area.a) is True
     assert tasks.request(area.a) is False
+
+
+def test_a_theme_links_to_an_action_of_a_childs_plan_the_coordinator_sees(area: Area) -> None:
+    coordinator = factories.actor(Role.COUNCIL_MISSING_COORDINATOR, area.a)
+    child = area.interviews["I1"].child
+    version = write_plan(coordinator, child, user_of(coordinator))
+    with pytest.raises(ValidationFailed) as failed:
+        links.link(
+            coordinator,
+            links.LinkInput("pull:friends", "plan", version.pk, "Plan reviewed", plan_action=3),
+        )
+    assert failed.value.errors == {"plan_action": ["Choose one of the plan's actions"]}
+    made = links.link(
+        coordinator,
+        links.LinkInput("pull:friends", "plan", version.pk, "Plans reviewed", plan_action=0),
+    )
+    assert made.plan_version_id == version.pk
+    other = factories.actor(Role.COUNCIL_MISSING_COORDINATOR, area.b)
+    with pytest.raises(ValidationFailed):
+        links.link(other, links.LinkInput("pull:friends", "plan", version.pk, "No", plan_action=0))
+    year, quarter = board.last_complete_quarter(clock.now().date() + timedelta(days=95))
+    said = board.figures(area.a, year, quarter)["you_said_we_did"]
+    assert said[0]["answer"] == "An action in a child's risk management plan"
+    assert child.last_name not in str(said)
