@@ -16,6 +16,7 @@ from homeward.linkage.api import matches_router
 from homeward.linkage.api import router as linkage_router
 from homeward.organisations.api import BearerToken
 from homeward.safeguarding.api import router as safeguarding_router
+from homeward.themes.api import router as themes_router
 
 api = HomewardAPI(
     title="Homeward API",
@@ -42,6 +43,7 @@ api.add_router("/v1/episodes", episodes_router)
 api.add_router("/v1", aftercare_router)
 api.add_router("/v1", linkage_router)
 api.add_router("/v1", safeguarding_router)
+api.add_router("/v1", themes_router)
 
 
 class MeOut(Schema):

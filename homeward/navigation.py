@@ -30,6 +30,7 @@ from homeward.safeguarding.services import notices as safeguarding_notices
 from homeward.safeguarding.services import peers as safeguarding_peers
 from homeward.safeguarding.services import persons as safeguarding_persons
 from homeward.safeguarding.services import profiles as safeguarding_profiles
+from homeward.themes import access as themes_access
 
 
 @dataclass(frozen=True)
@@ -63,6 +64,7 @@ class May:
     see_hotspots: bool = False
     see_places: bool = False
     see_peer_groups: bool = False
+    see_themes: bool = False
 
     def as_dict(self) -> dict[str, bool]:
         return asdict(self)
@@ -104,6 +106,7 @@ def may(actor: Actor) -> May:
         see_hotspots=safeguarding_access.may_see_hotspots(actor),
         see_places=safeguarding_access.may_see_places(actor),
         see_peer_groups=safeguarding_peers.may_see_peers(actor),
+        see_themes=themes_access.may_see_themes(actor),
     )
 
 
@@ -208,6 +211,7 @@ def work_links(actor: Actor, allowed: May | None = None) -> list[WorkLink]:
         )
     links += _meeting_links(allowed)
     links += _figures_links(actor, allowed)
+    links += _theme_links(allowed)
     if allowed.administer:
         links.append(
             WorkLink(
@@ -385,6 +389,29 @@ def _persons_links(allowed: May) -> list[WorkLink]:
                 "Harbouring notices",
                 reverse("safeguarding:notices"),
                 "Child Abduction Warning Notices: live, due their review, breached",
+            )
+        )
+    return links
+
+
+def _theme_links(allowed: May) -> list[WorkLink]:
+    links: list[WorkLink] = []
+    if allowed.see_themes:
+        links.append(
+            WorkLink(
+                "Themes in what children say",
+                reverse("themes:index"),
+                "Children's words from return interviews grouped into themes: name and "
+                "correct them, and link them to what was done",
+            )
+        )
+    if allowed.see_dashboards:
+        links.append(
+            WorkLink(
+                "Themes over time",
+                reverse("themes:over-time"),
+                "Push and pull factors, risks and what children said would help, quarter "
+                "by quarter, by age, sex, placement and area",
             )
         )
     return links

@@ -165,6 +165,7 @@ INSTALLED_APPS = [
     "homeward.aftercare",
     "homeward.notifications",
     "homeward.safeguarding",
+    "homeward.themes",
     "homeward.insights",
     "homeward.interchange",
     "homeward.seed",

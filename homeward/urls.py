@@ -17,6 +17,7 @@ urlpatterns = [
     path("aftercare/", include("homeward.aftercare.urls")),
     path("notifications/", include("homeward.notifications.urls")),
     path("insights/", include("homeward.insights.urls")),
+    path("themes/", include("homeward.themes.urls")),
     path("api/", api.urls),
     # The child's own account: a private link and its one form, no sign-in (aftercare).
     path("your-account/", include((own_account_urlpatterns, "own_account"))),

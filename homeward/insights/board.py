@@ -21,6 +21,7 @@ from homeward.aftercare.models import InterviewStatus, OwnAccount, ReturnIntervi
 from homeward.audit import services as audit
 from homeward.core import clock
 from homeward.core.actor import Actor
+from homeward.insights import board_themes
 from homeward.insights import counting as c
 from homeward.insights import queries as q
 from homeward.insights.models import BoardReport, ReasonKind
@@ -189,6 +190,7 @@ def figures(council: Organisation, year: int, quarter: int) -> dict[str, Any]:
         "year": year,
         "quarter": quarter,
         "generated_at": clock.now().isoformat(),
+        "you_said_we_did": board_themes.you_said_we_did(council, period),
         "headline": asdict(q.headline(scope, period)),
         "trend": trend,
         "compliance": {

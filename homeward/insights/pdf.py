@@ -107,6 +107,7 @@ def board_report_pdf(data: dict[str, Any]) -> bytes:
     story += _compliance(data["compliance"], styles)
     for table in data["tables"]:
         story += _section(table, styles)
+    story += _you_said_we_did(data.get("you_said_we_did") or [], styles)
     story.append(Paragraph("What children told us: themes", styles["Heading2"]))
     for table in data["themes"]:
         story += _section(table, styles)
@@ -211,4 +212,36 @@ def _quotes(quotes: list[str], styles: Any) -> list[Any]:
     )
     quote_style = ParagraphStyle("quote", parent=styles["BodyText"], leftIndent=8 * mm)
     parts.extend(Paragraph(escape(f"“{quote}”"), quote_style) for quote in quotes)
+    return parts
+
+
+def _you_said_we_did(items: list[dict[str, Any]], styles: Any) -> list[Any]:
+    """Themes linked to what answered them (insights/board_themes.py)."""
+    if not items:
+        return []
+    parts: list[Any] = [Paragraph("You said, we did", styles["Heading2"])]
+    header = ["Theme", "This quarter", "Before (average)", "What we did"]
+    cell = styles["BodyText"]
+    body = [
+        [
+            Paragraph(escape(item["theme"]), cell),
+            str(item["this_quarter"]),
+            str(item["earlier_average"]),
+            Paragraph(escape(f"{item['summary']} ({item['answer']}, {item['answered_on']})"), cell),
+        ]
+        for item in items
+    ]
+    grid = Table([header, *body], colWidths=[45 * mm, 20 * mm, 25 * mm, 80 * mm], hAlign="LEFT")
+    grid.setStyle(
+        TableStyle(
+            [
+                ("FONT", (0, 0), (-1, 0), "Helvetica-Bold", 8),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LINEBELOW", (0, 0), (-1, 0), 0.8, colors.black),
+                ("LINEBELOW", (0, 1), (-1, -1), 0.3, GREY),
+            ]
+        )
+    )
+    parts.append(grid)
+    parts.append(Spacer(1, 4 * mm))
     return parts

@@ -66,6 +66,10 @@ class Action(StrEnum):
     # withdrew their consent to their words being used.
     OFFER_OWN_ACCOUNT = "offer_own_account"
     WITHDRAW_CONSENT = "withdraw_consent"
+    # Themes in what children say (homeward.themes): see the council's themes and the
+    # words behind them, and name, merge and correct them and link them to what answered.
+    SEE_THEMES = "see_themes"
+    KEEP_THEMES = "keep_themes"
 
 
 _PRACTITIONER_READ = {Action.SEE_IDENTITY, Action.SEE_EPISODES}
@@ -136,6 +140,10 @@ ROLE_ACTIONS: dict[str, frozenset[Action]] = {
     Role.NATIONAL_ANALYST: frozenset({Action.SEE_AGGREGATES}),
     Role.ORG_ADMIN: frozenset({Action.ADMINISTER}),
 }
+
+# Themes: the council's missing coordinator keeps them; its managers read them.
+ROLE_ACTIONS[Role.COUNCIL_MISSING_COORDINATOR] |= {Action.SEE_THEMES, Action.KEEP_THEMES}
+ROLE_ACTIONS[Role.COUNCIL_MANAGER] |= {Action.SEE_THEMES}
 
 # Roles that never reach a child's identity, by any route.
 AGGREGATE_ONLY_ROLES = frozenset({Role.BOARD_MEMBER, Role.NATIONAL_ANALYST})

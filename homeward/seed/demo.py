@@ -48,6 +48,7 @@ from homeward.seed import (
     write_episodes,
 )
 from homeward.seed import persons as seed_persons
+from homeward.seed import themes as seed_themes
 from homeward.seed.area import (
     DEMO_USERNAMES,
     DemoLogin,
@@ -134,6 +135,7 @@ def store(area: Area, children: int, episodes: int) -> None:
     seed_persons.write_persons(area)
     own_accounts.write_own_accounts(area)
     meetings.write_meetings(area)  # last: its agenda reads the places and persons above
+    seed_themes.write_themes(area)  # the words grouped, named and linked to the panel
     # The statistics, in the same transaction: the dashboards, board reports and
     # national figures count the demo's history as soon as it is committed.
     facts.refresh_children([child.row.pk for child in area.children if child.row], lock=False)

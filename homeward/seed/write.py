@@ -38,7 +38,7 @@ from homeward.children.models import (
 from homeward.linkage import keys
 from homeward.organisations.models import Membership, Organisation, OrganisationKind, Role, User
 from homeward.seed import distributions as dist
-from homeward.seed import text
+from homeward.seed import text, voices
 from homeward.seed.area import (
     COUNCILS,
     FORCE_CODE,
@@ -292,11 +292,11 @@ def _interview_done(row: ReturnInterview, rng: random.Random, done: datetime, by
     row.interviewer_kind = (
         InterviewerKind.INDEPENDENT if rng.random() < 0.9 else InterviewerKind.TRUSTED
     )
-    row.child_account = rng.choice(text.INTERVIEW_ACCOUNTS)
+    row.child_account = voices.account(rng)[0]
     row.push_factors = sorted(set(rng.sample(PushFactor.values, rng.randint(0, 2))))
     row.pull_factors = sorted(set(rng.sample(PullFactor.values, rng.randint(1, 2))))
     row.risks_found = sorted(set(rng.sample(RiskFound.values, rng.choice((0, 0, 0, 1, 1, 2)))))
-    row.what_would_help = rng.choice(text.WHAT_WOULD_HELP)
+    row.what_would_help = voices.would_help(rng)[0] if rng.random() < 0.85 else ""
     row.actions = rng.choice(text.INTERVIEW_ACTIONS)
     row.shared_with = "Allocated social worker; missing coordinator"
     row.quote_consent = rng.random() < 0.4

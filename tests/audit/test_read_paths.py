@@ -32,6 +32,7 @@ from homeward.episodes import services as episodes
 from homeward.organisations.models import Organisation, OrganisationKind, Role, User
 from homeward.safeguarding.models import PlaceLink
 from homeward.safeguarding.services import appeals, protocols, runs
+from homeward.themes.models import Theme, ThemeItem
 from tests import factories
 from tests.actors import user_of
 from tests.aftercare.own_account_helpers import give_own_account
@@ -414,6 +415,26 @@ def meeting_read(url: str, who: str = "coordinator", api: bool = False) -> Drive
     return drive
 
 
+def theme_read(url: str, api: bool = False) -> Driver:
+    """A theme of the council holding an item of the child's interview's words."""
+
+    def drive(w: World) -> tuple[int | None, User | None]:
+        now = clock.now()
+        theme = Theme.objects.create(council=w.council, created_at=now, updated_at=now)
+        ThemeItem.objects.create(
+            council=w.council,
+            interview_id=w.interview_id,
+            source="child_account",
+            theme=theme,
+            text_hash="",
+            assigned_at=now,
+        )
+        found = url.replace("{theme}", str(theme.pk))
+        return (api_get if api else page)(found, "coordinator")(w)
+
+    return drive
+
+
 def _place_link(w: World) -> PlaceLink:
     """A place in the world's council with a link to the child (places tests' set-up)."""
     place = places_factory.a_place("Bus station", w.council, "AB1 3GH")
@@ -531,6 +552,7 @@ WEB_READS: dict[str, Driver] = {
     "safeguarding:record-breach": person_path("/notices/{notice}/breach"),
     "safeguarding:peers": page("/children/{w.child.pk}/peers"),
     "safeguarding:peer_groups": peer_groups("/peers/groups"),
+    "themes:theme": theme_read("/themes/{theme}/"),
 }
 
 # Pages that show no child's identity, and why.
@@ -575,6 +597,13 @@ NO_CHILD_DATA: dict[str, str] = {
     "aftercare:own_account_revoke": "POST: an audited write, then the interview's page",
     "own_account:open": "the child's link: the child's own form, with no record on it",
     "own_account:form": "the child's own form: no name, no record, only their own answers",
+    "themes:index": "the council's themes: names, key words and counts, no child",
+    "themes:over-time": "aggregate figures only, small numbers suppressed outside a council",
+    "themes:run": "POST: queues the grouping, then the themes list",
+    "themes:link": "the form: themes' names and the council's meeting decisions and actions",
+    "themes:name": "POST: an audited write; errors redraw the audited theme page",
+    "themes:merge": "POST: an audited write; errors redraw the audited theme page",
+    "themes:correct": "POST: an audited write; errors redraw the audited theme page",
 }
 NO_CHILD_DATA_NAMESPACES = {
     "organisations": "accounts, sign-in, users and tokens: no child data",
@@ -636,6 +665,7 @@ API_READS: dict[tuple[str, str], Driver] = {
     ("get", "/api/v1/notices/{notice_id}"): person_path("/api/v1/notices/{notice}", api=True),
     ("get", "/api/v1/children/{child_id}/peers"): api_get("/api/v1/children/{w.child.pk}/peers"),
     ("get", "/api/v1/peer-groups"): peer_groups("/api/v1/peer-groups", api=True),
+    ("get", "/api/v1/themes/{theme_id}"): theme_read("/api/v1/themes/{theme}", api=True),
 }
 # API reads that show no child's identity, and why.
 NO_CHILD_DATA_API: dict[tuple[str, str], str] = {
@@ -648,6 +678,9 @@ NO_CHILD_DATA_API: dict[tuple[str, str], str] = {
     ("get", "/api/v1/hotspots"): "counts of children by place and area only, no identities",
     ("get", "/api/v1/persons"): "persons' names only, no child; each person listed is audited",
     ("get", "/api/v1/notices"): "references and person ids, no child; each listed is audited",
+    ("get", "/api/v1/themes"): "the council's themes: names, key words and counts, no child",
+    ("get", "/api/v1/theme-links"): "themes linked to what answered them: the board's summary",
+    ("get", "/api/v1/theme-trends"): "aggregate figures only, suppressed outside a council",
 }
 # An API write answers with the record it changed; the write's own audit event names the
 # child (the API tests, tests/*/test_api*.py, and the services' tests check those).
@@ -665,6 +698,7 @@ NO_CHILD_DATA_COMMANDS = {
     "rebuild_facts": "rebuilds aggregate facts, shows no identity",
     "rebuild_search_keys": "rebuilds search keys, shows no identity",
     "link": "links records (counts only); its CSV mode reads and writes the caller's own file",
+    "themes": "groups the councils' free text into themes; prints counts only",
 }
 
 ALL_READS: dict[str, Driver] = {

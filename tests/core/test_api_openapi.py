@@ -115,6 +115,16 @@ EXPECTED_OPERATIONS = {
     ("post", "/api/v1/return-interviews/{interview_id}/own-account/link"),
     ("post", "/api/v1/return-interviews/{interview_id}/own-account/link/revoke"),
     ("post", "/api/v1/return-interviews/{interview_id}/own-account/withdrawal"),
+    # Themes in what children say, and "You said, we did".
+    ("get", "/api/v1/themes"),
+    ("get", "/api/v1/themes/{theme_id}"),
+    ("post", "/api/v1/themes/{theme_id}/name"),
+    ("post", "/api/v1/themes/{theme_id}/merge"),
+    ("post", "/api/v1/theme-items/{theme_item_id}/theme"),
+    ("post", "/api/v1/theme-runs"),
+    ("get", "/api/v1/theme-links"),
+    ("post", "/api/v1/theme-links"),
+    ("get", "/api/v1/theme-trends"),
 }
 INTERVIEW_EDITS = {
     ("post", "/api/v1/return-interviews/{interview_id}/provider"),

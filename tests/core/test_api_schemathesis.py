@@ -51,6 +51,7 @@ from homeward.organisations.models import Organisation, OrganisationKind, Role
 from homeward.safeguarding.models import Place, PlanReview, ReviewTrigger
 from homeward.safeguarding.services import place_links, plans, protocols, reviews
 from homeward.safeguarding.services import runs as protocol_runs
+from homeward.themes.models import Theme, ThemeItem
 from tests import factories
 from tests.apiclient import token_for
 from tests.safeguarding import factories_peers
@@ -195,6 +196,17 @@ def world(db: None, settings: Any, tmp_path: Path) -> dict[str, Any]:
     # A child of the same council who went missing with her (the peer view).
     peer = factories.ChildFactory(responsible_council=child.responsible_council)
     factories_peers.together(back, factories_peers.episode(peer, "2026-06-01"))
+    # A theme of the council's holding the interview's words.
+    now = clock.now()
+    theme = Theme.objects.create(council=council, created_at=now, updated_at=now)
+    theme_item = ThemeItem.objects.create(
+        council=council,
+        interview=interview,
+        source="child_account",
+        theme=theme,
+        text_hash="",
+        assigned_at=now,
+    )
     return {
         "tokens": {
             "police_officer": token_for(officer),
@@ -221,6 +233,8 @@ def world(db: None, settings: Any, tmp_path: Path) -> dict[str, Any]:
             "person_id": person.pk,
             "link_id": link_id,
             "notice_id": notice.pk,
+            "theme_id": theme.pk,
+            "theme_item_id": theme_item.pk,
         },
         "returned_reference": back.reference,
     }

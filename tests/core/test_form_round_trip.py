@@ -70,6 +70,7 @@ from homeward.safeguarding.services import appeals, profiles, protocols
 from homeward.safeguarding.services import runs as protocol_runs
 from homeward.safeguarding.services.runs import StepResult
 from homeward.seed.codes import make_nhs_number, make_upn
+from homeward.themes.models import Theme, ThemeItem, ThemeLink
 from tests import factories
 from tests.aftercare.own_account_helpers import give_own_account
 from tests.core.htmlforms import (
@@ -1820,10 +1821,117 @@ PERSONS = [
     ),
 ]
 
+# --- themes (issue 16) ---------------------------------------------------------------------
+
+
+def _a_theme_world(scene: Scene) -> tuple[Theme, Theme, ThemeItem]:
+    """Two themes of the council's, the first holding an item of an interview's words,
+    and a decision and an action of one of its meetings (test set-up)."""
+    from homeward.safeguarding.services import meeting_actions
+
+    now = clock.now()
+    first = Theme.objects.create(council=scene.council, created_at=now, updated_at=now)
+    second = Theme.objects.create(
+        council=scene.council, name="Someone to talk to", created_at=now, updated_at=now
+    )
+    item = ThemeItem.objects.create(
+        council=scene.council,
+        interview=scene.interview(),
+        source="child_account",
+        theme=first,
+        text_hash="",
+        assigned_at=now,
+    )
+    meeting, _ = _a_meeting(scene)
+    meeting_actions.record_decision(
+        scene.actor(Role.COUNCIL_MISSING_COORDINATOR),
+        meeting.pk,
+        meeting_actions.DecisionInput("Ask the youth service for evening sessions", ""),
+    )
+    return first, second, item
+
+
+def _theme_page(scene: Scene, choices: dict[str, str]) -> Visit:
+    first, second, item = _a_theme_world(scene)
+    page = f"/themes/{first.pk}/"
+    return signed_in(
+        scene, Role.COUNCIL_MISSING_COORDINATOR, page, theme=first, other=second, item=item
+    )
+
+
+def _link_page(scene: Scene, choices: dict[str, str]) -> Visit:
+    _a_theme_world(scene)
+    return signed_in(scene, Role.COUNCIL_MISSING_COORDINATOR, "/themes/link")
+
+
+def _index_page(scene: Scene, choices: dict[str, str]) -> Visit:
+    return signed_in(scene, Role.COUNCIL_MISSING_COORDINATOR, "/themes/")
+
+
+def _tidy(sent: str) -> str:
+    return " ".join(sent.split())
+
+
+def _named_back(visit: Visit) -> dict[str, Any]:
+    theme = Theme.objects.get(pk=visit.theme.pk)
+    return {"name-name": lambda sent: theme.name == _tidy(sent)}
+
+
+def _merged_back(visit: Visit) -> dict[str, Any]:
+    return {"merge-into": Theme.objects.get(pk=visit.theme.pk).merged_into_id}
+
+
+def _moved_back(visit: Visit) -> dict[str, Any]:
+    item = ThemeItem.objects.select_related("theme").get(pk=visit.item.pk)
+    assert item.confirmed
+    assert item.theme is not None
+    return {"new_name": lambda sent: item.theme is not None and item.theme.name == _tidy(sent)}
+
+
+def _theme_linked_back(visit: Visit) -> dict[str, Any]:
+    link = ThemeLink.objects.get()
+    theme = f"theme-{link.theme_id}" if link.theme_id else f"{link.coded_kind}:{link.coded_code}"
+    return {
+        "theme": theme,
+        "kind": link.kind,
+        "decision": link.decision_id,
+        "summary": lambda sent: link.summary == _tidy(sent),
+        "answered_on": link.answered_on,
+    }
+
+
+def _queued_back(visit: Visit) -> dict[str, Any]:
+    from django_tasks_db.models import DBTaskResult
+
+    assert DBTaskResult.objects.filter(task_path__endswith="themes_run").exists()
+    return {}
+
+
+THEMES = [
+    Scenario("themes:name", _theme_page, _named_back),
+    Scenario("themes:merge", _theme_page, _merged_back),
+    Scenario(
+        "themes:correct",
+        _theme_page,
+        _moved_back,
+        not_kept={"theme": "a new name, when given, wins over the theme chosen"},
+    ),
+    Scenario(
+        "themes:link",
+        _link_page,
+        _theme_linked_back,
+        overrides=lambda v: {"kind": "decision", "answered_on": _today()},
+        not_kept={"action": "only the answer of the kind chosen (a decision) is kept"},
+    ),
+    Scenario("themes:run", _index_page, _queued_back),
+]
+
 SAFEGUARDING = (
     SAFEGUARDING_PLANS + SAFEGUARDING_PROFILES + BRIEFING + PROTOCOLS + MEETINGS + PLACES + PERSONS
 )
-SCENARIOS = ORGANISATIONS + CHILDREN + EPISODES + AFTERCARE + NOTIFICATIONS + LINKAGE + SAFEGUARDING
+SCENARIOS = (
+    ORGANISATIONS + CHILDREN + EPISODES + AFTERCARE + NOTIFICATIONS + LINKAGE + SAFEGUARDING
+) + THEMES
 SCENARIOS += OWN_ACCOUNT
 SCENARIO_KEYS = {s.key for s in SCENARIOS}
 
@@ -2165,6 +2273,8 @@ def busy_area(scene: Scene) -> dict[str, User]:
     _a_meeting(scene)
     # A person of concern linked to a child, with a notice (their pages and forms).
     _person_page(Role.POLICE_OFFICER, "/", notice=True)(scene, {})
+    # Two themes of the council's, one with an item, and a meeting decision to link.
+    _a_theme_world(scene)
     # A child added with their council not known, and a board report already made.
     factories.ChildFactory(responsible_council=scene.council, responsible_council_provisional=True)
     board.generate(scene.council, *board.last_complete_quarter())

@@ -167,7 +167,11 @@ def home_world(council: Organisation, police: Organisation) -> dict[str, Organis
 
 EXPECTED_WORK: dict[tuple[Role, str], set[str]] = {
     (Role.BOARD_MEMBER, "council"): {"Board reports"},
-    (Role.NATIONAL_ANALYST, "national"): {"National figures", "Download the national figures"},
+    (Role.NATIONAL_ANALYST, "national"): {
+        "National figures",
+        "Download the national figures",
+        "Themes over time",
+    },
     (Role.ORG_ADMIN, "council"): {"Users"},
     (Role.ORG_ADMIN, "police"): {"Users"},
     (Role.RHI_WORKER, "rhi_provider"): {
@@ -216,6 +220,7 @@ EXPECTED_WORK: dict[tuple[Role, str], set[str]] = {
         "Add a child",
         "Checks and interviews",
         "Figures",
+        "Themes over time",
         "Your actions from meetings",
         "Harbouring notices",
         "Persons of concern",
@@ -246,6 +251,8 @@ EXPECTED_WORK: dict[tuple[Role, str], set[str]] = {
         "Protocol compliance",
         "Figures",
         "Board reports",
+        "Themes in what children say",
+        "Themes over time",
         "Meetings",
         "Your actions from meetings",
         "Harbouring notices",
@@ -266,6 +273,8 @@ EXPECTED_WORK: dict[tuple[Role, str], set[str]] = {
         "Protocol compliance",
         "Figures",
         "Board reports",
+        "Themes in what children say",
+        "Themes over time",
         "Meetings",
         "Your actions from meetings",
         "Harbouring notices",

@@ -26,6 +26,7 @@ from homeward.episodes.models import Episode
 from homeward.organisations.models import Organisation, OrganisationKind, Role
 from homeward.safeguarding.models import Place
 from homeward.safeguarding.services import meetings, place_links, plans, profiles
+from homeward.themes.models import Theme
 from tests import factories
 from tests.factories import report
 from tests.responses import ClientResponse
@@ -122,6 +123,7 @@ class World:
     meeting: int = 0  # council C's panel, A on its agenda, with a member from force P
     place_id: int = 0  # a place in HC's area where A was found (her returned episode)
     interview: int = 0  # A's interview for her returned episode, assigned to provider R
+    theme: int = 0  # a free-text theme of council C (counts and names only)
 
 
 def build_world() -> World:
@@ -225,7 +227,11 @@ def build_world() -> World:
         panel.pk,
         place.pk,
         earlier.return_interviews.get().pk,
-    )
+        Theme.objects.create(
+            council=orgs["C"], name="Someone to talk to", created_at=clock.now(),
+            updated_at=clock.now(),
+        ).pk,
+    )  # fmt: skip
 
 
 DENIED = {403, 404}
@@ -244,6 +250,7 @@ def expected(case: str, org: str, role: str) -> set[int]:
         _places,
         _peers,
         _own_account,
+        _themes,
     ):
         allowed = rule(case, org, role)
         if allowed is not None:
@@ -419,6 +426,26 @@ def _own_account(case: str, org: str, role: str) -> set[int] | None:
     return None
 
 
+# Themes in what children say: the council's missing coordinator keeps them, its managers
+# read them, each only their own council's. Themes over time: every dashboard role.
+THEME_READERS = {Role.COUNCIL_MISSING_COORDINATOR, Role.COUNCIL_MANAGER}
+FIGURE_ROLES = THEME_READERS | {Role.POLICE_MISSING_COORDINATOR, Role.NATIONAL_ANALYST}
+# Cases an aggregate-only role may reach: its home page, and figures (counts, suppressed).
+FIGURE_CASES = {"home", "theme trends", "themes over time page"}
+
+
+def _themes(case: str, org: str, role: str) -> set[int] | None:
+    if case in {"list themes", "themes page"}:
+        return {200} if KIND[org] == "council" and role in THEME_READERS else DENIED
+    if case in {"read C's theme", "C's theme page"}:
+        return {200} if org == "C" and role in THEME_READERS else DENIED
+    if case == "name C's theme":
+        return {200} if org == "C" and role == Role.COUNCIL_MISSING_COORDINATOR else DENIED
+    if case in {"theme trends", "themes over time page"}:
+        return {200} if role in FIGURE_ROLES else DENIED
+    return None
+
+
 def _version(ref: str) -> int:
     return Episode.objects.get(reference=ref).version
 
@@ -557,6 +584,15 @@ def run_cases(client: Client, api: dict[str, str], world: World) -> dict[str, Cl
             content_type=j,
             headers=api,
         ),
+        "list themes": client.get("/api/v1/themes", headers=api),
+        "read C's theme": client.get(f"/api/v1/themes/{world.theme}", headers=api),
+        "name C's theme": client.post(
+            f"/api/v1/themes/{world.theme}/name",
+            json.dumps({"name": "Someone who listens"}),
+            content_type=j,
+            headers=api,
+        ),
+        "theme trends": client.get("/api/v1/theme-trends?year=2025&quarter=3", headers=api),
         # Last: once opened, child A is visible to this user.
         "open emergency access": client.post(
             "/api/v1/children/emergency-access",
@@ -579,7 +615,7 @@ def check(org: str, role: str, results: Mapping[str, ClientResponse]) -> list[st
         status = response.status_code
         if status not in allowed:
             problems.append(f"{case}: got {status}, expected {sorted(allowed)}")
-        if role in AGGREGATE_ONLY and case != "home" and status not in {403, 404}:
+        if role in AGGREGATE_ONLY and case not in FIGURE_CASES and status not in {403, 404}:
             problems.append(f"{case}: an aggregate-only role got {status}")
         opened = case in EMERGENCY_CASES and status in allowed and status < 300
         if (status in {403, 404} or not sees_a) and not opened:
@@ -645,6 +681,9 @@ def test_page_access_matrix(db: None, org: str, role: str) -> None:
         "A's own-account link page": pages.get(
             f"/aftercare/interviews/{world.interview}/own-account/link"
         ),
+        "themes page": pages.get("/themes/"),
+        "C's theme page": pages.get(f"/themes/{world.theme}/"),
+        "themes over time page": pages.get("/themes/over-time"),
         # Last: once opened, child A is visible to this user.
         "open emergency access page": pages.post(
             "/children/emergency-access",

@@ -12,6 +12,7 @@ from homeward.safeguarding import notice_sweep, review_dates
 from homeward.safeguarding import sign_offs as protocol_sign_offs
 from homeward.safeguarding import tasks as safeguarding_tasks
 from homeward.safeguarding.services import meeting_actions
+from homeward.themes import tasks as themes_tasks
 
 
 def plural(n: int, word: str) -> str:
@@ -30,6 +31,7 @@ def _sweep() -> None:
     protocol_sign_offs.schedule()  # homes' protocol sign-offs that have fallen due
     notice_sweep.schedule()  # harbouring notices expired, or due their review
     meeting_actions.flag_overdue()  # meetings' actions past their due date, flagged once
+    themes_tasks.schedule()  # the daily theme run of every council
 
 
 class Command(BaseCommand):
