@@ -166,6 +166,7 @@ INSTALLED_APPS = [
     "homeward.notifications",
     "homeward.safeguarding",
     "homeward.insights",
+    "homeward.case_audits",
     "homeward.interchange",
     "homeward.seed",
 ]

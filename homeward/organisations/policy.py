@@ -61,6 +61,9 @@ class Action(StrEnum):
     RECORD_BREACH = "record_breach"
     SEE_PEERS = "see_peers"
     HOLD_MEETING = "hold_meeting"
+    # Audit a sample of a council's cases against the written standard (homeward.case_audits):
+    # draw the sample, judge each case, read the report, close the audit.
+    AUDIT_CASES = "audit_cases"
 
 
 _PRACTITIONER_READ = {Action.SEE_IDENTITY, Action.SEE_EPISODES}
@@ -102,6 +105,7 @@ _COUNCIL_LEAD = _COUNCIL | {
     Action.AGREE_APPEAL,
     Action.KEEP_PERSONS,
     Action.HOLD_MEETING,
+    Action.AUDIT_CASES,
 }
 _HOME = _REPORTING | {Action.KEEP_PROFILE, Action.FOLLOW_PROTOCOL}
 
@@ -120,6 +124,8 @@ ROLE_ACTIONS: dict[str, frozenset[Action]] = {
     Role.BOARD_MEMBER: frozenset({Action.SEE_AGGREGATES}),
     Role.NATIONAL_ANALYST: frozenset({Action.SEE_AGGREGATES}),
     Role.ORG_ADMIN: frozenset({Action.ADMINISTER}),
+    # Nothing but case audits: the sampled children are seen only through an audit's grant.
+    Role.INSPECTOR: frozenset({Action.AUDIT_CASES}),
 }
 
 # Roles that never reach a child's identity, by any route.
