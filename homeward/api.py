@@ -9,6 +9,7 @@ from ninja import Schema, Swagger
 
 from homeward import navigation
 from homeward.aftercare.api import router as aftercare_router
+from homeward.case_audits.api import router as case_audits_router
 from homeward.children.api import router as children_router
 from homeward.core.api import HomewardAPI, actor_of, respond
 from homeward.episodes.api import router as episodes_router
@@ -42,6 +43,7 @@ api.add_router("/v1/episodes", episodes_router)
 api.add_router("/v1", aftercare_router)
 api.add_router("/v1", linkage_router)
 api.add_router("/v1", safeguarding_router)
+api.add_router("/v1", case_audits_router)
 
 
 class MeOut(Schema):

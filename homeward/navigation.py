@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from homeward.aftercare import access as aftercare_access
 from homeward.aftercare import compliance
+from homeward.case_audits import access as case_audit_access
 from homeward.children import access as child_access
 from homeward.children import emergency
 from homeward.children import steps as child_steps
@@ -63,6 +64,7 @@ class May:
     see_hotspots: bool = False
     see_places: bool = False
     see_peer_groups: bool = False
+    audit_cases: bool = False
 
     def as_dict(self) -> dict[str, bool]:
         return asdict(self)
@@ -104,6 +106,7 @@ def may(actor: Actor) -> May:
         see_hotspots=safeguarding_access.may_see_hotspots(actor),
         see_places=safeguarding_access.may_see_places(actor),
         see_peer_groups=safeguarding_peers.may_see_peers(actor),
+        audit_cases=case_audit_access.may_audit(actor),
     )
 
 
@@ -207,6 +210,8 @@ def work_links(actor: Actor, allowed: May | None = None) -> list[WorkLink]:
             )
         )
     links += _meeting_links(allowed)
+    if allowed.audit_cases:
+        links.append(WorkLink("Case audits", reverse("case_audits:list"), _AUDIT_TEXT))
     links += _figures_links(actor, allowed)
     if allowed.administer:
         links.append(
@@ -217,6 +222,9 @@ def work_links(actor: Actor, allowed: May | None = None) -> list[WorkLink]:
             )
         )
     return links
+
+
+_AUDIT_TEXT = "Audit a random sample of cases against the standard, as the inspectors do"
 
 
 def _aftercare_links(actor: Actor, allowed: May) -> list[WorkLink]:

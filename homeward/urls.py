@@ -16,6 +16,7 @@ urlpatterns = [
     path("aftercare/", include("homeward.aftercare.urls")),
     path("notifications/", include("homeward.notifications.urls")),
     path("insights/", include("homeward.insights.urls")),
+    path("case-audits/", include("homeward.case_audits.urls")),
     path("api/", api.urls),
     # Anything else under /api/ answers as the API does: a problem document, not a page.
     re_path(r"^api/", core_views.api_not_found),

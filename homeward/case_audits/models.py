@@ -101,6 +101,12 @@ class SampledCase(models.Model):
     def __str__(self) -> str:
         return f"Case {self.position}"
 
+    @property
+    def stratum_label(self) -> str:
+        """ "Looked after: yes; repeat: no" from "looked_after=yes|repeat=no"."""
+        parts = [p.partition("=") for p in self.stratum.split("|") if p]
+        return "; ".join(f"{k.replace('_', ' ')}: {v}" for k, _, v in parts).capitalize()
+
 
 class CaseJudgement(models.Model):
     """The auditor's judgement on one question of the standard for one case."""

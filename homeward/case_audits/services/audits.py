@@ -66,6 +66,17 @@ def is_member(actor: Actor, audit: CaseAudit) -> bool:
     return actor.user is not None and audit.members.filter(user=actor.user).exists()
 
 
+def member_of(actor: Actor, found: list[CaseAudit]) -> set[int]:
+    """Which of these audits the actor is a member of."""
+    if actor.user is None:
+        return set()
+    return set(
+        AuditMember.objects.filter(user=actor.user, audit__in=found).values_list(
+            "audit_id", flat=True
+        )
+    )
+
+
 def get_audit(actor: Actor, audit_id: object) -> CaseAudit:
     try:
         pk = int(str(audit_id))
