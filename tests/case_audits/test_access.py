@@ -9,10 +9,12 @@ import pytest
 from django.test import Client
 
 from homeward.audit.models import AuditEvent
+from homeward.case_audits.models import CaseAudit
 from homeward.case_audits.services import audits, cases, report
 from homeward.children.visibility import visible_children
 from homeward.core import clock
-from homeward.core.errors import AccessDenied, NotFound
+from homeward.core.actor import Actor
+from homeward.core.errors import AccessDenied, NotFound, ValidationFailed
 from homeward.organisations.models import Organisation, OrganisationKind, Role
 from homeward.organisations.policy import Action, role_allows
 from tests import factories
@@ -28,7 +30,7 @@ def _inspectorate() -> Organisation:
     return found
 
 
-def _audit(w: hand.World, by: factories.Actor, size: int, **extra: object) -> audits.CaseAudit:
+def _audit(w: hand.World, by: Actor, size: int, **extra: object) -> CaseAudit:
     today = clock.now().astimezone(clock.UK).date()
     return audits.open_audit(
         by,
@@ -65,6 +67,7 @@ def test_an_inspector_sees_a_sampled_child_during_the_audit_and_not_after() -> N
     assert not role_allows(inspector, Action.UPDATE_EPISODE)
     # Not another child, by the audit or any other page.
     web = Client()
+    assert inspector.user is not None
     web.force_login(inspector.user)
     assert web.get(f"/children/{other}/").status_code in {403, 404}
     assert web.get(f"/children/{case.child_id}/").status_code in {403, 404}
@@ -104,14 +107,16 @@ def test_someone_not_a_member_does_not_see_the_cases() -> None:
     stranger = factories.actor(
         Role.COUNCIL_MISSING_COORDINATOR, factories.CouncilFactory(police_force=w.police)
     )
-    with pytest.raises(audits.ValidationFailed) as failed:
+    with pytest.raises(ValidationFailed) as failed:
         _audit(w, stranger, 3)
     assert failed.value.errors["council"] == ["You may audit only your own council's cases"]
     # A member added by the coordinator sees them.
     member = factories.actor(Role.INSPECTOR, _inspectorate())
     assert member.user is not None
     second = _audit(w, w.coordinator, 3, member_ids=[member.user.pk])
-    assert cases.read_case(member, second.pk, second.cases.first().pk).child is not None  # type: ignore[union-attr]
+    first = second.cases.first()
+    assert first is not None
+    assert cases.read_case(member, second.pk, first.pk).child is not None
 
 
 def test_roles_that_never_see_a_child_cannot_audit() -> None:

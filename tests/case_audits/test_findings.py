@@ -7,16 +7,17 @@ from datetime import timedelta
 import pytest
 
 from homeward.case_audits import evidence
-from homeward.case_audits.models import SampledCase
+from homeward.case_audits.models import CaseAudit, SampledCase
 from homeward.case_audits.services import audits, cases, report
 from homeward.case_audits.standard import KEYS
 from homeward.core import clock
+from homeward.core.errors import StaleEdit, ValidationFailed
 from tests.case_audits import world as hand
 
 pytestmark = pytest.mark.django_db
 
 
-def _open(w: hand.World, unit: str = "episodes") -> audits.CaseAudit:
+def _open(w: hand.World, unit: str = "episodes") -> CaseAudit:
     today = clock.now().astimezone(clock.UK).date()
     return audits.open_audit(
         w.coordinator,
@@ -32,7 +33,7 @@ def _open(w: hand.World, unit: str = "episodes") -> audits.CaseAudit:
     )
 
 
-def _by_episode(audit: audits.CaseAudit, w: hand.World) -> dict[str, SampledCase]:
+def _by_episode(audit: CaseAudit, w: hand.World) -> dict[str, SampledCase]:
     names = {e.pk: name for name, e in w.episodes.items()}
     return {names[c.episode_id]: c for c in audit.cases.all() if c.episode_id}
 
@@ -104,7 +105,7 @@ def test_a_case_judged_partly_or_not_met_needs_a_note_and_every_question_a_judge
     answers = {k: cases.Answer("met") for k in KEYS}
     answers["plan"] = cases.Answer("not_met", "")
     del answers["board"]
-    with pytest.raises(audits.ValidationFailed) as failed:
+    with pytest.raises(ValidationFailed) as failed:
         cases.record_judgements(w.coordinator, audit.pk, case.pk, case.version, answers)
     assert failed.value.errors == {
         "plan-note": ["Question 5: say why it was partly or not met"],
@@ -119,7 +120,7 @@ def test_a_stale_save_is_refused_and_the_first_kept() -> None:
     assert case is not None
     answers = {k: cases.Answer("met") for k in KEYS}
     cases.record_judgements(w.coordinator, audit.pk, case.pk, case.version, answers)
-    with pytest.raises(audits.StaleEdit):
+    with pytest.raises(StaleEdit):
         cases.record_judgements(
             w.coordinator, audit.pk, case.pk, case.version, {k: cases.Answer("na") for k in KEYS}
         )

@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 
 from homeward.case_audits import sampling
+from homeward.case_audits.models import SampledCase
 from homeward.case_audits.services import audits
 from homeward.core import clock
 from homeward.organisations.models import Role
@@ -63,7 +64,7 @@ def test_a_stratified_sample_takes_each_group_in_proportion() -> None:
     council, coordinator = _council_with_episodes(12, 18)  # 40% looked after
     drawn = _draw(coordinator, council, 5, 10, ["looked_after"])
     strata = Counter(
-        audits.SampledCase.objects.filter(episode_id__in=drawn).values_list("stratum", flat=True)
+        SampledCase.objects.filter(episode_id__in=drawn).values_list("stratum", flat=True)
     )
     assert strata == {"looked_after=yes": 4, "looked_after=no": 6}
 

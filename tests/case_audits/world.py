@@ -111,7 +111,9 @@ def build() -> World:
     sw = factories.actor(Role.SOCIAL_WORKER, council)
     coordinator = factories.actor(Role.COUNCIL_MISSING_COORDINATOR, council)
     officer = factories.actor(Role.POLICE_OFFICER, police)
-    kids = {k: factories.ChildFactory(responsible_council=council) for k in ("E1", "E2", "E3")}
+    kids: dict[str, Child] = {
+        k: factories.ChildFactory(responsible_council=council) for k in ("E1", "E2", "E3")
+    }
     made: dict[str, Episode] = {}
     # E1: assessed once (nothing changed), check done and shared, interview done in 20 h
     # with the child's account, the plan written after, no threshold.
