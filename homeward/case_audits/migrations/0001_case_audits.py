@@ -12,7 +12,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('children', '0005_person'),
         ('episodes', '0003_last_seen_with'),
-        ('organisations', '0004_case_audits'),
+        ('organisations', '0004_inspector_role'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
