@@ -17,11 +17,20 @@ from homeward.case_audits.sampling import MAX_SIZE
 from homeward.case_audits.services import audits, cases, report
 from homeward.case_audits.standard import STANDARD
 from homeward.core.api import Versioned, actor_of, expected_version, respond
+from homeward.core.idempotency import idempotent
 from homeward.core.schemas import MAX_VERSION, Day, Id, InputSchema, LongText
 
 router = Router()
 TAGS = ["case audits"]
 Title = Annotated[str, Field(min_length=1, max_length=200)]
+AuditIfMatch = Annotated[
+    str | None,
+    Header(
+        alias="If-Match",
+        description='The ETag you last received for the audit, e.g. "1". Or send the version '
+        "in the body.",
+    ),
+]
 CaseIfMatch = Annotated[
     str | None,
     Header(
@@ -121,7 +130,7 @@ class CaseAuditJudgementsIn(InputSchema):
 
 
 class CaseAuditCloseIn(InputSchema):
-    version: Annotated[int, Field(ge=1, le=MAX_VERSION)]
+    version: Annotated[int, Field(ge=1, le=MAX_VERSION)] | None = None
 
 
 class CaseAuditFindingOut(Schema):
@@ -189,6 +198,7 @@ def _audit_out(a: CaseAudit, found: list[SampledCase] | None = None) -> CaseAudi
     "inspectors (any council). The sample is drawn from the council's episodes starting "
     "in the period, or the children with one, stratified if asked, reproducible from `seed`.",
 )
+@idempotent(atomic=False)  # the answer is an audited read of the sample
 def open_audit(request: HttpRequest, payload: CaseAuditIn) -> HttpResponse:
     actor = actor_of(request)
     audit = audits.open_audit(
@@ -300,10 +310,15 @@ def record_judgements(
     response={200: CaseAuditOut},
     tags=TAGS,
     summary="Close the audit",
-    description="Its members' access to the sampled cases ends. Send the audit's version.",
+    description="Its members' access to the sampled cases ends. Send the audit's version "
+    "(If-Match or `version`): stale, 409 (412 for If-Match).",
 )
-def close_audit(request: HttpRequest, audit_id: Id, payload: CaseAuditCloseIn) -> HttpResponse:
-    return respond(_audit_out(audits.close_audit(actor_of(request), audit_id, payload.version)))
+@idempotent
+def close_audit(
+    request: HttpRequest, audit_id: Id, payload: CaseAuditCloseIn, if_match: AuditIfMatch = None
+) -> HttpResponse:
+    version = expected_version(request, if_match, payload.version, "audit")
+    return respond(_audit_out(audits.close_audit(actor_of(request), audit_id, version)))
 
 
 @router.get(

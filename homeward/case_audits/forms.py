@@ -10,7 +10,13 @@ from django import forms
 from homeward.case_audits.models import CaseAudit, Judgement, Stratum, Unit
 from homeward.case_audits.sampling import MAX_SIZE
 from homeward.case_audits.standard import STANDARD
-from homeward.core.forms import GovukDateField, GovukForm, RadiosField, VersionField
+from homeward.core.forms import (
+    GovukDateField,
+    GovukForm,
+    RadiosField,
+    VersionField,
+    govuk_messages,
+)
 from homeward.core.validation import LONG_TEXT, max_length
 from homeward.organisations.models import Membership, Organisation
 
@@ -117,6 +123,7 @@ class CaseForm(GovukForm):
                 widget=forms.Textarea,
                 help_text="Needed when partly or not met: say what was missing",
             )
+        govuk_messages(self, self.field_names)  # the questions' fields, added above
 
     def pairs(self) -> list[tuple[Any, forms.BoundField, forms.BoundField]]:
         return [(q, self[f"{q.key}-judgement"], self[f"{q.key}-note"]) for q in STANDARD]

@@ -43,6 +43,7 @@ from schemathesis.specs.openapi.checks import (
 import homeward
 from homeward.aftercare import services as aftercare
 from homeward.api import api as homeward_api
+from homeward.case_audits.services import audits as case_audits
 from homeward.children import emergency
 from homeward.core import clock
 from homeward.episodes import services as episodes
@@ -195,6 +196,20 @@ def world(db: None, settings: Any, tmp_path: Path) -> dict[str, Any]:
     # A child of the same council who went missing with her (the peer view).
     peer = factories.ChildFactory(responsible_council=child.responsible_council)
     factories_peers.together(back, factories_peers.episode(peer, "2026-06-01"))
+    # A case audit of the council's episodes, drawn by its coordinator.
+    audit = case_audits.open_audit(
+        coordinator,
+        case_audits.AuditInput(
+            council_id=council.pk,
+            title="Fuzz",
+            unit="episodes",
+            period_start=clock.now().date() - timedelta(days=30),
+            period_end=clock.now().date(),
+            size=2,
+        ),
+    )
+    audit_case = audit.cases.order_by("position").first()
+    assert audit_case is not None
     return {
         "tokens": {
             "police_officer": token_for(officer),
@@ -221,6 +236,8 @@ def world(db: None, settings: Any, tmp_path: Path) -> dict[str, Any]:
             "person_id": person.pk,
             "link_id": link_id,
             "notice_id": notice.pk,
+            "audit_id": audit.pk,
+            "audit_case_id": audit_case.pk,
         },
         "returned_reference": back.reference,
     }

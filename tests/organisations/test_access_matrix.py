@@ -18,6 +18,7 @@ import pytest
 from django.test import Client
 
 from homeward.aftercare import services as aftercare
+from homeward.case_audits.services import audits as case_audits
 from homeward.children import emergency
 from homeward.children.models import Child
 from homeward.core import clock
@@ -77,7 +78,7 @@ ROLES = {
     ],
     "care_provider": [Role.CARE_STAFF, Role.CARE_MANAGER, Role.ORG_ADMIN],
     "rhi_provider": [Role.RHI_WORKER, Role.ORG_ADMIN],
-    "national": [Role.NATIONAL_ANALYST, Role.ORG_ADMIN],
+    "national": [Role.NATIONAL_ANALYST, Role.ORG_ADMIN, Role.INSPECTOR],
 }
 # What each role may do with a child it can see (docs/access.md: role decides what they may do).
 READERS = {
@@ -121,6 +122,7 @@ class World:
     plan_owner: int = 0  # the named owner of A's risk management plan (a C social worker)
     meeting: int = 0  # council C's panel, A on its agenda, with a member from force P
     place_id: int = 0  # a place in HC's area where A was found (her returned episode)
+    case_audit: int = 0  # council C's case audit, drawn by its coordinator (A's episodes)
 
 
 def build_world() -> World:
@@ -212,6 +214,18 @@ def build_world() -> World:
         name="Bus station", postcode="AB1 3GH", council=orgs["HC"], created_at=clock.now()
     )
     place_links.link_to_episode(council_sw, place.pk, earlier.reference, "found")
+    today = clock.now().astimezone(clock.UK).date()
+    audit = case_audits.open_audit(
+        coordinator,
+        case_audits.AuditInput(
+            council_id=orgs["C"].pk,
+            title="Matrix audit",
+            unit="episodes",
+            period_start=today - timedelta(days=10),
+            period_end=today,
+            size=2,
+        ),
+    )
     return World(
         a,
         b,
@@ -223,6 +237,7 @@ def build_world() -> World:
         owner,
         panel.pk,
         place.pk,
+        audit.pk,
     )
 
 
@@ -241,6 +256,7 @@ def expected(case: str, org: str, role: str) -> set[int]:
         _meetings,
         _places,
         _peers,
+        _case_audits,
     ):
         allowed = rule(case, org, role)
         if allowed is not None:
@@ -396,6 +412,22 @@ def _peers(case: str, org: str, role: str) -> set[int] | None:
     return None
 
 
+# Who audits cases: council missing coordinators and managers (their own council's) and
+# inspectors. An audit's cases are for its members only (nobody here is one); its report
+# for its members and the audited council's coordinators and managers.
+AUDITORS = {Role.COUNCIL_MISSING_COORDINATOR, Role.COUNCIL_MANAGER, Role.INSPECTOR}
+
+
+def _case_audits(case: str, org: str, role: str) -> set[int] | None:
+    if case in {"list case audits", "case audits page"}:
+        return {200} if role in AUDITORS and KIND[org] in {"council", "national"} else DENIED
+    if case in {"C's audit report", "C's audit report page"}:
+        return {200} if org == "C" and role in AUDITORS else DENIED
+    if case in {"C's audit sample", "C's audit sample page"}:
+        return DENIED
+    return None
+
+
 def _version(ref: str) -> int:
     return Episode.objects.get(reference=ref).version
 
@@ -525,6 +557,11 @@ def run_cases(client: Client, api: dict[str, str], world: World) -> dict[str, Cl
         "hotspots": client.get("/api/v1/hotspots", headers=api),
         "A's peers": client.get(f"/api/v1/children/{world.a.pk}/peers", headers=api),
         "peer groups": client.get("/api/v1/peer-groups", headers=api),
+        "list case audits": client.get("/api/v1/case-audits", headers=api),
+        "C's audit sample": client.get(f"/api/v1/case-audits/{world.case_audit}", headers=api),
+        "C's audit report": client.get(
+            f"/api/v1/case-audits/{world.case_audit}/report", headers=api
+        ),
         # Last: once opened, child A is visible to this user.
         "open emergency access": client.post(
             "/api/v1/children/emergency-access",
@@ -610,6 +647,9 @@ def test_page_access_matrix(db: None, org: str, role: str) -> None:
         "hotspots page": pages.get("/hotspots"),
         "A's peers page": pages.get(f"/children/{world.a.pk}/peers"),
         "peer groups page": pages.get("/peers/groups"),
+        "case audits page": pages.get("/case-audits/"),
+        "C's audit sample page": pages.get(f"/case-audits/{world.case_audit}/"),
+        "C's audit report page": pages.get(f"/case-audits/{world.case_audit}/report"),
         # Last: once opened, child A is visible to this user.
         "open emergency access page": pages.post(
             "/children/emergency-access",
@@ -623,8 +663,8 @@ def test_page_access_matrix(db: None, org: str, role: str) -> None:
 
 API_CASES = 24
 PAGE_CASES = 18
-API_CASES = 23
-PAGE_CASES = 17
+API_CASES = 26
+PAGE_CASES = 20
 
 
 def test_matrix_covers_at_least_500_cases() -> None:
