@@ -10,11 +10,14 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from django.db import transaction
+
 from homeward.case_audits import evidence
 from homeward.case_audits.models import CaseAudit, Judgement
 from homeward.case_audits.services import audits, cases
 from homeward.case_audits.standard import KEYS
 from homeward.core.actor import Actor
+from homeward.core.errors import ValidationFailed
 from homeward.organisations.models import User
 from homeward.seed.plan import Area
 
@@ -45,6 +48,15 @@ def _judge(actor: Actor, audit: CaseAudit, how_many: int) -> None:
 
 
 def write_case_audits(area: Area) -> None:
+    """Both audits, or none if the demo is too small to have episodes in their periods."""
+    try:
+        with transaction.atomic():
+            _write(area)
+    except ValidationFailed:
+        return
+
+
+def _write(area: Area) -> None:
     coordinator = _actor("council.coordinator")
     inspector = _actor("inspector")
     if coordinator is None or coordinator.organisation is None:
