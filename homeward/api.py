@@ -9,6 +9,7 @@ from ninja import Schema, Swagger
 
 from homeward import navigation
 from homeward.aftercare.api import router as aftercare_router
+from homeward.case_audits.api import router as case_audits_router
 from homeward.children.api import router as children_router
 from homeward.core.api import HomewardAPI, actor_of, respond
 from homeward.episodes.api import router as episodes_router
@@ -44,6 +45,7 @@ api.add_router("/v1", aftercare_router)
 api.add_router("/v1", linkage_router)
 api.add_router("/v1", safeguarding_router)
 api.add_router("/v1", themes_router)
+api.add_router("/v1", case_audits_router)
 
 
 class MeOut(Schema):

@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from homeward.aftercare import access as aftercare_access
 from homeward.aftercare import compliance
+from homeward.case_audits import access as case_audit_access
 from homeward.children import access as child_access
 from homeward.children import emergency
 from homeward.children import steps as child_steps
@@ -65,6 +66,7 @@ class May:
     see_places: bool = False
     see_peer_groups: bool = False
     see_themes: bool = False
+    audit_cases: bool = False
 
     def as_dict(self) -> dict[str, bool]:
         return asdict(self)
@@ -107,6 +109,7 @@ def may(actor: Actor) -> May:
         see_places=safeguarding_access.may_see_places(actor),
         see_peer_groups=safeguarding_peers.may_see_peers(actor),
         see_themes=themes_access.may_see_themes(actor),
+        audit_cases=case_audit_access.may_audit(actor),
     )
 
 
@@ -210,6 +213,8 @@ def work_links(actor: Actor, allowed: May | None = None) -> list[WorkLink]:
             )
         )
     links += _meeting_links(allowed)
+    if allowed.audit_cases:
+        links.append(WorkLink("Case audits", reverse("case_audits:list"), _AUDIT_TEXT))
     links += _figures_links(actor, allowed)
     links += _theme_links(allowed)
     if allowed.administer:
@@ -221,6 +226,9 @@ def work_links(actor: Actor, allowed: May | None = None) -> list[WorkLink]:
             )
         )
     return links
+
+
+_AUDIT_TEXT = "Audit a random sample of cases against the standard, as the inspectors do"
 
 
 def _aftercare_links(actor: Actor, allowed: May) -> list[WorkLink]:

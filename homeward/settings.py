@@ -167,6 +167,7 @@ INSTALLED_APPS = [
     "homeward.safeguarding",
     "homeward.themes",
     "homeward.insights",
+    "homeward.case_audits",
     "homeward.interchange",
     "homeward.seed",
 ]

@@ -18,6 +18,7 @@ urlpatterns = [
     path("notifications/", include("homeward.notifications.urls")),
     path("insights/", include("homeward.insights.urls")),
     path("themes/", include("homeward.themes.urls")),
+    path("case-audits/", include("homeward.case_audits.urls")),
     path("api/", api.urls),
     # The child's own account: a private link and its one form, no sign-in (aftercare).
     path("your-account/", include((own_account_urlpatterns, "own_account"))),

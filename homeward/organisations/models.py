@@ -68,6 +68,9 @@ class Role(models.TextChoices):
     BOARD_MEMBER = "board_member", "Corporate parenting board member"
     NATIONAL_ANALYST = "national_analyst", "National analyst"
     ORG_ADMIN = "org_admin", "Organisation administrator"
+    # A national body's inspector: sees no child except the sampled cases of a case audit
+    # they are a member of, while it is open (homeward.case_audits).
+    INSPECTOR = "inspector", "Inspector"
 
 
 # Which roles each kind of organisation may hold.
@@ -87,7 +90,7 @@ ROLES_BY_KIND: dict[str, set[str]] = {
     },
     OrganisationKind.CARE_PROVIDER: {Role.CARE_STAFF, Role.CARE_MANAGER, Role.ORG_ADMIN},
     OrganisationKind.RHI_PROVIDER: {Role.RHI_WORKER, Role.ORG_ADMIN},
-    OrganisationKind.NATIONAL: {Role.NATIONAL_ANALYST, Role.ORG_ADMIN},
+    OrganisationKind.NATIONAL: {Role.NATIONAL_ANALYST, Role.ORG_ADMIN, Role.INSPECTOR},
     OrganisationKind.SCHOOL: {Role.ORG_ADMIN},
     OrganisationKind.HEALTH: {Role.ORG_ADMIN},
 }

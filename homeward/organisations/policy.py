@@ -70,6 +70,9 @@ class Action(StrEnum):
     # words behind them, and name, merge and correct them and link them to what answered.
     SEE_THEMES = "see_themes"
     KEEP_THEMES = "keep_themes"
+    # Audit a sample of a council's cases against the written standard (homeward.case_audits):
+    # draw the sample, judge each case, read the report, close the audit.
+    AUDIT_CASES = "audit_cases"
 
 
 _PRACTITIONER_READ = {Action.SEE_IDENTITY, Action.SEE_EPISODES}
@@ -113,6 +116,7 @@ _COUNCIL_LEAD = _COUNCIL | {
     Action.HOLD_MEETING,
     Action.OFFER_OWN_ACCOUNT,
     Action.WITHDRAW_CONSENT,
+    Action.AUDIT_CASES,
 }
 _HOME = _REPORTING | {Action.KEEP_PROFILE, Action.FOLLOW_PROTOCOL}
 
@@ -139,6 +143,8 @@ ROLE_ACTIONS: dict[str, frozenset[Action]] = {
     Role.BOARD_MEMBER: frozenset({Action.SEE_AGGREGATES}),
     Role.NATIONAL_ANALYST: frozenset({Action.SEE_AGGREGATES}),
     Role.ORG_ADMIN: frozenset({Action.ADMINISTER}),
+    # Nothing but case audits: the sampled children are seen only through an audit's grant.
+    Role.INSPECTOR: frozenset({Action.AUDIT_CASES}),
 }
 
 # Themes: the council's missing coordinator keeps them; its managers read them.

@@ -107,6 +107,7 @@ ROLE_USERS: tuple[tuple[str, str, str], ...] = (
     ("board.member", Role.BOARD_MEMBER, "council"),
     ("national.analyst", Role.NATIONAL_ANALYST, "national"),
     ("org.admin", Role.ORG_ADMIN, "council"),
+    ("inspector", Role.INSPECTOR, "national"),
 )
 DEMO_USERNAMES = tuple(username for username, _, _ in ROLE_USERS)
 

@@ -36,6 +36,7 @@ from homeward.episodes.models import Episode, EpisodeStatus, TimelineEntry
 from homeward.insights import facts
 from homeward.insights.models import EpisodeFact
 from homeward.organisations.models import Organisation, User
+from homeward.seed import case_audits as seed_case_audits
 from homeward.seed import (
     duplicates,
     meetings,
@@ -139,6 +140,7 @@ def store(area: Area, children: int, episodes: int) -> None:
     # The statistics, in the same transaction: the dashboards, board reports and
     # national figures count the demo's history as soon as it is committed.
     facts.refresh_children([child.row.pk for child in area.children if child.row], lock=False)
+    seed_case_audits.write_case_audits(area)  # after the facts: a sample is drawn from them
     # One honest event: the audit log is a hash chain of what happened when, so
     # the history is not back-filled into it.
     audit.record(

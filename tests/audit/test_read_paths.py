@@ -24,6 +24,7 @@ from homeward.aftercare import services as aftercare
 from homeward.aftercare.models import InterviewStatus, ReturnInterview
 from homeward.audit import services as audit_services
 from homeward.audit.models import AuditEvent
+from homeward.case_audits.services import audits as case_audits
 from homeward.children import emergency
 from homeward.children.models import Child, EmergencyAccess
 from homeward.core import clock
@@ -477,9 +478,36 @@ def person_path(url: str, who: str = "officer", api: bool = False) -> Driver:
     return drive
 
 
+def case_audit(url: str, api: bool = False) -> Driver:
+    """The council's coordinator samples the child's cases for an audit and reads one."""
+
+    def drive(w: World) -> tuple[int | None, User | None]:
+        today = clock.now().astimezone(clock.UK).date()
+        audit = case_audits.open_audit(
+            Actor.for_user(w.coordinator),
+            case_audits.AuditInput(
+                council_id=w.council.pk,
+                title="Read paths",
+                unit="children",
+                period_start=today - timedelta(days=10),
+                period_end=today,
+                size=5,
+            ),
+        )
+        case = audit.cases.get(child=w.child)
+        address = url.format(audit=audit.pk, case=case.pk)
+        if api:
+            return Client().get(address, headers=w.api(w.coordinator)).status_code, w.coordinator
+        return w.web(w.coordinator).get(address).status_code, w.coordinator
+
+    return drive
+
+
 # --- every read path ---------------------------------------------------------------------
 
 WEB_READS: dict[str, Driver] = {
+    "case_audits:sample": case_audit("/case-audits/{audit}/"),
+    "case_audits:case": case_audit("/case-audits/{audit}/cases/{case}"),
     "home": page("/"),
     "children:find": search_page,
     "children:detail": page("/children/{w.child.pk}/"),
@@ -604,6 +632,11 @@ NO_CHILD_DATA: dict[str, str] = {
     "themes:name": "POST: an audited write; errors redraw the audited theme page",
     "themes:merge": "POST: an audited write; errors redraw the audited theme page",
     "themes:correct": "POST: an audited write; errors redraw the audited theme page",
+    "case_audits:list": "audits' titles, councils and counts: no child",
+    "case_audits:new": "the form to draw a sample; drawing is an audited write",
+    "case_audits:close": "POST: an audited write, then the report",
+    "case_audits:report": "cases by number and episode reference only; the read is audited",
+    "case_audits:report-csv": "counts by question only",
 }
 NO_CHILD_DATA_NAMESPACES = {
     "organisations": "accounts, sign-in, users and tokens: no child data",
@@ -611,6 +644,10 @@ NO_CHILD_DATA_NAMESPACES = {
 }
 
 API_READS: dict[tuple[str, str], Driver] = {
+    ("get", "/api/v1/case-audits/{audit_id}"): case_audit("/api/v1/case-audits/{audit}", True),
+    ("get", "/api/v1/case-audits/{audit_id}/cases/{audit_case_id}"): case_audit(
+        "/api/v1/case-audits/{audit}/cases/{case}", True
+    ),
     ("post", "/api/v1/children/search"): search_api,
     ("get", "/api/v1/children/{child_id}"): api_get("/api/v1/children/{w.child.pk}"),
     ("post", "/api/v1/children/emergency-access"): emergency_api,
@@ -670,6 +707,8 @@ API_READS: dict[tuple[str, str], Driver] = {
 # API reads that show no child's identity, and why.
 NO_CHILD_DATA_API: dict[tuple[str, str], str] = {
     ("get", "/api/v1/me"): "the token's own user, organisation, role and what it may do",
+    ("get", "/api/v1/case-audits"): "audits' titles, councils and counts: no child",
+    ("get", "/api/v1/case-audits/{audit_id}/report"): "cases by number only; the read is audited",
     ("get", "/api/v1/possible-duplicates"): "pairs by council, strength and evidence: no names",
     ("get", "/api/v1/protocols/home"): "the home's written steps: no child",
     ("get", "/api/v1/protocols/compliance"): "aggregate figures only, no identities",

@@ -125,6 +125,14 @@ EXPECTED_OPERATIONS = {
     ("get", "/api/v1/theme-links"),
     ("post", "/api/v1/theme-links"),
     ("get", "/api/v1/theme-trends"),
+    # Case audits.
+    ("post", "/api/v1/case-audits"),
+    ("get", "/api/v1/case-audits"),
+    ("get", "/api/v1/case-audits/{audit_id}"),
+    ("get", "/api/v1/case-audits/{audit_id}/cases/{audit_case_id}"),
+    ("put", "/api/v1/case-audits/{audit_id}/cases/{audit_case_id}/judgements"),
+    ("post", "/api/v1/case-audits/{audit_id}/close"),
+    ("get", "/api/v1/case-audits/{audit_id}/report"),
 }
 INTERVIEW_EDITS = {
     ("post", "/api/v1/return-interviews/{interview_id}/provider"),
@@ -141,6 +149,8 @@ VERSIONED = INTERVIEW_EDITS | {
     ("post", "/api/v1/episodes/{reference}/close"),
     ("put", "/api/v1/children/{child_id}/plan"),
     ("put", "/api/v1/children/{child_id}/profile"),
+    ("put", "/api/v1/case-audits/{audit_id}/cases/{audit_case_id}/judgements"),
+    ("post", "/api/v1/case-audits/{audit_id}/close"),
 }
 # A photograph's upload is multipart, which the stored answers do not fingerprint: sent
 # again, it adds the same photograph again as the current one, and changes nothing else.

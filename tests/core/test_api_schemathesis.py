@@ -43,6 +43,7 @@ from schemathesis.specs.openapi.checks import (
 import homeward
 from homeward.aftercare import services as aftercare
 from homeward.api import api as homeward_api
+from homeward.case_audits.services import audits as case_audits
 from homeward.children import emergency
 from homeward.core import clock
 from homeward.episodes import services as episodes
@@ -207,6 +208,20 @@ def world(db: None, settings: Any, tmp_path: Path) -> dict[str, Any]:
         text_hash="",
         assigned_at=now,
     )
+    # A case audit of the council's episodes, drawn by its coordinator.
+    audit = case_audits.open_audit(
+        coordinator,
+        case_audits.AuditInput(
+            council_id=council.pk,
+            title="Fuzz",
+            unit="episodes",
+            period_start=clock.now().date() - timedelta(days=30),
+            period_end=clock.now().date(),
+            size=2,
+        ),
+    )
+    audit_case = audit.cases.order_by("position").first()
+    assert audit_case is not None
     return {
         "tokens": {
             "police_officer": token_for(officer),
@@ -235,6 +250,8 @@ def world(db: None, settings: Any, tmp_path: Path) -> dict[str, Any]:
             "notice_id": notice.pk,
             "theme_id": theme.pk,
             "theme_item_id": theme_item.pk,
+            "audit_id": audit.pk,
+            "audit_case_id": audit_case.pk,
         },
         "returned_reference": back.reference,
     }

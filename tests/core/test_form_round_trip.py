@@ -39,6 +39,7 @@ from django_otp import DEVICE_ID_SESSION_KEY
 from homeward.aftercare import services as aftercare
 from homeward.aftercare.models import OwnAccount, OwnAccountLink, Sharing
 from homeward.aftercare.services import own_accounts
+from homeward.case_audits.services import audits as case_audits
 from homeward.children import emergency
 from homeward.children import services as children
 from homeward.children.models import Child, EmergencyAccess
@@ -117,7 +118,7 @@ class Scene:
             return self.home
         if role == Role.RHI_WORKER:
             return self.provider
-        if role == Role.NATIONAL_ANALYST:
+        if role in {Role.NATIONAL_ANALYST, Role.INSPECTOR}:
             return self.national
         return self.council
 
@@ -1926,6 +1927,97 @@ THEMES = [
     Scenario("themes:run", _index_page, _queued_back),
 ]
 
+
+# --- case audits ------------------------------------------------------------------------------
+
+
+def _case_audit(scene: Scene) -> Any:
+    """The council's coordinator samples its episodes of the last month (test set-up)."""
+    scene.open_episode()
+    scene.returned_episode()
+    return case_audits.open_audit(
+        scene.actor(Role.COUNCIL_MISSING_COORDINATOR),
+        case_audits.AuditInput(
+            council_id=scene.council.pk,
+            title="Round trip",
+            unit="episodes",
+            period_start=_today() - timedelta(days=30),
+            period_end=_today(),
+            size=2,
+        ),
+    )
+
+
+def _case_audit_page(page: str) -> Callable[..., Visit]:
+    def setup(scene: Scene, choices: dict[str, str]) -> Visit:
+        audit = _case_audit(scene)
+        case = audit.cases.order_by("position").first()
+        visit = signed_in(scene, Role.COUNCIL_MISSING_COORDINATOR, "/", audit=audit, case=case)
+        visit.client.force_login(audit.opened_by)  # a member: the one who drew the sample
+        visit.user = audit.opened_by
+        visit.page = page.format(audit=audit.pk, case=case.pk if case else 0)
+        return visit
+
+    return setup
+
+
+def _new_audit_setup(scene: Scene, choices: dict[str, str]) -> Visit:
+    scene.open_episode()
+    scene.user(Role.COUNCIL_MANAGER)  # someone to choose as a member
+    scene.user(Role.INSPECTOR)
+    return signed_in(scene, Role.COUNCIL_MISSING_COORDINATOR, "/case-audits/new")
+
+
+def _new_audit_back(visit: Visit) -> dict[str, Any]:
+    from homeward.case_audits.models import CaseAudit
+
+    audit = CaseAudit.objects.get(pk=int(redirected_to(visit).strip("/").split("/")[-1]))
+    return {
+        "council": audit.council_id,
+        "title": audit.title,
+        "unit": audit.unit,
+        "period_start": audit.period_start,
+        "period_end": audit.period_end,
+        "size": audit.size,
+        "strata": list(audit.strata),
+        "seed": audit.seed,
+        "ends_on": audit.ends_on,
+        "members": sorted(m.user_id for m in audit.members.all() if m.user_id != visit.me.pk),
+    }
+
+
+def _judged_back(visit: Visit) -> dict[str, Any]:
+    kept: dict[str, Any] = {}
+    for j in visit.case.judgements.all():
+        kept[f"{j.question}-judgement"] = j.judgement
+        kept[f"{j.question}-note"] = j.note
+    return kept
+
+
+def _closed_back(visit: Visit) -> dict[str, Any]:
+    visit.audit.refresh_from_db()
+    assert visit.audit.status == "closed"
+    return {}
+
+
+CASE_AUDITS = [
+    Scenario(
+        "case_audits:new",
+        _new_audit_setup,
+        _new_audit_back,
+        overrides=lambda v: {
+            "period_start": _today() - timedelta(days=30),
+            "period_end": _today(),
+            "ends_on": _today() + timedelta(days=30),
+            "size": "5",
+        },
+    ),
+    Scenario(
+        "case_audits:case", _case_audit_page("/case-audits/{audit}/cases/{case}"), _judged_back
+    ),
+    Scenario("case_audits:close", _case_audit_page("/case-audits/{audit}/"), _closed_back),
+]
+
 SAFEGUARDING = (
     SAFEGUARDING_PLANS + SAFEGUARDING_PROFILES + BRIEFING + PROTOCOLS + MEETINGS + PLACES + PERSONS
 )
@@ -1933,6 +2025,7 @@ SCENARIOS = (
     ORGANISATIONS + CHILDREN + EPISODES + AFTERCARE + NOTIFICATIONS + LINKAGE + SAFEGUARDING
 ) + THEMES
 SCENARIOS += OWN_ACCOUNT
+SCENARIOS += CASE_AUDITS
 SCENARIO_KEYS = {s.key for s in SCENARIOS}
 
 
@@ -2278,6 +2371,7 @@ def busy_area(scene: Scene) -> dict[str, User]:
     # A child added with their council not known, and a board report already made.
     factories.ChildFactory(responsible_council=scene.council, responsible_council_provisional=True)
     board.generate(scene.council, *board.last_complete_quarter())
+    _case_audit(scene)  # an audit the council's coordinator drew (its pages and forms)
     users = {role: scene.user(role) for role in Role.values}
     for role in (Role.COUNCIL_MISSING_COORDINATOR, Role.SOCIAL_WORKER):
         scene.notification(users[role], missing)

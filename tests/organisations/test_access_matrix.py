@@ -18,6 +18,7 @@ import pytest
 from django.test import Client
 
 from homeward.aftercare import services as aftercare
+from homeward.case_audits.services import audits as case_audits
 from homeward.children import emergency
 from homeward.children.models import Child
 from homeward.core import clock
@@ -78,7 +79,7 @@ ROLES = {
     ],
     "care_provider": [Role.CARE_STAFF, Role.CARE_MANAGER, Role.ORG_ADMIN],
     "rhi_provider": [Role.RHI_WORKER, Role.ORG_ADMIN],
-    "national": [Role.NATIONAL_ANALYST, Role.ORG_ADMIN],
+    "national": [Role.NATIONAL_ANALYST, Role.ORG_ADMIN, Role.INSPECTOR],
 }
 # What each role may do with a child it can see (docs/access.md: role decides what they may do).
 READERS = {
@@ -124,6 +125,7 @@ class World:
     place_id: int = 0  # a place in HC's area where A was found (her returned episode)
     interview: int = 0  # A's interview for her returned episode, assigned to provider R
     theme: int = 0  # a free-text theme of council C (counts and names only)
+    case_audit: int = 0  # council C's case audit, drawn by its coordinator (A's episodes)
 
 
 def build_world() -> World:
@@ -215,6 +217,18 @@ def build_world() -> World:
         name="Bus station", postcode="AB1 3GH", council=orgs["HC"], created_at=clock.now()
     )
     place_links.link_to_episode(council_sw, place.pk, earlier.reference, "found")
+    today = clock.now().astimezone(clock.UK).date()
+    audit = case_audits.open_audit(
+        coordinator,
+        case_audits.AuditInput(
+            council_id=orgs["C"].pk,
+            title="Matrix audit",
+            unit="episodes",
+            period_start=today - timedelta(days=10),
+            period_end=today,
+            size=2,
+        ),
+    )
     return World(
         a,
         b,
@@ -231,6 +245,7 @@ def build_world() -> World:
             council=orgs["C"], name="Someone to talk to", created_at=clock.now(),
             updated_at=clock.now(),
         ).pk,
+        audit.pk,
     )  # fmt: skip
 
 
@@ -251,6 +266,7 @@ def expected(case: str, org: str, role: str) -> set[int]:
         _peers,
         _own_account,
         _themes,
+        _case_audits,
     ):
         allowed = rule(case, org, role)
         if allowed is not None:
@@ -446,6 +462,22 @@ def _themes(case: str, org: str, role: str) -> set[int] | None:
     return None
 
 
+# Who audits cases: council missing coordinators and managers (their own council's) and
+# inspectors. An audit's cases are for its members only (nobody here is one); its report
+# for its members and the audited council's coordinators and managers.
+AUDITORS = {Role.COUNCIL_MISSING_COORDINATOR, Role.COUNCIL_MANAGER, Role.INSPECTOR}
+
+
+def _case_audits(case: str, org: str, role: str) -> set[int] | None:
+    if case in {"list case audits", "case audits page"}:
+        return {200} if role in AUDITORS and KIND[org] in {"council", "national"} else DENIED
+    if case in {"C's audit report", "C's audit report page"}:
+        return {200} if org == "C" and role in AUDITORS else DENIED
+    if case in {"C's audit sample", "C's audit sample page"}:
+        return DENIED
+    return None
+
+
 def _version(ref: str) -> int:
     return Episode.objects.get(reference=ref).version
 
@@ -593,6 +625,11 @@ def run_cases(client: Client, api: dict[str, str], world: World) -> dict[str, Cl
             headers=api,
         ),
         "theme trends": client.get("/api/v1/theme-trends?year=2025&quarter=3", headers=api),
+        "list case audits": client.get("/api/v1/case-audits", headers=api),
+        "C's audit sample": client.get(f"/api/v1/case-audits/{world.case_audit}", headers=api),
+        "C's audit report": client.get(
+            f"/api/v1/case-audits/{world.case_audit}/report", headers=api
+        ),
         # Last: once opened, child A is visible to this user.
         "open emergency access": client.post(
             "/api/v1/children/emergency-access",
@@ -684,6 +721,9 @@ def test_page_access_matrix(db: None, org: str, role: str) -> None:
         "themes page": pages.get("/themes/"),
         "C's theme page": pages.get(f"/themes/{world.theme}/"),
         "themes over time page": pages.get("/themes/over-time"),
+        "case audits page": pages.get("/case-audits/"),
+        "C's audit sample page": pages.get(f"/case-audits/{world.case_audit}/"),
+        "C's audit report page": pages.get(f"/case-audits/{world.case_audit}/report"),
         # Last: once opened, child A is visible to this user.
         "open emergency access page": pages.post(
             "/children/emergency-access",
@@ -697,8 +737,8 @@ def test_page_access_matrix(db: None, org: str, role: str) -> None:
 
 API_CASES = 24
 PAGE_CASES = 18
-API_CASES = 23
-PAGE_CASES = 17
+API_CASES = 26
+PAGE_CASES = 20
 
 
 def test_matrix_covers_at_least_500_cases() -> None:
