@@ -252,6 +252,7 @@ EXPECTED_WORK: dict[tuple[Role, str], set[str]] = {
         "Persons of concern",
         "Hotspots",
         "Places",
+        "Case audits",
     },
     (Role.COUNCIL_MANAGER, "council"): {
         "Find a child",
@@ -272,6 +273,7 @@ EXPECTED_WORK: dict[tuple[Role, str], set[str]] = {
         "Persons of concern",
         "Hotspots",
         "Places",
+        "Case audits",
     },
 }
 
