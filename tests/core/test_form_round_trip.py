@@ -1931,12 +1931,12 @@ THEMES = [
 # --- case audits ------------------------------------------------------------------------------
 
 
-def _case_audit(scene: Scene) -> Any:
+def _case_audit(scene: Scene, by: User | None = None) -> Any:
     """The council's coordinator samples its episodes of the last month (test set-up)."""
     scene.open_episode()
     scene.returned_episode()
     return case_audits.open_audit(
-        scene.actor(Role.COUNCIL_MISSING_COORDINATOR),
+        Actor.for_user(by) if by else scene.actor(Role.COUNCIL_MISSING_COORDINATOR),
         case_audits.AuditInput(
             council_id=scene.council.pk,
             title="Round trip",
@@ -2371,8 +2371,9 @@ def busy_area(scene: Scene) -> dict[str, User]:
     # A child added with their council not known, and a board report already made.
     factories.ChildFactory(responsible_council=scene.council, responsible_council_provisional=True)
     board.generate(scene.council, *board.last_complete_quarter())
-    _case_audit(scene)  # an audit the council's coordinator drew (its pages and forms)
     users = {role: scene.user(role) for role in Role.values}
+    # An audit the crawling coordinator drew, so they are a member (its pages and forms).
+    _case_audit(scene, users[Role.COUNCIL_MISSING_COORDINATOR])
     for role in (Role.COUNCIL_MISSING_COORDINATOR, Role.SOCIAL_WORKER):
         scene.notification(users[role], missing)
     factories.api_token(users[Role.SOCIAL_WORKER])

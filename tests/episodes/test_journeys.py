@@ -259,6 +259,7 @@ EXPECTED_WORK: dict[tuple[Role, str], set[str]] = {
         "Persons of concern",
         "Hotspots",
         "Places",
+        "Case audits",
     },
     (Role.COUNCIL_MANAGER, "council"): {
         "Find a child",
@@ -281,6 +282,7 @@ EXPECTED_WORK: dict[tuple[Role, str], set[str]] = {
         "Persons of concern",
         "Hotspots",
         "Places",
+        "Case audits",
     },
 }
 
