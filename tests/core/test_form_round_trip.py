@@ -2250,7 +2250,7 @@ NOT_LINKED = {
 # Forms drawn only where no link leads (see NOT_LINKED).
 UNLINKED_FORMS = {"organisations:set-password", "organisations:mfa-verify"}
 UNLINKED_FORMS |= {"own_account:form"}
-PAGES_PER_NAME = 8
+PAGES_PER_NAME = 12
 
 
 def url_names(patterns: list[Any] | None = None, namespace: str = "") -> Iterator[str]:
