@@ -6,4 +6,5 @@ class ThemesConfig(AppConfig):
     label = "themes"
 
     def ready(self) -> None:
-        from homeward.themes import events  # noqa: F401  (registers its event types)
+        # Importing them registers the app's event types and its handler.
+        from homeward.themes import events, handlers  # noqa: F401

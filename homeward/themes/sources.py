@@ -14,7 +14,7 @@ import hashlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
-from homeward.aftercare.models import InterviewStatus, ReturnInterview
+from homeward.aftercare.models import InterviewStatus, OwnAccount, ReturnInterview, Sharing
 from homeward.organisations.models import Organisation
 
 
@@ -88,3 +88,45 @@ def text_of(interview: ReturnInterview, source: str) -> str:
 
 
 READERS: dict[str, Callable[[ReturnInterview], str]] = {}
+
+# The child's own account, written through their link: grouped and counted while the
+# child's consent stands (named to their worker, or anonymised for the board), never after
+# they withdraw it. The words themselves are not shown on the themes pages: the child chose
+# who reads them, and a coordinator is not who they chose, so an item reads WITHHELD.
+OWN_ACCOUNT_FIELDS = {
+    "own_what_happened": ("what_happened", "What happened, in the child's own words"),
+    "own_what_would_help": ("what_would_help", "What would help, in the child's own words"),
+}
+WITHHELD = (
+    "Written by the child through their own link: counted in this theme, and shown only "
+    "as the child chose, on their interview."
+)
+
+
+def _own_account_field(key: str, field: str) -> Source:
+    def source(council: Organisation) -> Iterator[Text]:
+        standing = (
+            OwnAccount.objects.filter(
+                interview__council=council,
+                interview__status=InterviewStatus.DONE,
+                withdrawn_at__isnull=True,
+                sharing__in=[Sharing.NAMED, Sharing.ANONYMISED],
+            )
+            .order_by("pk")
+            .values_list("interview_id", "interview__child_id", field, "sharing")
+        )
+        for interview_id, child_id, text, sharing in standing.iterator(chunk_size=2000):
+            words = " ".join(str(text or "").split())
+            if words:
+                yield Text(interview_id, child_id, key, words, sharing == Sharing.ANONYMISED)
+
+    return source
+
+
+def _withheld(_interview: ReturnInterview) -> str:
+    return WITHHELD
+
+
+for _key, (_field, _label) in OWN_ACCOUNT_FIELDS.items():
+    register_source(_key, _label, _own_account_field(_key, _field))
+    READERS[_key] = _withheld
